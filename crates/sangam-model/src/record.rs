@@ -1,0 +1,324 @@
+//! The signed record envelope: `{v, coop, kind, author, at, deps, body, sig}`.
+//!
+//! The signed bytes are `"sangam/record/1" || 0x00 || canonical JSON of the record without
+//! `sig``; the record id is the SHA-256 of those same bytes. A record travels as its own
+//! canonical JSON (with `sig`), so there is exactly one byte form of each record and a
+//! record whose bytes are not canonical is refused.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::body::{Body, BodyError, Kind};
+use crate::canonical::{CanonicalError, to_canonical};
+use crate::keys::{KeyError, PublicKey, SecretKey, Signature, domain_separated, hex_type};
+
+/// Domain tag of record signatures and ids.
+pub const RECORD_DOMAIN: &str = "sangam/record/1";
+
+/// The envelope version this build writes and reads.
+pub const RECORD_VERSION: u64 = 1;
+
+/// Largest record accepted, in bytes of canonical JSON. Checked before parsing.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// Most causal dependencies one record may name.
+pub const MAX_DEPS: usize = 64;
+
+/// A record id: SHA-256 over the record's signed bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordId([u8; 32]);
+
+/// A co-op id: the id of its genesis record.
+pub type CoopId = RecordId;
+
+/// Milliseconds since the Unix epoch, UTC. A claim made by the author, never an authority.
+pub type Timestamp = i64;
+
+impl RecordId {
+    /// Wraps raw bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+    /// The raw 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    /// The first 12 hex characters, enough to tell records apart on screen.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..6])
+    }
+}
+
+hex_type!(RecordId, 32);
+
+/// Why a record was refused before any rule looked at it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// Larger than [`MAX_RECORD_BYTES`].
+    #[error("record is {0} bytes, more than the {MAX_RECORD_BYTES} allowed")]
+    TooLarge(usize),
+    /// Not JSON, or not the envelope's shape.
+    #[error("record is not a valid envelope: {0}")]
+    Malformed(String),
+    /// Valid JSON, but not in canonical form.
+    #[error("record bytes are not canonical JSON")]
+    NotCanonical,
+    /// A value with no canonical form.
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+    /// An envelope version this build does not know.
+    #[error("record version {0} is not supported")]
+    UnsupportedVersion(u64),
+    /// The signature does not verify for the author.
+    #[error("record signature is invalid: {0}")]
+    Signature(#[from] KeyError),
+    /// The body does not match its kind.
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    /// More than [`MAX_DEPS`] dependencies, or the same one twice, or unsorted.
+    #[error("record dependencies must be at most {MAX_DEPS} distinct ids in ascending order")]
+    BadDeps,
+    /// `coop` is empty on a non-genesis record, or set on a genesis record.
+    #[error("record names the wrong co-op")]
+    WrongCoop,
+}
+
+/// What an author fills in; signing turns it into a [`Record`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The co-op, or `None` for a genesis record (whose id becomes the co-op id).
+    pub coop: Option<CoopId>,
+    /// The author's claimed time.
+    pub at: Timestamp,
+    /// The record heads the author had seen: its causal context.
+    pub deps: Vec<RecordId>,
+    /// What the record says.
+    pub body: Body,
+}
+
+/// The envelope exactly as it is serialized (field names are the wire names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    v: u64,
+    coop: String,
+    kind: String,
+    author: PublicKey,
+    at: Timestamp,
+    deps: Vec<RecordId>,
+    body: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sig: Option<Signature>,
+}
+
+/// A record whose signature has been verified and whose body has been parsed.
+#[derive(Clone, PartialEq)]
+pub struct Record {
+    id: RecordId,
+    coop: Option<CoopId>,
+    author: PublicKey,
+    at: Timestamp,
+    deps: Vec<RecordId>,
+    body: Body,
+    sig: Signature,
+    /// The canonical JSON, with `sig`: the record's only wire form.
+    json: String,
+}
+
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Record({} {} by {})",
+            self.id.short(),
+            self.kind(),
+            self.author.short()
+        )
+    }
+}
+
+impl Draft {
+    /// Signs the draft with the author's member key.
+    pub fn sign(mut self, author: &SecretKey) -> Result<Record, RecordError> {
+        self.deps.sort();
+        self.deps.dedup();
+        let envelope = Envelope {
+            v: RECORD_VERSION,
+            coop: self.coop.map(|c| c.to_string()).unwrap_or_default(),
+            kind: self.body.kind().as_str().to_owned(),
+            author: author.public(),
+            at: self.at,
+            deps: self.deps,
+            body: self.body.to_value(),
+            sig: None,
+        };
+        let unsigned = to_canonical(&to_value(&envelope))?;
+        let sig = author.sign(RECORD_DOMAIN, &unsigned);
+        let signed = Envelope {
+            sig: Some(sig),
+            ..envelope
+        };
+        Record::from_json(&to_canonical(&to_value(&signed))?)
+    }
+}
+
+fn to_value(envelope: &Envelope) -> Value {
+    serde_json::to_value(envelope).expect("the envelope always serializes")
+}
+
+impl Record {
+    /// Parses and verifies a record from its wire bytes: size cap first, then the shape,
+    /// canonical form, version, signature (`verify_strict`) and body.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, RecordError> {
+        Self::parse(bytes, true)
+    }
+
+    /// Parses a record this home verified when it was admitted (its own store), skipping
+    /// only the signature check. Everything else is checked as in [`Record::from_json`].
+    pub fn from_trusted_json(bytes: &[u8]) -> Result<Self, RecordError> {
+        Self::parse(bytes, false)
+    }
+
+    fn parse(bytes: &[u8], verify: bool) -> Result<Self, RecordError> {
+        if bytes.len() > MAX_RECORD_BYTES {
+            return Err(RecordError::TooLarge(bytes.len()));
+        }
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        if to_canonical(&value)? != bytes {
+            return Err(RecordError::NotCanonical);
+        }
+        let mut envelope: Envelope =
+            serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        if envelope.v != RECORD_VERSION {
+            return Err(RecordError::UnsupportedVersion(envelope.v));
+        }
+        let sig = envelope
+            .sig
+            .take()
+            .ok_or_else(|| RecordError::Malformed("missing field `sig`".into()))?;
+        if envelope.deps.len() > MAX_DEPS || !envelope.deps.windows(2).all(|w| w[0] < w[1]) {
+            return Err(RecordError::BadDeps);
+        }
+        let unsigned = to_canonical(&to_value(&envelope))?;
+        if verify {
+            envelope.author.verify(RECORD_DOMAIN, &unsigned, &sig)?;
+        }
+        let id = RecordId(Sha256::digest(domain_separated(RECORD_DOMAIN, &unsigned)).into());
+        let kind = Kind::from_str(&envelope.kind)?;
+        let body = Body::from_value(kind, envelope.body)?;
+        let coop = match (kind, envelope.coop.as_str()) {
+            (Kind::CoopGenesis, "") => None,
+            (Kind::CoopGenesis, _) | (_, "") => return Err(RecordError::WrongCoop),
+            (_, coop) => Some(coop.parse().map_err(|_| RecordError::WrongCoop)?),
+        };
+        if kind == Kind::CoopGenesis && !envelope.deps.is_empty() {
+            return Err(RecordError::BadDeps);
+        }
+        let json = String::from_utf8(bytes.to_vec()).expect("serde_json accepted it as UTF-8");
+        Ok(Self {
+            id,
+            coop,
+            author: envelope.author,
+            at: envelope.at,
+            deps: envelope.deps,
+            body,
+            sig,
+            json,
+        })
+    }
+
+    /// The record id.
+    pub fn id(&self) -> RecordId {
+        self.id
+    }
+    /// The co-op this record belongs to (its own id for a genesis record).
+    pub fn coop(&self) -> CoopId {
+        self.coop.unwrap_or(self.id)
+    }
+    /// The member key that signed it.
+    pub fn author(&self) -> PublicKey {
+        self.author
+    }
+    /// The author's claimed time.
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+    /// The records its author had seen (sorted, distinct).
+    pub fn deps(&self) -> &[RecordId] {
+        &self.deps
+    }
+    /// What it says.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+    /// Its kind.
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+    /// The signature over the signed bytes.
+    pub fn sig(&self) -> Signature {
+        self.sig
+    }
+    /// The canonical JSON wire form.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::MemberUpdate;
+
+    fn draft() -> Draft {
+        Draft {
+            coop: Some(RecordId([3; 32])),
+            at: 1_700_000_000_000,
+            deps: vec![RecordId([2; 32]), RecordId([1; 32])],
+            body: Body::MemberUpdate(MemberUpdate {
+                name: Some("Asha".into()),
+                contact: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn signed_record_round_trips_through_its_wire_form() {
+        let key = SecretKey::from_seed([5; 32]);
+        let record = draft().sign(&key).expect("signs");
+        let back = Record::from_json(record.json().as_bytes()).expect("verifies");
+        assert_eq!(back, record);
+        assert_eq!(back.deps(), &[RecordId([1; 32]), RecordId([2; 32])]);
+        assert_eq!(back.author(), key.public());
+    }
+
+    #[test]
+    fn any_changed_byte_is_refused() {
+        let record = draft().sign(&SecretKey::from_seed([5; 32])).expect("signs");
+        let tampered = record.json().replace("Asha", "Ashb");
+        assert!(matches!(
+            Record::from_json(tampered.as_bytes()),
+            Err(RecordError::Signature(KeyError::BadSignature))
+        ));
+        let spaced = record.json().replacen(',', ", ", 1);
+        assert_eq!(
+            Record::from_json(spaced.as_bytes()),
+            Err(RecordError::NotCanonical)
+        );
+    }
+
+    #[test]
+    fn oversized_input_is_refused_before_parsing() {
+        let huge = vec![b'['; MAX_RECORD_BYTES + 1];
+        assert_eq!(
+            Record::from_json(&huge),
+            Err(RecordError::TooLarge(MAX_RECORD_BYTES + 1))
+        );
+    }
+}
