@@ -315,6 +315,8 @@ pub struct Fold {
     waiting_count: usize,
     /// Authority records placed, for the final view.
     authority: Vec<RecordId>,
+    /// Placed records no placed record cites.
+    heads: std::collections::BTreeSet<RecordId>,
     views: Vec<(Context, Arc<View>)>,
 }
 
@@ -327,6 +329,7 @@ impl Fold {
             waiting: HashMap::new(),
             waiting_count: 0,
             authority: Vec::new(),
+            heads: Default::default(),
             views: Vec::new(),
         }
     }
@@ -390,6 +393,11 @@ impl Fold {
         if placed.record.kind().is_authority() {
             self.authority.push(id);
         }
+        // A record is placed only after its deps, so nothing placed cites it yet.
+        for dep in placed.record.deps() {
+            self.heads.remove(dep);
+        }
+        self.heads.insert(id);
         self.placed.insert(id, placed);
     }
 
@@ -414,7 +422,9 @@ impl Fold {
         self.view_with(context, &[])
     }
 
-    fn view_with(&mut self, context: &Context, earlier: &[Placed]) -> Arc<View> {
+    /// The view of a context that may include `earlier` records not yet inserted (the
+    /// records of a change being admitted). Such views are not cached.
+    pub fn view_with(&mut self, context: &Context, earlier: &[Placed]) -> Arc<View> {
         if let Some((_, view)) = self.views.iter().find(|(c, _)| c.same(context)) {
             return view.clone();
         }

@@ -26,7 +26,7 @@ pub const RECORD_VERSION: u64 = 1;
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
 /// Most causal dependencies one record may name.
-pub const MAX_DEPS: usize = 64;
+pub const MAX_DEPS: usize = 256;
 
 /// A record id: SHA-256 over the record's signed bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

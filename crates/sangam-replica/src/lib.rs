@@ -1,1 +1,16 @@
-//! placeholder
+//! The co-op's Automerge document: records stored as device-signed changes, the rule that
+//! admits a change, and bundles of changes.
+//!
+//! Sans-IO like automerge itself: bytes in, bytes out. This crate must never depend on
+//! rusqlite, tokio, iroh or tauri; storage and transport live above it.
+
+#![deny(missing_docs)]
+
+pub mod bundle;
+pub mod change;
+pub mod replica;
+
+pub use automerge::ChangeHash;
+pub use bundle::{Bundle, BundleError};
+pub use change::{RawChange, SignedChange};
+pub use replica::{Admitted, Rejected, Rejection, Replica, Trust, WriteError};

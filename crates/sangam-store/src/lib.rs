@@ -1,1 +1,360 @@
-//! placeholder
+//! A Sangam home on disk: one SQLite file holding the keys, each co-op's append-only log of
+//! signed changes (the source of truth), compacted snapshots, and a projection of members
+//! that is rebuilt from the changes and lets screens open without replaying them.
+//!
+//! WAL mode with `synchronous=FULL`: a write is acknowledged only after its transaction is
+//! durable. Migrations only move forward. This crate must never depend on tokio, iroh or
+//! tauri.
+
+#![deny(missing_docs)]
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sangam_model::{CoopId, CoopState, PublicKey, RecordId, SecretKey, Signature, Timestamp};
+use sangam_replica::{ChangeHash, RawChange, SignedChange};
+
+/// The schema, one migration per entry; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: keys, co-ops, the change log, snapshots, the member projection, rejections.
+    r#"
+    CREATE TABLE identity (
+        slot TEXT PRIMARY KEY CHECK (slot IN ('member', 'device')),
+        secret BLOB NOT NULL CHECK (length(secret) = 32),
+        name TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE coops (
+        id BLOB PRIMARY KEY CHECK (length(id) = 32),
+        name TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL REFERENCES coops(id),
+        hash BLOB NOT NULL CHECK (length(hash) = 32),
+        bytes BLOB NOT NULL,
+        sig BLOB NOT NULL CHECK (length(sig) = 64),
+        stored_at INTEGER NOT NULL,
+        UNIQUE (coop, hash)
+    );
+    CREATE TRIGGER changes_append_only_update BEFORE UPDATE ON changes
+        BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+    CREATE TRIGGER changes_append_only_delete BEFORE DELETE ON changes
+        BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+    CREATE TABLE snapshots (
+        coop BLOB PRIMARY KEY REFERENCES coops(id),
+        doc BLOB NOT NULL,
+        change_count INTEGER NOT NULL,
+        saved_at INTEGER NOT NULL
+    );
+    CREATE TABLE members (
+        coop BLOB NOT NULL REFERENCES coops(id),
+        key BLOB NOT NULL,
+        name TEXT NOT NULL,
+        contact TEXT,
+        standing TEXT NOT NULL,
+        admitted_by BLOB NOT NULL,
+        admitted_at INTEGER NOT NULL,
+        PRIMARY KEY (coop, key)
+    );
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL,
+        hash BLOB,
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// What went wrong with the home on disk.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer Sangam.
+    #[error("this home was written by a newer Sangam (schema {found}, this build knows {known})")]
+    TooNew {
+        /// The file's schema version.
+        found: u32,
+        /// The newest this build knows.
+        known: u32,
+    },
+    /// A stored value has the wrong shape (the file was damaged or edited).
+    #[error("stored data is damaged: {0}")]
+    Damaged(&'static str),
+}
+
+/// A member row of the projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    /// Member key.
+    pub key: PublicKey,
+    /// Display name.
+    pub name: String,
+    /// Contact line.
+    pub contact: Option<String>,
+    /// `active`, `left` or `removed`.
+    pub standing: String,
+    /// Admitting record.
+    pub admitted_by: RecordId,
+    /// Claimed admission time.
+    pub admitted_at: Timestamp,
+}
+
+/// One home's database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({:?})", self.conn.path())
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it forward.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Self { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let known = MIGRATIONS.len() as u32;
+        let found: u32 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        let tx = self.conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The schema version in force.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: `Ok` when SQLite reports "ok".
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let report: String = self.conn.pragma_query_value(None, "integrity_check", |r| r.get(0))?;
+        if report == "ok" { Ok(()) } else { Err(StoreError::Damaged("integrity check failed")) }
+    }
+
+    /// This install's device key, created from `seed` on first use.
+    pub fn device_key(&self, seed: impl FnOnce() -> [u8; 32], now: Timestamp) -> Result<SecretKey, StoreError> {
+        if let Some(key) = self.secret("device")? {
+            return Ok(key.0);
+        }
+        let key = SecretKey::from_seed(seed());
+        self.conn.execute(
+            "INSERT INTO identity (slot, secret, name, created_at) VALUES ('device', ?1, NULL, ?2)",
+            params![key.to_seed().as_slice(), now],
+        )?;
+        Ok(key)
+    }
+
+    /// The member key and name, if one was made.
+    pub fn member_key(&self) -> Result<Option<(SecretKey, String)>, StoreError> {
+        Ok(self.secret("member")?.map(|(key, name)| (key, name.unwrap_or_default())))
+    }
+
+    /// Saves the member key. Refuses to replace an existing one.
+    pub fn set_member_key(&self, key: &SecretKey, name: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO identity (slot, secret, name, created_at) VALUES ('member', ?1, ?2, ?3)",
+            params![key.to_seed().as_slice(), name, now],
+        )?;
+        Ok(())
+    }
+
+    fn secret(&self, slot: &str) -> Result<Option<(SecretKey, Option<String>)>, StoreError> {
+        let row: Option<(Vec<u8>, Option<String>)> = self
+            .conn
+            .query_row("SELECT secret, name FROM identity WHERE slot = ?1", [slot], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        row.map(|(bytes, name)| {
+            let seed = zeroize::Zeroizing::new(
+                <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Damaged("key length"))?,
+            );
+            Ok((SecretKey::from_seed(*seed), name))
+        })
+        .transpose()
+    }
+
+    /// Co-ops in this home, oldest first.
+    pub fn coops(&self) -> Result<Vec<(CoopId, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, name FROM coops ORDER BY added_at, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, name) = row?;
+            Ok((RecordId::from_bytes(array(&id)?), name))
+        })
+        .collect()
+    }
+
+    /// The stored changes of a co-op, in the order they were stored (each after its deps).
+    pub fn changes(&self, coop: CoopId) -> Result<Vec<RawChange>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT bytes, sig FROM changes WHERE coop = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        rows.map(|row| {
+            let (bytes, sig) = row?;
+            Ok(RawChange { bytes, sig: Signature::from_bytes(array(&sig)?) })
+        })
+        .collect()
+    }
+
+    /// How many changes a co-op has stored.
+    pub fn change_count(&self, coop: CoopId) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM changes WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))?)
+    }
+
+    /// The latest snapshot of a co-op's document.
+    pub fn snapshot(&self, coop: CoopId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT doc FROM snapshots WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Replaces a co-op's snapshot.
+    pub fn save_snapshot(&self, coop: CoopId, doc: &[u8], change_count: usize, now: Timestamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO snapshots (coop, doc, change_count, saved_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (coop) DO UPDATE SET doc = excluded.doc,
+                change_count = excluded.change_count, saved_at = excluded.saved_at",
+            params![coop.as_bytes(), doc, change_count as i64, now],
+        )?;
+        Ok(())
+    }
+
+    /// How many changes the snapshot holds, if there is one.
+    pub fn snapshot_change_count(&self, coop: CoopId) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT change_count FROM snapshots WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Durably appends admitted changes and refreshes the member projection, in one
+    /// transaction: either all of it is there after a crash, or none of it.
+    pub fn commit(&mut self, commit: Commit<'_>, now: Timestamp) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let coop = commit.state.coop;
+        let name = commit.state.genesis.as_ref().map(|g| g.name.as_str()).unwrap_or("");
+        tx.execute(
+            "INSERT INTO coops (id, name, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
+            params![coop.as_bytes(), name, now],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO changes (coop, hash, bytes, sig, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (coop, hash) DO NOTHING",
+            )?;
+            for change in commit.changes {
+                insert.execute(params![coop.as_bytes(), change.hash.0, change.bytes, change.sig.as_bytes(), now])?;
+            }
+            let mut reject = tx.prepare(
+                "INSERT INTO rejections (coop, hash, source, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (hash, reason) in commit.rejections {
+                reject.execute(params![coop.as_bytes(), hash.map(|h| h.0), commit.source, reason, now])?;
+            }
+            tx.execute("DELETE FROM members WHERE coop = ?1", [coop.as_bytes()])?;
+            let mut member = tx.prepare(
+                "INSERT INTO members (coop, key, name, contact, standing, admitted_by, admitted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for m in &commit.state.members {
+                let standing = serde_standing(m.standing);
+                member.execute(params![
+                    coop.as_bytes(),
+                    m.key.as_bytes(),
+                    m.name,
+                    m.contact,
+                    standing,
+                    m.admitted_by.as_bytes(),
+                    m.admitted_at
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The member projection of a co-op, by name.
+    pub fn members(&self, coop: CoopId) -> Result<Vec<MemberRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, name, contact, standing, admitted_by, admitted_at FROM members
+             WHERE coop = ?1 ORDER BY name COLLATE NOCASE, key",
+        )?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (key, name, contact, standing, admitted_by, admitted_at) = row?;
+            Ok(MemberRow {
+                key: PublicKey::from_bytes(array(&key)?),
+                name,
+                contact,
+                standing,
+                admitted_by: RecordId::from_bytes(array(&admitted_by)?),
+                admitted_at,
+            })
+        })
+        .collect()
+    }
+
+    /// How many changes were rejected for a co-op (a measure of hostile or broken input).
+    pub fn rejection_count(&self, coop: CoopId) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM rejections WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))?)
+    }
+}
+
+/// One durable write: admitted changes, the state they lead to, and any rejections.
+pub struct Commit<'a> {
+    /// Where the changes came from (`local`, `bundle`, a peer id).
+    pub source: &'a str,
+    /// Newly admitted changes, each after its deps.
+    pub changes: &'a [SignedChange],
+    /// Changes refused, with why.
+    pub rejections: &'a [(Option<ChangeHash>, String)],
+    /// The co-op's state after the changes, for the projection.
+    pub state: &'a CoopState,
+}
+
+fn serde_standing(standing: sangam_model::Standing) -> &'static str {
+    match standing {
+        sangam_model::Standing::Active => "active",
+        sangam_model::Standing::Left => "left",
+        sangam_model::Standing::Removed => "removed",
+    }
+}
+
+fn array<const N: usize>(bytes: &[u8]) -> Result<[u8; N], StoreError> {
+    bytes.try_into().map_err(|_| StoreError::Damaged("a stored id or signature has the wrong length"))
+}

@@ -1,0 +1,526 @@
+//! One co-op's Automerge document, with the admission rule for changes.
+//!
+//! Every change in the document is signed by the device whose public key is its actor id.
+//! A change is admitted only if (docs/protocol.md "Changes"):
+//! 1. it is at most [`MAX_CHANGE_BYTES`] and decodes;
+//! 2. its actor is a 32-byte device key and its signature verifies (`verify_strict`);
+//! 3. its deps are all present and its sequence number follows the device's last one;
+//! 4. every op puts a new record (canonical JSON, valid signature, this co-op) at the
+//!    root key equal to the record's id — nothing else may be written;
+//! 5. each record's own deps lie in the change's causal past (or earlier in the change),
+//!    and the record is valid in its causal context;
+//! 6. the device was active in the change's causal past — bound by `device.add` (or the
+//!    genesis), not revoked, its member current — or is bound by a `device.add` or genesis
+//!    carried in the change itself (the two bootstraps).
+//!
+//! Rejected changes never touch the document. Verified changes are applied in one batch.
+
+use std::collections::{HashMap, HashSet};
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, Automerge, Change, ChangeHash, ROOT, ReadDoc, ScalarValue};
+use sangam_model::fold::Placed;
+use sangam_model::{
+    Body, Context, CoopId, CoopState, Draft, Fold, PublicKey, Record, RecordError, RecordId,
+    Refusal, SecretKey, Signature, Timestamp,
+};
+
+use crate::change::{MAX_CHANGE_BYTES, RawChange, SignedChange, sign_change, verify_change};
+
+/// Most records one change may carry.
+pub const MAX_RECORDS_PER_CHANGE: usize = 1024;
+
+/// Whether signatures are checked: always for anything from outside; a home reloading its
+/// own change log (every entry of which was verified when admitted) may skip them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Check every signature.
+    Verify,
+    /// The changes come from this home's own store.
+    OwnStore,
+}
+
+/// Why a change was not admitted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// Larger than [`MAX_CHANGE_BYTES`].
+    #[error("change is {0} bytes, more than the {MAX_CHANGE_BYTES} allowed")]
+    TooLarge(usize),
+    /// Not an Automerge change.
+    #[error("change does not decode: {0}")]
+    Undecodable(String),
+    /// The actor id is not a 32-byte device key.
+    #[error("change actor is not a device key")]
+    BadActor,
+    /// The device signature does not verify.
+    #[error("change signature does not verify for device {0}")]
+    BadSignature(String),
+    /// Deps that never arrived.
+    #[error("change depends on {0} change(s) that are not known")]
+    MissingDeps(usize),
+    /// The device's sequence numbers skip or repeat.
+    #[error("change sequence number {got} does not follow the device's {last}")]
+    BadSequence {
+        /// The change's sequence number.
+        got: u64,
+        /// The device's last admitted one.
+        last: u64,
+    },
+    /// An op other than putting a new record.
+    #[error("change contains an operation that is not a new record: {0}")]
+    ForeignOp(&'static str),
+    /// More records than allowed.
+    #[error("change carries more than {MAX_RECORDS_PER_CHANGE} records")]
+    TooManyRecords,
+    /// A change with no records.
+    #[error("change carries no records")]
+    Empty,
+    /// A record that does not parse or verify.
+    #[error("record in change is invalid: {0}")]
+    Record(#[from] RecordError),
+    /// The map key is not the record's id.
+    #[error("record stored under a key that is not its id")]
+    KeyMismatch,
+    /// The record belongs to another co-op.
+    #[error("record belongs to another co-op")]
+    WrongCoop,
+    /// The record is already in the document.
+    #[error("record {0} is already in the document")]
+    DuplicateRecord(String),
+    /// The record names deps outside the change's causal past.
+    #[error("record depends on {0}, which is not in the change's past")]
+    DepOutsidePast(String),
+    /// The record is not valid where it was written.
+    #[error("record refused: {0}")]
+    Refused(Refusal),
+    /// The device was not active where the change was written.
+    #[error("device {0} is not an active device of a current member")]
+    DeviceNotAllowed(String),
+}
+
+/// A change that was not admitted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Its hash, if it decoded.
+    pub hash: Option<ChangeHash>,
+    /// Why.
+    pub reason: Rejection,
+}
+
+/// What an admission did.
+#[derive(Debug, Default)]
+pub struct Admitted {
+    /// Newly admitted changes, in admission order (each after its deps).
+    pub applied: Vec<SignedChange>,
+    /// Changes already present.
+    pub duplicates: usize,
+    /// Changes refused.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Why a local write was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The record could not be built.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The rules refuse it.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// This device may not write to the co-op.
+    #[error("this device is not an active device of a current member of the co-op")]
+    DeviceNotAllowed,
+}
+
+#[derive(Debug, Clone)]
+struct ChangeInfo {
+    deps: Vec<ChangeHash>,
+    depth: u64,
+    /// Authority records in the change's past and in the change itself.
+    context_after: Context,
+    sig: Signature,
+    records: Vec<RecordId>,
+}
+
+/// One co-op's document and everything derived from it.
+pub struct Replica {
+    coop: CoopId,
+    device: PublicKey,
+    doc: Automerge,
+    fold: Fold,
+    changes: HashMap<ChangeHash, ChangeInfo>,
+    seqs: HashMap<PublicKey, u64>,
+    record_change: HashMap<RecordId, ChangeHash>,
+}
+
+impl std::fmt::Debug for Replica {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Replica({}, {} changes)", self.coop.short(), self.changes.len())
+    }
+}
+
+impl Replica {
+    /// An empty replica of `coop`, written to by `device`.
+    pub fn new(coop: CoopId, device: PublicKey) -> Self {
+        Self {
+            coop,
+            device,
+            doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
+            fold: Fold::new(coop),
+            changes: HashMap::new(),
+            seqs: HashMap::new(),
+            record_change: HashMap::new(),
+        }
+    }
+
+    /// Founds a co-op: signs its genesis record and commits it as the first change.
+    pub fn found(
+        genesis: sangam_model::body::Genesis,
+        member: &SecretKey,
+        device: &SecretKey,
+        now: Timestamp,
+    ) -> Result<(Self, Record, SignedChange), WriteError> {
+        let draft = Draft { coop: None, at: now, deps: vec![], body: Body::CoopGenesis(genesis) };
+        let record = draft.sign(member)?;
+        let mut replica = Self::new(record.id(), device.public());
+        let change = replica.commit(record.clone(), device, now)?;
+        Ok((replica, record, change))
+    }
+
+    /// Rebuilds a replica from this home's stored changes, using a saved document as a
+    /// head start when it loads. A snapshot that fails to load is ignored (and the caller
+    /// should write a fresh one): the change log is the source of truth.
+    pub fn restore(
+        coop: CoopId,
+        device: PublicKey,
+        snapshot: Option<&[u8]>,
+        changes: Vec<RawChange>,
+    ) -> (Self, Admitted, bool) {
+        let mut replica = Self::new(coop, device);
+        let mut snapshot_used = false;
+        if let Some(doc) = snapshot.and_then(|s| Automerge::load(s).ok()) {
+            replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
+            snapshot_used = true;
+        }
+        let admitted = replica.admit(changes, Trust::OwnStore);
+        (replica, admitted, snapshot_used)
+    }
+
+    /// The co-op id.
+    pub fn coop(&self) -> CoopId {
+        self.coop
+    }
+
+    /// The co-op's state.
+    pub fn state(&self) -> CoopState {
+        self.fold.state()
+    }
+
+    /// The fold, for reading records and verdicts.
+    pub fn fold(&self) -> &Fold {
+        &self.fold
+    }
+
+    /// The document heads.
+    pub fn heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// How many changes are in the document.
+    pub fn change_count(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// The document, saved whole (a compacted snapshot).
+    pub fn save(&self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The change that carried a record.
+    pub fn change_of(&self, record: &RecordId) -> Option<ChangeHash> {
+        self.record_change.get(record).copied()
+    }
+
+    /// Every change not in the past of `since` (all of them for `&[]`), each after its
+    /// deps. Unknown hashes in `since` are ignored.
+    pub fn changes_since(&self, since: &[ChangeHash]) -> Vec<SignedChange> {
+        let known: Vec<ChangeHash> =
+            since.iter().filter(|h| self.changes.contains_key(h)).copied().collect();
+        self.doc
+            .get_changes(&known)
+            .into_iter()
+            .map(|change| {
+                let hash = change.hash();
+                let sig = self.changes[&hash].sig;
+                SignedChange { hash, bytes: change.raw_bytes().to_vec(), sig }
+            })
+            .collect()
+    }
+
+    /// Whether `device` may write now (it is an active device in the current heads).
+    pub fn device_is_active(&mut self, device: &PublicKey) -> bool {
+        let heads = self.doc.get_heads();
+        self.device_active_after(device, &heads, &[])
+    }
+
+    /// Signs `body` as a record by `member` and commits it in a change signed by `device`.
+    pub fn write(
+        &mut self,
+        body: Body,
+        member: &SecretKey,
+        device: &SecretKey,
+        now: Timestamp,
+    ) -> Result<(Record, SignedChange), WriteError> {
+        let draft = Draft { coop: Some(self.coop), at: now, deps: self.fold.heads(), body };
+        let record = draft.sign(member)?;
+        let change = self.commit(record.clone(), device, now)?;
+        Ok((record, change))
+    }
+
+    fn commit(
+        &mut self,
+        record: Record,
+        device: &SecretKey,
+        now: Timestamp,
+    ) -> Result<SignedChange, WriteError> {
+        let placed = self.fold.judge_new(&record, &[]).map_err(|_| {
+            WriteError::Refused(Refusal::NoGenesis)
+        })?;
+        if let Err(refusal) = &placed.verdict {
+            return Err(WriteError::Refused(refusal.clone()));
+        }
+        let heads = self.doc.get_heads();
+        if !self.device_active_after(&device.public(), &heads, std::slice::from_ref(&placed)) {
+            return Err(WriteError::DeviceNotAllowed);
+        }
+        let mut tx = self.doc.transaction();
+        tx.put(ROOT, record.id().to_string(), record.json())
+            .expect("putting a string at a root key cannot fail");
+        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+        let hash = hash.expect("a transaction with one put produces a change");
+        let change = self.doc.get_change_by_hash(&hash).expect("the change was just committed");
+        let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
+        self.register(hash, heads, device.public(), change.seq(), signed.sig, vec![placed]);
+        Ok(signed)
+    }
+
+    /// Admits changes from outside (a bundle, a peer, this home's store). Each is checked
+    /// as the module docs say; verified ones are applied to the document in one batch.
+    pub fn admit(&mut self, incoming: Vec<RawChange>, trust: Trust) -> Admitted {
+        let mut out = Admitted::default();
+        let mut waiting: Vec<(Change, RawChange)> = Vec::new();
+        let mut batch_seen = HashSet::new();
+        for raw in incoming {
+            if raw.bytes.len() > MAX_CHANGE_BYTES {
+                out.rejected.push(Rejected { hash: None, reason: Rejection::TooLarge(raw.bytes.len()) });
+                continue;
+            }
+            match Change::try_from(raw.bytes.as_slice()) {
+                Ok(change) => {
+                    let hash = change.hash();
+                    if self.changes.contains_key(&hash) || !batch_seen.insert(hash) {
+                        out.duplicates += 1;
+                    } else {
+                        waiting.push((change, raw));
+                    }
+                }
+                Err(e) => out.rejected.push(Rejected {
+                    hash: None,
+                    reason: Rejection::Undecodable(e.to_string()),
+                }),
+            }
+        }
+        // Admit in rounds: a change waits until its deps are in.
+        let mut to_apply: Vec<Change> = Vec::new();
+        loop {
+            let before = waiting.len();
+            let mut still = Vec::new();
+            for (change, raw) in waiting {
+                if change.deps().iter().any(|d| !self.changes.contains_key(d)) {
+                    still.push((change, raw));
+                    continue;
+                }
+                let hash = change.hash();
+                match self.check_and_register(&change, &raw, trust) {
+                    Ok(()) => {
+                        out.applied.push(SignedChange { hash, bytes: raw.bytes, sig: raw.sig });
+                        to_apply.push(change);
+                    }
+                    Err(reason) => out.rejected.push(Rejected { hash: Some(hash), reason }),
+                }
+            }
+            waiting = still;
+            if waiting.is_empty() || waiting.len() == before {
+                break;
+            }
+        }
+        for (change, _) in waiting {
+            let missing = change.deps().iter().filter(|d| !self.changes.contains_key(d)).count();
+            out.rejected.push(Rejected {
+                hash: Some(change.hash()),
+                reason: Rejection::MissingDeps(missing),
+            });
+        }
+        let fresh: Vec<Change> = to_apply
+            .into_iter()
+            .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
+            .collect();
+        if !fresh.is_empty() {
+            self.doc
+                .apply_changes(fresh)
+                .expect("admitted changes have their deps and were decoded once already");
+        }
+        out
+    }
+
+    fn check_and_register(&mut self, change: &Change, raw: &RawChange, trust: Trust) -> Result<(), Rejection> {
+        let actor: [u8; 32] = change.actor_id().to_bytes().try_into().map_err(|_| Rejection::BadActor)?;
+        let device = PublicKey::from_bytes(actor);
+        let hash = change.hash();
+        let signed = SignedChange { hash, bytes: Vec::new(), sig: raw.sig };
+        if trust == Trust::Verify && !verify_change(self.coop, &signed, &device) {
+            return Err(Rejection::BadSignature(device.short()));
+        }
+        let last = self.seqs.get(&device).copied().unwrap_or(0);
+        if change.seq() != last + 1 {
+            return Err(Rejection::BadSequence { got: change.seq(), last });
+        }
+        let records = self.records_in(change, trust)?;
+        let mut placed: Vec<Placed> = Vec::with_capacity(records.len());
+        for record in records {
+            if self.fold.get(&record.id()).is_some() || placed.iter().any(|p| p.record.id() == record.id()) {
+                return Err(Rejection::DuplicateRecord(record.id().short()));
+            }
+            for dep in record.deps() {
+                let in_change = placed.iter().any(|p| p.record.id() == *dep);
+                let in_past = self
+                    .record_change
+                    .get(dep)
+                    .is_some_and(|c| self.is_ancestor(*c, change.deps()));
+                if !in_change && !in_past {
+                    return Err(Rejection::DepOutsidePast(dep.short()));
+                }
+            }
+            let judged = self
+                .fold
+                .judge_new(&record, &placed)
+                .map_err(|m| Rejection::DepOutsidePast(m.0.short()))?;
+            if let Err(refusal) = &judged.verdict {
+                return Err(Rejection::Refused(refusal.clone()));
+            }
+            placed.push(judged);
+        }
+        if !self.device_active_after(&device, change.deps(), &placed) {
+            return Err(Rejection::DeviceNotAllowed(device.short()));
+        }
+        self.register(hash, change.deps().to_vec(), device, change.seq(), raw.sig, placed);
+        Ok(())
+    }
+
+    /// The records a change puts, checked against the whitelist of allowed ops.
+    fn records_in(&self, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
+        use automerge::legacy::{Key, ObjectId, OpType};
+        if change.len() > MAX_RECORDS_PER_CHANGE {
+            return Err(Rejection::TooManyRecords);
+        }
+        let expanded = change.decode();
+        if expanded.operations.is_empty() {
+            return Err(Rejection::Empty);
+        }
+        let mut records = Vec::with_capacity(expanded.operations.len());
+        for op in expanded.operations {
+            if op.obj != ObjectId::Root || op.insert || !op.pred.is_empty() {
+                return Err(Rejection::ForeignOp("only new keys of the root map may be written"));
+            }
+            let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (&op.key, &op.action) else {
+                return Err(Rejection::ForeignOp("only string records may be put"));
+            };
+            let record = match trust {
+                Trust::Verify => Record::from_json(json.as_bytes())?,
+                Trust::OwnStore => Record::from_trusted_json(json.as_bytes())?,
+            };
+            if key.as_str() != record.id().to_string() {
+                return Err(Rejection::KeyMismatch);
+            }
+            if record.coop() != self.coop {
+                return Err(Rejection::WrongCoop);
+            }
+            records.push(record);
+        }
+        Ok(records)
+    }
+
+    /// Whether `device` is active after the changes `deps`, counting device bindings
+    /// (genesis, `device.add`) among `own` records: the newcomer bootstrap.
+    fn device_active_after(&mut self, device: &PublicKey, deps: &[ChangeHash], own: &[Placed]) -> bool {
+        let parents: Vec<&Context> =
+            deps.iter().filter_map(|d| self.changes.get(d)).map(|c| &c.context_after).collect();
+        let bindings = own
+            .iter()
+            .filter(|p| matches!(p.record.body(), Body::CoopGenesis(_) | Body::DeviceAdd(_)))
+            .map(|p| p.record.id());
+        let context = Context::join(parents, bindings);
+        self.fold.view_with(&context, own).active_device(device).is_some()
+    }
+
+    /// Whether change `target` is `from` or in its causal past.
+    fn is_ancestor(&self, target: ChangeHash, from: &[ChangeHash]) -> bool {
+        let Some(target_depth) = self.changes.get(&target).map(|c| c.depth) else {
+            return false;
+        };
+        let mut stack: Vec<ChangeHash> = from.to_vec();
+        let mut seen = HashSet::new();
+        while let Some(hash) = stack.pop() {
+            if hash == target {
+                return true;
+            }
+            if !seen.insert(hash) {
+                continue;
+            }
+            if let Some(info) = self.changes.get(&hash) {
+                // Deps are strictly shallower, so nothing under a shallower node can be it.
+                if info.depth > target_depth {
+                    stack.extend(info.deps.iter().copied());
+                }
+            }
+        }
+        false
+    }
+
+    fn register(
+        &mut self,
+        hash: ChangeHash,
+        deps: Vec<ChangeHash>,
+        device: PublicKey,
+        seq: u64,
+        sig: Signature,
+        placed: Vec<Placed>,
+    ) {
+        let parents: Vec<&ChangeInfo> = deps.iter().filter_map(|d| self.changes.get(d)).collect();
+        let depth = parents.iter().map(|p| p.depth + 1).max().unwrap_or(0);
+        let own = placed
+            .iter()
+            .filter(|p| p.record.kind().is_authority())
+            .map(|p| p.record.id());
+        let context_after = Context::join(parents.iter().map(|p| &p.context_after), own);
+        let records: Vec<RecordId> = placed.iter().map(|p| p.record.id()).collect();
+        for placed in placed {
+            self.record_change.insert(placed.record.id(), hash);
+            self.fold.insert(placed);
+        }
+        self.seqs.insert(device, seq);
+        self.changes.insert(hash, ChangeInfo { deps, depth, context_after, sig, records });
+    }
+
+    /// The records a change carried.
+    pub fn records_of(&self, change: &ChangeHash) -> &[RecordId] {
+        self.changes.get(change).map(|c| c.records.as_slice()).unwrap_or(&[])
+    }
+
+    /// This replica's writing device.
+    pub fn device(&self) -> PublicKey {
+        self.device
+    }
+}
