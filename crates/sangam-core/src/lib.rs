@@ -1,1 +1,669 @@
-//! placeholder
+//! Sangam's use cases over one home: a [`Node`] owns the home's store, its keys and the
+//! replicas of its co-ops, and every front end (the `sangam` CLI, the desktop shell) calls
+//! these functions and nothing below them.
+//!
+//! Errors leave as [`ApiError`]. This crate must never depend on tauri; it never prints.
+
+#![deny(missing_docs)]
+
+mod dto;
+mod error;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sangam_model::body::{
+    DeviceAdd, Genesis, MemberAdmit, MemberLeave, MemberRemove, MemberUpdate,
+};
+use sangam_model::{Body, Bylaws, CoopId, CoopState, PublicKey, SecretKey, Standing, Timestamp};
+use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, SignedChange, Trust};
+use sangam_store::{Commit, Store};
+
+pub use dto::*;
+pub use error::{ApiError, ErrorCode};
+
+/// The database file inside a home directory.
+pub const DB_FILE: &str = "sangam.sqlite3";
+
+/// Write a fresh snapshot once this many changes are not in the last one.
+const SNAPSHOT_EVERY: usize = 256;
+
+/// Where time comes from; tests pass a fixed clock.
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
+/// One install: a home directory with its database, keys and co-ops.
+pub struct Node {
+    home: PathBuf,
+    store: Store,
+    device: SecretKey,
+    clock: Box<dyn Clock>,
+    replicas: HashMap<CoopId, Replica>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({})", self.home.display())
+    }
+}
+
+fn random_seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("the operating system provides randomness");
+    seed
+}
+
+fn parse_key(text: &str, what: &str) -> Result<PublicKey, ApiError> {
+    text.trim().parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{what} must be a 64-character lowercase hex public key, got {:?}",
+                text.trim()
+            ),
+        )
+    })
+}
+
+impl Node {
+    /// Opens the home at `home`, creating the directory, the database and the device key
+    /// on first use.
+    pub fn open(home: &Path, clock: Box<dyn Clock>) -> Result<Self, ApiError> {
+        std::fs::create_dir_all(home).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Storage,
+                format!("cannot create home {}: {e}", home.display()),
+            )
+        })?;
+        let store = Store::open(&home.join(DB_FILE))?;
+        let device = store.device_key(random_seed, clock.now())?;
+        Ok(Self {
+            home: home.to_path_buf(),
+            store,
+            device,
+            clock,
+            replicas: HashMap::new(),
+        })
+    }
+
+    /// The home directory.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The store, for checks such as integrity.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Creates this home's member identity.
+    pub fn create_identity(&mut self, name: &str) -> Result<IdentityDto, ApiError> {
+        sangam_model::body::check_name("name", name.trim())
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))?;
+        if self.store.member_key()?.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::IdentityExists,
+                "this home already has a member identity (see `sangam id show`); use another --home for a second one",
+            ));
+        }
+        let key = SecretKey::from_seed(random_seed());
+        self.store
+            .set_member_key(&key, name.trim(), self.clock.now())?;
+        self.identity()
+    }
+
+    /// This home's identity.
+    pub fn identity(&self) -> Result<IdentityDto, ApiError> {
+        let (key, name) = self.member()?;
+        Ok(IdentityDto {
+            member: key.public().to_string(),
+            name,
+            device: self.device.public().to_string(),
+        })
+    }
+
+    fn member(&self) -> Result<(SecretKey, String), ApiError> {
+        self.store.member_key()?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NoIdentity,
+                "no identity yet: run `sangam id new --name NAME` first",
+            )
+        })
+    }
+
+    /// Founds a co-op with this home's member as its first member.
+    pub fn create_coop(&mut self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
+        let (member, founder_name) = self.member()?;
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce).expect("the operating system provides randomness");
+        let genesis = Genesis {
+            name: name.trim().to_owned(),
+            currency: currency.trim().to_uppercase(),
+            bylaws: Bylaws::default(),
+            founder_name,
+            device: self.device.public(),
+            nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        let now = self.clock.now();
+        let (replica, _, change) = Replica::found(genesis, &member, &self.device, now)?;
+        let coop = replica.coop();
+        self.persist(&replica, "local", &[change], &[])?;
+        self.replicas.insert(coop, replica);
+        self.coop_show(coop)
+    }
+
+    /// The co-ops in this home.
+    pub fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
+        Ok(self
+            .store
+            .coops()?
+            .into_iter()
+            .map(|(id, name)| CoopSummaryDto {
+                id: id.to_string(),
+                name,
+            })
+            .collect())
+    }
+
+    /// Resolves `--coop`: a unique id prefix, or the only co-op when none is given.
+    pub fn resolve_coop(&self, selector: Option<&str>) -> Result<CoopId, ApiError> {
+        let coops = self.store.coops()?;
+        let matches: Vec<&(CoopId, String)> = match selector {
+            None => coops.iter().collect(),
+            Some(prefix) => coops
+                .iter()
+                .filter(|(id, _)| id.to_string().starts_with(prefix.trim()))
+                .collect(),
+        };
+        match (matches.as_slice(), selector) {
+            ([(id, _)], _) => Ok(*id),
+            ([], None) => Err(ApiError::new(
+                ErrorCode::NotFound,
+                "this home has no co-op yet: create one with `sangam coop create NAME`, or import a bundle",
+            )),
+            ([], Some(p)) => Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no co-op id starts with {p:?}"),
+            )),
+            (_, None) => Err(ApiError::new(
+                ErrorCode::Ambiguous,
+                "this home holds several co-ops: choose one with --coop ID (see `sangam coop list`)",
+            )),
+            (_, Some(p)) => Err(ApiError::new(
+                ErrorCode::Ambiguous,
+                format!("several co-ops start with {p:?}: give more of the id"),
+            )),
+        }
+    }
+
+    /// Loads (once) and returns a co-op's replica.
+    fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
+        if !self.replicas.contains_key(&coop) {
+            let snapshot = self.store.snapshot(coop)?;
+            let changes = self.store.changes(coop)?;
+            if changes.is_empty() {
+                return Err(ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("co-op {} is not in this home", coop.short()),
+                ));
+            }
+            let stored = changes.len();
+            let (replica, admitted, used_snapshot) =
+                Replica::restore(coop, self.device.public(), snapshot.as_deref(), changes);
+            if !admitted.rejected.is_empty() || admitted.applied.len() != stored {
+                return Err(ApiError::new(
+                    ErrorCode::Storage,
+                    format!(
+                        "the stored change log of co-op {} does not replay ({} of {stored} changes): the home is damaged",
+                        coop.short(),
+                        admitted.applied.len()
+                    ),
+                ));
+            }
+            if snapshot.is_some() && !used_snapshot {
+                // A damaged snapshot was skipped; the rebuilt document replaces it.
+                self.store.save_snapshot(
+                    coop,
+                    &replica.save(),
+                    replica.change_count(),
+                    self.clock.now(),
+                )?;
+            }
+            self.replicas.insert(coop, replica);
+        }
+        Ok(self.replicas.get_mut(&coop).expect("inserted above"))
+    }
+
+    /// Durably stores admitted changes with the new projection; then, now and then, a
+    /// snapshot. If storing fails the in-memory replica is dropped so it reloads from disk.
+    fn persist(
+        &mut self,
+        replica: &Replica,
+        source: &str,
+        changes: &[SignedChange],
+        rejections: &[(Option<ChangeHash>, String)],
+    ) -> Result<(), ApiError> {
+        let state = replica.state();
+        let commit = Commit {
+            source,
+            changes,
+            rejections,
+            state: &state,
+        };
+        let now = self.clock.now();
+        if let Err(e) = self.store.commit(commit, now) {
+            self.replicas.remove(&replica.coop());
+            return Err(e.into());
+        }
+        let in_snapshot = self
+            .store
+            .snapshot_change_count(replica.coop())?
+            .unwrap_or(0) as usize;
+        if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY {
+            self.store.save_snapshot(
+                replica.coop(),
+                &replica.save(),
+                replica.change_count(),
+                now,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Signs and durably commits one record by this home's member.
+    fn write(&mut self, coop: CoopId, body: Body) -> Result<(), ApiError> {
+        let (member, _) = self.member()?;
+        let now = self.clock.now();
+        let device = self.device.clone();
+        let replica = self.replica(coop)?;
+        let (_, change) = replica.write(body, &member, &device, now)?;
+        let replica = self.replicas.remove(&coop).expect("loaded above");
+        let result = self.persist(&replica, "local", &[change], &[]);
+        if result.is_ok() {
+            self.replicas.insert(coop, replica);
+        }
+        result
+    }
+
+    /// A co-op in detail.
+    pub fn coop_show(&mut self, coop: CoopId) -> Result<CoopDto, ApiError> {
+        let replica = self.replica(coop)?;
+        let state = replica.state();
+        let genesis = state
+            .genesis
+            .clone()
+            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
+        let founder = state
+            .members
+            .iter()
+            .find(|m| m.admitted_by == coop)
+            .map(|m| m.key.to_string());
+        Ok(CoopDto {
+            id: coop.to_string(),
+            name: genesis.name,
+            currency: genesis.currency,
+            admission: match genesis.bylaws.admission {
+                sangam_model::Admission::AnyMember => "any_member".into(),
+                sangam_model::Admission::Proposal => "proposal".into(),
+            },
+            quorum_pct: genesis.bylaws.voting.quorum_pct,
+            threshold: format!(
+                "{}/{}",
+                genesis.bylaws.voting.threshold.num, genesis.bylaws.voting.threshold.den
+            ),
+            founder: founder.unwrap_or_default(),
+            members: state.active_members().count(),
+            devices: state.devices.len(),
+            records: replica.fold().len(),
+            changes: replica.change_count(),
+            heads: replica.heads().iter().map(|h| h.to_string()).collect(),
+        })
+    }
+
+    /// The co-op's state as folded from its records.
+    pub fn state(&mut self, coop: CoopId) -> Result<CoopState, ApiError> {
+        Ok(self.replica(coop)?.state())
+    }
+
+    /// Members, from the projection (no replay needed).
+    pub fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
+        Ok(self
+            .store
+            .members(coop)?
+            .into_iter()
+            .map(|m| MemberDto {
+                key: m.key.to_string(),
+                name: m.name,
+                contact: m.contact,
+                standing: m.standing,
+                admitted_by: m.admitted_by.to_string(),
+                admitted_at: m.admitted_at,
+            })
+            .collect())
+    }
+
+    /// Resolves a member by unique key prefix.
+    pub fn resolve_member(&mut self, coop: CoopId, prefix: &str) -> Result<PublicKey, ApiError> {
+        let prefix = prefix.trim();
+        if let Ok(key) = prefix.parse::<PublicKey>() {
+            return Ok(key);
+        }
+        let state = self.state(coop)?;
+        let matches: Vec<PublicKey> = state
+            .members
+            .iter()
+            .map(|m| m.key)
+            .filter(|k| k.to_string().starts_with(prefix))
+            .collect();
+        match matches.as_slice() {
+            [key] if !prefix.is_empty() => Ok(*key),
+            [] => Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no member key starts with {prefix:?}"),
+            )),
+            _ => Err(ApiError::new(
+                ErrorCode::Ambiguous,
+                format!("several member keys start with {prefix:?}"),
+            )),
+        }
+    }
+
+    /// Admits a member key.
+    pub fn admit(&mut self, coop: CoopId, member: &str, name: &str) -> Result<MemberDto, ApiError> {
+        let key = parse_key(member, "the member key")?;
+        let name = name.trim().to_owned();
+        self.write(coop, Body::MemberAdmit(MemberAdmit { member: key, name }))?;
+        self.member_dto(coop, &key)
+    }
+
+    fn member_dto(&self, coop: CoopId, key: &PublicKey) -> Result<MemberDto, ApiError> {
+        self.members(coop)?
+            .into_iter()
+            .find(|m| m.key == key.to_string())
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "member not found after writing"))
+    }
+
+    /// This home's member leaves the co-op.
+    pub fn leave(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        self.write(coop, Body::MemberLeave(MemberLeave {}))
+    }
+
+    /// Removes another member (when the bylaws let any member do so).
+    pub fn remove(&mut self, coop: CoopId, member: &str, reason: &str) -> Result<(), ApiError> {
+        let key = self.resolve_member(coop, member)?;
+        self.write(
+            coop,
+            Body::MemberRemove(MemberRemove {
+                member: key,
+                reason: reason.trim().to_owned(),
+            }),
+        )
+    }
+
+    /// Changes this member's display name and/or contact line.
+    pub fn update_profile(
+        &mut self,
+        coop: CoopId,
+        name: Option<&str>,
+        contact: Option<&str>,
+    ) -> Result<MemberDto, ApiError> {
+        if name.is_none() && contact.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "give --name and/or --contact",
+            ));
+        }
+        let (member, _) = self.member()?;
+        let update = MemberUpdate {
+            name: name.map(|n| n.trim().to_owned()),
+            contact: contact.map(|c| c.trim().to_owned()),
+        };
+        self.write(coop, Body::MemberUpdate(update))?;
+        self.member_dto(coop, &member.public())
+    }
+
+    /// Revokes one of this member's devices (a lost laptop).
+    pub fn revoke_device(&mut self, coop: CoopId, device: &str) -> Result<(), ApiError> {
+        let key = parse_key(device, "the device key")?;
+        if key == self.device.public() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "this is the device you are using; revoke it from another device",
+            ));
+        }
+        self.write(
+            coop,
+            Body::DeviceRevoke(sangam_model::body::DeviceRevoke { device: key }),
+        )
+    }
+
+    /// Devices bound in the co-op.
+    pub fn devices(&mut self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
+        let this = self.device.public();
+        let state = self.state(coop)?;
+        Ok(state
+            .devices
+            .iter()
+            .map(|d| DeviceDto {
+                key: d.key.to_string(),
+                member: d.member.to_string(),
+                member_name: state
+                    .member(&d.member)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                name: d.name.clone(),
+                revoked: d.revoked,
+                this_device: d.key == this,
+            })
+            .collect())
+    }
+
+    /// The co-op's records, newest first (deepest in the causal order first).
+    pub fn log(&mut self, coop: CoopId) -> Result<Vec<LogEntryDto>, ApiError> {
+        let replica = self.replica(coop)?;
+        let state = replica.state();
+        let fold = replica.fold();
+        let name_of = |key: &PublicKey| state.member(key).map(|m| m.name.clone());
+        let entries: Vec<LogEntryDto> = fold
+            .ordered()
+            .into_iter()
+            .rev()
+            .map(|placed| {
+                let record = &placed.record;
+                let status = match fold.standing_of(&record.id(), &state) {
+                    Some(Ok(())) | None => "valid".to_owned(),
+                    Some(Err(e)) => e.to_string(),
+                };
+                LogEntryDto {
+                    id: record.id().to_string(),
+                    kind: record.kind().to_string(),
+                    author: record.author().to_string(),
+                    author_name: name_of(&record.author()),
+                    at: record.at(),
+                    summary: summarize(record.body(), &name_of),
+                    status,
+                }
+            })
+            .collect();
+        Ok(entries)
+    }
+
+    /// Writes the co-op's changes (all, or those not in the past of `since`) as a bundle.
+    pub fn export_bundle(
+        &mut self,
+        coop: CoopId,
+        since: Option<&[u8]>,
+    ) -> Result<(Vec<u8>, ExportDto), ApiError> {
+        let since_heads = match since {
+            None => Vec::new(),
+            Some(bytes) => {
+                let previous = Bundle::decode(bytes).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::BadBundle,
+                        format!("the --since file is not a usable bundle: {e}"),
+                    )
+                })?;
+                if previous.coop != coop {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "the --since bundle belongs to another co-op",
+                    ));
+                }
+                previous.heads
+            }
+        };
+        let replica = self.replica(coop)?;
+        let changes = replica.changes_since(&since_heads);
+        let bundle = Bundle {
+            coop,
+            heads: replica.heads(),
+            changes: changes.iter().map(SignedChange::to_raw).collect(),
+        };
+        let bytes = bundle.encode();
+        let dto = ExportDto {
+            coop: coop.to_string(),
+            changes: bundle.changes.len(),
+            heads: bundle.heads.iter().map(|h| h.to_string()).collect(),
+            bytes: bytes.len(),
+        };
+        Ok((bytes, dto))
+    }
+
+    /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
+    /// admit this home's member key; this device is then bound to the member with a
+    /// `device.add`. Nothing is stored unless the whole import commits.
+    pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
+        let bundle = Bundle::decode(bytes)?;
+        let coop = bundle.coop;
+        let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
+        let (member, _) = self.member()?;
+        let mut replica = if known {
+            self.replicas
+                .remove(&coop)
+                .map_or_else(|| self.load_replica(coop), Ok)?
+        } else {
+            Replica::new(coop, self.device.public())
+        };
+        let admitted: Admitted = replica.admit(bundle.changes, Trust::Verify);
+        let rejections: Vec<(Option<ChangeHash>, String)> = admitted
+            .rejected
+            .iter()
+            .map(|r| (r.hash, r.reason.to_string()))
+            .collect();
+        let mut changes = admitted.applied.clone();
+        let state = replica.state();
+        let joined = !known;
+        if joined {
+            let Some(genesis) = state.genesis.as_ref() else {
+                return Err(ApiError::new(
+                    ErrorCode::BadBundle,
+                    "the bundle does not contain its co-op's genesis: export it in full (without --since); nothing was changed",
+                ));
+            };
+            if !state
+                .member(&member.public())
+                .is_some_and(|m| m.standing == Standing::Active)
+            {
+                return Err(ApiError::new(
+                    ErrorCode::Refused,
+                    format!(
+                        "co-op {:?} does not admit your member key {} yet: ask a member to run `sangam member admit {}`, then import their new bundle; nothing was changed",
+                        genesis.name,
+                        member.public(),
+                        member.public()
+                    ),
+                ));
+            }
+        }
+        // A member's new device binds itself with its first change (the newcomer bootstrap).
+        if state
+            .member(&member.public())
+            .is_some_and(|m| m.standing == Standing::Active)
+            && !replica.device_is_active(&self.device.public())
+            && !state.devices.iter().any(|d| d.key == self.device.public())
+        {
+            let add = Body::DeviceAdd(DeviceAdd {
+                device: self.device.public(),
+                name: device_label(),
+            });
+            let (_, change) = replica.write(add, &member, &self.device, self.clock.now())?;
+            changes.push(change);
+        }
+        let source = "bundle";
+        self.persist(&replica, source, &changes, &rejections)?;
+        let name = state
+            .genesis
+            .as_ref()
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        self.replicas.insert(coop, replica);
+        Ok(ImportDto {
+            coop: coop.to_string(),
+            name,
+            joined,
+            applied: admitted.applied.len(),
+            duplicates: admitted.duplicates,
+            rejected: admitted
+                .rejected
+                .iter()
+                .map(|r| RejectedDto {
+                    change: r.hash.map(|h| h.to_string()),
+                    reason: r.reason.to_string(),
+                })
+                .collect(),
+        })
+    }
+
+    fn load_replica(&mut self, coop: CoopId) -> Result<Replica, ApiError> {
+        self.replica(coop)?;
+        Ok(self.replicas.remove(&coop).expect("loaded above"))
+    }
+}
+
+/// This machine's name, for labelling its device.
+fn device_label() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let host: String = host
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
+    if host.is_empty() {
+        "device".to_owned()
+    } else {
+        host
+    }
+}
+
+fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> String {
+    let who = |key: &PublicKey| name_of(key).unwrap_or_else(|| key.short());
+    match body {
+        Body::CoopGenesis(g) => format!("founded {:?} ({})", g.name, g.currency),
+        Body::MemberAdmit(a) => format!("admitted {} ({})", a.name, a.member.short()),
+        Body::MemberLeave(_) => "left the co-op".to_owned(),
+        Body::MemberRemove(r) => format!("removed {}: {}", who(&r.member), r.reason),
+        Body::MemberUpdate(u) => match (&u.name, &u.contact) {
+            (Some(n), _) => format!("now called {n}"),
+            (None, Some(_)) => "updated contact".to_owned(),
+            (None, None) => "updated profile".to_owned(),
+        },
+        Body::DeviceAdd(d) => format!("added device {} ({})", d.name, d.device.short()),
+        Body::DeviceRevoke(d) => format!("revoked device {}", d.device.short()),
+    }
+}

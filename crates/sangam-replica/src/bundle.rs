@@ -103,7 +103,10 @@ impl Bundle {
             return Err(BundleError::Truncated);
         }
         let (body, check) = bytes.split_at(bytes.len() - 32);
-        let mut reader = Reader { bytes: body, at: MAGIC.len() + 1 };
+        let mut reader = Reader {
+            bytes: body,
+            at: MAGIC.len() + 1,
+        };
         let coop = RecordId::from_bytes(reader.array()?);
         let head_count = reader.count(MAX_HEADS, "heads")?;
         let mut heads = Vec::with_capacity(head_count);
@@ -128,7 +131,11 @@ impl Bundle {
         if Sha256::digest(body).as_slice() != check {
             return Err(BundleError::Corrupt);
         }
-        Ok(Self { coop, heads, changes })
+        Ok(Self {
+            coop,
+            heads,
+            changes,
+        })
     }
 }
 

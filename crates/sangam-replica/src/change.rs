@@ -45,7 +45,10 @@ impl std::fmt::Debug for RawChange {
 impl SignedChange {
     /// The change as it travels.
     pub fn to_raw(&self) -> RawChange {
-        RawChange { bytes: self.bytes.clone(), sig: self.sig }
+        RawChange {
+            bytes: self.bytes.clone(),
+            sig: self.sig,
+        }
     }
 }
 
@@ -59,7 +62,12 @@ pub fn signing_input(coop: CoopId, hash: &ChangeHash) -> [u8; 64] {
 }
 
 /// Signs a change made by `device`.
-pub fn sign_change(coop: CoopId, hash: ChangeHash, bytes: Vec<u8>, device: &SecretKey) -> SignedChange {
+pub fn sign_change(
+    coop: CoopId,
+    hash: ChangeHash,
+    bytes: Vec<u8>,
+    device: &SecretKey,
+) -> SignedChange {
     let sig = device.sign(CHANGE_DOMAIN, &signing_input(coop, &hash));
     SignedChange { hash, bytes, sig }
 }
@@ -67,6 +75,10 @@ pub fn sign_change(coop: CoopId, hash: ChangeHash, bytes: Vec<u8>, device: &Secr
 /// Checks a change's signature against the device key.
 pub fn verify_change(coop: CoopId, change: &SignedChange, device: &PublicKey) -> bool {
     device
-        .verify(CHANGE_DOMAIN, &signing_input(coop, &change.hash), &change.sig)
+        .verify(
+            CHANGE_DOMAIN,
+            &signing_input(coop, &change.hash),
+            &change.sig,
+        )
         .is_ok()
 }

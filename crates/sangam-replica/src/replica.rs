@@ -157,7 +157,12 @@ pub struct Replica {
 
 impl std::fmt::Debug for Replica {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Replica({}, {} changes)", self.coop.short(), self.changes.len())
+        write!(
+            f,
+            "Replica({}, {} changes)",
+            self.coop.short(),
+            self.changes.len()
+        )
     }
 }
 
@@ -182,7 +187,12 @@ impl Replica {
         device: &SecretKey,
         now: Timestamp,
     ) -> Result<(Self, Record, SignedChange), WriteError> {
-        let draft = Draft { coop: None, at: now, deps: vec![], body: Body::CoopGenesis(genesis) };
+        let draft = Draft {
+            coop: None,
+            at: now,
+            deps: vec![],
+            body: Body::CoopGenesis(genesis),
+        };
         let record = draft.sign(member)?;
         let mut replica = Self::new(record.id(), device.public());
         let change = replica.commit(record.clone(), device, now)?;
@@ -246,15 +256,22 @@ impl Replica {
     /// Every change not in the past of `since` (all of them for `&[]`), each after its
     /// deps. Unknown hashes in `since` are ignored.
     pub fn changes_since(&self, since: &[ChangeHash]) -> Vec<SignedChange> {
-        let known: Vec<ChangeHash> =
-            since.iter().filter(|h| self.changes.contains_key(h)).copied().collect();
+        let known: Vec<ChangeHash> = since
+            .iter()
+            .filter(|h| self.changes.contains_key(h))
+            .copied()
+            .collect();
         self.doc
             .get_changes(&known)
             .into_iter()
             .map(|change| {
                 let hash = change.hash();
                 let sig = self.changes[&hash].sig;
-                SignedChange { hash, bytes: change.raw_bytes().to_vec(), sig }
+                SignedChange {
+                    hash,
+                    bytes: change.raw_bytes().to_vec(),
+                    sig,
+                }
             })
             .collect()
     }
@@ -273,7 +290,12 @@ impl Replica {
         device: &SecretKey,
         now: Timestamp,
     ) -> Result<(Record, SignedChange), WriteError> {
-        let draft = Draft { coop: Some(self.coop), at: now, deps: self.fold.heads(), body };
+        let draft = Draft {
+            coop: Some(self.coop),
+            at: now,
+            deps: self.fold.heads(),
+            body,
+        };
         let record = draft.sign(member)?;
         let change = self.commit(record.clone(), device, now)?;
         Ok((record, change))
@@ -285,9 +307,10 @@ impl Replica {
         device: &SecretKey,
         now: Timestamp,
     ) -> Result<SignedChange, WriteError> {
-        let placed = self.fold.judge_new(&record, &[]).map_err(|_| {
-            WriteError::Refused(Refusal::NoGenesis)
-        })?;
+        let placed = self
+            .fold
+            .judge_new(&record, &[])
+            .map_err(|_| WriteError::Refused(Refusal::NoGenesis))?;
         if let Err(refusal) = &placed.verdict {
             return Err(WriteError::Refused(refusal.clone()));
         }
@@ -300,9 +323,19 @@ impl Replica {
             .expect("putting a string at a root key cannot fail");
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
         let hash = hash.expect("a transaction with one put produces a change");
-        let change = self.doc.get_change_by_hash(&hash).expect("the change was just committed");
+        let change = self
+            .doc
+            .get_change_by_hash(&hash)
+            .expect("the change was just committed");
         let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
-        self.register(hash, heads, device.public(), change.seq(), signed.sig, vec![placed]);
+        self.register(
+            hash,
+            heads,
+            device.public(),
+            change.seq(),
+            signed.sig,
+            vec![placed],
+        );
         Ok(signed)
     }
 
@@ -314,7 +347,10 @@ impl Replica {
         let mut batch_seen = HashSet::new();
         for raw in incoming {
             if raw.bytes.len() > MAX_CHANGE_BYTES {
-                out.rejected.push(Rejected { hash: None, reason: Rejection::TooLarge(raw.bytes.len()) });
+                out.rejected.push(Rejected {
+                    hash: None,
+                    reason: Rejection::TooLarge(raw.bytes.len()),
+                });
                 continue;
             }
             match Change::try_from(raw.bytes.as_slice()) {
@@ -345,10 +381,17 @@ impl Replica {
                 let hash = change.hash();
                 match self.check_and_register(&change, &raw, trust) {
                     Ok(()) => {
-                        out.applied.push(SignedChange { hash, bytes: raw.bytes, sig: raw.sig });
+                        out.applied.push(SignedChange {
+                            hash,
+                            bytes: raw.bytes,
+                            sig: raw.sig,
+                        });
                         to_apply.push(change);
                     }
-                    Err(reason) => out.rejected.push(Rejected { hash: Some(hash), reason }),
+                    Err(reason) => out.rejected.push(Rejected {
+                        hash: Some(hash),
+                        reason,
+                    }),
                 }
             }
             waiting = still;
@@ -357,7 +400,11 @@ impl Replica {
             }
         }
         for (change, _) in waiting {
-            let missing = change.deps().iter().filter(|d| !self.changes.contains_key(d)).count();
+            let missing = change
+                .deps()
+                .iter()
+                .filter(|d| !self.changes.contains_key(d))
+                .count();
             out.rejected.push(Rejected {
                 hash: Some(change.hash()),
                 reason: Rejection::MissingDeps(missing),
@@ -375,22 +422,40 @@ impl Replica {
         out
     }
 
-    fn check_and_register(&mut self, change: &Change, raw: &RawChange, trust: Trust) -> Result<(), Rejection> {
-        let actor: [u8; 32] = change.actor_id().to_bytes().try_into().map_err(|_| Rejection::BadActor)?;
+    fn check_and_register(
+        &mut self,
+        change: &Change,
+        raw: &RawChange,
+        trust: Trust,
+    ) -> Result<(), Rejection> {
+        let actor: [u8; 32] = change
+            .actor_id()
+            .to_bytes()
+            .try_into()
+            .map_err(|_| Rejection::BadActor)?;
         let device = PublicKey::from_bytes(actor);
         let hash = change.hash();
-        let signed = SignedChange { hash, bytes: Vec::new(), sig: raw.sig };
+        let signed = SignedChange {
+            hash,
+            bytes: Vec::new(),
+            sig: raw.sig,
+        };
         if trust == Trust::Verify && !verify_change(self.coop, &signed, &device) {
             return Err(Rejection::BadSignature(device.short()));
         }
         let last = self.seqs.get(&device).copied().unwrap_or(0);
         if change.seq() != last + 1 {
-            return Err(Rejection::BadSequence { got: change.seq(), last });
+            return Err(Rejection::BadSequence {
+                got: change.seq(),
+                last,
+            });
         }
         let records = self.records_in(change, trust)?;
         let mut placed: Vec<Placed> = Vec::with_capacity(records.len());
         for record in records {
-            if self.fold.get(&record.id()).is_some() || placed.iter().any(|p| p.record.id() == record.id()) {
+            if self.fold.get(&record.id()).is_some()
+                || placed.iter().any(|p| p.record.id() == record.id())
+            {
                 return Err(Rejection::DuplicateRecord(record.id().short()));
             }
             for dep in record.deps() {
@@ -415,7 +480,14 @@ impl Replica {
         if !self.device_active_after(&device, change.deps(), &placed) {
             return Err(Rejection::DeviceNotAllowed(device.short()));
         }
-        self.register(hash, change.deps().to_vec(), device, change.seq(), raw.sig, placed);
+        self.register(
+            hash,
+            change.deps().to_vec(),
+            device,
+            change.seq(),
+            raw.sig,
+            placed,
+        );
         Ok(())
     }
 
@@ -432,7 +504,9 @@ impl Replica {
         let mut records = Vec::with_capacity(expanded.operations.len());
         for op in expanded.operations {
             if op.obj != ObjectId::Root || op.insert || !op.pred.is_empty() {
-                return Err(Rejection::ForeignOp("only new keys of the root map may be written"));
+                return Err(Rejection::ForeignOp(
+                    "only new keys of the root map may be written",
+                ));
             }
             let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (&op.key, &op.action) else {
                 return Err(Rejection::ForeignOp("only string records may be put"));
@@ -454,15 +528,26 @@ impl Replica {
 
     /// Whether `device` is active after the changes `deps`, counting device bindings
     /// (genesis, `device.add`) among `own` records: the newcomer bootstrap.
-    fn device_active_after(&mut self, device: &PublicKey, deps: &[ChangeHash], own: &[Placed]) -> bool {
-        let parents: Vec<&Context> =
-            deps.iter().filter_map(|d| self.changes.get(d)).map(|c| &c.context_after).collect();
+    fn device_active_after(
+        &mut self,
+        device: &PublicKey,
+        deps: &[ChangeHash],
+        own: &[Placed],
+    ) -> bool {
+        let parents: Vec<&Context> = deps
+            .iter()
+            .filter_map(|d| self.changes.get(d))
+            .map(|c| &c.context_after)
+            .collect();
         let bindings = own
             .iter()
             .filter(|p| matches!(p.record.body(), Body::CoopGenesis(_) | Body::DeviceAdd(_)))
             .map(|p| p.record.id());
         let context = Context::join(parents, bindings);
-        self.fold.view_with(&context, own).active_device(device).is_some()
+        self.fold
+            .view_with(&context, own)
+            .active_device(device)
+            .is_some()
     }
 
     /// Whether change `target` is `from` or in its causal past.
@@ -511,12 +596,24 @@ impl Replica {
             self.fold.insert(placed);
         }
         self.seqs.insert(device, seq);
-        self.changes.insert(hash, ChangeInfo { deps, depth, context_after, sig, records });
+        self.changes.insert(
+            hash,
+            ChangeInfo {
+                deps,
+                depth,
+                context_after,
+                sig,
+                records,
+            },
+        );
     }
 
     /// The records a change carried.
     pub fn records_of(&self, change: &ChangeHash) -> &[RecordId] {
-        self.changes.get(change).map(|c| c.records.as_slice()).unwrap_or(&[])
+        self.changes
+            .get(change)
+            .map(|c| c.records.as_slice())
+            .unwrap_or(&[])
     }
 
     /// This replica's writing device.

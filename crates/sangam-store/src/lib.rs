@@ -132,7 +132,9 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let known = MIGRATIONS.len() as u32;
-        let found: u32 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let found: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
@@ -147,17 +149,29 @@ impl Store {
 
     /// The schema version in force.
     pub fn schema_version(&self) -> Result<u32, StoreError> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// `PRAGMA integrity_check`: `Ok` when SQLite reports "ok".
     pub fn integrity_check(&self) -> Result<(), StoreError> {
-        let report: String = self.conn.pragma_query_value(None, "integrity_check", |r| r.get(0))?;
-        if report == "ok" { Ok(()) } else { Err(StoreError::Damaged("integrity check failed")) }
+        let report: String = self
+            .conn
+            .pragma_query_value(None, "integrity_check", |r| r.get(0))?;
+        if report == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged("integrity check failed"))
+        }
     }
 
     /// This install's device key, created from `seed` on first use.
-    pub fn device_key(&self, seed: impl FnOnce() -> [u8; 32], now: Timestamp) -> Result<SecretKey, StoreError> {
+    pub fn device_key(
+        &self,
+        seed: impl FnOnce() -> [u8; 32],
+        now: Timestamp,
+    ) -> Result<SecretKey, StoreError> {
         if let Some(key) = self.secret("device")? {
             return Ok(key.0);
         }
@@ -171,11 +185,18 @@ impl Store {
 
     /// The member key and name, if one was made.
     pub fn member_key(&self) -> Result<Option<(SecretKey, String)>, StoreError> {
-        Ok(self.secret("member")?.map(|(key, name)| (key, name.unwrap_or_default())))
+        Ok(self
+            .secret("member")?
+            .map(|(key, name)| (key, name.unwrap_or_default())))
     }
 
     /// Saves the member key. Refuses to replace an existing one.
-    pub fn set_member_key(&self, key: &SecretKey, name: &str, now: Timestamp) -> Result<(), StoreError> {
+    pub fn set_member_key(
+        &self,
+        key: &SecretKey,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO identity (slot, secret, name, created_at) VALUES ('member', ?1, ?2, ?3)",
             params![key.to_seed().as_slice(), name, now],
@@ -186,13 +207,16 @@ impl Store {
     fn secret(&self, slot: &str) -> Result<Option<(SecretKey, Option<String>)>, StoreError> {
         let row: Option<(Vec<u8>, Option<String>)> = self
             .conn
-            .query_row("SELECT secret, name FROM identity WHERE slot = ?1", [slot], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT secret, name FROM identity WHERE slot = ?1",
+                [slot],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         row.map(|(bytes, name)| {
             let seed = zeroize::Zeroizing::new(
-                <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Damaged("key length"))?,
+                <[u8; 32]>::try_from(bytes.as_slice())
+                    .map_err(|_| StoreError::Damaged("key length"))?,
             );
             Ok((SecretKey::from_seed(*seed), name))
         })
@@ -201,8 +225,12 @@ impl Store {
 
     /// Co-ops in this home, oldest first.
     pub fn coops(&self) -> Result<Vec<(CoopId, String)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, name FROM coops ORDER BY added_at, id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM coops ORDER BY added_at, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
         rows.map(|row| {
             let (id, name) = row?;
             Ok((RecordId::from_bytes(array(&id)?), name))
@@ -212,30 +240,51 @@ impl Store {
 
     /// The stored changes of a co-op, in the order they were stored (each after its deps).
     pub fn changes(&self, coop: CoopId) -> Result<Vec<RawChange>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT bytes, sig FROM changes WHERE coop = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([coop.as_bytes()], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT bytes, sig FROM changes WHERE coop = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
         rows.map(|row| {
             let (bytes, sig) = row?;
-            Ok(RawChange { bytes, sig: Signature::from_bytes(array(&sig)?) })
+            Ok(RawChange {
+                bytes,
+                sig: Signature::from_bytes(array(&sig)?),
+            })
         })
         .collect()
     }
 
     /// How many changes a co-op has stored.
     pub fn change_count(&self, coop: CoopId) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM changes WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM changes WHERE coop = ?1",
+            [coop.as_bytes()],
+            |r| r.get(0),
+        )?)
     }
 
     /// The latest snapshot of a co-op's document.
     pub fn snapshot(&self, coop: CoopId) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT doc FROM snapshots WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))
+            .query_row(
+                "SELECT doc FROM snapshots WHERE coop = ?1",
+                [coop.as_bytes()],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     /// Replaces a co-op's snapshot.
-    pub fn save_snapshot(&self, coop: CoopId, doc: &[u8], change_count: usize, now: Timestamp) -> Result<(), StoreError> {
+    pub fn save_snapshot(
+        &self,
+        coop: CoopId,
+        doc: &[u8],
+        change_count: usize,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO snapshots (coop, doc, change_count, saved_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (coop) DO UPDATE SET doc = excluded.doc,
@@ -249,7 +298,11 @@ impl Store {
     pub fn snapshot_change_count(&self, coop: CoopId) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT change_count FROM snapshots WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))
+            .query_row(
+                "SELECT change_count FROM snapshots WHERE coop = ?1",
+                [coop.as_bytes()],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -258,7 +311,12 @@ impl Store {
     pub fn commit(&mut self, commit: Commit<'_>, now: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let coop = commit.state.coop;
-        let name = commit.state.genesis.as_ref().map(|g| g.name.as_str()).unwrap_or("");
+        let name = commit
+            .state
+            .genesis
+            .as_ref()
+            .map(|g| g.name.as_str())
+            .unwrap_or("");
         tx.execute(
             "INSERT INTO coops (id, name, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
             params![coop.as_bytes(), name, now],
@@ -269,13 +327,25 @@ impl Store {
                  ON CONFLICT (coop, hash) DO NOTHING",
             )?;
             for change in commit.changes {
-                insert.execute(params![coop.as_bytes(), change.hash.0, change.bytes, change.sig.as_bytes(), now])?;
+                insert.execute(params![
+                    coop.as_bytes(),
+                    change.hash.0,
+                    change.bytes,
+                    change.sig.as_bytes(),
+                    now
+                ])?;
             }
             let mut reject = tx.prepare(
                 "INSERT INTO rejections (coop, hash, source, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for (hash, reason) in commit.rejections {
-                reject.execute(params![coop.as_bytes(), hash.map(|h| h.0), commit.source, reason, now])?;
+                reject.execute(params![
+                    coop.as_bytes(),
+                    hash.map(|h| h.0),
+                    commit.source,
+                    reason,
+                    now
+                ])?;
             }
             tx.execute("DELETE FROM members WHERE coop = ?1", [coop.as_bytes()])?;
             let mut member = tx.prepare(
@@ -331,7 +401,11 @@ impl Store {
 
     /// How many changes were rejected for a co-op (a measure of hostile or broken input).
     pub fn rejection_count(&self, coop: CoopId) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM rejections WHERE coop = ?1", [coop.as_bytes()], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM rejections WHERE coop = ?1",
+            [coop.as_bytes()],
+            |r| r.get(0),
+        )?)
     }
 }
 
@@ -356,5 +430,7 @@ fn serde_standing(standing: sangam_model::Standing) -> &'static str {
 }
 
 fn array<const N: usize>(bytes: &[u8]) -> Result<[u8; N], StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Damaged("a stored id or signature has the wrong length"))
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Damaged("a stored id or signature has the wrong length"))
 }

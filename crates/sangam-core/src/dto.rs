@@ -1,0 +1,144 @@
+//! What core returns: plain serializable values for the CLI's `--json` and the desktop UI.
+
+use serde::Serialize;
+
+/// This home's member identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityDto {
+    /// Member public key (hex).
+    pub member: String,
+    /// Display name given at creation.
+    pub name: String,
+    /// This install's device public key (hex).
+    pub device: String,
+}
+
+/// A co-op in this home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoopSummaryDto {
+    /// Co-op id (hex).
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A co-op in detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoopDto {
+    /// Co-op id (hex).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Default currency.
+    pub currency: String,
+    /// `any_member` or `proposal`.
+    pub admission: String,
+    /// Default quorum, percent.
+    pub quorum_pct: u8,
+    /// Default threshold, `num/den`.
+    pub threshold: String,
+    /// Founding member key.
+    pub founder: String,
+    /// Current members.
+    pub members: usize,
+    /// Bound devices (revoked included).
+    pub devices: usize,
+    /// Records in the co-op.
+    pub records: usize,
+    /// Automerge changes in the document.
+    pub changes: usize,
+    /// Document heads (hex change hashes).
+    pub heads: Vec<String>,
+}
+
+/// A member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberDto {
+    /// Member key (hex).
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Contact line.
+    pub contact: Option<String>,
+    /// `active`, `left` or `removed`.
+    pub standing: String,
+    /// Id of the admitting record.
+    pub admitted_by: String,
+    /// Claimed admission time, ms since the epoch.
+    pub admitted_at: i64,
+}
+
+/// A device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceDto {
+    /// Device key (hex).
+    pub key: String,
+    /// Owning member key (hex).
+    pub member: String,
+    /// Owning member's name.
+    pub member_name: String,
+    /// Label.
+    pub name: String,
+    /// Whether revoked.
+    pub revoked: bool,
+    /// Whether this is this install's device.
+    pub this_device: bool,
+}
+
+/// A record in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogEntryDto {
+    /// Record id (hex).
+    pub id: String,
+    /// Kind, e.g. `member.admit`.
+    pub kind: String,
+    /// Author key (hex).
+    pub author: String,
+    /// Author's current name, if a member.
+    pub author_name: Option<String>,
+    /// Claimed time, ms since the epoch.
+    pub at: i64,
+    /// One line saying what it does.
+    pub summary: String,
+    /// `valid`, or why it does not count.
+    pub status: String,
+}
+
+/// What exporting a bundle did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportDto {
+    /// Co-op id.
+    pub coop: String,
+    /// Changes written.
+    pub changes: usize,
+    /// Heads recorded in the bundle.
+    pub heads: Vec<String>,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+/// A change that was refused on import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedDto {
+    /// Change hash, if it decoded.
+    pub change: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What importing a bundle did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportDto {
+    /// Co-op id.
+    pub coop: String,
+    /// Co-op name.
+    pub name: String,
+    /// Whether the co-op is new to this home.
+    pub joined: bool,
+    /// Changes newly applied.
+    pub applied: usize,
+    /// Changes this home already had.
+    pub duplicates: usize,
+    /// Changes refused.
+    pub rejected: Vec<RejectedDto>,
+}

@@ -1,0 +1,75 @@
+//! The one error type callers above core see.
+
+use serde::Serialize;
+
+/// What kind of failure, for a caller that branches on it (the UI, the CLI's exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// No member identity yet.
+    NoIdentity,
+    /// A member identity exists already.
+    IdentityExists,
+    /// No such co-op, member or record.
+    NotFound,
+    /// A prefix or a missing `--coop` matches several.
+    Ambiguous,
+    /// Input that does not parse or breaks a field rule.
+    InvalidInput,
+    /// The co-op's rules refuse this action.
+    Refused,
+    /// A file that is not a valid bundle.
+    BadBundle,
+    /// The home on disk could not be read or written.
+    Storage,
+}
+
+/// An error with a message a member can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// What kind.
+    pub code: ErrorCode,
+    /// What happened and, where possible, what to do.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error of `code` with `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<sangam_store::StoreError> for ApiError {
+    fn from(e: sangam_store::StoreError) -> Self {
+        Self::new(
+            ErrorCode::Storage,
+            format!("could not use the home database: {e}"),
+        )
+    }
+}
+
+impl From<sangam_replica::WriteError> for ApiError {
+    fn from(e: sangam_replica::WriteError) -> Self {
+        match e {
+            sangam_replica::WriteError::Record(e) => {
+                Self::new(ErrorCode::InvalidInput, e.to_string())
+            }
+            other => Self::new(ErrorCode::Refused, other.to_string()),
+        }
+    }
+}
+
+impl From<sangam_replica::BundleError> for ApiError {
+    fn from(e: sangam_replica::BundleError) -> Self {
+        Self::new(
+            ErrorCode::BadBundle,
+            format!("cannot import: {e}; nothing was changed"),
+        )
+    }
+}
