@@ -1,0 +1,8 @@
+//! Integration tests of the model: signatures, the fold's laws, membership under
+//! concurrency and attack, and the committed test vectors.
+
+mod membership;
+mod order;
+mod signatures;
+mod support;
+mod vectors;

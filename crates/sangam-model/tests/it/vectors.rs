@@ -1,0 +1,222 @@
+//! tests/vectors/: valid and invalid records, committed so other implementations can
+//! check themselves against them. One test loops over every file in the folder; another
+//! regenerates the vectors and fails if the committed ones are stale
+//! (`SANGAM_WRITE_VECTORS=1 cargo test -p sangam-model vectors` rewrites them).
+
+use std::path::PathBuf;
+
+use sangam_model::{Record, RecordError};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
+}
+
+fn class(e: &RecordError) -> &'static str {
+    match e {
+        RecordError::TooLarge(_) => "too_large",
+        RecordError::Malformed(_) => "malformed",
+        RecordError::NotCanonical => "not_canonical",
+        RecordError::Canonical(_) => "no_canonical_form",
+        RecordError::UnsupportedVersion(_) => "unsupported_version",
+        RecordError::Signature(_) => "bad_signature",
+        RecordError::Body(_) => "bad_body",
+        RecordError::BadDeps => "bad_deps",
+        RecordError::WrongCoop => "wrong_coop",
+        _ => "other",
+    }
+}
+
+/// Re-signs an edited envelope with `key`, so a vector fails for the edit alone and not
+/// for a broken signature.
+fn resign(mut envelope: Value, key: &sangam_model::SecretKey) -> String {
+    envelope.as_object_mut().expect("object").remove("sig");
+    let unsigned = sangam_model::canonical::to_canonical(&envelope).expect("canonical");
+    let sig = key.sign(sangam_model::record::RECORD_DOMAIN, &unsigned);
+    envelope["sig"] = json!(sig.to_string());
+    String::from_utf8(sangam_model::canonical::to_canonical(&envelope).expect("canonical"))
+        .expect("utf-8")
+}
+
+fn generate() -> Value {
+    let (asha, bo) = (person(1), person(2));
+    let g = genesis(&asha);
+    let coop = g.id();
+    let admit_bo = record(coop, &asha, &[&g], 2_000, admit(&bo, "Bo"));
+    let renamed = record(coop, &bo, &[&admit_bo], 3_000, rename("Bo Bakery"));
+    let device = record(coop, &bo, &[&renamed], 4_000, add_device(&bo.device));
+    let removal = record(coop, &asha, &[&device], 5_000, remove(&bo));
+    let bo_leaves = record(coop, &bo, &[&device], 5_000, leave());
+    let parsed: Value = serde_json::from_str(renamed.json()).expect("json");
+
+    let mut vectors = vec![];
+    let mut valid = |name: &str, r: &Record| {
+        vectors.push(json!({"name": name, "record": r.json(), "valid": true}))
+    };
+    valid("genesis", &g);
+    valid("member.admit", &admit_bo);
+    valid("member.update", &renamed);
+    valid("device.add", &device);
+    valid("member.remove", &removal);
+    valid("member.leave", &bo_leaves);
+
+    let mut invalid = |name: &str, text: String, error: &str| {
+        vectors.push(json!({"name": name, "record": text, "valid": false, "error": error}));
+    };
+    invalid(
+        "body edited after signing",
+        renamed.json().replace("Bo Bakery", "Bo Bakerz"),
+        "bad_signature",
+    );
+    let mut flipped = parsed.clone();
+    let sig = flipped["sig"].as_str().expect("sig").to_owned();
+    let first = if sig.starts_with('0') { "1" } else { "0" };
+    flipped["sig"] = json!(format!("{first}{}", &sig[1..]));
+    invalid(
+        "signature bit flipped",
+        canonical(&flipped),
+        "bad_signature",
+    );
+    let mut spoofed = parsed.clone();
+    spoofed["author"] = json!(asha.key.public().to_string());
+    invalid(
+        "author swapped for another member",
+        canonical(&spoofed),
+        "bad_signature",
+    );
+    let mut other_coop = parsed.clone();
+    other_coop["coop"] = json!("ab".repeat(32));
+    invalid(
+        "co-op id changed (replay into another co-op)",
+        canonical(&other_coop),
+        "bad_signature",
+    );
+    let mut other_time = parsed.clone();
+    other_time["at"] = json!(1);
+    invalid("timestamp changed", canonical(&other_time), "bad_signature");
+    invalid(
+        "whitespace (not canonical)",
+        renamed.json().replacen(':', ": ", 1),
+        "not_canonical",
+    );
+    let mut float = parsed.clone();
+    float["at"] = json!(3000.5);
+    invalid(
+        "float number",
+        serde_json::to_string(&float).expect("json"),
+        "no_canonical_form",
+    );
+    let mut version = parsed.clone();
+    version["v"] = json!(2);
+    invalid(
+        "unknown envelope version",
+        resign(version, &bo.key),
+        "unsupported_version",
+    );
+    let mut kind = parsed.clone();
+    kind["kind"] = json!("member.promote");
+    invalid("unknown kind", resign(kind, &bo.key), "bad_body");
+    let mut extra = parsed.clone();
+    extra["body"]["role"] = json!("admin");
+    invalid("unknown body field", resign(extra, &bo.key), "bad_body");
+    let mut extra_envelope = parsed.clone();
+    extra_envelope["seq"] = json!(1);
+    invalid(
+        "unknown envelope field",
+        resign(extra_envelope, &bo.key),
+        "malformed",
+    );
+    let mut unsorted = parsed.clone();
+    let (low, high) = (admit_bo.id().min(g.id()), admit_bo.id().max(g.id()));
+    unsorted["deps"] = json!([high.to_string(), low.to_string()]);
+    invalid(
+        "deps not in ascending order",
+        resign(unsorted, &bo.key),
+        "bad_deps",
+    );
+    let mut genesis_with_coop: Value = serde_json::from_str(g.json()).expect("json");
+    genesis_with_coop["coop"] = json!(coop.to_string());
+    invalid(
+        "genesis naming a co-op",
+        resign(genesis_with_coop, &asha.key),
+        "wrong_coop",
+    );
+    let mut no_coop = parsed.clone();
+    no_coop["coop"] = json!("");
+    invalid(
+        "non-genesis without a co-op",
+        resign(no_coop, &bo.key),
+        "wrong_coop",
+    );
+    let mut small_order = parsed.clone();
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    small_order["author"] = json!(hex::encode(identity));
+    let mut forged = [0u8; 64];
+    forged[0] = 1;
+    small_order["sig"] = json!(hex::encode(forged));
+    invalid(
+        "small-order author key with the identity signature",
+        canonical(&small_order),
+        "bad_signature",
+    );
+    let mut huge = parsed.clone();
+    huge["body"]["contact"] = json!("x".repeat(70_000));
+    invalid("larger than 64 KiB", resign(huge, &bo.key), "too_large");
+    json!(vectors)
+}
+
+fn canonical(v: &Value) -> String {
+    String::from_utf8(sangam_model::canonical::to_canonical(v).expect("canonical")).expect("utf-8")
+}
+
+#[test]
+fn committed_vectors_are_fresh() {
+    let generated = serde_json::to_string_pretty(&generate()).expect("json") + "\n";
+    let path = folder().join("records.json");
+    if std::env::var_os("SANGAM_WRITE_VECTORS").is_some() {
+        std::fs::create_dir_all(folder()).expect("mkdir");
+        std::fs::write(&path, &generated).expect("write vectors");
+    }
+    let committed =
+        std::fs::read_to_string(&path).expect("tests/vectors/records.json is committed");
+    assert!(
+        committed == generated,
+        "tests/vectors/records.json is stale: rerun with SANGAM_WRITE_VECTORS=1"
+    );
+}
+
+#[test]
+fn every_vector_in_the_folder_behaves_as_it_says() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(folder()).expect("tests/vectors exists") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let vectors: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        for v in vectors {
+            let name = v["name"].as_str().expect("name");
+            let text = v["record"].as_str().expect("record");
+            let result = Record::from_json(text.as_bytes());
+            if v["valid"].as_bool().expect("valid") {
+                let record = result.unwrap_or_else(|e| panic!("{name}: expected valid, got {e}"));
+                assert_eq!(record.json(), text, "{name}");
+            } else {
+                let err = result
+                    .err()
+                    .unwrap_or_else(|| panic!("{name}: expected an error"));
+                assert_eq!(
+                    class(&err),
+                    v["error"].as_str().expect("error"),
+                    "{name}: {err}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} vectors found");
+}
