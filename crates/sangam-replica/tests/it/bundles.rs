@@ -1,0 +1,77 @@
+//! THREATS.md 17: bundles that are truncated, corrupted or random never panic and are
+//! refused whole.
+
+use proptest::prelude::*;
+use sangam_replica::{Bundle, BundleError, Trust};
+use sangam_testkit::*;
+
+fn sample() -> (sangam_replica::Replica, Vec<u8>) {
+    let asha = Person::seeded(1, "Asha");
+    let (mut a, _) = found(&asha, 1_000);
+    for n in 2..6 {
+        a.write(
+            admit(&Person::seeded(n, "M")),
+            &asha.member,
+            &asha.device,
+            1_000 + n as i64,
+        )
+        .expect("admit");
+    }
+    let bundle = Bundle {
+        coop: a.coop(),
+        heads: a.heads(),
+        changes: raw(&a.changes_since(&[])),
+    };
+    let bytes = bundle.encode();
+    (a, bytes)
+}
+
+#[test]
+fn a_bundle_round_trips_and_rebuilds_the_same_state() {
+    let (a, bytes) = sample();
+    let bundle = Bundle::decode(&bytes).expect("decodes");
+    assert_eq!(bundle.heads, a.heads());
+    let mut fresh =
+        sangam_replica::Replica::new(bundle.coop, Person::seeded(7, "X").device.public());
+    let admitted = fresh.admit(bundle.changes, Trust::Verify);
+    assert!(admitted.rejected.is_empty());
+    assert_eq!(fresh.state(), a.state());
+}
+
+#[test]
+fn truncated_and_corrupted_bundles_are_refused() {
+    let (_, bytes) = sample();
+    for cut in [0, 5, 9, 40, bytes.len() / 2, bytes.len() - 1] {
+        assert!(Bundle::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    assert_eq!(Bundle::decode(&flipped), Err(BundleError::Corrupt));
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Bundle::decode(&longer).is_err());
+    assert_eq!(
+        Bundle::decode(b"PK\x03\x04 a zip file"),
+        Err(BundleError::NotABundle)
+    );
+}
+
+proptest! {
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = Bundle::decode(&bytes);
+        let mut with_magic = b"SANGAMB\n\x01".to_vec();
+        with_magic.extend_from_slice(&bytes);
+        let _ = Bundle::decode(&with_magic);
+    }
+
+    #[test]
+    fn any_single_byte_change_is_detected(at in any::<prop::sample::Index>(), bit in 0..8u8) {
+        let (_, bytes) = sample();
+        let mut mutated = bytes.clone();
+        let i = at.index(mutated.len());
+        mutated[i] ^= 1 << bit;
+        prop_assert!(Bundle::decode(&mutated).is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the replica: change admission under attack, and bundles.
+
+mod admission;
+mod bundles;
