@@ -553,6 +553,17 @@ impl Fold {
         }
     }
 
+    /// Whether a record judged valid where written would be void once added to everything
+    /// placed (e.g. the last member leaving). Writers check this so they never sign a
+    /// record that cannot take effect.
+    pub fn void_if_added(&self, placed: &Placed) -> Option<Refusal> {
+        if !placed.record.kind().is_authority() {
+            return None;
+        }
+        let others = self.authority.iter().filter_map(|id| self.placed.get(id));
+        build_view(others.chain(std::iter::once(placed))).void.remove(&placed.record.id())
+    }
+
     /// The verdict on a placed record in the final state: refused where written, voided
     /// by a concurrent record, or counted.
     pub fn standing_of(&self, id: &RecordId, state: &CoopState) -> Option<Result<(), Refusal>> {

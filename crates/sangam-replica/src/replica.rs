@@ -314,6 +314,9 @@ impl Replica {
         if let Err(refusal) = &placed.verdict {
             return Err(WriteError::Refused(refusal.clone()));
         }
+        if let Some(refusal) = self.fold.void_if_added(&placed) {
+            return Err(WriteError::Refused(refusal));
+        }
         let heads = self.doc.get_heads();
         if !self.device_active_after(&device.public(), &heads, std::slice::from_ref(&placed)) {
             return Err(WriteError::DeviceNotAllowed);

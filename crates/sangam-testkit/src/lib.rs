@@ -32,6 +32,15 @@ impl Person {
         }
     }
 
+    /// A person for large tests, with keys derived from a wider index.
+    pub fn seeded_wide(n: u32, name: &str) -> Self {
+        let mut member = [0x5e; 32];
+        member[..4].copy_from_slice(&n.to_be_bytes());
+        let mut device = [0xde; 32];
+        device[..4].copy_from_slice(&n.to_be_bytes());
+        Self { name: name.to_owned(), member: SecretKey::from_seed(member), device: SecretKey::from_seed(device) }
+    }
+
     /// Another device of this person.
     pub fn other_device(&self, k: u8) -> SecretKey {
         SecretKey::from_seed(device_seed(self.member.to_seed()[0], k))

@@ -1,0 +1,138 @@
+//! Homes exchanging bundles; errors that leave everything as it was; snapshots.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use sangam_core::{Clock, ErrorCode, Node};
+use tempfile::TempDir;
+
+/// A clock that ticks one millisecond per reading, so every write gets its own time.
+struct Ticking(Arc<AtomicI64>);
+
+impl Clock for Ticking {
+    fn now(&self) -> i64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+fn node(dir: &TempDir, name: &str) -> Node {
+    let clock = Ticking(Arc::new(AtomicI64::new(1_700_000_000_000)));
+    let mut node = Node::open(&dir.path().join(name), Box::new(clock)).expect("opens");
+    node.create_identity(name).expect("identity");
+    node
+}
+
+fn member_key(node: &Node) -> String {
+    node.identity().expect("identity").member
+}
+
+#[test]
+fn a_co_op_travels_by_bundle_and_both_homes_agree() {
+    let dir = TempDir::new().expect("tmp");
+    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    let coop = a.create_coop("River Bakery", "eur").expect("create");
+    assert_eq!(coop.currency, "EUR");
+    let id = a.resolve_coop(None).expect("one co-op");
+    a.admit(id, &member_key(&b), "Bo").expect("admit");
+    let (bundle, export) = a.export_bundle(id, None).expect("export");
+    assert_eq!(export.changes, 2);
+    let imported = b.import_bundle(&bundle).expect("import");
+    assert!(imported.joined);
+    assert_eq!(imported.applied, 2);
+    // Bo's home bound its device with a change of its own; carry it back.
+    let (back, _) = b.export_bundle(id, Some(&bundle)).expect("export since");
+    assert_eq!(a.import_bundle(&back).expect("import").applied, 1);
+    assert_eq!(a.members(id).expect("members"), b.members(id).expect("members"));
+    assert_eq!(a.state(id).expect("state"), b.state(id).expect("state"));
+    assert_eq!(a.devices(id).expect("devices").len(), 2);
+    // Importing the same bundle again changes nothing.
+    let again = a.import_bundle(&back).expect("import");
+    assert_eq!((again.applied, again.duplicates), (0, 1));
+}
+
+#[test]
+fn a_bundle_that_does_not_admit_you_is_refused_and_nothing_is_stored() {
+    let dir = TempDir::new().expect("tmp");
+    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    a.create_coop("River Bakery", "EUR").expect("create");
+    let id = a.resolve_coop(None).expect("one");
+    let (bundle, _) = a.export_bundle(id, None).expect("export");
+    let err = b.import_bundle(&bundle).expect_err("not admitted");
+    assert_eq!(err.code, ErrorCode::Refused);
+    assert!(err.message.contains(&member_key(&b)), "{}", err.message);
+    assert!(b.coops().expect("coops").is_empty());
+}
+
+#[test]
+fn corrupt_and_truncated_bundles_change_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    a.create_coop("River Bakery", "EUR").expect("create");
+    let id = a.resolve_coop(None).expect("one");
+    a.admit(id, &member_key(&b), "Bo").expect("admit");
+    let (bundle, _) = a.export_bundle(id, None).expect("export");
+    let mut corrupt = bundle.clone();
+    let at = corrupt.len() / 2;
+    corrupt[at] ^= 1;
+    for bad in [&corrupt[..], &bundle[..bundle.len() - 7], b"hello"] {
+        let err = b.import_bundle(bad).expect_err("refused");
+        assert_eq!(err.code, ErrorCode::BadBundle, "{}", err.message);
+        assert!(err.message.contains("nothing was changed"));
+    }
+    assert!(b.coops().expect("coops").is_empty());
+    b.store().integrity_check().expect("intact");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    let dir = TempDir::new().expect("tmp");
+    let mut a = node(&dir, "asha");
+    assert_eq!(a.resolve_coop(None).expect_err("none").code, ErrorCode::NotFound);
+    a.create_coop("River Bakery", "EUR").expect("create");
+    let id = a.resolve_coop(None).expect("one");
+    let err = a.admit(id, "not-a-key", "Bo").expect_err("bad key");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("64-character"));
+    let err = a.admit(id, &member_key(&a), "Me again").expect_err("already");
+    assert_eq!(err.code, ErrorCode::Refused);
+    assert!(a.create_coop("  ", "EUR").is_err());
+    assert!(a.create_coop("Bakery", "euro dollars").is_err());
+    assert_eq!(a.create_identity("Other").expect_err("exists").code, ErrorCode::IdentityExists);
+    let err = a.leave(id).expect_err("last member");
+    assert_eq!(err.code, ErrorCode::Refused, "{}", err.message);
+    a.create_coop("Second", "EUR").expect("second");
+    assert_eq!(a.resolve_coop(None).expect_err("two").code, ErrorCode::Ambiguous);
+    assert_eq!(a.resolve_coop(Some(&id.to_string()[..10])).expect("prefix"), id);
+}
+
+#[test]
+fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
+    let dir = TempDir::new().expect("tmp");
+    let mut a = node(&dir, "asha");
+    a.create_coop("River Bakery", "EUR").expect("create");
+    let id = a.resolve_coop(None).expect("one");
+    for n in 0..300u32 {
+        let key = sangam_model_key(n);
+        a.admit(id, &key, &format!("Member {n}")).expect("admit");
+    }
+    let state = a.state(id).expect("state");
+    let heads = a.coop_show(id).expect("show").heads;
+    drop(a);
+    let db = dir.path().join("asha").join(sangam_core::DB_FILE);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    let snapshots: i64 = conn.query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0)).expect("count");
+    assert_eq!(snapshots, 1, "300 writes leave a snapshot");
+    conn.execute("UPDATE snapshots SET doc = x'00ff00ff'", []).expect("corrupt it");
+    drop(conn);
+    let mut a = Node::open(&dir.path().join("asha"), Box::new(Ticking(Arc::new(AtomicI64::new(0))))).expect("open");
+    assert_eq!(a.state(id).expect("state"), state);
+    assert_eq!(a.coop_show(id).expect("show").heads, heads);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    let len: i64 = conn.query_row("SELECT length(doc) FROM snapshots", [], |r| r.get(0)).expect("len");
+    assert!(len > 100, "the snapshot was rewritten");
+}
+
+/// A valid member key for the `n`th seeded person.
+fn sangam_model_key(n: u32) -> String {
+    sangam_testkit::Person::seeded_wide(n, "M").key().to_string()
+}

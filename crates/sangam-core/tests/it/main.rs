@@ -1,0 +1,3 @@
+//! Integration tests of the use cases over real SQLite homes in temporary directories.
+
+mod homes;
