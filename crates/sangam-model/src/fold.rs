@@ -12,13 +12,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::body::{Admission, Body, Bylaws, Kind};
+use crate::body::{Admission, Body, Bylaws, Genesis, Kind};
 use crate::context::Context;
 use crate::keys::PublicKey;
 use crate::record::{CoopId, Record, RecordId, Timestamp};
-
-/// How many views [`Fold`] keeps cached; most records share their neighbours' context.
-const VIEW_CACHE: usize = 16;
 
 /// Why a record does not count.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +51,9 @@ pub enum Refusal {
     /// The device is not the author's, or is already revoked.
     #[error("device {0} is not an active device of the author")]
     NotOwnDevice(String),
+    /// The only current member may not leave: a co-op never has no members.
+    #[error("the last member cannot leave the co-op")]
+    LastMember,
     /// Valid where written, but voided by a concurrent record ordered before it.
     #[error("void: {0}")]
     Void(&'static str),
@@ -136,63 +136,6 @@ impl View {
             .values()
             .filter(|m| m.standing == Standing::Active)
             .count()
-    }
-
-    /// Judges `record` as written in this view (the record's own causal context).
-    fn judge(&self, coop: CoopId, record: &Record) -> Result<(), Refusal> {
-        if record.coop() != coop {
-            return Err(Refusal::WrongCoop);
-        }
-        if let Body::CoopGenesis(_) = record.body() {
-            return if record.id() == coop {
-                Ok(())
-            } else {
-                Err(Refusal::SecondGenesis)
-            };
-        }
-        let bylaws = self.bylaws().ok_or(Refusal::NoGenesis)?;
-        let author = record.author();
-        if !self.is_active(&author) {
-            return Err(Refusal::NotAMember(author.short()));
-        }
-        match record.body() {
-            Body::CoopGenesis(_) => unreachable!("handled above"),
-            Body::MemberAdmit(admit) => {
-                if bylaws.admission == Admission::Proposal {
-                    return Err(Refusal::NeedsProposal("admit a member"));
-                }
-                if self.members.contains_key(&admit.member) {
-                    return Err(Refusal::AlreadyKnown(admit.member.short()));
-                }
-            }
-            Body::MemberRemove(remove) => {
-                if bylaws.admission == Admission::Proposal {
-                    return Err(Refusal::NeedsProposal("remove a member"));
-                }
-                if remove.member == author {
-                    return Err(Refusal::RemoveSelf);
-                }
-                if !self.is_active(&remove.member) {
-                    return Err(Refusal::TargetNotMember(remove.member.short()));
-                }
-            }
-            Body::DeviceAdd(add) => {
-                if self.devices.contains_key(&add.device) {
-                    return Err(Refusal::DeviceTaken(add.device.short()));
-                }
-            }
-            Body::DeviceRevoke(revoke) => {
-                let own = self
-                    .devices
-                    .get(&revoke.device)
-                    .is_some_and(|d| d.member == author && !d.revoked);
-                if !own {
-                    return Err(Refusal::NotOwnDevice(revoke.device.short()));
-                }
-            }
-            Body::MemberLeave(_) | Body::MemberUpdate(_) => {}
-        }
-        Ok(())
     }
 
     /// Applies a record that was valid where written. Conflicts with records ordered
@@ -292,6 +235,187 @@ impl View {
     }
 }
 
+/// Who may act as of one causal context, answered from the fold's indexes: most queries
+/// look at a handful of records about one key. Only a member with a leave or removal in
+/// scope needs the whole view (concurrent exits resolve in fold order), which is rare.
+struct Scope<'a> {
+    fold: &'a Fold,
+    context: &'a Context,
+    earlier: &'a [Placed],
+}
+
+impl Scope<'_> {
+    /// Valid records in scope: those of `ids`, plus those in `earlier` that `about` selects.
+    fn valid<'s>(
+        &'s self,
+        ids: Option<&'s Vec<RecordId>>,
+        about: impl Fn(&Record) -> bool + 's,
+    ) -> impl Iterator<Item = &'s Placed> + 's {
+        let placed = ids
+            .into_iter()
+            .flatten()
+            .filter(|id| self.context.contains(id))
+            .filter_map(|id| self.fold.placed.get(id));
+        let earlier = self
+            .earlier
+            .iter()
+            .filter(move |p| self.context.contains(&p.record.id()) && about(&p.record));
+        placed.chain(earlier).filter(|p| p.verdict.is_ok())
+    }
+
+    fn genesis(&self) -> Option<&Genesis> {
+        if !self.context.contains(&self.fold.coop) {
+            return None;
+        }
+        let placed = self.fold.placed.get(&self.fold.coop).or_else(|| {
+            self.earlier
+                .iter()
+                .find(|p| p.record.id() == self.fold.coop)
+        })?;
+        match placed.record.body() {
+            Body::CoopGenesis(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn standing(&self, member: &PublicKey) -> Option<Standing> {
+        let mut known = false;
+        let mut exits = false;
+        for p in self.valid(self.fold.by_member.get(member), |r| {
+            about_member(r).contains(member)
+        }) {
+            match p.record.body() {
+                Body::CoopGenesis(_) | Body::MemberAdmit(_) => known = true,
+                Body::MemberLeave(_) | Body::MemberRemove(_) => exits = true,
+                _ => {}
+            }
+        }
+        match (known, exits) {
+            (false, _) => None,
+            (true, false) => Some(Standing::Active),
+            (true, true) => self.full_view().members.get(member).map(|m| m.standing),
+        }
+    }
+
+    fn is_active(&self, member: &PublicKey) -> bool {
+        self.standing(member) == Some(Standing::Active)
+    }
+
+    fn full_view(&self) -> View {
+        let in_scope = self.context.iter().filter_map(|id| {
+            self.fold
+                .placed
+                .get(id)
+                .or_else(|| self.earlier.iter().find(|p| p.record.id() == *id))
+        });
+        build_view(in_scope)
+    }
+
+    /// The device's owner in scope (the first valid binding in fold order) and whether
+    /// that owner revoked it.
+    fn device(&self, device: &PublicKey) -> Option<(PublicKey, bool)> {
+        let records: Vec<&Placed> = self
+            .valid(self.fold.by_device.get(device), |r| {
+                about_device(r) == Some(*device)
+            })
+            .collect();
+        let owner = records
+            .iter()
+            .filter(|p| matches!(p.record.body(), Body::CoopGenesis(_) | Body::DeviceAdd(_)))
+            .min_by_key(|p| (p.depth, p.record.id()))?
+            .record
+            .author();
+        let revoked = records.iter().any(|p| {
+            matches!(p.record.body(), Body::DeviceRevoke(_)) && p.record.author() == owner
+        });
+        Some((owner, revoked))
+    }
+
+    fn active_device(&self, device: &PublicKey) -> Option<PublicKey> {
+        let (owner, revoked) = self.device(device)?;
+        (!revoked && self.is_active(&owner)).then_some(owner)
+    }
+
+    /// Judges `record` as written in this scope (the record's own causal context).
+    fn judge(&self, record: &Record) -> Result<(), Refusal> {
+        let coop = self.fold.coop;
+        if record.coop() != coop {
+            return Err(Refusal::WrongCoop);
+        }
+        if let Body::CoopGenesis(_) = record.body() {
+            return if record.id() == coop {
+                Ok(())
+            } else {
+                Err(Refusal::SecondGenesis)
+            };
+        }
+        let bylaws = self.genesis().ok_or(Refusal::NoGenesis)?.bylaws;
+        let author = record.author();
+        if !self.is_active(&author) {
+            return Err(Refusal::NotAMember(author.short()));
+        }
+        match record.body() {
+            Body::CoopGenesis(_) => unreachable!("handled above"),
+            Body::MemberAdmit(admit) => {
+                if bylaws.admission == Admission::Proposal {
+                    return Err(Refusal::NeedsProposal("admit a member"));
+                }
+                if self.standing(&admit.member).is_some() {
+                    return Err(Refusal::AlreadyKnown(admit.member.short()));
+                }
+            }
+            Body::MemberRemove(remove) => {
+                if bylaws.admission == Admission::Proposal {
+                    return Err(Refusal::NeedsProposal("remove a member"));
+                }
+                if remove.member == author {
+                    return Err(Refusal::RemoveSelf);
+                }
+                if !self.is_active(&remove.member) {
+                    return Err(Refusal::TargetNotMember(remove.member.short()));
+                }
+            }
+            Body::MemberLeave(_) => {
+                if self.full_view().active_count() <= 1 {
+                    return Err(Refusal::LastMember);
+                }
+            }
+            Body::DeviceAdd(add) => {
+                if self.device(&add.device).is_some() {
+                    return Err(Refusal::DeviceTaken(add.device.short()));
+                }
+            }
+            Body::DeviceRevoke(revoke) => {
+                if self.device(&revoke.device) != Some((author, false)) {
+                    return Err(Refusal::NotOwnDevice(revoke.device.short()));
+                }
+            }
+            Body::MemberUpdate(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// The member keys whose standing a record can change.
+fn about_member(record: &Record) -> Vec<PublicKey> {
+    match record.body() {
+        Body::CoopGenesis(_) | Body::MemberLeave(_) => vec![record.author()],
+        Body::MemberAdmit(a) => vec![a.member],
+        Body::MemberRemove(r) => vec![r.member],
+        _ => vec![],
+    }
+}
+
+/// The device key a record binds or revokes.
+fn about_device(record: &Record) -> Option<PublicKey> {
+    match record.body() {
+        Body::CoopGenesis(g) => Some(g.device),
+        Body::DeviceAdd(d) => Some(d.device),
+        Body::DeviceRevoke(d) => Some(d.device),
+        _ => None,
+    }
+}
+
 /// A record placed in the fold: its past is known and it has been judged.
 #[derive(Debug, Clone)]
 pub struct Placed {
@@ -317,7 +441,10 @@ pub struct Fold {
     authority: Vec<RecordId>,
     /// Placed records no placed record cites.
     heads: std::collections::BTreeSet<RecordId>,
-    views: Vec<(Context, Arc<View>)>,
+    /// Authority records by the member key whose standing they change.
+    by_member: HashMap<PublicKey, Vec<RecordId>>,
+    /// Authority records by the device key they bind or revoke.
+    by_device: HashMap<PublicKey, Vec<RecordId>>,
 }
 
 impl Fold {
@@ -330,7 +457,8 @@ impl Fold {
             waiting_count: 0,
             authority: Vec::new(),
             heads: Default::default(),
-            views: Vec::new(),
+            by_member: HashMap::new(),
+            by_device: HashMap::new(),
         }
     }
 
@@ -366,7 +494,7 @@ impl Fold {
 
     /// Judges `record` (whose deps must all be placed, or be among `earlier`) without
     /// adding it. Used to admit a change before applying it.
-    pub fn judge_new(&mut self, record: &Record, earlier: &[Placed]) -> Result<Placed, Missing> {
+    pub fn judge_new(&self, record: &Record, earlier: &[Placed]) -> Result<Placed, Missing> {
         let mut parents = Vec::with_capacity(record.deps().len());
         for dep in record.deps() {
             let placed = earlier
@@ -377,8 +505,12 @@ impl Fold {
             parents.push(placed);
         }
         let (context, depth) = context_of(&parents);
-        let view = self.view_with(&context, earlier);
-        let verdict = view.judge(self.coop, record);
+        let verdict = Scope {
+            fold: self,
+            context: &context,
+            earlier,
+        }
+        .judge(record);
         Ok(Placed {
             record: Arc::new(record.clone()),
             context,
@@ -392,6 +524,12 @@ impl Fold {
         let id = placed.record.id();
         if placed.record.kind().is_authority() {
             self.authority.push(id);
+            for member in about_member(&placed.record) {
+                self.by_member.entry(member).or_default().push(id);
+            }
+            if let Some(device) = about_device(&placed.record) {
+                self.by_device.entry(device).or_default().push(id);
+            }
         }
         // A record is placed only after its deps, so nothing placed cites it yet.
         for dep in placed.record.deps() {
@@ -401,14 +539,19 @@ impl Fold {
         self.placed.insert(id, placed);
     }
 
-    fn judge(&mut self, record: Arc<Record>) -> Placed {
+    fn judge(&self, record: Arc<Record>) -> Placed {
         let parents: Vec<&Placed> = record
             .deps()
             .iter()
             .filter_map(|d| self.placed.get(d))
             .collect();
         let (context, depth) = context_of(&parents);
-        let verdict = self.view(&context).judge(self.coop, &record);
+        let verdict = Scope {
+            fold: self,
+            context: &context,
+            earlier: &[],
+        }
+        .judge(&record);
         Placed {
             record,
             context,
@@ -417,32 +560,20 @@ impl Fold {
         }
     }
 
-    /// The authority view of a context (cached by identity).
-    pub fn view(&mut self, context: &Context) -> Arc<View> {
-        self.view_with(context, &[])
-    }
-
-    /// The view of a context that may include `earlier` records not yet inserted (the
-    /// records of a change being admitted). Such views are not cached.
-    pub fn view_with(&mut self, context: &Context, earlier: &[Placed]) -> Arc<View> {
-        if let Some((_, view)) = self.views.iter().find(|(c, _)| c.same(context)) {
-            return view.clone();
+    /// The member an active device acts for in `context`, counting `earlier` records not
+    /// yet inserted (the records of a change being admitted).
+    pub fn active_device(
+        &self,
+        context: &Context,
+        earlier: &[Placed],
+        device: &PublicKey,
+    ) -> Option<PublicKey> {
+        Scope {
+            fold: self,
+            context,
+            earlier,
         }
-        let lookup = |id: &RecordId| {
-            earlier
-                .iter()
-                .find(|p| p.record.id() == *id)
-                .or_else(|| self.placed.get(id))
-        };
-        let view = Arc::new(build_view(context.iter().filter_map(lookup)));
-        // Views holding records of a change not yet admitted must not outlive the check.
-        if earlier.is_empty() {
-            if self.views.len() >= VIEW_CACHE {
-                self.views.remove(0);
-            }
-            self.views.push((context.clone(), view.clone()));
-        }
-        view
+        .active_device(device)
     }
 
     /// The context after a set of placed records (their contexts plus themselves).
@@ -551,17 +682,6 @@ impl Fold {
             devices,
             void: view.void.clone(),
         }
-    }
-
-    /// Whether a record judged valid where written would be void once added to everything
-    /// placed (e.g. the last member leaving). Writers check this so they never sign a
-    /// record that cannot take effect.
-    pub fn void_if_added(&self, placed: &Placed) -> Option<Refusal> {
-        if !placed.record.kind().is_authority() {
-            return None;
-        }
-        let others = self.authority.iter().filter_map(|id| self.placed.get(id));
-        build_view(others.chain(std::iter::once(placed))).void.remove(&placed.record.id())
     }
 
     /// The verdict on a placed record in the final state: refused where written, voided

@@ -277,7 +277,7 @@ impl Replica {
     }
 
     /// Whether `device` may write now (it is an active device in the current heads).
-    pub fn device_is_active(&mut self, device: &PublicKey) -> bool {
+    pub fn device_is_active(&self, device: &PublicKey) -> bool {
         let heads = self.doc.get_heads();
         self.device_active_after(device, &heads, &[])
     }
@@ -313,9 +313,6 @@ impl Replica {
             .map_err(|_| WriteError::Refused(Refusal::NoGenesis))?;
         if let Err(refusal) = &placed.verdict {
             return Err(WriteError::Refused(refusal.clone()));
-        }
-        if let Some(refusal) = self.fold.void_if_added(&placed) {
-            return Err(WriteError::Refused(refusal));
         }
         let heads = self.doc.get_heads();
         if !self.device_active_after(&device.public(), &heads, std::slice::from_ref(&placed)) {
@@ -531,12 +528,7 @@ impl Replica {
 
     /// Whether `device` is active after the changes `deps`, counting device bindings
     /// (genesis, `device.add`) among `own` records: the newcomer bootstrap.
-    fn device_active_after(
-        &mut self,
-        device: &PublicKey,
-        deps: &[ChangeHash],
-        own: &[Placed],
-    ) -> bool {
+    fn device_active_after(&self, device: &PublicKey, deps: &[ChangeHash], own: &[Placed]) -> bool {
         let parents: Vec<&Context> = deps
             .iter()
             .filter_map(|d| self.changes.get(d))
@@ -547,10 +539,7 @@ impl Replica {
             .filter(|p| matches!(p.record.body(), Body::CoopGenesis(_) | Body::DeviceAdd(_)))
             .map(|p| p.record.id());
         let context = Context::join(parents, bindings);
-        self.fold
-            .view_with(&context, own)
-            .active_device(device)
-            .is_some()
+        self.fold.active_device(&context, own, device).is_some()
     }
 
     /// Whether change `target` is `from` or in its causal past.

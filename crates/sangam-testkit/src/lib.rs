@@ -38,7 +38,11 @@ impl Person {
         member[..4].copy_from_slice(&n.to_be_bytes());
         let mut device = [0xde; 32];
         device[..4].copy_from_slice(&n.to_be_bytes());
-        Self { name: name.to_owned(), member: SecretKey::from_seed(member), device: SecretKey::from_seed(device) }
+        Self {
+            name: name.to_owned(),
+            member: SecretKey::from_seed(member),
+            device: SecretKey::from_seed(device),
+        }
     }
 
     /// Another device of this person.

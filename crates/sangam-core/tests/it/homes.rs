@@ -42,7 +42,10 @@ fn a_co_op_travels_by_bundle_and_both_homes_agree() {
     // Bo's home bound its device with a change of its own; carry it back.
     let (back, _) = b.export_bundle(id, Some(&bundle)).expect("export since");
     assert_eq!(a.import_bundle(&back).expect("import").applied, 1);
-    assert_eq!(a.members(id).expect("members"), b.members(id).expect("members"));
+    assert_eq!(
+        a.members(id).expect("members"),
+        b.members(id).expect("members")
+    );
     assert_eq!(a.state(id).expect("state"), b.state(id).expect("state"));
     assert_eq!(a.devices(id).expect("devices").len(), 2);
     // Importing the same bundle again changes nothing.
@@ -87,22 +90,36 @@ fn corrupt_and_truncated_bundles_change_nothing() {
 fn bad_input_gets_a_clear_error() {
     let dir = TempDir::new().expect("tmp");
     let mut a = node(&dir, "asha");
-    assert_eq!(a.resolve_coop(None).expect_err("none").code, ErrorCode::NotFound);
+    assert_eq!(
+        a.resolve_coop(None).expect_err("none").code,
+        ErrorCode::NotFound
+    );
     a.create_coop("River Bakery", "EUR").expect("create");
     let id = a.resolve_coop(None).expect("one");
     let err = a.admit(id, "not-a-key", "Bo").expect_err("bad key");
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("64-character"));
-    let err = a.admit(id, &member_key(&a), "Me again").expect_err("already");
+    let err = a
+        .admit(id, &member_key(&a), "Me again")
+        .expect_err("already");
     assert_eq!(err.code, ErrorCode::Refused);
     assert!(a.create_coop("  ", "EUR").is_err());
     assert!(a.create_coop("Bakery", "euro dollars").is_err());
-    assert_eq!(a.create_identity("Other").expect_err("exists").code, ErrorCode::IdentityExists);
+    assert_eq!(
+        a.create_identity("Other").expect_err("exists").code,
+        ErrorCode::IdentityExists
+    );
     let err = a.leave(id).expect_err("last member");
     assert_eq!(err.code, ErrorCode::Refused, "{}", err.message);
     a.create_coop("Second", "EUR").expect("second");
-    assert_eq!(a.resolve_coop(None).expect_err("two").code, ErrorCode::Ambiguous);
-    assert_eq!(a.resolve_coop(Some(&id.to_string()[..10])).expect("prefix"), id);
+    assert_eq!(
+        a.resolve_coop(None).expect_err("two").code,
+        ErrorCode::Ambiguous
+    );
+    assert_eq!(
+        a.resolve_coop(Some(&id.to_string()[..10])).expect("prefix"),
+        id
+    );
 }
 
 #[test]
@@ -120,19 +137,30 @@ fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
     drop(a);
     let db = dir.path().join("asha").join(sangam_core::DB_FILE);
     let conn = rusqlite::Connection::open(&db).expect("db");
-    let snapshots: i64 = conn.query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0)).expect("count");
+    let snapshots: i64 = conn
+        .query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0))
+        .expect("count");
     assert_eq!(snapshots, 1, "300 writes leave a snapshot");
-    conn.execute("UPDATE snapshots SET doc = x'00ff00ff'", []).expect("corrupt it");
+    conn.execute("UPDATE snapshots SET doc = x'00ff00ff'", [])
+        .expect("corrupt it");
     drop(conn);
-    let mut a = Node::open(&dir.path().join("asha"), Box::new(Ticking(Arc::new(AtomicI64::new(0))))).expect("open");
+    let mut a = Node::open(
+        &dir.path().join("asha"),
+        Box::new(Ticking(Arc::new(AtomicI64::new(0)))),
+    )
+    .expect("open");
     assert_eq!(a.state(id).expect("state"), state);
     assert_eq!(a.coop_show(id).expect("show").heads, heads);
     let conn = rusqlite::Connection::open(&db).expect("db");
-    let len: i64 = conn.query_row("SELECT length(doc) FROM snapshots", [], |r| r.get(0)).expect("len");
+    let len: i64 = conn
+        .query_row("SELECT length(doc) FROM snapshots", [], |r| r.get(0))
+        .expect("len");
     assert!(len > 100, "the snapshot was rewritten");
 }
 
 /// A valid member key for the `n`th seeded person.
 fn sangam_model_key(n: u32) -> String {
-    sangam_testkit::Person::seeded_wide(n, "M").key().to_string()
+    sangam_testkit::Person::seeded_wide(n, "M")
+        .key()
+        .to_string()
 }

@@ -199,9 +199,12 @@ fn the_last_members_cannot_all_leave() {
         "never a co-op with no members"
     );
     let alone = record(coop, &asha, &[&g], 2_000, leave());
-    let state = fold(coop, [g, alone.clone()]).state();
-    assert_eq!(state.active_members().count(), 1);
-    assert!(state.void.contains_key(&alone.id()));
+    let f = fold(coop, [g, alone.clone()]);
+    assert_eq!(f.state().active_members().count(), 1);
+    assert_eq!(
+        f.get(&alone.id()).expect("placed").verdict,
+        Err(Refusal::LastMember)
+    );
 }
 
 #[test]

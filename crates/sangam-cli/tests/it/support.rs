@@ -1,0 +1,68 @@
+//! Running `sangam` against a home, ripgrep-style.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// One home directory and the binary that uses it.
+pub struct Home {
+    pub dir: PathBuf,
+}
+
+impl Home {
+    pub fn new(root: &Path, name: &str) -> Self {
+        Self {
+            dir: root.join(name),
+        }
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sangam"));
+        cmd.arg("--home")
+            .arg(&self.dir)
+            .args(args)
+            .env_remove("SANGAM_HOME");
+        cmd
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "sangam {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    /// Runs and asserts failure; returns stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "sangam {args:?} should have failed");
+        assert!(
+            out.stdout.is_empty(),
+            "a failing command prints nothing on stdout"
+        );
+        String::from_utf8(out.stderr).expect("utf-8")
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        serde_json::from_str(&self.ok(&args)).expect("valid JSON")
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("sangam runs")
+    }
+
+    /// Creates the identity and returns the member key.
+    pub fn identity(&self, name: &str) -> String {
+        self.json(&["id", "new", "--name", name])["member"]
+            .as_str()
+            .expect("member")
+            .to_owned()
+    }
+}
