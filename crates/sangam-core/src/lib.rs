@@ -568,6 +568,9 @@ impl Node {
         let mut changes = admitted.applied.clone();
         let state = replica.state();
         let joined = !known;
+        let admits_me = state
+            .member(&member.public())
+            .is_some_and(|m| m.standing == Standing::Active);
         if joined {
             let Some(genesis) = state.genesis.as_ref() else {
                 return Err(ApiError::new(
@@ -575,10 +578,7 @@ impl Node {
                     "the bundle does not contain its co-op's genesis: export it in full (without --since); nothing was changed",
                 ));
             };
-            if !state
-                .member(&member.public())
-                .is_some_and(|m| m.standing == Standing::Active)
-            {
+            if !admits_me {
                 return Err(ApiError::new(
                     ErrorCode::Refused,
                     format!(
@@ -591,9 +591,7 @@ impl Node {
             }
         }
         // A member's new device binds itself with its first change (the newcomer bootstrap).
-        if state
-            .member(&member.public())
-            .is_some_and(|m| m.standing == Standing::Active)
+        if admits_me
             && !replica.device_is_active(&self.device.public())
             && !state.devices.iter().any(|d| d.key == self.device.public())
         {

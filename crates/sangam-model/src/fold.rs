@@ -9,6 +9,7 @@
 //!
 //! The rules themselves are listed in docs/protocol.md ("Membership").
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -164,22 +165,18 @@ impl View {
                 );
                 None
             }
-            Body::MemberAdmit(admit) => {
-                if self.members.contains_key(&admit.member) {
-                    Some("the member was admitted by a concurrent record")
-                } else {
-                    self.members.insert(
-                        admit.member,
-                        MemberEntry {
-                            standing: Standing::Active,
-                            admitted_name: admit.name.clone(),
-                            admitted_by: record.id(),
-                            admitted_at: record.at(),
-                        },
-                    );
+            Body::MemberAdmit(admit) => match self.members.entry(admit.member) {
+                Entry::Occupied(_) => Some("the member was admitted by a concurrent record"),
+                Entry::Vacant(slot) => {
+                    slot.insert(MemberEntry {
+                        standing: Standing::Active,
+                        admitted_name: admit.name.clone(),
+                        admitted_by: record.id(),
+                        admitted_at: record.at(),
+                    });
                     None
                 }
-            }
+            },
             Body::MemberLeave(_) => {
                 if !self.is_active(&author) {
                     Some("the member had already left or been removed")
@@ -200,23 +197,23 @@ impl View {
                     None
                 }
             }
-            Body::DeviceAdd(add) => {
-                if self.devices.contains_key(&add.device) {
-                    Some("the device was bound by a concurrent record")
-                } else {
-                    self.devices.insert(
-                        add.device,
-                        DeviceEntry {
-                            member: author,
-                            name: add.name.clone(),
-                            revoked: false,
-                        },
-                    );
+            Body::DeviceAdd(add) => match self.devices.entry(add.device) {
+                Entry::Occupied(_) => Some("the device was bound by a concurrent record"),
+                Entry::Vacant(slot) => {
+                    slot.insert(DeviceEntry {
+                        member: author,
+                        name: add.name.clone(),
+                        revoked: false,
+                    });
                     None
                 }
-            }
+            },
             Body::DeviceRevoke(revoke) => {
-                if let Some(device) = self.devices.get_mut(&revoke.device) {
+                if let Some(device) = self
+                    .devices
+                    .get_mut(&revoke.device)
+                    .filter(|d| d.member == author)
+                {
                     device.revoked = true;
                 }
                 None
@@ -649,14 +646,16 @@ impl Fold {
             .collect();
         // Profile updates: the last valid one in fold order wins, per field.
         for placed in self.ordered() {
-            if let (Ok(()), Body::MemberUpdate(update)) = (&placed.verdict, placed.record.body()) {
-                if let Some(member) = members.get_mut(&placed.record.author()) {
-                    if let Some(name) = &update.name {
-                        member.name = name.clone();
-                    }
-                    if let Some(contact) = &update.contact {
-                        member.contact = Some(contact.clone());
-                    }
+            let (Ok(()), Body::MemberUpdate(update)) = (&placed.verdict, placed.record.body())
+            else {
+                continue;
+            };
+            if let Some(member) = members.get_mut(&placed.record.author()) {
+                if let Some(name) = &update.name {
+                    member.name = name.clone();
+                }
+                if let Some(contact) = &update.contact {
+                    member.contact = Some(contact.clone());
                 }
             }
         }

@@ -235,14 +235,16 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         .write(revoke, &bo.member, &laptop2, T + 7)
         .expect("revoke");
     assert_eq!(
-        a.admit(raw(&[revocation.clone()]), Trust::Verify)
+        a.admit(raw(std::slice::from_ref(&revocation)), Trust::Verify)
             .applied
             .len(),
         1
     );
     // What the lost laptop signed before the revocation still counts.
     assert_eq!(
-        a.admit(raw(&[before.clone()]), Trust::Verify).applied.len(),
+        a.admit(raw(std::slice::from_ref(&before)), Trust::Verify)
+            .applied
+            .len(),
         1
     );
     // Whoever holds it now, after seeing the revocation, is refused.
