@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use sangam_core::{ApiError, Node, SystemClock};
+use sangam_core::{ApiError, Node, ProposalInput, SystemClock};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -44,6 +44,48 @@ enum Command {
     /// Carry a co-op between homes in a file (a USB stick, an email attachment).
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Put a question to the members (prints the proposal id).
+    Propose(ProposeArgs),
+    /// Proposals of the co-op.
+    #[command(subcommand)]
+    Proposal(ProposalCommand),
+    /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
+    /// option names (choice, approval); options in order of preference (ranked);
+    /// NAME=SCORE (score).
+    Vote {
+        /// The proposal id (any unique prefix).
+        id: String,
+        /// Your answer.
+        #[arg(required = true, num_args = 1..)]
+        choice: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// `proxy ID MEMBER` lets MEMBER vote for you on one proposal; `proxy revoke ID` takes it back.
+    Proxy {
+        /// `ID MEMBER`, or `revoke ID`.
+        #[arg(required = true, num_args = 2)]
+        args: Vec<String>,
+    },
+    /// Close a proposal after its deadline (or once everyone has voted), naming the ballots you have.
+    Close {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Withdraw your own proposal before anyone votes.
+    Withdraw {
+        /// The proposal id.
+        id: String,
+    },
+    /// A proposal's tally: provisional until closed.
+    Tally {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
     /// The co-op's records, newest first.
     Log {
         #[command(flatten)]
@@ -59,6 +101,64 @@ struct Output {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct ProposeArgs {
+    /// Short title.
+    #[arg(long)]
+    title: String,
+    /// The full text members vote on.
+    #[arg(long, conflicts_with = "text_file", required_unless_present = "text_file")]
+    text: Option<String>,
+    /// Read the full text from a file.
+    #[arg(long, value_name = "FILE")]
+    text_file: Option<PathBuf>,
+    /// yes-no, consent, choice, approval, ranked or score.
+    #[arg(long)]
+    method: String,
+    /// An option (choice, approval, ranked, score); repeat for each.
+    #[arg(long = "option", value_name = "NAME")]
+    options: Vec<String>,
+    /// Share of members (percent) who must take part (default: the bylaws').
+    #[arg(long, value_name = "PCT")]
+    quorum: Option<u8>,
+    /// Share of yes among yes + no needed, like 1/2 or 2/3 (default: the bylaws').
+    #[arg(long, value_name = "N/D")]
+    threshold: Option<String>,
+    /// Deadline from now, like 3d, 12h or 90m.
+    #[arg(long, value_name = "DURATION", conflicts_with = "closes_at", required_unless_present = "closes_at")]
+    closes_in: Option<String>,
+    /// Deadline as a date and time, like 2026-12-01T18:00:00Z.
+    #[arg(long, value_name = "RFC3339")]
+    closes_at: Option<String>,
+    /// What passing does: admit=KEY:NAME, remove=MEMBER or admission=proposal|any_member.
+    #[arg(long)]
+    effect: Option<String>,
+    #[command(flatten)]
+    out: Output,
+}
+
+#[derive(Subcommand)]
+enum ProposalCommand {
+    /// List proposals, newest first.
+    List {
+        /// Only those still open.
+        #[arg(long, conflicts_with = "closed")]
+        open: bool,
+        /// Only those closed or withdrawn.
+        #[arg(long)]
+        closed: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Show a proposal, its text and its tally.
+    Show {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Subcommand)]
@@ -381,6 +481,106 @@ fn run(cli: Cli) -> Result<()> {
                 text
             })
         }
+        Command::Propose(args) => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let text = match (args.text, args.text_file) {
+                (Some(text), _) => text,
+                (None, Some(file)) => std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?,
+                (None, None) => unreachable!("clap requires one of them"),
+            };
+            let closes_at = deadline(node.now(), args.closes_in.as_deref(), args.closes_at.as_deref())?;
+            let input = ProposalInput {
+                title: args.title,
+                text,
+                method: args.method,
+                options: args.options,
+                quorum_pct: args.quorum,
+                threshold: args.threshold,
+                closes_at,
+                effect: args.effect,
+            };
+            let p = node.propose(coop, input).map_err(api)?;
+            if args.out.json {
+                return print(args.out, &p, String::new);
+            }
+            println!("{}", p.id);
+            Ok(())
+        }
+        Command::Proposal(ProposalCommand::List { open, closed, out }) => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let filter = if open { Some("open") } else if closed { Some("closed") } else { None };
+            let list = node.proposals(coop, filter).map_err(api)?;
+            print(out, &list, || {
+                if list.is_empty() {
+                    return "No proposals yet: `sangam propose --help`.".into();
+                }
+                table(
+                    &["ID", "TITLE", "METHOD", "STATUS", "OUTCOME", "VOTED", "CLOSES"],
+                    list.iter().map(|p| {
+                        vec![
+                            p.id[..12].to_owned(),
+                            p.title.clone(),
+                            p.method.clone(),
+                            p.status.clone(),
+                            p.outcome.clone(),
+                            format!("{}/{}", p.ballots_counted, p.electorate_size),
+                            when(p.closes_at),
+                        ]
+                    }),
+                )
+            })
+        }
+        Command::Proposal(ProposalCommand::Show { id, out }) => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let p = node.proposal_show(coop, &id).map_err(api)?;
+            print(out, &p, || {
+                let mut text = format!("{}\n  id:      {}\n  method:  {}", p.title, p.id, p.method);
+                if !p.options.is_empty() {
+                    text.push_str(&format!("\n  options: {}", p.options.join(", ")));
+                }
+                if let Some(effect) = &p.effect {
+                    text.push_str(&format!("\n  effect:  {effect}"));
+                }
+                text.push_str(&format!("\n  closes:  {}\n\n{}\n\n{}", when(p.tally.closes_at), p.text, tally_text(&p.tally)));
+                if let Some(mine) = &p.my_vote {
+                    text.push_str(&format!("\n  your vote: {mine}"));
+                }
+                text
+            })
+        }
+        Command::Vote { id, choice, out } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let tally = node.vote(coop, &id, &choice).map_err(api)?;
+            print(out, &tally, || format!("Vote recorded. You can change it until the proposal closes.\n{}", tally_text(&tally)))
+        }
+        Command::Proxy { args } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            if args[0] == "revoke" {
+                node.proxy_revoke(coop, &args[1]).map_err(api)?;
+                println!("Proxy revoked: nobody votes for you on this proposal now.");
+            } else {
+                node.proxy(coop, &args[0], &args[1]).map_err(api)?;
+                println!("Proxy given. Your own ballot, if you cast one, still overrides it.");
+            }
+            Ok(())
+        }
+        Command::Close { id, out } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let tally = node.close(coop, &id).map_err(api)?;
+            print(out, &tally, || format!("Closed.\n{}", tally_text(&tally)))
+        }
+        Command::Withdraw { id } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            node.withdraw(coop, &id).map_err(api)?;
+            println!("Withdrawn.");
+            Ok(())
+        }
+        Command::Tally { id, out } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let tally = node.tally(coop, &id).map_err(api)?;
+            print(out, &tally, || tally_text(&tally))
+        }
         Command::Log { out, limit } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let mut log = node.log(coop).map_err(api)?;
@@ -405,6 +605,53 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
     }
+}
+
+/// The deadline in ms since the epoch, from `--closes-in` or `--closes-at`.
+fn deadline(now: i64, closes_in: Option<&str>, closes_at: Option<&str>) -> Result<i64> {
+    if let Some(text) = closes_in {
+        let span = humantime::parse_duration(text.trim())
+            .with_context(|| format!("--closes-in {text:?}: use a duration like 3d, 12h or 90m"))?;
+        return Ok(now.saturating_add(i64::try_from(span.as_millis()).unwrap_or(i64::MAX)));
+    }
+    let text = closes_at.context("give --closes-in or --closes-at")?;
+    let at = humantime::parse_rfc3339_weak(text.trim())
+        .with_context(|| format!("--closes-at {text:?}: use a time like 2026-12-01T18:00:00Z"))?;
+    let ms = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("--closes-at is before 1970")?
+        .as_millis();
+    Ok(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// A timestamp for people: UTC, to the second.
+fn when(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+fn tally_text(t: &sangam_core::TallyDto) -> String {
+    let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let mut text = format!(
+        "{} ({}): {}\n  counts:  {}\n  voted:   {} of {} ({} by proxy); quorum {}% {}",
+        t.title,
+        t.status,
+        t.outcome,
+        counts.join(", "),
+        t.ballots_counted,
+        t.electorate_size,
+        t.represented,
+        t.quorum_pct,
+        if t.quorum_met { "met" } else { "not met" }
+    );
+    for (i, round) in t.rounds.iter().enumerate().skip(1) {
+        let r: Vec<String> = round.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        text.push_str(&format!("\n  round {}: {}", i + 1, r.join(", ")));
+    }
+    if !t.late.is_empty() {
+        text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
+    }
+    text
 }
 
 fn api(e: ApiError) -> anyhow::Error {

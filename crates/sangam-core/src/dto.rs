@@ -142,3 +142,98 @@ pub struct ImportDto {
     /// Changes refused.
     pub rejected: Vec<RejectedDto>,
 }
+
+/// A proposal in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalSummaryDto {
+    /// Proposal record id (hex).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `yes_no`, `consent`, `choice`, `approval`, `ranked` or `score`.
+    pub method: String,
+    /// `provisional`, `closed` or `withdrawn`.
+    pub status: String,
+    /// The (provisional) outcome: `passed`, `failed`, `no_quorum`, `tie` or an option.
+    pub outcome: String,
+    /// Deadline, ms since the epoch.
+    pub closes_at: i64,
+    /// Proposer's member key.
+    pub author: String,
+    /// Proposer's name.
+    pub author_name: Option<String>,
+    /// Voters whose own ballot counts so far.
+    pub ballots_counted: usize,
+    /// Electorate size.
+    pub electorate_size: usize,
+}
+
+/// A proposal's tally (`sangam tally ID --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TallyDto {
+    /// Proposal record id (hex).
+    pub proposal: String,
+    /// Title.
+    pub title: String,
+    /// Voting method.
+    pub method: String,
+    /// `provisional` (still open), `closed` or `withdrawn`.
+    pub status: String,
+    /// `passed`, `failed`, `no_quorum`, `tie`, or the winning option.
+    pub outcome: String,
+    /// Weight per answer or option (first round for ranked).
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// Ranked choice: every round's tallies.
+    pub rounds: Vec<std::collections::BTreeMap<String, u64>>,
+    /// Members who may vote.
+    pub electorate_size: usize,
+    /// Voters whose own ballot counted.
+    pub ballots_counted: usize,
+    /// Members represented by proxy.
+    pub represented: usize,
+    /// Required quorum, percent of the electorate.
+    pub quorum_pct: u8,
+    /// Whether quorum was met.
+    pub quorum_met: bool,
+    /// Threshold `num/den`.
+    pub threshold: String,
+    /// Deadline, ms since the epoch.
+    pub closes_at: i64,
+    /// Counted ballot record ids.
+    pub counted: Vec<String>,
+    /// Counted proxy grant record ids.
+    pub proxies: Vec<String>,
+    /// Valid ballots no close names.
+    pub late: Vec<String>,
+    /// Close record ids.
+    pub closes: Vec<String>,
+}
+
+/// A proposal in detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalDto {
+    /// Proposal record id (hex).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Full text.
+    pub text: String,
+    /// Voting method.
+    pub method: String,
+    /// Options (choice methods).
+    pub options: Vec<String>,
+    /// Proposer's member key.
+    pub author: String,
+    /// Opened at (claimed), ms since the epoch.
+    pub opened_at: i64,
+    /// Electorate member keys.
+    pub electorate: Vec<String>,
+    /// What passing does, in words, if anything.
+    pub effect: Option<String>,
+    /// The proposal this one revises.
+    pub revises: Option<String>,
+    /// The current tally.
+    pub tally: TallyDto,
+    /// Your latest ballot's choice, if you voted.
+    pub my_vote: Option<serde_json::Value>,
+}

@@ -8,6 +8,7 @@
 
 mod dto;
 mod error;
+mod governance;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,11 +16,14 @@ use std::path::{Path, PathBuf};
 use sangam_model::body::{
     DeviceAdd, Genesis, MemberAdmit, MemberLeave, MemberRemove, MemberUpdate,
 };
-use sangam_model::{Body, Bylaws, CoopId, CoopState, PublicKey, SecretKey, Standing, Timestamp};
+use sangam_model::{
+    Body, Bylaws, CoopId, CoopState, PublicKey, RecordId, SecretKey, Standing, Timestamp,
+};
 use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, SignedChange, Trust};
 use sangam_store::{Commit, Store};
 
 pub use dto::*;
+pub use governance::{ProposalInput, parse_choice};
 pub use error::{ApiError, ErrorCode};
 
 /// The database file inside a home directory.
@@ -68,7 +72,7 @@ fn random_seed() -> [u8; 32] {
     seed
 }
 
-fn parse_key(text: &str, what: &str) -> Result<PublicKey, ApiError> {
+pub(crate) fn parse_key(text: &str, what: &str) -> Result<PublicKey, ApiError> {
     text.trim().parse().map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -137,7 +141,7 @@ impl Node {
         })
     }
 
-    fn member(&self) -> Result<(SecretKey, String), ApiError> {
+    pub(crate) fn member(&self) -> Result<(SecretKey, String), ApiError> {
         self.store.member_key()?.ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NoIdentity,
@@ -212,7 +216,7 @@ impl Node {
     }
 
     /// Loads (once) and returns a co-op's replica.
-    fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
+    pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
         if !self.replicas.contains_key(&coop) {
             let snapshot = self.store.snapshot(coop)?;
             let changes = self.store.changes(coop)?;
@@ -286,18 +290,28 @@ impl Node {
     }
 
     /// Signs and durably commits one record by this home's member.
-    fn write(&mut self, coop: CoopId, body: Body) -> Result<(), ApiError> {
+    pub(crate) fn write(&mut self, coop: CoopId, body: Body) -> Result<(), ApiError> {
+        self.write_returning(coop, body).map(|_| ())
+    }
+
+    /// Like [`Node::write`], returning the new record's id.
+    pub(crate) fn write_returning(&mut self, coop: CoopId, body: Body) -> Result<RecordId, ApiError> {
         let (member, _) = self.member()?;
         let now = self.clock.now();
         let device = self.device.clone();
         let replica = self.replica(coop)?;
-        let (_, change) = replica.write(body, &member, &device, now)?;
+        let (record, change) = replica.write(body, &member, &device, now)?;
         let replica = self.replicas.remove(&coop).expect("loaded above");
         let result = self.persist(&replica, "local", &[change], &[]);
         if result.is_ok() {
             self.replicas.insert(coop, replica);
         }
-        result
+        result.map(|()| record.id())
+    }
+
+    /// Milliseconds since the epoch, from this node's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     /// A co-op in detail.
@@ -663,5 +677,11 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
         },
         Body::DeviceAdd(d) => format!("added device {} ({})", d.name, d.device.short()),
         Body::DeviceRevoke(d) => format!("revoked device {}", d.device.short()),
+        Body::ProposalOpen(p) => format!("proposed {:?} ({})", p.title, p.method.as_str()),
+        Body::Ballot(b) => format!("voted on {} (ballot {})", b.proposal.short(), b.seq),
+        Body::ProxyGrant(g) => format!("gave a proxy on {} to {}", g.proposal.short(), who(&g.holder)),
+        Body::ProxyRevoke(r) => format!("revoked a proxy on {}", r.proposal.short()),
+        Body::ProposalClose(c) => format!("closed {} counting {} ballot(s)", c.proposal.short(), c.ballots.len()),
+        Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
     }
 }

@@ -69,6 +69,12 @@ kinds! {
     MemberUpdate => "member.update",
     DeviceAdd => "device.add",
     DeviceRevoke => "device.revoke",
+    ProposalOpen => "proposal.open",
+    Ballot => "ballot",
+    ProxyGrant => "proxy.grant",
+    ProxyRevoke => "proxy.revoke",
+    ProposalClose => "proposal.close",
+    ProposalWithdraw => "proposal.withdraw",
 }
 
 impl fmt::Display for Kind {
@@ -81,7 +87,10 @@ impl Kind {
     /// Kinds that change who may act: they form the causal context every other record is
     /// judged in (see [`crate::authority`]).
     pub fn is_authority(self) -> bool {
-        !matches!(self, Kind::MemberUpdate)
+        !matches!(
+            self,
+            Kind::MemberUpdate | Kind::Ballot | Kind::ProxyGrant | Kind::ProxyRevoke
+        )
     }
 }
 
@@ -115,7 +124,7 @@ pub struct VotingDefaults {
     pub threshold: Fraction,
 }
 
-/// The co-op's rules, fixed at genesis.
+/// The co-op's rules, set at genesis and amended by passed proposals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bylaws {
@@ -123,6 +132,20 @@ pub struct Bylaws {
     pub admission: Admission,
     /// Voting defaults.
     pub voting: VotingDefaults,
+    /// Most proxies one member may hold for one proposal.
+    #[serde(default = "default_proxies")]
+    pub proxies_per_holder: u8,
+    /// Whether a single block fails a consent proposal.
+    #[serde(default = "default_true")]
+    pub consent_blocks: bool,
+}
+
+fn default_proxies() -> u8 {
+    1
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for Bylaws {
@@ -133,6 +156,8 @@ impl Default for Bylaws {
                 quorum_pct: 50,
                 threshold: Fraction { num: 1, den: 2 },
             },
+            proxies_per_holder: default_proxies(),
+            consent_blocks: true,
         }
     }
 }
@@ -210,6 +235,228 @@ pub struct DeviceRevoke {
     pub device: PublicKey,
 }
 
+/// How a proposal is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Yes / no / abstain, with quorum and threshold.
+    YesNo,
+    /// Agree / abstain / disagree / block.
+    Consent,
+    /// One option (plurality).
+    Choice,
+    /// Any number of options.
+    Approval,
+    /// Options in order of preference (instant runoff).
+    Ranked,
+    /// 0 to 5 per option.
+    Score,
+}
+
+impl Method {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::YesNo => "yes_no",
+            Method::Consent => "consent",
+            Method::Choice => "choice",
+            Method::Approval => "approval",
+            Method::Ranked => "ranked",
+            Method::Score => "score",
+        }
+    }
+
+    /// Whether the method chooses among named options.
+    pub fn has_options(self) -> bool {
+        !matches!(self, Method::YesNo | Method::Consent)
+    }
+}
+
+/// An answer in a yes/no or consent vote (`abstain` is allowed in every method).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Vote {
+    Yes,
+    No,
+    Abstain,
+    Agree,
+    Disagree,
+    Block,
+}
+
+impl Vote {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vote::Yes => "yes",
+            Vote::No => "no",
+            Vote::Abstain => "abstain",
+            Vote::Agree => "agree",
+            Vote::Disagree => "disagree",
+            Vote::Block => "block",
+        }
+    }
+}
+
+/// What a ballot says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Choice {
+    /// yes/no/abstain or agree/abstain/disagree/block (abstain in any method).
+    Vote(Vote),
+    /// One option (choice).
+    Option(String),
+    /// Approved options (approval).
+    Approve(Vec<String>),
+    /// Options in order of preference (ranked).
+    Rank(Vec<String>),
+    /// 0 to 5 per option (score).
+    Scores(std::collections::BTreeMap<String, u8>),
+}
+
+impl Choice {
+    /// Whether this choice is well-formed for `method` and `options`.
+    pub fn check(&self, method: Method, options: &[String]) -> Result<(), String> {
+        let known = |o: &String| {
+            if options.contains(o) {
+                Ok(())
+            } else {
+                Err(format!("{o:?} is not an option"))
+            }
+        };
+        let distinct = |list: &[String]| {
+            let set: std::collections::BTreeSet<&String> = list.iter().collect();
+            if set.len() == list.len() {
+                Ok(())
+            } else {
+                Err("an option is named twice".to_string())
+            }
+        };
+        match (method, self) {
+            (_, Choice::Vote(Vote::Abstain)) => Ok(()),
+            (Method::YesNo, Choice::Vote(Vote::Yes | Vote::No)) => Ok(()),
+            (Method::Consent, Choice::Vote(Vote::Agree | Vote::Disagree | Vote::Block)) => Ok(()),
+            (Method::Choice, Choice::Option(o)) => known(o),
+            (Method::Approval, Choice::Approve(list)) | (Method::Ranked, Choice::Rank(list)) => {
+                if list.is_empty() {
+                    return Err("name at least one option (or abstain)".into());
+                }
+                list.iter().try_for_each(known)?;
+                distinct(list)
+            }
+            (Method::Score, Choice::Scores(scores)) => {
+                scores.keys().try_for_each(known)?;
+                if scores.values().any(|s| *s > 5) {
+                    return Err("scores run from 0 to 5".into());
+                }
+                Ok(())
+            }
+            (method, _) => Err(format!(
+                "this answer does not fit a {} vote",
+                method.as_str()
+            )),
+        }
+    }
+}
+
+/// What a passed proposal does by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Effect {
+    /// Admits a member.
+    Admit(MemberAdmit),
+    /// Removes a member.
+    Remove(MemberRemove),
+    /// Replaces the bylaws.
+    Bylaws(Bylaws),
+}
+
+/// `proposal.open`: puts a question to the members current at opening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalOpen {
+    /// Short title.
+    pub title: String,
+    /// The full text voters sign against.
+    pub text: String,
+    /// How it is decided.
+    pub method: Method,
+    /// Options for choice, approval, ranked and score (empty otherwise).
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Share of the electorate (percent) that must take part.
+    pub quorum_pct: u8,
+    /// Share of yes (or agree) among yes + no needed to pass.
+    pub threshold: Fraction,
+    /// Deadline (ms since the epoch); closes are valid after it.
+    pub closes_at: i64,
+    /// Everyone who may vote: exactly the current members where the proposal was opened,
+    /// ascending.
+    pub electorate: Vec<PublicKey>,
+    /// What passing does, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    /// An earlier proposal this one revises (ballots never carry over).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revises: Option<crate::record::RecordId>,
+}
+
+/// `ballot`: a member's vote on one proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ballot {
+    /// The proposal's record id (which covers its text, options and electorate).
+    pub proposal: crate::record::RecordId,
+    /// The voter's own sequence number for this proposal: the highest counts.
+    pub seq: u64,
+    /// The vote.
+    pub choice: Choice,
+}
+
+/// `proxy.grant`: the author lets `holder` vote for them on one proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyGrant {
+    /// The proposal.
+    pub proposal: crate::record::RecordId,
+    /// Who votes for the author.
+    pub holder: PublicKey,
+    /// The author's sequence number for this proposal (shared with ballots).
+    pub seq: u64,
+}
+
+/// `proxy.revoke`: the author takes back their proxy on one proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyRevoke {
+    /// The proposal.
+    pub proposal: crate::record::RecordId,
+    /// The author's sequence number for this proposal (shared with ballots).
+    pub seq: u64,
+}
+
+/// `proposal.close`: ends a vote, naming the ballots and proxies its author saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalClose {
+    /// The proposal.
+    pub proposal: crate::record::RecordId,
+    /// Ballot record ids counted, ascending.
+    pub ballots: Vec<crate::record::RecordId>,
+    /// Proxy grant and revoke record ids counted, ascending.
+    #[serde(default)]
+    pub proxies: Vec<crate::record::RecordId>,
+}
+
+/// `proposal.withdraw`: its author withdraws a proposal nobody has voted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalWithdraw {
+    /// The proposal.
+    pub proposal: crate::record::RecordId,
+}
+
 /// A record's body, by kind.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(missing_docs)]
@@ -221,6 +468,12 @@ pub enum Body {
     MemberUpdate(MemberUpdate),
     DeviceAdd(DeviceAdd),
     DeviceRevoke(DeviceRevoke),
+    ProposalOpen(ProposalOpen),
+    Ballot(Ballot),
+    ProxyGrant(ProxyGrant),
+    ProxyRevoke(ProxyRevoke),
+    ProposalClose(ProposalClose),
+    ProposalWithdraw(ProposalWithdraw),
 }
 
 impl Body {
@@ -234,6 +487,12 @@ impl Body {
             Body::MemberUpdate(_) => Kind::MemberUpdate,
             Body::DeviceAdd(_) => Kind::DeviceAdd,
             Body::DeviceRevoke(_) => Kind::DeviceRevoke,
+            Body::ProposalOpen(_) => Kind::ProposalOpen,
+            Body::Ballot(_) => Kind::Ballot,
+            Body::ProxyGrant(_) => Kind::ProxyGrant,
+            Body::ProxyRevoke(_) => Kind::ProxyRevoke,
+            Body::ProposalClose(_) => Kind::ProposalClose,
+            Body::ProposalWithdraw(_) => Kind::ProposalWithdraw,
         }
     }
 
@@ -247,6 +506,12 @@ impl Body {
             Body::MemberUpdate(b) => serde_json::to_value(b),
             Body::DeviceAdd(b) => serde_json::to_value(b),
             Body::DeviceRevoke(b) => serde_json::to_value(b),
+            Body::ProposalOpen(b) => serde_json::to_value(b),
+            Body::Ballot(b) => serde_json::to_value(b),
+            Body::ProxyGrant(b) => serde_json::to_value(b),
+            Body::ProxyRevoke(b) => serde_json::to_value(b),
+            Body::ProposalClose(b) => serde_json::to_value(b),
+            Body::ProposalWithdraw(b) => serde_json::to_value(b),
         };
         value.expect("bodies are plain data and always serialize")
     }
@@ -267,6 +532,12 @@ impl Body {
             Kind::MemberUpdate => Body::MemberUpdate(parse(kind, value)?),
             Kind::DeviceAdd => Body::DeviceAdd(parse(kind, value)?),
             Kind::DeviceRevoke => Body::DeviceRevoke(parse(kind, value)?),
+            Kind::ProposalOpen => Body::ProposalOpen(parse(kind, value)?),
+            Kind::Ballot => Body::Ballot(parse(kind, value)?),
+            Kind::ProxyGrant => Body::ProxyGrant(parse(kind, value)?),
+            Kind::ProxyRevoke => Body::ProxyRevoke(parse(kind, value)?),
+            Kind::ProposalClose => Body::ProposalClose(parse(kind, value)?),
+            Kind::ProposalWithdraw => Body::ProposalWithdraw(parse(kind, value)?),
         };
         body.check()
             .map_err(|reason| BodyError::Malformed { kind, reason })?;
@@ -308,8 +579,69 @@ impl Body {
                 Ok(())
             }
             Body::DeviceAdd(d) => check_name("name", &d.name),
+            Body::ProposalOpen(p) => check_proposal(p),
+            Body::Ballot(b) => {
+                if let Choice::Approve(list) | Choice::Rank(list) = &b.choice
+                    && list.len() > MAX_OPTIONS
+                {
+                    return Err(format!("at most {MAX_OPTIONS} options"));
+                }
+                Ok(())
+            }
+            Body::ProposalClose(c) => {
+                let sorted = |ids: &[crate::record::RecordId]| ids.windows(2).all(|w| w[0] < w[1]);
+                if !sorted(&c.ballots) || !sorted(&c.proxies) {
+                    return Err("named ballots and proxies must be distinct and ascending".into());
+                }
+                Ok(())
+            }
+            Body::ProxyGrant(_) | Body::ProxyRevoke(_) | Body::ProposalWithdraw(_) => Ok(()),
         }
     }
+}
+
+/// Most options a proposal may offer.
+pub const MAX_OPTIONS: usize = 64;
+/// Longest proposal text, in characters.
+pub const MAX_PROPOSAL_CHARS: usize = 20_000;
+
+fn check_proposal(p: &ProposalOpen) -> Result<(), String> {
+    check_name("title", &p.title)?;
+    if p.text.chars().count() > MAX_PROPOSAL_CHARS {
+        return Err(format!(
+            "text must be at most {MAX_PROPOSAL_CHARS} characters"
+        ));
+    }
+    if p.quorum_pct > 100 {
+        return Err("quorum must be at most 100%".into());
+    }
+    if p.threshold.den == 0 || p.threshold.num > p.threshold.den || p.threshold.num == 0 {
+        return Err("threshold must be a fraction N/D with 0 < N <= D".into());
+    }
+    if p.method.has_options() {
+        if p.options.len() < 2 || p.options.len() > MAX_OPTIONS {
+            return Err(format!(
+                "a {} vote needs 2 to {MAX_OPTIONS} options",
+                p.method.as_str()
+            ));
+        }
+        for option in &p.options {
+            check_name("option", option)?;
+        }
+        let distinct: std::collections::BTreeSet<&String> = p.options.iter().collect();
+        if distinct.len() != p.options.len() {
+            return Err("options must be distinct".into());
+        }
+    } else if !p.options.is_empty() {
+        return Err(format!("a {} vote takes no options", p.method.as_str()));
+    }
+    if !p.electorate.windows(2).all(|w| w[0] < w[1]) {
+        return Err("the electorate must be distinct keys in ascending order".into());
+    }
+    if let Some(Effect::Admit(a)) = &p.effect {
+        check_name("name", &a.name)?;
+    }
+    Ok(())
 }
 
 /// A display name: 1 to [`MAX_NAME_CHARS`] characters, no control characters, no

@@ -11,6 +11,7 @@ pub mod body;
 pub mod canonical;
 pub mod context;
 pub mod fold;
+pub mod governance;
 pub mod keys;
 pub mod record;
 

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `sangam` binary over real homes in temporary directories.
 
 mod crash;
+mod governance;
 mod scenario;
 mod support;

@@ -1,6 +1,7 @@
 //! Integration tests of the model: signatures, the fold's laws, membership under
 //! concurrency and attack, and the committed test vectors.
 
+mod governance;
 mod membership;
 mod order;
 mod signatures;

@@ -19,10 +19,14 @@ pub fn person(n: u8) -> Person {
 }
 
 pub fn genesis(founder: &Person) -> Record {
+    genesis_with(founder, Bylaws::default())
+}
+
+pub fn genesis_with(founder: &Person, bylaws: Bylaws) -> Record {
     let body = Body::CoopGenesis(Genesis {
         name: "River Bakery".into(),
         currency: "EUR".into(),
-        bylaws: Bylaws::default(),
+        bylaws,
         founder_name: "Asha".into(),
         device: founder.device.public(),
         nonce: "00112233445566778899aabbccddeeff".into(),
@@ -109,4 +113,65 @@ pub fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
     let mut out = Vec::new();
     heap(items.len(), &mut items.to_vec(), &mut out);
     out
+}
+
+use sangam_model::PublicKey;
+use sangam_model::body::{
+    Ballot, Choice, Effect, Fraction, Method, ProposalClose, ProposalOpen, ProxyGrant, Vote,
+};
+
+/// A yes/no proposal open to `electorate`, closing at `closes_at`.
+pub fn yes_no(electorate: &[&Person], closes_at: i64, threshold: Fraction, quorum_pct: u8) -> Body {
+    let mut keys: Vec<PublicKey> = electorate.iter().map(|p| p.key.public()).collect();
+    keys.sort();
+    Body::ProposalOpen(ProposalOpen {
+        title: "Buy a new oven".into(),
+        text: "We buy the oven from the co-op down the road for 4,000 EUR.".into(),
+        method: Method::YesNo,
+        options: vec![],
+        quorum_pct,
+        threshold,
+        closes_at,
+        electorate: keys,
+        effect: None,
+        revises: None,
+    })
+}
+
+pub fn with_effect(body: Body, effect: Effect) -> Body {
+    match body {
+        Body::ProposalOpen(mut open) => {
+            open.effect = Some(effect);
+            Body::ProposalOpen(open)
+        }
+        other => other,
+    }
+}
+
+pub fn vote(proposal: &Record, seq: u64, vote: Vote) -> Body {
+    Body::Ballot(Ballot {
+        proposal: proposal.id(),
+        seq,
+        choice: Choice::Vote(vote),
+    })
+}
+
+pub fn proxy(proposal: &Record, holder: &Person, seq: u64) -> Body {
+    Body::ProxyGrant(ProxyGrant {
+        proposal: proposal.id(),
+        holder: holder.key.public(),
+        seq,
+    })
+}
+
+pub fn close(proposal: &Record, ballots: &[&Record], proxies: &[&Record]) -> Body {
+    let mut ballots: Vec<_> = ballots.iter().map(|r| r.id()).collect();
+    ballots.sort();
+    let mut proxies: Vec<_> = proxies.iter().map(|r| r.id()).collect();
+    proxies.sort();
+    Body::ProposalClose(ProposalClose {
+        proposal: proposal.id(),
+        ballots,
+        proxies,
+    })
 }

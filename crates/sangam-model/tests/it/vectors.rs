@@ -50,6 +50,45 @@ fn generate() -> Value {
     let removal = record(coop, &asha, &[&device], 5_000, remove(&bo));
     let bo_leaves = record(coop, &bo, &[&device], 5_000, leave());
     let parsed: Value = serde_json::from_str(renamed.json()).expect("json");
+    let everyone = [&asha, &bo];
+    let open = record(
+        coop,
+        &asha,
+        &[&device],
+        6_000,
+        yes_no(
+            &everyone,
+            90_000,
+            sangam_model::body::Fraction { num: 2, den: 3 },
+            50,
+        ),
+    );
+    let ballot = record(
+        coop,
+        &bo,
+        &[&open],
+        7_000,
+        vote(&open, 1, sangam_model::body::Vote::Yes),
+    );
+    let other_open = record(
+        coop,
+        &asha,
+        &[&open],
+        6_500,
+        yes_no(
+            &everyone,
+            95_000,
+            sangam_model::body::Fraction { num: 1, den: 2 },
+            50,
+        ),
+    );
+    let close_rec = record(
+        coop,
+        &asha,
+        &[&ballot],
+        91_000,
+        close(&open, &[&ballot], &[]),
+    );
 
     let mut vectors = vec![];
     let mut valid = |name: &str, r: &Record| {
@@ -61,6 +100,49 @@ fn generate() -> Value {
     valid("device.add", &device);
     valid("member.remove", &removal);
     valid("member.leave", &bo_leaves);
+    valid("proposal.open", &open);
+    valid("ballot", &ballot);
+    valid("proposal.close", &close_rec);
+
+    // A ballot is bound to the co-op, the proposal (its text, options and electorate),
+    // the voter, the choice and the protocol version: change any one and it fails.
+    let ballot_json: Value = serde_json::from_str(ballot.json()).expect("json");
+    type Edit<'a> = Box<dyn Fn(&mut Value) + 'a>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "ballot replayed into another proposal",
+            Box::new(|v| v["body"]["proposal"] = json!(other_open.id().to_string())),
+        ),
+        (
+            "ballot replayed into another co-op",
+            Box::new(|v| v["coop"] = json!("cd".repeat(32))),
+        ),
+        (
+            "ballot claimed by another voter",
+            Box::new(|v| v["author"] = json!(asha.key.public().to_string())),
+        ),
+        (
+            "ballot choice changed",
+            Box::new(|v| v["body"]["choice"] = json!({"vote": "no"})),
+        ),
+        (
+            "ballot sequence number changed",
+            Box::new(|v| v["body"]["seq"] = json!(2)),
+        ),
+    ];
+    for (name, edit) in edits {
+        let mut v = ballot_json.clone();
+        edit(&mut v);
+        vectors.push(json!({"name": name, "record": canonical(&v), "valid": false, "error": "bad_signature"}));
+    }
+    let mut other_version = ballot_json.clone();
+    other_version["v"] = json!(2);
+    vectors.push(json!({
+        "name": "ballot under another protocol version",
+        "record": canonical(&other_version),
+        "valid": false,
+        "error": "unsupported_version"
+    }));
 
     let mut invalid = |name: &str, text: String, error: &str| {
         vectors.push(json!({"name": name, "record": text, "valid": false, "error": error}));

@@ -7,16 +7,20 @@
 //!   that every peer computes alike;
 //! - a record whose `deps` are not all present waits, and is judged once they arrive.
 //!
-//! The rules themselves are listed in docs/protocol.md ("Membership").
+//! The rules themselves are listed in docs/protocol.md ("Membership", "Governance").
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+mod scope;
+mod view;
 
-use crate::body::{Admission, Body, Bylaws, Genesis, Kind};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use crate::body::{Body, Bylaws, Effect, Kind};
 use crate::context::Context;
 use crate::keys::PublicKey;
 use crate::record::{CoopId, Record, RecordId, Timestamp};
+use scope::{Scope, about_device, about_member};
+pub use view::{DeviceEntry, MemberEntry, View};
 
 /// Why a record does not count.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +59,47 @@ pub enum Refusal {
     /// The only current member may not leave: a co-op never has no members.
     #[error("the last member cannot leave the co-op")]
     LastMember,
+    /// The proposal is unknown, invalid, or not in the record's past.
+    #[error("proposal {0} is not known where this was written")]
+    UnknownProposal(String),
+    /// The proposal was already closed where this was written.
+    #[error("the proposal was already closed")]
+    ProposalClosed,
+    /// The proposal was withdrawn.
+    #[error("the proposal was withdrawn")]
+    ProposalWithdrawn,
+    /// The author may not vote on this proposal.
+    #[error("{0} is not in this proposal's electorate")]
+    NotInElectorate(String),
+    /// The answer does not fit the proposal's method or options.
+    #[error("invalid choice: {0}")]
+    BadChoice(String),
+    /// A proxy that cannot stand.
+    #[error("invalid proxy: {0}")]
+    BadProxy(&'static str),
+    /// The electorate is not exactly the current members.
+    #[error("the electorate must be exactly the current members when the proposal opens")]
+    ElectorateMismatch,
+    /// The deadline is not after the opening.
+    #[error("the deadline must be after the proposal opens")]
+    BadDeadline,
+    /// A close before the deadline while someone has not voted.
+    #[error(
+        "before the deadline a proposal closes only when every elector has voted or is represented"
+    )]
+    DeadlineNotPassed,
+    /// A close names something that is not a valid ballot or proxy of the proposal in its
+    /// past.
+    #[error(
+        "the close names {0}, which is not a valid ballot or proxy of this proposal in its past"
+    )]
+    NamesUnknown(String),
+    /// Only the proposer withdraws.
+    #[error("only the proposer may withdraw a proposal")]
+    NotProposer,
+    /// Withdrawal after a ballot.
+    #[error("a proposal cannot be withdrawn once someone has voted")]
+    AlreadyVotedOn,
     /// Valid where written, but voided by a concurrent record ordered before it.
     #[error("void: {0}")]
     Void(&'static str),
@@ -72,347 +117,6 @@ pub enum Standing {
     Removed,
 }
 
-/// A member as the authority view sees them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberEntry {
-    /// Their standing.
-    pub standing: Standing,
-    /// The name they were admitted with.
-    pub admitted_name: String,
-    /// The record that admitted them (the genesis for the founder).
-    pub admitted_by: RecordId,
-    /// Claimed time of that record.
-    pub admitted_at: Timestamp,
-}
-
-/// A device bound to a member.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceEntry {
-    /// Whose device.
-    pub member: PublicKey,
-    /// Its label.
-    pub name: String,
-    /// Whether its member revoked it.
-    pub revoked: bool,
-}
-
-/// Who may act, as of one causal context.
-#[derive(Debug, Clone, Default)]
-pub struct View {
-    /// The genesis record, once in the context.
-    pub genesis: Option<Arc<Record>>,
-    /// Members by key.
-    pub members: HashMap<PublicKey, MemberEntry>,
-    /// Devices by key.
-    pub devices: HashMap<PublicKey, DeviceEntry>,
-    /// Records that were valid where written but voided here, with why.
-    pub void: BTreeMap<RecordId, Refusal>,
-}
-
-impl View {
-    /// Whether `member` is a current member.
-    pub fn is_active(&self, member: &PublicKey) -> bool {
-        self.members
-            .get(member)
-            .is_some_and(|m| m.standing == Standing::Active)
-    }
-
-    /// The member an active device acts for, if the device is bound, not revoked, and its
-    /// member is current.
-    pub fn active_device(&self, device: &PublicKey) -> Option<PublicKey> {
-        let entry = self.devices.get(device)?;
-        (!entry.revoked && self.is_active(&entry.member)).then_some(entry.member)
-    }
-
-    /// The bylaws, once genesis is known.
-    pub fn bylaws(&self) -> Option<Bylaws> {
-        match self.genesis.as_deref().map(Record::body) {
-            Some(Body::CoopGenesis(g)) => Some(g.bylaws),
-            _ => None,
-        }
-    }
-
-    fn active_count(&self) -> usize {
-        self.members
-            .values()
-            .filter(|m| m.standing == Standing::Active)
-            .count()
-    }
-
-    /// Applies a record that was valid where written. Conflicts with records ordered
-    /// before it (concurrent ones) void it instead; the rule is in docs/protocol.md.
-    fn apply(&mut self, record: &Arc<Record>) {
-        let author = record.author();
-        let void = match record.body() {
-            Body::CoopGenesis(g) => {
-                self.genesis = Some(record.clone());
-                self.members.insert(
-                    author,
-                    MemberEntry {
-                        standing: Standing::Active,
-                        admitted_name: g.founder_name.clone(),
-                        admitted_by: record.id(),
-                        admitted_at: record.at(),
-                    },
-                );
-                self.devices.insert(
-                    g.device,
-                    DeviceEntry {
-                        member: author,
-                        name: "founding device".into(),
-                        revoked: false,
-                    },
-                );
-                None
-            }
-            Body::MemberAdmit(admit) => match self.members.entry(admit.member) {
-                Entry::Occupied(_) => Some("the member was admitted by a concurrent record"),
-                Entry::Vacant(slot) => {
-                    slot.insert(MemberEntry {
-                        standing: Standing::Active,
-                        admitted_name: admit.name.clone(),
-                        admitted_by: record.id(),
-                        admitted_at: record.at(),
-                    });
-                    None
-                }
-            },
-            Body::MemberLeave(_) => {
-                if !self.is_active(&author) {
-                    Some("the member had already left or been removed")
-                } else if self.active_count() == 1 {
-                    Some("the last member cannot leave")
-                } else {
-                    self.set_standing(author, Standing::Left);
-                    None
-                }
-            }
-            Body::MemberRemove(remove) => {
-                if !self.is_active(&author) {
-                    Some("the remover was removed by a concurrent record ordered first")
-                } else if !self.is_active(&remove.member) {
-                    Some("the member had already left or been removed")
-                } else {
-                    self.set_standing(remove.member, Standing::Removed);
-                    None
-                }
-            }
-            Body::DeviceAdd(add) => match self.devices.entry(add.device) {
-                Entry::Occupied(_) => Some("the device was bound by a concurrent record"),
-                Entry::Vacant(slot) => {
-                    slot.insert(DeviceEntry {
-                        member: author,
-                        name: add.name.clone(),
-                        revoked: false,
-                    });
-                    None
-                }
-            },
-            Body::DeviceRevoke(revoke) => {
-                if let Some(device) = self
-                    .devices
-                    .get_mut(&revoke.device)
-                    .filter(|d| d.member == author)
-                {
-                    device.revoked = true;
-                }
-                None
-            }
-            Body::MemberUpdate(_) => None,
-        };
-        if let Some(why) = void {
-            self.void.insert(record.id(), Refusal::Void(why));
-        }
-    }
-
-    fn set_standing(&mut self, member: PublicKey, standing: Standing) {
-        if let Some(entry) = self.members.get_mut(&member) {
-            entry.standing = standing;
-        }
-    }
-}
-
-/// Who may act as of one causal context, answered from the fold's indexes: most queries
-/// look at a handful of records about one key. Only a member with a leave or removal in
-/// scope needs the whole view (concurrent exits resolve in fold order), which is rare.
-struct Scope<'a> {
-    fold: &'a Fold,
-    context: &'a Context,
-    earlier: &'a [Placed],
-}
-
-impl Scope<'_> {
-    /// Valid records in scope: those of `ids`, plus those in `earlier` that `about` selects.
-    fn valid<'s>(
-        &'s self,
-        ids: Option<&'s Vec<RecordId>>,
-        about: impl Fn(&Record) -> bool + 's,
-    ) -> impl Iterator<Item = &'s Placed> + 's {
-        let placed = ids
-            .into_iter()
-            .flatten()
-            .filter(|id| self.context.contains(id))
-            .filter_map(|id| self.fold.placed.get(id));
-        let earlier = self
-            .earlier
-            .iter()
-            .filter(move |p| self.context.contains(&p.record.id()) && about(&p.record));
-        placed.chain(earlier).filter(|p| p.verdict.is_ok())
-    }
-
-    fn genesis(&self) -> Option<&Genesis> {
-        if !self.context.contains(&self.fold.coop) {
-            return None;
-        }
-        let placed = self.fold.placed.get(&self.fold.coop).or_else(|| {
-            self.earlier
-                .iter()
-                .find(|p| p.record.id() == self.fold.coop)
-        })?;
-        match placed.record.body() {
-            Body::CoopGenesis(g) => Some(g),
-            _ => None,
-        }
-    }
-
-    fn standing(&self, member: &PublicKey) -> Option<Standing> {
-        let mut known = false;
-        let mut exits = false;
-        for p in self.valid(self.fold.by_member.get(member), |r| {
-            about_member(r).contains(member)
-        }) {
-            match p.record.body() {
-                Body::CoopGenesis(_) | Body::MemberAdmit(_) => known = true,
-                Body::MemberLeave(_) | Body::MemberRemove(_) => exits = true,
-                _ => {}
-            }
-        }
-        match (known, exits) {
-            (false, _) => None,
-            (true, false) => Some(Standing::Active),
-            (true, true) => self.full_view().members.get(member).map(|m| m.standing),
-        }
-    }
-
-    fn is_active(&self, member: &PublicKey) -> bool {
-        self.standing(member) == Some(Standing::Active)
-    }
-
-    fn full_view(&self) -> View {
-        let in_scope = self.context.iter().filter_map(|id| {
-            self.fold
-                .placed
-                .get(id)
-                .or_else(|| self.earlier.iter().find(|p| p.record.id() == *id))
-        });
-        build_view(in_scope)
-    }
-
-    /// The device's owner in scope (the first valid binding in fold order) and whether
-    /// that owner revoked it.
-    fn device(&self, device: &PublicKey) -> Option<(PublicKey, bool)> {
-        let records: Vec<&Placed> = self
-            .valid(self.fold.by_device.get(device), |r| {
-                about_device(r) == Some(*device)
-            })
-            .collect();
-        let owner = records
-            .iter()
-            .filter(|p| matches!(p.record.body(), Body::CoopGenesis(_) | Body::DeviceAdd(_)))
-            .min_by_key(|p| (p.depth, p.record.id()))?
-            .record
-            .author();
-        let revoked = records.iter().any(|p| {
-            matches!(p.record.body(), Body::DeviceRevoke(_)) && p.record.author() == owner
-        });
-        Some((owner, revoked))
-    }
-
-    fn active_device(&self, device: &PublicKey) -> Option<PublicKey> {
-        let (owner, revoked) = self.device(device)?;
-        (!revoked && self.is_active(&owner)).then_some(owner)
-    }
-
-    /// Judges `record` as written in this scope (the record's own causal context).
-    fn judge(&self, record: &Record) -> Result<(), Refusal> {
-        let coop = self.fold.coop;
-        if record.coop() != coop {
-            return Err(Refusal::WrongCoop);
-        }
-        if let Body::CoopGenesis(_) = record.body() {
-            return if record.id() == coop {
-                Ok(())
-            } else {
-                Err(Refusal::SecondGenesis)
-            };
-        }
-        let bylaws = self.genesis().ok_or(Refusal::NoGenesis)?.bylaws;
-        let author = record.author();
-        if !self.is_active(&author) {
-            return Err(Refusal::NotAMember(author.short()));
-        }
-        match record.body() {
-            Body::CoopGenesis(_) => unreachable!("handled above"),
-            Body::MemberAdmit(admit) => {
-                if bylaws.admission == Admission::Proposal {
-                    return Err(Refusal::NeedsProposal("admit a member"));
-                }
-                if self.standing(&admit.member).is_some() {
-                    return Err(Refusal::AlreadyKnown(admit.member.short()));
-                }
-            }
-            Body::MemberRemove(remove) => {
-                if bylaws.admission == Admission::Proposal {
-                    return Err(Refusal::NeedsProposal("remove a member"));
-                }
-                if remove.member == author {
-                    return Err(Refusal::RemoveSelf);
-                }
-                if !self.is_active(&remove.member) {
-                    return Err(Refusal::TargetNotMember(remove.member.short()));
-                }
-            }
-            Body::MemberLeave(_) => {
-                if self.full_view().active_count() <= 1 {
-                    return Err(Refusal::LastMember);
-                }
-            }
-            Body::DeviceAdd(add) => {
-                if self.device(&add.device).is_some() {
-                    return Err(Refusal::DeviceTaken(add.device.short()));
-                }
-            }
-            Body::DeviceRevoke(revoke) => {
-                if self.device(&revoke.device) != Some((author, false)) {
-                    return Err(Refusal::NotOwnDevice(revoke.device.short()));
-                }
-            }
-            Body::MemberUpdate(_) => {}
-        }
-        Ok(())
-    }
-}
-
-/// The member keys whose standing a record can change.
-fn about_member(record: &Record) -> Vec<PublicKey> {
-    match record.body() {
-        Body::CoopGenesis(_) | Body::MemberLeave(_) => vec![record.author()],
-        Body::MemberAdmit(a) => vec![a.member],
-        Body::MemberRemove(r) => vec![r.member],
-        _ => vec![],
-    }
-}
-
-/// The device key a record binds or revokes.
-fn about_device(record: &Record) -> Option<PublicKey> {
-    match record.body() {
-        Body::CoopGenesis(g) => Some(g.device),
-        Body::DeviceAdd(d) => Some(d.device),
-        Body::DeviceRevoke(d) => Some(d.device),
-        _ => None,
-    }
-}
-
 /// A record placed in the fold: its past is known and it has been judged.
 #[derive(Debug, Clone)]
 pub struct Placed {
@@ -426,8 +130,11 @@ pub struct Placed {
     pub verdict: Result<(), Refusal>,
 }
 
+/// How many full views [`Fold`] keeps; most records share their neighbours' context.
+const VIEW_CACHE: usize = 8;
+
 /// The co-op's records, judged. Add records in any order; the state is the same.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Fold {
     coop: CoopId,
     placed: HashMap<RecordId, Placed>,
@@ -437,11 +144,17 @@ pub struct Fold {
     /// Authority records placed, for the final view.
     authority: Vec<RecordId>,
     /// Placed records no placed record cites.
-    heads: std::collections::BTreeSet<RecordId>,
+    heads: BTreeSet<RecordId>,
     /// Authority records by the member key whose standing they change.
     by_member: HashMap<PublicKey, Vec<RecordId>>,
     /// Authority records by the device key they bind or revoke.
     by_device: HashMap<PublicKey, Vec<RecordId>>,
+    /// Ballots, proxies, closes and withdrawals by proposal.
+    pub(crate) by_proposal: HashMap<RecordId, Vec<RecordId>>,
+    /// Closes of proposals that would amend the bylaws.
+    amendments: Vec<RecordId>,
+    /// Full views of recent contexts.
+    views: Mutex<Vec<(Context, Arc<View>)>>,
 }
 
 impl Fold {
@@ -456,6 +169,9 @@ impl Fold {
             heads: Default::default(),
             by_member: HashMap::new(),
             by_device: HashMap::new(),
+            by_proposal: HashMap::new(),
+            amendments: Vec::new(),
+            views: Mutex::new(Vec::new()),
         }
     }
 
@@ -528,6 +244,18 @@ impl Fold {
                 self.by_device.entry(device).or_default().push(id);
             }
         }
+        if let Some(proposal) = proposal_of(&placed.record) {
+            self.by_proposal.entry(proposal).or_default().push(id);
+            if let Body::ProposalClose(_) = placed.record.body() {
+                // A close may carry its proposal's effect: index it where it matters.
+                match self.proposal(&proposal).and_then(|p| p.effect.as_ref()) {
+                    Some(Effect::Admit(a)) => self.by_member.entry(a.member).or_default().push(id),
+                    Some(Effect::Remove(r)) => self.by_member.entry(r.member).or_default().push(id),
+                    Some(Effect::Bylaws(_)) => self.amendments.push(id),
+                    None => {}
+                }
+            }
+        }
         // A record is placed only after its deps, so nothing placed cites it yet.
         for dep in placed.record.deps() {
             self.heads.remove(dep);
@@ -573,6 +301,68 @@ impl Fold {
         .active_device(device)
     }
 
+    /// The full view of `context` (cached when it holds no `earlier` records).
+    pub(crate) fn view_of(&self, context: &Context, earlier: &[Placed]) -> Arc<View> {
+        let cacheable = earlier.is_empty();
+        if cacheable {
+            let views = self.views.lock().expect("the view cache is never poisoned");
+            if let Some((_, view)) = views.iter().find(|(c, _)| c.same(context)) {
+                return view.clone();
+            }
+        }
+        let in_scope = context.iter().filter_map(|id| {
+            self.placed
+                .get(id)
+                .or_else(|| earlier.iter().find(|p| p.record.id() == *id))
+        });
+        let view = Arc::new(view::build_view(self, in_scope));
+        if cacheable {
+            let mut views = self.views.lock().expect("the view cache is never poisoned");
+            if views.len() >= VIEW_CACHE {
+                views.remove(0);
+            }
+            views.push((context.clone(), view.clone()));
+        }
+        view
+    }
+
+    /// The bylaws in force where `record` was written.
+    pub fn bylaws_at(&self, record: &RecordId) -> Bylaws {
+        let context = self
+            .placed
+            .get(record)
+            .map(|p| Context::join([&p.context], [*record]));
+        let context = context.unwrap_or_default();
+        Scope {
+            fold: self,
+            context: &context,
+            earlier: &[],
+        }
+        .bylaws()
+        .unwrap_or_default()
+    }
+
+    /// A placed record's depth (0 if unknown).
+    pub(crate) fn depth_of(&self, id: &RecordId) -> u64 {
+        self.placed.get(id).map_or(0, |p| p.depth)
+    }
+
+    /// Every placed record reachable from `deps` (inclusive) down to depth `floor`.
+    pub(crate) fn ancestors(&self, deps: &[RecordId], floor: u64) -> HashSet<RecordId> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<RecordId> = deps.to_vec();
+        while let Some(id) = stack.pop() {
+            let Some(placed) = self.placed.get(&id) else {
+                continue;
+            };
+            if placed.depth < floor || !seen.insert(id) {
+                continue;
+            }
+            stack.extend(placed.record.deps().iter().copied());
+        }
+        seen
+    }
+
     /// The context after a set of placed records (their contexts plus themselves).
     pub fn context_after(&self, records: &[RecordId]) -> Context {
         let placed: Vec<&Placed> = records
@@ -605,18 +395,7 @@ impl Fold {
     /// The record heads: placed records no other placed record depends on. New records
     /// name these as their `deps`.
     pub fn heads(&self) -> Vec<RecordId> {
-        let mut cited = std::collections::HashSet::new();
-        for placed in self.placed.values() {
-            cited.extend(placed.record.deps().iter().copied());
-        }
-        let mut heads: Vec<RecordId> = self
-            .placed
-            .keys()
-            .filter(|id| !cited.contains(*id))
-            .copied()
-            .collect();
-        heads.sort();
-        heads
+        self.heads.iter().copied().collect()
     }
 
     /// Every placed record in the order the fold applies them: (depth, id).
@@ -628,7 +407,10 @@ impl Fold {
 
     /// The co-op's state from every placed record.
     pub fn state(&self) -> CoopState {
-        let view = build_view(self.authority.iter().filter_map(|id| self.placed.get(id)));
+        let view = view::build_view(
+            self,
+            self.authority.iter().filter_map(|id| self.placed.get(id)),
+        );
         let mut members: BTreeMap<PublicKey, Member> = view
             .members
             .iter()
@@ -694,6 +476,18 @@ impl Fold {
     }
 }
 
+/// The proposal a governance record is about.
+fn proposal_of(record: &Record) -> Option<RecordId> {
+    match record.body() {
+        Body::Ballot(b) => Some(b.proposal),
+        Body::ProxyGrant(g) => Some(g.proposal),
+        Body::ProxyRevoke(r) => Some(r.proposal),
+        Body::ProposalClose(c) => Some(c.proposal),
+        Body::ProposalWithdraw(w) => Some(w.proposal),
+        _ => None,
+    }
+}
+
 /// A dependency that is not (yet) known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("record depends on {0}, which is not known")]
@@ -707,16 +501,6 @@ fn context_of(parents: &[&Placed]) -> (Context, u64) {
     let context = Context::join(parents.iter().map(|p| &p.context), extra);
     let depth = parents.iter().map(|p| p.depth + 1).max().unwrap_or(0);
     (context, depth)
-}
-
-fn build_view<'a>(records: impl Iterator<Item = &'a Placed>) -> View {
-    let mut valid: Vec<&Placed> = records.filter(|p| p.verdict.is_ok()).collect();
-    valid.sort_by_key(|p| (p.depth, p.record.id()));
-    let mut view = View::default();
-    for placed in valid {
-        view.apply(&placed.record);
-    }
-    view
 }
 
 /// A member of the co-op, with their latest profile.

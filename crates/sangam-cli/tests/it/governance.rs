@@ -1,0 +1,127 @@
+//! Governance end to end: five homes vote by bundles and agree before and after the close.
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::support::Home;
+
+/// Every home exports everything it has and imports everyone else's bundle.
+fn exchange(homes: &[&Home], dir: &std::path::Path, round: &str) {
+    let files: Vec<String> = homes
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let file = dir.join(format!("{round}-{i}.bundle")).to_string_lossy().into_owned();
+            h.ok(&["bundle", "export", &file]);
+            file
+        })
+        .collect();
+    for (i, home) in homes.iter().enumerate() {
+        for (j, file) in files.iter().enumerate() {
+            if i != j {
+                home.ok(&["bundle", "import", file]);
+            }
+        }
+    }
+}
+
+fn tallies(homes: &[&Home], id: &str) -> Vec<Value> {
+    homes.iter().map(|h| h.json(&["tally", id])).collect()
+}
+
+#[test]
+fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_close() {
+    let tmp = TempDir::new().expect("tmp");
+    let names = ["asha", "bo", "cy", "dee", "eli"];
+    let homes: Vec<Home> = names.iter().map(|n| Home::new(tmp.path(), n)).collect();
+    let keys: Vec<String> = homes.iter().zip(names).map(|(h, n)| h.identity(n)).collect();
+    let all: Vec<&Home> = homes.iter().collect();
+    let (asha, bo, cy, dee, eli) = (&homes[0], &homes[1], &homes[2], &homes[3], &homes[4]);
+
+    asha.ok(&["coop", "create", "River Bakery"]);
+    for (key, name) in keys.iter().zip(names).skip(1) {
+        asha.ok(&["member", "admit", key, "--name", name]);
+    }
+    let first = tmp.path().join("founding.bundle").to_string_lossy().into_owned();
+    asha.ok(&["bundle", "export", &first]);
+    for home in &all[1..] {
+        home.ok(&["bundle", "import", &first]);
+    }
+    exchange(&all, tmp.path(), "devices");
+
+    let id = asha
+        .ok(&[
+            "propose", "--title", "Buy the oven", "--text", "4,000 EUR from the co-op down the road.",
+            "--method", "yes-no", "--threshold", "2/3", "--quorum", "50", "--closes-in", "7d",
+        ])
+        .trim()
+        .to_owned();
+    exchange(&all, tmp.path(), "proposal");
+
+    asha.ok(&["vote", &id, "yes"]);
+    bo.ok(&["vote", &id, "no"]);
+    bo.ok(&["vote", &id, "yes"]); // Bo changes his mind.
+    cy.ok(&["vote", &id, "yes"]);
+    cy.ok(&["vote", &id, "no"]); // So does Cy.
+    dee.ok(&["proxy", &id, &keys[0][..12]]); // Dee lets Asha vote for her.
+    exchange(&all, tmp.path(), "votes");
+
+    let before = tallies(&all, &id);
+    for t in &before[1..] {
+        assert_eq!(t, &before[0], "every home shows the same provisional tally");
+    }
+    let t = &before[0];
+    assert_eq!(t["status"], "provisional");
+    // Yes: Asha, her proxy for Dee, Bo = 3; no: Cy = 1. 3/4 reaches 2/3; 4 of 5 took part.
+    assert_eq!(t["counts"]["yes"], 3);
+    assert_eq!(t["counts"]["no"], 1);
+    assert_eq!(t["represented"], 1);
+    assert_eq!(t["outcome"], "passed");
+
+    // Eli has not voted and the deadline is days away: no early close.
+    let refused = asha.fails(&["close", &id]);
+    assert!(refused.contains("every elector"), "{refused}");
+    eli.ok(&["vote", &id, "abstain"]);
+    exchange(&all, tmp.path(), "last-vote");
+    let closed = eli.json(&["close", &id]);
+    assert_eq!(closed["status"], "closed");
+    exchange(&all, tmp.path(), "close");
+
+    let after = tallies(&all, &id);
+    for t in &after[1..] {
+        assert_eq!(t, &after[0], "every home shows the same closed tally");
+    }
+    assert_eq!(after[0]["status"], "closed");
+    assert_eq!(after[0]["outcome"], "passed");
+    assert_eq!(after[0]["counts"]["yes"], 3);
+    assert_eq!(after[0]["counts"]["abstain"], 1);
+    assert_eq!(after[0]["ballots_counted"], 4);
+    assert_eq!(after[0]["closes"].as_array().expect("closes").len(), 1);
+    assert!(after[0]["late"].as_array().expect("late").is_empty());
+    // A closed proposal takes no more votes.
+    assert!(bo.fails(&["vote", &id, "no"]).contains("closed"));
+}
+
+#[test]
+fn a_ranked_choice_election_from_the_command_line() {
+    let tmp = TempDir::new().expect("tmp");
+    let asha = Home::new(tmp.path(), "asha");
+    asha.identity("Asha");
+    asha.ok(&["coop", "create", "River Bakery"]);
+    let id = asha
+        .ok(&[
+            "propose", "--title", "Name the bread", "--text", "Pick a name.", "--method", "ranked",
+            "--option", "Sourdough", "--option", "Rye", "--option", "Spelt", "--closes-in", "1h",
+        ])
+        .trim()
+        .to_owned();
+    assert!(asha.fails(&["vote", &id, "Wheat"]).contains("not an option"));
+    assert!(asha.fails(&["vote", &id, "Rye", "Rye"]).contains("twice"));
+    let t = asha.json(&["vote", &id, "Spelt", "Rye"]);
+    assert_eq!(t["outcome"], "Spelt");
+    let shown = asha.json(&["proposal", "show", &id]);
+    assert_eq!(shown["my_vote"]["rank"][0], "Spelt");
+    assert_eq!(asha.json(&["proposal", "list", "--open"]).as_array().expect("list").len(), 1);
+    asha.ok(&["close", &id]);
+    assert_eq!(asha.json(&["proposal", "list", "--closed"]).as_array().expect("list").len(), 1);
+}
