@@ -109,7 +109,11 @@ struct ProposeArgs {
     #[arg(long)]
     title: String,
     /// The full text members vote on.
-    #[arg(long, conflicts_with = "text_file", required_unless_present = "text_file")]
+    #[arg(
+        long,
+        conflicts_with = "text_file",
+        required_unless_present = "text_file"
+    )]
     text: Option<String>,
     /// Read the full text from a file.
     #[arg(long, value_name = "FILE")]
@@ -127,7 +131,12 @@ struct ProposeArgs {
     #[arg(long, value_name = "N/D")]
     threshold: Option<String>,
     /// Deadline from now, like 3d, 12h or 90m.
-    #[arg(long, value_name = "DURATION", conflicts_with = "closes_at", required_unless_present = "closes_at")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        conflicts_with = "closes_at",
+        required_unless_present = "closes_at"
+    )]
     closes_in: Option<String>,
     /// Deadline as a date and time, like 2026-12-01T18:00:00Z.
     #[arg(long, value_name = "RFC3339")]
@@ -409,7 +418,10 @@ fn run(cli: Cli) -> Result<()> {
             let m = node
                 .update_profile(coop, name.as_deref(), contact.as_deref())
                 .map_err(api)?;
-            print(out, &m, || format!("Updated: you are now {}.", m.name))
+            print(out, &m, || match (&name, &contact) {
+                (Some(_), _) => format!("Updated: you are now {}.", m.name),
+                _ => "Updated your contact line.".to_owned(),
+            })
         }
         Command::Device(DeviceCommand::List { out }) => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
@@ -418,10 +430,11 @@ fn run(cli: Cli) -> Result<()> {
                 table(
                     &["DEVICE KEY", "NAME", "MEMBER", "STATUS"],
                     devices.iter().map(|d| {
-                        let status = match (d.revoked, d.this_device) {
-                            (true, _) => "revoked",
-                            (false, true) => "this device",
-                            (false, false) => "active",
+                        let status = match (d.revoked, d.member_active, d.this_device) {
+                            (true, _, _) => "revoked",
+                            (false, false, _) => "member left or removed",
+                            (false, true, true) => "this device",
+                            (false, true, false) => "active",
                         };
                         vec![
                             d.key.clone(),
@@ -489,7 +502,11 @@ fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("cannot read {}", file.display()))?,
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            let closes_at = deadline(node.now(), args.closes_in.as_deref(), args.closes_at.as_deref())?;
+            let closes_at = deadline(
+                node.now(),
+                args.closes_in.as_deref(),
+                args.closes_at.as_deref(),
+            )?;
             let input = ProposalInput {
                 title: args.title,
                 text,
@@ -509,14 +526,22 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Proposal(ProposalCommand::List { open, closed, out }) => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let filter = if open { Some("open") } else if closed { Some("closed") } else { None };
+            let filter = if open {
+                Some("open")
+            } else if closed {
+                Some("closed")
+            } else {
+                None
+            };
             let list = node.proposals(coop, filter).map_err(api)?;
             print(out, &list, || {
                 if list.is_empty() {
                     return "No proposals yet: `sangam propose --help`.".into();
                 }
                 table(
-                    &["ID", "TITLE", "METHOD", "STATUS", "OUTCOME", "VOTED", "CLOSES"],
+                    &[
+                        "ID", "TITLE", "METHOD", "STATUS", "OUTCOME", "VOTED", "CLOSES",
+                    ],
                     list.iter().map(|p| {
                         vec![
                             p.id[..12].to_owned(),
@@ -542,7 +567,12 @@ fn run(cli: Cli) -> Result<()> {
                 if let Some(effect) = &p.effect {
                     text.push_str(&format!("\n  effect:  {effect}"));
                 }
-                text.push_str(&format!("\n  closes:  {}\n\n{}\n\n{}", when(p.tally.closes_at), p.text, tally_text(&p.tally)));
+                text.push_str(&format!(
+                    "\n  closes:  {}\n\n{}\n\n{}",
+                    when(p.tally.closes_at),
+                    p.text,
+                    tally_text(&p.tally)
+                ));
                 if let Some(mine) = &p.my_vote {
                     text.push_str(&format!("\n  your vote: {mine}"));
                 }
@@ -552,7 +582,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Vote { id, choice, out } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let tally = node.vote(coop, &id, &choice).map_err(api)?;
-            print(out, &tally, || format!("Vote recorded. You can change it until the proposal closes.\n{}", tally_text(&tally)))
+            print(out, &tally, || {
+                format!(
+                    "Vote recorded. You can change it until the proposal closes.\n{}",
+                    tally_text(&tally)
+                )
+            })
         }
         Command::Proxy { args } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
@@ -689,8 +724,8 @@ fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     out.join("\n")
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a crash never
-/// leaves a half-written bundle under the real name.
+/// Writes `bytes` to `path` through a temporary file, an fsync and a rename, so a crash
+/// never leaves a half-written bundle under the real name (nor a stray temporary file).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
@@ -699,12 +734,25 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .context("the bundle path has no file name")?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let mut file =
-        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    let tmp = dir.join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> Result<()> {
+        let mut file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        // The rename itself is durable only once the directory is.
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

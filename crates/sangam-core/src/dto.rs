@@ -81,6 +81,8 @@ pub struct DeviceDto {
     pub name: String,
     /// Whether revoked.
     pub revoked: bool,
+    /// Whether its member is still a current member.
+    pub member_active: bool,
     /// Whether this is this install's device.
     pub this_device: bool,
 }

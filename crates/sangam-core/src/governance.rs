@@ -64,8 +64,16 @@ fn parse_fraction(text: &str) -> Result<Fraction, ApiError> {
 }
 
 /// Reads a ballot from the words a member typed, for the proposal's method.
-pub fn parse_choice(method: Method, options: &[String], words: &[String]) -> Result<Choice, ApiError> {
-    let words: Vec<&str> = words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
+pub fn parse_choice(
+    method: Method,
+    options: &[String],
+    words: &[String],
+) -> Result<Choice, ApiError> {
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect();
     if words == ["abstain"] {
         return Ok(Choice::Vote(Vote::Abstain));
     }
@@ -95,16 +103,20 @@ pub fn parse_choice(method: Method, options: &[String], words: &[String]) -> Res
                 let (name, score) = word
                     .rsplit_once('=')
                     .ok_or_else(|| invalid(format!("{word:?}: give scores as OPTION=0..5")))?;
-                let score: u8 = score
-                    .parse()
-                    .map_err(|_| invalid(format!("{word:?}: a score is a whole number from 0 to 5")))?;
+                let score: u8 = score.parse().map_err(|_| {
+                    invalid(format!("{word:?}: a score is a whole number from 0 to 5"))
+                })?;
                 scores.insert(name.to_owned(), score);
             }
             Choice::Scores(scores)
         }
     };
     choice.check(method, options).map_err(|e| {
-        let listed = if options.is_empty() { String::new() } else { format!(" (options: {})", options.join(", ")) };
+        let listed = if options.is_empty() {
+            String::new()
+        } else {
+            format!(" (options: {})", options.join(", "))
+        };
         invalid(format!("{e}{listed}"))
     })?;
     Ok(choice)
@@ -180,21 +192,33 @@ impl Node {
         let bylaws = {
             let replica = self.replica(coop)?;
             let heads = replica.fold().heads();
-            heads.first().map(|h| replica.fold().bylaws_at(h)).unwrap_or_default()
+            heads
+                .first()
+                .map(|h| replica.fold().bylaws_at(h))
+                .unwrap_or_default()
         };
         let threshold = match &input.threshold {
             Some(text) => parse_fraction(text)?,
             None => bylaws.voting.threshold,
         };
-        let effect = input.effect.as_deref().map(|e| self.parse_effect(coop, e, bylaws)).transpose()?;
+        let effect = input
+            .effect
+            .as_deref()
+            .map(|e| self.parse_effect(coop, e, bylaws))
+            .transpose()?;
         let electorate: Vec<PublicKey> = {
             let mut keys: Vec<PublicKey> = state.active_members().map(|m| m.key).collect();
             keys.sort();
             keys
         };
-        let options = if method.has_options() { input.options.iter().map(|o| o.trim().to_owned()).collect() } else {
+        let options = if method.has_options() {
+            input.options.iter().map(|o| o.trim().to_owned()).collect()
+        } else {
             if !input.options.is_empty() {
-                return Err(invalid(format!("a {} vote takes no --option", method.as_str())));
+                return Err(invalid(format!(
+                    "a {} vote takes no --option",
+                    method.as_str()
+                )));
             }
             vec![]
         };
@@ -214,16 +238,24 @@ impl Node {
         self.proposal_show(coop, &id.to_string())
     }
 
-    fn parse_effect(&mut self, coop: CoopId, text: &str, bylaws: sangam_model::Bylaws) -> Result<Effect, ApiError> {
-        let (what, value) = text
-            .split_once('=')
-            .ok_or_else(|| invalid("an effect looks like admit=KEY:NAME, remove=KEY or admission=proposal"))?;
+    fn parse_effect(
+        &mut self,
+        coop: CoopId,
+        text: &str,
+        bylaws: sangam_model::Bylaws,
+    ) -> Result<Effect, ApiError> {
+        let (what, value) = text.split_once('=').ok_or_else(|| {
+            invalid("an effect looks like admit=KEY:NAME, remove=KEY or admission=proposal")
+        })?;
         match what.trim() {
             "admit" => {
                 let (key, name) = value
                     .split_once(':')
                     .ok_or_else(|| invalid("admit=KEY:NAME needs the newcomer's key and name"))?;
-                Ok(Effect::Admit(MemberAdmit { member: parse_key(key, "the member key")?, name: name.trim().to_owned() }))
+                Ok(Effect::Admit(MemberAdmit {
+                    member: parse_key(key, "the member key")?,
+                    name: name.trim().to_owned(),
+                }))
             }
             "remove" => Ok(Effect::Remove(MemberRemove {
                 member: self.resolve_member(coop, value)?,
@@ -233,17 +265,27 @@ impl Node {
                 let admission = match value.trim() {
                     "proposal" => Admission::Proposal,
                     "any_member" | "any-member" => Admission::AnyMember,
-                    other => return Err(invalid(format!("admission={other:?}: use proposal or any_member"))),
+                    other => {
+                        return Err(invalid(format!(
+                            "admission={other:?}: use proposal or any_member"
+                        )));
+                    }
                 };
-                Ok(Effect::Bylaws(sangam_model::Bylaws { admission, ..bylaws }))
+                Ok(Effect::Bylaws(sangam_model::Bylaws {
+                    admission,
+                    ..bylaws
+                }))
             }
-            other => Err(invalid(format!("unknown effect {other:?}: use admit, remove or admission"))),
+            other => Err(invalid(format!(
+                "unknown effect {other:?}: use admit, remove or admission"
+            ))),
         }
     }
 
     /// Resolves a proposal by unique id prefix.
     pub fn resolve_proposal(&mut self, coop: CoopId, prefix: &str) -> Result<RecordId, ApiError> {
-        let prefix = prefix.trim();
+        let prefix = prefix.trim().to_lowercase();
+        let prefix = prefix.as_str();
         let fold = self.replica(coop)?.fold();
         let matches: Vec<RecordId> = fold
             .ordered()
@@ -254,22 +296,36 @@ impl Node {
             .collect();
         match matches.as_slice() {
             [id] => Ok(*id),
-            [] => Err(ApiError::new(ErrorCode::NotFound, format!("no proposal id starts with {prefix:?} (see `sangam proposal list`)"))),
-            _ => Err(ApiError::new(ErrorCode::Ambiguous, format!("several proposals start with {prefix:?}: give more of the id"))),
+            [] => Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no proposal id starts with {prefix:?} (see `sangam proposal list`)"),
+            )),
+            _ => Err(ApiError::new(
+                ErrorCode::Ambiguous,
+                format!("several proposals start with {prefix:?}: give more of the id"),
+            )),
         }
     }
 
     /// Proposals, newest first; `open` / `closed` filter by status.
-    pub fn proposals(&mut self, coop: CoopId, filter: Option<&str>) -> Result<Vec<ProposalSummaryDto>, ApiError> {
+    pub fn proposals(
+        &mut self,
+        coop: CoopId,
+        filter: Option<&str>,
+    ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
         let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
         let mut out = Vec::new();
         for placed in fold.ordered().into_iter().rev() {
-            let Body::ProposalOpen(open) = placed.record.body() else { continue };
+            let Body::ProposalOpen(open) = placed.record.body() else {
+                continue;
+            };
             if placed.verdict.is_err() {
                 continue;
             }
-            let Ok(tally) = fold.tally(placed.record.id()) else { continue };
+            let Ok(tally) = fold.tally(placed.record.id()) else {
+                continue;
+            };
             let status = status_label(tally.status);
             let keep = match filter {
                 Some("open") => tally.status == Status::Provisional,
@@ -305,7 +361,9 @@ impl Node {
         let Body::ProposalOpen(open) = placed.record.body() else {
             unreachable!("resolve_proposal returns proposals only")
         };
-        let tally = fold.tally(id).map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        let tally = fold
+            .tally(id)
+            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
         let my_vote = fold
             .ordered()
             .iter()
@@ -337,10 +395,17 @@ impl Node {
         Ok(self.proposal_show(coop, id)?.tally)
     }
 
-    fn open_proposal(&mut self, coop: CoopId, id: &str) -> Result<(RecordId, ProposalOpen), ApiError> {
+    fn open_proposal(
+        &mut self,
+        coop: CoopId,
+        id: &str,
+    ) -> Result<(RecordId, ProposalOpen), ApiError> {
         let id = self.resolve_proposal(coop, id)?;
         let fold = self.replica(coop)?.fold();
-        let open = fold.proposal(&id).cloned().expect("resolved ids are valid proposals");
+        let open = fold
+            .proposal(&id)
+            .cloned()
+            .expect("resolved ids are valid proposals");
         Ok((id, open))
     }
 
@@ -350,7 +415,14 @@ impl Node {
         let choice = parse_choice(open.method, &open.options, words)?;
         let me = self.member()?.0.public();
         let seq = next_seq(self.replica(coop)?.fold(), &proposal, &me);
-        self.write(coop, Body::Ballot(Ballot { proposal, seq, choice }))?;
+        self.write(
+            coop,
+            Body::Ballot(Ballot {
+                proposal,
+                seq,
+                choice,
+            }),
+        )?;
         self.tally(coop, &proposal.to_string())
     }
 
@@ -360,7 +432,14 @@ impl Node {
         let holder = self.resolve_member(coop, holder)?;
         let me = self.member()?.0.public();
         let seq = next_seq(self.replica(coop)?.fold(), &proposal, &me);
-        self.write(coop, Body::ProxyGrant(ProxyGrant { proposal, holder, seq }))
+        self.write(
+            coop,
+            Body::ProxyGrant(ProxyGrant {
+                proposal,
+                holder,
+                seq,
+            }),
+        )
     }
 
     /// Takes back this member's proxy on one proposal.
@@ -376,8 +455,11 @@ impl Node {
     pub fn close(&mut self, coop: CoopId, id: &str) -> Result<TallyDto, ApiError> {
         let (proposal, _) = self.open_proposal(coop, id)?;
         let fold = self.replica(coop)?.fold();
-        let tally = fold.tally(proposal).map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
-        let mut latest_acts: std::collections::HashMap<PublicKey, (u64, RecordId)> = Default::default();
+        let tally = fold
+            .tally(proposal)
+            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        let mut latest_acts: std::collections::HashMap<PublicKey, (u64, RecordId)> =
+            Default::default();
         for placed in fold.ordered() {
             if placed.verdict.is_err() {
                 continue;
@@ -387,7 +469,9 @@ impl Node {
                 Body::ProxyRevoke(r) if r.proposal == proposal => r.seq,
                 _ => continue,
             };
-            let entry = latest_acts.entry(placed.record.author()).or_insert((seq, placed.record.id()));
+            let entry = latest_acts
+                .entry(placed.record.author())
+                .or_insert((seq, placed.record.id()));
             if seq > entry.0 || (seq == entry.0 && placed.record.id() < entry.1) {
                 *entry = (seq, placed.record.id());
             }
@@ -395,7 +479,14 @@ impl Node {
         let mut proxies: Vec<RecordId> = latest_acts.values().map(|(_, id)| *id).collect();
         proxies.sort();
         let ballots = tally.counted;
-        self.write(coop, Body::ProposalClose(ProposalClose { proposal, ballots, proxies }))?;
+        self.write(
+            coop,
+            Body::ProposalClose(ProposalClose {
+                proposal,
+                ballots,
+                proxies,
+            }),
+        )?;
         self.tally(coop, &proposal.to_string())
     }
 

@@ -23,8 +23,8 @@ use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, SignedChange, Trust}
 use sangam_store::{Commit, Store};
 
 pub use dto::*;
-pub use governance::{ProposalInput, parse_choice};
 pub use error::{ApiError, ErrorCode};
+pub use governance::{ProposalInput, parse_choice};
 
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
@@ -189,10 +189,13 @@ impl Node {
         let coops = self.store.coops()?;
         let matches: Vec<&(CoopId, String)> = match selector {
             None => coops.iter().collect(),
-            Some(prefix) => coops
-                .iter()
-                .filter(|(id, _)| id.to_string().starts_with(prefix.trim()))
-                .collect(),
+            Some(prefix) => {
+                let prefix = prefix.trim().to_lowercase();
+                coops
+                    .iter()
+                    .filter(|(id, _)| id.to_string().starts_with(&prefix))
+                    .collect()
+            }
         };
         match (matches.as_slice(), selector) {
             ([(id, _)], _) => Ok(*id),
@@ -295,7 +298,11 @@ impl Node {
     }
 
     /// Like [`Node::write`], returning the new record's id.
-    pub(crate) fn write_returning(&mut self, coop: CoopId, body: Body) -> Result<RecordId, ApiError> {
+    pub(crate) fn write_returning(
+        &mut self,
+        coop: CoopId,
+        body: Body,
+    ) -> Result<RecordId, ApiError> {
         let (member, _) = self.member()?;
         let now = self.clock.now();
         let device = self.device.clone();
@@ -373,7 +380,14 @@ impl Node {
 
     /// Resolves a member by unique key prefix.
     pub fn resolve_member(&mut self, coop: CoopId, prefix: &str) -> Result<PublicKey, ApiError> {
-        let prefix = prefix.trim();
+        let prefix = prefix.trim().to_lowercase();
+        let prefix = prefix.as_str();
+        if prefix.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "give a member key (or the start of one)",
+            ));
+        }
         if let Ok(key) = prefix.parse::<PublicKey>() {
             return Ok(key);
         }
@@ -385,7 +399,7 @@ impl Node {
             .filter(|k| k.to_string().starts_with(prefix))
             .collect();
         match matches.as_slice() {
-            [key] if !prefix.is_empty() => Ok(*key),
+            [key] => Ok(*key),
             [] => Err(ApiError::new(
                 ErrorCode::NotFound,
                 format!("no member key starts with {prefix:?}"),
@@ -480,6 +494,9 @@ impl Node {
                     .member(&d.member)
                     .map(|m| m.name.clone())
                     .unwrap_or_default(),
+                member_active: state
+                    .member(&d.member)
+                    .is_some_and(|m| m.standing == Standing::Active),
                 name: d.name.clone(),
                 revoked: d.revoked,
                 this_device: d.key == this,
@@ -679,9 +696,17 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
         Body::DeviceRevoke(d) => format!("revoked device {}", d.device.short()),
         Body::ProposalOpen(p) => format!("proposed {:?} ({})", p.title, p.method.as_str()),
         Body::Ballot(b) => format!("voted on {} (ballot {})", b.proposal.short(), b.seq),
-        Body::ProxyGrant(g) => format!("gave a proxy on {} to {}", g.proposal.short(), who(&g.holder)),
+        Body::ProxyGrant(g) => format!(
+            "gave a proxy on {} to {}",
+            g.proposal.short(),
+            who(&g.holder)
+        ),
         Body::ProxyRevoke(r) => format!("revoked a proxy on {}", r.proposal.short()),
-        Body::ProposalClose(c) => format!("closed {} counting {} ballot(s)", c.proposal.short(), c.ballots.len()),
+        Body::ProposalClose(c) => format!(
+            "closed {} counting {} ballot(s)",
+            c.proposal.short(),
+            c.ballots.len()
+        ),
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
     }
 }

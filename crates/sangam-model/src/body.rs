@@ -85,7 +85,7 @@ impl fmt::Display for Kind {
 
 impl Kind {
     /// Kinds that change who may act: they form the causal context every other record is
-    /// judged in (see [`crate::authority`]).
+    /// judged in (see [`crate::fold`]).
     pub fn is_authority(self) -> bool {
         !matches!(
             self,
@@ -558,8 +558,9 @@ impl Body {
                 if g.bylaws.voting.quorum_pct > 100 {
                     return Err("quorum_pct must be at most 100".into());
                 }
-                if g.nonce.len() != 32 || !g.nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err("nonce must be 32 hex characters".into());
+                let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+                if g.nonce.len() != 32 || !g.nonce.bytes().all(lower_hex) {
+                    return Err("nonce must be 32 lowercase hex characters".into());
                 }
                 Ok(())
             }

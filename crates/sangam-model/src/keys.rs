@@ -64,7 +64,9 @@ impl PublicKey {
     /// leniencies: small-order keys, non-canonical points and scalars are refused).
     pub fn verify_raw(&self, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
         let key = VerifyingKey::from_bytes(&self.0).map_err(|_| KeyError::BadKey)?;
-        if key.is_weak() {
+        // Small-order keys and non-canonical encodings (a y coordinate >= p) are refused:
+        // a key has exactly one encoding.
+        if key.is_weak() || key.to_edwards().compress().to_bytes() != self.0 {
             return Err(KeyError::BadKey);
         }
         let sig = ed25519_dalek::Signature::from_bytes(&sig.0);

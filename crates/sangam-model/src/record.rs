@@ -193,6 +193,9 @@ impl Record {
         if to_canonical(&value)? != bytes {
             return Err(RecordError::NotCanonical);
         }
+        if !value.is_object() {
+            return Err(RecordError::Malformed("a record is a JSON object".into()));
+        }
         let mut envelope: Envelope =
             serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
         if envelope.v != RECORD_VERSION {
@@ -206,12 +209,24 @@ impl Record {
             return Err(RecordError::BadDeps);
         }
         let unsigned = to_canonical(&to_value(&envelope))?;
+        // One byte form per record: what we would write must be exactly what came in, so
+        // no relay can re-encode a record (as a JSON array, with explicit nulls, ...).
+        let rewritten = Envelope {
+            sig: Some(sig),
+            ..envelope.clone()
+        };
+        if to_canonical(&to_value(&rewritten))? != bytes {
+            return Err(RecordError::NotCanonical);
+        }
         if verify {
             envelope.author.verify(RECORD_DOMAIN, &unsigned, &sig)?;
         }
         let id = RecordId(Sha256::digest(domain_separated(RECORD_DOMAIN, &unsigned)).into());
         let kind = Kind::from_str(&envelope.kind)?;
-        let body = Body::from_value(kind, envelope.body)?;
+        let body = Body::from_value(kind, envelope.body.clone())?;
+        if body.to_value() != envelope.body {
+            return Err(RecordError::NotCanonical);
+        }
         let coop = match (kind, envelope.coop.as_str()) {
             (Kind::CoopGenesis, "") => None,
             (Kind::CoopGenesis, _) | (_, "") => return Err(RecordError::WrongCoop),

@@ -50,14 +50,14 @@ pub enum BundleError {
     /// The file ends early.
     #[error("bundle is truncated")]
     Truncated,
-    /// The checksum does not match: the file was corrupted or edited.
-    #[error("bundle checksum does not match: the file is corrupted")]
+    /// The checksum does not match: the file was truncated, corrupted or edited.
+    #[error("bundle checksum does not match: the file is truncated or corrupted")]
     Corrupt,
     /// A count or length is above its cap.
     #[error("bundle exceeds a size limit: {0}")]
     TooLarge(&'static str),
-    /// Bytes after the checksum.
-    #[error("bundle has trailing bytes after its checksum")]
+    /// The checksum matches but the contents do not fill the file exactly.
+    #[error("bundle has bytes its contents do not account for")]
     TrailingBytes,
 }
 
@@ -102,7 +102,12 @@ impl Bundle {
         if bytes.len() < MAGIC.len() + 1 + 32 + 32 {
             return Err(BundleError::Truncated);
         }
+        // The checksum first: a truncated or corrupted file is refused before any of its
+        // lengths is believed.
         let (body, check) = bytes.split_at(bytes.len() - 32);
+        if Sha256::digest(body).as_slice() != check {
+            return Err(BundleError::Corrupt);
+        }
         let mut reader = Reader {
             bytes: body,
             at: MAGIC.len() + 1,
@@ -121,15 +126,8 @@ impl Bundle {
             let sig = Signature::from_bytes(reader.array()?);
             changes.push(RawChange { bytes: change, sig });
         }
-        // A valid bundle ends exactly here; anything else is truncation or corruption.
         if reader.at != body.len() {
-            if Sha256::digest(body).as_slice() == check {
-                return Err(BundleError::TrailingBytes);
-            }
-            return Err(BundleError::Corrupt);
-        }
-        if Sha256::digest(body).as_slice() != check {
-            return Err(BundleError::Corrupt);
+            return Err(BundleError::TrailingBytes);
         }
         Ok(Self {
             coop,

@@ -85,9 +85,6 @@ pub enum Rejection {
     /// The record belongs to another co-op.
     #[error("record belongs to another co-op")]
     WrongCoop,
-    /// The record is already in the document.
-    #[error("record {0} is already in the document")]
-    DuplicateRecord(String),
     /// The record names deps outside the change's causal past.
     #[error("record depends on {0}, which is not in the change's past")]
     DepOutsidePast(String),
@@ -293,7 +290,7 @@ impl Replica {
         let draft = Draft {
             coop: Some(self.coop),
             at: now,
-            deps: self.fold.heads(),
+            deps: self.fold.deps_for_new_record(),
             body,
         };
         let record = draft.sign(member)?;
@@ -321,7 +318,8 @@ impl Replica {
         let mut tx = self.doc.transaction();
         tx.put(ROOT, record.id().to_string(), record.json())
             .expect("putting a string at a root key cannot fail");
-        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+        // Automerge change times are seconds since the epoch (advisory, never authority).
+        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.div_euclid(1000)));
         let hash = hash.expect("a transaction with one put produces a change");
         let change = self
             .doc
@@ -453,10 +451,12 @@ impl Replica {
         let records = self.records_in(change, trust)?;
         let mut placed: Vec<Placed> = Vec::with_capacity(records.len());
         for record in records {
+            // The same record again (its id covers all it says; only the signature bytes
+            // can differ) changes nothing: skip it rather than split peers over it.
             if self.fold.get(&record.id()).is_some()
                 || placed.iter().any(|p| p.record.id() == record.id())
             {
-                return Err(Rejection::DuplicateRecord(record.id().short()));
+                continue;
             }
             for dep in record.deps() {
                 let in_change = placed.iter().any(|p| p.record.id() == *dep);

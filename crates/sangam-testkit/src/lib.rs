@@ -166,7 +166,7 @@ pub fn forge_change(
     for (key, value) in puts {
         tx.put(ROOT, key.as_str(), value.as_str()).expect("put");
     }
-    let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+    let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.div_euclid(1000)));
     let hash = hash.expect("a change");
     let change = automerge::ReadDoc::get_change_by_hash(&doc, &hash).expect("just made");
     sign_change(base.coop(), hash, change.raw_bytes().to_vec(), signer).to_raw()

@@ -11,7 +11,10 @@ fn exchange(homes: &[&Home], dir: &std::path::Path, round: &str) {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let file = dir.join(format!("{round}-{i}.bundle")).to_string_lossy().into_owned();
+            let file = dir
+                .join(format!("{round}-{i}.bundle"))
+                .to_string_lossy()
+                .into_owned();
             h.ok(&["bundle", "export", &file]);
             file
         })
@@ -34,7 +37,11 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
     let tmp = TempDir::new().expect("tmp");
     let names = ["asha", "bo", "cy", "dee", "eli"];
     let homes: Vec<Home> = names.iter().map(|n| Home::new(tmp.path(), n)).collect();
-    let keys: Vec<String> = homes.iter().zip(names).map(|(h, n)| h.identity(n)).collect();
+    let keys: Vec<String> = homes
+        .iter()
+        .zip(names)
+        .map(|(h, n)| h.identity(n))
+        .collect();
     let all: Vec<&Home> = homes.iter().collect();
     let (asha, bo, cy, dee, eli) = (&homes[0], &homes[1], &homes[2], &homes[3], &homes[4]);
 
@@ -42,7 +49,11 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
     for (key, name) in keys.iter().zip(names).skip(1) {
         asha.ok(&["member", "admit", key, "--name", name]);
     }
-    let first = tmp.path().join("founding.bundle").to_string_lossy().into_owned();
+    let first = tmp
+        .path()
+        .join("founding.bundle")
+        .to_string_lossy()
+        .into_owned();
     asha.ok(&["bundle", "export", &first]);
     for home in &all[1..] {
         home.ok(&["bundle", "import", &first]);
@@ -51,8 +62,19 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
 
     let id = asha
         .ok(&[
-            "propose", "--title", "Buy the oven", "--text", "4,000 EUR from the co-op down the road.",
-            "--method", "yes-no", "--threshold", "2/3", "--quorum", "50", "--closes-in", "7d",
+            "propose",
+            "--title",
+            "Buy the oven",
+            "--text",
+            "4,000 EUR from the co-op down the road.",
+            "--method",
+            "yes-no",
+            "--threshold",
+            "2/3",
+            "--quorum",
+            "50",
+            "--closes-in",
+            "7d",
         ])
         .trim()
         .to_owned();
@@ -110,18 +132,46 @@ fn a_ranked_choice_election_from_the_command_line() {
     asha.ok(&["coop", "create", "River Bakery"]);
     let id = asha
         .ok(&[
-            "propose", "--title", "Name the bread", "--text", "Pick a name.", "--method", "ranked",
-            "--option", "Sourdough", "--option", "Rye", "--option", "Spelt", "--closes-in", "1h",
+            "propose",
+            "--title",
+            "Name the bread",
+            "--text",
+            "Pick a name.",
+            "--method",
+            "ranked",
+            "--option",
+            "Sourdough",
+            "--option",
+            "Rye",
+            "--option",
+            "Spelt",
+            "--closes-in",
+            "1h",
         ])
         .trim()
         .to_owned();
-    assert!(asha.fails(&["vote", &id, "Wheat"]).contains("not an option"));
+    assert!(
+        asha.fails(&["vote", &id, "Wheat"])
+            .contains("not an option")
+    );
     assert!(asha.fails(&["vote", &id, "Rye", "Rye"]).contains("twice"));
     let t = asha.json(&["vote", &id, "Spelt", "Rye"]);
     assert_eq!(t["outcome"], "Spelt");
     let shown = asha.json(&["proposal", "show", &id]);
     assert_eq!(shown["my_vote"]["rank"][0], "Spelt");
-    assert_eq!(asha.json(&["proposal", "list", "--open"]).as_array().expect("list").len(), 1);
+    assert_eq!(
+        asha.json(&["proposal", "list", "--open"])
+            .as_array()
+            .expect("list")
+            .len(),
+        1
+    );
     asha.ok(&["close", &id]);
-    assert_eq!(asha.json(&["proposal", "list", "--closed"]).as_array().expect("list").len(), 1);
+    assert_eq!(
+        asha.json(&["proposal", "list", "--closed"])
+            .as_array()
+            .expect("list")
+            .len(),
+        1
+    );
 }

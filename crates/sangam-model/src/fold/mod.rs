@@ -41,7 +41,10 @@ pub enum Refusal {
     /// The bylaws require a passed proposal for this.
     #[error("the bylaws require a passed proposal to {0}")]
     NeedsProposal(&'static str),
-    /// The member key is already in the co-op, or left or was removed.
+    /// The member key is a current member already.
+    #[error("{0} is already a member")]
+    AlreadyMember(String),
+    /// The member key left or was removed once.
     #[error("{0} already joined this co-op once (a member who left rejoins with a new key)")]
     AlreadyKnown(String),
     /// The target is not a current member.
@@ -191,8 +194,11 @@ impl Fold {
                 continue;
             }
             if let Some(missing) = record.deps().iter().find(|d| !self.placed.contains_key(d)) {
-                self.waiting.entry(*missing).or_default().push(record);
-                self.waiting_count += 1;
+                let waiters = self.waiting.entry(*missing).or_default();
+                if !waiters.iter().any(|w| w.id() == record.id()) {
+                    waiters.push(record);
+                    self.waiting_count += 1;
+                }
                 continue;
             }
             let id = record.id();
@@ -396,6 +402,31 @@ impl Fold {
     /// name these as their `deps`.
     pub fn heads(&self) -> Vec<RecordId> {
         self.heads.iter().copied().collect()
+    }
+
+    /// The deps for a new record: the heads, or, when there are more than a record may
+    /// name, the authority records among them first and then the deepest. A record
+    /// citing fewer heads is judged in that smaller context, never a larger one.
+    pub fn deps_for_new_record(&self) -> Vec<RecordId> {
+        if self.heads.len() <= crate::record::MAX_DEPS {
+            return self.heads();
+        }
+        let mut heads: Vec<&Placed> = self
+            .heads
+            .iter()
+            .filter_map(|id| self.placed.get(id))
+            .collect();
+        heads.sort_by_key(|p| {
+            (
+                !p.record.kind().is_authority(),
+                std::cmp::Reverse(p.depth),
+                p.record.id(),
+            )
+        });
+        heads.truncate(crate::record::MAX_DEPS);
+        let mut ids: Vec<RecordId> = heads.iter().map(|p| p.record.id()).collect();
+        ids.sort();
+        ids
     }
 
     /// Every placed record in the order the fold applies them: (depth, id).

@@ -167,8 +167,12 @@ impl Scope<'_> {
                 if bylaws.admission == Admission::Proposal {
                     return Err(Refusal::NeedsProposal("admit a member"));
                 }
-                if self.standing(&admit.member).is_some() {
-                    return Err(Refusal::AlreadyKnown(admit.member.short()));
+                match self.standing(&admit.member) {
+                    Some(Standing::Active) => {
+                        return Err(Refusal::AlreadyMember(admit.member.short()));
+                    }
+                    Some(_) => return Err(Refusal::AlreadyKnown(admit.member.short())),
+                    None => {}
                 }
             }
             Body::MemberRemove(remove) => {

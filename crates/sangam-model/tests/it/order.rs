@@ -106,3 +106,30 @@ fn records_wait_for_missing_deps_and_are_judged_when_they_arrive() {
     assert_eq!(f.get(&bo_renames.id()).expect("placed").verdict, Ok(()));
     assert_eq!(f.state().member(&bo.key.public()).expect("bo").name, "Bo B");
 }
+
+#[test]
+fn a_new_record_names_at_most_the_cap_of_heads_authority_first() {
+    let asha = person(1);
+    let g = genesis(&asha);
+    let coop = g.id();
+    let mut records = vec![g.clone()];
+    // 300 concurrent renames, all citing only the genesis: 300 heads.
+    for i in 0..300 {
+        records.push(record(
+            coop,
+            &asha,
+            &[&g],
+            2_000 + i,
+            rename(&format!("Asha {i}")),
+        ));
+    }
+    let bo = person(2);
+    let admit_bo = record(coop, &asha, &[&g], 1_999, admit(&bo, "Bo"));
+    records.push(admit_bo.clone());
+    let f = fold(coop, records);
+    assert_eq!(f.heads().len(), 301);
+    let deps = f.deps_for_new_record();
+    assert_eq!(deps.len(), sangam_model::record::MAX_DEPS);
+    assert!(deps.contains(&admit_bo.id()), "authority heads are kept");
+    assert!(deps.windows(2).all(|w| w[0] < w[1]));
+}

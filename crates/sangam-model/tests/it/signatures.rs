@@ -94,3 +94,21 @@ fn a_small_order_key_is_refused_even_where_lenient_verification_accepts() {
         PublicKey::from_bytes(identity).verify_raw(message, &Signature::from_bytes(forged));
     assert!(strict.is_err());
 }
+
+#[test]
+fn a_non_canonical_key_encoding_is_refused() {
+    // y = 3 is on the curve and not of small order; y + p encodes the same point.
+    let canonical = hex32("0300000000000000000000000000000000000000000000000000000000000000");
+    let non_canonical = hex32("f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    let sig = Signature::from_bytes([7; 64]);
+    let message = b"m";
+    // The canonical key is a valid key: only the signature is wrong.
+    assert_eq!(
+        PublicKey::from_bytes(canonical).verify_raw(message, &sig),
+        Err(sangam_model::keys::KeyError::BadSignature)
+    );
+    assert_eq!(
+        PublicKey::from_bytes(non_canonical).verify_raw(message, &sig),
+        Err(sangam_model::keys::KeyError::BadKey)
+    );
+}

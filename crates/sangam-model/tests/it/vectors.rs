@@ -244,6 +244,31 @@ fn generate() -> Value {
         canonical(&small_order),
         "bad_signature",
     );
+    // One byte form per record: a relay must not be able to re-encode someone's record.
+    let envelope = parsed.as_object().expect("object");
+    let as_array: Vec<Value> = ["v", "coop", "kind", "author", "at", "deps", "body", "sig"]
+        .iter()
+        .map(|k| envelope[*k].clone())
+        .collect();
+    invalid(
+        "envelope re-encoded as a JSON array",
+        canonical(&json!(as_array)),
+        "malformed",
+    );
+    let mut null_field = parsed.clone();
+    null_field["body"]["contact"] = Value::Null;
+    invalid(
+        "explicit null for an absent field",
+        resign(null_field, &bo.key),
+        "not_canonical",
+    );
+    let mut array_body = parsed.clone();
+    array_body["body"] = json!(["Bo Bakery", null]);
+    invalid(
+        "body re-encoded as a JSON array",
+        resign(array_body, &bo.key),
+        "not_canonical",
+    );
     let mut huge = parsed.clone();
     huge["body"]["contact"] = json!("x".repeat(70_000));
     invalid("larger than 64 KiB", resign(huge, &bo.key), "too_large");

@@ -346,3 +346,28 @@ fn a_huge_string_record_is_refused() {
     let admitted = a.admit(vec![change], Trust::Verify);
     assert!(matches!(reason(&admitted), Rejection::Record(_)));
 }
+
+#[test]
+fn a_record_put_again_by_another_change_changes_nothing_and_splits_nobody() {
+    let (asha, bo, mut a, mut b) = asha_and_bo();
+    let (record, first) = a
+        .write(rename("Asha R"), &asha.member, &asha.device, T + 5)
+        .expect("write");
+    // Bo's device, before it has Asha's change, puts her record again in a change of its own.
+    let again = forge_change(
+        &b,
+        &bo.device.public(),
+        &[entry(&record)],
+        &bo.device,
+        T + 6,
+    );
+    let state = a.state();
+    let admitted = a.admit(vec![again.clone()], Trust::Verify);
+    assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
+    assert_eq!(a.state(), state, "the second copy changes nothing");
+    // A peer that sees the copy first still accepts the original afterwards.
+    let admitted = b.admit(vec![again, first.to_raw()], Trust::Verify);
+    assert_eq!(admitted.applied.len(), 2, "{:?}", admitted.rejected);
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.state(), b.state());
+}
