@@ -28,7 +28,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 unit:
-	$(CARGO) test --workspace --locked
+	bash scripts/test.sh
 
 ## Rewrite tests/vectors/ after a deliberate change to the record format.
 vectors:

@@ -4,16 +4,18 @@
 //! the receiver's "now" (DESIGN.md "The co-op's documents"). A context is the set of
 //! authority records (genesis, admissions, removals, devices) causally before the thing
 //! being judged. Most records extend their parent's context unchanged, so contexts are
-//! shared behind an `Arc` and only copied when a new authority record joins them.
+//! shared behind an `Arc`; the set itself is persistent, so adding one authority record
+//! to a context of thousands shares all but a path of the tree.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
+
+use imbl::OrdSet;
 
 use crate::record::RecordId;
 
 /// A set of authority record ids, cheap to clone and to compare by identity.
 #[derive(Clone, Default, Debug)]
-pub struct Context(Arc<BTreeSet<RecordId>>);
+pub struct Context(Arc<OrdSet<RecordId>>);
 
 impl Context {
     /// The empty context (before genesis).
@@ -70,7 +72,9 @@ impl Context {
             return base;
         }
         let mut set = (*base.0).clone();
-        set.extend(missing);
+        for id in missing {
+            set.insert(id);
+        }
         Context(Arc::new(set))
     }
 }

@@ -63,10 +63,14 @@ impl PublicKey {
     /// Verifies `sig` over exactly `message` with `verify_strict` (RFC 8032 without the
     /// leniencies: small-order keys, non-canonical points and scalars are refused).
     pub fn verify_raw(&self, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
+        // A key has exactly one encoding: a y coordinate >= p is refused. (The other
+        // non-canonical form, x = 0 with the sign bit set, only exists for small-order
+        // points, refused just below.)
+        if !y_is_canonical(&self.0) {
+            return Err(KeyError::BadKey);
+        }
         let key = VerifyingKey::from_bytes(&self.0).map_err(|_| KeyError::BadKey)?;
-        // Small-order keys and non-canonical encodings (a y coordinate >= p) are refused:
-        // a key has exactly one encoding.
-        if key.is_weak() || key.to_edwards().compress().to_bytes() != self.0 {
+        if key.is_weak() {
             return Err(KeyError::BadKey);
         }
         let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
@@ -115,6 +119,13 @@ impl SecretKey {
     pub fn sign_raw(&self, message: &[u8]) -> Signature {
         Signature(self.0.sign(message).to_bytes())
     }
+}
+
+/// Whether the little-endian y coordinate (the low 255 bits) is below p = 2^255 - 19.
+fn y_is_canonical(bytes: &[u8; 32]) -> bool {
+    let top = bytes[31] & 0x7f;
+    let all_ones_between = bytes[1..31].iter().all(|b| *b == 0xff);
+    !(top == 0x7f && all_ones_between && bytes[0] >= 0xed)
 }
 
 /// The bytes a domain-separated signature covers.

@@ -127,6 +127,8 @@ pub struct Placed {
     pub record: Arc<Record>,
     /// Authority records in its causal past (not including itself).
     pub context: Context,
+    /// Its context plus itself if it is an authority record: what its children inherit.
+    pub after: Context,
     /// 1 + the greatest depth among its deps (genesis has depth 0).
     pub depth: u64,
     /// Whether it counts where it was written.
@@ -154,6 +156,8 @@ pub struct Fold {
     by_device: HashMap<PublicKey, Vec<RecordId>>,
     /// Ballots, proxies, closes and withdrawals by proposal.
     pub(crate) by_proposal: HashMap<RecordId, Vec<RecordId>>,
+    /// Closes and withdrawals by proposal: what ends a vote.
+    pub(crate) ends: HashMap<RecordId, Vec<RecordId>>,
     /// Closes of proposals that would amend the bylaws.
     amendments: Vec<RecordId>,
     /// Full views of recent contexts.
@@ -173,6 +177,7 @@ impl Fold {
             by_member: HashMap::new(),
             by_device: HashMap::new(),
             by_proposal: HashMap::new(),
+            ends: HashMap::new(),
             amendments: Vec::new(),
             views: Mutex::new(Vec::new()),
         }
@@ -230,12 +235,7 @@ impl Fold {
             earlier,
         }
         .judge(record);
-        Ok(Placed {
-            record: Arc::new(record.clone()),
-            context,
-            depth,
-            verdict,
-        })
+        Ok(placed(Arc::new(record.clone()), context, depth, verdict))
     }
 
     /// Adds records judged by [`Fold::judge_new`].
@@ -252,6 +252,12 @@ impl Fold {
         }
         if let Some(proposal) = proposal_of(&placed.record) {
             self.by_proposal.entry(proposal).or_default().push(id);
+            if matches!(
+                placed.record.body(),
+                Body::ProposalClose(_) | Body::ProposalWithdraw(_)
+            ) {
+                self.ends.entry(proposal).or_default().push(id);
+            }
             if let Body::ProposalClose(_) = placed.record.body() {
                 // A close may carry its proposal's effect: index it where it matters.
                 match self.proposal(&proposal).and_then(|p| p.effect.as_ref()) {
@@ -283,12 +289,7 @@ impl Fold {
             earlier: &[],
         }
         .judge(&record);
-        Placed {
-            record,
-            context,
-            depth,
-            verdict,
-        }
+        placed(record, context, depth, verdict)
     }
 
     /// The member an active device acts for in `context`, counting `earlier` records not
@@ -525,13 +526,30 @@ fn proposal_of(record: &Record) -> Option<RecordId> {
 pub struct Missing(pub RecordId);
 
 fn context_of(parents: &[&Placed]) -> (Context, u64) {
-    let extra = parents
-        .iter()
-        .filter(|p| p.record.kind().is_authority())
-        .map(|p| p.record.id());
-    let context = Context::join(parents.iter().map(|p| &p.context), extra);
+    let context = Context::join(parents.iter().map(|p| &p.after), []);
     let depth = parents.iter().map(|p| p.depth + 1).max().unwrap_or(0);
     (context, depth)
+}
+
+/// A judged record with the context its children inherit.
+fn placed(
+    record: Arc<Record>,
+    context: Context,
+    depth: u64,
+    verdict: Result<(), Refusal>,
+) -> Placed {
+    let after = if record.kind().is_authority() {
+        Context::join([&context], [record.id()])
+    } else {
+        context.clone()
+    };
+    Placed {
+        record,
+        context,
+        after,
+        depth,
+        verdict,
+    }
 }
 
 /// A member of the co-op, with their latest profile.

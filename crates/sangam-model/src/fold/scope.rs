@@ -129,11 +129,11 @@ impl Scope<'_> {
             .proposal(id)
             .filter(|_| self.context.contains(id))
             .ok_or_else(|| Refusal::UnknownProposal(id.short()))?;
-        for p in self
-            .fold
-            .about_proposal(id)
-            .filter(|p| self.context.contains(&p.record.id()))
-        {
+        let ends = self.fold.ends.get(id).into_iter().flatten();
+        let in_scope = ends
+            .filter(|e| self.context.contains(e))
+            .filter_map(|e| self.fold.get(e));
+        for p in in_scope.filter(|p| p.verdict.is_ok()) {
             match p.record.body() {
                 Body::ProposalClose(_) => return Err(Refusal::ProposalClosed),
                 Body::ProposalWithdraw(_) => return Err(Refusal::ProposalWithdrawn),
@@ -205,7 +205,7 @@ impl Scope<'_> {
             Body::ProposalOpen(open) => self.judge_open(record, open)?,
             Body::Ballot(ballot) => {
                 let open = self.open_proposal(&ballot.proposal)?;
-                if !open.electorate.contains(&author) {
+                if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
                 ballot
@@ -215,10 +215,10 @@ impl Scope<'_> {
             }
             Body::ProxyGrant(grant) => {
                 let open = self.open_proposal(&grant.proposal)?;
-                if !open.electorate.contains(&author) {
+                if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
-                if grant.holder == author || !open.electorate.contains(&grant.holder) {
+                if grant.holder == author || open.electorate.binary_search(&grant.holder).is_err() {
                     return Err(Refusal::BadProxy(
                         "the holder must be another member of the electorate",
                     ));
@@ -226,7 +226,7 @@ impl Scope<'_> {
             }
             Body::ProxyRevoke(revoke) => {
                 let open = self.open_proposal(&revoke.proposal)?;
-                if !open.electorate.contains(&author) {
+                if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
             }

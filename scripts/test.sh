@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and ends with one plain line, "N passed, M failed", summed
+# over every test binary (cargo's own last line is the last binary's, often 0 doc tests).
+set -uo pipefail
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
