@@ -434,3 +434,64 @@ fn array<const N: usize>(bytes: &[u8]) -> Result<[u8; N], StoreError> {
         .try_into()
         .map_err(|_| StoreError::Damaged("a stored id or signature has the wrong length"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sangam_testkit::{Person, found};
+
+    fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home.sqlite3");
+        (dir, path)
+    }
+
+    #[test]
+    fn keys_are_made_once_and_never_replaced() {
+        let (_dir, path) = temp();
+        let store = Store::open(&path).expect("open");
+        let first = store.device_key(|| [1; 32], 0).expect("device");
+        let again = store.device_key(|| [2; 32], 0).expect("device");
+        assert_eq!(first.public(), again.public());
+        let member = SecretKey::from_seed([3; 32]);
+        store.set_member_key(&member, "Asha", 0).expect("member");
+        assert!(store.set_member_key(&SecretKey::from_seed([4; 32]), "Eve", 0).is_err());
+        let (kept, name) = store.member_key().expect("read").expect("present");
+        assert_eq!((kept.public(), name.as_str()), (member.public(), "Asha"));
+    }
+
+    #[test]
+    fn the_change_log_is_append_only_and_survives_reopening() {
+        let (_dir, path) = temp();
+        let asha = Person::seeded(1, "Asha");
+        let (replica, change) = found(&asha, 1_000);
+        {
+            let mut store = Store::open(&path).expect("open");
+            let state = replica.state();
+            let commit = Commit { source: "local", changes: &[change.clone()], rejections: &[], state: &state };
+            store.commit(commit, 1_000).expect("commit");
+            let conn = &store.conn;
+            let update = conn.execute("UPDATE changes SET sig = zeroblob(64)", []);
+            assert!(update.expect_err("refused").to_string().contains("append-only"));
+            assert!(conn.execute("DELETE FROM changes", []).is_err());
+        }
+        let store = Store::open(&path).expect("reopen");
+        store.integrity_check().expect("intact");
+        let stored = store.changes(replica.coop()).expect("changes");
+        assert_eq!(stored, vec![change.to_raw()]);
+        assert_eq!(store.members(replica.coop()).expect("members").len(), 1);
+    }
+
+    #[test]
+    fn a_home_from_a_newer_sangam_is_refused() {
+        let (_dir, path) = temp();
+        drop(Store::open(&path).expect("open"));
+        let conn = Connection::open(&path).expect("raw");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        match Store::open(&path) {
+            Err(StoreError::TooNew { found: 99, .. }) => {}
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+    }
+}

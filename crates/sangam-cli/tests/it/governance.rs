@@ -175,3 +175,44 @@ fn a_ranked_choice_election_from_the_command_line() {
         1
     );
 }
+
+#[test]
+fn a_passed_proposal_admits_a_member_and_can_switch_admission_to_votes_only() {
+    let tmp = TempDir::new().expect("tmp");
+    let asha = Home::new(tmp.path(), "asha");
+    let nia = Home::new(tmp.path(), "nia");
+    asha.identity("Asha");
+    let nia_key = nia.identity("Nia");
+    asha.ok(&["coop", "create", "River Bakery"]);
+    let admit = format!("admit={nia_key}:Nia");
+    let id = asha
+        .ok(&["propose", "--title", "Admit Nia", "--text", "Nia bakes.", "--method", "yes-no", "--closes-in", "1d", "--effect", &admit])
+        .trim()
+        .to_owned();
+    assert!(asha.json(&["member", "list"]).as_array().expect("list").len() == 1, "not before the vote");
+    asha.ok(&["vote", &id, "yes"]);
+    asha.ok(&["close", &id]);
+    let members = asha.json(&["member", "list"]);
+    assert!(members.as_array().expect("list").iter().any(|m| m["key"] == nia_key.as_str() && m["name"] == "Nia"));
+
+    let id = asha
+        .ok(&["propose", "--title", "Votes only", "--text", "Admit by vote from now on.", "--method", "yes-no", "--closes-in", "1d", "--effect", "admission=proposal"])
+        .trim()
+        .to_owned();
+    asha.ok(&["vote", &id, "yes"]);
+    // Nia has not voted and the deadline is a day off: the close is refused, so Nia's
+    // proxy-less absence keeps the rule as it was.
+    assert!(asha.fails(&["close", &id]).contains("every elector"));
+    let bundle = tmp.path().join("a.bundle").to_string_lossy().into_owned();
+    asha.ok(&["bundle", "export", &bundle]);
+    nia.ok(&["bundle", "import", &bundle]);
+    nia.ok(&["vote", &id, "yes"]);
+    let back = tmp.path().join("n.bundle").to_string_lossy().into_owned();
+    nia.ok(&["bundle", "export", &back]);
+    asha.ok(&["bundle", "import", &back]);
+    asha.ok(&["close", &id]);
+    assert_eq!(asha.json(&["coop", "show"])["admission"], "proposal");
+    let someone = Home::new(tmp.path(), "someone").identity("Someone");
+    let refused = asha.fails(&["member", "admit", &someone, "--name", "Someone"]);
+    assert!(refused.contains("passed proposal"), "{refused}");
+}
