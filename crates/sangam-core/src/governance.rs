@@ -189,14 +189,7 @@ impl Node {
     pub fn propose(&mut self, coop: CoopId, input: ProposalInput) -> Result<ProposalDto, ApiError> {
         let method = parse_method(&input.method)?;
         let state = self.state(coop)?;
-        let bylaws = {
-            let replica = self.replica(coop)?;
-            let heads = replica.fold().heads();
-            heads
-                .first()
-                .map(|h| replica.fold().bylaws_at(h))
-                .unwrap_or_default()
-        };
+        let bylaws = state.bylaws.unwrap_or_default();
         let threshold = match &input.threshold {
             Some(text) => parse_fraction(text)?,
             None => bylaws.voting.threshold,
@@ -369,11 +362,11 @@ impl Node {
             .iter()
             .filter(|p| p.record.author() == me && p.verdict.is_ok())
             .filter_map(|p| match p.record.body() {
-                Body::Ballot(b) if b.proposal == id => Some(b),
+                Body::Ballot(b) if b.proposal == id => Some((p.record.id(), b)),
                 _ => None,
             })
-            .max_by_key(|b| b.seq)
-            .map(|b| serde_json::to_value(&b.choice).expect("choices serialize"));
+            .min_by_key(|(id, b)| (std::cmp::Reverse(b.seq), *id))
+            .map(|(_, b)| serde_json::to_value(&b.choice).expect("choices serialize"));
         Ok(ProposalDto {
             id: id.to_string(),
             title: open.title.clone(),
@@ -478,7 +471,15 @@ impl Node {
         }
         let mut proxies: Vec<RecordId> = latest_acts.values().map(|(_, id)| *id).collect();
         proxies.sort();
-        let ballots = tally.counted;
+        // Name only ballots the close's own deps reach: a record never cites what is not in
+        // its past (with very many heads, some may be left for a later close).
+        let reachable = fold.reachable_from_new_record();
+        let ballots: Vec<RecordId> = tally
+            .counted
+            .into_iter()
+            .filter(|id| reachable.contains(id))
+            .collect();
+        proxies.retain(|id| reachable.contains(id));
         self.write(
             coop,
             Body::ProposalClose(ProposalClose {

@@ -329,6 +329,8 @@ impl Node {
             .genesis
             .clone()
             .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
+        // The bylaws in force, amendments included.
+        let bylaws = state.bylaws.unwrap_or(genesis.bylaws);
         let founder = state
             .members
             .iter()
@@ -338,14 +340,14 @@ impl Node {
             id: coop.to_string(),
             name: genesis.name,
             currency: genesis.currency,
-            admission: match genesis.bylaws.admission {
+            admission: match bylaws.admission {
                 sangam_model::Admission::AnyMember => "any_member".into(),
                 sangam_model::Admission::Proposal => "proposal".into(),
             },
-            quorum_pct: genesis.bylaws.voting.quorum_pct,
+            quorum_pct: bylaws.voting.quorum_pct,
             threshold: format!(
                 "{}/{}",
-                genesis.bylaws.voting.threshold.num, genesis.bylaws.voting.threshold.den
+                bylaws.voting.threshold.num, bylaws.voting.threshold.den
             ),
             founder: founder.unwrap_or_default(),
             members: state.active_members().count(),
@@ -590,7 +592,12 @@ impl Node {
         } else {
             Replica::new(coop, self.device.public())
         };
-        let admitted: Admitted = replica.admit(bundle.changes, Trust::Verify);
+        let admitted: Admitted = replica.admit(
+            bundle.changes,
+            Trust::Verify {
+                now: self.clock.now(),
+            },
+        );
         let rejections: Vec<(Option<ChangeHash>, String)> = admitted
             .rejected
             .iter()

@@ -551,13 +551,7 @@ impl Body {
                 check_name("name", &g.name)?;
                 check_name("founder_name", &g.founder_name)?;
                 check_currency(&g.currency)?;
-                let t = g.bylaws.voting.threshold;
-                if t.den == 0 || t.num > t.den {
-                    return Err("threshold must be a fraction between 0 and 1".into());
-                }
-                if g.bylaws.voting.quorum_pct > 100 {
-                    return Err("quorum_pct must be at most 100".into());
-                }
+                check_bylaws(&g.bylaws)?;
                 let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
                 if g.nonce.len() != 32 || !g.nonce.bytes().all(lower_hex) {
                     return Err("nonce must be 32 lowercase hex characters".into());
@@ -601,6 +595,20 @@ impl Body {
     }
 }
 
+/// Words an option may not be: they name outcomes and answers.
+pub const RESERVED_OPTIONS: &[&str] = &["passed", "failed", "no_quorum", "tie", "abstain"];
+
+fn check_bylaws(b: &Bylaws) -> Result<(), String> {
+    let t = b.voting.threshold;
+    if t.den == 0 || t.num == 0 || t.num > t.den {
+        return Err("threshold must be a fraction N/D with 0 < N <= D".into());
+    }
+    if b.voting.quorum_pct > 100 {
+        return Err("quorum_pct must be at most 100".into());
+    }
+    Ok(())
+}
+
 /// Most options a proposal may offer.
 pub const MAX_OPTIONS: usize = 64;
 /// Longest proposal text, in characters.
@@ -639,8 +647,18 @@ fn check_proposal(p: &ProposalOpen) -> Result<(), String> {
     if !p.electorate.windows(2).all(|w| w[0] < w[1]) {
         return Err("the electorate must be distinct keys in ascending order".into());
     }
-    if let Some(Effect::Admit(a)) = &p.effect {
-        check_name("name", &a.name)?;
+    for option in &p.options {
+        if RESERVED_OPTIONS.contains(&option.as_str()) {
+            return Err(format!(
+                "{option:?} is a reserved word and cannot be an option"
+            ));
+        }
+    }
+    match &p.effect {
+        Some(Effect::Admit(a)) => check_name("name", &a.name)?,
+        Some(Effect::Remove(r)) => check_text("reason", &r.reason)?,
+        Some(Effect::Bylaws(b)) => check_bylaws(b)?,
+        None => {}
     }
     Ok(())
 }

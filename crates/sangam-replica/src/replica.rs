@@ -30,12 +30,20 @@ use crate::change::{MAX_CHANGE_BYTES, RawChange, SignedChange, sign_change, veri
 /// Most records one change may carry.
 pub const MAX_RECORDS_PER_CHANGE: usize = 1024;
 
+/// How far in the future a record's claimed time may be before it is held back.
+pub const MAX_CLOCK_SKEW_MS: Timestamp = 10 * 60 * 1000;
+
 /// Whether signatures are checked: always for anything from outside; a home reloading its
 /// own change log (every entry of which was verified when admitted) may skip them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trust {
-    /// Check every signature.
-    Verify,
+    /// Check every signature, and hold back records dated more than
+    /// [`MAX_CLOCK_SKEW_MS`] after `now` (this laptop's clock): a close claiming a time past
+    /// its deadline is not accepted before the deadline has really passed here.
+    Verify {
+        /// The receiver's clock, ms since the epoch.
+        now: Timestamp,
+    },
     /// The changes come from this home's own store.
     OwnStore,
 }
@@ -85,6 +93,9 @@ pub enum Rejection {
     /// The record belongs to another co-op.
     #[error("record belongs to another co-op")]
     WrongCoop,
+    /// The record claims a time still in the future here; offer it again later.
+    #[error("record is dated {0} ms in the future by this laptop's clock; try again later")]
+    FromTheFuture(Timestamp),
     /// The record names deps outside the change's causal past.
     #[error("record depends on {0}, which is not in the change's past")]
     DepOutsidePast(String),
@@ -438,7 +449,7 @@ impl Replica {
             bytes: Vec::new(),
             sig: raw.sig,
         };
-        if trust == Trust::Verify && !verify_change(self.coop, &signed, &device) {
+        if matches!(trust, Trust::Verify { .. }) && !verify_change(self.coop, &signed, &device) {
             return Err(Rejection::BadSignature(device.short()));
         }
         let last = self.seqs.get(&device).copied().unwrap_or(0);
@@ -512,7 +523,14 @@ impl Replica {
                 return Err(Rejection::ForeignOp("only string records may be put"));
             };
             let record = match trust {
-                Trust::Verify => Record::from_json(json.as_bytes())?,
+                Trust::Verify { now } => {
+                    let record = Record::from_json(json.as_bytes())?;
+                    let ahead = record.at().saturating_sub(now);
+                    if ahead > MAX_CLOCK_SKEW_MS {
+                        return Err(Rejection::FromTheFuture(ahead));
+                    }
+                    record
+                }
                 Trust::OwnStore => Record::from_trusted_json(json.as_bytes())?,
             };
             if key.as_str() != record.id().to_string() {

@@ -455,7 +455,11 @@ mod tests {
         assert_eq!(first.public(), again.public());
         let member = SecretKey::from_seed([3; 32]);
         store.set_member_key(&member, "Asha", 0).expect("member");
-        assert!(store.set_member_key(&SecretKey::from_seed([4; 32]), "Eve", 0).is_err());
+        assert!(
+            store
+                .set_member_key(&SecretKey::from_seed([4; 32]), "Eve", 0)
+                .is_err()
+        );
         let (kept, name) = store.member_key().expect("read").expect("present");
         assert_eq!((kept.public(), name.as_str()), (member.public(), "Asha"));
     }
@@ -468,11 +472,21 @@ mod tests {
         {
             let mut store = Store::open(&path).expect("open");
             let state = replica.state();
-            let commit = Commit { source: "local", changes: &[change.clone()], rejections: &[], state: &state };
+            let commit = Commit {
+                source: "local",
+                changes: std::slice::from_ref(&change),
+                rejections: &[],
+                state: &state,
+            };
             store.commit(commit, 1_000).expect("commit");
             let conn = &store.conn;
             let update = conn.execute("UPDATE changes SET sig = zeroblob(64)", []);
-            assert!(update.expect_err("refused").to_string().contains("append-only"));
+            assert!(
+                update
+                    .expect_err("refused")
+                    .to_string()
+                    .contains("append-only")
+            );
             assert!(conn.execute("DELETE FROM changes", []).is_err());
         }
         let store = Store::open(&path).expect("reopen");

@@ -123,7 +123,10 @@ pub fn raw(changes: &[SignedChange]) -> Vec<RawChange> {
 /// A fresh replica for `device` holding everything `from` has (all verified).
 pub fn copy_of(from: &Replica, device: &SecretKey) -> Replica {
     let mut copy = Replica::new(from.coop(), device.public());
-    let admitted = copy.admit(raw(&from.changes_since(&[])), Trust::Verify);
+    let admitted = copy.admit(
+        raw(&from.changes_since(&[])),
+        Trust::Verify { now: i64::MAX },
+    );
     assert!(
         admitted.rejected.is_empty(),
         "copy refused changes: {:?}",

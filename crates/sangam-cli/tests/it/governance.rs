@@ -186,17 +186,54 @@ fn a_passed_proposal_admits_a_member_and_can_switch_admission_to_votes_only() {
     asha.ok(&["coop", "create", "River Bakery"]);
     let admit = format!("admit={nia_key}:Nia");
     let id = asha
-        .ok(&["propose", "--title", "Admit Nia", "--text", "Nia bakes.", "--method", "yes-no", "--closes-in", "1d", "--effect", &admit])
+        .ok(&[
+            "propose",
+            "--title",
+            "Admit Nia",
+            "--text",
+            "Nia bakes.",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            "1d",
+            "--effect",
+            &admit,
+        ])
         .trim()
         .to_owned();
-    assert!(asha.json(&["member", "list"]).as_array().expect("list").len() == 1, "not before the vote");
+    assert!(
+        asha.json(&["member", "list"])
+            .as_array()
+            .expect("list")
+            .len()
+            == 1,
+        "not before the vote"
+    );
     asha.ok(&["vote", &id, "yes"]);
     asha.ok(&["close", &id]);
     let members = asha.json(&["member", "list"]);
-    assert!(members.as_array().expect("list").iter().any(|m| m["key"] == nia_key.as_str() && m["name"] == "Nia"));
+    assert!(
+        members
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|m| m["key"] == nia_key.as_str() && m["name"] == "Nia")
+    );
 
     let id = asha
-        .ok(&["propose", "--title", "Votes only", "--text", "Admit by vote from now on.", "--method", "yes-no", "--closes-in", "1d", "--effect", "admission=proposal"])
+        .ok(&[
+            "propose",
+            "--title",
+            "Votes only",
+            "--text",
+            "Admit by vote from now on.",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            "1d",
+            "--effect",
+            "admission=proposal",
+        ])
         .trim()
         .to_owned();
     asha.ok(&["vote", &id, "yes"]);

@@ -103,6 +103,12 @@ pub enum Refusal {
     /// Withdrawal after a ballot.
     #[error("a proposal cannot be withdrawn once someone has voted")]
     AlreadyVotedOn,
+    /// Quorum or threshold below what the bylaws require.
+    #[error("a proposal's quorum and threshold may not be below the bylaws'")]
+    BelowBylaws,
+    /// An effect this proposal cannot carry.
+    #[error("invalid effect: {0}")]
+    BadEffect(&'static str),
     /// Valid where written, but voided by a concurrent record ordered before it.
     #[error("void: {0}")]
     Void(&'static str),
@@ -349,6 +355,11 @@ impl Fold {
         .unwrap_or_default()
     }
 
+    /// Every record a new record (with [`Fold::deps_for_new_record`]) has in its past.
+    pub fn reachable_from_new_record(&self) -> HashSet<RecordId> {
+        self.ancestors(&self.deps_for_new_record(), 0)
+    }
+
     /// A placed record's depth (0 if unknown).
     pub(crate) fn depth_of(&self, id: &RecordId) -> u64 {
         self.placed.get(id).map_or(0, |p| p.depth)
@@ -491,6 +502,7 @@ impl Fold {
         CoopState {
             coop: self.coop,
             genesis,
+            bylaws: view.bylaws,
             members: members.into_values().collect(),
             devices,
             void: view.void.clone(),
@@ -589,6 +601,8 @@ pub struct CoopState {
     pub coop: CoopId,
     /// The genesis body, once known.
     pub genesis: Option<crate::body::Genesis>,
+    /// The bylaws in force: the genesis's, or the latest amendment a passed proposal made.
+    pub bylaws: Option<Bylaws>,
     /// Everyone ever admitted, by key.
     pub members: Vec<Member>,
     /// Every bound device.

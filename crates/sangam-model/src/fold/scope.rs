@@ -129,11 +129,25 @@ impl Scope<'_> {
             .proposal(id)
             .filter(|_| self.context.contains(id))
             .ok_or_else(|| Refusal::UnknownProposal(id.short()))?;
-        let ends = self.fold.ends.get(id).into_iter().flatten();
-        let in_scope = ends
+        // Closes before withdrawals, whatever order they arrived in, so every peer gives
+        // the same reason.
+        let mut ends: Vec<&Placed> = self
+            .fold
+            .ends
+            .get(id)
+            .into_iter()
+            .flatten()
             .filter(|e| self.context.contains(e))
-            .filter_map(|e| self.fold.get(e));
-        for p in in_scope.filter(|p| p.verdict.is_ok()) {
+            .filter_map(|e| self.fold.get(e))
+            .filter(|p| p.verdict.is_ok())
+            .collect();
+        ends.sort_by_key(|p| {
+            (
+                !matches!(p.record.body(), Body::ProposalClose(_)),
+                p.record.id(),
+            )
+        });
+        for p in ends {
             match p.record.body() {
                 Body::ProposalClose(_) => return Err(Refusal::ProposalClosed),
                 Body::ProposalWithdraw(_) => return Err(Refusal::ProposalWithdrawn),
@@ -259,12 +273,27 @@ impl Scope<'_> {
         if open.electorate != view.active_members() {
             return Err(Refusal::ElectorateMismatch);
         }
+        // A proposal may ask for more than the bylaws, never less.
+        let floor = self.bylaws().unwrap_or_default().voting;
+        let (t, f) = (open.threshold, floor.threshold);
+        let weaker = u64::from(t.num) * u64::from(f.den) < u64::from(f.num) * u64::from(t.den);
+        if open.quorum_pct < floor.quorum_pct || weaker {
+            return Err(Refusal::BelowBylaws);
+        }
+        if open.effect.is_some() && open.method.has_options() {
+            return Err(Refusal::BadEffect(
+                "only yes/no and consent proposals can carry an effect",
+            ));
+        }
         if let Some(revised) = &open.revises
             && (self.fold.proposal(revised).is_none() || !self.context.contains(revised))
         {
             return Err(Refusal::UnknownProposal(revised.short()));
         }
         match &open.effect {
+            Some(Effect::Admit(admit)) if view.is_active(&admit.member) => {
+                Err(Refusal::AlreadyMember(admit.member.short()))
+            }
             Some(Effect::Admit(admit)) if view.members.contains_key(&admit.member) => {
                 Err(Refusal::AlreadyKnown(admit.member.short()))
             }

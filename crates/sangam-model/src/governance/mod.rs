@@ -66,6 +66,10 @@ pub struct Tally {
     pub late: Vec<RecordId>,
     /// The valid closes, ascending.
     pub closes: Vec<RecordId>,
+    /// Ballots some closes name and others do not: several closers saw different ballot
+    /// sets (concurrent closes, or someone withholding). All of them count; this makes the
+    /// disagreement visible instead of silent.
+    pub contested: Vec<RecordId>,
 }
 
 /// Why there is no tally.
@@ -140,7 +144,12 @@ impl Fold {
         let withdrawn = self
             .about_proposal(&proposal)
             .any(|p| matches!(p.record.body(), Body::ProposalWithdraw(_)));
-        if withdrawn && closes.is_empty() {
+        // A withdrawal concurrent with a ballot does not take effect: once anyone has
+        // voted, the proposal stands.
+        let any_ballot = self
+            .about_proposal(&proposal)
+            .any(|p| matches!(p.record.body(), Body::Ballot(_)));
+        if withdrawn && closes.is_empty() && !any_ballot {
             tally.status = Status::Withdrawn;
             tally.outcome = Outcome::Failed;
         }
@@ -186,6 +195,14 @@ impl Fold {
                 named_proxies.extend(c.proxies.iter().copied());
             }
         }
+        let mut contested: Vec<RecordId> = named_ballots
+            .iter()
+            .filter(|id| {
+                closes.iter().any(|c| matches!(c.record.body(), Body::ProposalClose(b) if !b.ballots.contains(id)))
+            })
+            .copied()
+            .collect();
+        contested.sort();
         let (counted, unnamed): (Vec<&Placed>, Vec<&Placed>) =
             ballots.partition(|p| named_ballots.contains(&p.record.id()));
         let proxies: Vec<&Placed> = proxies
@@ -210,7 +227,7 @@ impl Fold {
         late.sort();
         let mut close_ids: Vec<RecordId> = closes.iter().map(|p| p.record.id()).collect();
         close_ids.sort();
-        Ok(self.count(
+        let mut tally = self.count(
             proposal,
             open,
             &counted,
@@ -218,7 +235,9 @@ impl Fold {
             Status::Closed,
             late,
             close_ids,
-        ))
+        );
+        tally.contested = contested;
+        Ok(tally)
     }
 
     /// Counts the named ballots and proxies by the proposal's method.
@@ -314,6 +333,7 @@ impl Fold {
             proxies: standing_grants,
             late,
             closes,
+            contested: vec![],
         }
     }
 }

@@ -221,7 +221,7 @@ fn double_voting_counts_exactly_one_ballot_per_member() {
         &p[0],
         &[&base],
         10_000,
-        yes_no(&everyone, DEADLINE, HALF, 0),
+        yes_no(&everyone, DEADLINE, HALF, 50),
     );
     // Bo votes from two laptops at once with the same sequence number.
     let yes = record(coop, &p[1], &[&open], 11_000, vote(&open, 1, Vote::Yes));
@@ -369,7 +369,7 @@ fn proxies_are_capped_revocable_and_overridden_by_ones_own_ballot() {
         &p[0],
         &[&base],
         10_000,
-        yes_no(&everyone, DEADLINE, HALF, 0),
+        yes_no(&everyone, DEADLINE, HALF, 50),
     );
     let asha_yes = record(coop, &p[0], &[&open], 11_000, vote(&open, 1, Vote::Yes));
     // Bo and Cy both give Asha their proxy; the bylaws cap her at one.
@@ -400,16 +400,19 @@ fn proxies_are_capped_revocable_and_overridden_by_ones_own_ballot() {
         }),
     );
     let cy_no = record(coop, &p[2], &[&cy], 12_000, vote(&open, 2, Vote::No));
-    let t = fold(
-        coop,
-        [
-            records,
-            vec![open.clone(), asha_yes, bo, cy, bo_revokes, cy_no],
-        ]
-        .concat(),
-    )
-    .tally(open.id())
-    .expect("t");
+    let eli_abstains = record(coop, &p[4], &[&open], 12_000, vote(&open, 1, Vote::Abstain));
+    let later = vec![
+        open.clone(),
+        asha_yes,
+        bo,
+        cy,
+        bo_revokes,
+        cy_no,
+        eli_abstains,
+    ];
+    let t = fold(coop, [records, later].concat())
+        .tally(open.id())
+        .expect("t");
     assert_eq!(t.represented, 0);
     assert_eq!((t.counts["yes"], t.counts["no"]), (1, 1));
     assert_eq!(t.outcome, Outcome::Tie);
@@ -426,7 +429,7 @@ fn withdrawal_only_by_the_proposer_and_before_any_ballot() {
         &p[0],
         &[&base],
         10_000,
-        yes_no(&everyone, DEADLINE, HALF, 0),
+        yes_no(&everyone, DEADLINE, HALF, 50),
     );
     let withdraw = |by: &Person, deps: &[&Record]| {
         record(
@@ -460,10 +463,12 @@ fn withdrawal_only_by_the_proposer_and_before_any_ballot() {
         Err(Refusal::AlreadyVotedOn)
     );
     assert_eq!(refusal(&all, coop, &fine), Ok(()));
-    assert_eq!(
-        fold(coop, all).tally(open.id()).expect("t").status,
-        Status::Withdrawn
-    );
+    // Valid where written, but a ballot was cast concurrently: the proposal stands.
+    let status = |records: Vec<Record>| fold(coop, records).tally(open.id()).expect("t").status;
+    assert_eq!(status(all.clone()), Status::Provisional);
+    let is_ballot = |r: &Record| matches!(r.body(), sangam_model::Body::Ballot(_));
+    let without_ballots: Vec<Record> = all.into_iter().filter(|r| !is_ballot(r)).collect();
+    assert_eq!(status(without_ballots), Status::Withdrawn);
 }
 
 #[test]
@@ -519,4 +524,69 @@ fn admission_by_proposal_takes_effect_when_the_vote_passes() {
             Err(Refusal::NotAMember(_))
         ));
     }
+}
+
+#[test]
+fn a_proposal_may_not_ask_for_less_than_the_bylaws() {
+    let (p, records) = five();
+    let coop = records[0].id();
+    let everyone: Vec<&Person> = p.iter().collect();
+    let base = records.last().expect("base").clone();
+    let third = Fraction { num: 1, den: 3 };
+    let no_quorum = record(
+        coop,
+        &p[0],
+        &[&base],
+        10_000,
+        yes_no(&everyone, DEADLINE, HALF, 0),
+    );
+    let low_bar = record(
+        coop,
+        &p[0],
+        &[&base],
+        10_000,
+        yes_no(&everyone, DEADLINE, third, 50),
+    );
+    let stricter = record(
+        coop,
+        &p[0],
+        &[&base],
+        10_000,
+        yes_no(&everyone, DEADLINE, TWO_THIRDS, 80),
+    );
+    let all = [
+        records,
+        vec![no_quorum.clone(), low_bar.clone(), stricter.clone()],
+    ]
+    .concat();
+    assert_eq!(refusal(&all, coop, &no_quorum), Err(Refusal::BelowBylaws));
+    assert_eq!(refusal(&all, coop, &low_bar), Err(Refusal::BelowBylaws));
+    assert_eq!(refusal(&all, coop, &stricter), Ok(()));
+}
+
+#[test]
+fn closes_that_saw_different_ballots_are_flagged_as_contested() {
+    let (coop, records, open, closes) = scenario();
+    let p: Vec<Person> = (1..=5).map(person).collect();
+    // Eli closes on a stale view that names a ballot of his the first closer never saw.
+    let eli = record(coop, &p[4], &[&open], 11_000, vote(&open, 1, Vote::No));
+    let stale = record(
+        coop,
+        &p[4],
+        &[&eli],
+        DEADLINE + 5,
+        close(&open, &[&eli], &[]),
+    );
+    let all = [records, closes, vec![eli.clone(), stale]].concat();
+    let t = fold(coop, all).tally(open.id()).expect("t");
+    assert_eq!(t.closes.len(), 2);
+    assert!(
+        t.contested.contains(&eli.id()),
+        "the ballot only one close names is flagged"
+    );
+    assert_eq!(
+        t.contested.len(),
+        4,
+        "and so are the three only the other close names"
+    );
 }

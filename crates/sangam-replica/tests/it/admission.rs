@@ -17,7 +17,7 @@ fn asha_and_bo() -> (Person, Person, Replica, Replica) {
     let (_, change) = b
         .write(add_device(&bo.device), &bo.member, &bo.device, T + 2)
         .expect("bootstrap");
-    let admitted = a.admit(raw(&[change]), Trust::Verify);
+    let admitted = a.admit(raw(&[change]), Trust::Verify { now: i64::MAX });
     assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
     (asha, bo, a, b)
 }
@@ -59,7 +59,7 @@ fn a_non_members_change_is_rejected_and_the_document_is_untouched() {
         &mallory.device,
         T + 5,
     );
-    let admitted = a.admit(vec![change], Trust::Verify);
+    let admitted = a.admit(vec![change], Trust::Verify { now: i64::MAX });
     assert!(matches!(
         reason(&admitted),
         Rejection::Refused(Refusal::NotAMember(_))
@@ -74,7 +74,7 @@ fn a_non_members_change_is_rejected_and_the_document_is_untouched() {
         T + 6,
     );
     assert!(matches!(
-        reason(&a.admit(vec![relayed], Trust::Verify)),
+        reason(&a.admit(vec![relayed], Trust::Verify { now: i64::MAX })),
         Rejection::Refused(Refusal::NotAMember(_))
     ));
 }
@@ -92,7 +92,7 @@ fn a_members_record_from_an_unbound_device_is_rejected() {
     );
     let change = forge_change(&a, &spare.public(), &[entry(&record)], &spare, T + 5);
     assert!(matches!(
-        reason(&a.admit(vec![change], Trust::Verify)),
+        reason(&a.admit(vec![change], Trust::Verify { now: i64::MAX })),
         Rejection::DeviceNotAllowed(_)
     ));
 }
@@ -118,7 +118,7 @@ fn actor_id_squatting_is_rejected_and_the_real_change_still_applies() {
     );
     let before = (a.heads(), a.state());
     assert!(matches!(
-        reason(&a.admit(vec![forged], Trust::Verify)),
+        reason(&a.admit(vec![forged], Trust::Verify { now: i64::MAX })),
         Rejection::BadSignature(_)
     ));
     assert_eq!((a.heads(), a.state()), before, "the forgery left no trace");
@@ -126,7 +126,7 @@ fn actor_id_squatting_is_rejected_and_the_real_change_still_applies() {
     let (_, real) = b
         .write(rename("Bo Real"), &bo.member, &bo.device, T + 6)
         .expect("write");
-    let admitted = a.admit(raw(&[real]), Trust::Verify);
+    let admitted = a.admit(raw(&[real]), Trust::Verify { now: i64::MAX });
     assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
     assert_eq!(a.state().member(&bo.key()).expect("bo").name, "Bo Real");
     let _ = asha;
@@ -145,7 +145,7 @@ fn overwriting_or_adding_foreign_ops_is_rejected_whatever_the_actor_id() {
         T + 5,
     );
     assert!(matches!(
-        reason(&a.admit(vec![overwrite], Trust::Verify)),
+        reason(&a.admit(vec![overwrite], Trust::Verify { now: i64::MAX })),
         Rejection::ForeignOp(_)
     ));
     let record = sign_record(a.coop(), &asha.member, a.fold().heads(), T + 5, rename("A"));
@@ -157,7 +157,7 @@ fn overwriting_or_adding_foreign_ops_is_rejected_whatever_the_actor_id() {
         T + 5,
     );
     assert!(matches!(
-        reason(&a.admit(vec![wrong_key], Trust::Verify)),
+        reason(&a.admit(vec![wrong_key], Trust::Verify { now: i64::MAX })),
         Rejection::KeyMismatch
     ));
 }
@@ -173,11 +173,17 @@ fn a_removed_members_later_change_is_rejected_but_earlier_ones_stand() {
         .write(remove(&bo), &asha.member, &asha.device, T + 6)
         .expect("remove");
     assert_eq!(
-        a.admit(raw(&[before_removal]), Trust::Verify).applied.len(),
+        a.admit(raw(&[before_removal]), Trust::Verify { now: i64::MAX })
+            .applied
+            .len(),
         1
     );
     // Bo learns of it; his own laptop refuses to write...
-    assert_eq!(b.admit(raw(&[removal]), Trust::Verify).rejected, vec![]);
+    assert_eq!(
+        b.admit(raw(&[removal]), Trust::Verify { now: i64::MAX })
+            .rejected,
+        vec![]
+    );
     assert!(
         b.write(rename("Bo Late"), &bo.member, &bo.device, T + 7)
             .is_err()
@@ -198,7 +204,7 @@ fn a_removed_members_later_change_is_rejected_but_earlier_ones_stand() {
         T + 7,
     );
     assert!(matches!(
-        reason(&a.admit(vec![late], Trust::Verify)),
+        reason(&a.admit(vec![late], Trust::Verify { now: i64::MAX })),
         Rejection::Refused(Refusal::NotAMember(_))
     ));
     let state = a.state();
@@ -216,7 +222,7 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
     let (_, bind2) = b
         .write(add_device(&laptop2), &bo.member, &bo.device, T + 5)
         .expect("bind");
-    a.admit(raw(&[bind2]), Trust::Verify);
+    a.admit(raw(&[bind2]), Trust::Verify { now: i64::MAX });
     let mut lost = copy_of(&a, &bo.device);
     let (_, before) = lost
         .write(
@@ -235,20 +241,26 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         .write(revoke, &bo.member, &laptop2, T + 7)
         .expect("revoke");
     assert_eq!(
-        a.admit(raw(std::slice::from_ref(&revocation)), Trust::Verify)
-            .applied
-            .len(),
+        a.admit(
+            raw(std::slice::from_ref(&revocation)),
+            Trust::Verify { now: i64::MAX }
+        )
+        .applied
+        .len(),
         1
     );
     // What the lost laptop signed before the revocation still counts.
     assert_eq!(
-        a.admit(raw(std::slice::from_ref(&before)), Trust::Verify)
-            .applied
-            .len(),
+        a.admit(
+            raw(std::slice::from_ref(&before)),
+            Trust::Verify { now: i64::MAX }
+        )
+        .applied
+        .len(),
         1
     );
     // Whoever holds it now, after seeing the revocation, is refused.
-    lost.admit(raw(&[revocation]), Trust::Verify);
+    lost.admit(raw(&[revocation]), Trust::Verify { now: i64::MAX });
     let record = sign_record(
         a.coop(),
         &bo.member,
@@ -264,7 +276,7 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         T + 8,
     );
     assert!(matches!(
-        reason(&a.admit(vec![after], Trust::Verify)),
+        reason(&a.admit(vec![after], Trust::Verify { now: i64::MAX })),
         Rejection::DeviceNotAllowed(_)
     ));
     assert_eq!(
@@ -280,7 +292,10 @@ fn a_fresh_peer_validates_the_whole_history_from_genesis() {
     // A hostile peer offers a history under a genesis of its own making.
     let (fake, _) = found(&mallory, T);
     let mut fresh = Replica::new(a.coop(), asha.other_device(3).public());
-    let admitted = fresh.admit(raw(&fake.changes_since(&[])), Trust::Verify);
+    let admitted = fresh.admit(
+        raw(&fake.changes_since(&[])),
+        Trust::Verify { now: i64::MAX },
+    );
     assert!(admitted.applied.is_empty());
     // Its device signature binds the fake co-op id, so it fails for this co-op.
     assert!(matches!(
@@ -291,7 +306,7 @@ fn a_fresh_peer_validates_the_whole_history_from_genesis() {
     let mut history = raw(&a.changes_since(&[]));
     history.remove(1);
     let mut fresh = Replica::new(a.coop(), asha.other_device(3).public());
-    let admitted = fresh.admit(history, Trust::Verify);
+    let admitted = fresh.admit(history, Trust::Verify { now: i64::MAX });
     assert_eq!(admitted.applied.len(), 1);
     assert!(
         admitted
@@ -303,7 +318,12 @@ fn a_fresh_peer_validates_the_whole_history_from_genesis() {
     let mut history = raw(&a.changes_since(&[]));
     history.reverse();
     let mut fresh = Replica::new(a.coop(), asha.other_device(3).public());
-    assert!(fresh.admit(history, Trust::Verify).rejected.is_empty());
+    assert!(
+        fresh
+            .admit(history, Trust::Verify { now: i64::MAX })
+            .rejected
+            .is_empty()
+    );
     assert_eq!(fresh.state(), a.state());
 }
 
@@ -320,7 +340,7 @@ fn oversized_and_garbage_changes_are_refused_before_decoding() {
         bytes: b"not a change at all".to_vec(),
         sig,
     };
-    let admitted = a.admit(vec![huge, garbage], Trust::Verify);
+    let admitted = a.admit(vec![huge, garbage], Trust::Verify { now: i64::MAX });
     assert!(matches!(
         admitted.rejected[0].reason,
         Rejection::TooLarge(_)
@@ -343,7 +363,7 @@ fn a_huge_string_record_is_refused() {
         &asha.device,
         T + 5,
     );
-    let admitted = a.admit(vec![change], Trust::Verify);
+    let admitted = a.admit(vec![change], Trust::Verify { now: i64::MAX });
     assert!(matches!(reason(&admitted), Rejection::Record(_)));
 }
 
@@ -362,12 +382,28 @@ fn a_record_put_again_by_another_change_changes_nothing_and_splits_nobody() {
         T + 6,
     );
     let state = a.state();
-    let admitted = a.admit(vec![again.clone()], Trust::Verify);
+    let admitted = a.admit(vec![again.clone()], Trust::Verify { now: i64::MAX });
     assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
     assert_eq!(a.state(), state, "the second copy changes nothing");
     // A peer that sees the copy first still accepts the original afterwards.
-    let admitted = b.admit(vec![again, first.to_raw()], Trust::Verify);
+    let admitted = b.admit(vec![again, first.to_raw()], Trust::Verify { now: i64::MAX });
     assert_eq!(admitted.applied.len(), 2, "{:?}", admitted.rejected);
     assert_eq!(a.heads(), b.heads());
     assert_eq!(a.state(), b.state());
+}
+
+#[test]
+fn a_record_dated_in_the_future_is_held_back_until_its_time() {
+    let (asha, _, a, _) = asha_and_bo();
+    let hour = 3_600_000;
+    let mut future = copy_of(&a, &asha.device);
+    let (_, change) = future
+        .write(rename("Early bird"), &asha.member, &asha.device, T + hour)
+        .expect("write");
+    let mut peer = copy_of(&a, &Person::seeded(3, "Cy").device);
+    let now = T + 10;
+    let admitted = peer.admit(raw(std::slice::from_ref(&change)), Trust::Verify { now });
+    assert!(matches!(reason(&admitted), Rejection::FromTheFuture(_)));
+    let admitted = peer.admit(raw(&[change]), Trust::Verify { now: T + hour });
+    assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
 }

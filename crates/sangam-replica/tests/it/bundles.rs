@@ -33,7 +33,7 @@ fn a_bundle_round_trips_and_rebuilds_the_same_state() {
     assert_eq!(bundle.heads, a.heads());
     let mut fresh =
         sangam_replica::Replica::new(bundle.coop, Person::seeded(7, "X").device.public());
-    let admitted = fresh.admit(bundle.changes, Trust::Verify);
+    let admitted = fresh.admit(bundle.changes, Trust::Verify { now: i64::MAX });
     assert!(admitted.rejected.is_empty());
     assert_eq!(fresh.state(), a.state());
 }
