@@ -683,6 +683,12 @@ fn tally_text(t: &sangam_core::TallyDto) -> String {
         let r: Vec<String> = round.iter().map(|(k, v)| format!("{k} {v}")).collect();
         text.push_str(&format!("\n  round {}: {}", i + 1, r.join(", ")));
     }
+    if !t.contested.is_empty() {
+        text.push_str(&format!(
+            "\n  contested: {} ballot(s) named by some closes and not others",
+            t.contested.len()
+        ));
+    }
     if !t.late.is_empty() {
         text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
     }

@@ -209,6 +209,8 @@ pub struct TallyDto {
     pub late: Vec<String>,
     /// Close record ids.
     pub closes: Vec<String>,
+    /// Ballots some closes name and others do not (closers saw different ballots).
+    pub contested: Vec<String>,
 }
 
 /// A proposal in detail.

@@ -151,6 +151,7 @@ fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
         proxies: ids(tally.proxies),
         late: ids(tally.late),
         closes: ids(tally.closes),
+        contested: ids(tally.contested),
     }
 }
 
