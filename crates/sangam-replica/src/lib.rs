@@ -9,8 +9,10 @@
 pub mod bundle;
 pub mod change;
 pub mod replica;
+pub mod sync;
 
 pub use automerge::ChangeHash;
 pub use bundle::{Bundle, BundleError};
 pub use change::{RawChange, SignedChange};
 pub use replica::{Admitted, Rejected, Rejection, Replica, Trust, WriteError};
+pub use sync::{Frame, SyncError, SyncSession};

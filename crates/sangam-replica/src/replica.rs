@@ -618,6 +618,28 @@ impl Replica {
         );
     }
 
+    /// The Automerge document (read-only: every write goes through admission).
+    pub fn doc(&self) -> &Automerge {
+        &self.doc
+    }
+
+    /// The device signature of a change in the document.
+    pub fn signature_of(&self, change: &ChangeHash) -> Option<Signature> {
+        self.changes.get(change).map(|c| c.sig)
+    }
+
+    /// Updates a sync state from a peer's message that carries no changes (changes come
+    /// through [`Replica::admit`]).
+    pub fn receive_sync(
+        &mut self,
+        state: &mut automerge::sync::State,
+        message: automerge::sync::Message,
+    ) -> Result<(), automerge::AutomergeError> {
+        use automerge::sync::SyncDoc;
+        debug_assert_eq!(message.changes.iter().len(), 0);
+        self.doc.receive_sync_message(state, message)
+    }
+
     /// The records a change carried.
     pub fn records_of(&self, change: &ChangeHash) -> &[RecordId] {
         self.changes

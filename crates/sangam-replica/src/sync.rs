@@ -1,0 +1,255 @@
+//! The sync session, sans-IO: frames in, frames out.
+//!
+//! Two replicas of one co-op reconcile with Automerge's sync protocol (a fresh
+//! [`automerge::sync::State`] per connection), with one change: the changes a sync message
+//! would carry travel beside it in [`Frame::Changes`], each with its device signature, and
+//! are admitted through [`Replica::admit`] like any other input. Automerge never applies a
+//! change Sangam has not verified.
+//!
+//! Wire format of one frame: a 4-byte big-endian length, then the body:
+//! ```text
+//! 1 Hello    coop id (32 bytes)                 first frame of the dialling side
+//! 2 Changes  u32 count, then per change: u32 length, bytes, 64-byte signature
+//! 3 Sync     an Automerge sync message whose change list is empty
+//! 4 Idle     nothing to send right now
+//! ```
+//! Every length is checked against its cap before anything is allocated.
+
+use automerge::sync::{self, SyncDoc};
+use sangam_model::{CoopId, RecordId, Signature, Timestamp};
+
+use crate::change::{MAX_CHANGE_BYTES, RawChange};
+use crate::replica::{Admitted, Replica, Trust};
+
+/// Largest frame body accepted, checked from the length prefix before reading the body.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
+/// Most changes in one [`Frame::Changes`].
+pub const MAX_CHANGES_PER_FRAME: usize = 4096;
+/// Most sync messages one session handles; a peer that keeps talking past it is cut off.
+pub const MAX_ROUNDS: u32 = 512;
+
+/// One unit of the sync protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// The dialling side names the co-op it wants to sync.
+    Hello(CoopId),
+    /// Signed changes, each after its deps.
+    Changes(Vec<RawChange>),
+    /// An Automerge sync message without changes.
+    Sync(Vec<u8>),
+    /// Nothing to send.
+    Idle,
+}
+
+/// Why a frame or a session failed. The connection is dropped; the document is untouched
+/// by anything that was not verified.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// A frame longer than [`MAX_FRAME_BYTES`].
+    #[error("frame of {0} bytes is over the limit")]
+    FrameTooLarge(usize),
+    /// A frame that does not decode.
+    #[error("malformed frame: {0}")]
+    Malformed(&'static str),
+    /// An Automerge sync message that does not decode.
+    #[error("malformed sync message: {0}")]
+    BadSyncMessage(String),
+    /// More rounds than [`MAX_ROUNDS`].
+    #[error("the peer exceeded {MAX_ROUNDS} sync rounds")]
+    TooManyRounds,
+    /// A frame that has no place here (a second Hello, Hello for another co-op, ...).
+    #[error("unexpected frame: {0}")]
+    Unexpected(&'static str),
+}
+
+impl Frame {
+    /// The frame with its length prefix, ready to write.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut body = Vec::new();
+        match self {
+            Frame::Hello(coop) => {
+                body.push(1);
+                body.extend_from_slice(coop.as_bytes());
+            }
+            Frame::Changes(changes) => {
+                body.push(2);
+                push_u32(&mut body, changes.len());
+                for change in changes {
+                    push_u32(&mut body, change.bytes.len());
+                    body.extend_from_slice(&change.bytes);
+                    body.extend_from_slice(change.sig.as_bytes());
+                }
+            }
+            Frame::Sync(message) => {
+                body.push(3);
+                body.extend_from_slice(message);
+            }
+            Frame::Idle => body.push(4),
+        }
+        let mut out = Vec::with_capacity(body.len() + 4);
+        push_u32(&mut out, body.len());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// The body length announced by a 4-byte prefix, refused if over the cap.
+    pub fn body_len(prefix: [u8; 4]) -> Result<usize, SyncError> {
+        let len = u32::from_be_bytes(prefix) as usize;
+        if len > MAX_FRAME_BYTES {
+            return Err(SyncError::FrameTooLarge(len));
+        }
+        Ok(len)
+    }
+
+    /// Decodes a frame body (without its length prefix).
+    pub fn decode(body: &[u8]) -> Result<Self, SyncError> {
+        if body.len() > MAX_FRAME_BYTES {
+            return Err(SyncError::FrameTooLarge(body.len()));
+        }
+        let (&kind, rest) = body
+            .split_first()
+            .ok_or(SyncError::Malformed("empty frame"))?;
+        match kind {
+            1 => {
+                let id: [u8; 32] = rest.try_into().map_err(|_| SyncError::Malformed("hello"))?;
+                Ok(Frame::Hello(RecordId::from_bytes(id)))
+            }
+            2 => {
+                let mut at = 0;
+                let count = take_u32(rest, &mut at)?;
+                if count > MAX_CHANGES_PER_FRAME {
+                    return Err(SyncError::Malformed("too many changes in one frame"));
+                }
+                let mut changes = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let len = take_u32(rest, &mut at)?;
+                    if len > MAX_CHANGE_BYTES {
+                        return Err(SyncError::Malformed("change over the size limit"));
+                    }
+                    let bytes = take(rest, &mut at, len)?.to_vec();
+                    let sig: [u8; 64] =
+                        take(rest, &mut at, 64)?.try_into().expect("64 bytes taken");
+                    changes.push(RawChange {
+                        bytes,
+                        sig: Signature::from_bytes(sig),
+                    });
+                }
+                if at != rest.len() {
+                    return Err(SyncError::Malformed("trailing bytes"));
+                }
+                Ok(Frame::Changes(changes))
+            }
+            3 => Ok(Frame::Sync(rest.to_vec())),
+            4 if rest.is_empty() => Ok(Frame::Idle),
+            _ => Err(SyncError::Malformed("unknown frame kind")),
+        }
+    }
+}
+
+fn push_u32(out: &mut Vec<u8>, n: usize) {
+    let n = u32::try_from(n).expect("frame parts are capped far below u32::MAX");
+    out.extend_from_slice(&n.to_be_bytes());
+}
+
+fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], SyncError> {
+    let end = at
+        .checked_add(n)
+        .ok_or(SyncError::Malformed("length overflow"))?;
+    let slice = bytes
+        .get(*at..end)
+        .ok_or(SyncError::Malformed("truncated"))?;
+    *at = end;
+    Ok(slice)
+}
+
+fn take_u32(bytes: &[u8], at: &mut usize) -> Result<usize, SyncError> {
+    let raw: [u8; 4] = take(bytes, at, 4)?.try_into().expect("4 bytes taken");
+    Ok(u32::from_be_bytes(raw) as usize)
+}
+
+/// One connection's sync state.
+#[derive(Debug)]
+pub struct SyncSession {
+    state: sync::State,
+    rounds: u32,
+}
+
+impl Default for SyncSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SyncSession {
+    /// A fresh session (a fresh Automerge sync state).
+    pub fn new() -> Self {
+        Self {
+            state: sync::State::new(),
+            rounds: 0,
+        }
+    }
+
+    /// What to send now: change batches then a sync message, or nothing when this side has
+    /// nothing new to say.
+    pub fn outgoing(&mut self, replica: &Replica) -> Vec<Frame> {
+        let Some(mut message) = replica.doc().generate_sync_message(&mut self.state) else {
+            return vec![];
+        };
+        let chunks = std::mem::replace(&mut message.changes, Vec::<Vec<u8>>::new().into());
+        let mut changes: Vec<RawChange> = Vec::with_capacity(chunks.iter().len());
+        for bytes in chunks.iter() {
+            // Peers are always treated as V1 (see `incoming`), so every chunk is one change.
+            match automerge::Change::try_from(bytes) {
+                Ok(change) => {
+                    if let Some(sig) = replica.signature_of(&change.hash()) {
+                        changes.push(RawChange {
+                            bytes: bytes.to_vec(),
+                            sig,
+                        });
+                    }
+                }
+                Err(_) => continue,
+            }
+        }
+        let mut frames: Vec<Frame> = changes
+            .chunks(MAX_CHANGES_PER_FRAME)
+            .map(|batch| Frame::Changes(batch.to_vec()))
+            .collect();
+        frames.push(Frame::Sync(message.encode()));
+        frames
+    }
+
+    /// Handles one frame from the peer: changes are verified and admitted (the caller stores
+    /// what was applied); a sync message updates this session's view of the peer.
+    pub fn incoming(
+        &mut self,
+        replica: &mut Replica,
+        frame: Frame,
+        now: Timestamp,
+    ) -> Result<Admitted, SyncError> {
+        match frame {
+            Frame::Changes(changes) => Ok(replica.admit(changes, Trust::Verify { now })),
+            Frame::Sync(bytes) => {
+                self.rounds += 1;
+                if self.rounds > MAX_ROUNDS {
+                    return Err(SyncError::TooManyRounds);
+                }
+                let mut message = sync::Message::decode(&bytes)
+                    .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+                if message.changes.iter().len() > 0 {
+                    return Err(SyncError::Unexpected("changes inside a sync message"));
+                }
+                // Treat every peer as a V1 peer: it then always receives changes one by one,
+                // never a whole document, so every change can carry its signature.
+                message.flags = None;
+                replica
+                    .receive_sync(&mut self.state, message)
+                    .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+                Ok(Admitted::default())
+            }
+            Frame::Idle => Ok(Admitted::default()),
+            Frame::Hello(_) => Err(SyncError::Unexpected("hello after the start")),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The sans-IO sync session between replicas in memory.
+
+use sangam_replica::sync::{Frame, MAX_FRAME_BYTES, SyncError, SyncSession};
+use sangam_replica::{Replica, Trust};
+use sangam_testkit::*;
+
+const T: i64 = 1_700_000_000_000;
+
+/// Runs both sides until neither has anything to send; returns the number of exchanges.
+fn run(a: &mut Replica, b: &mut Replica) -> usize {
+    let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    for round in 0..100 {
+        let from_a = sa.outgoing(a);
+        for frame in &from_a {
+            let decoded = Frame::decode(&frame.encode()[4..]).expect("round trip");
+            sb.incoming(b, decoded, T).expect("b accepts");
+        }
+        let from_b = sb.outgoing(b);
+        for frame in &from_b {
+            sa.incoming(a, frame.clone(), T).expect("a accepts");
+        }
+        if from_a.is_empty() && from_b.is_empty() {
+            return round;
+        }
+    }
+    panic!("no convergence in 100 rounds");
+}
+
+#[test]
+fn two_replicas_converge_after_concurrent_writes() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = Replica::new(a.coop(), bo.device.public());
+    run(&mut a, &mut b);
+    b.write(add_device(&bo.device), &bo.member, &bo.device, T + 2)
+        .expect("bind");
+    run(&mut a, &mut b);
+    assert_eq!(a.heads(), b.heads());
+    // Both write while apart, then meet.
+    for i in 0..20 {
+        a.write(
+            rename(&format!("Asha {i}")),
+            &asha.member,
+            &asha.device,
+            T + 10 + i,
+        )
+        .expect("a");
+        b.write(
+            rename(&format!("Bo {i}")),
+            &bo.member,
+            &bo.device,
+            T + 10 + i,
+        )
+        .expect("b");
+    }
+    let rounds = run(&mut a, &mut b);
+    assert!(rounds <= 4, "took {rounds} rounds");
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.state(), b.state());
+    assert_eq!(a.state().member(&bo.key()).expect("bo").name, "Bo 19");
+}
+
+#[test]
+fn a_forged_change_in_a_frame_is_refused_and_the_session_goes_on() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mallory = Person::seeded(9, "Mallory");
+    let record = sign_record(
+        a.coop(),
+        &mallory.member,
+        a.fold().heads(),
+        T + 2,
+        admit(&mallory),
+    );
+    let forged = forge_change(
+        &a,
+        &mallory.device.public(),
+        &[entry(&record)],
+        &mallory.device,
+        T + 2,
+    );
+    let before = a.heads();
+    let mut session = SyncSession::new();
+    let admitted = session
+        .incoming(&mut a, Frame::Changes(vec![forged]), T)
+        .expect("frame ok");
+    assert!(admitted.applied.is_empty());
+    assert_eq!(admitted.rejected.len(), 1);
+    assert_eq!(a.heads(), before);
+    let _ = Trust::OwnStore;
+}
+
+#[test]
+fn garbage_and_oversized_frames_are_refused_before_decoding() {
+    assert_eq!(
+        Frame::body_len(((MAX_FRAME_BYTES + 1) as u32).to_be_bytes()),
+        Err(SyncError::FrameTooLarge(MAX_FRAME_BYTES + 1))
+    );
+    for garbage in [
+        &b""[..],
+        b"\x09",
+        b"\x01short",
+        b"\x02\xff\xff\xff\xff",
+        b"\x04extra",
+    ] {
+        assert!(Frame::decode(garbage).is_err(), "{garbage:?}");
+    }
+    let asha = Person::seeded(1, "Asha");
+    let (mut a, _) = found(&asha, T);
+    let before = a.heads();
+    let mut session = SyncSession::new();
+    let bad = session.incoming(&mut a, Frame::Sync(b"not a sync message".to_vec()), T);
+    assert!(matches!(bad, Err(SyncError::BadSyncMessage(_))));
+    assert_eq!(a.heads(), before);
+}
