@@ -1,1 +1,207 @@
-//! Placeholder while the transport is written.
+//! Sangam's transport: one iroh endpoint per home (its secret key is the device key), a
+//! [`Router`] with one protocol handler per ALPN, and an allowlist so that only devices of
+//! current members get past the handshake.
+//!
+//! The sync itself is the sans-IO [`SyncSession`] of `sangam-replica`; this crate only
+//! moves its frames over QUIC streams. It knows nothing of SQLite or of the desktop
+//! shell: the layer above implements [`Host`].
+
+mod allowlist;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use iroh::endpoint::{PortmapperConfig, presets};
+use iroh::protocol::Router;
+use iroh::{Endpoint, EndpointAddr, RelayMap, RelayMode, RelayUrl};
+use sangam_model::{CoopId, PublicKey};
+use sangam_replica::sync::{Frame, SyncSession};
+
+pub use iroh::EndpointAddr as PeerAddr;
+pub use session::SyncSummary;
+
+/// The ALPN of the sync protocol between members' devices.
+pub const SYNC_ALPN: &[u8] = b"sangam/sync/1";
+
+/// How long a sync waits for the peer's next frame before giving up.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the transport needs from the home it serves.
+pub trait Host: Send + Sync + 'static {
+    /// Whether `device` is an active device of a current member of any co-op here: the
+    /// allowlist checked at the handshake.
+    fn knows(&self, device: &PublicKey) -> bool;
+    /// Whether `device` may sync `coop` now.
+    fn allows(&self, coop: CoopId, device: &PublicKey) -> bool;
+    /// Whether this home holds `coop`.
+    fn holds(&self, coop: CoopId) -> bool;
+    /// Frames to send for `coop` (empty when there is nothing new).
+    fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame>;
+    /// Handles a frame from `from`: verifies, applies and durably stores what it carries.
+    /// Returns how many changes were newly stored; an error ends the connection.
+    fn incoming(
+        &self,
+        coop: CoopId,
+        session: &mut SyncSession,
+        frame: Frame,
+        from: &PublicKey,
+    ) -> Result<usize, HostError>;
+    /// Wakes live sessions when a co-op changed (by a local write or another peer).
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<CoopId>;
+    /// Remembers a peer: its address, how it was reached, and that it just synced.
+    fn seen(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
+}
+
+/// A failure the host reports; the connection is closed with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HostError(pub String);
+
+/// How a peer was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// A private, loopback or link-local address: the same room or machine.
+    Lan,
+    /// A public address, reached directly.
+    Direct,
+    /// Through a relay.
+    Relay,
+}
+
+impl PathKind {
+    /// The word shown to people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathKind::Lan => "lan",
+            PathKind::Direct => "direct",
+            PathKind::Relay => "relay",
+        }
+    }
+}
+
+/// Which relays the endpoint uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relays {
+    /// None: direct and LAN connections only (tests, or a LAN-only meetup).
+    Disabled,
+    /// n0's public relays.
+    Default,
+    /// The co-op's own relay (`iroh-relay`), by URL.
+    Custom(String),
+}
+
+/// How to start the endpoint.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    /// The device's secret key bytes (the endpoint's identity).
+    pub secret: [u8; 32],
+    /// Relays to use.
+    pub relays: Relays,
+    /// Where to listen; `None` for all interfaces on a random port.
+    pub bind: Option<SocketAddr>,
+}
+
+/// Why the network could not start or a sync failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NetError {
+    /// The endpoint could not bind.
+    #[error("could not start networking: {0}")]
+    Bind(String),
+    /// A relay URL that does not parse.
+    #[error("relay URL {0:?} is not valid")]
+    BadRelay(String),
+    /// Could not reach the peer.
+    #[error("could not connect to the peer: {0}")]
+    Connect(String),
+    /// The peer refused this device.
+    #[error("the peer refused this device: {0}")]
+    Refused(String),
+    /// The session broke off.
+    #[error("sync failed: {0}")]
+    Sync(String),
+    /// The peer sent nothing for too long.
+    #[error("the peer stopped answering")]
+    Timeout,
+}
+
+/// A running endpoint with its protocols.
+pub struct Net {
+    router: Router,
+    host: Arc<dyn Host>,
+}
+
+impl std::fmt::Debug for Net {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Net({})", self.router.endpoint().id().fmt_short())
+    }
+}
+
+impl Net {
+    /// Binds the endpoint and starts accepting the sync protocol.
+    pub async fn start(config: NetConfig, host: Arc<dyn Host>) -> Result<Self, NetError> {
+        let relay_mode = match &config.relays {
+            Relays::Disabled => RelayMode::Disabled,
+            Relays::Default => RelayMode::Default,
+            Relays::Custom(url) => {
+                let url: RelayUrl = url.parse().map_err(|_| NetError::BadRelay(url.clone()))?;
+                // No QUIC address discovery: a co-op's relay need not run it.
+                RelayMode::Custom(RelayMap::from(iroh::RelayConfig::new(url, None)))
+            }
+        };
+        // The minimal preset publishes nothing anywhere: no DNS, no pkarr.
+        let mut builder = Endpoint::builder(presets::Minimal)
+            .secret_key(iroh::SecretKey::from_bytes(&config.secret))
+            .relay_mode(relay_mode)
+            .portmapper_config(PortmapperConfig::Disabled)
+            .hooks(allowlist::Allowlist { host: host.clone() });
+        if let Some(bind) = config.bind {
+            builder = builder
+                .clear_ip_transports()
+                .bind_addr(bind)
+                .map_err(|e| NetError::Bind(e.to_string()))?;
+        }
+        let endpoint = builder
+            .bind()
+            .await
+            .map_err(|e| NetError::Bind(e.to_string()))?;
+        let handler = session::SyncProtocol { host: host.clone() };
+        let router = Router::builder(endpoint).accept(SYNC_ALPN, handler).spawn();
+        Ok(Self { router, host })
+    }
+
+    /// This device's id.
+    pub fn id(&self) -> PublicKey {
+        PublicKey::from_bytes(*self.router.endpoint().id().as_bytes())
+    }
+
+    /// This endpoint's address as others can dial it now.
+    pub fn addr(&self) -> EndpointAddr {
+        self.router.endpoint().addr()
+    }
+
+    /// Waits (up to `wait`) until a home relay is connected, so [`Net::addr`] includes it.
+    pub async fn online(&self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.router.endpoint().online())
+            .await
+            .is_ok()
+    }
+
+    /// Syncs `coop` with the peer at `addr`. With `live`, keeps the connection and pushes
+    /// changes both ways until either side closes it.
+    pub async fn sync_with(
+        &self,
+        addr: EndpointAddr,
+        coop: CoopId,
+        live: bool,
+    ) -> Result<SyncSummary, NetError> {
+        session::dial(self.router.endpoint(), self.host.clone(), addr, coop, live).await
+    }
+
+    /// Stops accepting and closes the endpoint.
+    pub async fn shutdown(self) {
+        let _ = self.router.shutdown().await;
+    }
+}

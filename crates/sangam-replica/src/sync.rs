@@ -8,7 +8,7 @@
 //!
 //! Wire format of one frame: a 4-byte big-endian length, then the body:
 //! ```text
-//! 1 Hello    coop id (32 bytes)                 first frame of the dialling side
+//! 1 Hello    coop id (32 bytes), live (1 byte)  first frame of the dialling side
 //! 2 Changes  u32 count, then per change: u32 length, bytes, 64-byte signature
 //! 3 Sync     an Automerge sync message whose change list is empty
 //! 4 Idle     nothing to send right now
@@ -31,8 +31,14 @@ pub const MAX_ROUNDS: u32 = 512;
 /// One unit of the sync protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    /// The dialling side names the co-op it wants to sync.
-    Hello(CoopId),
+    /// The dialling side names the co-op it wants to sync, and whether it will stay
+    /// connected for live updates (otherwise it leaves once both sides are idle).
+    Hello {
+        /// The co-op.
+        coop: CoopId,
+        /// Whether the dialler stays for live updates.
+        live: bool,
+    },
     /// Signed changes, each after its deps.
     Changes(Vec<RawChange>),
     /// An Automerge sync message without changes.
@@ -68,9 +74,10 @@ impl Frame {
     pub fn encode(&self) -> Vec<u8> {
         let mut body = Vec::new();
         match self {
-            Frame::Hello(coop) => {
+            Frame::Hello { coop, live } => {
                 body.push(1);
                 body.extend_from_slice(coop.as_bytes());
+                body.push(u8::from(*live));
             }
             Frame::Changes(changes) => {
                 body.push(2);
@@ -112,8 +119,15 @@ impl Frame {
             .ok_or(SyncError::Malformed("empty frame"))?;
         match kind {
             1 => {
-                let id: [u8; 32] = rest.try_into().map_err(|_| SyncError::Malformed("hello"))?;
-                Ok(Frame::Hello(RecordId::from_bytes(id)))
+                let (id, live) = match rest {
+                    [id @ .., live @ (0 | 1)] if id.len() == 32 => (id, *live == 1),
+                    _ => return Err(SyncError::Malformed("hello")),
+                };
+                let id: [u8; 32] = id.try_into().expect("length checked");
+                Ok(Frame::Hello {
+                    coop: RecordId::from_bytes(id),
+                    live,
+                })
             }
             2 => {
                 let mut at = 0;
@@ -249,7 +263,7 @@ impl SyncSession {
                 Ok(Admitted::default())
             }
             Frame::Idle => Ok(Admitted::default()),
-            Frame::Hello(_) => Err(SyncError::Unexpected("hello after the start")),
+            Frame::Hello { .. } => Err(SyncError::Unexpected("hello after the start")),
         }
     }
 }

@@ -1,0 +1,288 @@
+//! Moving sync frames over one QUIC stream pair, for both the dialling and the accepting
+//! side.
+//!
+//! The dialler opens a bidirectional stream and sends `Hello { coop, live }`; the acceptor
+//! checks that the device may sync that co-op. Then both sides run the same loop: each
+//! Sync frame is answered (with frames, or Idle when there is nothing to say); an Idle is
+//! answered only when there is something to say, except towards a one-shot dialler, who
+//! gets an Idle back and, holding nothing more either, finishes its stream. A live session
+//! also pushes whenever the co-op changes locally, and drops a peer as soon as it is no
+//! longer allowed.
+
+use std::sync::Arc;
+
+use iroh::endpoint::{Connection, ReadExactError, RecvStream, SendStream};
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr, TransportAddr};
+use sangam_model::{CoopId, PublicKey};
+use sangam_replica::sync::{Frame, SyncSession};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::allowlist::REFUSED;
+use crate::{FRAME_TIMEOUT, Host, NetError, PathKind, SYNC_ALPN};
+
+/// QUIC application error code for a protocol violation (bad frame, too many rounds).
+const PROTOCOL: u32 = 400;
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    /// Changes received and newly stored.
+    pub received: usize,
+    /// Changes sent.
+    pub sent: usize,
+    /// Frames exchanged.
+    pub frames: usize,
+}
+
+pub(crate) struct SyncProtocol {
+    pub(crate) host: Arc<dyn Host>,
+}
+
+impl std::fmt::Debug for SyncProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SyncProtocol")
+    }
+}
+
+impl ProtocolHandler for SyncProtocol {
+    async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+        let (send, mut recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
+        let (coop, live) = match read_frame(&mut recv).await {
+            Ok(Some(Frame::Hello { coop, live })) => (coop, live),
+            _ => {
+                conn.close(PROTOCOL.into(), b"expected hello");
+                return Ok(());
+            }
+        };
+        if !self.host.holds(coop) || !self.host.allows(coop, &remote) {
+            conn.close(REFUSED.into(), b"not a device of this co-op");
+            return Ok(());
+        }
+        let role = Role {
+            live: true,
+            answer_idle: !live,
+            finish_on_idle: false,
+        };
+        match drive(&self.host, coop, &conn, send, recv, remote, role).await {
+            Ok(_) => {
+                let addr = EndpointAddr::new(conn.remote_id());
+                self.host.seen(&remote, coop, &addr, path_kind(&conn));
+            }
+            Err(NetError::Refused(_)) => {}
+            Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
+        }
+        Ok(())
+    }
+}
+
+/// Dials `addr`, syncs `coop`, and (unless `live`) leaves once both sides are idle.
+pub(crate) async fn dial(
+    endpoint: &Endpoint,
+    host: Arc<dyn Host>,
+    addr: EndpointAddr,
+    coop: CoopId,
+    live: bool,
+) -> Result<SyncSummary, NetError> {
+    let conn = endpoint
+        .connect(addr.clone(), SYNC_ALPN)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+    let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+    let (mut send, recv) = conn
+        .open_bi()
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+    write_frames(&mut send, &[Frame::Hello { coop, live }]).await?;
+    let role = Role {
+        live,
+        answer_idle: false,
+        finish_on_idle: !live,
+    };
+    let summary = drive(&host, coop, &conn, send, recv, remote, role).await;
+    if summary.is_ok() {
+        host.seen(&remote, coop, &addr, path_kind(&conn));
+    }
+    conn.close(0u32.into(), b"done");
+    summary
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Role {
+    /// Stay connected and push local changes.
+    live: bool,
+    /// Answer an Idle with an Idle when there is nothing to send (towards a one-shot peer).
+    answer_idle: bool,
+    /// Finish once the peer is idle and so are we (a one-shot dialler).
+    finish_on_idle: bool,
+}
+
+async fn drive(
+    host: &Arc<dyn Host>,
+    coop: CoopId,
+    conn: &Connection,
+    mut send: SendStream,
+    mut recv: RecvStream,
+    remote: PublicKey,
+    role: Role,
+) -> Result<SyncSummary, NetError> {
+    let mut session = SyncSession::new();
+    let mut changed = host.subscribe();
+    let mut summary = SyncSummary::default();
+    let mut finished = false;
+    let first = host.outgoing(coop, &mut session);
+    summary.sent += count_changes(&first);
+    write_frames(&mut send, &or_idle(first)).await?;
+    loop {
+        tokio::select! {
+            next = read_with_timeout(&mut recv, role.live) => {
+                let Some(frame) = next? else {
+                    // The peer finished its side: finish ours and stop.
+                    if !finished {
+                        let _ = send.finish();
+                    }
+                    break;
+                };
+                summary.frames += 1;
+                let is_sync = matches!(frame, Frame::Sync(_));
+                let is_idle = matches!(frame, Frame::Idle);
+                let stored = host
+                    .incoming(coop, &mut session, frame, &remote)
+                    .map_err(|e| NetError::Sync(e.0))?;
+                summary.received += stored;
+                if !host.allows(coop, &remote) {
+                    conn.close(REFUSED.into(), b"device no longer allowed");
+                    return Err(NetError::Refused("device no longer allowed".into()));
+                }
+                if finished || !(is_sync || is_idle) {
+                    continue;
+                }
+                let out = host.outgoing(coop, &mut session);
+                summary.sent += count_changes(&out);
+                if !out.is_empty() {
+                    write_frames(&mut send, &out).await?;
+                } else if is_sync || role.answer_idle {
+                    if is_idle && role.finish_on_idle {
+                        let _ = send.finish();
+                        finished = true;
+                    } else {
+                        write_frames(&mut send, &[Frame::Idle]).await?;
+                    }
+                } else if role.finish_on_idle {
+                    let _ = send.finish();
+                    finished = true;
+                }
+            }
+            note = changed.recv(), if role.live && !finished => {
+                match note {
+                    Ok(c) if c != coop => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => continue,
+                }
+                if !host.allows(coop, &remote) {
+                    conn.close(REFUSED.into(), b"device no longer allowed");
+                    return Err(NetError::Refused("device no longer allowed".into()));
+                }
+                let out = host.outgoing(coop, &mut session);
+                summary.sent += count_changes(&out);
+                write_frames(&mut send, &out).await?;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+fn or_idle(frames: Vec<Frame>) -> Vec<Frame> {
+    if frames.is_empty() {
+        vec![Frame::Idle]
+    } else {
+        frames
+    }
+}
+
+fn count_changes(frames: &[Frame]) -> usize {
+    frames
+        .iter()
+        .map(|f| match f {
+            Frame::Changes(c) => c.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+async fn write_frames(send: &mut SendStream, frames: &[Frame]) -> Result<(), NetError> {
+    for frame in frames {
+        send.write_all(&frame.encode())
+            .await
+            .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+    }
+    Ok(())
+}
+
+async fn read_with_timeout(recv: &mut RecvStream, live: bool) -> Result<Option<Frame>, NetError> {
+    if live {
+        return read_frame(recv).await;
+    }
+    tokio::time::timeout(FRAME_TIMEOUT, read_frame(recv))
+        .await
+        .map_err(|_| NetError::Timeout)?
+}
+
+/// Reads one frame; `None` when the peer finished its stream cleanly between frames.
+async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, NetError> {
+    let mut prefix = [0u8; 4];
+    match recv.read_exact(&mut prefix).await {
+        Ok(()) => {}
+        Err(ReadExactError::FinishedEarly(0)) => return Ok(None),
+        Err(e) => return Err(refused_or(e.to_string(), NetError::Sync)),
+    }
+    let len = Frame::body_len(prefix).map_err(|e| NetError::Sync(e.to_string()))?;
+    let mut body = vec![0u8; len];
+    recv.read_exact(&mut body)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+    Frame::decode(&body)
+        .map(Some)
+        .map_err(|e| NetError::Sync(e.to_string()))
+}
+
+/// A closed-by-peer error with our refusal code reads as a refusal.
+fn refused_or(message: String, other: fn(String) -> NetError) -> NetError {
+    if message.contains("403")
+        || message.contains("unknown device")
+        || message.contains("not a device")
+    {
+        NetError::Refused(message)
+    } else {
+        other(message)
+    }
+}
+
+/// How the connection reached the peer: its selected path.
+fn path_kind(conn: &Connection) -> PathKind {
+    for path in conn.paths().iter() {
+        if !path.is_selected() {
+            continue;
+        }
+        if path.is_relay() {
+            return PathKind::Relay;
+        }
+        if let TransportAddr::Ip(addr) = path.remote_addr() {
+            let local = match addr.ip() {
+                std::net::IpAddr::V4(ip) => {
+                    ip.is_private() || ip.is_loopback() || ip.is_link_local()
+                }
+                std::net::IpAddr::V6(ip) => {
+                    ip.is_loopback() || ip.is_unique_local() || ip.is_unicast_link_local()
+                }
+            };
+            return if local {
+                PathKind::Lan
+            } else {
+                PathKind::Direct
+            };
+        }
+    }
+    PathKind::Direct
+}
