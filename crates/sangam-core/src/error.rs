@@ -23,6 +23,8 @@ pub enum ErrorCode {
     BadBundle,
     /// The home on disk could not be read or written.
     Storage,
+    /// The network could not start, or a peer could not be reached or refused us.
+    Network,
 }
 
 /// An error with a message a member can act on.

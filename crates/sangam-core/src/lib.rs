@@ -9,6 +9,7 @@
 mod dto;
 mod error;
 mod governance;
+mod network;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use sangam_store::{Commit, Store};
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use governance::{ProposalInput, parse_choice};
+pub use network::{PeerDto, SharedNode};
 
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
@@ -58,6 +60,8 @@ pub struct Node {
     device: SecretKey,
     clock: Box<dyn Clock>,
     replicas: HashMap<CoopId, Replica>,
+    /// Per loaded co-op, the last change-log position read into its replica.
+    loaded: HashMap<CoopId, i64>,
 }
 
 impl std::fmt::Debug for Node {
@@ -102,6 +106,7 @@ impl Node {
             device,
             clock,
             replicas: HashMap::new(),
+            loaded: HashMap::new(),
         })
     }
 
@@ -222,7 +227,9 @@ impl Node {
     pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
         if !self.replicas.contains_key(&coop) {
             let snapshot = self.store.snapshot(coop)?;
-            let changes = self.store.changes(coop)?;
+            let rows = self.store.changes_after(coop, 0)?;
+            let last = rows.last().map_or(0, |(seq, _)| *seq);
+            let changes: Vec<_> = rows.into_iter().map(|(_, change)| change).collect();
             if changes.is_empty() {
                 return Err(ApiError::new(
                     ErrorCode::NotFound,
@@ -252,6 +259,7 @@ impl Node {
                 )?;
             }
             self.replicas.insert(coop, replica);
+            self.loaded.insert(coop, last);
         }
         Ok(self.replicas.get_mut(&coop).expect("inserted above"))
     }
@@ -314,6 +322,60 @@ impl Node {
             self.replicas.insert(coop, replica);
         }
         result.map(|()| record.id())
+    }
+
+    /// Reads changes that another process sharing this home (a CLI command while `serve`
+    /// runs) stored since this node last looked, into the loaded replicas. Returns the
+    /// co-ops that changed.
+    pub fn catch_up(&mut self) -> Result<Vec<CoopId>, ApiError> {
+        let mut changed = Vec::new();
+        let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
+        for coop in coops {
+            let after = self.loaded.get(&coop).copied().unwrap_or(0);
+            let rows = self.store.changes_after(coop, after)?;
+            let Some(last) = rows.last().map(|(seq, _)| *seq) else {
+                continue;
+            };
+            let replica = self.replicas.get_mut(&coop).expect("listed above");
+            let admitted =
+                replica.admit(rows.into_iter().map(|(_, c)| c).collect(), Trust::OwnStore);
+            self.loaded.insert(coop, last);
+            if !admitted.applied.is_empty() {
+                changed.push(coop);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// This install's device key.
+    pub(crate) fn device_secret(&self) -> &SecretKey {
+        &self.device
+    }
+
+    /// Takes a loaded replica out (to work on it and the store at once).
+    pub(crate) fn take_replica(&mut self, coop: CoopId) -> Replica {
+        self.replicas
+            .remove(&coop)
+            .expect("callers load the replica first")
+    }
+
+    /// Puts a replica back.
+    pub(crate) fn put_replica(&mut self, replica: Replica) {
+        self.replicas.insert(replica.coop(), replica);
+    }
+
+    /// Stores what a taken replica admitted, then puts it back (or drops it if storing
+    /// failed, so it reloads from disk).
+    pub(crate) fn persist_taken(
+        &mut self,
+        replica: Replica,
+        source: &str,
+        changes: &[SignedChange],
+        rejections: &[(Option<ChangeHash>, String)],
+    ) -> Result<(), ApiError> {
+        self.persist(&replica, source, changes, rejections)?;
+        self.put_replica(replica);
+        Ok(())
     }
 
     /// Milliseconds since the epoch, from this node's clock.

@@ -54,6 +54,25 @@ pub trait Host: Send + Sync + 'static {
     fn seen(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
 }
 
+/// The text form of a peer address, to print and to paste: an endpoint ticket.
+pub fn addr_to_text(addr: &EndpointAddr) -> String {
+    iroh_tickets::endpoint::EndpointTicket::new(addr.clone()).to_string()
+}
+
+/// Parses a peer address from its text form (an endpoint ticket).
+pub fn addr_from_text(text: &str) -> Result<EndpointAddr, NetError> {
+    let ticket: iroh_tickets::endpoint::EndpointTicket = text
+        .trim()
+        .parse()
+        .map_err(|_| NetError::BadAddress(text.trim().chars().take(80).collect()))?;
+    Ok(ticket.endpoint_addr().clone())
+}
+
+/// The JSON form of a peer address, for remembering it.
+pub fn addr_to_json(addr: &EndpointAddr) -> String {
+    serde_json::to_string(addr).expect("endpoint addresses serialize")
+}
+
 /// A failure the host reports; the connection is closed with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -110,6 +129,9 @@ pub enum NetError {
     /// The endpoint could not bind.
     #[error("could not start networking: {0}")]
     Bind(String),
+    /// A peer address that does not parse.
+    #[error("{0:?} is not a peer address (paste the address `sangam serve` prints)")]
+    BadAddress(String),
     /// A relay URL that does not parse.
     #[error("relay URL {0:?} is not valid")]
     BadRelay(String),

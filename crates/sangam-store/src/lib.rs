@@ -67,6 +67,21 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL
     );
     "#,
+    // 2: peers seen, for `sangam peers` and for dialling them again.
+    r#"
+    CREATE TABLE peers (
+        device BLOB NOT NULL CHECK (length(device) = 32),
+        coop BLOB NOT NULL,
+        addr TEXT NOT NULL,
+        path TEXT NOT NULL,
+        last_synced INTEGER NOT NULL,
+        PRIMARY KEY (device, coop)
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// What went wrong with the home on disk.
@@ -254,6 +269,97 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// Changes stored after position `after` (by any process sharing this home), with their
+    /// positions, in order.
+    pub fn changes_after(
+        &self,
+        coop: CoopId,
+        after: i64,
+    ) -> Result<Vec<(i64, RawChange)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, bytes, sig FROM changes WHERE coop = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![coop.as_bytes(), after], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, bytes, sig) = row?;
+            Ok((
+                seq,
+                RawChange {
+                    bytes,
+                    sig: Signature::from_bytes(array(&sig)?),
+                },
+            ))
+        })
+        .collect()
+    }
+
+    /// Remembers a peer device seen syncing a co-op.
+    pub fn remember_peer(
+        &self,
+        device: &PublicKey,
+        coop: CoopId,
+        addr: &str,
+        path: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO peers (device, coop, addr, path, last_synced) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (device, coop) DO UPDATE SET addr = excluded.addr, path = excluded.path,
+                last_synced = excluded.last_synced",
+            params![device.as_bytes(), coop.as_bytes(), addr, path, now],
+        )?;
+        Ok(())
+    }
+
+    /// Peers seen for a co-op, most recent first: (device, address JSON, path, last synced).
+    pub fn peers(
+        &self,
+        coop: CoopId,
+    ) -> Result<Vec<(PublicKey, String, String, Timestamp)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device, addr, path, last_synced FROM peers WHERE coop = ?1 ORDER BY last_synced DESC",
+        )?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (device, addr, path, at) = row?;
+            Ok((PublicKey::from_bytes(array(&device)?), addr, path, at))
+        })
+        .collect()
+    }
+
+    /// A home-level setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a home-level setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
     }
 
     /// How many changes a co-op has stored.
