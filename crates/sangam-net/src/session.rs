@@ -69,6 +69,9 @@ impl ProtocolHandler for SyncProtocol {
             Ok(_) => {
                 let addr = EndpointAddr::new(conn.remote_id());
                 self.host.seen(&remote, coop, &addr, path_kind(&conn));
+                // Let the dialler read our last frames and close the connection itself:
+                // returning here would drop (and so close) it under the dialler's feet.
+                let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
             }
             Err(NetError::Refused(_)) => {}
             Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
@@ -137,7 +140,12 @@ async fn drive(
     loop {
         tokio::select! {
             next = read_with_timeout(&mut recv, role.live) => {
-                let Some(frame) = next? else {
+                let next = match next {
+                    // Once we are done, the peer closing the connection is the normal end.
+                    Err(_) if finished => None,
+                    other => other?,
+                };
+                let Some(frame) = next else {
                     // The peer finished its side: finish ours and stop.
                     if !finished {
                         let _ = send.finish();

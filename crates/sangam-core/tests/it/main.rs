@@ -1,3 +1,4 @@
 //! Integration tests of the use cases over real SQLite homes in temporary directories.
 
 mod homes;
+mod net;

@@ -1,0 +1,246 @@
+//! Homes syncing over real iroh endpoints on loopback, relays off (no internet).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use sangam_core::{Clock, Node, SharedNode};
+use sangam_model::CoopId;
+use sangam_net::{Net, NetError, Relays};
+use tempfile::TempDir;
+
+struct Wall(AtomicI64);
+
+impl Clock for Wall {
+    fn now(&self) -> i64 {
+        // Real time, strictly increasing, so records are never dated in the future.
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as i64;
+        let last = self.0.fetch_max(real, Ordering::SeqCst);
+        if last >= real {
+            self.0.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            real
+        }
+    }
+}
+
+struct Home {
+    shared: Arc<SharedNode>,
+    net: Net,
+}
+
+async fn home(dir: &TempDir, name: &str) -> Home {
+    let mut node =
+        Node::open(&dir.path().join(name), Box::new(Wall(AtomicI64::new(0)))).expect("open");
+    node.create_identity(name).expect("identity");
+    let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+    let shared = SharedNode::new(node);
+    let net = shared.start_net(config).await.expect("net");
+    Home { shared, net }
+}
+
+fn key(home: &Home) -> String {
+    home.shared.lock().identity().expect("id").member
+}
+
+/// Asha founds and admits the others; each joins from a bundle (no network needed yet).
+async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>) {
+    let mut homes = Vec::new();
+    for name in names {
+        homes.push(home(dir, name).await);
+    }
+    let founder = &homes[0];
+    founder
+        .shared
+        .lock()
+        .create_coop("River Bakery", "EUR")
+        .expect("create");
+    let coop = founder.shared.lock().resolve_coop(None).expect("coop");
+    for (other, name) in homes.iter().zip(names).skip(1) {
+        let k = key(other);
+        founder.shared.lock().admit(coop, &k, name).expect("admit");
+    }
+    let (bundle, _) = founder
+        .shared
+        .lock()
+        .export_bundle(coop, None)
+        .expect("export");
+    for other in &homes[1..] {
+        other.shared.lock().import_bundle(&bundle).expect("join");
+        // Each newcomer's device binding goes back by bundle too: until it arrives, the
+        // founder's laptop does not know that device and refuses it at the handshake.
+        let (back, _) = other
+            .shared
+            .lock()
+            .export_bundle(coop, Some(&bundle))
+            .expect("export");
+        founder.shared.lock().import_bundle(&back).expect("binding");
+    }
+    (coop, homes)
+}
+
+/// Waits until `check` holds (the peers are live-connected, so it should soon).
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+fn name_of(home: &Home, coop: CoopId, key: &str) -> Option<String> {
+    let members = home.shared.lock().members(coop).expect("members");
+    members.into_iter().find(|m| m.key == key).map(|m| m.name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_shot_sync_brings_a_home_up_to_date_both_ways() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let (asha, bo) = (&homes[0], &homes[1]);
+    // Asha renames herself; Bo changes his contact line: each has news for the other.
+    bo.shared
+        .write(coop, |n| {
+            n.update_profile(coop, None, Some("bo@example.org"))
+        })
+        .expect("bo");
+    asha.shared
+        .write(coop, |n| n.update_profile(coop, Some("Asha A"), None))
+        .expect("rename");
+    let summary = bo
+        .net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("sync");
+    assert!(summary.received >= 1 && summary.sent >= 1, "{summary:?}");
+    let a = asha.shared.lock().state(coop).expect("state");
+    let b = bo.shared.lock().state(coop).expect("state");
+    assert_eq!(a, b);
+    assert_eq!(
+        asha.shared.lock().coop_show(coop).expect("a").heads,
+        bo.shared.lock().coop_show(coop).expect("b").heads
+    );
+    // Already in sync: nothing moves.
+    let again = bo
+        .net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("sync");
+    assert_eq!((again.received, again.sent), (0, 0));
+    let peers = asha.shared.lock().peers(coop).expect("peers");
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].path, "lan");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_homes_see_each_others_writes_live_and_converge() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo", "cy"]).await;
+    let (asha, bo, cy) = (&homes[0], &homes[1], &homes[2]);
+    // Bo and Cy stay connected to Asha (a star, as at a meetup around one laptop).
+    for (home, name) in [(bo, "bo"), (cy, "cy")] {
+        let net_addr = asha.net.addr();
+        let shared = home.shared.clone();
+        let config = shared
+            .lock()
+            .net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+        let live = shared.start_net(config).await.expect("net");
+        tokio::spawn(async move {
+            let result = live.sync_with(net_addr, coop, true).await;
+            panic!("{name}'s live session ended: {result:?}");
+        });
+    }
+    let bo_key = key(bo);
+    let cy_key = key(cy);
+    bo.shared
+        .write(coop, |n| n.update_profile(coop, Some("Bo B"), None))
+        .expect("bo");
+    eventually("Cy sees Bo's rename through Asha", || {
+        name_of(cy, coop, &bo_key).as_deref() == Some("Bo B")
+    })
+    .await;
+    // Concurrent writes on all three.
+    for i in 0..5 {
+        asha.shared
+            .write(coop, |n| {
+                n.update_profile(coop, None, Some(&format!("a{i}")))
+            })
+            .expect("a");
+        bo.shared
+            .write(coop, |n| {
+                n.update_profile(coop, None, Some(&format!("b{i}")))
+            })
+            .expect("b");
+        cy.shared
+            .write(coop, |n| {
+                n.update_profile(coop, Some(&format!("Cy {i}")), None)
+            })
+            .expect("c");
+    }
+    let heads = |h: &Home| h.shared.lock().coop_show(coop).expect("show").heads;
+    eventually("all three converge", || {
+        heads(asha) == heads(bo) && heads(bo) == heads(cy)
+    })
+    .await;
+    assert_eq!(
+        asha.shared.lock().state(coop).expect("a"),
+        cy.shared.lock().state(coop).expect("c")
+    );
+    assert_eq!(name_of(asha, coop, &cy_key).as_deref(), Some("Cy 4"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_device_is_refused_at_the_handshake() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha"]).await;
+    let stranger = home(&dir, "stranger").await;
+    let before = homes[0].shared.lock().coop_show(coop).expect("show").heads;
+    let result = stranger
+        .net
+        .sync_with(homes[0].net.addr(), coop, false)
+        .await;
+    assert!(
+        matches!(result, Err(NetError::Refused(_)) | Err(NetError::Sync(_))),
+        "{result:?}"
+    );
+    assert_eq!(
+        homes[0].shared.lock().coop_show(coop).expect("show").heads,
+        before
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_members_device_is_cut_off_and_refused_from_then_on() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo", "cy"]).await;
+    let (asha, cy) = (&homes[0], &homes[2]);
+    let asha_addr = asha.net.addr();
+    let live = {
+        let net_cy = cy.shared.clone();
+        let config = net_cy
+            .lock()
+            .net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+        let net = net_cy.start_net(config).await.expect("net");
+        tokio::spawn(async move { net.sync_with(asha_addr, coop, true).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let cy_key = key(cy);
+    asha.shared
+        .write(coop, |n| n.remove(coop, &cy_key, "left the bakery"))
+        .expect("remove");
+    let ended = tokio::time::timeout(Duration::from_secs(10), live)
+        .await
+        .expect("cut off")
+        .expect("task");
+    assert!(
+        ended.is_err(),
+        "the live session ended with an error: {ended:?}"
+    );
+    let again = cy.net.sync_with(asha.net.addr(), coop, false).await;
+    assert!(again.is_err(), "refused from then on: {again:?}");
+}
