@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use sangam_core::{ApiError, Node, ProposalInput, SystemClock};
+use sangam_core::{
+    ApiError, Node, ProposalInput, Relays, SharedNode, SyncSummary, SystemClock, addr_from_text,
+    addr_to_text,
+};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -86,6 +89,32 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Run this home as an always-on peer: accept syncs from the co-op's devices, keep live
+    /// sessions to --peer addresses, and pass on what other `sangam` commands write here.
+    Serve {
+        /// Listen on this address (default: every interface, a random port).
+        #[arg(long, value_name = "IP:PORT")]
+        bind: Option<std::net::SocketAddr>,
+        /// A peer to keep a live session with (its address from `sangam serve`); repeat.
+        #[arg(long = "peer", value_name = "ADDRESS")]
+        peers: Vec<String>,
+    },
+    /// Sync once with a peer and print what moved.
+    Sync {
+        /// The peer's address (printed by `sangam serve`); default: every remembered peer.
+        #[arg(long, value_name = "ADDRESS")]
+        peer: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Devices this home has synced with: how they were reached and when.
+    Peers {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Which relay this home uses to reach peers across the internet.
+    #[command(subcommand)]
+    Relay(RelayCommand),
     /// The co-op's records, newest first.
     Log {
         #[command(flatten)]
@@ -168,6 +197,17 @@ enum ProposalCommand {
         #[command(flatten)]
         out: Output,
     },
+}
+
+#[derive(Subcommand)]
+enum RelayCommand {
+    /// Use the co-op's own relay (URL), n0's public relays (`default`), or none (`off`).
+    Set {
+        /// A URL such as https://relay.example.org, or `default`, or `off`.
+        value: String,
+    },
+    /// Show the relay setting.
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -616,6 +656,126 @@ fn run(cli: Cli) -> Result<()> {
             let tally = node.tally(coop, &id).map_err(api)?;
             print(out, &tally, || tally_text(&tally))
         }
+        Command::Serve { bind, peers } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let relays = node.relays().map_err(api)?;
+            let peers = peers
+                .iter()
+                .map(|p| {
+                    addr_from_text(p)
+                        .map(|a| (coop, a))
+                        .map_err(|e| anyhow::anyhow!("{e}"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let config = node.net_config(relays.clone(), bind);
+            let shared = SharedNode::new(node);
+            runtime()?.block_on(async move {
+                let net = shared.start_net(config).await.map_err(api)?;
+                if relays != Relays::Disabled {
+                    net.online(std::time::Duration::from_secs(10)).await;
+                }
+                println!("address: {}", addr_to_text(&net.addr()));
+                println!("device:  {}", net.id());
+                println!("Serving; stop with Ctrl-C.");
+                let _ = std::io::stdout().flush();
+                shared.log_to(|line| {
+                    println!("{line}");
+                    let _ = std::io::stdout().flush();
+                });
+                let stop = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                shared.serve(&net, peers, stop).await;
+                net.shutdown().await;
+                Ok::<(), anyhow::Error>(())
+            })
+        }
+        Command::Sync { peer, out } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let targets: Vec<String> = match peer {
+                Some(p) => vec![p],
+                None => node
+                    .peers(coop)
+                    .map_err(api)?
+                    .into_iter()
+                    .map(|p| p.addr)
+                    .collect(),
+            };
+            if targets.is_empty() {
+                anyhow::bail!(
+                    "no peer to sync with: give --peer ADDRESS (printed by `sangam serve` on the other laptop)"
+                );
+            }
+            let addrs = targets
+                .iter()
+                .map(|t| addr_from_text(t).map_err(|e| anyhow::anyhow!("{e}")))
+                .collect::<Result<Vec<_>>>()?;
+            let relays = node.relays().map_err(api)?;
+            let config = node.net_config(relays, None);
+            let shared = SharedNode::new(node);
+            let summaries = runtime()?.block_on(async move {
+                let net = shared.start_net(config).await.map_err(api)?;
+                let mut done = Vec::new();
+                for addr in addrs {
+                    done.push(
+                        net.sync_with(addr, coop, false)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("{e}")),
+                    );
+                }
+                net.shutdown().await;
+                Ok::<_, anyhow::Error>(done)
+            })?;
+            let mut total = SyncSummary::default();
+            for summary in summaries {
+                let s = summary?;
+                total.received += s.received;
+                total.sent += s.sent;
+                total.frames += s.frames;
+            }
+            let json = serde_json::json!({"received": total.received, "sent": total.sent, "frames": total.frames});
+            print(out, &json, || {
+                format!(
+                    "Synced: received {} change(s), sent {}.",
+                    total.received, total.sent
+                )
+            })
+        }
+        Command::Peers { out } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let peers = node.peers(coop).map_err(api)?;
+            print(out, &peers, || {
+                if peers.is_empty() {
+                    return "No peers yet: `sangam sync --peer ADDRESS`, or run `sangam serve`."
+                        .into();
+                }
+                table(
+                    &["DEVICE", "MEMBER", "HOW", "LAST SYNCED"],
+                    peers.iter().map(|p| {
+                        vec![
+                            p.device[..16].to_owned(),
+                            p.member_name.clone().unwrap_or_default(),
+                            p.path.clone(),
+                            when(p.last_synced),
+                        ]
+                    }),
+                )
+            })
+        }
+        Command::Relay(RelayCommand::Set { value }) => {
+            node.set_relay(&value).map_err(api)?;
+            println!("Relay set to {value}.");
+            Ok(())
+        }
+        Command::Relay(RelayCommand::Show) => {
+            let text = match node.relays().map_err(api)? {
+                Relays::Disabled => "off (LAN and direct connections only)".to_owned(),
+                Relays::Default => "default (n0's public relays)".to_owned(),
+                Relays::Custom(url) => url,
+            };
+            println!("{text}");
+            Ok(())
+        }
         Command::Log { out, limit } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let mut log = node.log(coop).map_err(api)?;
@@ -693,6 +853,13 @@ fn tally_text(t: &sangam_core::TallyDto) -> String {
         text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
     }
     text
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the network runtime")
 }
 
 fn api(e: ApiError) -> anyhow::Error {

@@ -27,6 +27,7 @@ pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use governance::{ProposalInput, parse_choice};
 pub use network::{PeerDto, SharedNode};
+pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";

@@ -138,10 +138,15 @@ impl Node {
     }
 }
 
+/// Where `serve` writes one line per network event.
+type LogLine = Box<dyn Fn(&str) + Send>;
+
 /// A node behind a lock, with a signal that wakes live sync sessions when a co-op changes.
 pub struct SharedNode {
     node: Mutex<Node>,
     changed: broadcast::Sender<CoopId>,
+    /// Where `serve` logs connections and sync rounds.
+    log: Mutex<Option<LogLine>>,
 }
 
 impl std::fmt::Debug for SharedNode {
@@ -157,6 +162,7 @@ impl SharedNode {
         Arc::new(Self {
             node: Mutex::new(node),
             changed,
+            log: Mutex::new(None),
         })
     }
 
@@ -187,6 +193,54 @@ impl SharedNode {
             let _ = self.changed.send(*coop);
         }
         Ok(changed.len())
+    }
+
+    /// Sends what happens on the network to `log` (one line per event).
+    pub fn log_to(&self, log: impl Fn(&str) + Send + 'static) {
+        *self.log.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(log));
+    }
+
+    fn log(&self, line: &str) {
+        if let Some(log) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            log(line);
+        }
+    }
+
+    /// Serves this home until `stop` completes: accepts sync connections from the co-ops'
+    /// devices, keeps a live session to each of `peers` (reconnecting when one drops), and
+    /// picks up what other processes write to the home so it reaches connected peers.
+    pub async fn serve(
+        self: &Arc<Self>,
+        net: &Net,
+        peers: Vec<(CoopId, PeerAddr)>,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
+        for (coop, addr) in peers {
+            let (me, endpoint_addr) = (self.clone(), addr);
+            let dialer = net.dialer();
+            tokio::spawn(async move {
+                loop {
+                    match dialer.sync_with(endpoint_addr.clone(), coop, true).await {
+                        Ok(_) => me.log("live session ended; reconnecting"),
+                        Err(e) => me.log(&format!("live session to a peer failed: {e}; retrying")),
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                }
+            });
+        }
+        let watcher = self.clone();
+        let poll = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                match watcher.catch_up() {
+                    Ok(0) => {}
+                    Ok(n) => watcher.log(&format!("picked up local writes in {n} co-op(s)")),
+                    Err(e) => watcher.log(&format!("could not read the home: {}", e.message)),
+                }
+            }
+        });
+        stop.await;
+        poll.abort();
     }
 
     /// Starts the endpoint for this home.

@@ -73,6 +73,31 @@ pub fn addr_to_json(addr: &EndpointAddr) -> String {
     serde_json::to_string(addr).expect("endpoint addresses serialize")
 }
 
+/// Dials from a running endpoint (cheap to clone into tasks).
+#[derive(Clone)]
+pub struct Dialer {
+    endpoint: Endpoint,
+    host: Arc<dyn Host>,
+}
+
+impl std::fmt::Debug for Dialer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Dialer")
+    }
+}
+
+impl Dialer {
+    /// As [`Net::sync_with`].
+    pub async fn sync_with(
+        &self,
+        addr: EndpointAddr,
+        coop: CoopId,
+        live: bool,
+    ) -> Result<SyncSummary, NetError> {
+        session::dial(&self.endpoint, self.host.clone(), addr, coop, live).await
+    }
+}
+
 /// A failure the host reports; the connection is closed with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -220,6 +245,14 @@ impl Net {
         live: bool,
     ) -> Result<SyncSummary, NetError> {
         session::dial(self.router.endpoint(), self.host.clone(), addr, coop, live).await
+    }
+
+    /// A handle that can dial from this endpoint in another task.
+    pub fn dialer(&self) -> Dialer {
+        Dialer {
+            endpoint: self.router.endpoint().clone(),
+            host: self.host.clone(),
+        }
     }
 
     /// Stops accepting and closes the endpoint.

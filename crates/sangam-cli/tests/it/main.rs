@@ -3,4 +3,5 @@
 mod crash;
 mod governance;
 mod scenario;
+mod serve;
 mod support;

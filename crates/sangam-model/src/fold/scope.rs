@@ -123,7 +123,9 @@ impl Scope<'_> {
     }
 
     /// The open proposal `id` as seen in scope: valid, in scope, not withdrawn or closed.
-    fn open_proposal(&self, id: &RecordId) -> Result<&ProposalOpen, Refusal> {
+    /// `deps` are those of the record being judged: a withdrawal in scope is void when a
+    /// valid ballot of the proposal is in that record's past (someone had already voted).
+    fn open_proposal(&self, id: &RecordId, deps: &[RecordId]) -> Result<&ProposalOpen, Refusal> {
         let open = self
             .fold
             .proposal(id)
@@ -150,7 +152,15 @@ impl Scope<'_> {
         for p in ends {
             match p.record.body() {
                 Body::ProposalClose(_) => return Err(Refusal::ProposalClosed),
-                Body::ProposalWithdraw(_) => return Err(Refusal::ProposalWithdrawn),
+                Body::ProposalWithdraw(_) => {
+                    let seen = self.fold.ancestors(deps, self.fold.depth_of(id));
+                    let voted = self.fold.about_proposal(id).any(|b| {
+                        matches!(b.record.body(), Body::Ballot(_)) && seen.contains(&b.record.id())
+                    });
+                    if !voted {
+                        return Err(Refusal::ProposalWithdrawn);
+                    }
+                }
                 _ => {}
             }
         }
@@ -218,7 +228,7 @@ impl Scope<'_> {
             Body::MemberUpdate(_) => {}
             Body::ProposalOpen(open) => self.judge_open(record, open)?,
             Body::Ballot(ballot) => {
-                let open = self.open_proposal(&ballot.proposal)?;
+                let open = self.open_proposal(&ballot.proposal, record.deps())?;
                 if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
@@ -228,7 +238,7 @@ impl Scope<'_> {
                     .map_err(Refusal::BadChoice)?;
             }
             Body::ProxyGrant(grant) => {
-                let open = self.open_proposal(&grant.proposal)?;
+                let open = self.open_proposal(&grant.proposal, record.deps())?;
                 if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
@@ -239,14 +249,14 @@ impl Scope<'_> {
                 }
             }
             Body::ProxyRevoke(revoke) => {
-                let open = self.open_proposal(&revoke.proposal)?;
+                let open = self.open_proposal(&revoke.proposal, record.deps())?;
                 if open.electorate.binary_search(&author).is_err() {
                     return Err(Refusal::NotInElectorate(author.short()));
                 }
             }
             Body::ProposalClose(close) => self.judge_close(record, close)?,
             Body::ProposalWithdraw(withdraw) => {
-                self.open_proposal(&withdraw.proposal)?;
+                self.open_proposal(&withdraw.proposal, record.deps())?;
                 let proposer = self.fold.get(&withdraw.proposal).map(|p| p.record.author());
                 if proposer != Some(author) {
                     return Err(Refusal::NotProposer);
@@ -309,7 +319,7 @@ impl Scope<'_> {
         record: &Record,
         close: &crate::body::ProposalClose,
     ) -> Result<(), Refusal> {
-        let open = self.open_proposal(&close.proposal)?;
+        let open = self.open_proposal(&close.proposal, record.deps())?;
         let floor = self.fold.depth_of(&close.proposal);
         let seen = self.fold.ancestors(record.deps(), floor);
         let mut ballots = Vec::with_capacity(close.ballots.len());

@@ -590,3 +590,57 @@ fn closes_that_saw_different_ballots_are_flagged_as_contested() {
         "and so are the three only the other close names"
     );
 }
+
+#[test]
+fn a_void_withdrawal_does_not_leave_the_proposal_stuck() {
+    let (p, records) = five();
+    let coop = records[0].id();
+    let everyone: Vec<&Person> = p.iter().collect();
+    let base = records.last().expect("base").clone();
+    let open = record(
+        coop,
+        &p[0],
+        &[&base],
+        10_000,
+        yes_no(&everyone, DEADLINE, HALF, 50),
+    );
+    let ballot = record(coop, &p[2], &[&open], 11_000, vote(&open, 1, Vote::Yes));
+    let withdraw_body =
+        sangam_model::Body::ProposalWithdraw(sangam_model::body::ProposalWithdraw {
+            proposal: open.id(),
+        });
+    let withdrawal = record(coop, &p[0], &[&open], 11_000, withdraw_body);
+    // Seen together, the ballot makes the withdrawal void: more votes and a close go in.
+    let later = record(
+        coop,
+        &p[1],
+        &[&ballot, &withdrawal],
+        12_000,
+        vote(&open, 1, Vote::Yes),
+    );
+    let more = record(coop, &p[3], &[&later], 12_500, vote(&open, 1, Vote::Yes));
+    let done = record(
+        coop,
+        &p[4],
+        &[&more],
+        DEADLINE + 1,
+        close(&open, &[&ballot, &later, &more], &[]),
+    );
+    let all = [
+        records,
+        vec![
+            open.clone(),
+            ballot,
+            withdrawal,
+            later.clone(),
+            more,
+            done.clone(),
+        ],
+    ]
+    .concat();
+    assert_eq!(refusal(&all, coop, &later), Ok(()));
+    assert_eq!(refusal(&all, coop, &done), Ok(()));
+    let t = fold(coop, all).tally(open.id()).expect("tally");
+    assert_eq!(t.status, Status::Closed);
+    assert_eq!(t.outcome, Outcome::Passed);
+}

@@ -1,0 +1,125 @@
+//! `sangam serve`, `sangam sync` and `sangam peers` between processes on loopback, with
+//! relays off: no test reaches the internet.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::support::Home;
+
+struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `sangam serve` on loopback and returns it with the address it prints.
+fn serve(home: &Home) -> (Serving, String) {
+    let mut child = home
+        .command(&["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    let address = first
+        .strip_prefix("address: ")
+        .expect("the address comes first")
+        .to_owned();
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (Serving(child), address)
+}
+
+#[test]
+fn a_laptop_syncs_with_an_always_on_peer_and_sees_writes_made_beside_it() {
+    let tmp = TempDir::new().expect("tmp");
+    let file = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    let (a, b) = (Home::new(tmp.path(), "a"), Home::new(tmp.path(), "b"));
+    a.identity("Asha");
+    let bo = b.identity("Bo");
+    for home in [&a, &b] {
+        home.ok(&["relay", "set", "off"]);
+    }
+    a.ok(&["coop", "create", "River Bakery"]);
+    a.ok(&["member", "admit", &bo, "--name", "Bo"]);
+    a.ok(&["bundle", "export", &file("a.bundle")]);
+    b.ok(&["bundle", "import", &file("a.bundle")]);
+    b.ok(&[
+        "bundle",
+        "export",
+        &file("b.bundle"),
+        "--since",
+        &file("a.bundle"),
+    ]);
+    a.ok(&["bundle", "import", &file("b.bundle")]);
+
+    let (_server, address) = serve(&a);
+    b.ok(&["member", "update", "--contact", "bo@example.org"]);
+    let first: Value = b.json(&["sync", "--peer", &address]);
+    assert_eq!(first["sent"], 1, "{first}");
+
+    // A command writes to the served home while `serve` runs; the next sync carries it.
+    a.ok(&["member", "update", "--name", "Asha S"]);
+    // `serve` notices the other process's write within a poll or two.
+    let mut received = 0;
+    for _ in 0..40 {
+        let second: Value = b.json(&["sync"]);
+        received += second["received"].as_u64().expect("count");
+        if received > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert_eq!(received, 1);
+    let names: Vec<String> = b
+        .json(&["member", "list"])
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert_eq!(names, ["Asha S", "Bo"]);
+    assert_eq!(a.json(&["member", "list"]), b.json(&["member", "list"]));
+    let peers = b.json(&["peers"]);
+    assert_eq!(peers[0]["path"], "lan");
+    assert_eq!(peers[0]["member_name"], "Asha S");
+}
+
+#[test]
+fn a_stranger_is_refused_and_bad_addresses_get_a_clear_error() {
+    let tmp = TempDir::new().expect("tmp");
+    let file = tmp.path().join("a.bundle").to_string_lossy().into_owned();
+    let (a, stranger) = (Home::new(tmp.path(), "a"), Home::new(tmp.path(), "s"));
+    a.identity("Asha");
+    stranger.identity("Sam");
+    a.ok(&["relay", "set", "off"]);
+    stranger.ok(&["relay", "set", "off"]);
+    a.ok(&["coop", "create", "River Bakery"]);
+    // The stranger holds the co-op's records (a leaked bundle) but is no member.
+    let key = Home::new(tmp.path(), "x").identity("X");
+    a.ok(&["member", "admit", &key, "--name", "X"]);
+    a.ok(&["bundle", "export", &file]);
+    assert!(
+        stranger
+            .fails(&["bundle", "import", &file])
+            .contains("does not admit")
+    );
+    assert!(
+        stranger
+            .fails(&["sync", "--peer", "not-an-address"])
+            .contains("co-op")
+    );
+    assert!(
+        a.fails(&["sync", "--peer", "not-an-address"])
+            .contains("not a peer address")
+    );
+    assert!(a.fails(&["relay", "set", "ftp://x"]).contains("relay URL"));
+}
