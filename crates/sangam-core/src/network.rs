@@ -195,6 +195,12 @@ impl SharedNode {
         Ok(changed.len())
     }
 
+    /// A receiver told of every co-op that changed here (a local write, or changes stored
+    /// from a peer).
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<CoopId> {
+        self.changed.subscribe()
+    }
+
     /// Sends what happens on the network to `log` (one line per event).
     pub fn log_to(&self, log: impl Fn(&str) + Send + 'static) {
         *self.log.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(log));

@@ -244,3 +244,59 @@ async fn a_removed_members_device_is_cut_off_and_refused_from_then_on() {
     let again = cy.net.sync_with(asha.net.addr(), coop, false).await;
     assert!(again.is_err(), "refused from then on: {again:?}");
 }
+
+/// Connects as `home`'s device with a bare endpoint, sends Hello then `bytes`, and returns
+/// the error the connection ends with.
+async fn raw_session(home: &Home, to: &Home, coop: CoopId, bytes: &[u8]) -> String {
+    let secret = home.shared.lock().net_config(Relays::Disabled, None).secret;
+    let endpoint = iroh::Endpoint::builder(iroh::endpoint::presets::Minimal)
+        .secret_key(iroh::SecretKey::from_bytes(&secret))
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .expect("addr")
+        .bind()
+        .await
+        .expect("bind");
+    let conn = endpoint
+        .connect(to.net.addr(), sangam_net::SYNC_ALPN)
+        .await
+        .expect("connect");
+    let (mut send, mut recv) = conn.open_bi().await.expect("stream");
+    let hello = sangam_replica::sync::Frame::Hello { coop, live: false }.encode();
+    send.write_all(&hello).await.expect("hello");
+    send.write_all(bytes).await.expect("garbage");
+    let outcome = tokio::time::timeout(Duration::from_secs(10), recv.read_to_end(1 << 20)).await;
+    let reason = tokio::time::timeout(Duration::from_secs(10), conn.closed())
+        .await
+        .expect("closed");
+    endpoint.close().await;
+    format!("{outcome:?} / {reason:?}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_sending_garbage_or_oversized_frames_is_disconnected_and_harms_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let (asha, bo) = (&homes[0], &homes[1]);
+    let before = asha.shared.lock().coop_show(coop).expect("show").heads;
+    let garbage = [0, 0, 0, 3, 9, 9, 9];
+    let closed = raw_session(bo, asha, coop, &garbage).await;
+    assert!(closed.contains("400"), "{closed}");
+    let oversized = u32::MAX.to_be_bytes();
+    let closed = raw_session(bo, asha, coop, &oversized).await;
+    assert!(closed.contains("400"), "{closed}");
+    assert_eq!(
+        asha.shared.lock().coop_show(coop).expect("show").heads,
+        before
+    );
+    // Asha's laptop still syncs with Bo afterwards.
+    bo.shared
+        .write(coop, |n| n.update_profile(coop, Some("Bo B"), None))
+        .expect("rename");
+    bo.net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("a normal sync still works");
+    let bo_key = key(bo);
+    assert_eq!(name_of(asha, coop, &bo_key).as_deref(), Some("Bo B"));
+}

@@ -1,0 +1,202 @@
+//! Sync over loopback between two real homes (SQLite files, iroh endpoints, relays off).
+//!
+//! - `converge`: a laptop that holds only the co-op's membership (1,000 members) syncs
+//!   100,000 further records (member updates, the size of a ledger entry) from a peer, every
+//!   change and record signature verified and the whole batch durably stored;
+//! - `reconnect`: the same two laptops sync again when already in sync (connection set-up
+//!   included);
+//! - `one change`: with a live session open, one write on one laptop until it is durably
+//!   stored on the other (p50 and p90 of 200).
+//!
+//! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use sangam_core::{Clock, Node, Relays, SharedNode};
+use sangam_model::body::MemberAdmit;
+use sangam_model::{Body, PublicKey};
+use sangam_replica::{Bundle, SignedChange};
+use sangam_testkit::{Person, found, rename};
+
+const MEMBERS: u32 = 1_000;
+const RECORDS: u32 = 100_000;
+
+struct Wall(AtomicI64);
+
+impl Clock for Wall {
+    fn now(&self) -> i64 {
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as i64;
+        let last = self.0.fetch_max(real, Ordering::SeqCst);
+        if last >= real {
+            self.0.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            real
+        }
+    }
+}
+
+fn open(dir: &std::path::Path, name: &str) -> Node {
+    let mut node = Node::open(&dir.join(name), Box::new(Wall(AtomicI64::new(0)))).expect("open");
+    node.create_identity(name).expect("identity");
+    node
+}
+
+fn bundle(
+    coop: sangam_model::CoopId,
+    heads: Vec<sangam_replica::ChangeHash>,
+    changes: &[SignedChange],
+) -> Vec<u8> {
+    Bundle {
+        coop,
+        heads,
+        changes: changes.iter().map(SignedChange::to_raw).collect(),
+    }
+    .encode()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let mut a = open(dir.path(), "a");
+    let mut b = open(dir.path(), "b");
+    let key = |n: &Node| -> PublicKey { n.identity().expect("id").member.parse().expect("key") };
+
+    // The co-op, built in memory by its founder: both laptops' members, 998 others, then
+    // 100,000 records.
+    let started = Instant::now();
+    let founder = Person::seeded(1, "Founder");
+    let now = Wall(AtomicI64::new(0)).now() - 3_600_000;
+    let (mut replica, _) = found(&founder, now);
+    for (i, member) in [key(&a), key(&b)].into_iter().enumerate() {
+        let admit = Body::MemberAdmit(MemberAdmit {
+            member,
+            name: format!("Laptop {i}"),
+        });
+        replica
+            .write(admit, &founder.member, &founder.device, now + 1)
+            .expect("admit");
+    }
+    for n in 0..MEMBERS - 3 {
+        let who = Person::seeded_wide(n, "Member");
+        replica
+            .write(
+                sangam_testkit::admit(&who),
+                &founder.member,
+                &founder.device,
+                now + 2,
+            )
+            .expect("admit");
+    }
+    let membership = replica.changes_since(&[]);
+    let membership_bundle = bundle(replica.coop(), replica.heads(), &membership);
+    for i in 0..RECORDS {
+        let at = now + 10 + i64::from(i);
+        replica
+            .write(
+                rename(&format!("Founder {i}")),
+                &founder.member,
+                &founder.device,
+                at,
+            )
+            .expect("write");
+    }
+    let full = bundle(replica.coop(), replica.heads(), &replica.changes_since(&[]));
+    let coop = replica.coop();
+    println!(
+        "setup: built {} changes in {:.1?}",
+        replica.change_count(),
+        started.elapsed()
+    );
+
+    let t = Instant::now();
+    a.import_bundle(&full).expect("a imports everything");
+    println!(
+        "import of the whole co-op from a bundle into laptop A: {:.2?}",
+        t.elapsed()
+    );
+    b.import_bundle(&membership_bundle).expect("b joins");
+    let (back, _) = b
+        .export_bundle(coop, Some(&membership_bundle))
+        .expect("binding");
+    a.import_bundle(&back).expect("a learns b's device");
+
+    let a = SharedNode::new(a);
+    let b = SharedNode::new(b);
+    runtime.block_on(async {
+        let loopback = Some("127.0.0.1:0".parse().expect("addr"));
+        let net_a = a
+            .start_net(a.lock().net_config(Relays::Disabled, loopback))
+            .await
+            .expect("net a");
+        let net_b = b
+            .start_net(b.lock().net_config(Relays::Disabled, loopback))
+            .await
+            .expect("net b");
+
+        let t = Instant::now();
+        let summary = net_b
+            .sync_with(net_a.addr(), coop, false)
+            .await
+            .expect("converge");
+        let converge = t.elapsed();
+        assert_eq!(summary.received, RECORDS as usize + 1, "{summary:?}");
+        println!(
+            "converge: {} changes received and stored in {converge:.2?}",
+            summary.received
+        );
+
+        let mut reconnects = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            let s = net_b
+                .sync_with(net_a.addr(), coop, false)
+                .await
+                .expect("reconnect");
+            reconnects.push(t.elapsed());
+            assert_eq!((s.received, s.sent), (0, 0));
+        }
+        println!(
+            "reconnect when in sync: median {:.2?} of 50",
+            median(reconnects)
+        );
+
+        let dialer = net_b.dialer();
+        let addr = net_a.addr();
+        tokio::spawn(async move { dialer.sync_with(addr, coop, true).await });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut arrived = b.subscribe_changes();
+        let mut latencies = Vec::new();
+        for i in 0..200 {
+            let t = Instant::now();
+            a.write(coop, |n| {
+                n.update_profile(coop, None, Some(&format!("c{i}")))
+            })
+            .expect("write");
+            loop {
+                let c = arrived.recv().await.expect("notification");
+                if c == coop {
+                    break;
+                }
+            }
+            latencies.push(t.elapsed());
+        }
+        latencies.sort();
+        println!(
+            "one change, commit on A to durable commit on B: p50 {:.2?}, p90 {:.2?} (200 changes)",
+            latencies[100], latencies[180]
+        );
+    });
+}
