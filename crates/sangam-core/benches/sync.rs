@@ -10,7 +10,6 @@
 //!
 //! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -137,14 +136,10 @@ fn main() {
     let b = SharedNode::new(b);
     runtime.block_on(async {
         let loopback = Some("127.0.0.1:0".parse().expect("addr"));
-        let net_a = a
-            .start_net(a.lock().net_config(Relays::Disabled, loopback))
-            .await
-            .expect("net a");
-        let net_b = b
-            .start_net(b.lock().net_config(Relays::Disabled, loopback))
-            .await
-            .expect("net b");
+        let config_a = a.lock().net_config(Relays::Disabled, loopback);
+        let net_a = a.start_net(config_a).await.expect("net a");
+        let config_b = b.lock().net_config(Relays::Disabled, loopback);
+        let net_b = b.start_net(config_b).await.expect("net b");
 
         let t = Instant::now();
         let summary = net_b
