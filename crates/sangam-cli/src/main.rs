@@ -692,46 +692,51 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { peer, out } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let targets: Vec<String> = match peer {
-                Some(p) => vec![p],
+            let addrs = match peer {
+                Some(p) => vec![addr_from_text(&p).map_err(|e| anyhow::anyhow!("{e}"))?],
+                // Remembered peers that left a way to reach them (not those that dialled us).
                 None => node
                     .peers(coop)
                     .map_err(api)?
                     .into_iter()
-                    .map(|p| p.addr)
+                    .filter_map(|p| addr_from_text(&p.addr).ok())
+                    .filter(|a| !a.addrs.is_empty())
                     .collect(),
             };
-            if targets.is_empty() {
+            if addrs.is_empty() {
                 anyhow::bail!(
                     "no peer to sync with: give --peer ADDRESS (printed by `sangam serve` on the other laptop)"
                 );
             }
-            let addrs = targets
-                .iter()
-                .map(|t| addr_from_text(t).map_err(|e| anyhow::anyhow!("{e}")))
-                .collect::<Result<Vec<_>>>()?;
             let relays = node.relays().map_err(api)?;
             let config = node.net_config(relays, None);
             let shared = SharedNode::new(node);
-            let summaries = runtime()?.block_on(async move {
+            let results = runtime()?.block_on(async move {
                 let net = shared.start_net(config).await.map_err(api)?;
                 let mut done = Vec::new();
                 for addr in addrs {
-                    done.push(
-                        net.sync_with(addr, coop, false)
-                            .await
-                            .map_err(|e| anyhow::anyhow!("{e}")),
-                    );
+                    done.push(net.sync_with(addr, coop, false).await);
                 }
                 net.shutdown().await;
                 Ok::<_, anyhow::Error>(done)
             })?;
             let mut total = SyncSummary::default();
-            for summary in summaries {
-                let s = summary?;
-                total.received += s.received;
-                total.sent += s.sent;
-                total.frames += s.frames;
+            let mut failures = Vec::new();
+            for result in results {
+                match result {
+                    Ok(s) => {
+                        total.received += s.received;
+                        total.sent += s.sent;
+                        total.frames += s.frames;
+                    }
+                    Err(e) => failures.push(e.to_string()),
+                }
+            }
+            for failure in &failures {
+                let _ = writeln!(std::io::stderr(), "warning: {failure}");
+            }
+            if total.frames == 0 && !failures.is_empty() {
+                anyhow::bail!("no peer could be synced with");
             }
             let json = serde_json::json!({"received": total.received, "sent": total.sent, "frames": total.frames});
             print(out, &json, || {

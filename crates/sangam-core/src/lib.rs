@@ -342,6 +342,10 @@ impl Node {
                 replica.admit(rows.into_iter().map(|(_, c)| c).collect(), Trust::OwnStore);
             self.loaded.insert(coop, last);
             if !admitted.applied.is_empty() {
+                // Another process's commit may have written the member projection from a
+                // state without our latest changes: write it again from the full state.
+                let replica = self.take_replica(coop);
+                self.persist_taken(replica, "local", &[], &[])?;
                 changed.push(coop);
             }
         }

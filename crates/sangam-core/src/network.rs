@@ -293,11 +293,16 @@ impl Host for SharedNode {
         frame: Frame,
         from: &PublicKey,
     ) -> Result<usize, HostError> {
-        let stored = self
-            .lock()
-            .sync_incoming(coop, session, frame, from)
-            .map_err(|e| HostError(e.message))?;
+        let result = self.lock().sync_incoming(coop, session, frame, from);
+        let stored = result.map_err(|e| {
+            self.log(&format!("device {}: {}", from.short(), e.message));
+            HostError(e.message)
+        })?;
         if stored > 0 {
+            self.log(&format!(
+                "stored {stored} change(s) from device {}",
+                from.short()
+            ));
             let _ = self.changed.send(coop);
         }
         Ok(stored)
@@ -310,12 +315,16 @@ impl Host for SharedNode {
     fn seen(&self, device: &PublicKey, coop: CoopId, addr: &PeerAddr, path: PathKind) {
         let node = self.lock();
         let now = node.now();
-        let _ = node.store().remember_peer(
-            device,
-            coop,
-            &sangam_net::addr_to_json(addr),
-            path.as_str(),
-            now,
-        );
+        let json = sangam_net::addr_to_json(addr);
+        let dialable = !addr.addrs.is_empty();
+        let _ = node
+            .store()
+            .remember_peer(device, coop, &json, dialable, path.as_str(), now);
+        drop(node);
+        self.log(&format!(
+            "synced with device {} ({})",
+            device.short(),
+            path.as_str()
+        ));
     }
 }

@@ -17,6 +17,7 @@ use iroh::{Endpoint, EndpointAddr, TransportAddr};
 use sangam_model::{CoopId, PublicKey};
 use sangam_replica::sync::{Frame, SyncSession};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
 use crate::allowlist::REFUSED;
 use crate::{FRAME_TIMEOUT, Host, NetError, PathKind, SYNC_ALPN};
@@ -49,8 +50,9 @@ impl ProtocolHandler for SyncProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
         let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
         let (send, mut recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
-        let (coop, live) = match read_frame(&mut recv).await {
-            Ok(Some(Frame::Hello { coop, live })) => (coop, live),
+        let hello = tokio::time::timeout(FRAME_TIMEOUT, read_frame(&mut recv)).await;
+        let (coop, live) = match hello {
+            Ok(Ok(Some(Frame::Hello { coop, live }))) => (coop, live),
             _ => {
                 conn.close(PROTOCOL.into(), b"expected hello");
                 return Ok(());
@@ -60,6 +62,8 @@ impl ProtocolHandler for SyncProtocol {
             conn.close(REFUSED.into(), b"not a device of this co-op");
             return Ok(());
         }
+        let dialler = EndpointAddr::new(conn.remote_id());
+        self.host.seen(&remote, coop, &dialler, path_kind(&conn));
         let role = Role {
             live: true,
             answer_idle: !live,
@@ -67,8 +71,7 @@ impl ProtocolHandler for SyncProtocol {
         };
         match drive(&self.host, coop, &conn, send, recv, remote, role).await {
             Ok(_) => {
-                let addr = EndpointAddr::new(conn.remote_id());
-                self.host.seen(&remote, coop, &addr, path_kind(&conn));
+                self.host.seen(&remote, coop, &dialler, path_kind(&conn));
                 // Let the dialler read our last frames and close the connection itself:
                 // returning here would drop (and so close) it under the dialler's feet.
                 let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
@@ -98,6 +101,8 @@ pub(crate) async fn dial(
         .await
         .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
     write_frames(&mut send, &[Frame::Hello { coop, live }]).await?;
+    // Remembered as soon as it answers, so a live session that later drops still counts.
+    host.seen(&remote, coop, &addr, path_kind(&conn));
     let role = Role {
         live,
         answer_idle: false,
@@ -121,11 +126,62 @@ struct Role {
     finish_on_idle: bool,
 }
 
+/// Frames queued for the peer. A task of its own writes them, so reading never waits on
+/// writing: two peers that each have a lot to send would otherwise block each other.
+struct Outbox {
+    queue: Option<mpsc::UnboundedSender<Vec<Frame>>>,
+    writer: tokio::task::JoinHandle<Result<(), NetError>>,
+}
+
+impl Outbox {
+    fn new(mut send: SendStream) -> Self {
+        let (queue, mut frames) = mpsc::unbounded_channel::<Vec<Frame>>();
+        let writer = tokio::spawn(async move {
+            while let Some(batch) = frames.recv().await {
+                write_frames(&mut send, &batch).await?;
+            }
+            // The queue closed: everything is written; end our side of the stream.
+            let _ = send.finish();
+            Ok(())
+        });
+        Self {
+            queue: Some(queue),
+            writer,
+        }
+    }
+
+    fn push(&self, frames: Vec<Frame>) -> Result<(), NetError> {
+        if frames.is_empty() {
+            return Ok(());
+        }
+        match &self.queue {
+            Some(queue) if queue.send(frames).is_ok() => Ok(()),
+            _ => Err(NetError::Sync(
+                "the connection stopped taking frames".into(),
+            )),
+        }
+    }
+
+    /// No more frames: the writer flushes and finishes the stream.
+    fn finish(&mut self) {
+        self.queue = None;
+    }
+
+    /// Waits until everything queued is written.
+    async fn flushed(mut self) -> Result<(), NetError> {
+        self.finish();
+        match self.writer.await {
+            Ok(result) => result,
+            Err(_) => Err(NetError::Sync("the writer stopped".into())),
+        }
+    }
+}
+
 async fn drive(
     host: &Arc<dyn Host>,
     coop: CoopId,
     conn: &Connection,
-    mut send: SendStream,
+    send: SendStream,
     mut recv: RecvStream,
     remote: PublicKey,
     role: Role,
@@ -133,10 +189,11 @@ async fn drive(
     let mut session = SyncSession::new();
     let mut changed = host.subscribe();
     let mut summary = SyncSummary::default();
+    let mut outbox = Outbox::new(send);
     let mut finished = false;
     let first = host.outgoing(coop, &mut session);
     summary.sent += count_changes(&first);
-    write_frames(&mut send, &or_idle(first)).await?;
+    outbox.push(or_idle(first))?;
     loop {
         tokio::select! {
             next = read_with_timeout(&mut recv, role.live) => {
@@ -147,9 +204,6 @@ async fn drive(
                 };
                 let Some(frame) = next else {
                     // The peer finished its side: finish ours and stop.
-                    if !finished {
-                        let _ = send.finish();
-                    }
                     break;
                 };
                 summary.frames += 1;
@@ -166,19 +220,26 @@ async fn drive(
                 if finished || !(is_sync || is_idle) {
                     continue;
                 }
+                if session.is_stuck() {
+                    // Nothing moves any more (the peer offers changes we refuse): stop
+                    // rather than go round forever. Refusals are in the home's log.
+                    outbox.finish();
+                    finished = true;
+                    continue;
+                }
                 let out = host.outgoing(coop, &mut session);
                 summary.sent += count_changes(&out);
                 if !out.is_empty() {
-                    write_frames(&mut send, &out).await?;
+                    outbox.push(out)?;
                 } else if is_sync || role.answer_idle {
                     if is_idle && role.finish_on_idle {
-                        let _ = send.finish();
+                        outbox.finish();
                         finished = true;
                     } else {
-                        write_frames(&mut send, &[Frame::Idle]).await?;
+                        outbox.push(vec![Frame::Idle])?;
                     }
                 } else if role.finish_on_idle {
-                    let _ = send.finish();
+                    outbox.finish();
                     finished = true;
                 }
             }
@@ -194,10 +255,11 @@ async fn drive(
                 }
                 let out = host.outgoing(coop, &mut session);
                 summary.sent += count_changes(&out);
-                write_frames(&mut send, &out).await?;
+                outbox.push(out)?;
             }
         }
     }
+    outbox.flushed().await?;
     Ok(summary)
 }
 

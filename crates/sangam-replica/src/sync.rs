@@ -25,8 +25,11 @@ use crate::replica::{Admitted, Replica, Trust};
 pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
 /// Most changes in one [`Frame::Changes`].
 pub const MAX_CHANGES_PER_FRAME: usize = 4096;
-/// Most sync messages one session handles; a peer that keeps talking past it is cut off.
-pub const MAX_ROUNDS: u32 = 512;
+/// Most sync messages in a row that move no change either way. Past it the session is
+/// stuck (typically: the peer keeps offering changes this laptop refuses) and should end.
+pub const MAX_IDLE_ROUNDS: u32 = 16;
+/// Largest total of change bytes put in one [`Frame::Changes`].
+pub const FRAME_CHANGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// One unit of the sync protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +64,6 @@ pub enum SyncError {
     /// An Automerge sync message that does not decode.
     #[error("malformed sync message: {0}")]
     BadSyncMessage(String),
-    /// More rounds than [`MAX_ROUNDS`].
-    #[error("the peer exceeded {MAX_ROUNDS} sync rounds")]
-    TooManyRounds,
     /// A frame that has no place here (a second Hello, Hello for another co-op, ...).
     #[error("unexpected frame: {0}")]
     Unexpected(&'static str),
@@ -186,7 +186,10 @@ fn take_u32(bytes: &[u8], at: &mut usize) -> Result<usize, SyncError> {
 #[derive(Debug)]
 pub struct SyncSession {
     state: sync::State,
-    rounds: u32,
+    /// Sync messages received in a row with no change moving either way.
+    idle_rounds: u32,
+    /// Changes from the peer this session refused.
+    refused: usize,
 }
 
 impl Default for SyncSession {
@@ -200,8 +203,20 @@ impl SyncSession {
     pub fn new() -> Self {
         Self {
             state: sync::State::new(),
-            rounds: 0,
+            idle_rounds: 0,
+            refused: 0,
         }
+    }
+
+    /// Whether the exchange has stopped making progress ([`MAX_IDLE_ROUNDS`] sync messages
+    /// in a row with no change moving): the session should end.
+    pub fn is_stuck(&self) -> bool {
+        self.idle_rounds > MAX_IDLE_ROUNDS
+    }
+
+    /// How many of the peer's changes this session refused.
+    pub fn refused(&self) -> usize {
+        self.refused
     }
 
     /// What to send now: change batches then a sync message, or nothing when this side has
@@ -226,10 +241,27 @@ impl SyncSession {
                 Err(_) => continue,
             }
         }
-        let mut frames: Vec<Frame> = changes
-            .chunks(MAX_CHANGES_PER_FRAME)
-            .map(|batch| Frame::Changes(batch.to_vec()))
-            .collect();
+        if !changes.is_empty() {
+            self.idle_rounds = 0;
+        }
+        // Batches bounded by count and by bytes, so every frame stays under the cap.
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut batch: Vec<RawChange> = Vec::new();
+        let mut bytes = 0;
+        for change in changes {
+            if !batch.is_empty()
+                && (batch.len() == MAX_CHANGES_PER_FRAME
+                    || bytes + change.bytes.len() > FRAME_CHANGE_BYTES)
+            {
+                frames.push(Frame::Changes(std::mem::take(&mut batch)));
+                bytes = 0;
+            }
+            bytes += change.bytes.len() + 68;
+            batch.push(change);
+        }
+        if !batch.is_empty() {
+            frames.push(Frame::Changes(batch));
+        }
         frames.push(Frame::Sync(message.encode()));
         frames
     }
@@ -243,12 +275,16 @@ impl SyncSession {
         now: Timestamp,
     ) -> Result<Admitted, SyncError> {
         match frame {
-            Frame::Changes(changes) => Ok(replica.admit(changes, Trust::Verify { now })),
-            Frame::Sync(bytes) => {
-                self.rounds += 1;
-                if self.rounds > MAX_ROUNDS {
-                    return Err(SyncError::TooManyRounds);
+            Frame::Changes(changes) => {
+                let admitted = replica.admit(changes, Trust::Verify { now });
+                if !admitted.applied.is_empty() {
+                    self.idle_rounds = 0;
                 }
+                self.refused += admitted.rejected.len();
+                Ok(admitted)
+            }
+            Frame::Sync(bytes) => {
+                self.idle_rounds += 1;
                 let mut message = sync::Message::decode(&bytes)
                     .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
                 if message.changes.iter().len() > 0 {

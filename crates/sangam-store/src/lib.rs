@@ -301,20 +301,30 @@ impl Store {
         .collect()
     }
 
-    /// Remembers a peer device seen syncing a co-op.
+    /// Remembers a peer device seen syncing a co-op. An address that says how to reach it
+    /// (`dialable`) replaces the stored one; a bare id (a peer that dialled us) does not.
     pub fn remember_peer(
         &self,
         device: &PublicKey,
         coop: CoopId,
         addr: &str,
+        dialable: bool,
         path: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO peers (device, coop, addr, path, last_synced) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (device, coop) DO UPDATE SET addr = excluded.addr, path = excluded.path,
-                last_synced = excluded.last_synced",
-            params![device.as_bytes(), coop.as_bytes(), addr, path, now],
+             ON CONFLICT (device, coop) DO UPDATE SET
+                addr = CASE WHEN ?6 THEN excluded.addr ELSE peers.addr END,
+                path = excluded.path, last_synced = excluded.last_synced",
+            params![
+                device.as_bytes(),
+                coop.as_bytes(),
+                addr,
+                path,
+                now,
+                dialable
+            ],
         )?;
         Ok(())
     }

@@ -117,3 +117,35 @@ fn garbage_and_oversized_frames_are_refused_before_decoding() {
     assert!(matches!(bad, Err(SyncError::BadSyncMessage(_))));
     assert_eq!(a.heads(), before);
 }
+
+#[test]
+fn a_session_with_a_change_the_peer_refuses_ends_as_stuck_instead_of_looping() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = Replica::new(a.coop(), bo.device.public());
+    run(&mut a, &mut b);
+    // Asha's clock runs a day ahead: Bo's laptop holds her new record back.
+    a.write(
+        rename("Tomorrow"),
+        &asha.member,
+        &asha.device,
+        T + 86_400_000,
+    )
+    .expect("write");
+    let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    let mut rounds = 0;
+    while !sa.is_stuck() && !sb.is_stuck() {
+        rounds += 1;
+        assert!(rounds < 60, "the session never gave up");
+        for frame in sa.outgoing(&a) {
+            sb.incoming(&mut b, frame, T + 10).expect("b");
+        }
+        for frame in sb.outgoing(&b) {
+            sa.incoming(&mut a, frame, T + 10).expect("a");
+        }
+    }
+    assert_eq!(sb.refused(), 1);
+    assert_ne!(a.heads(), b.heads());
+}
