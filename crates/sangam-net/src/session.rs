@@ -191,6 +191,10 @@ async fn drive(
     let mut summary = SyncSummary::default();
     let mut outbox = Outbox::new(send);
     let mut finished = false;
+    // Cut a peer off when it stops being allowed. A dialled peer this home does not know
+    // yet (a fresh laptop syncing from a member whose device binding it has not received)
+    // is not cut: its changes are verified like anyone's, and it was our choice to dial.
+    let mut watched = host.allows(coop, &remote);
     let first = host.outgoing(coop, &mut session);
     summary.sent += count_changes(&first);
     outbox.push(or_idle(first))?;
@@ -213,10 +217,12 @@ async fn drive(
                     .incoming(coop, &mut session, frame, &remote)
                     .map_err(|e| NetError::Sync(e.0))?;
                 summary.received += stored;
-                if !host.allows(coop, &remote) {
+                let allowed = host.allows(coop, &remote);
+                if watched && !allowed {
                     conn.close(REFUSED.into(), b"device no longer allowed");
                     return Err(NetError::Refused("device no longer allowed".into()));
                 }
+                watched |= allowed;
                 if finished || !(is_sync || is_idle) {
                     continue;
                 }
@@ -249,10 +255,12 @@ async fn drive(
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => continue,
                 }
-                if !host.allows(coop, &remote) {
+                let allowed = host.allows(coop, &remote);
+                if watched && !allowed {
                     conn.close(REFUSED.into(), b"device no longer allowed");
                     return Err(NetError::Refused("device no longer allowed".into()));
                 }
+                watched |= allowed;
                 let out = host.outgoing(coop, &mut session);
                 summary.sent += count_changes(&out);
                 outbox.push(out)?;
