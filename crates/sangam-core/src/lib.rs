@@ -32,7 +32,7 @@ pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_tex
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
 
-/// Write a fresh snapshot once this many changes are not in the last one.
+/// Write a fresh snapshot once at least this many changes are not in the last one.
 const SNAPSHOT_EVERY: usize = 256;
 
 /// Where time comes from; tests pass a fixed clock.
@@ -290,7 +290,9 @@ impl Node {
             .store
             .snapshot_change_count(replica.coop())?
             .unwrap_or(0) as usize;
-        if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY {
+        // Snapshots grow with the document: save when it has grown by half since the last
+        // one (and by at least SNAPSHOT_EVERY), so a big sync saves a handful, not hundreds.
+        if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY.max(in_snapshot / 2) {
             self.store.save_snapshot(
                 replica.coop(),
                 &replica.save(),

@@ -141,6 +141,13 @@ pub struct Placed {
     pub verdict: Result<(), Refusal>,
 }
 
+/// A member's latest profile fields, each with the fold order of the record that set it.
+#[derive(Debug, Default)]
+struct Profile {
+    name: Option<((u64, RecordId), String)>,
+    contact: Option<((u64, RecordId), String)>,
+}
+
 /// How many full views [`Fold`] keeps; most records share their neighbours' context.
 const VIEW_CACHE: usize = 8;
 
@@ -166,6 +173,8 @@ pub struct Fold {
     pub(crate) ends: HashMap<RecordId, Vec<RecordId>>,
     /// Closes of proposals that would amend the bylaws.
     amendments: Vec<RecordId>,
+    /// Each author's latest valid name and contact, with the (depth, id) that set them.
+    profiles: HashMap<PublicKey, Profile>,
     /// Full views of recent contexts.
     views: Mutex<Vec<(Context, Arc<View>)>>,
 }
@@ -185,6 +194,7 @@ impl Fold {
             by_proposal: HashMap::new(),
             ends: HashMap::new(),
             amendments: Vec::new(),
+            profiles: HashMap::new(),
             views: Mutex::new(Vec::new()),
         }
     }
@@ -272,6 +282,23 @@ impl Fold {
                     Some(Effect::Bylaws(_)) => self.amendments.push(id),
                     None => {}
                 }
+            }
+        }
+        if let (Ok(()), Body::MemberUpdate(update)) = (&placed.verdict, placed.record.body()) {
+            let order = (placed.depth, id);
+            let profile = self.profiles.entry(placed.record.author()).or_default();
+            let newer = |slot: &Option<((u64, RecordId), String)>| {
+                slot.as_ref().is_none_or(|(o, _)| *o < order)
+            };
+            if let Some(name) = &update.name
+                && newer(&profile.name)
+            {
+                profile.name = Some((order, name.clone()));
+            }
+            if let Some(contact) = &update.contact
+                && newer(&profile.contact)
+            {
+                profile.contact = Some((order, contact.clone()));
             }
         }
         // A record is placed only after its deps, so nothing placed cites it yet.
@@ -469,17 +496,14 @@ impl Fold {
                 (*key, member)
             })
             .collect();
-        // Profile updates: the last valid one in fold order wins, per field.
-        for placed in self.ordered() {
-            let (Ok(()), Body::MemberUpdate(update)) = (&placed.verdict, placed.record.body())
-            else {
-                continue;
-            };
-            if let Some(member) = members.get_mut(&placed.record.author()) {
-                if let Some(name) = &update.name {
+        // Profile updates: the last valid one in fold order wins, per field (kept up to
+        // date as records are placed, so this is no scan of every record).
+        for (author, profile) in &self.profiles {
+            if let Some(member) = members.get_mut(author) {
+                if let Some((_, name)) = &profile.name {
                     member.name = name.clone();
                 }
-                if let Some(contact) = &update.contact {
+                if let Some((_, contact)) = &profile.contact {
                     member.contact = Some(contact.clone());
                 }
             }
