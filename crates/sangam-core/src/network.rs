@@ -282,6 +282,14 @@ impl Host for SharedNode {
             .is_ok_and(|coops| coops.iter().any(|(id, _)| *id == coop))
     }
 
+    fn opening(&self, coop: CoopId, session: &SyncSession) -> Frame {
+        let mut node = self.lock();
+        match node.replica(coop) {
+            Ok(replica) => session.opening(replica),
+            Err(_) => Frame::Heads(vec![]),
+        }
+    }
+
     fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
         self.lock().sync_outgoing(coop, session)
     }

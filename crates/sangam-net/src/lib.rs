@@ -37,6 +37,8 @@ pub trait Host: Send + Sync + 'static {
     fn allows(&self, coop: CoopId, device: &PublicKey) -> bool;
     /// Whether this home holds `coop`.
     fn holds(&self, coop: CoopId) -> bool;
+    /// The first frame of a session on `coop` (this home's heads).
+    fn opening(&self, coop: CoopId, session: &SyncSession) -> Frame;
     /// Frames to send for `coop` (empty when there is nothing new).
     fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame>;
     /// Handles a frame from `from`: verifies, applies and durably stores what it carries.

@@ -195,9 +195,7 @@ async fn drive(
     // yet (a fresh laptop syncing from a member whose device binding it has not received)
     // is not cut: its changes are verified like anyone's, and it was our choice to dial.
     let mut watched = host.allows(coop, &remote);
-    let first = host.outgoing(coop, &mut session);
-    summary.sent += count_changes(&first);
-    outbox.push(or_idle(first))?;
+    outbox.push(vec![host.opening(coop, &session)])?;
     loop {
         tokio::select! {
             next = read_with_timeout(&mut recv, role.live) => {
@@ -211,7 +209,8 @@ async fn drive(
                     break;
                 };
                 summary.frames += 1;
-                let is_sync = matches!(frame, Frame::Sync(_));
+                // Heads open the exchange: answer them as a sync message.
+                let is_sync = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
                 let is_idle = matches!(frame, Frame::Idle);
                 let stored = host
                     .incoming(coop, &mut session, frame, &remote)
@@ -269,14 +268,6 @@ async fn drive(
     }
     outbox.flushed().await?;
     Ok(summary)
-}
-
-fn or_idle(frames: Vec<Frame>) -> Vec<Frame> {
-    if frames.is_empty() {
-        vec![Frame::Idle]
-    } else {
-        frames
-    }
 }
 
 fn count_changes(frames: &[Frame]) -> usize {

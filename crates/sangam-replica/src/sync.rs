@@ -12,6 +12,8 @@
 //! 2 Changes  u32 count, then per change: u32 length, bytes, 64-byte signature
 //! 3 Sync     an Automerge sync message whose change list is empty
 //! 4 Idle     nothing to send right now
+//! 5 Heads    u32 count, then 32-byte change hashes: the sender's document heads, sent
+//!            first by both sides so each starts from what they already share
 //! ```
 //! Every length is checked against its cap before anything is allocated.
 
@@ -48,7 +50,12 @@ pub enum Frame {
     Sync(Vec<u8>),
     /// Nothing to send.
     Idle,
+    /// The sender's document heads (its first frame after Hello).
+    Heads(Vec<automerge::ChangeHash>),
 }
+
+/// Most heads one [`Frame::Heads`] may list.
+pub const MAX_HEADS: usize = 4096;
 
 /// Why a frame or a session failed. The connection is dropped; the document is untouched
 /// by anything that was not verified.
@@ -93,6 +100,13 @@ impl Frame {
                 body.extend_from_slice(message);
             }
             Frame::Idle => body.push(4),
+            Frame::Heads(heads) => {
+                body.push(5);
+                push_u32(&mut body, heads.len());
+                for head in heads {
+                    body.extend_from_slice(&head.0);
+                }
+            }
         }
         let mut out = Vec::with_capacity(body.len() + 4);
         push_u32(&mut out, body.len());
@@ -156,6 +170,23 @@ impl Frame {
             }
             3 => Ok(Frame::Sync(rest.to_vec())),
             4 if rest.is_empty() => Ok(Frame::Idle),
+            5 => {
+                let mut at = 0;
+                let count = take_u32(rest, &mut at)?;
+                if count > MAX_HEADS {
+                    return Err(SyncError::Malformed("too many heads"));
+                }
+                let mut heads = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let hash: [u8; 32] =
+                        take(rest, &mut at, 32)?.try_into().expect("32 bytes taken");
+                    heads.push(automerge::ChangeHash(hash));
+                }
+                if at != rest.len() {
+                    return Err(SyncError::Malformed("trailing bytes"));
+                }
+                Ok(Frame::Heads(heads))
+            }
             _ => Err(SyncError::Malformed("unknown frame kind")),
         }
     }
@@ -212,6 +243,11 @@ impl SyncSession {
     /// in a row with no change moving): the session should end.
     pub fn is_stuck(&self) -> bool {
         self.idle_rounds > MAX_IDLE_ROUNDS
+    }
+
+    /// The first frame to send: this side's heads.
+    pub fn opening(&self, replica: &Replica) -> Frame {
+        Frame::Heads(replica.heads())
     }
 
     /// How many of the peer's changes this session refused.
@@ -299,6 +335,16 @@ impl SyncSession {
                 Ok(Admitted::default())
             }
             Frame::Idle => Ok(Admitted::default()),
+            Frame::Heads(heads) => {
+                // Whatever of the peer's heads we hold, we both hold, with all their past:
+                // Automerge then summarises only what came after, not the whole history.
+                let shared: Vec<_> = heads
+                    .into_iter()
+                    .filter(|h| replica.signature_of(h).is_some())
+                    .collect();
+                self.state.shared_heads = shared;
+                Ok(Admitted::default())
+            }
             Frame::Hello { .. } => Err(SyncError::Unexpected("hello after the start")),
         }
     }

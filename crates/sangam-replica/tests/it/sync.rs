@@ -9,6 +9,10 @@ const T: i64 = 1_700_000_000_000;
 /// Runs both sides until neither has anything to send; returns the number of exchanges.
 fn run(a: &mut Replica, b: &mut Replica) -> usize {
     let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    // Both open with their heads, as over the network.
+    let (ha, hb) = (sa.opening(a), sb.opening(b));
+    sb.incoming(b, ha, T).expect("heads");
+    sa.incoming(a, hb, T).expect("heads");
     for round in 0..100 {
         let from_a = sa.outgoing(a);
         for frame in &from_a {
