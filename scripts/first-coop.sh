@@ -50,5 +50,7 @@ bundle="${HOME:-.}/sangam-first.bundle"
 "$sangam" "$@" bundle export "$bundle"
 echo "Copy $bundle to the newcomer (USB stick, email); they run \`sangam bundle import FILE\`."
 echo "Their laptop then bundles its own changes back to you the same way."
+echo "Once their laptop is known here, sync over the network instead: \`sangam serve\` prints"
+echo "an address; on the other laptop, \`sangam sync --peer ADDRESS\`."
 echo
 echo "Everything else: \`$sangam --help\` and docs/cli.md."
