@@ -60,6 +60,7 @@ impl Node {
             secret: *self.device_secret().to_seed(),
             relays,
             bind,
+            direct: true,
         }
     }
 

@@ -147,6 +147,9 @@ pub struct NetConfig {
     pub relays: Relays,
     /// Where to listen; `None` for all interfaces on a random port.
     pub bind: Option<SocketAddr>,
+    /// Whether to use direct (UDP/IP) paths at all; `false` leaves only the relay, as for
+    /// two laptops behind networks that let nothing through directly.
+    pub direct: bool,
 }
 
 /// Why the network could not start or a sync failed.
@@ -206,7 +209,9 @@ impl Net {
             .relay_mode(relay_mode)
             .portmapper_config(PortmapperConfig::Disabled)
             .hooks(allowlist::Allowlist { host: host.clone() });
-        if let Some(bind) = config.bind {
+        if !config.direct {
+            builder = builder.clear_ip_transports();
+        } else if let Some(bind) = config.bind {
             builder = builder
                 .clear_ip_transports()
                 .bind_addr(bind)

@@ -300,3 +300,59 @@ async fn a_peer_sending_garbage_or_oversized_frames_is_disconnected_and_harms_no
     let bo_key = key(bo);
     assert_eq!(name_of(asha, coop, &bo_key).as_deref(), Some("Bo B"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
+    // A plain-HTTP relay on loopback, started by the test: nothing leaves this machine.
+    let mut config = iroh_relay::server::ServerConfig::default();
+    config.relay = Some(iroh_relay::server::RelayConfig::new((
+        std::net::Ipv4Addr::LOCALHOST,
+        0,
+    )));
+    let relay = iroh_relay::server::Server::spawn(config)
+        .await
+        .expect("relay");
+    let url = format!("http://{}", relay.http_addr().expect("http"));
+
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let mut relayed = Vec::new();
+    for home in &homes {
+        let mut config = home
+            .shared
+            .lock()
+            .net_config(Relays::Custom(url.clone()), None);
+        config.direct = false; // no IP transports at all: the relay is the only way.
+        let net = home.shared.start_net(config).await.expect("net");
+        assert!(
+            net.online(Duration::from_secs(20)).await,
+            "reached the local relay"
+        );
+        relayed.push(net);
+    }
+    let asha_addr = relayed[0].addr();
+    assert!(
+        asha_addr.addrs.iter().all(|a| a.is_relay()),
+        "only a relay address: {asha_addr:?}"
+    );
+    homes[1]
+        .shared
+        .write(coop, |n| n.update_profile(coop, Some("Bo via relay"), None))
+        .expect("w");
+    let summary = relayed[1]
+        .sync_with(asha_addr, coop, false)
+        .await
+        .expect("sync through the relay");
+    assert!(summary.sent >= 1, "{summary:?}");
+    let bo_key = key(&homes[1]);
+    assert_eq!(
+        name_of(&homes[0], coop, &bo_key).as_deref(),
+        Some("Bo via relay")
+    );
+    let peers = homes[1].shared.lock().peers(coop).expect("peers");
+    assert_eq!(peers[0].path, "relay");
+    for net in relayed {
+        net.shutdown().await;
+    }
+    relay.shutdown().await.expect("relay stops");
+}
