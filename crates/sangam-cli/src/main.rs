@@ -347,7 +347,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(home) => home,
         None => default_home()?,
     };
-    let mut node = Node::open(&home, Box::new(SystemClock)).map_err(api)?;
+    let mut node = Node::open(&home, Box::<SystemClock>::default()).map_err(api)?;
     let coop_arg = cli.coop.as_deref();
     match cli.command {
         Command::Id(IdCommand::New { name, out }) => {

@@ -10,10 +10,9 @@
 //!
 //! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use sangam_core::{Clock, Node, Relays, SharedNode};
+use sangam_core::{Clock, Node, Relays, SharedNode, SystemClock};
 use sangam_model::body::MemberAdmit;
 use sangam_model::{Body, PublicKey};
 use sangam_replica::{Bundle, SignedChange};
@@ -22,25 +21,8 @@ use sangam_testkit::{Person, found, rename};
 const MEMBERS: u32 = 1_000;
 const RECORDS: u32 = 100_000;
 
-struct Wall(AtomicI64);
-
-impl Clock for Wall {
-    fn now(&self) -> i64 {
-        let real = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_millis() as i64;
-        let last = self.0.fetch_max(real, Ordering::SeqCst);
-        if last >= real {
-            self.0.fetch_add(1, Ordering::SeqCst) + 1
-        } else {
-            real
-        }
-    }
-}
-
 fn open(dir: &std::path::Path, name: &str) -> Node {
-    let mut node = Node::open(&dir.join(name), Box::new(Wall(AtomicI64::new(0)))).expect("open");
+    let mut node = Node::open(&dir.join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     node
 }
@@ -77,7 +59,7 @@ fn main() {
     // 100,000 records.
     let started = Instant::now();
     let founder = Person::seeded(1, "Founder");
-    let now = Wall(AtomicI64::new(0)).now() - 3_600_000;
+    let now = SystemClock::default().now() - 3_600_000;
     let (mut replica, _) = found(&founder, now);
     for (i, member) in [key(&a), key(&b)].into_iter().enumerate() {
         let admit = Body::MemberAdmit(MemberAdmit {

@@ -41,16 +41,31 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }
 
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+/// The system clock, made strictly increasing: two writes in one millisecond still get
+/// distinct, ordered times.
+#[derive(Debug, Default)]
+pub struct SystemClock {
+    last: std::sync::atomic::AtomicI64,
+}
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
+        use std::sync::atomic::Ordering;
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        let real = i64::try_from(since.as_millis()).unwrap_or(i64::MAX);
+        let mut last = self.last.load(Ordering::SeqCst);
+        loop {
+            let next = real.max(last.saturating_add(1));
+            match self
+                .last
+                .compare_exchange(last, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
     }
 }
 

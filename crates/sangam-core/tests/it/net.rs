@@ -1,31 +1,12 @@
 //! Homes syncing over real iroh endpoints on loopback, relays off (no internet).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use sangam_core::{Clock, Node, SharedNode};
+use sangam_core::{Node, SharedNode, SystemClock};
 use sangam_model::CoopId;
 use sangam_net::{Net, NetError, Relays};
 use tempfile::TempDir;
-
-struct Wall(AtomicI64);
-
-impl Clock for Wall {
-    fn now(&self) -> i64 {
-        // Real time, strictly increasing, so records are never dated in the future.
-        let real = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_millis() as i64;
-        let last = self.0.fetch_max(real, Ordering::SeqCst);
-        if last >= real {
-            self.0.fetch_add(1, Ordering::SeqCst) + 1
-        } else {
-            real
-        }
-    }
-}
 
 struct Home {
     shared: Arc<SharedNode>,
@@ -33,8 +14,7 @@ struct Home {
 }
 
 async fn home(dir: &TempDir, name: &str) -> Home {
-    let mut node =
-        Node::open(&dir.path().join(name), Box::new(Wall(AtomicI64::new(0)))).expect("open");
+    let mut node = Node::open(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
     let shared = SharedNode::new(node);
