@@ -251,7 +251,7 @@ impl Net {
         coop: CoopId,
         live: bool,
     ) -> Result<SyncSummary, NetError> {
-        session::dial(self.router.endpoint(), self.host.clone(), addr, coop, live).await
+        self.dialer().sync_with(addr, coop, live).await
     }
 
     /// A handle that can dial from this endpoint in another task.

@@ -149,7 +149,6 @@ struct ChangeInfo {
     /// Authority records in the change's past and in the change itself.
     context_after: Context,
     sig: Signature,
-    records: Vec<RecordId>,
 }
 
 /// One co-op's document and everything derived from it.
@@ -254,11 +253,6 @@ impl Replica {
     /// The document, saved whole (a compacted snapshot).
     pub fn save(&self) -> Vec<u8> {
         self.doc.save()
-    }
-
-    /// The change that carried a record.
-    pub fn change_of(&self, record: &RecordId) -> Option<ChangeHash> {
-        self.record_change.get(record).copied()
     }
 
     /// Every change not in the past of `since` (all of them for `&[]`), each after its
@@ -600,7 +594,6 @@ impl Replica {
             .filter(|p| p.record.kind().is_authority())
             .map(|p| p.record.id());
         let context_after = Context::join(parents.iter().map(|p| &p.context_after), own);
-        let records: Vec<RecordId> = placed.iter().map(|p| p.record.id()).collect();
         for placed in placed {
             self.record_change.insert(placed.record.id(), hash);
             self.fold.insert(placed);
@@ -613,7 +606,6 @@ impl Replica {
                 depth,
                 context_after,
                 sig,
-                records,
             },
         );
     }
@@ -638,14 +630,6 @@ impl Replica {
         use automerge::sync::SyncDoc;
         debug_assert_eq!(message.changes.iter().len(), 0);
         self.doc.receive_sync_message(state, message)
-    }
-
-    /// The records a change carried.
-    pub fn records_of(&self, change: &ChangeHash) -> &[RecordId] {
-        self.changes
-            .get(change)
-            .map(|c| c.records.as_slice())
-            .unwrap_or(&[])
     }
 
     /// This replica's writing device.

@@ -15,7 +15,7 @@ mod view;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use crate::body::{Body, Bylaws, Effect, Kind};
+use crate::body::{Body, Bylaws, Effect};
 use crate::context::Context;
 use crate::keys::PublicKey;
 use crate::record::{CoopId, Record, RecordId, Timestamp};
@@ -408,15 +408,6 @@ impl Fold {
         seen
     }
 
-    /// The context after a set of placed records (their contexts plus themselves).
-    pub fn context_after(&self, records: &[RecordId]) -> Context {
-        let placed: Vec<&Placed> = records
-            .iter()
-            .filter_map(|id| self.placed.get(id))
-            .collect();
-        context_of(&placed).0
-    }
-
     /// A placed record.
     pub fn get(&self, id: &RecordId) -> Option<&Placed> {
         self.placed.get(id)
@@ -647,9 +638,4 @@ impl CoopState {
     pub fn member(&self, key: &PublicKey) -> Option<&Member> {
         self.members.iter().find(|m| m.key == *key)
     }
-}
-
-/// Kinds listed for convenience in tests and tools.
-pub fn authority_kinds() -> impl Iterator<Item = Kind> {
-    Kind::ALL.iter().copied().filter(|k| k.is_authority())
 }
