@@ -99,6 +99,31 @@ enum Command {
         #[arg(long = "peer", value_name = "ADDRESS")]
         peers: Vec<String>,
     },
+    /// Invite a newcomer: prints a ticket (and its QR code) for `sangam join`. The
+    /// newcomer joins through this home's `sangam serve`, which must be running then.
+    Invite {
+        /// How long the ticket stays good, e.g. 24h, 7d or 30m.
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        expires_in: String,
+        /// How many newcomers may join with it.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        uses: u32,
+        /// Print the ticket without its QR code.
+        #[arg(long)]
+        no_qr: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Join a co-op with a ticket from one of its members (`sangam invite` prints one).
+    Join {
+        /// The invite ticket.
+        ticket: String,
+        /// The name you go by (needed when this home has no identity yet).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Sync once with a peer and print what moved.
     Sync {
         /// The peer's address (printed by `sangam serve`); default: every remembered peer.
@@ -674,6 +699,9 @@ fn run(cli: Cli) -> Result<()> {
                 if relays != Relays::Disabled {
                     net.online(std::time::Duration::from_secs(10)).await;
                 }
+                // Invites made on this home point here (recorded before the address is
+                // printed, so whoever reads it can invite at once).
+                shared.lock().record_serve_addr(&net.addr()).map_err(api)?;
                 println!("address: {}", addr_to_text(&net.addr()));
                 println!("device:  {}", net.id());
                 println!("Serving; stop with Ctrl-C.");
@@ -688,6 +716,55 @@ fn run(cli: Cli) -> Result<()> {
                 shared.serve(&net, peers, stop).await;
                 net.shutdown().await;
                 Ok::<(), anyhow::Error>(())
+            })
+        }
+        Command::Invite {
+            expires_in,
+            uses,
+            no_qr,
+            out,
+        } => {
+            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let span = humantime::parse_duration(expires_in.trim()).with_context(|| {
+                format!("--expires-in {expires_in:?}: use a duration like 24h, 7d or 30m")
+            })?;
+            let invite = node.create_invite(coop, span, uses).map_err(api)?;
+            print(out, &invite, || {
+                let mut text = String::new();
+                if !no_qr {
+                    text.push_str(&qr(&invite.ticket));
+                    text.push('\n');
+                }
+                text.push_str(&format!(
+                    "{}\n\nGood for {} newcomer(s) until {}. On the newcomer's laptop:\n  sangam join {} --name NAME",
+                    invite.ticket,
+                    invite.uses,
+                    when(invite.expires_at),
+                    invite.ticket
+                ));
+                text
+            })
+        }
+        Command::Join { ticket, name, out } => {
+            let relays = node.relays().map_err(api)?;
+            let config = node.net_config(relays, None);
+            let shared = SharedNode::new(node);
+            let joined = runtime()?.block_on(async move {
+                let net = shared.start_net(config).await.map_err(api)?;
+                let joined = shared.join(&net, &ticket, name.as_deref()).await;
+                net.shutdown().await;
+                joined.map_err(api)
+            })?;
+            print(out, &joined, || match joined.status.as_str() {
+                "member" => format!(
+                    "Joined {:?} ({} change(s) received). You are a member; `sangam serve` keeps you in sync.",
+                    joined.name.clone().unwrap_or_default(),
+                    joined.received
+                ),
+                _ => format!(
+                    "Asked to join. The co-op's bylaws put admissions to a vote: proposal {}.\nRun the same `sangam join` again once it has passed.",
+                    joined.proposal.clone().unwrap_or_default()
+                ),
             })
         }
         Command::Sync { peer, out } => {
@@ -822,6 +899,22 @@ fn deadline(now: i64, closes_in: Option<&str>, closes_at: Option<&str>) -> Resul
         .context("--closes-at is before 1970")?
         .as_millis();
     Ok(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// A QR code of `text` drawn with Unicode half blocks, light on dark so that phones read
+/// it from a dark terminal as well as a light one.
+fn qr(text: &str) -> String {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+        // Too long to draw: the text form still works.
+        Err(_) => String::new(),
+    }
 }
 
 /// A timestamp for people: UTC, to the second.

@@ -9,6 +9,7 @@
 mod dto;
 mod error;
 mod governance;
+mod invites;
 mod network;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use sangam_store::{Commit, Store};
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use governance::{ProposalInput, parse_choice};
+pub use invites::{InviteDto, JoinDto};
 pub use network::{PeerDto, SharedNode};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 
@@ -134,6 +136,10 @@ impl Node {
     /// The store, for checks such as integrity.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     /// Creates this home's member identity.
@@ -666,7 +672,19 @@ impl Node {
     /// `device.add`. Nothing is stored unless the whole import commits.
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
         let bundle = Bundle::decode(bytes)?;
-        let coop = bundle.coop;
+        self.import_changes(bundle.coop, bundle.changes, "bundle")
+            .map(|(dto, _)| dto)
+    }
+
+    /// Verifies and applies changes of `coop` from `source` (a bundle, or an inviter's
+    /// laptop), as [`Node::import_bundle`] describes. Also returns the changes this home
+    /// wrote in answer: its device binding, when it had none.
+    pub(crate) fn import_changes(
+        &mut self,
+        coop: CoopId,
+        incoming: Vec<sangam_replica::RawChange>,
+        source: &str,
+    ) -> Result<(ImportDto, Vec<SignedChange>), ApiError> {
         let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
         let (member, _) = self.member()?;
         let mut replica = if known {
@@ -677,7 +695,7 @@ impl Node {
             Replica::new(coop, self.device.public())
         };
         let admitted: Admitted = replica.admit(
-            bundle.changes,
+            incoming,
             Trust::Verify {
                 now: self.clock.now(),
             },
@@ -688,6 +706,7 @@ impl Node {
             .map(|r| (r.hash, r.reason.to_string()))
             .collect();
         let mut changes = admitted.applied.clone();
+        let mut written = Vec::new();
         let state = replica.state();
         let joined = !known;
         let admits_me = state
@@ -722,9 +741,9 @@ impl Node {
                 name: device_label(),
             });
             let (_, change) = replica.write(add, &member, &self.device, self.clock.now())?;
+            written.push(change.clone());
             changes.push(change);
         }
-        let source = "bundle";
         self.persist(&replica, source, &changes, &rejections)?;
         let name = state
             .genesis
@@ -732,7 +751,7 @@ impl Node {
             .map(|g| g.name.clone())
             .unwrap_or_default();
         self.replicas.insert(coop, replica);
-        Ok(ImportDto {
+        let dto = ImportDto {
             coop: coop.to_string(),
             name,
             joined,
@@ -746,7 +765,8 @@ impl Node {
                     reason: r.reason.to_string(),
                 })
                 .collect(),
-        })
+        };
+        Ok((dto, written))
     }
 
     fn load_replica(&mut self, coop: CoopId) -> Result<Replica, ApiError> {

@@ -4,8 +4,11 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sangam_model::{CoopId, PublicKey};
-use sangam_net::{Host, HostError, Net, NetConfig, PathKind, PeerAddr, Relays};
+use sangam_net::{
+    Host, HostError, JoinAnswer, JoinRequest, Net, NetConfig, PathKind, PeerAddr, Relays,
+};
 use sangam_replica::sync::{Frame, SyncSession};
+use sangam_replica::{RawChange, SignedChange};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -335,5 +338,37 @@ impl Host for SharedNode {
             device.short(),
             path.as_str()
         ));
+    }
+
+    fn join(&self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer {
+        let answer = self.write(request.coop, |node| Ok(node.answer_join(request, device)));
+        let answer = answer.unwrap_or_else(|e| JoinAnswer::Refused { reason: e.message });
+        let outcome = match &answer {
+            JoinAnswer::Welcome => "welcomed".to_owned(),
+            JoinAnswer::Pending { proposal } => format!("admission put to a vote ({proposal})"),
+            JoinAnswer::Refused { reason } => format!("refused: {reason}"),
+        };
+        self.log(&format!(
+            "join request from {} (device {}): {outcome}",
+            request.name,
+            device.short()
+        ));
+        answer
+    }
+
+    fn everything(&self, coop: CoopId) -> Vec<RawChange> {
+        self.lock().everything(coop).unwrap_or_default()
+    }
+
+    fn welcomed(
+        &self,
+        coop: CoopId,
+        changes: Vec<RawChange>,
+        from: &PublicKey,
+    ) -> Result<Vec<RawChange>, HostError> {
+        let source = format!("invite from {}", from.short());
+        let imported = self.write(coop, |node| node.import_changes(coop, changes, &source));
+        let (_, written) = imported.map_err(|e| HostError(e.message))?;
+        Ok(written.iter().map(SignedChange::to_raw).collect())
     }
 }

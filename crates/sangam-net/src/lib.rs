@@ -7,6 +7,8 @@
 //! shell: the layer above implements [`Host`].
 
 mod allowlist;
+mod invite;
+mod join;
 mod session;
 
 use std::net::SocketAddr;
@@ -17,9 +19,12 @@ use iroh::endpoint::{PortmapperConfig, presets};
 use iroh::protocol::Router;
 use iroh::{Endpoint, EndpointAddr, RelayMap, RelayMode, RelayUrl};
 use sangam_model::{CoopId, PublicKey};
+use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession};
 
+pub use invite::{INVITE_PREFIX, Invite, InviteError};
 pub use iroh::EndpointAddr as PeerAddr;
+pub use join::{JOIN_ALPN, JoinAnswer, JoinOutcome, JoinRequest};
 pub use session::SyncSummary;
 
 /// The ALPN of the sync protocol between members' devices.
@@ -54,6 +59,19 @@ pub trait Host: Send + Sync + 'static {
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<CoopId>;
     /// Remembers a peer: its address, how it was reached, and that it just synced.
     fn seen(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
+    /// Decides a newcomer's join request; `device` is the newcomer's device, as the
+    /// handshake proved it.
+    fn join(&self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer;
+    /// Every change of `coop`, each after its deps: what a welcomed newcomer receives.
+    fn everything(&self, coop: CoopId) -> Vec<RawChange>;
+    /// On the newcomer's side: verifies and stores the co-op received after a welcome,
+    /// and returns the changes this home wrote in answer (its device binding).
+    fn welcomed(
+        &self,
+        coop: CoopId,
+        changes: Vec<RawChange>,
+        from: &PublicKey,
+    ) -> Result<Vec<RawChange>, HostError>;
 }
 
 /// The text form of a peer address, to print and to paste: an endpoint ticket.
@@ -97,6 +115,21 @@ impl Dialer {
         live: bool,
     ) -> Result<SyncSummary, NetError> {
         session::dial(&self.endpoint, self.host.clone(), addr, coop, live).await
+    }
+
+    /// As [`Net::join`].
+    pub async fn join(
+        &self,
+        invite: &Invite,
+        request: JoinRequest,
+    ) -> Result<JoinOutcome, NetError> {
+        join::join(
+            &self.endpoint,
+            self.host.clone(),
+            invite.inviter.clone(),
+            request,
+        )
+        .await
     }
 }
 
@@ -168,8 +201,8 @@ pub enum NetError {
     /// Could not reach the peer.
     #[error("could not connect to the peer: {0}")]
     Connect(String),
-    /// The peer refused this device.
-    #[error("the peer refused this device: {0}")]
+    /// The peer refused this device (or this invite).
+    #[error("refused: {0}")]
     Refused(String),
     /// The session broke off.
     #[error("sync failed: {0}")]
@@ -221,8 +254,12 @@ impl Net {
             .bind()
             .await
             .map_err(|e| NetError::Bind(e.to_string()))?;
-        let handler = session::SyncProtocol { host: host.clone() };
-        let router = Router::builder(endpoint).accept(SYNC_ALPN, handler).spawn();
+        let sync = session::SyncProtocol { host: host.clone() };
+        let join = join::JoinProtocol { host: host.clone() };
+        let router = Router::builder(endpoint)
+            .accept(SYNC_ALPN, sync)
+            .accept(JOIN_ALPN, join)
+            .spawn();
         Ok(Self { router, host })
     }
 
@@ -252,6 +289,16 @@ impl Net {
         live: bool,
     ) -> Result<SyncSummary, NetError> {
         self.dialer().sync_with(addr, coop, live).await
+    }
+
+    /// Joins a co-op with an invite: asks the inviter's endpoint and, when welcomed, ends
+    /// holding the co-op with this device bound.
+    pub async fn join(
+        &self,
+        invite: &Invite,
+        request: JoinRequest,
+    ) -> Result<JoinOutcome, NetError> {
+        self.dialer().join(invite, request).await
     }
 
     /// A handle that can dial from this endpoint in another task.

@@ -280,7 +280,7 @@ fn count_changes(frames: &[Frame]) -> usize {
         .sum()
 }
 
-async fn write_frames(send: &mut SendStream, frames: &[Frame]) -> Result<(), NetError> {
+pub(crate) async fn write_frames(send: &mut SendStream, frames: &[Frame]) -> Result<(), NetError> {
     for frame in frames {
         send.write_all(&frame.encode())
             .await
@@ -299,7 +299,7 @@ async fn read_with_timeout(recv: &mut RecvStream, live: bool) -> Result<Option<F
 }
 
 /// Reads one frame; `None` when the peer finished its stream cleanly between frames.
-async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, NetError> {
+pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, NetError> {
     let mut prefix = [0u8; 4];
     match recv.read_exact(&mut prefix).await {
         Ok(()) => {}
@@ -317,7 +317,7 @@ async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, NetError> {
 }
 
 /// A closed-by-peer error with our refusal code reads as a refusal.
-fn refused_or(message: String, other: fn(String) -> NetError) -> NetError {
+pub(crate) fn refused_or(message: String, other: fn(String) -> NetError) -> NetError {
     if message.contains("403")
         || message.contains("unknown device")
         || message.contains("not a device")
@@ -329,7 +329,7 @@ fn refused_or(message: String, other: fn(String) -> NetError) -> NetError {
 }
 
 /// How the connection reached the peer: its selected path.
-fn path_kind(conn: &Connection) -> PathKind {
+pub(crate) fn path_kind(conn: &Connection) -> PathKind {
     for path in conn.paths().iter() {
         if !path.is_selected() {
             continue;

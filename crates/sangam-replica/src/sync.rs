@@ -54,6 +54,29 @@ pub enum Frame {
     Heads(Vec<automerge::ChangeHash>),
 }
 
+/// Splits changes into [`Frame::Changes`] batches bounded by count and by bytes, so every
+/// frame stays under the caps a receiver checks.
+pub fn change_frames(changes: Vec<RawChange>) -> Vec<Frame> {
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut batch: Vec<RawChange> = Vec::new();
+    let mut bytes = 0;
+    for change in changes {
+        if !batch.is_empty()
+            && (batch.len() == MAX_CHANGES_PER_FRAME
+                || bytes + change.bytes.len() > FRAME_CHANGE_BYTES)
+        {
+            frames.push(Frame::Changes(std::mem::take(&mut batch)));
+            bytes = 0;
+        }
+        bytes += change.bytes.len() + 68;
+        batch.push(change);
+    }
+    if !batch.is_empty() {
+        frames.push(Frame::Changes(batch));
+    }
+    frames
+}
+
 /// Most heads one [`Frame::Heads`] may list.
 pub const MAX_HEADS: usize = 4096;
 
@@ -280,24 +303,7 @@ impl SyncSession {
         if !changes.is_empty() {
             self.idle_rounds = 0;
         }
-        // Batches bounded by count and by bytes, so every frame stays under the cap.
-        let mut frames: Vec<Frame> = Vec::new();
-        let mut batch: Vec<RawChange> = Vec::new();
-        let mut bytes = 0;
-        for change in changes {
-            if !batch.is_empty()
-                && (batch.len() == MAX_CHANGES_PER_FRAME
-                    || bytes + change.bytes.len() > FRAME_CHANGE_BYTES)
-            {
-                frames.push(Frame::Changes(std::mem::take(&mut batch)));
-                bytes = 0;
-            }
-            bytes += change.bytes.len() + 68;
-            batch.push(change);
-        }
-        if !batch.is_empty() {
-            frames.push(Frame::Changes(batch));
-        }
+        let mut frames = change_frames(changes);
         frames.push(Frame::Sync(message.encode()));
         frames
     }

@@ -123,3 +123,50 @@ fn a_stranger_is_refused_and_bad_addresses_get_a_clear_error() {
     );
     assert!(a.fails(&["relay", "set", "ftp://x"]).contains("relay URL"));
 }
+
+#[test]
+fn a_newcomer_joins_by_ticket_through_serve_and_a_used_ticket_is_refused() {
+    let tmp = TempDir::new().expect("tmp");
+    let (a, b, c) = (
+        Home::new(tmp.path(), "a"),
+        Home::new(tmp.path(), "b"),
+        Home::new(tmp.path(), "c"),
+    );
+    a.identity("Asha");
+    for home in [&a, &b, &c] {
+        home.ok(&["relay", "set", "off"]);
+    }
+    a.ok(&["coop", "create", "River Bakery"]);
+    let before_serve = a.fails(&["invite"]);
+    assert!(before_serve.contains("sangam serve"), "{before_serve}");
+    let (_serving, _) = serve(&a);
+    let invite = a.json(&["invite", "--expires-in", "1h"]);
+    let ticket = invite["ticket"].as_str().expect("ticket").to_owned();
+    assert_eq!(invite["uses"], 1);
+    // The human form draws the QR code above the ticket.
+    let human = a.ok(&["invite", "--uses", "2"]);
+    assert!(
+        human.contains('█') && human.contains("sangam join SANGAM1"),
+        "{human}"
+    );
+
+    // Bo has no identity yet: `join --name` makes one.
+    let joined = b.json(&["join", &ticket, "--name", "Bo"]);
+    assert_eq!(joined["status"], "member");
+    assert_eq!(joined["name"], "River Bakery");
+    let members = |home: &Home| home.json(&["member", "list"]);
+    assert_eq!(members(&a), members(&b));
+    assert_eq!(members(&b).as_array().expect("list").len(), 2);
+    assert_eq!(
+        a.json(&["coop", "show"])["heads"],
+        b.json(&["coop", "show"])["heads"]
+    );
+
+    let refused = c.fails(&["join", &ticket, "--name", "Cy"]);
+    assert!(refused.contains("already been used"), "{refused}");
+    let mut tampered = ticket.clone();
+    tampered.truncate(ticket.len() - 3);
+    let refused = c.fails(&["join", &tampered, "--name", "Cy"]);
+    assert!(refused.contains("damaged or was altered"), "{refused}");
+    assert_eq!(c.json(&["coop", "list"]), serde_json::json!([]));
+}

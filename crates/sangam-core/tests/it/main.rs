@@ -1,4 +1,5 @@
 //! Integration tests of the use cases over real SQLite homes in temporary directories.
 
 mod homes;
+mod join;
 mod net;

@@ -8,12 +8,12 @@ use sangam_model::CoopId;
 use sangam_net::{Net, NetError, Relays};
 use tempfile::TempDir;
 
-struct Home {
-    shared: Arc<SharedNode>,
-    net: Net,
+pub(crate) struct Home {
+    pub(crate) shared: Arc<SharedNode>,
+    pub(crate) net: Net,
 }
 
-async fn home(dir: &TempDir, name: &str) -> Home {
+pub(crate) async fn home(dir: &TempDir, name: &str) -> Home {
     let mut node = Node::open(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
@@ -22,12 +22,12 @@ async fn home(dir: &TempDir, name: &str) -> Home {
     Home { shared, net }
 }
 
-fn key(home: &Home) -> String {
+pub(crate) fn key(home: &Home) -> String {
     home.shared.lock().identity().expect("id").member
 }
 
 /// Asha founds and admits the others; each joins from a bundle (no network needed yet).
-async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>) {
+pub(crate) async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>) {
     let mut homes = Vec::new();
     for name in names {
         homes.push(home(dir, name).await);
@@ -63,7 +63,7 @@ async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>) {
 }
 
 /// Waits until `check` holds (the peers are live-connected, so it should soon).
-async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+pub(crate) async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     for _ in 0..200 {
         if check() {
             return;

@@ -1,0 +1,304 @@
+//! Invites: a member issues a ticket; a newcomer joins with it over `sangam/join/1`.
+//!
+//! The inviter's home is the authority on an invite: it keeps the SHA-256 of the secret,
+//! the expiry and how many uses are left, and decides every request under the node's lock,
+//! so two newcomers racing for a last use cannot both get it. What the ticket itself says
+//! (its expiry) is only shown to people.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sangam_model::body::MemberAdmit;
+use sangam_model::{Admission, Body, CoopId, CoopState, PublicKey, RecordId};
+use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr};
+use sangam_replica::{RawChange, SignedChange};
+use sangam_store::InviteRow;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{ApiError, ErrorCode, Node, ProposalInput, SharedNode, random_seed};
+
+/// The home setting holding the address `sangam serve` listens on, put in invites.
+const SERVE_ADDR_SETTING: &str = "serve.addr";
+
+/// How long the members have to vote on a newcomer who asked to join.
+const ADMISSION_VOTE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// An invite just issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InviteDto {
+    /// The ticket to hand the newcomer.
+    pub ticket: String,
+    /// Co-op id.
+    pub coop: String,
+    /// Until when it may be used, ms since the epoch.
+    pub expires_at: i64,
+    /// How many newcomers it may bring in.
+    pub uses: u32,
+}
+
+/// What joining did, on the newcomer's side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinDto {
+    /// Co-op id.
+    pub coop: String,
+    /// `member` (admitted, holding the co-op) or `pending` (waiting on a vote).
+    pub status: String,
+    /// The co-op's name, once it is here.
+    pub name: Option<String>,
+    /// The proposal to admit this member, when pending.
+    pub proposal: Option<String>,
+    /// Changes received.
+    pub received: usize,
+}
+
+fn secret_hash(secret: &[u8; 32]) -> [u8; 32] {
+    Sha256::digest(secret).into()
+}
+
+fn is_active(state: &CoopState, member: &PublicKey) -> bool {
+    state.active_members().any(|m| m.key == *member)
+}
+
+fn refused(reason: impl Into<String>) -> Result<JoinAnswer, ApiError> {
+    Ok(JoinAnswer::Refused {
+        reason: reason.into(),
+    })
+}
+
+impl Node {
+    /// Remembers the address a running `sangam serve` listens on; invites carry it.
+    pub fn record_serve_addr(&self, addr: &PeerAddr) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(SERVE_ADDR_SETTING, &sangam_net::addr_to_json(addr))?)
+    }
+
+    /// Issues an invite to `coop`, good for `uses` newcomers until `expires_in` from now.
+    /// The ticket points at this home's `sangam serve`, which must be running when the
+    /// newcomer joins.
+    pub fn create_invite(
+        &mut self,
+        coop: CoopId,
+        expires_in: Duration,
+        uses: u32,
+    ) -> Result<InviteDto, ApiError> {
+        if uses == 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "an invite needs at least one use",
+            ));
+        }
+        let (member, _) = self.member()?;
+        let state = self.state(coop)?;
+        if !is_active(&state, &member.public()) {
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                "only a current member of the co-op can invite",
+            ));
+        }
+        let addr: PeerAddr = self
+            .store()
+            .setting(SERVE_ADDR_SETTING)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "start `sangam serve` on this home first: the newcomer joins through it, and the invite carries its address",
+                )
+            })?;
+        let now = self.now();
+        let millis = i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX);
+        let expires_at = now.saturating_add(millis);
+        let secret = random_seed();
+        let row = InviteRow {
+            coop,
+            created_at: now,
+            expires_at,
+            uses,
+            used: 0,
+        };
+        self.store().add_invite(&secret_hash(&secret), &row)?;
+        let invite = Invite::new(coop, addr, secret, expires_at, self.device_secret());
+        Ok(InviteDto {
+            ticket: invite.to_text(),
+            coop: coop.to_string(),
+            expires_at,
+            uses,
+        })
+    }
+
+    /// Decides a join request from `device`: welcome (admitting the newcomer when the
+    /// bylaws let any member admit), pending (a proposal to admit is opened), or refused.
+    pub(crate) fn answer_join(&mut self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer {
+        self.decide_join(request, device)
+            .unwrap_or_else(|e| JoinAnswer::Refused { reason: e.message })
+    }
+
+    fn decide_join(
+        &mut self,
+        request: &JoinRequest,
+        device: &PublicKey,
+    ) -> Result<JoinAnswer, ApiError> {
+        let hash = secret_hash(&request.secret);
+        let Some(invite) = self.store().invite(&hash)? else {
+            return refused(
+                "this laptop issued no such invite (it may have been altered or revoked): ask for a new one",
+            );
+        };
+        if invite.coop != request.coop {
+            return refused("this invite is for another co-op");
+        }
+        let name = request.name.trim();
+        sangam_model::body::check_name("name", name)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))?;
+        let state = self.state(request.coop)?;
+        let is_member = is_active(&state, &request.member);
+        let earlier = self
+            .store()
+            .invite_joins(&hash)?
+            .into_iter()
+            .find(|j| j.member == request.member);
+        if let Some(earlier) = earlier {
+            // The same newcomer coming back: after the vote, or to fetch the co-op again.
+            return Ok(match (is_member, earlier.proposal) {
+                (true, _) => JoinAnswer::Welcome,
+                (false, Some(proposal)) => JoinAnswer::Pending {
+                    proposal: proposal.to_string(),
+                },
+                (false, None) => JoinAnswer::Refused {
+                    reason: "you are no longer a member of this co-op".into(),
+                },
+            });
+        }
+        let now = self.now();
+        if now >= invite.expires_at {
+            return refused("this invite has expired: ask the inviter for a new one");
+        }
+        if invite.used >= invite.uses {
+            return refused("this invite has already been used: ask the inviter for a new one");
+        }
+        let (inviter, _) = self.member()?;
+        if !is_active(&state, &inviter.public()) {
+            return refused("the inviter is no longer a member of this co-op");
+        }
+        let bylaws = state.bylaws.unwrap_or_default();
+        let proposal =
+            if is_member {
+                // A member's new laptop: nothing to admit, only its device to bind.
+                None
+            } else if bylaws.admission == Admission::AnyMember {
+                self.write(
+                    request.coop,
+                    Body::MemberAdmit(MemberAdmit {
+                        member: request.member,
+                        name: name.to_owned(),
+                    }),
+                )?;
+                None
+            } else {
+                let vote = i64::try_from(ADMISSION_VOTE.as_millis()).unwrap_or(i64::MAX);
+                let opened = self.propose(
+                    request.coop,
+                    ProposalInput {
+                        title: format!("Admit {name}"),
+                        text: format!(
+                            "{name} asked to join with an invite. Their member key is {}.",
+                            request.member
+                        ),
+                        method: "yes-no".into(),
+                        options: vec![],
+                        quorum_pct: None,
+                        threshold: None,
+                        closes_at: now.saturating_add(vote),
+                        effect: Some(format!("admit={}:{name}", request.member)),
+                    },
+                )?;
+                Some(opened.id.parse::<RecordId>().map_err(|_| {
+                    ApiError::new(ErrorCode::Storage, "a proposal id did not parse")
+                })?)
+            };
+        let taken =
+            self.store_mut()
+                .use_invite(&hash, &request.member, device, name, proposal, now)?;
+        if !taken {
+            return refused("this invite has already been used: ask the inviter for a new one");
+        }
+        Ok(match proposal {
+            None => JoinAnswer::Welcome,
+            Some(p) => JoinAnswer::Pending {
+                proposal: p.to_string(),
+            },
+        })
+    }
+
+    /// Every change of `coop`, each after its deps.
+    pub(crate) fn everything(&mut self, coop: CoopId) -> Result<Vec<RawChange>, ApiError> {
+        Ok(self
+            .replica(coop)?
+            .changes_since(&[])
+            .iter()
+            .map(SignedChange::to_raw)
+            .collect())
+    }
+}
+
+impl SharedNode {
+    /// Joins a co-op with an invite ticket, creating this home's identity as `name` if it
+    /// has none yet. Returns once the co-op is here (or the admission awaits a vote).
+    pub async fn join(
+        self: &Arc<Self>,
+        net: &Net,
+        ticket: &str,
+        name: Option<&str>,
+    ) -> Result<JoinDto, ApiError> {
+        let invite = Invite::from_text(ticket)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        if invite.inviter_device() == net.id() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "this invite was made on this laptop: give it to the newcomer",
+            ));
+        }
+        let request = {
+            let mut node = self.lock();
+            if node.store().member_key()?.is_none() {
+                let name = name.ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::NoIdentity,
+                        "this home has no identity yet: give the name you go by with --name",
+                    )
+                })?;
+                node.create_identity(name)?;
+            }
+            let (member, own_name) = node.member()?;
+            JoinRequest {
+                coop: invite.coop,
+                secret: invite.secret,
+                member: member.public(),
+                name: name.map_or(own_name, |n| n.trim().to_owned()),
+            }
+        };
+        let coop = invite.coop;
+        let outcome = net.join(&invite, request).await.map_err(|e| match e {
+            NetError::Refused(reason) => ApiError::new(ErrorCode::Refused, reason),
+            other => ApiError::new(ErrorCode::Network, other.to_string()),
+        })?;
+        Ok(match outcome {
+            JoinOutcome::Welcome { received, .. } => JoinDto {
+                coop: coop.to_string(),
+                status: "member".into(),
+                name: self.lock().coop_show(coop).ok().map(|c| c.name),
+                proposal: None,
+                received,
+            },
+            JoinOutcome::Pending { proposal } => JoinDto {
+                coop: coop.to_string(),
+                status: "pending".into(),
+                name: None,
+                proposal: Some(proposal),
+                received: 0,
+            },
+        })
+    }
+}

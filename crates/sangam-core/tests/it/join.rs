@@ -1,0 +1,241 @@
+//! Newcomers joining by invite ticket over `sangam/join/1`, on loopback with relays off.
+
+use std::time::Duration;
+
+use sangam_core::{ErrorCode, Node, ProposalInput, SharedNode, SystemClock};
+use sangam_model::CoopId;
+use sangam_net::{Invite, JoinRequest, NetError, Relays};
+use tempfile::TempDir;
+
+use crate::net::{Home, coop_of, key};
+
+/// A home with no identity yet, its endpoint running: a newcomer's fresh laptop.
+async fn fresh(dir: &TempDir, name: &str) -> Home {
+    let node = Node::open(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
+    let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+    let shared = SharedNode::new(node);
+    let net = shared.start_net(config).await.expect("net");
+    Home { shared, net }
+}
+
+/// The inviter's home, serving: its address is what invites carry.
+async fn inviter(dir: &TempDir) -> (CoopId, Home) {
+    let (coop, mut homes) = coop_of(dir, &["asha"]).await;
+    let asha = homes.remove(0);
+    asha.shared
+        .lock()
+        .record_serve_addr(&asha.net.addr())
+        .expect("serve addr");
+    (coop, asha)
+}
+
+fn invite(home: &Home, coop: CoopId, expires_in: Duration, uses: u32) -> String {
+    home.shared
+        .lock()
+        .create_invite(coop, expires_in, uses)
+        .expect("invite")
+        .ticket
+}
+
+fn heads(home: &Home, coop: CoopId) -> Vec<String> {
+    home.shared.lock().coop_show(coop).expect("show").heads
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_joins_by_ticket_and_ends_with_the_inviters_state() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, asha) = inviter(&dir).await;
+    asha.shared
+        .write(coop, |n| {
+            n.update_profile(coop, None, Some("asha@example.org"))
+        })
+        .expect("profile");
+    let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let dee = fresh(&dir, "dee").await;
+    let joined = dee
+        .shared
+        .join(&dee.net, &ticket, Some("Dee"))
+        .await
+        .expect("join");
+    assert_eq!(joined.status, "member");
+    assert_eq!(joined.name.as_deref(), Some("River Bakery"));
+    assert!(joined.received >= 3, "{joined:?}");
+    // Same document on both laptops: Asha's admit of Dee and Dee's device binding included.
+    assert_eq!(heads(&asha, coop), heads(&dee, coop));
+    assert_eq!(
+        asha.shared.lock().state(coop).expect("a"),
+        dee.shared.lock().state(coop).expect("d")
+    );
+    let dee_key = key(&dee);
+    let members = asha.shared.lock().members(coop).expect("members");
+    assert!(members.iter().any(|m| m.key == dee_key && m.name == "Dee"));
+    // Dee's device is now one the co-op knows: ordinary sync works both ways.
+    dee.shared
+        .write(coop, |n| {
+            n.update_profile(coop, None, Some("dee@example.org"))
+        })
+        .expect("write");
+    let summary = dee
+        .net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("sync after joining");
+    assert_eq!(summary.sent, 1);
+    assert_eq!(heads(&asha, coop), heads(&dee, coop));
+    // The inviter is remembered, so `sangam sync` needs no address next time.
+    let peers = dee.shared.lock().peers(coop).expect("peers");
+    assert_eq!(peers.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, asha) = inviter(&dir).await;
+    let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let dee = fresh(&dir, "dee").await;
+    dee.shared
+        .join(&dee.net, &ticket, Some("Dee"))
+        .await
+        .expect("first use");
+    let before = heads(&asha, coop);
+
+    // Reused: the one use is gone.
+    let eli = fresh(&dir, "eli").await;
+    let reused = eli.shared.join(&eli.net, &ticket, Some("Eli")).await;
+    let err = reused.expect_err("a used ticket is refused");
+    assert_eq!(err.code, ErrorCode::Refused);
+    assert!(err.message.contains("already been used"), "{}", err.message);
+
+    // Expired.
+    let short = invite(&asha, coop, Duration::from_millis(1), 1);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let err = eli
+        .shared
+        .join(&eli.net, &short, Some("Eli"))
+        .await
+        .expect_err("an expired ticket is refused");
+    assert_eq!(err.code, ErrorCode::Refused);
+    assert!(err.message.contains("expired"), "{}", err.message);
+
+    // Tampered: one character changed, anywhere, fails the inviter's signature.
+    let good = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let at = good.len() / 2;
+    let flipped = if &good[at..=at] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{flipped}{}", &good[..at], &good[at + 1..]);
+    let err = eli
+        .shared
+        .join(&eli.net, &tampered, Some("Eli"))
+        .await
+        .expect_err("a tampered ticket is refused");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message.contains("damaged or was altered"),
+        "{}",
+        err.message
+    );
+
+    // Forged: the right address, a secret the inviter never issued.
+    let real = Invite::from_text(&good).expect("parses");
+    let eli_member = {
+        let node = eli.shared.lock();
+        node.identity()
+            .expect("eli has an identity from the first try")
+            .member
+    };
+    let request = JoinRequest {
+        coop,
+        secret: [0x5a; 32],
+        member: eli_member.parse().expect("key"),
+        name: "Eli".into(),
+    };
+    let forged = eli.net.join(&real, request).await;
+    assert!(
+        matches!(&forged, Err(NetError::Refused(r)) if r.contains("no such invite")),
+        "{forged:?}"
+    );
+
+    // None of it touched the inviter's document, and Eli holds nothing.
+    assert_eq!(heads(&asha, coop), before);
+    assert!(eli.shared.lock().coops().expect("coops").is_empty());
+    // The good ticket still works after all that.
+    let joined = eli
+        .shared
+        .join(&eli.net, &good, None)
+        .await
+        .expect("the untouched ticket");
+    assert_eq!(joined.status, "member");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_bylaws_ask_for_a_vote_the_newcomer_waits_for_it_then_joins() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, asha) = inviter(&dir).await;
+    let day = asha.shared.lock().now() + 86_400_000;
+    let rule = asha
+        .shared
+        .lock()
+        .propose(
+            coop,
+            ProposalInput {
+                title: "Admit by vote".into(),
+                text: String::new(),
+                method: "yes-no".into(),
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: day,
+                effect: Some("admission=proposal".into()),
+            },
+        )
+        .expect("propose");
+    asha.shared
+        .lock()
+        .vote(coop, &rule.id, &["yes".into()])
+        .expect("vote");
+    asha.shared.lock().close(coop, &rule.id).expect("close");
+    assert_eq!(
+        asha.shared.lock().coop_show(coop).expect("show").admission,
+        "proposal"
+    );
+    let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let dee = fresh(&dir, "dee").await;
+    let pending = dee
+        .shared
+        .join(&dee.net, &ticket, Some("Dee"))
+        .await
+        .expect("join");
+    assert_eq!(pending.status, "pending");
+    let proposal = pending.proposal.expect("the admission proposal");
+    // Not a member yet: nothing of the co-op on Dee's laptop, and sync is refused.
+    assert!(dee.shared.lock().coops().expect("coops").is_empty());
+    let dee_key = key(&dee);
+    assert!(
+        !asha
+            .shared
+            .lock()
+            .members(coop)
+            .expect("members")
+            .iter()
+            .any(|m| m.key == dee_key)
+    );
+    // Asking again changes nothing and uses nothing up.
+    let again = dee
+        .shared
+        .join(&dee.net, &ticket, None)
+        .await
+        .expect("join again");
+    assert_eq!(again.proposal.as_deref(), Some(proposal.as_str()));
+    // The members vote (Asha is the electorate) and the proposal passes.
+    asha.shared
+        .lock()
+        .vote(coop, &proposal, &["yes".into()])
+        .expect("vote");
+    asha.shared.lock().close(coop, &proposal).expect("close");
+    let joined = dee
+        .shared
+        .join(&dee.net, &ticket, None)
+        .await
+        .expect("join after the vote");
+    assert_eq!(joined.status, "member");
+    assert_eq!(heads(&asha, coop), heads(&dee, coop));
+}

@@ -1,0 +1,251 @@
+//! Invite tickets: what a member hands a newcomer (as text or a QR code) so the newcomer's
+//! laptop can reach the inviter's and prove it holds the invite.
+//!
+//! A ticket carries the co-op id, the inviter's address, a one-time secret and an expiry,
+//! signed by the inviter's device key, which is also the endpoint id in the address. So a
+//! ticket altered anywhere (a typo, a changed expiry, another address) fails its signature
+//! before anything is dialled, and nobody but the inviter's device can make one that
+//! points at it. The inviter's home keeps the authoritative record (uses left, expiry)
+//! and decides; the ticket's own expiry is only shown.
+//!
+//! Byte layout, then base32 (upper case, so a QR code can use its compact alphanumeric
+//! mode) after the prefix `SANGAM1`:
+//! ```text
+//! version (1) | coop (32) | secret (32) | expires_at ms, i64 big-endian (8)
+//! | signature (64) | inviter address: an iroh endpoint ticket's bytes (rest)
+//! ```
+//! The signature covers every byte but itself, under the domain `sangam/invite/1`.
+
+use iroh::EndpointAddr;
+use iroh_tickets::Ticket as _;
+use iroh_tickets::endpoint::EndpointTicket;
+use sangam_model::{CoopId, PublicKey, SecretKey, Signature, Timestamp};
+
+/// The text every invite ticket starts with.
+pub const INVITE_PREFIX: &str = "SANGAM1";
+
+/// Domain of the inviter's signature over a ticket.
+const INVITE_DOMAIN: &str = "sangam/invite/1";
+
+const VERSION: u8 = 1;
+/// Bytes before the inviter's address.
+const FIXED: usize = 1 + 32 + 32 + 8 + 64;
+/// Longest ticket text accepted (an address with a handful of IPs and a relay URL is well
+/// under 1 KiB); checked before decoding.
+const MAX_TICKET_CHARS: usize = 4096;
+
+/// An invite to one co-op.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    /// The co-op.
+    pub coop: CoopId,
+    /// Where the inviter's laptop (or always-on peer) can be reached.
+    pub inviter: EndpointAddr,
+    /// The one-time secret the newcomer proves it holds.
+    pub secret: [u8; 32],
+    /// Until when the inviter said it is good, ms since the epoch.
+    pub expires_at: Timestamp,
+    sig: Signature,
+}
+
+/// Why a ticket was refused before anything was dialled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InviteError {
+    /// Not an invite ticket at all.
+    #[error("this is not a Sangam invite (an invite starts with {INVITE_PREFIX})")]
+    NotAnInvite,
+    /// An invite ticket that was cut short, mistyped or altered.
+    #[error(
+        "this invite is damaged or was altered (it does not match its inviter's signature): copy it again from the inviter"
+    )]
+    Damaged,
+}
+
+impl Invite {
+    /// Makes and signs an invite with the inviter's device key (`device.public()` must be
+    /// the id in `inviter`).
+    pub fn new(
+        coop: CoopId,
+        inviter: EndpointAddr,
+        secret: [u8; 32],
+        expires_at: Timestamp,
+        device: &SecretKey,
+    ) -> Self {
+        let mut invite = Self {
+            coop,
+            inviter,
+            secret,
+            expires_at,
+            sig: Signature::from_bytes([0; 64]),
+        };
+        invite.sig = device.sign(INVITE_DOMAIN, &invite.signed_bytes());
+        invite
+    }
+
+    /// The inviter's device (the endpoint that will answer).
+    pub fn inviter_device(&self) -> PublicKey {
+        PublicKey::from_bytes(*self.inviter.id.as_bytes())
+    }
+
+    fn address_bytes(&self) -> Vec<u8> {
+        EndpointTicket::new(self.inviter.clone()).encode_bytes()
+    }
+
+    /// Everything the signature covers.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(FIXED + 128);
+        out.push(VERSION);
+        out.extend_from_slice(self.coop.as_bytes());
+        out.extend_from_slice(&self.secret);
+        out.extend_from_slice(&self.expires_at.to_be_bytes());
+        out.extend_from_slice(&self.address_bytes());
+        out
+    }
+
+    /// The ticket's text form.
+    pub fn to_text(&self) -> String {
+        let mut bytes = Vec::with_capacity(FIXED + 128);
+        bytes.push(VERSION);
+        bytes.extend_from_slice(self.coop.as_bytes());
+        bytes.extend_from_slice(&self.secret);
+        bytes.extend_from_slice(&self.expires_at.to_be_bytes());
+        bytes.extend_from_slice(self.sig.as_bytes());
+        bytes.extend_from_slice(&self.address_bytes());
+        let mut text = INVITE_PREFIX.to_owned();
+        data_encoding::BASE32_NOPAD.encode_append(&bytes, &mut text);
+        text
+    }
+
+    /// Parses a ticket and checks its signature. Case and surrounding whitespace (or line
+    /// breaks from copying) do not matter.
+    pub fn from_text(text: &str) -> Result<Self, InviteError> {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if text.len() > MAX_TICKET_CHARS {
+            return Err(InviteError::Damaged);
+        }
+        let text = text.to_ascii_uppercase();
+        let body = text
+            .strip_prefix(INVITE_PREFIX)
+            .ok_or(InviteError::NotAnInvite)?;
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(body.as_bytes())
+            .map_err(|_| InviteError::Damaged)?;
+        if bytes.len() <= FIXED || bytes[0] != VERSION {
+            return Err(InviteError::Damaged);
+        }
+        let array = |range: std::ops::Range<usize>| -> [u8; 32] {
+            bytes[range].try_into().expect("32 bytes by construction")
+        };
+        let coop = CoopId::from_bytes(array(1..33));
+        let secret = array(33..65);
+        let expires_at = i64::from_be_bytes(bytes[65..73].try_into().expect("8 bytes"));
+        let sig = Signature::from_bytes(bytes[73..137].try_into().expect("64 bytes"));
+        let inviter = EndpointTicket::decode_bytes(&bytes[FIXED..])
+            .map_err(|_| InviteError::Damaged)?
+            .endpoint_addr()
+            .clone();
+        let invite = Self {
+            coop,
+            inviter,
+            secret,
+            expires_at,
+            sig,
+        };
+        // Re-encoding must give back the very bytes read: one byte form per ticket.
+        if invite.address_bytes() != bytes[FIXED..] {
+            return Err(InviteError::Damaged);
+        }
+        invite
+            .inviter_device()
+            .verify(INVITE_DOMAIN, &invite.signed_bytes(), &invite.sig)
+            .map_err(|_| InviteError::Damaged)?;
+        Ok(invite)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device() -> SecretKey {
+        SecretKey::from_seed([7; 32])
+    }
+
+    fn invite() -> Invite {
+        let key = device();
+        let id = iroh::PublicKey::from_bytes(key.public().as_bytes()).expect("a valid key");
+        let addr = EndpointAddr::new(id).with_ip_addr("127.0.0.1:4242".parse().expect("addr"));
+        Invite::new(
+            CoopId::from_bytes([3; 32]),
+            addr,
+            [9; 32],
+            1_800_000_000_000,
+            &key,
+        )
+    }
+
+    #[test]
+    fn round_trips_in_any_case_and_with_line_breaks() {
+        let invite = invite();
+        let text = invite.to_text();
+        assert!(text.starts_with(INVITE_PREFIX));
+        assert_eq!(Invite::from_text(&text), Ok(invite.clone()));
+        let messy = format!("  {}\n{}  ", &text[..20].to_lowercase(), &text[20..]);
+        assert_eq!(Invite::from_text(&messy), Ok(invite));
+    }
+
+    #[test]
+    fn any_changed_character_is_refused() {
+        let text = invite().to_text();
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        for at in INVITE_PREFIX.len()..text.len() {
+            let old = text.as_bytes()[at] as char;
+            let new = alphabet
+                .chars()
+                .find(|c| *c != old)
+                .expect("another letter");
+            let mut changed = text.clone();
+            changed.replace_range(at..=at, &new.to_string());
+            assert!(
+                Invite::from_text(&changed).is_err(),
+                "a change at character {at} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn a_ticket_signed_by_another_key_is_refused() {
+        let honest = invite();
+        let forged = Invite::new(
+            honest.coop,
+            honest.inviter.clone(),
+            [1; 32],
+            honest.expires_at,
+            &SecretKey::from_seed([8; 32]),
+        );
+        assert_eq!(
+            Invite::from_text(&forged.to_text()),
+            Err(InviteError::Damaged)
+        );
+    }
+
+    #[test]
+    fn truncated_and_foreign_text_are_refused() {
+        let text = invite().to_text();
+        for len in [
+            0,
+            3,
+            INVITE_PREFIX.len(),
+            INVITE_PREFIX.len() + 10,
+            text.len() - 1,
+        ] {
+            assert!(Invite::from_text(&text[..len]).is_err(), "length {len}");
+        }
+        assert_eq!(
+            Invite::from_text("endpointabc"),
+            Err(InviteError::NotAnInvite)
+        );
+        assert!(Invite::from_text(&"A".repeat(10_000)).is_err());
+    }
+}

@@ -1,0 +1,255 @@
+//! The join protocol (`sangam/join/1`): a newcomer holding an invite reaches the inviter's
+//! endpoint, proves the invite's secret and, if the inviter's home admits it, leaves with
+//! the whole co-op and its own device bound.
+//!
+//! The newcomer dials the endpoint id named in the (signed) ticket, so the secret is only
+//! ever sent, encrypted, to the inviter's device. One bidirectional stream:
+//! ```text
+//! newcomer -> inviter   request   {coop, secret, member, name}        (JSON, length-prefixed)
+//! inviter  -> newcomer  answer    welcome | pending | refused        (JSON, length-prefixed)
+//! on welcome:
+//! inviter  -> newcomer  Changes*, Idle      every change of the co-op (sync frames)
+//! newcomer -> inviter   Changes*, Idle      what the newcomer wrote: its device binding
+//! inviter  -> newcomer  Idle                stored durably; the newcomer closes
+//! ```
+//! The device is the one the handshake authenticated; nothing in the request can name
+//! another. Changes in both directions are verified like any sync input.
+
+use std::sync::Arc;
+
+use iroh::endpoint::{Connection, RecvStream, SendStream};
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr};
+use sangam_model::{CoopId, PublicKey};
+use sangam_replica::RawChange;
+use sangam_replica::sync::{Frame, SyncSession, change_frames};
+use serde::{Deserialize, Serialize};
+
+use crate::session::{path_kind, read_frame, refused_or, write_frames};
+use crate::{FRAME_TIMEOUT, Host, NetError};
+
+/// The ALPN of the join protocol.
+pub const JOIN_ALPN: &[u8] = b"sangam/join/1";
+
+/// Largest request or answer accepted, checked before reading it.
+const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// QUIC application error code for a join protocol violation.
+const PROTOCOL: u32 = 400;
+
+/// What a newcomer asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// The co-op the invite is for.
+    pub coop: CoopId,
+    /// The invite's secret.
+    pub secret: [u8; 32],
+    /// The newcomer's member key.
+    pub member: PublicKey,
+    /// The name the newcomer goes by.
+    pub name: String,
+}
+
+/// What the inviter's home answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum JoinAnswer {
+    /// Admitted (or already a member): the co-op follows.
+    Welcome,
+    /// The bylaws ask for a vote: a proposal to admit the newcomer is open.
+    Pending {
+        /// The proposal's id.
+        proposal: String,
+    },
+    /// Refused, with the reason to show the newcomer.
+    Refused {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// How a join ended, on the newcomer's side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// The newcomer is a member and holds the co-op.
+    Welcome {
+        /// Changes received and stored.
+        received: usize,
+        /// Changes sent back (the device binding).
+        sent: usize,
+    },
+    /// Waiting on a vote.
+    Pending {
+        /// The admission proposal's id.
+        proposal: String,
+    },
+}
+
+pub(crate) struct JoinProtocol {
+    pub(crate) host: Arc<dyn Host>,
+}
+
+impl std::fmt::Debug for JoinProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JoinProtocol")
+    }
+}
+
+impl ProtocolHandler for JoinProtocol {
+    async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let newcomer = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+        let (mut send, mut recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
+        let request = tokio::time::timeout(FRAME_TIMEOUT, read_message::<JoinRequest>(&mut recv))
+            .await
+            .map_err(|_| NetError::Timeout)
+            .and_then(|r| r);
+        let request = match request {
+            Ok(request) => request,
+            Err(e) => {
+                conn.close(PROTOCOL.into(), e.to_string().as_bytes());
+                return Ok(());
+            }
+        };
+        let answer = self.host.join(&request, &newcomer);
+        let welcomed = answer == JoinAnswer::Welcome;
+        let result = async {
+            write_message(&mut send, &answer).await?;
+            if welcomed {
+                self.welcome(&conn, &mut send, &mut recv, request.coop, &newcomer)
+                    .await?;
+            }
+            let _ = send.finish();
+            Ok::<(), NetError>(())
+        }
+        .await;
+        match result {
+            // The newcomer closes once it has read everything.
+            Ok(()) => {
+                let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
+            }
+            Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
+        }
+        Ok(())
+    }
+}
+
+impl JoinProtocol {
+    /// Sends the whole co-op, then stores the newcomer's own changes.
+    async fn welcome(
+        &self,
+        conn: &Connection,
+        send: &mut SendStream,
+        recv: &mut RecvStream,
+        coop: CoopId,
+        newcomer: &PublicKey,
+    ) -> Result<(), NetError> {
+        let mut frames = change_frames(self.host.everything(coop));
+        frames.push(Frame::Idle);
+        write_frames(send, &frames).await?;
+        let mut session = SyncSession::new();
+        loop {
+            let frame = tokio::time::timeout(FRAME_TIMEOUT, read_frame(recv))
+                .await
+                .map_err(|_| NetError::Timeout)??;
+            match frame {
+                Some(frame @ Frame::Changes(_)) => {
+                    self.host
+                        .incoming(coop, &mut session, frame, newcomer)
+                        .map_err(|e| NetError::Sync(e.0))?;
+                }
+                Some(Frame::Idle) => break,
+                _ => return Err(NetError::Sync("expected the newcomer's changes".into())),
+            }
+        }
+        let addr = EndpointAddr::new(conn.remote_id());
+        self.host.seen(newcomer, coop, &addr, path_kind(conn));
+        write_frames(send, &[Frame::Idle]).await
+    }
+}
+
+/// The newcomer's side: dials the inviter, asks, and on a welcome receives the co-op,
+/// hands it to the host, and sends back what the host wrote.
+pub(crate) async fn join(
+    endpoint: &Endpoint,
+    host: Arc<dyn Host>,
+    inviter: EndpointAddr,
+    request: JoinRequest,
+) -> Result<JoinOutcome, NetError> {
+    let conn = endpoint
+        .connect(inviter.clone(), JOIN_ALPN)
+        .await
+        .map_err(|e| NetError::Connect(e.to_string()))?;
+    let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+    let (mut send, mut recv) = conn
+        .open_bi()
+        .await
+        .map_err(|e| NetError::Connect(e.to_string()))?;
+    let coop = request.coop;
+    write_message(&mut send, &request).await?;
+    let answer: JoinAnswer = timed(read_message(&mut recv)).await?;
+    let outcome = match answer {
+        JoinAnswer::Refused { reason } => Err(NetError::Refused(reason)),
+        JoinAnswer::Pending { proposal } => Ok(JoinOutcome::Pending { proposal }),
+        JoinAnswer::Welcome => {
+            let mut changes = Vec::new();
+            loop {
+                match timed(read_frame(&mut recv)).await? {
+                    Some(Frame::Changes(batch)) => changes.extend(batch),
+                    Some(Frame::Idle) => break,
+                    _ => return Err(NetError::Sync("expected the co-op's changes".into())),
+                }
+            }
+            let received = changes.len();
+            let mine: Vec<RawChange> = host
+                .welcomed(coop, changes, &remote)
+                .map_err(|e| NetError::Sync(e.0))?;
+            let sent = mine.len();
+            let mut frames = change_frames(mine);
+            frames.push(Frame::Idle);
+            write_frames(&mut send, &frames).await?;
+            match timed(read_frame(&mut recv)).await? {
+                Some(Frame::Idle) => {}
+                _ => return Err(NetError::Sync("the inviter did not confirm".into())),
+            }
+            host.seen(&remote, coop, &inviter, path_kind(&conn));
+            Ok(JoinOutcome::Welcome { received, sent })
+        }
+    };
+    conn.close(0u32.into(), b"done");
+    outcome
+}
+
+async fn timed<T>(read: impl Future<Output = Result<T, NetError>>) -> Result<T, NetError> {
+    tokio::time::timeout(FRAME_TIMEOUT, read)
+        .await
+        .map_err(|_| NetError::Timeout)?
+}
+
+async fn write_message(send: &mut SendStream, message: &impl Serialize) -> Result<(), NetError> {
+    let body = serde_json::to_vec(message).expect("join messages serialize");
+    let mut out = (body.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(&body);
+    send.write_all(&out)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Sync))
+}
+
+async fn read_message<T: for<'de> Deserialize<'de>>(recv: &mut RecvStream) -> Result<T, NetError> {
+    let mut prefix = [0u8; 4];
+    recv.read_exact(&mut prefix)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+    let len = u32::from_be_bytes(prefix) as usize;
+    if len > MAX_MESSAGE_BYTES {
+        return Err(NetError::Sync(format!(
+            "join message of {len} bytes is over the limit"
+        )));
+    }
+    let mut body = vec![0u8; len];
+    recv.read_exact(&mut body)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+    serde_json::from_slice(&body)
+        .map_err(|e| NetError::Sync(format!("malformed join message: {e}")))
+}
