@@ -3,7 +3,8 @@
 # Idempotent: installs nothing when everything is present.
 set -euo pipefail
 
-packages=(build-essential pkg-config)
+# iproute2: the LAN test puts hosts in network namespaces joined by a bridge.
+packages=(build-essential pkg-config iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

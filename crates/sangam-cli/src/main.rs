@@ -140,6 +140,9 @@ enum Command {
     /// Which relay this home uses to reach peers across the internet.
     #[command(subcommand)]
     Relay(RelayCommand),
+    /// Whether this home finds the co-op's other laptops on the local network (mDNS).
+    #[command(subcommand)]
+    Lan(LanCommand),
     /// The co-op's records, newest first.
     Log {
         #[command(flatten)]
@@ -232,6 +235,18 @@ enum RelayCommand {
         value: String,
     },
     /// Show the relay setting.
+    Show,
+}
+
+#[derive(Subcommand)]
+enum LanCommand {
+    /// `on` (the default): announce this laptop and find others in the room with no
+    /// address typed; `off`: only remembered, typed or relayed addresses.
+    Set {
+        /// `on` or `off`.
+        value: String,
+    },
+    /// Show the LAN discovery setting.
     Show,
 }
 
@@ -771,14 +786,7 @@ fn run(cli: Cli) -> Result<()> {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let addrs = match peer {
                 Some(p) => vec![addr_from_text(&p).map_err(|e| anyhow::anyhow!("{e}"))?],
-                // Remembered peers that left a way to reach them (not those that dialled us).
-                None => node
-                    .peers(coop)
-                    .map_err(api)?
-                    .into_iter()
-                    .filter_map(|p| addr_from_text(&p.addr).ok())
-                    .filter(|a| !a.addrs.is_empty())
-                    .collect(),
+                None => node.dialable_peers(coop).map_err(api)?,
             };
             if addrs.is_empty() {
                 anyhow::bail!(
@@ -847,6 +855,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::Relay(RelayCommand::Set { value }) => {
             node.set_relay(&value).map_err(api)?;
             println!("Relay set to {value}.");
+            Ok(())
+        }
+        Command::Lan(LanCommand::Set { value }) => {
+            node.set_lan(&value).map_err(api)?;
+            println!("LAN discovery {}.", value.trim());
+            Ok(())
+        }
+        Command::Lan(LanCommand::Show) => {
+            let on = node.lan().map_err(api)?;
+            println!("{}", if on { "on" } else { "off" });
             Ok(())
         }
         Command::Relay(RelayCommand::Show) => {

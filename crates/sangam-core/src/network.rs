@@ -31,6 +31,14 @@ pub struct PeerDto {
 
 /// The home setting that holds the relay choice.
 const RELAY_SETTING: &str = "relay";
+/// The home setting that turns LAN discovery (mDNS) on or off.
+const LAN_SETTING: &str = "lan";
+
+/// How long a laptop found on the LAN gets to dial us before we dial it.
+const LAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long a live session waits before dialling a peer again after it dropped.
+const REDIAL_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Node {
     /// The relay choice of this home: `default` (n0's relays), `off`, or a URL.
@@ -57,14 +65,43 @@ impl Node {
         Ok(self.store().set_setting(RELAY_SETTING, value)?)
     }
 
-    /// The endpoint configuration for this home.
+    /// Whether this home finds and announces devices on the local network (mDNS); on
+    /// unless turned off.
+    pub fn lan(&self) -> Result<bool, ApiError> {
+        Ok(self.store().setting(LAN_SETTING)?.as_deref() != Some("off"))
+    }
+
+    /// Turns LAN discovery `on` or `off`.
+    pub fn set_lan(&self, value: &str) -> Result<(), ApiError> {
+        match value.trim() {
+            v @ ("on" | "off") => Ok(self.store().set_setting(LAN_SETTING, v)?),
+            _ => Err(ApiError::new(ErrorCode::InvalidInput, "give `on` or `off`")),
+        }
+    }
+
+    /// The endpoint configuration for this home. LAN discovery follows the home's setting,
+    /// except on an endpoint bound to loopback, which nobody on the LAN could reach.
     pub fn net_config(&self, relays: Relays, bind: Option<std::net::SocketAddr>) -> NetConfig {
+        let reachable = bind.is_none_or(|b| !b.ip().is_loopback());
         NetConfig {
             secret: *self.device_secret().to_seed(),
             relays,
             bind,
             direct: true,
+            lan: reachable && self.lan().unwrap_or(true),
         }
+    }
+
+    /// Remembered peers of `coop` that left an address to dial (not those that only
+    /// dialled us).
+    pub fn dialable_peers(&mut self, coop: CoopId) -> Result<Vec<PeerAddr>, ApiError> {
+        Ok(self
+            .store()
+            .peers(coop)?
+            .into_iter()
+            .filter_map(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+            .filter(|a| !a.addrs.is_empty())
+            .collect())
     }
 
     /// Peers seen for a co-op.
@@ -139,6 +176,57 @@ impl Node {
             &rejections,
         )?;
         Ok(admitted.applied.len())
+    }
+}
+
+/// Live sessions `serve` keeps, one per (co-op, device), so that a peer found twice (on the
+/// LAN and remembered) is not dialled twice.
+#[derive(Clone, Default)]
+struct LiveSessions {
+    inner: Arc<Mutex<LiveInner>>,
+}
+
+#[derive(Default)]
+struct LiveInner {
+    claimed: std::collections::HashSet<(CoopId, PublicKey)>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Frees its claim when the session's task ends.
+struct LiveSlot {
+    key: (CoopId, PublicKey),
+    sessions: LiveSessions,
+}
+
+impl Drop for LiveSlot {
+    fn drop(&mut self) {
+        self.sessions.lock().claimed.remove(&self.key);
+    }
+}
+
+impl LiveSessions {
+    fn lock(&self) -> MutexGuard<'_, LiveInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn claim(&self, coop: CoopId, device: PublicKey) -> Option<LiveSlot> {
+        let key = (coop, device);
+        self.lock().claimed.insert(key).then(|| LiveSlot {
+            key,
+            sessions: self.clone(),
+        })
+    }
+
+    fn hold(&self, task: tokio::task::JoinHandle<()>) {
+        let mut inner = self.lock();
+        inner.tasks.retain(|t| !t.is_finished());
+        inner.tasks.push(task);
+    }
+
+    fn stop_all(&self) {
+        for task in self.lock().tasks.drain(..) {
+            task.abort();
+        }
     }
 }
 
@@ -217,29 +305,59 @@ impl SharedNode {
     }
 
     /// Serves this home until `stop` completes: accepts sync connections from the co-ops'
-    /// devices, keeps a live session to each of `peers` (reconnecting when one drops), and
-    /// picks up what other processes write to the home so it reaches connected peers.
+    /// devices; keeps a live session (reconnecting when it drops) to each of `peers`, to
+    /// every remembered peer with an address, and to the co-ops' devices found on the local
+    /// network; and picks up what other processes write to the home so it reaches
+    /// connected peers.
     pub async fn serve(
         self: &Arc<Self>,
         net: &Net,
         peers: Vec<(CoopId, PeerAddr)>,
         stop: impl std::future::Future<Output = ()>,
     ) {
-        for (coop, addr) in peers {
-            let (me, endpoint_addr) = (self.clone(), addr);
-            let dialer = net.dialer();
-            tokio::spawn(async move {
-                loop {
-                    match dialer.sync_with(endpoint_addr.clone(), coop, true).await {
-                        Ok(_) => me.log("live session ended; reconnecting"),
-                        Err(e) => me.log(&format!("live session to a peer failed: {e}; retrying")),
+        let live = LiveSessions::default();
+        let mut targets = peers;
+        let coops = self.coops_held();
+        for coop in &coops {
+            let remembered = self.lock().dialable_peers(*coop).unwrap_or_default();
+            targets.extend(remembered.into_iter().map(|addr| (*coop, addr)));
+        }
+        for (coop, addr) in targets {
+            self.keep_live(net.dialer(), coop, addr, &live);
+        }
+        let mut tasks = Vec::new();
+        if let Some(mut found) = net.lan_discoveries().await {
+            let (me, own) = (self.clone(), net.id());
+            let (dialer, live) = (net.dialer(), live.clone());
+            tasks.push(tokio::spawn(async move {
+                while let Some(device) = found.recv().await {
+                    for coop in me.coops_held() {
+                        if !me.allows(coop, &device) {
+                            continue;
+                        }
+                        let Some(addr) = sangam_net::device_addr(&device) else {
+                            continue;
+                        };
+                        let (me, dialer, live) = (me.clone(), dialer.clone(), live.clone());
+                        tokio::spawn(async move {
+                            // Of two laptops that find each other, the one with the lower id
+                            // dials, so they open one session, not two. The other steps in
+                            // only if none opens soon (its peer may still be waiting out a
+                            // session from before it restarted).
+                            if own > device {
+                                tokio::time::sleep(LAN_GRACE).await;
+                                if dialer.in_session(coop, &device) {
+                                    return;
+                                }
+                            }
+                            me.keep_live(dialer, coop, addr, &live);
+                        });
                     }
-                    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
                 }
-            });
+            }));
         }
         let watcher = self.clone();
-        let poll = tokio::spawn(async move {
+        tasks.push(tokio::spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 match watcher.catch_up() {
@@ -248,9 +366,78 @@ impl SharedNode {
                     Err(e) => watcher.log(&format!("could not read the home: {}", e.message)),
                 }
             }
-        });
+        }));
         stop.await;
-        poll.abort();
+        for task in tasks {
+            task.abort();
+        }
+        live.stop_all();
+    }
+
+    fn coops_held(&self) -> Vec<CoopId> {
+        self.lock()
+            .store()
+            .coops()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Keeps one live session with the device at `addr` on `coop`, redialling when it
+    /// drops, until the device is no longer one of the co-op's (or serving stops). A
+    /// session already kept with that device is left alone.
+    fn keep_live(
+        self: &Arc<Self>,
+        dialer: sangam_net::Dialer,
+        coop: CoopId,
+        addr: PeerAddr,
+        live: &LiveSessions,
+    ) {
+        let device = PublicKey::from_bytes(*addr.id.as_bytes());
+        let Some(slot) = live.claim(coop, device) else {
+            return;
+        };
+        self.log(&format!(
+            "keeping a live session with device {}",
+            device.short()
+        ));
+        let me = self.clone();
+        let task = tokio::spawn(async move {
+            let _slot = slot;
+            let mut failures = 0u32;
+            loop {
+                match dialer.sync_with(addr.clone(), coop, true).await {
+                    Ok(_) => {
+                        failures = 0;
+                        me.log(&format!("live session with {} ended", device.short()));
+                    }
+                    Err(e) => {
+                        // Say it once, not every few seconds while a laptop is away.
+                        if failures == 0 {
+                            me.log(&format!(
+                                "cannot reach device {}: {e}; will keep trying",
+                                device.short()
+                            ));
+                        }
+                        failures = failures.saturating_add(1);
+                    }
+                }
+                // A peer that dialled in may have been allowed only through our own dial;
+                // a device that is no longer the co-op's is not redialled.
+                let known = me.lock().sync_allows(coop, &device);
+                if !known && failures > 0 {
+                    me.log(&format!(
+                        "device {} is not one of the co-op's; stopped dialling it",
+                        device.short()
+                    ));
+                    break;
+                }
+                let backoff = REDIAL_AFTER * failures.clamp(1, 8);
+                tokio::time::sleep(backoff).await;
+            }
+        });
+        live.hold(task);
     }
 
     /// Starts the endpoint for this home.

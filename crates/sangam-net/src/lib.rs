@@ -18,6 +18,8 @@ use std::time::Duration;
 use iroh::endpoint::{PortmapperConfig, presets};
 use iroh::protocol::Router;
 use iroh::{Endpoint, EndpointAddr, RelayMap, RelayMode, RelayUrl};
+use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
+use n0_future::StreamExt as _;
 use sangam_model::{CoopId, PublicKey};
 use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession};
@@ -88,6 +90,14 @@ pub fn addr_from_text(text: &str) -> Result<EndpointAddr, NetError> {
     Ok(ticket.endpoint_addr().clone())
 }
 
+/// The address of a device known only by its key: iroh finds where it is (on the LAN by
+/// mDNS, or through a relay). `None` for a key that is not a valid endpoint id.
+pub fn device_addr(device: &PublicKey) -> Option<EndpointAddr> {
+    iroh::EndpointId::from_bytes(device.as_bytes())
+        .ok()
+        .map(EndpointAddr::new)
+}
+
 /// The JSON form of a peer address, for remembering it.
 pub fn addr_to_json(addr: &EndpointAddr) -> String {
     serde_json::to_string(addr).expect("endpoint addresses serialize")
@@ -98,6 +108,7 @@ pub fn addr_to_json(addr: &EndpointAddr) -> String {
 pub struct Dialer {
     endpoint: Endpoint,
     host: Arc<dyn Host>,
+    sessions: session::Sessions,
 }
 
 impl std::fmt::Debug for Dialer {
@@ -114,7 +125,20 @@ impl Dialer {
         coop: CoopId,
         live: bool,
     ) -> Result<SyncSummary, NetError> {
-        session::dial(&self.endpoint, self.host.clone(), addr, coop, live).await
+        session::dial(
+            &self.endpoint,
+            self.host.clone(),
+            &self.sessions,
+            addr,
+            coop,
+            live,
+        )
+        .await
+    }
+
+    /// Whether a sync session on `coop` with `device` is open now, dialled or accepted.
+    pub fn in_session(&self, coop: CoopId, device: &PublicKey) -> bool {
+        self.sessions.contains(coop, device)
     }
 
     /// As [`Net::join`].
@@ -183,7 +207,13 @@ pub struct NetConfig {
     /// Whether to use direct (UDP/IP) paths at all; `false` leaves only the relay, as for
     /// two laptops behind networks that let nothing through directly.
     pub direct: bool,
+    /// Whether to announce this device and find others on the local network by mDNS, so
+    /// laptops in one room find each other with no internet and no address typed.
+    pub lan: bool,
 }
+
+/// The mDNS service name Sangam devices announce themselves under.
+pub const LAN_SERVICE: &str = "sangam1";
 
 /// Why the network could not start or a sync failed.
 #[derive(Debug, thiserror::Error)]
@@ -216,6 +246,8 @@ pub enum NetError {
 pub struct Net {
     router: Router,
     host: Arc<dyn Host>,
+    lan: Option<MdnsAddressLookup>,
+    sessions: session::Sessions,
 }
 
 impl std::fmt::Debug for Net {
@@ -254,13 +286,53 @@ impl Net {
             .bind()
             .await
             .map_err(|e| NetError::Bind(e.to_string()))?;
-        let sync = session::SyncProtocol { host: host.clone() };
+        let lan = if config.lan && config.direct {
+            let mdns = MdnsAddressLookup::builder()
+                .service_name(LAN_SERVICE)
+                .build(endpoint.id())
+                .map_err(|e| NetError::Bind(format!("LAN discovery: {e}")))?;
+            endpoint
+                .address_lookup()
+                .map_err(|e| NetError::Bind(e.to_string()))?
+                .add(mdns.clone());
+            Some(mdns)
+        } else {
+            None
+        };
+        let sessions = session::Sessions::default();
+        let sync = session::SyncProtocol {
+            host: host.clone(),
+            sessions: sessions.clone(),
+        };
         let join = join::JoinProtocol { host: host.clone() };
         let router = Router::builder(endpoint)
             .accept(SYNC_ALPN, sync)
             .accept(JOIN_ALPN, join)
             .spawn();
-        Ok(Self { router, host })
+        Ok(Self {
+            router,
+            host,
+            lan,
+            sessions,
+        })
+    }
+
+    /// Devices announcing themselves on the local network, as they are found (and found
+    /// again when their addresses change); `None` when LAN discovery is off.
+    pub async fn lan_discoveries(&self) -> Option<tokio::sync::mpsc::Receiver<PublicKey>> {
+        let mut events = self.lan.as_ref()?.subscribe().await;
+        let (found, discoveries) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            while let Some(event) = events.next().await {
+                if let DiscoveryEvent::Discovered { endpoint_info, .. } = event {
+                    let device = PublicKey::from_bytes(*endpoint_info.endpoint_id.as_bytes());
+                    if found.send(device).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Some(discoveries)
     }
 
     /// This device's id.
@@ -306,6 +378,7 @@ impl Net {
         Dialer {
             endpoint: self.router.endpoint().clone(),
             host: self.host.clone(),
+            sessions: self.sessions.clone(),
         }
     }
 

@@ -9,7 +9,8 @@
 //! also pushes whenever the co-op changes locally, and drops a peer as soon as it is no
 //! longer allowed.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use iroh::endpoint::{Connection, ReadExactError, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
@@ -38,6 +39,47 @@ pub struct SyncSummary {
 
 pub(crate) struct SyncProtocol {
     pub(crate) host: Arc<dyn Host>,
+    pub(crate) sessions: Sessions,
+}
+
+/// The sync sessions open now, either direction, counted by co-op and peer device.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sessions(Arc<Mutex<HashMap<(CoopId, PublicKey), usize>>>);
+
+/// One open session; counted until dropped.
+struct Open {
+    sessions: Sessions,
+    key: (CoopId, PublicKey),
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        let mut open = self.sessions.lock();
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Sessions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(CoopId, PublicKey), usize>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn open(&self, coop: CoopId, device: PublicKey) -> Open {
+        *self.lock().entry((coop, device)).or_default() += 1;
+        Open {
+            sessions: self.clone(),
+            key: (coop, device),
+        }
+    }
+
+    pub(crate) fn contains(&self, coop: CoopId, device: &PublicKey) -> bool {
+        self.lock().contains_key(&(coop, *device))
+    }
 }
 
 impl std::fmt::Debug for SyncProtocol {
@@ -69,6 +111,7 @@ impl ProtocolHandler for SyncProtocol {
             answer_idle: !live,
             finish_on_idle: false,
         };
+        let _open = self.sessions.open(coop, remote);
         match drive(&self.host, coop, &conn, send, recv, remote, role).await {
             Ok(_) => {
                 self.host.seen(&remote, coop, &dialler, path_kind(&conn));
@@ -87,6 +130,7 @@ impl ProtocolHandler for SyncProtocol {
 pub(crate) async fn dial(
     endpoint: &Endpoint,
     host: Arc<dyn Host>,
+    sessions: &Sessions,
     addr: EndpointAddr,
     coop: CoopId,
     live: bool,
@@ -108,7 +152,9 @@ pub(crate) async fn dial(
         answer_idle: false,
         finish_on_idle: !live,
     };
+    let open = sessions.open(coop, remote);
     let summary = drive(&host, coop, &conn, send, recv, remote, role).await;
+    drop(open);
     if summary.is_ok() {
         host.seen(&remote, coop, &addr, path_kind(&conn));
     }

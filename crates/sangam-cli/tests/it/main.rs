@@ -2,6 +2,7 @@
 
 mod crash;
 mod governance;
+mod lan;
 mod scenario;
 mod serve;
 mod support;

@@ -47,6 +47,7 @@ fn a_laptop_syncs_with_an_always_on_peer_and_sees_writes_made_beside_it() {
     let bo = b.identity("Bo");
     for home in [&a, &b] {
         home.ok(&["relay", "set", "off"]);
+        home.ok(&["lan", "set", "off"]);
     }
     a.ok(&["coop", "create", "River Bakery"]);
     a.ok(&["member", "admit", &bo, "--name", "Bo"]);
@@ -101,7 +102,9 @@ fn a_stranger_is_refused_and_bad_addresses_get_a_clear_error() {
     a.identity("Asha");
     stranger.identity("Sam");
     a.ok(&["relay", "set", "off"]);
+    a.ok(&["lan", "set", "off"]);
     stranger.ok(&["relay", "set", "off"]);
+    stranger.ok(&["lan", "set", "off"]);
     a.ok(&["coop", "create", "River Bakery"]);
     // The stranger holds the co-op's records (a leaked bundle) but is no member.
     let key = Home::new(tmp.path(), "x").identity("X");
@@ -135,6 +138,7 @@ fn a_newcomer_joins_by_ticket_through_serve_and_a_used_ticket_is_refused() {
     a.identity("Asha");
     for home in [&a, &b, &c] {
         home.ok(&["relay", "set", "off"]);
+        home.ok(&["lan", "set", "off"]);
     }
     a.ok(&["coop", "create", "River Bakery"]);
     let before_serve = a.fails(&["invite"]);
