@@ -11,7 +11,7 @@ use std::time::Duration;
 use sangam_model::body::MemberAdmit;
 use sangam_model::{Admission, Body, CoopId, CoopState, PublicKey, RecordId};
 use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr};
-use sangam_replica::{RawChange, SignedChange};
+use sangam_replica::{ChangeHash, RawChange, SignedChange};
 use sangam_store::InviteRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -232,11 +232,28 @@ impl Node {
         })
     }
 
-    /// Every change of `coop`, each after its deps.
-    pub(crate) fn everything(&mut self, coop: CoopId) -> Result<Vec<RawChange>, ApiError> {
+    /// This home's heads of `coop` and every change of it, each after its deps.
+    pub(crate) fn everything(
+        &mut self,
+        coop: CoopId,
+    ) -> Result<(Vec<ChangeHash>, Vec<RawChange>), ApiError> {
+        let replica = self.replica(coop)?;
+        let changes = replica.changes_since(&[]);
+        Ok((
+            replica.heads(),
+            changes.iter().map(SignedChange::to_raw).collect(),
+        ))
+    }
+
+    /// The changes of `coop` a peer whose heads are `heads` lacks.
+    pub(crate) fn lacking(
+        &mut self,
+        coop: CoopId,
+        heads: &[ChangeHash],
+    ) -> Result<Vec<RawChange>, ApiError> {
         Ok(self
             .replica(coop)?
-            .changes_since(&[])
+            .changes_since(heads)
             .iter()
             .map(SignedChange::to_raw)
             .collect())

@@ -80,6 +80,12 @@ pub struct Node {
     replicas: HashMap<CoopId, Replica>,
     /// Per loaded co-op, the last change-log position read into its replica.
     loaded: HashMap<CoopId, i64>,
+    /// Per co-op, the members as last written to the projection by this node, so a commit
+    /// that leaves them as they were does not rewrite them.
+    projected: HashMap<CoopId, Vec<sangam_model::Member>>,
+    /// Per co-op, how many changes the stored snapshot holds (reading it from the table
+    /// would walk the whole snapshot blob).
+    snapshotted: HashMap<CoopId, usize>,
 }
 
 impl std::fmt::Debug for Node {
@@ -125,6 +131,8 @@ impl Node {
             clock,
             replicas: HashMap::new(),
             loaded: HashMap::new(),
+            projected: HashMap::new(),
+            snapshotted: HashMap::new(),
         })
     }
 
@@ -191,9 +199,9 @@ impl Node {
             nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),
         };
         let now = self.clock.now();
-        let (replica, _, change) = Replica::found(genesis, &member, &self.device, now)?;
+        let (mut replica, _, change) = Replica::found(genesis, &member, &self.device, now)?;
         let coop = replica.coop();
-        self.persist(&replica, "local", &[change], &[])?;
+        self.persist(&mut replica, "local", &[change], &[])?;
         self.replicas.insert(coop, replica);
         self.coop_show(coop)
     }
@@ -259,7 +267,7 @@ impl Node {
                 ));
             }
             let stored = changes.len();
-            let (replica, admitted, used_snapshot) =
+            let (mut replica, admitted, used_snapshot) =
                 Replica::restore(coop, self.device.public(), snapshot.as_deref(), changes);
             if !admitted.rejected.is_empty() || admitted.applied.len() != stored {
                 return Err(ApiError::new(
@@ -290,36 +298,43 @@ impl Node {
     /// snapshot. If storing fails the in-memory replica is dropped so it reloads from disk.
     fn persist(
         &mut self,
-        replica: &Replica,
+        replica: &mut Replica,
         source: &str,
         changes: &[SignedChange],
         rejections: &[(Option<ChangeHash>, String)],
     ) -> Result<(), ApiError> {
         let state = replica.state();
+        let coop = replica.coop();
+        let members_changed = self.projected.get(&coop) != Some(&state.members);
         let commit = Commit {
             source,
             changes,
             rejections,
             state: &state,
+            members_changed,
         };
         let now = self.clock.now();
+        // Until it commits, what the projection holds is unknown.
+        self.projected.remove(&coop);
         if let Err(e) = self.store.commit(commit, now) {
-            self.replicas.remove(&replica.coop());
+            self.replicas.remove(&coop);
             return Err(e.into());
         }
-        let in_snapshot = self
-            .store
-            .snapshot_change_count(replica.coop())?
-            .unwrap_or(0) as usize;
+        self.projected.insert(coop, state.members);
+        let in_snapshot = match self.snapshotted.get(&coop) {
+            Some(count) => *count,
+            None => {
+                let count = self.store.snapshot_change_count(coop)?.unwrap_or(0) as usize;
+                self.snapshotted.insert(coop, count);
+                count
+            }
+        };
         // Snapshots grow with the document: save when it has grown by half since the last
         // one (and by at least SNAPSHOT_EVERY), so a big sync saves a handful, not hundreds.
         if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY.max(in_snapshot / 2) {
-            self.store.save_snapshot(
-                replica.coop(),
-                &replica.save(),
-                replica.change_count(),
-                now,
-            )?;
+            self.store
+                .save_snapshot(coop, &replica.save(), replica.change_count(), now)?;
+            self.snapshotted.insert(coop, replica.change_count());
         }
         Ok(())
     }
@@ -340,8 +355,8 @@ impl Node {
         let device = self.device.clone();
         let replica = self.replica(coop)?;
         let (record, change) = replica.write(body, &member, &device, now)?;
-        let replica = self.replicas.remove(&coop).expect("loaded above");
-        let result = self.persist(&replica, "local", &[change], &[]);
+        let mut replica = self.replicas.remove(&coop).expect("loaded above");
+        let result = self.persist(&mut replica, "local", &[change], &[]);
         if result.is_ok() {
             self.replicas.insert(coop, replica);
         }
@@ -367,6 +382,7 @@ impl Node {
             if !admitted.applied.is_empty() {
                 // Another process's commit may have written the member projection from a
                 // state without our latest changes: write it again from the full state.
+                self.projected.remove(&coop);
                 let replica = self.take_replica(coop);
                 self.persist_taken(replica, "local", &[], &[])?;
                 changed.push(coop);
@@ -396,12 +412,12 @@ impl Node {
     /// failed, so it reloads from disk).
     pub(crate) fn persist_taken(
         &mut self,
-        replica: Replica,
+        mut replica: Replica,
         source: &str,
         changes: &[SignedChange],
         rejections: &[(Option<ChangeHash>, String)],
     ) -> Result<(), ApiError> {
-        self.persist(&replica, source, changes, rejections)?;
+        self.persist(&mut replica, source, changes, rejections)?;
         self.put_replica(replica);
         Ok(())
     }
@@ -673,18 +689,16 @@ impl Node {
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
         let bundle = Bundle::decode(bytes)?;
         self.import_changes(bundle.coop, bundle.changes, "bundle")
-            .map(|(dto, _)| dto)
     }
 
     /// Verifies and applies changes of `coop` from `source` (a bundle, or an inviter's
-    /// laptop), as [`Node::import_bundle`] describes. Also returns the changes this home
-    /// wrote in answer: its device binding, when it had none.
+    /// laptop), as [`Node::import_bundle`] describes.
     pub(crate) fn import_changes(
         &mut self,
         coop: CoopId,
         incoming: Vec<sangam_replica::RawChange>,
         source: &str,
-    ) -> Result<(ImportDto, Vec<SignedChange>), ApiError> {
+    ) -> Result<ImportDto, ApiError> {
         let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
         let (member, _) = self.member()?;
         let mut replica = if known {
@@ -706,7 +720,6 @@ impl Node {
             .map(|r| (r.hash, r.reason.to_string()))
             .collect();
         let mut changes = admitted.applied.clone();
-        let mut written = Vec::new();
         let state = replica.state();
         let joined = !known;
         let admits_me = state
@@ -741,10 +754,9 @@ impl Node {
                 name: device_label(),
             });
             let (_, change) = replica.write(add, &member, &self.device, self.clock.now())?;
-            written.push(change.clone());
             changes.push(change);
         }
-        self.persist(&replica, source, &changes, &rejections)?;
+        self.persist(&mut replica, source, &changes, &rejections)?;
         let name = state
             .genesis
             .as_ref()
@@ -766,7 +778,7 @@ impl Node {
                 })
                 .collect(),
         };
-        Ok((dto, written))
+        Ok(dto)
     }
 
     fn load_replica(&mut self, coop: CoopId) -> Result<Replica, ApiError> {

@@ -8,7 +8,7 @@ use sangam_net::{
     Host, HostError, JoinAnswer, JoinRequest, Net, NetConfig, PathKind, PeerAddr, Relays,
 };
 use sangam_replica::sync::{Frame, SyncSession};
-use sangam_replica::{RawChange, SignedChange};
+use sangam_replica::{ChangeHash, RawChange};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -138,6 +138,13 @@ impl Node {
     fn sync_outgoing(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
         match self.replica(coop) {
             Ok(replica) => session.outgoing(replica),
+            Err(_) => vec![],
+        }
+    }
+
+    fn sync_on_change(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
+        match self.replica(coop) {
+            Ok(replica) => session.on_change(replica),
             Err(_) => vec![],
         }
     }
@@ -473,7 +480,7 @@ impl Host for SharedNode {
             .is_ok_and(|coops| coops.iter().any(|(id, _)| *id == coop))
     }
 
-    fn opening(&self, coop: CoopId, session: &SyncSession) -> Frame {
+    fn opening(&self, coop: CoopId, session: &mut SyncSession) -> Frame {
         let mut node = self.lock();
         match node.replica(coop) {
             Ok(replica) => session.opening(replica),
@@ -483,6 +490,10 @@ impl Host for SharedNode {
 
     fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
         self.lock().sync_outgoing(coop, session)
+    }
+
+    fn on_change(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
+        self.lock().sync_on_change(coop, session)
     }
 
     fn incoming(
@@ -543,19 +554,22 @@ impl Host for SharedNode {
         answer
     }
 
-    fn everything(&self, coop: CoopId) -> Vec<RawChange> {
+    fn everything(&self, coop: CoopId) -> (Vec<ChangeHash>, Vec<RawChange>) {
         self.lock().everything(coop).unwrap_or_default()
     }
 
     fn welcomed(
         &self,
         coop: CoopId,
+        heads: Vec<ChangeHash>,
         changes: Vec<RawChange>,
         from: &PublicKey,
     ) -> Result<Vec<RawChange>, HostError> {
         let source = format!("invite from {}", from.short());
-        let imported = self.write(coop, |node| node.import_changes(coop, changes, &source));
-        let (_, written) = imported.map_err(|e| HostError(e.message))?;
-        Ok(written.iter().map(SignedChange::to_raw).collect())
+        let lacking = self.write(coop, |node| {
+            node.import_changes(coop, changes, &source)?;
+            node.lacking(coop, &heads)
+        });
+        lacking.map_err(|e| HostError(e.message))
     }
 }

@@ -17,6 +17,6 @@ pub mod record;
 
 pub use body::{Admission, Body, Bylaws, Kind};
 pub use context::Context;
-pub use fold::{CoopState, Fold, Refusal, Standing, View};
+pub use fold::{CoopState, Fold, Member, Refusal, Standing, View};
 pub use keys::{PublicKey, SecretKey, Signature};
 pub use record::{CoopId, Draft, Record, RecordError, RecordId, Timestamp};

@@ -8,8 +8,10 @@
 //! newcomer -> inviter   request   {coop, secret, member, name}        (JSON, length-prefixed)
 //! inviter  -> newcomer  answer    welcome | pending | refused        (JSON, length-prefixed)
 //! on welcome:
-//! inviter  -> newcomer  Changes*, Idle      every change of the co-op (sync frames)
-//! newcomer -> inviter   Changes*, Idle      what the newcomer wrote: its device binding
+//! inviter  -> newcomer  Heads, Changes*, Idle   the inviter's heads, then every change
+//!                                              of the co-op (sync frames)
+//! newcomer -> inviter   Changes*, Idle      what the inviter lacks: the newcomer's device
+//!                                           binding (written now or on an earlier try)
 //! inviter  -> newcomer  Idle                stored durably; the newcomer closes
 //! ```
 //! The device is the one the handshake authenticated; nothing in the request can name
@@ -144,7 +146,9 @@ impl JoinProtocol {
         coop: CoopId,
         newcomer: &PublicKey,
     ) -> Result<(), NetError> {
-        let mut frames = change_frames(self.host.everything(coop));
+        let (heads, changes) = self.host.everything(coop);
+        let mut frames = vec![Frame::Heads(heads)];
+        frames.extend(change_frames(changes));
         frames.push(Frame::Idle);
         write_frames(send, &frames).await?;
         let mut session = SyncSession::new();
@@ -192,6 +196,10 @@ pub(crate) async fn join(
         JoinAnswer::Refused { reason } => Err(NetError::Refused(reason)),
         JoinAnswer::Pending { proposal } => Ok(JoinOutcome::Pending { proposal }),
         JoinAnswer::Welcome => {
+            let heads = match timed(read_frame(&mut recv)).await? {
+                Some(Frame::Heads(heads)) => heads,
+                _ => return Err(NetError::Sync("expected the inviter's heads".into())),
+            };
             let mut changes = Vec::new();
             loop {
                 match timed(read_frame(&mut recv)).await? {
@@ -202,7 +210,7 @@ pub(crate) async fn join(
             }
             let received = changes.len();
             let mine: Vec<RawChange> = host
-                .welcomed(coop, changes, &remote)
+                .welcomed(coop, heads, changes, &remote)
                 .map_err(|e| NetError::Sync(e.0))?;
             let sent = mine.len();
             let mut frames = change_frames(mine);

@@ -21,8 +21,8 @@ use iroh::{Endpoint, EndpointAddr, RelayMap, RelayMode, RelayUrl};
 use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
 use n0_future::StreamExt as _;
 use sangam_model::{CoopId, PublicKey};
-use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession};
+use sangam_replica::{ChangeHash, RawChange};
 
 pub use invite::{INVITE_PREFIX, Invite, InviteError};
 pub use iroh::EndpointAddr as PeerAddr;
@@ -45,9 +45,12 @@ pub trait Host: Send + Sync + 'static {
     /// Whether this home holds `coop`.
     fn holds(&self, coop: CoopId) -> bool;
     /// The first frame of a session on `coop` (this home's heads).
-    fn opening(&self, coop: CoopId, session: &SyncSession) -> Frame;
+    fn opening(&self, coop: CoopId, session: &mut SyncSession) -> Frame;
     /// Frames to send for `coop` (empty when there is nothing new).
     fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame>;
+    /// Frames to send for `coop` after it changed here: the new changes once the session
+    /// has settled (see [`SyncSession::on_change`]).
+    fn on_change(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame>;
     /// Handles a frame from `from`: verifies, applies and durably stores what it carries.
     /// Returns how many changes were newly stored; an error ends the connection.
     fn incoming(
@@ -64,13 +67,16 @@ pub trait Host: Send + Sync + 'static {
     /// Decides a newcomer's join request; `device` is the newcomer's device, as the
     /// handshake proved it.
     fn join(&self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer;
-    /// Every change of `coop`, each after its deps: what a welcomed newcomer receives.
-    fn everything(&self, coop: CoopId) -> Vec<RawChange>;
+    /// This home's heads of `coop` and every change of it, each after its deps: what a
+    /// welcomed newcomer receives.
+    fn everything(&self, coop: CoopId) -> (Vec<ChangeHash>, Vec<RawChange>);
     /// On the newcomer's side: verifies and stores the co-op received after a welcome,
-    /// and returns the changes this home wrote in answer (its device binding).
+    /// and returns what the inviter lacks, given its `heads`: the device binding written
+    /// now, or on an earlier try whose answer never arrived.
     fn welcomed(
         &self,
         coop: CoopId,
+        heads: Vec<ChangeHash>,
         changes: Vec<RawChange>,
         from: &PublicKey,
     ) -> Result<Vec<RawChange>, HostError>;

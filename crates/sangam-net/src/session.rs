@@ -241,7 +241,7 @@ async fn drive(
     // yet (a fresh laptop syncing from a member whose device binding it has not received)
     // is not cut: its changes are verified like anyone's, and it was our choice to dial.
     let mut watched = host.allows(coop, &remote);
-    outbox.push(vec![host.opening(coop, &session)])?;
+    outbox.push(vec![host.opening(coop, &mut session)])?;
     loop {
         tokio::select! {
             next = read_with_timeout(&mut recv, role.live) => {
@@ -268,6 +268,12 @@ async fn drive(
                     return Err(NetError::Refused("device no longer allowed".into()));
                 }
                 watched |= allowed;
+                if !finished && session.wants_sync() {
+                    // A pushed change came without its deps: reconcile with a sync round.
+                    let out = host.outgoing(coop, &mut session);
+                    summary.sent += count_changes(&out);
+                    outbox.push(out)?;
+                }
                 if finished || !(is_sync || is_idle) {
                     continue;
                 }
@@ -306,7 +312,7 @@ async fn drive(
                     return Err(NetError::Refused("device no longer allowed".into()));
                 }
                 watched |= allowed;
-                let out = host.outgoing(coop, &mut session);
+                let out = host.on_change(coop, &mut session);
                 summary.sent += count_changes(&out);
                 outbox.push(out)?;
             }

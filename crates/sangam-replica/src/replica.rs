@@ -156,8 +156,19 @@ pub struct Replica {
     coop: CoopId,
     device: PublicKey,
     doc: Automerge,
+    /// Admitted changes not yet applied to `doc`. Applying to a large document costs a
+    /// pass over it whatever the batch size, so changes arriving one by one (live sync)
+    /// wait here until the document is next needed (a local write, a sync message, a
+    /// snapshot) and are then applied together.
+    pending: Vec<Change>,
+    /// Positions in `pending`, by hash.
+    pending_at: HashMap<ChangeHash, usize>,
     fold: Fold,
     changes: HashMap<ChangeHash, ChangeInfo>,
+    /// Every admitted change, in admission order (each after its deps).
+    order: Vec<ChangeHash>,
+    /// Admitted changes no admitted change depends on.
+    heads: std::collections::BTreeSet<ChangeHash>,
     seqs: HashMap<PublicKey, u64>,
     record_change: HashMap<RecordId, ChangeHash>,
 }
@@ -180,8 +191,12 @@ impl Replica {
             coop,
             device,
             doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
+            pending: Vec::new(),
+            pending_at: HashMap::new(),
             fold: Fold::new(coop),
             changes: HashMap::new(),
+            order: Vec::new(),
+            heads: Default::default(),
             seqs: HashMap::new(),
             record_change: HashMap::new(),
         }
@@ -240,9 +255,52 @@ impl Replica {
         &self.fold
     }
 
-    /// The document heads.
+    /// The document heads (sorted).
     pub fn heads(&self) -> Vec<ChangeHash> {
-        self.doc.get_heads()
+        self.heads.iter().copied().collect()
+    }
+
+    /// How many changes were admitted so far: a position in admission order.
+    pub fn admitted_count(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The changes admitted after position `from` (see [`Replica::admitted_count`]), in
+    /// admission order, each with its signature.
+    pub fn admitted_since(&self, from: usize) -> Vec<SignedChange> {
+        self.order
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|hash| {
+                let bytes = match self.pending_at.get(hash) {
+                    Some(at) => self.pending[*at].raw_bytes().to_vec(),
+                    None => self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec(),
+                };
+                Some(SignedChange {
+                    hash: *hash,
+                    bytes,
+                    sig: self.changes.get(hash)?.sig,
+                })
+            })
+            .collect()
+    }
+
+    /// Applies the admitted changes still waiting to the document.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.pending_at.clear();
+        let fresh: Vec<Change> = std::mem::take(&mut self.pending)
+            .into_iter()
+            .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
+            .collect();
+        if !fresh.is_empty() {
+            self.doc
+                .apply_changes(fresh)
+                .expect("admitted changes have their deps and were decoded once already");
+        }
     }
 
     /// How many changes are in the document.
@@ -251,13 +309,15 @@ impl Replica {
     }
 
     /// The document, saved whole (a compacted snapshot).
-    pub fn save(&self) -> Vec<u8> {
+    pub fn save(&mut self) -> Vec<u8> {
+        self.flush();
         self.doc.save()
     }
 
     /// Every change not in the past of `since` (all of them for `&[]`), each after its
     /// deps. Unknown hashes in `since` are ignored.
-    pub fn changes_since(&self, since: &[ChangeHash]) -> Vec<SignedChange> {
+    pub fn changes_since(&mut self, since: &[ChangeHash]) -> Vec<SignedChange> {
+        self.flush();
         let known: Vec<ChangeHash> = since
             .iter()
             .filter(|h| self.changes.contains_key(h))
@@ -280,8 +340,7 @@ impl Replica {
 
     /// Whether `device` may write now (it is an active device in the current heads).
     pub fn device_is_active(&self, device: &PublicKey) -> bool {
-        let heads = self.doc.get_heads();
-        self.device_active_after(device, &heads, &[])
+        self.device_active_after(device, &self.heads(), &[])
     }
 
     /// Signs `body` as a record by `member` and commits it in a change signed by `device`.
@@ -316,10 +375,12 @@ impl Replica {
         if let Err(refusal) = &placed.verdict {
             return Err(WriteError::Refused(refusal.clone()));
         }
-        let heads = self.doc.get_heads();
+        let heads = self.heads();
         if !self.device_active_after(&device.public(), &heads, std::slice::from_ref(&placed)) {
             return Err(WriteError::DeviceNotAllowed);
         }
+        // The new change's deps are the document's heads: everything admitted goes in first.
+        self.flush();
         let mut tx = self.doc.transaction();
         tx.put(ROOT, record.id().to_string(), record.json())
             .expect("putting a string at a root key cannot fail");
@@ -413,14 +474,9 @@ impl Replica {
                 reason: Rejection::MissingDeps(missing),
             });
         }
-        let fresh: Vec<Change> = to_apply
-            .into_iter()
-            .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
-            .collect();
-        if !fresh.is_empty() {
-            self.doc
-                .apply_changes(fresh)
-                .expect("admitted changes have their deps and were decoded once already");
+        for change in to_apply {
+            self.pending_at.insert(change.hash(), self.pending.len());
+            self.pending.push(change);
         }
         out
     }
@@ -598,6 +654,11 @@ impl Replica {
             self.record_change.insert(placed.record.id(), hash);
             self.fold.insert(placed);
         }
+        for dep in &deps {
+            self.heads.remove(dep);
+        }
+        self.heads.insert(hash);
+        self.order.push(hash);
         self.seqs.insert(device, seq);
         self.changes.insert(
             hash,
@@ -610,8 +671,10 @@ impl Replica {
         );
     }
 
-    /// The Automerge document (read-only: every write goes through admission).
-    pub fn doc(&self) -> &Automerge {
+    /// The Automerge document, with every admitted change applied (read-only: every
+    /// write goes through admission).
+    pub fn doc(&mut self) -> &Automerge {
+        self.flush();
         &self.doc
     }
 
@@ -629,6 +692,7 @@ impl Replica {
     ) -> Result<(), automerge::AutomergeError> {
         use automerge::sync::SyncDoc;
         debug_assert_eq!(message.changes.iter().len(), 0);
+        self.flush();
         self.doc.receive_sync_message(state, message)
     }
 

@@ -244,6 +244,23 @@ pub struct SyncSession {
     idle_rounds: u32,
     /// Changes from the peer this session refused.
     refused: usize,
+    /// The heads the peer opened with, sorted.
+    peer_heads: Option<Vec<automerge::ChangeHash>>,
+    /// Whether a sync message has come from the peer yet.
+    heard_sync: bool,
+    /// The peer's last frame was Idle: it had nothing more for us.
+    peer_idle: bool,
+    /// Our last answer was empty: we had nothing more for the peer.
+    self_idle: bool,
+    /// Both sides were idle at once: the replicas agreed, and from now on local changes
+    /// are pushed as they are admitted instead of being found by another sync round.
+    settled: bool,
+    /// A pushed change arrived without its deps: go back to a sync round.
+    wants_sync: bool,
+    /// Position in the replica's admission order from which changes are pushed.
+    push_from: usize,
+    /// Changes that crossed this connection either way (not to be pushed again).
+    exchanged: std::collections::HashSet<automerge::ChangeHash>,
 }
 
 impl Default for SyncSession {
@@ -259,6 +276,14 @@ impl SyncSession {
             state: sync::State::new(),
             idle_rounds: 0,
             refused: 0,
+            peer_heads: None,
+            heard_sync: false,
+            peer_idle: false,
+            self_idle: false,
+            settled: false,
+            wants_sync: false,
+            push_from: 0,
+            exchanged: Default::default(),
         }
     }
 
@@ -268,9 +293,38 @@ impl SyncSession {
         self.idle_rounds > MAX_IDLE_ROUNDS
     }
 
-    /// The first frame to send: this side's heads.
-    pub fn opening(&self, replica: &Replica) -> Frame {
+    /// The first frame to send: this side's heads. Changes admitted from now on are
+    /// pushed once the session settles (those before are the sync rounds' business).
+    pub fn opening(&mut self, replica: &Replica) -> Frame {
+        self.push_from = replica.admitted_count();
         Frame::Heads(replica.heads())
+    }
+
+    /// What to send after a local change (or one admitted from another peer): once the
+    /// session has settled, the new changes themselves; before, a sync round.
+    pub fn on_change(&mut self, replica: &mut Replica) -> Vec<Frame> {
+        if !self.settled {
+            return self.outgoing(replica);
+        }
+        let fresh: Vec<RawChange> = replica
+            .admitted_since(self.push_from)
+            .into_iter()
+            .filter(|c| self.exchanged.insert(c.hash))
+            .map(|c| c.to_raw())
+            .collect();
+        self.push_from = replica.admitted_count();
+        change_frames(fresh)
+    }
+
+    /// Whether both sides have been idle at once, so that changes are now pushed.
+    pub fn is_settled(&self) -> bool {
+        self.settled
+    }
+
+    /// Whether a sync round is due (a pushed change came without its deps). Asking
+    /// clears it.
+    pub fn wants_sync(&mut self) -> bool {
+        std::mem::take(&mut self.wants_sync)
     }
 
     /// How many of the peer's changes this session refused.
@@ -280,7 +334,25 @@ impl SyncSession {
 
     /// What to send now: change batches then a sync message, or nothing when this side has
     /// nothing new to say.
-    pub fn outgoing(&mut self, replica: &Replica) -> Vec<Frame> {
+    pub fn outgoing(&mut self, replica: &mut Replica) -> Vec<Frame> {
+        let frames = self.sync_frames(replica);
+        self.self_idle = frames.is_empty();
+        self.settled |= self.self_idle && self.peer_idle;
+        frames
+    }
+
+    fn sync_frames(&mut self, replica: &mut Replica) -> Vec<Frame> {
+        if !self.heard_sync
+            && self.peer_heads.as_ref().is_some_and(|peer| {
+                let mut ours = replica.heads();
+                ours.sort();
+                *peer == ours
+            })
+        {
+            // Both sides opened with the same heads and nothing has moved since: already
+            // in sync (Automerge would spend a pass over the history to find that out).
+            return vec![];
+        }
         let Some(mut message) = replica.doc().generate_sync_message(&mut self.state) else {
             return vec![];
         };
@@ -291,6 +363,7 @@ impl SyncSession {
             match automerge::Change::try_from(bytes) {
                 Ok(change) => {
                     if let Some(sig) = replica.signature_of(&change.hash()) {
+                        self.exchanged.insert(change.hash());
                         changes.push(RawChange {
                             bytes: bytes.to_vec(),
                             sig,
@@ -322,11 +395,23 @@ impl SyncSession {
                 if !admitted.applied.is_empty() {
                     self.idle_rounds = 0;
                 }
+                self.exchanged
+                    .extend(admitted.applied.iter().map(|c| c.hash));
+                if admitted
+                    .rejected
+                    .iter()
+                    .any(|r| matches!(r.reason, crate::Rejection::MissingDeps(_)))
+                {
+                    self.settled = false;
+                    self.wants_sync = true;
+                }
                 self.refused += admitted.rejected.len();
                 Ok(admitted)
             }
             Frame::Sync(bytes) => {
                 self.idle_rounds += 1;
+                self.heard_sync = true;
+                self.peer_idle = false;
                 let mut message = sync::Message::decode(&bytes)
                     .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
                 if message.changes.iter().len() > 0 {
@@ -340,8 +425,14 @@ impl SyncSession {
                     .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
                 Ok(Admitted::default())
             }
-            Frame::Idle => Ok(Admitted::default()),
+            Frame::Idle => {
+                self.peer_idle = true;
+                Ok(Admitted::default())
+            }
             Frame::Heads(heads) => {
+                let mut sorted = heads.clone();
+                sorted.sort();
+                self.peer_heads = Some(sorted);
                 // Whatever of the peer's heads we hold, we both hold, with all their past:
                 // Automerge then summarises only what came after, not the whole history.
                 let shared: Vec<_> = heads

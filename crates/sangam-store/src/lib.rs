@@ -507,22 +507,8 @@ impl Store {
                     now
                 ])?;
             }
-            tx.execute("DELETE FROM members WHERE coop = ?1", [coop.as_bytes()])?;
-            let mut member = tx.prepare(
-                "INSERT INTO members (coop, key, name, contact, standing, admitted_by, admitted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for m in &commit.state.members {
-                let standing = serde_standing(m.standing);
-                member.execute(params![
-                    coop.as_bytes(),
-                    m.key.as_bytes(),
-                    m.name,
-                    m.contact,
-                    standing,
-                    m.admitted_by.as_bytes(),
-                    m.admitted_at
-                ])?;
+            if commit.members_changed {
+                write_members(&tx, commit.state)?;
             }
         }
         tx.commit()?;
@@ -683,6 +669,30 @@ pub struct Commit<'a> {
     pub rejections: &'a [(Option<ChangeHash>, String)],
     /// The co-op's state after the changes, for the projection.
     pub state: &'a CoopState,
+    /// Whether the member projection must be written again (most changes leave the
+    /// members as they were).
+    pub members_changed: bool,
+}
+
+fn write_members(tx: &rusqlite::Transaction<'_>, state: &CoopState) -> Result<(), StoreError> {
+    let coop = state.coop;
+    tx.execute("DELETE FROM members WHERE coop = ?1", [coop.as_bytes()])?;
+    let mut member = tx.prepare(
+        "INSERT INTO members (coop, key, name, contact, standing, admitted_by, admitted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for m in &state.members {
+        member.execute(params![
+            coop.as_bytes(),
+            m.key.as_bytes(),
+            m.name,
+            m.contact,
+            serde_standing(m.standing),
+            m.admitted_by.as_bytes(),
+            m.admitted_at
+        ])?;
+    }
+    Ok(())
 }
 
 fn serde_standing(standing: sangam_model::Standing) -> &'static str {
@@ -737,6 +747,7 @@ mod tests {
             let mut store = Store::open(&path).expect("open");
             let state = replica.state();
             let commit = Commit {
+                members_changed: true,
                 source: "local",
                 changes: std::slice::from_ref(&change),
                 rejections: &[],

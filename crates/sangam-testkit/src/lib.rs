@@ -121,7 +121,7 @@ pub fn raw(changes: &[SignedChange]) -> Vec<RawChange> {
 }
 
 /// A fresh replica for `device` holding everything `from` has (all verified).
-pub fn copy_of(from: &Replica, device: &SecretKey) -> Replica {
+pub fn copy_of(from: &mut Replica, device: &SecretKey) -> Replica {
     let mut copy = Replica::new(from.coop(), device.public());
     let admitted = copy.admit(
         raw(&from.changes_since(&[])),
@@ -157,7 +157,7 @@ pub fn sign_record(
 /// `actor` as the actor id, putting each `(key, value)` at the root, signed by `signer`.
 /// Nothing checks that any of it is allowed.
 pub fn forge_change(
-    base: &Replica,
+    base: &mut Replica,
     actor: &PublicKey,
     puts: &[(String, String)],
     signer: &SecretKey,

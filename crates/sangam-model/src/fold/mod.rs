@@ -177,6 +177,9 @@ pub struct Fold {
     profiles: HashMap<PublicKey, Profile>,
     /// Full views of recent contexts.
     views: Mutex<Vec<(Context, Arc<View>)>>,
+    /// The view of every authority record, with how many there were when it was built:
+    /// authority records are only ever added, so the count says whether it is current.
+    final_view: Mutex<Option<(usize, Arc<View>)>>,
 }
 
 impl Fold {
@@ -196,6 +199,7 @@ impl Fold {
             amendments: Vec::new(),
             profiles: HashMap::new(),
             views: Mutex::new(Vec::new()),
+            final_view: Mutex::new(None),
         }
     }
 
@@ -468,10 +472,7 @@ impl Fold {
 
     /// The co-op's state from every placed record.
     pub fn state(&self) -> CoopState {
-        let view = view::build_view(
-            self,
-            self.authority.iter().filter_map(|id| self.placed.get(id)),
-        );
+        let view = self.final_view();
         let mut members: BTreeMap<PublicKey, Member> = view
             .members
             .iter()
@@ -521,6 +522,23 @@ impl Fold {
             members: members.into_values().collect(),
             devices,
             void: view.void.clone(),
+        }
+    }
+
+    /// The view of all authority records, rebuilt only when one was added: most records
+    /// (ballots, profile updates, ledger entries) leave it as it was.
+    fn final_view(&self) -> Arc<View> {
+        let mut cached = self.final_view.lock().unwrap_or_else(|p| p.into_inner());
+        match cached.as_ref() {
+            Some((count, view)) if *count == self.authority.len() => view.clone(),
+            _ => {
+                let view = Arc::new(view::build_view(
+                    self,
+                    self.authority.iter().filter_map(|id| self.placed.get(id)),
+                ));
+                *cached = Some((self.authority.len(), view.clone()));
+                view
+            }
         }
     }
 

@@ -13,7 +13,7 @@ fn asha_and_bo() -> (Person, Person, Replica, Replica) {
     let (mut a, _) = found(&asha, T);
     a.write(admit(&bo), &asha.member, &asha.device, T + 1)
         .expect("admit");
-    let mut b = copy_of(&a, &bo.device);
+    let mut b = copy_of(&mut a, &bo.device);
     let (_, change) = b
         .write(add_device(&bo.device), &bo.member, &bo.device, T + 2)
         .expect("bootstrap");
@@ -53,7 +53,7 @@ fn a_non_members_change_is_rejected_and_the_document_is_untouched() {
     let heads = a.fold().heads();
     let record = sign_record(a.coop(), &mallory.member, heads, T + 5, admit(&mallory));
     let change = forge_change(
-        &a,
+        &mut a,
         &mallory.device.public(),
         &[entry(&record)],
         &mallory.device,
@@ -67,7 +67,7 @@ fn a_non_members_change_is_rejected_and_the_document_is_untouched() {
     assert_eq!((a.heads(), a.state()), before);
     // Even relayed by an honest member's device, a record by a non-member is refused.
     let relayed = forge_change(
-        &a,
+        &mut a,
         &asha.device.public(),
         &[entry(&record)],
         &asha.device,
@@ -90,7 +90,7 @@ fn a_members_record_from_an_unbound_device_is_rejected() {
         T + 5,
         rename("Bo 2"),
     );
-    let change = forge_change(&a, &spare.public(), &[entry(&record)], &spare, T + 5);
+    let change = forge_change(&mut a, &spare.public(), &[entry(&record)], &spare, T + 5);
     assert!(matches!(
         reason(&a.admit(vec![change], Trust::Verify { now: i64::MAX })),
         Rejection::DeviceNotAllowed(_)
@@ -110,7 +110,7 @@ fn actor_id_squatting_is_rejected_and_the_real_change_still_applies() {
         rename("Bo the Forged"),
     );
     let forged = forge_change(
-        &a,
+        &mut a,
         &bo.device.public(),
         &[entry(&record)],
         &mallory.device,
@@ -138,7 +138,7 @@ fn overwriting_or_adding_foreign_ops_is_rejected_whatever_the_actor_id() {
     // A high actor id gains nothing: any op other than a new record is refused.
     let genesis_key = a.coop().to_string();
     let overwrite = forge_change(
-        &a,
+        &mut a,
         &asha.device.public(),
         &[(genesis_key, "{}".into())],
         &asha.device,
@@ -150,7 +150,7 @@ fn overwriting_or_adding_foreign_ops_is_rejected_whatever_the_actor_id() {
     ));
     let record = sign_record(a.coop(), &asha.member, a.fold().heads(), T + 5, rename("A"));
     let wrong_key = forge_change(
-        &a,
+        &mut a,
         &asha.device.public(),
         &[("x".into(), record.json().into())],
         &asha.device,
@@ -197,7 +197,7 @@ fn a_removed_members_later_change_is_rejected_but_earlier_ones_stand() {
         rename("Bo Late"),
     );
     let late = forge_change(
-        &b,
+        &mut b,
         &bo.device.public(),
         &[entry(&record)],
         &bo.device,
@@ -223,7 +223,7 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         .write(add_device(&laptop2), &bo.member, &bo.device, T + 5)
         .expect("bind");
     a.admit(raw(&[bind2]), Trust::Verify { now: i64::MAX });
-    let mut lost = copy_of(&a, &bo.device);
+    let mut lost = copy_of(&mut a, &bo.device);
     let (_, before) = lost
         .write(
             rename("Written on the lost laptop"),
@@ -233,7 +233,7 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         )
         .expect("w");
     // From the second laptop Bo revokes the lost one.
-    let mut second = copy_of(&a, &laptop2);
+    let mut second = copy_of(&mut a, &laptop2);
     let revoke = sangam_model::Body::DeviceRevoke(sangam_model::body::DeviceRevoke {
         device: bo.device.public(),
     });
@@ -269,7 +269,7 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
         rename("Thief"),
     );
     let after = forge_change(
-        &lost,
+        &mut lost,
         &bo.device.public(),
         &[entry(&record)],
         &bo.device,
@@ -287,10 +287,10 @@ fn a_revoked_devices_later_changes_are_rejected_and_its_earlier_ones_stay() {
 
 #[test]
 fn a_fresh_peer_validates_the_whole_history_from_genesis() {
-    let (asha, _, a, _) = asha_and_bo();
+    let (asha, _, mut a, _) = asha_and_bo();
     let mallory = Person::seeded(9, "Mallory");
     // A hostile peer offers a history under a genesis of its own making.
-    let (fake, _) = found(&mallory, T);
+    let (mut fake, _) = found(&mallory, T);
     let mut fresh = Replica::new(a.coop(), asha.other_device(3).public());
     let admitted = fresh.admit(
         raw(&fake.changes_since(&[])),
@@ -356,10 +356,11 @@ fn oversized_and_garbage_changes_are_refused_before_decoding() {
 fn a_huge_string_record_is_refused() {
     let (asha, _, mut a, _) = asha_and_bo();
     let huge = "x".repeat(200_000);
+    let key = a.coop().to_string() + "0";
     let change = forge_change(
-        &a,
+        &mut a,
         &asha.device.public(),
-        &[(a.coop().to_string() + "0", huge)],
+        &[(key, huge)],
         &asha.device,
         T + 5,
     );
@@ -375,7 +376,7 @@ fn a_record_put_again_by_another_change_changes_nothing_and_splits_nobody() {
         .expect("write");
     // Bo's device, before it has Asha's change, puts her record again in a change of its own.
     let again = forge_change(
-        &b,
+        &mut b,
         &bo.device.public(),
         &[entry(&record)],
         &bo.device,
@@ -394,13 +395,13 @@ fn a_record_put_again_by_another_change_changes_nothing_and_splits_nobody() {
 
 #[test]
 fn a_record_dated_in_the_future_is_held_back_until_its_time() {
-    let (asha, _, a, _) = asha_and_bo();
+    let (asha, _, mut a, _) = asha_and_bo();
     let hour = 3_600_000;
-    let mut future = copy_of(&a, &asha.device);
+    let mut future = copy_of(&mut a, &asha.device);
     let (_, change) = future
         .write(rename("Early bird"), &asha.member, &asha.device, T + hour)
         .expect("write");
-    let mut peer = copy_of(&a, &Person::seeded(3, "Cy").device);
+    let mut peer = copy_of(&mut a, &Person::seeded(3, "Cy").device);
     let now = T + 10;
     let admitted = peer.admit(raw(std::slice::from_ref(&change)), Trust::Verify { now });
     assert!(matches!(reason(&admitted), Rejection::FromTheFuture(_)));

@@ -81,7 +81,7 @@ fn a_forged_change_in_a_frame_is_refused_and_the_session_goes_on() {
         admit(&mallory),
     );
     let forged = forge_change(
-        &a,
+        &mut a,
         &mallory.device.public(),
         &[entry(&record)],
         &mallory.device,
@@ -143,13 +143,133 @@ fn a_session_with_a_change_the_peer_refuses_ends_as_stuck_instead_of_looping() {
     while !sa.is_stuck() && !sb.is_stuck() {
         rounds += 1;
         assert!(rounds < 60, "the session never gave up");
-        for frame in sa.outgoing(&a) {
+        for frame in sa.outgoing(&mut a) {
             sb.incoming(&mut b, frame, T + 10).expect("b");
         }
-        for frame in sb.outgoing(&b) {
+        for frame in sb.outgoing(&mut b) {
             sa.incoming(&mut a, frame, T + 10).expect("a");
         }
     }
     assert_eq!(sb.refused(), 1);
     assert_ne!(a.heads(), b.heads());
+}
+
+/// One side of a live connection, answering as the transport does: a sync message gets
+/// frames or an Idle; an Idle gets frames only if there are some.
+fn answer(session: &mut SyncSession, replica: &mut Replica, frame: Frame) -> Vec<Frame> {
+    let reply = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
+    let idle = matches!(frame, Frame::Idle);
+    session.incoming(replica, frame, T).expect("accepted");
+    if !(reply || idle) {
+        return vec![];
+    }
+    let out = session.outgoing(replica);
+    if out.is_empty() && reply {
+        vec![Frame::Idle]
+    } else {
+        out
+    }
+}
+
+/// Runs a live exchange until nothing is in flight; returns every frame B received.
+fn live(
+    a: &mut Replica,
+    sa: &mut SyncSession,
+    b: &mut Replica,
+    sb: &mut SyncSession,
+    mut to_b: Vec<Frame>,
+    mut to_a: Vec<Frame>,
+) -> Vec<Frame> {
+    let mut seen_by_b = Vec::new();
+    for _ in 0..100 {
+        if to_a.is_empty() && to_b.is_empty() {
+            return seen_by_b;
+        }
+        let mut next_a = Vec::new();
+        for frame in to_b.drain(..) {
+            seen_by_b.push(frame.clone());
+            next_a.extend(answer(sb, b, frame));
+        }
+        let mut next_b = Vec::new();
+        for frame in to_a.drain(..) {
+            next_b.extend(answer(sa, a, frame));
+        }
+        to_a = next_a;
+        to_b = next_b;
+    }
+    panic!("the live exchange never went quiet");
+}
+
+#[test]
+fn a_settled_live_session_pushes_new_changes_without_another_sync_round() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = Replica::new(a.coop(), bo.device.public());
+    let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    let (ha, hb) = (sa.opening(&a), sb.opening(&b));
+    live(&mut a, &mut sa, &mut b, &mut sb, vec![ha], vec![hb]);
+    assert_eq!(a.heads(), b.heads());
+    // A local change on each side may take one more round before both know they agree.
+    a.write(rename("Asha A"), &asha.member, &asha.device, T + 2)
+        .expect("write");
+    let out = sa.on_change(&mut a);
+    live(&mut a, &mut sa, &mut b, &mut sb, out, vec![]);
+    assert!(sa.is_settled(), "A saw B idle while idle itself");
+    assert_eq!(a.heads(), b.heads());
+
+    for i in 0..3 {
+        a.write(
+            rename(&format!("Asha {i}")),
+            &asha.member,
+            &asha.device,
+            T + 10 + i,
+        )
+        .expect("write");
+        let pushed = sa.on_change(&mut a);
+        assert!(
+            matches!(pushed.as_slice(), [Frame::Changes(c)] if c.len() == 1),
+            "one change, no sync message: {pushed:?}"
+        );
+        let received = live(&mut a, &mut sa, &mut b, &mut sb, pushed, vec![]);
+        assert_eq!(received.len(), 1, "B answers a push with nothing");
+        assert_eq!(a.heads(), b.heads());
+    }
+    // Nothing new: nothing to push.
+    assert!(sa.on_change(&mut a).is_empty());
+    assert_eq!(a.state(), b.state());
+}
+
+#[test]
+fn a_pushed_change_without_its_deps_calls_for_a_sync_round() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = copy_of(&mut a, &bo.device);
+    let first = a
+        .write(rename("One"), &asha.member, &asha.device, T + 2)
+        .expect("one")
+        .1;
+    let second = a
+        .write(rename("Two"), &asha.member, &asha.device, T + 3)
+        .expect("two")
+        .1;
+    let mut sb = SyncSession::new();
+    let admitted = sb
+        .incoming(&mut b, Frame::Changes(vec![second.to_raw()]), T)
+        .expect("frame");
+    assert!(admitted.applied.is_empty());
+    assert!(sb.wants_sync());
+    assert!(!sb.wants_sync(), "asking clears it");
+    let admitted = sb
+        .incoming(
+            &mut b,
+            Frame::Changes(vec![first.to_raw(), second.to_raw()]),
+            T,
+        )
+        .expect("frame");
+    assert_eq!(admitted.applied.len(), 2);
+    assert_eq!(a.heads(), b.heads());
 }
