@@ -768,6 +768,9 @@ fn run(cli: Cli) -> Result<()> {
                 let net = shared.start_net(config).await.map_err(api)?;
                 let joined = shared.join(&net, &ticket, name.as_deref()).await;
                 net.shutdown().await;
+                shared
+                    .save_snapshots(std::time::Duration::ZERO)
+                    .map_err(api)?;
                 joined.map_err(api)
             })?;
             print(out, &joined, || match joined.status.as_str() {
@@ -803,6 +806,9 @@ fn run(cli: Cli) -> Result<()> {
                     done.push(net.sync_with(addr, coop, false).await);
                 }
                 net.shutdown().await;
+                shared
+                    .save_snapshots(std::time::Duration::ZERO)
+                    .map_err(api)?;
                 Ok::<_, anyhow::Error>(done)
             })?;
             let mut total = SyncSummary::default();

@@ -86,6 +86,13 @@ pub struct Node {
     /// Per co-op, how many changes the stored snapshot holds (reading it from the table
     /// would walk the whole snapshot blob).
     snapshotted: HashMap<CoopId, usize>,
+    /// Whether snapshots wait for [`Node::save_due_snapshots`] instead of being saved by
+    /// the commit that made them due (a node serving the network saves them between
+    /// syncs, not in the middle of one).
+    defer_snapshots: bool,
+    /// Co-ops whose snapshot is due, with when this node last committed.
+    snapshots_due: std::collections::HashSet<CoopId>,
+    last_commit: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Node {
@@ -133,6 +140,9 @@ impl Node {
             loaded: HashMap::new(),
             projected: HashMap::new(),
             snapshotted: HashMap::new(),
+            defer_snapshots: false,
+            snapshots_due: Default::default(),
+            last_commit: None,
         })
     }
 
@@ -281,12 +291,7 @@ impl Node {
             }
             if snapshot.is_some() && !used_snapshot {
                 // A damaged snapshot was skipped; the rebuilt document replaces it.
-                self.store.save_snapshot(
-                    coop,
-                    &replica.save(),
-                    replica.change_count(),
-                    self.clock.now(),
-                )?;
+                self.save_snapshot(&mut replica)?;
             }
             self.replicas.insert(coop, replica);
             self.loaded.insert(coop, last);
@@ -321,6 +326,7 @@ impl Node {
             return Err(e.into());
         }
         self.projected.insert(coop, state.members);
+        self.last_commit = Some(std::time::Instant::now());
         let in_snapshot = match self.snapshotted.get(&coop) {
             Some(count) => *count,
             None => {
@@ -332,11 +338,48 @@ impl Node {
         // Snapshots grow with the document: save when it has grown by half since the last
         // one (and by at least SNAPSHOT_EVERY), so a big sync saves a handful, not hundreds.
         if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY.max(in_snapshot / 2) {
-            self.store
-                .save_snapshot(coop, &replica.save(), replica.change_count(), now)?;
-            self.snapshotted.insert(coop, replica.change_count());
+            if self.defer_snapshots {
+                self.snapshots_due.insert(coop);
+            } else {
+                self.save_snapshot(replica)?;
+            }
         }
         Ok(())
+    }
+
+    fn save_snapshot(&mut self, replica: &mut Replica) -> Result<(), ApiError> {
+        let count = replica.change_count();
+        self.store
+            .save_snapshot(replica.coop(), &replica.save(), count, self.clock.now())?;
+        self.snapshotted.insert(replica.coop(), count);
+        Ok(())
+    }
+
+    /// Makes commits leave due snapshots to [`Node::save_due_snapshots`].
+    pub fn defer_snapshots(&mut self) {
+        self.defer_snapshots = true;
+    }
+
+    /// Saves the snapshots that commits made due, once nothing has been committed for
+    /// `quiet` (so a sync in progress is not slowed by them). Returns how many it saved.
+    pub fn save_due_snapshots(&mut self, quiet: std::time::Duration) -> Result<usize, ApiError> {
+        if self.snapshots_due.is_empty() || self.last_commit.is_some_and(|at| at.elapsed() < quiet)
+        {
+            return Ok(0);
+        }
+        let due: Vec<CoopId> = self.snapshots_due.drain().collect();
+        let mut saved = 0;
+        for coop in due {
+            if self.replica(coop).is_err() {
+                continue;
+            }
+            let mut replica = self.take_replica(coop);
+            let result = self.save_snapshot(&mut replica);
+            self.put_replica(replica);
+            result?;
+            saved += 1;
+        }
+        Ok(saved)
     }
 
     /// Signs and durably commits one record by this home's member.

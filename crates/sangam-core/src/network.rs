@@ -34,6 +34,9 @@ const RELAY_SETTING: &str = "relay";
 /// The home setting that turns LAN discovery (mDNS) on or off.
 const LAN_SETTING: &str = "lan";
 
+/// How long the home must have been quiet before `serve` saves a due snapshot.
+const SNAPSHOT_QUIET: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How long a laptop found on the LAN gets to dial us before we dial it.
 const LAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -255,8 +258,10 @@ impl std::fmt::Debug for SharedNode {
 }
 
 impl SharedNode {
-    /// Shares `node`.
-    pub fn new(node: Node) -> Arc<Self> {
+    /// Shares `node`. Its snapshots are then saved by [`SharedNode::save_snapshots`]
+    /// (which `serve` calls when the home is quiet), not in the middle of a sync.
+    pub fn new(mut node: Node) -> Arc<Self> {
+        node.defer_snapshots();
         let (changed, _) = broadcast::channel(256);
         Arc::new(Self {
             node: Mutex::new(node),
@@ -292,6 +297,11 @@ impl SharedNode {
             let _ = self.changed.send(*coop);
         }
         Ok(changed.len())
+    }
+
+    /// Saves the snapshots that are due once nothing was committed for `quiet`.
+    pub fn save_snapshots(&self, quiet: std::time::Duration) -> Result<usize, ApiError> {
+        self.lock().save_due_snapshots(quiet)
     }
 
     /// A receiver told of every co-op that changed here (a local write, or changes stored
@@ -371,6 +381,9 @@ impl SharedNode {
                     Ok(0) => {}
                     Ok(n) => watcher.log(&format!("picked up local writes in {n} co-op(s)")),
                     Err(e) => watcher.log(&format!("could not read the home: {}", e.message)),
+                }
+                if let Err(e) = watcher.save_snapshots(SNAPSHOT_QUIET) {
+                    watcher.log(&format!("could not save a snapshot: {}", e.message));
                 }
             }
         }));

@@ -13,6 +13,7 @@ pub mod context;
 pub mod fold;
 pub mod governance;
 pub mod keys;
+pub mod parallel;
 pub mod record;
 
 pub use body::{Admission, Body, Bylaws, Kind};

@@ -305,24 +305,7 @@ fn in_parallel(
     inputs: &[&[u8]],
     parse: impl Fn(&[u8]) -> Result<Record, RecordError> + Sync,
 ) -> Vec<Result<Record, RecordError>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads == 1 || inputs.len() < 64 {
-        return inputs.iter().map(|b| parse(b)).collect();
-    }
-    let chunk = inputs.len().div_ceil(threads);
-    let parse = &parse;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|b| parse(b)).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("parsing a record never panics"))
-            .collect()
-    })
+    crate::parallel::map(inputs, |bytes| parse(bytes))
 }
 
 #[cfg(test)]

@@ -432,18 +432,29 @@ impl Replica {
                 }),
             }
         }
+        // What needs no state (signatures, record parsing) is checked up front, on every
+        // core: it is most of the cost of a big sync.
+        let coop = self.coop;
+        let prechecked = sangam_model::parallel::map(&waiting, |(change, raw)| {
+            precheck(coop, change, raw, trust)
+        });
+        let mut waiting: Vec<(Change, RawChange, Precheck)> = waiting
+            .into_iter()
+            .zip(prechecked)
+            .map(|((change, raw), pre)| (change, raw, pre))
+            .collect();
         // Admit in rounds: a change waits until its deps are in.
         let mut to_apply: Vec<Change> = Vec::new();
         loop {
             let before = waiting.len();
             let mut still = Vec::new();
-            for (change, raw) in waiting {
+            for (change, raw, pre) in waiting {
                 if change.deps().iter().any(|d| !self.changes.contains_key(d)) {
-                    still.push((change, raw));
+                    still.push((change, raw, pre));
                     continue;
                 }
                 let hash = change.hash();
-                match self.check_and_register(&change, &raw, trust) {
+                match self.check_and_register(&change, &raw, pre) {
                     Ok(()) => {
                         out.applied.push(SignedChange {
                             hash,
@@ -463,7 +474,7 @@ impl Replica {
                 break;
             }
         }
-        for (change, _) in waiting {
+        for (change, _, _) in waiting {
             let missing = change
                 .deps()
                 .iter()
@@ -485,23 +496,10 @@ impl Replica {
         &mut self,
         change: &Change,
         raw: &RawChange,
-        trust: Trust,
+        pre: Precheck,
     ) -> Result<(), Rejection> {
-        let actor: [u8; 32] = change
-            .actor_id()
-            .to_bytes()
-            .try_into()
-            .map_err(|_| Rejection::BadActor)?;
-        let device = PublicKey::from_bytes(actor);
+        let (device, records) = pre?;
         let hash = change.hash();
-        let signed = SignedChange {
-            hash,
-            bytes: Vec::new(),
-            sig: raw.sig,
-        };
-        if matches!(trust, Trust::Verify { .. }) && !verify_change(self.coop, &signed, &device) {
-            return Err(Rejection::BadSignature(device.short()));
-        }
         let last = self.seqs.get(&device).copied().unwrap_or(0);
         if change.seq() != last + 1 {
             return Err(Rejection::BadSequence {
@@ -509,7 +507,7 @@ impl Replica {
                 last,
             });
         }
-        let records = self.records_in(change, trust)?;
+        let records = records?;
         let mut placed: Vec<Placed> = Vec::with_capacity(records.len());
         for record in records {
             // The same record again (its id covers all it says; only the signature bytes
@@ -550,48 +548,6 @@ impl Replica {
             placed,
         );
         Ok(())
-    }
-
-    /// The records a change puts, checked against the whitelist of allowed ops.
-    fn records_in(&self, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
-        use automerge::legacy::{Key, ObjectId, OpType};
-        if change.len() > MAX_RECORDS_PER_CHANGE {
-            return Err(Rejection::TooManyRecords);
-        }
-        let expanded = change.decode();
-        if expanded.operations.is_empty() {
-            return Err(Rejection::Empty);
-        }
-        let mut records = Vec::with_capacity(expanded.operations.len());
-        for op in expanded.operations {
-            if op.obj != ObjectId::Root || op.insert || !op.pred.is_empty() {
-                return Err(Rejection::ForeignOp(
-                    "only new keys of the root map may be written",
-                ));
-            }
-            let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (&op.key, &op.action) else {
-                return Err(Rejection::ForeignOp("only string records may be put"));
-            };
-            let record = match trust {
-                Trust::Verify { now } => {
-                    let record = Record::from_json(json.as_bytes())?;
-                    let ahead = record.at().saturating_sub(now);
-                    if ahead > MAX_CLOCK_SKEW_MS {
-                        return Err(Rejection::FromTheFuture(ahead));
-                    }
-                    record
-                }
-                Trust::OwnStore => Record::from_trusted_json(json.as_bytes())?,
-            };
-            if key.as_str() != record.id().to_string() {
-                return Err(Rejection::KeyMismatch);
-            }
-            if record.coop() != self.coop {
-                return Err(Rejection::WrongCoop);
-            }
-            records.push(record);
-        }
-        Ok(records)
     }
 
     /// Whether `device` is active after the changes `deps`, counting device bindings
@@ -700,4 +656,80 @@ impl Replica {
     pub fn device(&self) -> PublicKey {
         self.device
     }
+}
+
+/// What can be checked of a change without the replica's state: who signed it (once the
+/// signature holds, when verifying), then the records it puts. The sequence check comes
+/// between the two, so a record's error is reported only for a change in sequence.
+type Precheck = Result<(PublicKey, Result<Vec<Record>, Rejection>), Rejection>;
+
+fn precheck(coop: CoopId, change: &Change, raw: &RawChange, trust: Trust) -> Precheck {
+    let device = change_signer(coop, change, raw, trust)?;
+    Ok((device, records_in(coop, change, trust)))
+}
+
+/// The device whose key is the change's actor id, once its signature is verified.
+fn change_signer(
+    coop: CoopId,
+    change: &Change,
+    raw: &RawChange,
+    trust: Trust,
+) -> Result<PublicKey, Rejection> {
+    let actor: [u8; 32] = change
+        .actor_id()
+        .to_bytes()
+        .try_into()
+        .map_err(|_| Rejection::BadActor)?;
+    let device = PublicKey::from_bytes(actor);
+    let signed = SignedChange {
+        hash: change.hash(),
+        bytes: Vec::new(),
+        sig: raw.sig,
+    };
+    if matches!(trust, Trust::Verify { .. }) && !verify_change(coop, &signed, &device) {
+        return Err(Rejection::BadSignature(device.short()));
+    }
+    Ok(device)
+}
+
+/// The records a change puts, checked against the whitelist of allowed ops.
+fn records_in(coop: CoopId, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    if change.len() > MAX_RECORDS_PER_CHANGE {
+        return Err(Rejection::TooManyRecords);
+    }
+    let expanded = change.decode();
+    if expanded.operations.is_empty() {
+        return Err(Rejection::Empty);
+    }
+    let mut records = Vec::with_capacity(expanded.operations.len());
+    for op in expanded.operations {
+        if op.obj != ObjectId::Root || op.insert || !op.pred.is_empty() {
+            return Err(Rejection::ForeignOp(
+                "only new keys of the root map may be written",
+            ));
+        }
+        let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (&op.key, &op.action) else {
+            return Err(Rejection::ForeignOp("only string records may be put"));
+        };
+        let record = match trust {
+            Trust::Verify { now } => {
+                let record = Record::from_json(json.as_bytes())?;
+                let ahead = record.at().saturating_sub(now);
+                if ahead > MAX_CLOCK_SKEW_MS {
+                    return Err(Rejection::FromTheFuture(ahead));
+                }
+                record
+            }
+            Trust::OwnStore => Record::from_trusted_json(json.as_bytes())?,
+        };
+        if key.as_str() != record.id().to_string() {
+            return Err(Rejection::KeyMismatch);
+        }
+        if record.coop() != coop {
+            return Err(Rejection::WrongCoop);
+        }
+        records.push(record);
+    }
+    Ok(records)
 }

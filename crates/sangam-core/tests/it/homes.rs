@@ -158,6 +158,46 @@ fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
     assert!(len > 100, "the snapshot was rewritten");
 }
 
+#[test]
+fn a_shared_node_saves_due_snapshots_once_the_home_is_quiet() {
+    let dir = TempDir::new().expect("tmp");
+    let mut a = node(&dir, "asha");
+    a.create_coop("River Bakery", "EUR").expect("create");
+    let id = a.resolve_coop(None).expect("one");
+    let shared = sangam_core::SharedNode::new(a);
+    for n in 0..300u32 {
+        let key = sangam_model_key(n);
+        shared
+            .write(id, |a| a.admit(id, &key, &format!("Member {n}")))
+            .expect("admit");
+    }
+    let db = dir.path().join("asha").join(sangam_core::DB_FILE);
+    let snapshots = || -> i64 {
+        let conn = rusqlite::Connection::open(&db).expect("db");
+        conn.query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0))
+            .expect("count")
+    };
+    assert_eq!(snapshots(), 0, "none saved in the middle of the writes");
+    let busy = shared
+        .save_snapshots(std::time::Duration::from_secs(3600))
+        .expect("save");
+    assert_eq!(busy, 0, "the home was not quiet for an hour");
+    assert_eq!(
+        shared
+            .save_snapshots(std::time::Duration::ZERO)
+            .expect("save"),
+        1
+    );
+    assert_eq!(snapshots(), 1);
+    assert_eq!(
+        shared
+            .save_snapshots(std::time::Duration::ZERO)
+            .expect("save"),
+        0,
+        "nothing due any more"
+    );
+}
+
 /// A valid member key for the `n`th seeded person.
 fn sangam_model_key(n: u32) -> String {
     sangam_testkit::Person::seeded_wide(n, "M")
