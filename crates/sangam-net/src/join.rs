@@ -18,6 +18,7 @@
 //! another. Changes in both directions are verified like any sync input.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
@@ -38,6 +39,18 @@ const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 /// QUIC application error code for a join protocol violation.
 const PROTOCOL: u32 = 400;
+
+/// QUIC application error code for "too many joins at once; try again".
+const BUSY: u32 = 503;
+
+/// How long a newcomer has, once connected, to open its stream and send its request.
+pub const JOIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Most join requests handled at once. Anyone may dial the join protocol (that is its
+/// point), so a flood of connections that never send a request must not pile up: past
+/// this many, newcomers are told to try again, and each one in progress ends within
+/// `FRAME_TIMEOUT` per step.
+pub const MAX_JOINS_AT_ONCE: usize = 8;
 
 /// What a newcomer asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +103,7 @@ pub enum JoinOutcome {
 
 pub(crate) struct JoinProtocol {
     pub(crate) host: Arc<dyn Host>,
+    pub(crate) slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for JoinProtocol {
@@ -100,14 +114,28 @@ impl std::fmt::Debug for JoinProtocol {
 
 impl ProtocolHandler for JoinProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let Ok(_slot) = self.slots.clone().try_acquire_owned() else {
+            conn.close(
+                BUSY.into(),
+                b"busy with other newcomers: try again in a minute",
+            );
+            return Ok(());
+        };
         let newcomer = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-        let (mut send, mut recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
-        let request = tokio::time::timeout(FRAME_TIMEOUT, read_message::<JoinRequest>(&mut recv))
-            .await
-            .map_err(|_| NetError::Timeout)
-            .and_then(|r| r);
-        let request = match request {
-            Ok(request) => request,
+        // A connection that opens no stream, or sends no request, gives its slot back soon.
+        let opened = tokio::time::timeout(JOIN_REQUEST_TIMEOUT, async {
+            let (send, mut recv) = conn
+                .accept_bi()
+                .await
+                .map_err(|e| NetError::Connect(e.to_string()))?;
+            let request = read_message::<JoinRequest>(&mut recv).await?;
+            Ok::<_, NetError>((send, recv, request))
+        })
+        .await
+        .map_err(|_| NetError::Timeout)
+        .and_then(|r| r);
+        let (mut send, mut recv, request) = match opened {
+            Ok(opened) => opened,
             Err(e) => {
                 conn.close(PROTOCOL.into(), e.to_string().as_bytes());
                 return Ok(());

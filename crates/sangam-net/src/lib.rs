@@ -26,7 +26,9 @@ use sangam_replica::{ChangeHash, RawChange};
 
 pub use invite::{INVITE_PREFIX, Invite, InviteError};
 pub use iroh::EndpointAddr as PeerAddr;
-pub use join::{JOIN_ALPN, JoinAnswer, JoinOutcome, JoinRequest};
+pub use join::{
+    JOIN_ALPN, JOIN_REQUEST_TIMEOUT, JoinAnswer, JoinOutcome, JoinRequest, MAX_JOINS_AT_ONCE,
+};
 pub use session::SyncSummary;
 
 /// The ALPN of the sync protocol between members' devices.
@@ -310,7 +312,10 @@ impl Net {
             host: host.clone(),
             sessions: sessions.clone(),
         };
-        let join = join::JoinProtocol { host: host.clone() };
+        let join = join::JoinProtocol {
+            host: host.clone(),
+            slots: Arc::new(tokio::sync::Semaphore::new(join::MAX_JOINS_AT_ONCE)),
+        };
         let router = Router::builder(endpoint)
             .accept(SYNC_ALPN, sync)
             .accept(JOIN_ALPN, join)

@@ -239,3 +239,96 @@ async fn when_the_bylaws_ask_for_a_vote_the_newcomer_waits_for_it_then_joins() {
     assert_eq!(joined.status, "member");
     assert_eq!(heads(&asha, coop), heads(&dee, coop));
 }
+
+/// A bare endpoint with a fresh key on loopback: a stranger on the network.
+async fn stranger() -> iroh::Endpoint {
+    iroh::Endpoint::builder(iroh::endpoint::presets::Minimal)
+        .secret_key(iroh::SecretKey::from_bytes(&[0x42; 32]))
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .expect("addr")
+        .bind()
+        .await
+        .expect("bind")
+}
+
+/// Sends `bytes` on a join stream and returns how the connection ended.
+async fn raw_join(from: &iroh::Endpoint, to: &Home, bytes: &[u8]) -> String {
+    let conn = from
+        .connect(to.net.addr(), sangam_net::JOIN_ALPN)
+        .await
+        .expect("anyone may dial the join protocol");
+    // A refusal can come before the stream is even open.
+    if let Ok((mut send, mut recv)) = conn.open_bi().await {
+        if send.write_all(bytes).await.is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), recv.read_to_end(1 << 16)).await;
+        }
+    }
+    let reason = tokio::time::timeout(Duration::from_secs(10), conn.closed())
+        .await
+        .expect("closed");
+    format!("{reason:?}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_and_oversized_join_requests_are_cut_off_and_change_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, asha) = inviter(&dir).await;
+    let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let before = heads(&asha, coop);
+    let endpoint = stranger().await;
+    let garbage = raw_join(&endpoint, &asha, &[0, 0, 0, 5, b'{', b'x', 0xff, 0, 1]).await;
+    assert!(
+        garbage.contains("400") && garbage.contains("malformed"),
+        "{garbage}"
+    );
+    let oversized = raw_join(&endpoint, &asha, &u32::MAX.to_be_bytes()).await;
+    assert!(
+        oversized.contains("400") && oversized.contains("over the limit"),
+        "{oversized}"
+    );
+    let unknown_field = br#"{"coop":"00","secret":[],"member":"00","name":"x","admin":true}"#;
+    let mut framed = (unknown_field.len() as u32).to_be_bytes().to_vec();
+    framed.extend_from_slice(unknown_field);
+    let odd = raw_join(&endpoint, &asha, &framed).await;
+    assert!(odd.contains("400"), "{odd}");
+    endpoint.close().await;
+    assert_eq!(heads(&asha, coop), before);
+    // The ticket was not used up by any of it.
+    let dee = fresh(&dir, "dee").await;
+    let joined = dee.shared.join(&dee.net, &ticket, Some("Dee")).await;
+    assert_eq!(joined.expect("join").status, "member");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newcomers_who_never_speak_cannot_hold_more_than_a_few_join_slots() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, asha) = inviter(&dir).await;
+    let endpoint = stranger().await;
+    // Open every slot with a connection that never sends its request.
+    let mut silent = Vec::new();
+    for _ in 0..sangam_net::MAX_JOINS_AT_ONCE {
+        let conn = endpoint
+            .connect(asha.net.addr(), sangam_net::JOIN_ALPN)
+            .await
+            .expect("connect");
+        let (send, recv) = conn.open_bi().await.expect("stream");
+        silent.push((conn, send, recv));
+    }
+    // Wait until the inviter has accepted them all (each holds a slot once accepted).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let busy = raw_join(&endpoint, &asha, b"").await;
+    assert!(busy.contains("503"), "{busy}");
+    // The silent ones are cut off after the request timeout, and their slots come back.
+    tokio::time::sleep(sangam_net::JOIN_REQUEST_TIMEOUT + Duration::from_secs(1)).await;
+    for (conn, _, _) in &silent {
+        let reason = format!("{:?}", conn.close_reason());
+        assert!(reason.contains("400"), "{reason}");
+    }
+    let ticket = invite(&asha, coop, Duration::from_secs(60), 1);
+    let dee = fresh(&dir, "dee").await;
+    let joined = dee.shared.join(&dee.net, &ticket, Some("Dee")).await;
+    assert_eq!(joined.expect("a slot is free again").status, "member");
+    drop(silent);
+    endpoint.close().await;
+}
