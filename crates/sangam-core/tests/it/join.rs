@@ -259,10 +259,10 @@ async fn raw_join(from: &iroh::Endpoint, to: &Home, bytes: &[u8]) -> String {
         .await
         .expect("anyone may dial the join protocol");
     // A refusal can come before the stream is even open.
-    if let Ok((mut send, mut recv)) = conn.open_bi().await {
-        if send.write_all(bytes).await.is_ok() {
-            let _ = tokio::time::timeout(Duration::from_secs(10), recv.read_to_end(1 << 16)).await;
-        }
+    if let Ok((mut send, mut recv)) = conn.open_bi().await
+        && send.write_all(bytes).await.is_ok()
+    {
+        let _ = tokio::time::timeout(Duration::from_secs(10), recv.read_to_end(1 << 16)).await;
     }
     let reason = tokio::time::timeout(Duration::from_secs(10), conn.closed())
         .await
