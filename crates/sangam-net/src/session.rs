@@ -248,7 +248,8 @@ async fn drive(
                 let next = match next {
                     // Once we are done, the peer closing the connection is the normal end.
                     Err(_) if finished => None,
-                    other => other?,
+                    Err(e) => return Err(refusal_of(conn).unwrap_or(e)),
+                    Ok(next) => next,
                 };
                 let Some(frame) = next else {
                     // The peer finished its side: finish ours and stop.
@@ -366,6 +367,20 @@ pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, N
     Frame::decode(&body)
         .map(Some)
         .map_err(|e| NetError::Sync(e.to_string()))
+}
+
+/// The peer's refusal, if it closed the connection with the refusal code.
+fn refusal_of(conn: &Connection) -> Option<NetError> {
+    match conn.close_reason()? {
+        iroh::endpoint::ConnectionError::ApplicationClosed(close)
+            if close.error_code == REFUSED.into() =>
+        {
+            Some(NetError::Refused(
+                String::from_utf8_lossy(&close.reason).into_owned(),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// A closed-by-peer error with our refusal code reads as a refusal.

@@ -332,3 +332,86 @@ async fn newcomers_who_never_speak_cannot_hold_more_than_a_few_join_slots() {
     drop(silent);
     endpoint.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and_refused() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, mut homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let bo = homes.remove(1);
+    let asha = homes.remove(0);
+    asha.shared
+        .lock()
+        .record_serve_addr(&asha.net.addr())
+        .expect("serve addr");
+    // Bo's phone: a new home holding Bo's member key (as a member moving their key would).
+    let (bo_key, bo_name) =
+        sangam_store::Store::open(&dir.path().join("bo").join(sangam_core::DB_FILE))
+            .expect("bo's store")
+            .member_key()
+            .expect("read")
+            .expect("bo has a key");
+    let phone_dir = dir.path().join("bo-phone");
+    std::fs::create_dir_all(&phone_dir).expect("dir");
+    sangam_store::Store::open(&phone_dir.join(sangam_core::DB_FILE))
+        .expect("phone store")
+        .set_member_key(&bo_key, &bo_name, 0)
+        .expect("copy the key");
+    let phone = fresh(&dir, "bo-phone").await;
+    let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
+    let joined = phone
+        .shared
+        .join(&phone.net, &ticket, None)
+        .await
+        .expect("a member's new device joins");
+    assert_eq!(joined.status, "member");
+    let members_before = asha.shared.lock().members(coop).expect("members").len();
+    assert_eq!(
+        members_before, 2,
+        "no one new was admitted: Bo was a member already"
+    );
+    let phone_device = phone.shared.lock().identity().expect("id").device;
+    assert!(
+        asha.shared
+            .lock()
+            .devices(coop)
+            .expect("devices")
+            .iter()
+            .any(|d| d.key == phone_device && !d.revoked)
+    );
+
+    // The phone keeps a live session with Asha's laptop.
+    let live = {
+        let (dialer, addr) = (phone.net.dialer(), asha.net.addr());
+        tokio::spawn(async move { dialer.sync_with(addr, coop, true).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The phone is lost: Bo's laptop learns of it from Asha's, revokes it, and syncs back.
+    bo.net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("bo catches up");
+    bo.shared
+        .write(coop, |n| n.revoke_device(coop, &phone_device))
+        .expect("revoke");
+    bo.net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("bo syncs");
+    let ended = tokio::time::timeout(Duration::from_secs(10), live)
+        .await
+        .expect("the phone is cut off")
+        .expect("task");
+    assert!(
+        matches!(ended, Err(NetError::Refused(_))),
+        "ended: {ended:?}"
+    );
+    let again = phone.net.sync_with(asha.net.addr(), coop, false).await;
+    assert!(again.is_err(), "refused from then on: {again:?}");
+    // What the lost phone writes now never reaches the co-op.
+    let before = heads(&asha, coop);
+    let _ = phone
+        .shared
+        .write(coop, |n| n.update_profile(coop, Some("Mallory"), None));
+    let _ = phone.net.sync_with(asha.net.addr(), coop, false).await;
+    assert_eq!(heads(&asha, coop), before);
+}
