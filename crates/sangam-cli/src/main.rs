@@ -229,12 +229,15 @@ enum ProposalCommand {
 
 #[derive(Subcommand)]
 enum RelayCommand {
-    /// Use the co-op's own relay (URL), n0's public relays (`default`), or none (`off`).
+    /// `URL`: the co-op's own relay for every member's laptop (an `iroh-relay` server);
+    /// `default`: n0's public relays for the co-op. Both are written to the co-op and
+    /// reach the others with the next sync. `off` / `on`: whether this laptop uses relays
+    /// at all (off: LAN and direct connections only).
     Set {
-        /// A URL such as https://relay.example.org, or `default`, or `off`.
+        /// A URL such as https://relay.example.org, `default`, `off` or `on`.
         value: String,
     },
-    /// Show the relay setting.
+    /// Show which relays this laptop uses.
     Show,
 }
 
@@ -859,8 +862,34 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Relay(RelayCommand::Set { value }) => {
-            node.set_relay(&value).map_err(api)?;
-            println!("Relay set to {value}.");
+            match value.trim() {
+                "off" | "on" => {
+                    let used = value.trim() == "on";
+                    node.set_relays_used(used).map_err(api)?;
+                    println!(
+                        "{}",
+                        if used {
+                            "This laptop uses relays again."
+                        } else {
+                            "This laptop uses no relay: LAN and direct connections only."
+                        }
+                    );
+                }
+                "default" => {
+                    let coop = node.resolve_coop(coop_arg).map_err(api)?;
+                    node.set_coop_relay(coop, None).map_err(api)?;
+                    println!(
+                        "The co-op uses n0's public relays (the others learn it when they sync)."
+                    );
+                }
+                url => {
+                    let coop = node.resolve_coop(coop_arg).map_err(api)?;
+                    node.set_coop_relay(coop, Some(url)).map_err(api)?;
+                    println!(
+                        "The co-op's relay is now {url} (the others learn it when they sync)."
+                    );
+                }
+            }
             Ok(())
         }
         Command::Lan(LanCommand::Set { value }) => {

@@ -874,5 +874,9 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             c.ballots.len()
         ),
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
+        Body::CoopSettings(c) => match &c.relay {
+            Some(url) => format!("set the co-op's relay to {url}"),
+            None => "set the co-op's relay to n0's public relays".to_owned(),
+        },
     }
 }

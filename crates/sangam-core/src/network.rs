@@ -44,28 +44,49 @@ const LAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 const REDIAL_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Node {
-    /// The relay choice of this home: `default` (n0's relays), `off`, or a URL.
-    pub fn relays(&self) -> Result<Relays, ApiError> {
-        Ok(match self.store().setting(RELAY_SETTING)?.as_deref() {
-            None | Some("default") => Relays::Default,
-            Some("off") => Relays::Disabled,
-            Some(url) => Relays::Custom(url.to_owned()),
-        })
+    /// The relays this laptop uses: none when it was told `off`; else the co-op's own
+    /// relay when its settings name one (the first such co-op in this home, by id), else
+    /// n0's public relays.
+    pub fn relays(&mut self) -> Result<Relays, ApiError> {
+        if self.store().setting(RELAY_SETTING)?.as_deref() == Some("off") {
+            return Ok(Relays::Disabled);
+        }
+        let mut coops: Vec<CoopId> = self
+            .store()
+            .coops()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        coops.sort();
+        for coop in coops {
+            if let Some(url) = self.state(coop)?.relay {
+                return Ok(Relays::Custom(url));
+            }
+        }
+        Ok(Relays::Default)
     }
 
-    /// Sets the relay: `default`, `off`, or the URL of the co-op's own `iroh-relay`.
-    pub fn set_relay(&self, value: &str) -> Result<(), ApiError> {
-        let value = value.trim();
-        let ok = matches!(value, "default" | "off")
-            || value.starts_with("http://")
-            || value.starts_with("https://");
-        if !ok {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "give a relay URL (https://relay.example.org), `default` or `off`",
-            ));
+    /// Whether this laptop uses relays at all: `off` leaves LAN and direct connections
+    /// only (a home-level choice, not shared with the co-op).
+    pub fn set_relays_used(&self, used: bool) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(RELAY_SETTING, if used { "on" } else { "off" })?)
+    }
+
+    /// Sets the co-op's relay for every member's laptop: the URL of the co-op's own
+    /// `iroh-relay`, or `None` for n0's public relays. Written as a `coop.settings`
+    /// record, so it reaches the others with the next sync.
+    pub fn set_coop_relay(&mut self, coop: CoopId, url: Option<&str>) -> Result<(), ApiError> {
+        let relay = url.map(|u| u.trim().to_owned());
+        if let Some(url) = &relay {
+            sangam_model::body::check_relay_url(url)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))?;
         }
-        Ok(self.store().set_setting(RELAY_SETTING, value)?)
+        self.write(
+            coop,
+            sangam_model::Body::CoopSettings(sangam_model::body::CoopSettings { relay }),
+        )
     }
 
     /// Whether this home finds and announces devices on the local network (mDNS); on

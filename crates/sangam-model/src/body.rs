@@ -75,6 +75,7 @@ kinds! {
     ProxyRevoke => "proxy.revoke",
     ProposalClose => "proposal.close",
     ProposalWithdraw => "proposal.withdraw",
+    CoopSettings => "coop.settings",
 }
 
 impl fmt::Display for Kind {
@@ -89,7 +90,11 @@ impl Kind {
     pub fn is_authority(self) -> bool {
         !matches!(
             self,
-            Kind::MemberUpdate | Kind::Ballot | Kind::ProxyGrant | Kind::ProxyRevoke
+            Kind::MemberUpdate
+                | Kind::Ballot
+                | Kind::ProxyGrant
+                | Kind::ProxyRevoke
+                | Kind::CoopSettings
         )
     }
 }
@@ -457,6 +462,35 @@ pub struct ProposalWithdraw {
     pub proposal: crate::record::RecordId,
 }
 
+/// `coop.settings`: how the co-op's laptops reach each other. Any member may set it; the
+/// latest in fold order wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoopSettings {
+    /// The co-op's own relay (an `iroh-relay` server), or `None` for n0's public relays.
+    pub relay: Option<String>,
+}
+
+/// Longest relay URL accepted.
+pub const MAX_RELAY_URL: usize = 200;
+
+/// A relay URL: `http://` or `https://`, a host, no spaces, at most [`MAX_RELAY_URL`] bytes.
+pub fn check_relay_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("a relay URL starts with https:// (or http://)")?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err("a relay URL names a host".into());
+    }
+    if url.len() > MAX_RELAY_URL || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "a relay URL has no spaces and at most {MAX_RELAY_URL} characters"
+        ));
+    }
+    Ok(())
+}
+
 /// A record's body, by kind.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(missing_docs)]
@@ -474,6 +508,7 @@ pub enum Body {
     ProxyRevoke(ProxyRevoke),
     ProposalClose(ProposalClose),
     ProposalWithdraw(ProposalWithdraw),
+    CoopSettings(CoopSettings),
 }
 
 impl Body {
@@ -493,6 +528,7 @@ impl Body {
             Body::ProxyRevoke(_) => Kind::ProxyRevoke,
             Body::ProposalClose(_) => Kind::ProposalClose,
             Body::ProposalWithdraw(_) => Kind::ProposalWithdraw,
+            Body::CoopSettings(_) => Kind::CoopSettings,
         }
     }
 
@@ -512,6 +548,7 @@ impl Body {
             Body::ProxyRevoke(b) => serde_json::to_value(b),
             Body::ProposalClose(b) => serde_json::to_value(b),
             Body::ProposalWithdraw(b) => serde_json::to_value(b),
+            Body::CoopSettings(b) => serde_json::to_value(b),
         };
         value.expect("bodies are plain data and always serialize")
     }
@@ -538,6 +575,7 @@ impl Body {
             Kind::ProxyRevoke => Body::ProxyRevoke(parse(kind, value)?),
             Kind::ProposalClose => Body::ProposalClose(parse(kind, value)?),
             Kind::ProposalWithdraw => Body::ProposalWithdraw(parse(kind, value)?),
+            Kind::CoopSettings => Body::CoopSettings(parse(kind, value)?),
         };
         body.check()
             .map_err(|reason| BodyError::Malformed { kind, reason })?;
@@ -591,6 +629,7 @@ impl Body {
                 Ok(())
             }
             Body::ProxyGrant(_) | Body::ProxyRevoke(_) | Body::ProposalWithdraw(_) => Ok(()),
+            Body::CoopSettings(c) => c.relay.as_deref().map_or(Ok(()), check_relay_url),
         }
     }
 }
@@ -724,6 +763,31 @@ mod tests {
         assert!(Body::from_value(Kind::MemberAdmit, blank).is_err());
         let ok = json!({"member": "00".repeat(32), "name": "Ravi"});
         assert!(Body::from_value(Kind::MemberAdmit, ok).is_ok());
+    }
+
+    #[test]
+    fn relay_urls() {
+        for ok in [
+            "https://relay.example.org",
+            "http://10.0.0.2:3340",
+            "https://r.example/x",
+        ] {
+            assert_eq!(check_relay_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "relay.example.org",
+            "https://",
+            "https:///path",
+            "ftp://relay.example.org",
+            "https://relay example.org",
+            &format!("https://{}", "a".repeat(MAX_RELAY_URL)),
+        ] {
+            assert!(check_relay_url(bad).is_err(), "{bad}");
+        }
+        let bad = json!({"relay": "relay.example.org"});
+        assert!(Body::from_value(Kind::CoopSettings, bad).is_err());
+        let default = json!({"relay": null});
+        assert!(Body::from_value(Kind::CoopSettings, default).is_ok());
     }
 
     #[test]

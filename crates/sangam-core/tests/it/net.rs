@@ -336,3 +336,49 @@ async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
     }
     relay.shutdown().await.expect("relay stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let (asha, bo) = (&homes[0], &homes[1]);
+    let relays = |h: &Home| h.shared.lock().relays().expect("relays");
+    assert_eq!(
+        relays(bo),
+        Relays::Default,
+        "n0's relays until the co-op names one"
+    );
+    let bad = asha
+        .shared
+        .write(coop, |n| n.set_coop_relay(coop, Some("relay.example.org")));
+    assert_eq!(
+        bad.expect_err("no scheme").code,
+        sangam_core::ErrorCode::InvalidInput
+    );
+    let url = "https://relay.example.org";
+    asha.shared
+        .write(coop, |n| n.set_coop_relay(coop, Some(url)))
+        .expect("set");
+    assert_eq!(relays(asha), Relays::Custom(url.into()));
+    bo.net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("sync");
+    assert_eq!(relays(bo), Relays::Custom(url.into()), "learnt by sync");
+    bo.shared.lock().set_relays_used(false).expect("off");
+    assert_eq!(relays(bo), Relays::Disabled);
+    assert_eq!(
+        relays(asha),
+        Relays::Custom(url.into()),
+        "a home-level choice"
+    );
+    bo.shared.lock().set_relays_used(true).expect("on");
+    asha.shared
+        .write(coop, |n| n.set_coop_relay(coop, None))
+        .expect("back to n0's");
+    bo.net
+        .sync_with(asha.net.addr(), coop, false)
+        .await
+        .expect("sync");
+    assert_eq!(relays(bo), Relays::Default);
+}

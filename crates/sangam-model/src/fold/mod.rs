@@ -175,6 +175,8 @@ pub struct Fold {
     amendments: Vec<RecordId>,
     /// Each author's latest valid name and contact, with the (depth, id) that set them.
     profiles: HashMap<PublicKey, Profile>,
+    /// The latest valid co-op settings, with the (depth, id) that set them.
+    settings: Option<((u64, RecordId), crate::body::CoopSettings)>,
     /// Full views of recent contexts.
     views: Mutex<Vec<(Context, Arc<View>)>>,
     /// The view of every authority record, with how many there were when it was built:
@@ -198,6 +200,7 @@ impl Fold {
             ends: HashMap::new(),
             amendments: Vec::new(),
             profiles: HashMap::new(),
+            settings: None,
             views: Mutex::new(Vec::new()),
             final_view: Mutex::new(None),
         }
@@ -303,6 +306,12 @@ impl Fold {
                 && newer(&profile.contact)
             {
                 profile.contact = Some((order, contact.clone()));
+            }
+        }
+        if let (Ok(()), Body::CoopSettings(settings)) = (&placed.verdict, placed.record.body()) {
+            let order = (placed.depth, id);
+            if self.settings.as_ref().is_none_or(|(o, _)| *o < order) {
+                self.settings = Some((order, settings.clone()));
             }
         }
         // A record is placed only after its deps, so nothing placed cites it yet.
@@ -522,6 +531,10 @@ impl Fold {
             members: members.into_values().collect(),
             devices,
             void: view.void.clone(),
+            relay: self
+                .settings
+                .as_ref()
+                .and_then(|(_, settings)| settings.relay.clone()),
         }
     }
 
@@ -642,6 +655,8 @@ pub struct CoopState {
     pub devices: Vec<Device>,
     /// Records voided by concurrent ones.
     pub void: BTreeMap<RecordId, Refusal>,
+    /// The co-op's own relay, if its settings name one (else n0's public relays).
+    pub relay: Option<String>,
 }
 
 impl CoopState {

@@ -225,7 +225,7 @@ impl Scope<'_> {
                     return Err(Refusal::NotOwnDevice(revoke.device.short()));
                 }
             }
-            Body::MemberUpdate(_) => {}
+            Body::MemberUpdate(_) | Body::CoopSettings(_) => {}
             Body::ProposalOpen(open) => self.judge_open(record, open)?,
             Body::Ballot(ballot) => {
                 let open = self.open_proposal(&ballot.proposal, record.deps())?;

@@ -226,3 +226,59 @@ fn one_device_bound_concurrently_by_two_members_goes_to_one() {
     assert_eq!(bound.len(), 1);
     assert_eq!(bound[0].member, owner.key.public());
 }
+
+#[test]
+fn the_co_ops_relay_is_the_latest_setting_in_fold_order_whatever_the_arrival_order() {
+    let (asha, bo, stranger) = (person(1), person(2), person(9));
+    let g = genesis(&asha);
+    let coop = g.id();
+    let settings = |url: Option<&str>| {
+        sangam_model::Body::CoopSettings(sangam_model::body::CoopSettings {
+            relay: url.map(str::to_owned),
+        })
+    };
+    let admit_bo = record(coop, &asha, &[&g], 2_000, admit(&bo, "Bo"));
+    let first = record(
+        coop,
+        &asha,
+        &[&admit_bo],
+        3_000,
+        settings(Some("https://one.example")),
+    );
+    // Two members set it concurrently on top of the first: one of them wins, the same one
+    // on every laptop.
+    let by_asha = record(
+        coop,
+        &asha,
+        &[&first],
+        4_000,
+        settings(Some("https://two.example")),
+    );
+    let by_bo = record(coop, &bo, &[&first], 4_000, settings(None));
+    // A stranger's setting counts for nothing.
+    let forged = record(
+        coop,
+        &stranger,
+        &[&first],
+        5_000,
+        settings(Some("https://evil.example")),
+    );
+    let forged_id = forged.id();
+    let all = [g, admit_bo, first, by_asha.clone(), by_bo.clone(), forged];
+    let folded = fold(coop, all.clone());
+    assert!(matches!(
+        folded.get(&forged_id).expect("placed").verdict,
+        Err(Refusal::NotAMember(_))
+    ));
+    let expected = folded.state().relay;
+    let winner = if by_asha.id() > by_bo.id() {
+        Some("https://two.example".to_owned())
+    } else {
+        None
+    };
+    assert_eq!(expected, winner);
+    for order in permutations(&all[2..]) {
+        let records = all[..2].iter().cloned().chain(order);
+        assert_eq!(fold(coop, records).state().relay, expected);
+    }
+}
