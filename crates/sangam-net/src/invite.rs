@@ -230,6 +230,15 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// THREATS.md 17: any text after the prefix is refused or parsed, never a panic.
+        #[test]
+        fn random_tickets_never_panic(text in "[A-Z2-7a-z0-9 \\n=+/-]{0,600}") {
+            let _ = Invite::from_text(&format!("{INVITE_PREFIX}{text}"));
+            let _ = Invite::from_text(&text);
+        }
+    }
+
     #[test]
     fn truncated_and_foreign_text_are_refused() {
         let text = invite().to_text();

@@ -273,3 +273,19 @@ fn a_pushed_change_without_its_deps_calls_for_a_sync_round() {
     assert_eq!(admitted.applied.len(), 2);
     assert_eq!(a.heads(), b.heads());
 }
+
+proptest::proptest! {
+    /// THREATS.md 17: whatever bytes a peer sends as a frame body, decoding returns a frame
+    /// or an error, never a panic; and a frame that decodes encodes back to the same body.
+    #[test]
+    fn random_frame_bodies_never_panic(
+        kind in 0u8..8,
+        rest in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+    ) {
+        let mut body = vec![kind];
+        body.extend_from_slice(&rest);
+        if let Ok(frame) = Frame::decode(&body) {
+            proptest::prop_assert_eq!(&frame.encode()[4..], &body[..]);
+        }
+    }
+}
