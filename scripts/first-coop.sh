@@ -35,8 +35,12 @@ fi
 "$sangam" "$@" coop show
 echo
 
-echo "== Admitting a member"
-echo "A newcomer runs \`sangam id new --name NAME\` on their laptop and sends you the member key."
+echo "== Inviting a member"
+echo "Over the network (LAN or internet): keep \`sangam serve\` running on this laptop, run"
+echo "\`sangam invite\` beside it, and give the newcomer the ticket (or let them scan its QR"
+echo "code). On their laptop: \`sangam join TICKET --name NAME\`. They end with the whole co-op."
+echo
+echo "Without a network: the newcomer runs \`sangam id new --name NAME\` and sends you the key."
 key=$(ask "Paste a newcomer's member key to admit now (empty to skip)" "")
 if [ -n "$key" ]; then
   newcomer=$(ask "Their name" "New member")
@@ -45,12 +49,11 @@ fi
 "$sangam" "$@" member list
 echo
 
-echo "== Carrying the co-op to another laptop"
+echo "== Carrying the co-op to another laptop without a network"
 bundle="${HOME:-.}/sangam-first.bundle"
 "$sangam" "$@" bundle export "$bundle"
 echo "Copy $bundle to the newcomer (USB stick, email); they run \`sangam bundle import FILE\`."
-echo "Their laptop then bundles its own changes back to you the same way."
-echo "Once their laptop is known here, sync over the network instead: \`sangam serve\` prints"
-echo "an address; on the other laptop, \`sangam sync --peer ADDRESS\`."
+echo "Their laptop then bundles its own changes back to you the same way. After that, laptops"
+echo "in one room find each other by themselves while \`sangam serve\` runs on them."
 echo
 echo "Everything else: \`$sangam --help\` and docs/cli.md."
