@@ -29,7 +29,7 @@ pub use iroh::EndpointAddr as PeerAddr;
 pub use join::{
     JOIN_ALPN, JOIN_REQUEST_TIMEOUT, JoinAnswer, JoinOutcome, JoinRequest, MAX_JOINS_AT_ONCE,
 };
-pub use session::SyncSummary;
+pub use session::{MAX_SESSIONS_PER_DEVICE, SyncSummary};
 
 /// The ALPN of the sync protocol between members' devices.
 pub const SYNC_ALPN: &[u8] = b"sangam/sync/1";

@@ -26,6 +26,13 @@ use crate::{FRAME_TIMEOUT, Host, NetError, PathKind, SYNC_ALPN};
 /// QUIC application error code for a protocol violation (bad frame, too many rounds).
 const PROTOCOL: u32 = 400;
 
+/// QUIC application error code for "too many sessions at once".
+const BUSY: u32 = 503;
+
+/// Most sync sessions one device may hold open with this home on one co-op at a time
+/// (a laptop needs one; a reconnect may briefly overlap the session it replaces).
+pub const MAX_SESSIONS_PER_DEVICE: usize = 4;
+
 /// What one sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncSummary {
@@ -78,7 +85,11 @@ impl Sessions {
     }
 
     pub(crate) fn contains(&self, coop: CoopId, device: &PublicKey) -> bool {
-        self.lock().contains_key(&(coop, *device))
+        self.count(coop, device) > 0
+    }
+
+    fn count(&self, coop: CoopId, device: &PublicKey) -> usize {
+        self.lock().get(&(coop, *device)).copied().unwrap_or(0)
     }
 }
 
@@ -91,17 +102,25 @@ impl std::fmt::Debug for SyncProtocol {
 impl ProtocolHandler for SyncProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
         let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-        let (send, mut recv) = conn.accept_bi().await.map_err(AcceptError::from_err)?;
-        let hello = tokio::time::timeout(FRAME_TIMEOUT, read_frame(&mut recv)).await;
-        let (coop, live) = match hello {
-            Ok(Ok(Some(Frame::Hello { coop, live }))) => (coop, live),
-            _ => {
-                conn.close(PROTOCOL.into(), b"expected hello");
-                return Ok(());
+        // A device that connects and then says nothing gives its place back soon.
+        let opened = tokio::time::timeout(FRAME_TIMEOUT, async {
+            let (send, mut recv) = conn.accept_bi().await.ok()?;
+            match read_frame(&mut recv).await {
+                Ok(Some(Frame::Hello { coop, live })) => Some((send, recv, coop, live)),
+                _ => None,
             }
+        })
+        .await;
+        let Ok(Some((send, recv, coop, live))) = opened else {
+            conn.close(PROTOCOL.into(), b"expected hello");
+            return Ok(());
         };
         if !self.host.holds(coop) || !self.host.allows(coop, &remote) {
             conn.close(REFUSED.into(), b"not a device of this co-op");
+            return Ok(());
+        }
+        if self.sessions.count(coop, &remote) >= MAX_SESSIONS_PER_DEVICE {
+            conn.close(BUSY.into(), b"too many sessions from this device");
             return Ok(());
         }
         let dialler = EndpointAddr::new(conn.remote_id());
@@ -369,11 +388,12 @@ pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, N
         .map_err(|e| NetError::Sync(e.to_string()))
 }
 
-/// The peer's refusal, if it closed the connection with the refusal code.
+/// The peer's refusal, if it closed the connection refusing us (403) or saying it is
+/// busy (503).
 fn refusal_of(conn: &Connection) -> Option<NetError> {
     match conn.close_reason()? {
         iroh::endpoint::ConnectionError::ApplicationClosed(close)
-            if close.error_code == REFUSED.into() =>
+            if close.error_code == REFUSED.into() || close.error_code == BUSY.into() =>
         {
             Some(NetError::Refused(
                 String::from_utf8_lossy(&close.reason).into_owned(),

@@ -382,3 +382,29 @@ async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out()
         .expect("sync");
     assert_eq!(relays(bo), Relays::Default);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_device_cannot_hold_more_than_a_few_sessions_at_once() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let (asha, bo) = (&homes[0], &homes[1]);
+    let mut live = Vec::new();
+    for _ in 0..sangam_net::MAX_SESSIONS_PER_DEVICE {
+        let (dialer, addr) = (bo.net.dialer(), asha.net.addr());
+        live.push(tokio::spawn(async move {
+            dialer.sync_with(addr, coop, true).await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let extra = bo.net.sync_with(asha.net.addr(), coop, false).await;
+    assert!(
+        matches!(&extra, Err(NetError::Refused(r)) if r.contains("too many sessions")),
+        "{extra:?}"
+    );
+    for session in &live {
+        assert!(!session.is_finished(), "the first sessions stay up");
+    }
+    for session in live {
+        session.abort();
+    }
+}
