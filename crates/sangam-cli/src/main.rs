@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sangam_core::{
-    ApiError, Node, ProposalInput, Relays, SharedNode, SyncSummary, SystemClock, addr_from_text,
-    addr_to_text,
+    ApiError, Node, ProposalInput, Relays, SharedNode, SyncSummary, SystemClock, addr_to_text,
 };
 use serde::Serialize;
 
@@ -95,7 +94,8 @@ enum Command {
         /// Listen on this address (default: every interface, a random port).
         #[arg(long, value_name = "IP:PORT")]
         bind: Option<std::net::SocketAddr>,
-        /// A peer to keep a live session with (its address from `sangam serve`); repeat.
+        /// A peer to keep a live session with: its address from `sangam serve`, or its
+        /// device key (dialled where it was last seen, or found on the LAN); repeat.
         #[arg(long = "peer", value_name = "ADDRESS")]
         peers: Vec<String>,
     },
@@ -126,7 +126,8 @@ enum Command {
     },
     /// Sync once with a peer and print what moved.
     Sync {
-        /// The peer's address (printed by `sangam serve`); default: every remembered peer.
+        /// The peer's address (printed by `sangam serve`) or device key; default: every
+        /// remembered peer.
         #[arg(long, value_name = "ADDRESS")]
         peer: Option<String>,
         #[command(flatten)]
@@ -704,11 +705,7 @@ fn run(cli: Cli) -> Result<()> {
             let relays = node.relays().map_err(api)?;
             let peers = peers
                 .iter()
-                .map(|p| {
-                    addr_from_text(p)
-                        .map(|a| (coop, a))
-                        .map_err(|e| anyhow::anyhow!("{e}"))
-                })
+                .map(|p| node.peer_addr(coop, p).map(|a| (coop, a)).map_err(api))
                 .collect::<Result<Vec<_>>>()?;
             let config = node.net_config(relays.clone(), bind);
             let shared = SharedNode::new(node);
@@ -791,7 +788,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { peer, out } => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let addrs = match peer {
-                Some(p) => vec![addr_from_text(&p).map_err(|e| anyhow::anyhow!("{e}"))?],
+                Some(p) => vec![node.peer_addr(coop, &p).map_err(api)?],
                 None => node.dialable_peers(coop).map_err(api)?,
             };
             if addrs.is_empty() {

@@ -140,6 +140,9 @@ impl Node {
         request: &JoinRequest,
         device: &PublicKey,
     ) -> Result<JoinAnswer, ApiError> {
+        if !request.is_signed_for(device) {
+            return refused("the request is not signed by the member key it names");
+        }
         let hash = secret_hash(&request.secret);
         let Some(invite) = self.store().invite(&hash)? else {
             return refused(
@@ -289,12 +292,13 @@ impl SharedNode {
                 node.create_identity(name)?;
             }
             let (member, own_name) = node.member()?;
-            JoinRequest {
-                coop: invite.coop,
-                secret: invite.secret,
-                member: member.public(),
-                name: name.map_or(own_name, |n| n.trim().to_owned()),
-            }
+            JoinRequest::new(
+                invite.coop,
+                invite.secret,
+                &member,
+                name.map_or(own_name, |n| n.trim().to_owned()),
+                &net.id(),
+            )
         };
         let coop = invite.coop;
         let outcome = net.join(&invite, request).await.map_err(|e| match e {

@@ -116,6 +116,32 @@ impl Node {
         }
     }
 
+    /// Reads a `--peer`: an address as `sangam serve` prints it, or a device key (64 hex
+    /// characters), dialled at the address remembered for that device, else found by its
+    /// key alone (on the LAN, by mDNS).
+    pub fn peer_addr(&mut self, coop: CoopId, text: &str) -> Result<PeerAddr, ApiError> {
+        let text = text.trim();
+        if let Ok(device) = text.parse::<PublicKey>() {
+            let remembered = self
+                .store()
+                .peers(coop)?
+                .into_iter()
+                .find(|(key, _, _, _)| *key == device)
+                .and_then(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+                .filter(|addr| !addr.addrs.is_empty());
+            return remembered
+                .or_else(|| sangam_net::device_addr(&device))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("{text:?} is not a device key"),
+                    )
+                });
+        }
+        sangam_net::addr_from_text(text)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+    }
+
     /// Remembered peers of `coop` that left an address to dial (not those that only
     /// dialled us).
     pub fn dialable_peers(&mut self, coop: CoopId) -> Result<Vec<PeerAddr>, ApiError> {

@@ -5,7 +5,7 @@
 //! The newcomer dials the endpoint id named in the (signed) ticket, so the secret is only
 //! ever sent, encrypted, to the inviter's device. One bidirectional stream:
 //! ```text
-//! newcomer -> inviter   request   {coop, secret, member, name}        (JSON, length-prefixed)
+//! newcomer -> inviter   request   {coop, secret, member, name, proof} (JSON, length-prefixed)
 //! inviter  -> newcomer  answer    welcome | pending | refused        (JSON, length-prefixed)
 //! on welcome:
 //! inviter  -> newcomer  Heads, Changes*, Idle   the inviter's heads, then every change
@@ -15,7 +15,9 @@
 //! inviter  -> newcomer  Idle                stored durably; the newcomer closes
 //! ```
 //! The device is the one the handshake authenticated; nothing in the request can name
-//! another. Changes in both directions are verified like any sync input.
+//! another. The request is signed by the member key it names, over the co-op, the secret
+//! and that device, so nobody can ask in the name of a key they do not hold. Changes in
+//! both directions are verified like any sync input.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +25,7 @@ use std::time::Duration;
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
-use sangam_model::{CoopId, PublicKey};
+use sangam_model::{CoopId, PublicKey, SecretKey, Signature};
 use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession, change_frames};
 use serde::{Deserialize, Serialize};
@@ -64,6 +66,53 @@ pub struct JoinRequest {
     pub member: PublicKey,
     /// The name the newcomer goes by.
     pub name: String,
+    /// The member key's signature over [`JoinRequest::signed_bytes`]: proof that the
+    /// newcomer holds the key it names, for this co-op, this invite and this device.
+    pub proof: Signature,
+}
+
+/// Domain of the member key's signature in a join request.
+const JOIN_DOMAIN: &str = "sangam/join/1";
+
+impl JoinRequest {
+    /// A request signed by the newcomer's member key, for the device `device` (the one
+    /// that will make the connection).
+    pub fn new(
+        coop: CoopId,
+        secret: [u8; 32],
+        member: &SecretKey,
+        name: String,
+        device: &PublicKey,
+    ) -> Self {
+        let proof = member.sign(JOIN_DOMAIN, &Self::signed_bytes(coop, &secret, device));
+        Self {
+            coop,
+            secret,
+            member: member.public(),
+            name,
+            proof,
+        }
+    }
+
+    /// What the proof covers: the co-op id, the invite's secret and the device.
+    fn signed_bytes(coop: CoopId, secret: &[u8; 32], device: &PublicKey) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(96);
+        bytes.extend_from_slice(coop.as_bytes());
+        bytes.extend_from_slice(secret);
+        bytes.extend_from_slice(device.as_bytes());
+        bytes
+    }
+
+    /// Whether the member key signed this request for `device` (the connection's).
+    pub fn is_signed_for(&self, device: &PublicKey) -> bool {
+        self.member
+            .verify(
+                JOIN_DOMAIN,
+                &Self::signed_bytes(self.coop, &self.secret, device),
+                &self.proof,
+            )
+            .is_ok()
+    }
 }
 
 /// What the inviter's home answers.

@@ -92,6 +92,11 @@ fn a_laptop_syncs_with_an_always_on_peer_and_sees_writes_made_beside_it() {
     let peers = b.json(&["peers"]);
     assert_eq!(peers[0]["path"], "lan");
     assert_eq!(peers[0]["member_name"], "Asha S");
+    // A remembered peer can be named by its device key alone.
+    let device = peers[0]["device"].as_str().expect("device").to_owned();
+    b.ok(&["member", "update", "--contact", "bo@bakery.example"]);
+    let by_key: Value = b.json(&["sync", "--peer", &device]);
+    assert_eq!(by_key["sent"], 1, "{by_key}");
 }
 
 #[test]

@@ -136,22 +136,25 @@ async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
 
     // Forged: the right address, a secret the inviter never issued.
     let real = Invite::from_text(&good).expect("parses");
-    let eli_member = {
-        let node = eli.shared.lock();
-        node.identity()
-            .expect("eli has an identity from the first try")
-            .member
-    };
-    let request = JoinRequest {
-        coop,
-        secret: [0x5a; 32],
-        member: eli_member.parse().expect("key"),
-        name: "Eli".into(),
-    };
+    let eli_device = eli.net.id();
+    let someone = sangam_model::SecretKey::from_seed([0x77; 32]);
+    let request = JoinRequest::new(coop, [0x5a; 32], &someone, "Eli".into(), &eli_device);
     let forged = eli.net.join(&real, request).await;
     assert!(
         matches!(&forged, Err(NetError::Refused(r)) if r.contains("no such invite")),
         "{forged:?}"
+    );
+
+    // Dee's used ticket, asked for again in the name of Dee's member key by someone who
+    // does not hold it (it would otherwise hand over the whole co-op, as to Dee).
+    let used = Invite::from_text(&ticket).expect("parses");
+    let dee_key: sangam_model::PublicKey = key(&dee).parse().expect("key");
+    let mut claim = JoinRequest::new(coop, used.secret, &someone, "Dee".into(), &eli_device);
+    claim.member = dee_key;
+    let claimed = eli.net.join(&used, claim).await;
+    assert!(
+        matches!(&claimed, Err(NetError::Refused(r)) if r.contains("not signed by the member key")),
+        "{claimed:?}"
     );
 
     // None of it touched the inviter's document, and Eli holds nothing.
