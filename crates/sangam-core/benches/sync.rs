@@ -9,6 +9,9 @@
 //!   stored on the other (p50 and p90 of 200).
 //!
 //! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
+//! With `SANGAM_BENCH_KEEP=1` the two homes are left on disk (their path is printed), to
+//! measure opening them from another process, e.g. with `/usr/bin/time -v sangam --home
+//! PATH/b coop show`.
 
 use std::time::{Duration, Instant};
 
@@ -184,4 +187,7 @@ fn main() {
             latencies[100], latencies[180]
         );
     });
+    if std::env::var_os("SANGAM_BENCH_KEEP").is_some() {
+        println!("homes kept in {}", dir.keep().display());
+    }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use sangam_model::body::MemberAdmit;
 use sangam_model::{Admission, Body, CoopId, CoopState, PublicKey, RecordId};
 use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr};
-use sangam_replica::{ChangeHash, RawChange, SignedChange};
+use sangam_replica::{ChangeHash, RawChange};
 use sangam_store::InviteRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -240,12 +240,8 @@ impl Node {
         &mut self,
         coop: CoopId,
     ) -> Result<(Vec<ChangeHash>, Vec<RawChange>), ApiError> {
-        let replica = self.replica(coop)?;
-        let changes = replica.changes_since(&[]);
-        Ok((
-            replica.heads(),
-            changes.iter().map(SignedChange::to_raw).collect(),
-        ))
+        let heads = self.replica(coop)?.heads();
+        Ok((heads, self.stored_changes_since(coop, &[])?))
     }
 
     /// The changes of `coop` a peer whose heads are `heads` lacks.
@@ -254,12 +250,7 @@ impl Node {
         coop: CoopId,
         heads: &[ChangeHash],
     ) -> Result<Vec<RawChange>, ApiError> {
-        Ok(self
-            .replica(coop)?
-            .changes_since(heads)
-            .iter()
-            .map(SignedChange::to_raw)
-            .collect())
+        self.stored_changes_since(coop, heads)
     }
 }
 

@@ -709,12 +709,12 @@ impl Node {
                 previous.heads
             }
         };
-        let replica = self.replica(coop)?;
-        let changes = replica.changes_since(&since_heads);
+        let heads = self.replica(coop)?.heads();
+        let changes = self.stored_changes_since(coop, &since_heads)?;
         let bundle = Bundle {
             coop,
-            heads: replica.heads(),
-            changes: changes.iter().map(SignedChange::to_raw).collect(),
+            heads,
+            changes,
         };
         let bytes = bundle.encode();
         let dto = ExportDto {
@@ -822,6 +822,24 @@ impl Node {
                 .collect(),
         };
         Ok(dto)
+    }
+
+    /// The stored changes of `coop` not in the past of `since` (all for `&[]`), each after
+    /// its deps, read from the change log: rebuilding them from the Automerge document
+    /// would cost far more time and memory on a large co-op.
+    pub(crate) fn stored_changes_since(
+        &mut self,
+        coop: CoopId,
+        since: &[ChangeHash],
+    ) -> Result<Vec<sangam_replica::RawChange>, ApiError> {
+        let past = self.replica(coop)?.past_of(since);
+        Ok(self
+            .store
+            .changes_with_hashes(coop)?
+            .into_iter()
+            .filter(|(hash, _)| !past.contains(hash))
+            .map(|(_, change)| change)
+            .collect())
     }
 
     fn load_replica(&mut self, coop: CoopId) -> Result<Replica, ApiError> {

@@ -231,13 +231,16 @@ impl Replica {
         changes: Vec<RawChange>,
     ) -> (Self, Admitted, bool) {
         let mut replica = Self::new(coop, device);
-        let mut snapshot_used = false;
+        let mut snapshot_heads = None;
         if let Some(doc) = snapshot.and_then(|s| Automerge::load(s).ok()) {
+            snapshot_heads = Some(doc.get_heads());
             replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
-            snapshot_used = true;
         }
         let admitted = replica.admit(changes, Trust::OwnStore);
-        (replica, admitted, snapshot_used)
+        if let Some(heads) = &snapshot_heads {
+            replica.forget_pending_in(heads);
+        }
+        (replica, admitted, snapshot_heads.is_some())
     }
 
     /// The co-op id.
@@ -292,15 +295,43 @@ impl Replica {
             return;
         }
         self.pending_at.clear();
-        let fresh: Vec<Change> = std::mem::take(&mut self.pending)
-            .into_iter()
-            .filter(|c| self.doc.get_change_by_hash(&c.hash()).is_none())
+        // Automerge skips a change it already has (a graph lookup); asking it first, one
+        // change at a time, would rebuild each change from the whole op set.
+        self.doc
+            .apply_changes(std::mem::take(&mut self.pending))
+            .expect("admitted changes have their deps and were decoded once already");
+    }
+
+    /// `heads` and every admitted change in their past (unknown hashes are ignored).
+    pub fn past_of(&self, heads: &[ChangeHash]) -> HashSet<ChangeHash> {
+        let mut stack: Vec<ChangeHash> = heads
+            .iter()
+            .filter(|h| self.changes.contains_key(h))
+            .copied()
             .collect();
-        if !fresh.is_empty() {
-            self.doc
-                .apply_changes(fresh)
-                .expect("admitted changes have their deps and were decoded once already");
+        let mut past = HashSet::new();
+        while let Some(hash) = stack.pop() {
+            if !past.insert(hash) {
+                continue;
+            }
+            if let Some(info) = self.changes.get(&hash) {
+                stack.extend(info.deps.iter().copied());
+            }
         }
+        past
+    }
+
+    /// Drops from `pending` what a document loaded from a snapshot already holds: the
+    /// snapshot's heads and everything in their past.
+    fn forget_pending_in(&mut self, snapshot_heads: &[ChangeHash]) {
+        let in_doc = self.past_of(snapshot_heads);
+        self.pending.retain(|c| !in_doc.contains(&c.hash()));
+        self.pending_at = self
+            .pending
+            .iter()
+            .enumerate()
+            .map(|(at, c)| (c.hash(), at))
+            .collect();
     }
 
     /// How many changes are in the document.

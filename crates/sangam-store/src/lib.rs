@@ -345,6 +345,36 @@ impl Store {
         .collect()
     }
 
+    /// Every stored change of a co-op with its hash, in the order stored (each after its
+    /// deps): what a bundle or a newcomer receives, read without rebuilding changes from
+    /// the document.
+    pub fn changes_with_hashes(
+        &self,
+        coop: CoopId,
+    ) -> Result<Vec<(ChangeHash, RawChange)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, bytes, sig FROM changes WHERE coop = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map(params![coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (hash, bytes, sig) = row?;
+            Ok((
+                ChangeHash(array(&hash)?),
+                RawChange {
+                    bytes,
+                    sig: Signature::from_bytes(array(&sig)?),
+                },
+            ))
+        })
+        .collect()
+    }
+
     /// Remembers a peer device seen syncing a co-op. An address that says how to reach it
     /// (`dialable`) replaces the stored one; a bare id (a peer that dialled us) does not.
     pub fn remember_peer(
