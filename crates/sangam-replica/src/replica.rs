@@ -268,25 +268,24 @@ impl Replica {
         self.order.len()
     }
 
-    /// The changes admitted after position `from` (see [`Replica::admitted_count`]), in
-    /// admission order, each with its signature.
-    pub fn admitted_since(&self, from: usize) -> Vec<SignedChange> {
-        self.order
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|hash| {
-                let bytes = match self.pending_at.get(hash) {
-                    Some(at) => self.pending[*at].raw_bytes().to_vec(),
-                    None => self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec(),
-                };
-                Some(SignedChange {
-                    hash: *hash,
-                    bytes,
-                    sig: self.changes.get(hash)?.sig,
-                })
-            })
-            .collect()
+    /// The hashes of the changes admitted after position `from` (see
+    /// [`Replica::admitted_count`]), in admission order.
+    pub fn admitted_since(&self, from: usize) -> &[ChangeHash] {
+        self.order.get(from..).unwrap_or_default()
+    }
+
+    /// An admitted change with its signature. Cheap for changes still pending; one
+    /// already in the document is rebuilt from it (a pass over the document).
+    pub fn signed_change(&self, hash: &ChangeHash) -> Option<SignedChange> {
+        let bytes = match self.pending_at.get(hash) {
+            Some(at) => self.pending[*at].raw_bytes().to_vec(),
+            None => self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec(),
+        };
+        Some(SignedChange {
+            hash: *hash,
+            bytes,
+            sig: self.changes.get(hash)?.sig,
+        })
     }
 
     /// Applies the admitted changes still waiting to the document.

@@ -30,6 +30,8 @@ pub const MAX_CHANGES_PER_FRAME: usize = 4096;
 /// Most sync messages in a row that move no change either way. Past it the session is
 /// stuck (typically: the peer keeps offering changes this laptop refuses) and should end.
 pub const MAX_IDLE_ROUNDS: u32 = 16;
+/// Most changes a settled session pushes at once; more go by a sync round.
+pub const MAX_PUSH: usize = 64;
 /// Largest total of change bytes put in one [`Frame::Changes`].
 pub const FRAME_CHANGE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -303,16 +305,25 @@ impl SyncSession {
     /// What to send after a local change (or one admitted from another peer): once the
     /// session has settled, the new changes themselves; before, a sync round.
     pub fn on_change(&mut self, replica: &mut Replica) -> Vec<Frame> {
-        if !self.settled {
-            return self.outgoing(replica);
-        }
-        let fresh: Vec<RawChange> = replica
+        let new: Vec<automerge::ChangeHash> = replica
             .admitted_since(self.push_from)
-            .into_iter()
-            .filter(|c| self.exchanged.insert(c.hash))
-            .map(|c| c.to_raw())
+            .iter()
+            .filter(|hash| !self.exchanged.contains(*hash))
+            .copied()
             .collect();
         self.push_from = replica.admitted_count();
+        if !self.settled || new.len() > MAX_PUSH {
+            // A burst (another peer brought a backlog) goes by a sync round: Automerge
+            // finds what the peer lacks in one pass instead of one change at a time.
+            self.settled = false;
+            return self.outgoing(replica);
+        }
+        self.exchanged.extend(new.iter().copied());
+        let fresh: Vec<RawChange> = new
+            .iter()
+            .filter_map(|hash| replica.signed_change(hash))
+            .map(|c| c.to_raw())
+            .collect();
         change_frames(fresh)
     }
 

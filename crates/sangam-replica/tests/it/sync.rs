@@ -289,3 +289,39 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_burst_of_changes_goes_by_a_sync_round_even_in_a_settled_session() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = Replica::new(a.coop(), bo.device.public());
+    let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    let (ha, hb) = (sa.opening(&a), sb.opening(&b));
+    live(&mut a, &mut sa, &mut b, &mut sb, vec![ha], vec![hb]);
+    a.write(rename("Asha A"), &asha.member, &asha.device, T + 2)
+        .expect("write");
+    let out = sa.on_change(&mut a);
+    live(&mut a, &mut sa, &mut b, &mut sb, out, vec![]);
+    assert!(sa.is_settled());
+    let burst = sangam_replica::sync::MAX_PUSH as i64 + 1;
+    for i in 0..burst {
+        a.write(
+            rename(&format!("Asha {i}")),
+            &asha.member,
+            &asha.device,
+            T + 10 + i,
+        )
+        .expect("write");
+    }
+    let out = sa.on_change(&mut a);
+    assert!(
+        out.iter().any(|f| matches!(f, Frame::Sync(_))),
+        "a burst is a sync round"
+    );
+    assert!(!sa.is_settled());
+    live(&mut a, &mut sa, &mut b, &mut sb, out, vec![]);
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.state(), b.state());
+}
