@@ -151,6 +151,9 @@ struct ChangeInfo {
     sig: Signature,
 }
 
+/// How many stored changes [`Replica::restore`] admits at a time.
+const RESTORE_SLICE: usize = 4096;
+
 /// One co-op's document and everything derived from it.
 pub struct Replica {
     coop: CoopId,
@@ -222,7 +225,8 @@ impl Replica {
     }
 
     /// Rebuilds a replica from this home's stored changes, using a saved document as a
-    /// head start when it loads. A snapshot that fails to load is ignored (and the caller
+    /// head start when it loads. The returned [`Admitted::applied`] carries hashes and
+    /// signatures only, not the bytes (the caller's store has them). A snapshot that fails to load is ignored (and the caller
     /// should write a fresh one): the change log is the source of truth.
     pub fn restore(
         coop: CoopId,
@@ -236,7 +240,26 @@ impl Replica {
             snapshot_heads = Some(doc.get_heads());
             replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
         }
-        let admitted = replica.admit(changes, Trust::OwnStore);
+        // In slices, so only one slice's decoded changes and parsed records are held at a
+        // time next to what the fold keeps. The store's order puts deps first.
+        let mut admitted = Admitted::default();
+        let mut changes = changes.into_iter();
+        loop {
+            let slice: Vec<RawChange> = changes.by_ref().take(RESTORE_SLICE).collect();
+            if slice.is_empty() {
+                break;
+            }
+            let part = replica.admit(slice, Trust::OwnStore);
+            // The caller has the bytes in its store: keep hashes and signatures only.
+            admitted
+                .applied
+                .extend(part.applied.into_iter().map(|c| SignedChange {
+                    bytes: Vec::new(),
+                    ..c
+                }));
+            admitted.duplicates += part.duplicates;
+            admitted.rejected.extend(part.rejected);
+        }
         if let Some(heads) = &snapshot_heads {
             replica.forget_pending_in(heads);
         }
