@@ -277,8 +277,9 @@ impl Node {
                 ));
             }
             let stored = changes.len();
+            let had_snapshot = snapshot.is_some();
             let (mut replica, admitted, used_snapshot) =
-                Replica::restore(coop, self.device.public(), snapshot.as_deref(), changes);
+                Replica::restore(coop, self.device.public(), snapshot, changes);
             if !admitted.rejected.is_empty() || admitted.applied.len() != stored {
                 return Err(ApiError::new(
                     ErrorCode::Storage,
@@ -289,7 +290,7 @@ impl Node {
                     ),
                 ));
             }
-            if snapshot.is_some() && !used_snapshot {
+            if had_snapshot && !used_snapshot {
                 // A damaged snapshot was skipped; the rebuilt document replaces it.
                 self.save_snapshot(&mut replica)?;
             }

@@ -231,12 +231,13 @@ impl Replica {
     pub fn restore(
         coop: CoopId,
         device: PublicKey,
-        snapshot: Option<&[u8]>,
+        snapshot: Option<Vec<u8>>,
         changes: Vec<RawChange>,
     ) -> (Self, Admitted, bool) {
         let mut replica = Self::new(coop, device);
         let mut snapshot_heads = None;
-        if let Some(doc) = snapshot.and_then(|s| Automerge::load(s).ok()) {
+        // The saved bytes are dropped as soon as the document is loaded from them.
+        if let Some(doc) = snapshot.and_then(|s| Automerge::load(&s).ok()) {
             snapshot_heads = Some(doc.get_heads());
             replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
         }
