@@ -297,7 +297,7 @@ impl SharedNode {
             other => ApiError::new(ErrorCode::Network, other.to_string()),
         })?;
         Ok(match outcome {
-            JoinOutcome::Welcome { received, .. } => JoinDto {
+            JoinOutcome::Welcome { received } => JoinDto {
                 coop: coop.to_string(),
                 status: "member".into(),
                 name: self.lock().coop_show(coop).ok().map(|c| c.name),

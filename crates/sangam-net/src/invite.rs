@@ -92,24 +92,26 @@ impl Invite {
         EndpointTicket::new(self.inviter.clone()).encode_bytes()
     }
 
-    /// Everything the signature covers.
-    fn signed_bytes(&self) -> Vec<u8> {
+    /// Version, co-op, secret and expiry: the ticket's bytes before its signature.
+    fn head(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(FIXED + 128);
         out.push(VERSION);
         out.extend_from_slice(self.coop.as_bytes());
         out.extend_from_slice(&self.secret);
         out.extend_from_slice(&self.expires_at.to_be_bytes());
+        out
+    }
+
+    /// Everything the signature covers.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let mut out = self.head();
         out.extend_from_slice(&self.address_bytes());
         out
     }
 
     /// The ticket's text form.
     pub fn to_text(&self) -> String {
-        let mut bytes = Vec::with_capacity(FIXED + 128);
-        bytes.push(VERSION);
-        bytes.extend_from_slice(self.coop.as_bytes());
-        bytes.extend_from_slice(&self.secret);
-        bytes.extend_from_slice(&self.expires_at.to_be_bytes());
+        let mut bytes = self.head();
         bytes.extend_from_slice(self.sig.as_bytes());
         bytes.extend_from_slice(&self.address_bytes());
         let mut text = INVITE_PREFIX.to_owned();

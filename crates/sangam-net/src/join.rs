@@ -30,7 +30,7 @@ use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession, change_frames};
 use serde::{Deserialize, Serialize};
 
-use crate::session::{path_kind, read_frame, refused_or, write_frames};
+use crate::session::{open_stream, path_kind, read_frame, refused_or, write_frames};
 use crate::{FRAME_TIMEOUT, Host, NetError};
 
 /// The ALPN of the join protocol.
@@ -140,8 +140,6 @@ pub enum JoinOutcome {
     Welcome {
         /// Changes received and stored.
         received: usize,
-        /// Changes sent back (the device binding).
-        sent: usize,
     },
     /// Waiting on a vote.
     Pending {
@@ -257,15 +255,7 @@ pub(crate) async fn join(
     inviter: EndpointAddr,
     request: JoinRequest,
 ) -> Result<JoinOutcome, NetError> {
-    let conn = endpoint
-        .connect(inviter.clone(), JOIN_ALPN)
-        .await
-        .map_err(|e| NetError::Connect(e.to_string()))?;
-    let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-    let (mut send, mut recv) = conn
-        .open_bi()
-        .await
-        .map_err(|e| NetError::Connect(e.to_string()))?;
+    let (conn, remote, mut send, mut recv) = open_stream(endpoint, &inviter, JOIN_ALPN).await?;
     let coop = request.coop;
     write_message(&mut send, &request).await?;
     let answer: JoinAnswer = timed(read_message(&mut recv)).await?;
@@ -289,7 +279,6 @@ pub(crate) async fn join(
             let mine: Vec<RawChange> = host
                 .welcomed(coop, heads, changes, &remote)
                 .map_err(|e| NetError::Sync(e.0))?;
-            let sent = mine.len();
             let mut frames = change_frames(mine);
             frames.push(Frame::Idle);
             write_frames(&mut send, &frames).await?;
@@ -298,7 +287,7 @@ pub(crate) async fn join(
                 _ => return Err(NetError::Sync("the inviter did not confirm".into())),
             }
             host.seen(&remote, coop, &inviter, path_kind(&conn));
-            Ok(JoinOutcome::Welcome { received, sent })
+            Ok(JoinOutcome::Welcome { received })
         }
     };
     conn.close(0u32.into(), b"done");

@@ -154,15 +154,7 @@ pub(crate) async fn dial(
     coop: CoopId,
     live: bool,
 ) -> Result<SyncSummary, NetError> {
-    let conn = endpoint
-        .connect(addr.clone(), SYNC_ALPN)
-        .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
-    let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-    let (mut send, recv) = conn
-        .open_bi()
-        .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+    let (conn, remote, mut send, recv) = open_stream(endpoint, &addr, SYNC_ALPN).await?;
     write_frames(&mut send, &[Frame::Hello { coop, live }]).await?;
     // Remembered as soon as it answers, so a live session that later drops still counts.
     host.seen(&remote, coop, &addr, path_kind(&conn));
@@ -179,6 +171,24 @@ pub(crate) async fn dial(
     }
     conn.close(0u32.into(), b"done");
     summary
+}
+
+/// Dials `addr` on `alpn` and opens the one stream a session uses.
+pub(crate) async fn open_stream(
+    endpoint: &Endpoint,
+    addr: &EndpointAddr,
+    alpn: &[u8],
+) -> Result<(Connection, PublicKey, SendStream, RecvStream), NetError> {
+    let conn = endpoint
+        .connect(addr.clone(), alpn)
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+    let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+    let (send, recv) = conn
+        .open_bi()
+        .await
+        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+    Ok((conn, remote, send, recv))
 }
 
 #[derive(Debug, Clone, Copy)]

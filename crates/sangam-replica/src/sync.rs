@@ -353,13 +353,7 @@ impl SyncSession {
     }
 
     fn sync_frames(&mut self, replica: &mut Replica) -> Vec<Frame> {
-        if !self.heard_sync
-            && self.peer_heads.as_ref().is_some_and(|peer| {
-                let mut ours = replica.heads();
-                ours.sort();
-                *peer == ours
-            })
-        {
+        if !self.heard_sync && self.peer_heads.as_ref() == Some(&replica.heads()) {
             // Both sides opened with the same heads and nothing has moved since: already
             // in sync (Automerge would spend a pass over the history to find that out).
             return vec![];

@@ -322,27 +322,11 @@ impl Store {
         coop: CoopId,
         after: i64,
     ) -> Result<Vec<(i64, RawChange)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, bytes, sig FROM changes WHERE coop = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![coop.as_bytes(), after], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (seq, bytes, sig) = row?;
-            Ok((
-                seq,
-                RawChange {
-                    bytes,
-                    sig: Signature::from_bytes(array(&sig)?),
-                },
-            ))
-        })
-        .collect()
+        Ok(self
+            .read_changes(coop, after)?
+            .into_iter()
+            .map(|(seq, _, change)| (seq, change))
+            .collect())
     }
 
     /// Every stored change of a co-op with its hash, in the order stored (each after its
@@ -352,19 +336,33 @@ impl Store {
         &self,
         coop: CoopId,
     ) -> Result<Vec<(ChangeHash, RawChange)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT hash, bytes, sig FROM changes WHERE coop = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map(params![coop.as_bytes()], |r| {
+        Ok(self
+            .read_changes(coop, 0)?
+            .into_iter()
+            .map(|(_, hash, change)| (hash, change))
+            .collect())
+    }
+
+    fn read_changes(
+        &self,
+        coop: CoopId,
+        after: i64,
+    ) -> Result<Vec<(i64, ChangeHash, RawChange)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, hash, bytes, sig FROM changes WHERE coop = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![coop.as_bytes(), after], |r| {
             Ok((
-                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
                 r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
             ))
         })?;
         rows.map(|row| {
-            let (hash, bytes, sig) = row?;
+            let (seq, hash, bytes, sig) = row?;
             Ok((
+                seq,
                 ChangeHash(array(&hash)?),
                 RawChange {
                     bytes,
