@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sangam_core::{
     ApiError, Node, ProposalInput, Relays, SharedNode, SyncSummary, SystemClock, addr_to_text,
+    files,
 };
 use serde::Serialize;
 
@@ -392,6 +393,11 @@ fn run(cli: Cli) -> Result<()> {
         None => default_home()?,
     };
     let mut node = Node::open(&home, Box::<SystemClock>::default()).map_err(api)?;
+    // What the node did by itself (a fork mended, a new device key) goes to stderr, so
+    // `--json` output on stdout stays parseable.
+    node.notify_to(|text| {
+        let _ = writeln!(std::io::stderr(), "note: {text}");
+    });
     let coop_arg = cli.coop.as_deref();
     match cli.command {
         Command::Id(IdCommand::New { name, out }) => {
@@ -514,18 +520,20 @@ fn run(cli: Cli) -> Result<()> {
                 table(
                     &["DEVICE KEY", "NAME", "MEMBER", "STATUS"],
                     devices.iter().map(|d| {
-                        let status = match (d.revoked, d.member_active, d.this_device) {
+                        let mut status = match (d.revoked, d.member_active, d.this_device) {
                             (true, _, _) => "revoked",
                             (false, false, _) => "member left or removed",
                             (false, true, true) => "this device",
                             (false, true, false) => "active",
-                        };
-                        vec![
-                            d.key.clone(),
-                            d.name.clone(),
-                            d.member_name.clone(),
-                            status.into(),
-                        ]
+                        }
+                        .to_owned();
+                        if let Some(at) = d.forked_at {
+                            status.push_str(&format!(
+                                ", forked (two copies wrote as it; found {})",
+                                when(at)
+                            ));
+                        }
+                        vec![d.key.clone(), d.name.clone(), d.member_name.clone(), status]
                     }),
                 )
             })
@@ -539,8 +547,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bundle(BundleCommand::Export { file, since, out }) => {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let since = since
-                .map(|p| std::fs::read(&p).with_context(|| format!("cannot read {}", p.display())))
-                .transpose()?;
+                .map(|p| files::read_capped(&p, files::MAX_BUNDLE_FILE, "the --since bundle"))
+                .transpose()
+                .map_err(api)?;
             let (bytes, dto) = node.export_bundle(coop, since.as_deref()).map_err(api)?;
             write_atomically(&file, &bytes)?;
             print(out, &dto, || {
@@ -554,7 +563,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Bundle(BundleCommand::Import { file, out }) => {
             let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                files::read_capped(&file, files::MAX_BUNDLE_FILE, "the bundle").map_err(api)?;
             let dto = node.import_bundle(&bytes).map_err(api)?;
             print(out, &dto, || {
                 let mut text = if dto.joined {
@@ -582,8 +591,10 @@ fn run(cli: Cli) -> Result<()> {
             let coop = node.resolve_coop(coop_arg).map_err(api)?;
             let text = match (args.text, args.text_file) {
                 (Some(text), _) => text,
-                (None, Some(file)) => std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?,
+                (None, Some(file)) => {
+                    files::read_text_capped(&file, files::MAX_TEXT_FILE, "the text file")
+                        .map_err(api)?
+                }
                 (None, None) => unreachable!("clap requires one of them"),
             };
             let closes_at = deadline(

@@ -85,6 +85,9 @@ pub struct DeviceDto {
     pub member_active: bool,
     /// Whether this is this install's device.
     pub this_device: bool,
+    /// When this home found the device forked (two changes under one sequence number:
+    /// a copy of its home was used), ms since the epoch.
+    pub forked_at: Option<i64>,
 }
 
 /// A record in the log.

@@ -23,6 +23,9 @@ pub enum ErrorCode {
     BadBundle,
     /// The home on disk could not be read or written.
     Storage,
+    /// Another process kept the home's write lock too long; nothing was written, and the
+    /// same action may simply be tried again.
+    Busy,
     /// The network could not start, or a peer could not be reached or refused us.
     Network,
 }
@@ -49,6 +52,12 @@ impl ApiError {
 
 impl From<sangam_store::StoreError> for ApiError {
     fn from(e: sangam_store::StoreError) -> Self {
+        if matches!(e, sangam_store::StoreError::Busy) {
+            return Self::new(
+                ErrorCode::Busy,
+                format!("{e}; nothing was written, try again"),
+            );
+        }
         Self::new(
             ErrorCode::Storage,
             format!("could not use the home database: {e}"),

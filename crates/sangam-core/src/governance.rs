@@ -405,91 +405,103 @@ impl Node {
 
     /// Casts (or changes) this member's vote.
     pub fn vote(&mut self, coop: CoopId, id: &str, words: &[String]) -> Result<TallyDto, ApiError> {
-        let (proposal, open) = self.open_proposal(coop, id)?;
-        let choice = parse_choice(open.method, &open.options, words)?;
-        let me = self.member()?.0.public();
-        let seq = next_seq(self.replica(coop)?.fold(), &proposal, &me);
-        self.write(
-            coop,
-            Body::Ballot(Ballot {
-                proposal,
-                seq,
-                choice,
-            }),
-        )?;
-        self.tally(coop, &proposal.to_string())
+        // One write unit: what the new record cites is read under the write lock.
+        self.write_unit(|node| {
+            let (proposal, open) = node.open_proposal(coop, id)?;
+            let choice = parse_choice(open.method, &open.options, words)?;
+            let me = node.member()?.0.public();
+            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            node.write(
+                coop,
+                Body::Ballot(Ballot {
+                    proposal,
+                    seq,
+                    choice,
+                }),
+            )?;
+            node.tally(coop, &proposal.to_string())
+        })
     }
 
     /// Gives this member's proxy on one proposal to another member.
     pub fn proxy(&mut self, coop: CoopId, id: &str, holder: &str) -> Result<(), ApiError> {
-        let (proposal, _) = self.open_proposal(coop, id)?;
-        let holder = self.resolve_member(coop, holder)?;
-        let me = self.member()?.0.public();
-        let seq = next_seq(self.replica(coop)?.fold(), &proposal, &me);
-        self.write(
-            coop,
-            Body::ProxyGrant(ProxyGrant {
-                proposal,
-                holder,
-                seq,
-            }),
-        )
+        // One write unit: what the new record cites is read under the write lock.
+        self.write_unit(|node| {
+            let (proposal, _) = node.open_proposal(coop, id)?;
+            let holder = node.resolve_member(coop, holder)?;
+            let me = node.member()?.0.public();
+            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            node.write(
+                coop,
+                Body::ProxyGrant(ProxyGrant {
+                    proposal,
+                    holder,
+                    seq,
+                }),
+            )
+        })
     }
 
     /// Takes back this member's proxy on one proposal.
     pub fn proxy_revoke(&mut self, coop: CoopId, id: &str) -> Result<(), ApiError> {
-        let (proposal, _) = self.open_proposal(coop, id)?;
-        let me = self.member()?.0.public();
-        let seq = next_seq(self.replica(coop)?.fold(), &proposal, &me);
-        self.write(coop, Body::ProxyRevoke(ProxyRevoke { proposal, seq }))
+        // One write unit: what the new record cites is read under the write lock.
+        self.write_unit(|node| {
+            let (proposal, _) = node.open_proposal(coop, id)?;
+            let me = node.member()?.0.public();
+            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            node.write(coop, Body::ProxyRevoke(ProxyRevoke { proposal, seq }))
+        })
     }
 
     /// Closes a proposal, naming the latest ballot of each voter and the latest proxy act
     /// of each grantor this home has seen.
     pub fn close(&mut self, coop: CoopId, id: &str) -> Result<TallyDto, ApiError> {
-        let (proposal, _) = self.open_proposal(coop, id)?;
-        let fold = self.replica(coop)?.fold();
-        let tally = fold
-            .tally(proposal)
-            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
-        let mut latest_acts: std::collections::HashMap<PublicKey, (u64, RecordId)> =
-            Default::default();
-        for placed in fold.ordered() {
-            if placed.verdict.is_err() {
-                continue;
+        // One write unit: what the new record cites is read under the write lock.
+        self.write_unit(|node| {
+            let (proposal, _) = node.open_proposal(coop, id)?;
+            let fold = node.replica(coop)?.fold();
+            let tally = fold
+                .tally(proposal)
+                .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+            let mut latest_acts: std::collections::HashMap<PublicKey, (u64, RecordId)> =
+                Default::default();
+            for placed in fold.ordered() {
+                if placed.verdict.is_err() {
+                    continue;
+                }
+                let seq = match placed.record.body() {
+                    Body::ProxyGrant(g) if g.proposal == proposal => g.seq,
+                    Body::ProxyRevoke(r) if r.proposal == proposal => r.seq,
+                    _ => continue,
+                };
+                let entry = latest_acts
+                    .entry(placed.record.author())
+                    .or_insert((seq, placed.record.id()));
+                if seq > entry.0 || (seq == entry.0 && placed.record.id() < entry.1) {
+                    *entry = (seq, placed.record.id());
+                }
             }
-            let seq = match placed.record.body() {
-                Body::ProxyGrant(g) if g.proposal == proposal => g.seq,
-                Body::ProxyRevoke(r) if r.proposal == proposal => r.seq,
-                _ => continue,
-            };
-            let entry = latest_acts
-                .entry(placed.record.author())
-                .or_insert((seq, placed.record.id()));
-            if seq > entry.0 || (seq == entry.0 && placed.record.id() < entry.1) {
-                *entry = (seq, placed.record.id());
-            }
-        }
-        let mut proxies: Vec<RecordId> = latest_acts.values().map(|(_, id)| *id).collect();
-        proxies.sort();
-        // Name only ballots the close's own deps reach: a record never cites what is not in
-        // its past (with very many heads, some may be left for a later close).
-        let reachable = fold.reachable_from_new_record();
-        let ballots: Vec<RecordId> = tally
-            .counted
-            .into_iter()
-            .filter(|id| reachable.contains(id))
-            .collect();
-        proxies.retain(|id| reachable.contains(id));
-        self.write(
-            coop,
-            Body::ProposalClose(ProposalClose {
-                proposal,
-                ballots,
-                proxies,
-            }),
-        )?;
-        self.tally(coop, &proposal.to_string())
+            let mut proxies: Vec<RecordId> = latest_acts.values().map(|(_, id)| *id).collect();
+            proxies.sort();
+            // Name only ballots the close's own deps reach: a record never cites what is not in
+            // its past (with very many heads, some may be left for a later close).
+            let reachable = fold.reachable_from_new_record();
+            let ballots: Vec<RecordId> = tally
+                .counted
+                .into_iter()
+                .filter(|id| reachable.contains(id))
+                .collect();
+            proxies.retain(|id| reachable.contains(id));
+            node.write(
+                coop,
+                Body::ProposalClose(ProposalClose {
+                    proposal,
+                    ballots,
+                    proxies,
+                }),
+            )?;
+            node.tally(coop, &proposal.to_string())
+        })
     }
 
     /// Withdraws this member's own proposal before anyone votes.

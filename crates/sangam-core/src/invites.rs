@@ -131,7 +131,10 @@ impl Node {
     /// Decides a join request from `device`: welcome (admitting the newcomer when the
     /// bylaws let any member admit), pending (a proposal to admit is opened), or refused.
     pub(crate) fn answer_join(&mut self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer {
-        self.decide_join(request, device)
+        // One write unit: the invite's uses are read, the admission written and the use
+        // taken under one lock, so a join beside another write neither races it nor uses
+        // up the invite when the admission was not stored.
+        self.write_unit(|node| node.decide_join(request, device))
             .unwrap_or_else(|e| JoinAnswer::Refused { reason: e.message })
     }
 
@@ -225,7 +228,11 @@ impl Node {
             self.store_mut()
                 .use_invite(&hash, &request.member, device, name, proposal, now)?;
         if !taken {
-            return refused("this invite has already been used: ask the inviter for a new one");
+            // An error, not an answer: the unit then rolls back the admission written above.
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                "this invite has already been used: ask the inviter for a new one",
+            ));
         }
         Ok(match proposal {
             None => JoinAnswer::Welcome,

@@ -8,6 +8,7 @@
 
 mod dto;
 mod error;
+pub mod files;
 mod governance;
 mod invites;
 mod network;
@@ -71,6 +72,9 @@ impl Clock for SystemClock {
     }
 }
 
+/// Where a node's notices go as they happen.
+type NoticeSink = Box<dyn Fn(&str) + Send>;
+
 /// One install: a home directory with its database, keys and co-ops.
 pub struct Node {
     home: PathBuf,
@@ -93,6 +97,12 @@ pub struct Node {
     /// Co-ops whose snapshot is due, with when this node last committed.
     snapshots_due: std::collections::HashSet<CoopId>,
     last_commit: Option<std::time::Instant>,
+    /// Whether a write unit ([`Node::write_unit`]) holds the home's write lock now.
+    writing: bool,
+    /// See [`Node::take_notices`].
+    notices: Vec<String>,
+    /// Where notices go as they happen, if set ([`Node::notify_to`]).
+    notice_sink: Option<NoticeSink>,
 }
 
 impl std::fmt::Debug for Node {
@@ -143,6 +153,9 @@ impl Node {
             defer_snapshots: false,
             snapshots_due: Default::default(),
             last_commit: None,
+            writing: false,
+            notices: Vec::new(),
+            notice_sink: None,
         })
     }
 
@@ -211,7 +224,7 @@ impl Node {
         let now = self.clock.now();
         let (mut replica, _, change) = Replica::found(genesis, &member, &self.device, now)?;
         let coop = replica.coop();
-        self.persist(&mut replica, "local", &[change], &[])?;
+        self.write_unit(|node| node.persist(&mut replica, "local", &[change], &[]))?;
         self.replicas.insert(coop, replica);
         self.coop_show(coop)
     }
@@ -263,41 +276,198 @@ impl Node {
         }
     }
 
-    /// Loads (once) and returns a co-op's replica.
+    /// Loads (once) and returns a co-op's replica. A log holding a fork is replayed by
+    /// the fork rule and mended ([`Node::mend`]); a change that does not replay is
+    /// skipped and reported in [`Node::take_notices`], never a reason to refuse the rest.
     pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
         if !self.replicas.contains_key(&coop) {
-            let snapshot = self.store.snapshot(coop)?;
-            let rows = self.store.changes_after(coop, 0)?;
-            let last = rows.last().map_or(0, |(seq, _)| *seq);
-            let changes: Vec<_> = rows.into_iter().map(|(_, change)| change).collect();
-            if changes.is_empty() {
-                return Err(ApiError::new(
-                    ErrorCode::NotFound,
-                    format!("co-op {} is not in this home", coop.short()),
+            self.load(coop)?;
+            if let Err(e) = self.mend(coop) {
+                self.notice(format!(
+                    "co-op {}: could not mend this home yet: {}",
+                    coop.short(),
+                    e.message
                 ));
             }
-            let stored = changes.len();
-            let had_snapshot = snapshot.is_some();
-            let (mut replica, admitted, used_snapshot) =
-                Replica::restore(coop, self.device.public(), snapshot, changes);
-            if !admitted.rejected.is_empty() || admitted.applied.len() != stored {
-                return Err(ApiError::new(
-                    ErrorCode::Storage,
-                    format!(
-                        "the stored change log of co-op {} does not replay ({} of {stored} changes): the home is damaged",
-                        coop.short(),
-                        admitted.applied.len()
-                    ),
-                ));
+            if !self.replicas.contains_key(&coop) {
+                // The mend rolled back and dropped what it had loaded.
+                self.load(coop)?;
             }
-            if had_snapshot && !used_snapshot {
-                // A damaged snapshot was skipped; the rebuilt document replaces it.
-                self.save_snapshot(&mut replica)?;
-            }
-            self.replicas.insert(coop, replica);
-            self.loaded.insert(coop, last);
         }
-        Ok(self.replicas.get_mut(&coop).expect("inserted above"))
+        Ok(self.replicas.get_mut(&coop).expect("loaded above"))
+    }
+
+    fn load(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        let snapshot = self.store.snapshot(coop)?;
+        let rows = self.store.changes_after(coop, 0)?;
+        let last = rows.last().map_or(0, |(seq, _)| *seq);
+        let changes: Vec<_> = rows.into_iter().map(|(_, change)| change).collect();
+        if changes.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("co-op {} is not in this home", coop.short()),
+            ));
+        }
+        let had_snapshot = snapshot.is_some();
+        let device = self.device.public();
+        let (mut replica, mut admitted, mut used_snapshot) =
+            Replica::restore(coop, device, snapshot, changes);
+        if replica.needs_rebuild() {
+            // A fork's kept branch is later in the log than the other: replay by the rule.
+            let (verdict, _) = replica.fork_verdict();
+            drop(replica);
+            let changes = self.store.changes(coop)?;
+            (replica, admitted, used_snapshot) =
+                Replica::restore_excluding(coop, device, None, changes, verdict);
+        }
+        if admitted.applied.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::Storage,
+                format!(
+                    "the stored change log of co-op {} holds no change that replays: the home is damaged",
+                    coop.short()
+                ),
+            ));
+        }
+        if !admitted.rejected.is_empty() {
+            self.notice(format!(
+                "co-op {}: {} stored change(s) do not replay and were skipped (first: {})",
+                coop.short(),
+                admitted.rejected.len(),
+                admitted.rejected[0].reason
+            ));
+        }
+        if had_snapshot && !used_snapshot {
+            // A damaged (or forked) snapshot was skipped; the rebuilt document replaces it.
+            self.save_snapshot(&mut replica)?;
+        }
+        self.replicas.insert(coop, replica);
+        self.loaded.insert(coop, last);
+        Ok(())
+    }
+
+    /// Mends what a fork left (docs/protocol.md "Forks"), in one write unit: records the
+    /// forks so members see them; when this home's own device key was used by another
+    /// copy of the home, takes a new device key and binds it; then carries the records of
+    /// shadowed changes into new changes, so no record is lost whichever branch won.
+    fn mend(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        let Some(replica) = self.replicas.get(&coop) else {
+            return Ok(());
+        };
+        let (_, forks) = replica.fork_verdict();
+        let rekey = replica.own_device_elsewhere();
+        if forks.is_empty() && !rekey && replica.stranded_records().is_empty() {
+            return Ok(());
+        }
+        self.write_unit(|node| {
+            let now = node.clock.now();
+            for fork in &forks {
+                if node.store.record_fork(coop, fork, now)? {
+                    node.notice(format!(
+                        "device {} wrote two different changes numbered {} (a copy of its home was used): both are kept, and their records count",
+                        fork.device.short(),
+                        fork.seq
+                    ));
+                }
+            }
+            if rekey {
+                node.rekey(coop)?;
+            }
+            node.carry_stranded(coop)
+        })
+    }
+
+    /// Gives this home a new device key, because a copy of the home writes under the old
+    /// one: the old key is not revoked (the other copy may be the member's real laptop),
+    /// only never used here again. The new key is bound with a `device.add` in every
+    /// co-op where this member is active.
+    fn rekey(&mut self, found_in: CoopId) -> Result<(), ApiError> {
+        let old = self.device.public();
+        let new = SecretKey::from_seed(random_seed());
+        self.store.replace_device_key(&new, self.clock.now())?;
+        self.device = new.clone();
+        for replica in self.replicas.values_mut() {
+            replica.switch_device(new.public());
+        }
+        self.notice(format!(
+            "another copy of this home wrote as device {} (found in co-op {}): this laptop now writes as device {}",
+            old.short(),
+            found_in.short(),
+            new.public().short()
+        ));
+        let (member, _) = self.member()?;
+        let coops: Vec<CoopId> = self.store.coops()?.into_iter().map(|(id, _)| id).collect();
+        for coop in coops {
+            let active = self
+                .replica(coop)?
+                .state()
+                .member(&member.public())
+                .is_some_and(|m| m.standing == Standing::Active);
+            if active && !self.replica(coop)?.device_is_active(&new.public()) {
+                self.write(
+                    coop,
+                    Body::DeviceAdd(DeviceAdd {
+                        device: new.public(),
+                        name: device_label(),
+                    }),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Carries the records of shadowed changes that this co-op's document lacks into new
+    /// changes of this device (when it may write).
+    fn carry_stranded(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        loop {
+            let now = self.clock.now();
+            let device = self.device.clone();
+            let carried = match self.replica(coop)?.carry(&device, now) {
+                Ok(Some(change)) => change,
+                Ok(None) | Err(sangam_replica::WriteError::DeviceNotAllowed) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let mut replica = self.take_replica(coop);
+            self.persist(&mut replica, "local", &[carried], &[])?;
+            self.put_replica(replica);
+        }
+    }
+
+    /// After an admission: replays the co-op by the fork rule when the document holds a
+    /// change the rule shadows, then mends what the fork left.
+    pub(crate) fn settle_forks(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        let Some(replica) = self.replicas.get(&coop) else {
+            return Ok(());
+        };
+        if replica.needs_rebuild() {
+            self.forget(coop);
+            self.replica(coop)?;
+            return Ok(());
+        }
+        self.mend(coop)
+    }
+
+    /// What this node did by itself that a member should hear of (a fork found and
+    /// mended, a new device key, stored changes skipped), oldest first; taking them
+    /// clears them.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Sends notices to `sink` as they happen instead of keeping them for
+    /// [`Node::take_notices`] (the CLI prints them to stderr, `serve` logs them).
+    pub fn notify_to(&mut self, sink: impl Fn(&str) + Send + 'static) {
+        for notice in self.notices.drain(..) {
+            sink(&notice);
+        }
+        self.notice_sink = Some(Box::new(sink));
+    }
+
+    fn notice(&mut self, text: String) {
+        match &self.notice_sink {
+            Some(sink) => sink(&text),
+            None => self.notices.push(text),
+        }
     }
 
     /// Durably stores admitted changes with the new projection; then, now and then, a
@@ -309,6 +479,7 @@ impl Node {
         changes: &[SignedChange],
         rejections: &[(Option<ChangeHash>, String)],
     ) -> Result<(), ApiError> {
+        debug_assert!(self.writing, "every commit runs inside a write unit");
         let state = replica.state();
         let coop = replica.coop();
         let members_changed = self.projected.get(&coop) != Some(&state.members);
@@ -394,23 +565,94 @@ impl Node {
         coop: CoopId,
         body: Body,
     ) -> Result<RecordId, ApiError> {
-        let (member, _) = self.member()?;
-        let now = self.clock.now();
-        let device = self.device.clone();
-        let replica = self.replica(coop)?;
-        let (record, change) = replica.write(body, &member, &device, now)?;
-        let mut replica = self.replicas.remove(&coop).expect("loaded above");
-        let result = self.persist(&mut replica, "local", &[change], &[]);
-        if result.is_ok() {
-            self.replicas.insert(coop, replica);
+        self.write_unit(|node| {
+            let (member, _) = node.member()?;
+            let now = node.clock.now();
+            let device = node.device.clone();
+            let replica = node.replica(coop)?;
+            let (record, change) = replica.write(body, &member, &device, now)?;
+            let mut replica = node.take_replica(coop);
+            node.persist(&mut replica, "local", &[change], &[])?;
+            node.put_replica(replica);
+            Ok(record.id())
+        })
+    }
+
+    /// Runs `f` as one write to the home: under the home's write lock (shared by every
+    /// process using this home: the CLI, `serve`, the desktop app), after reading what
+    /// other processes committed, and committed durably at the end, all or nothing.
+    ///
+    /// Every write path goes through here, so the sequence number and parents of a new
+    /// change are always chosen from the whole change log, never from a stale copy: two
+    /// writers on one home cannot give one device two changes with one sequence number.
+    /// A writer that cannot get the lock within the store's wait writes nothing and says
+    /// so ([`ErrorCode::Busy`]). Nested calls join the outer unit.
+    pub(crate) fn write_unit<R>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        if self.writing {
+            return f(self);
         }
-        result.map(|()| record.id())
+        self.store.begin_write()?;
+        self.writing = true;
+        let before: Vec<(CoopId, usize)> = self
+            .replicas
+            .iter()
+            .map(|(coop, r)| (*coop, r.admitted_count()))
+            .collect();
+        let result = self.catch_up_locked().and_then(|_| f(self));
+        let result = result.and_then(|value| {
+            // Every loaded co-op has read the log up to here: what this unit adds is ours.
+            let last = self.store.last_position()?;
+            for at in self.loaded.values_mut() {
+                *at = last;
+            }
+            self.store.end_write(true)?;
+            Ok(value)
+        });
+        self.writing = false;
+        if result.is_err() {
+            // Nothing of this unit is on disk: forget what it changed in memory, so the
+            // next use reloads from the log.
+            let _ = self.store.end_write(false);
+            for &(coop, count) in &before {
+                if self
+                    .replicas
+                    .get(&coop)
+                    .is_none_or(|r| r.admitted_count() != count)
+                {
+                    self.forget(coop);
+                }
+            }
+            // Replicas first loaded inside the unit may hold what it wrote, too.
+            let loaded_now: Vec<CoopId> = self.replicas.keys().copied().collect();
+            for coop in loaded_now {
+                if !before.iter().any(|(c, _)| *c == coop) {
+                    self.forget(coop);
+                }
+            }
+        }
+        result
+    }
+
+    /// Drops a co-op's in-memory replica and what this node remembers of it.
+    fn forget(&mut self, coop: CoopId) {
+        self.replicas.remove(&coop);
+        self.loaded.remove(&coop);
+        self.projected.remove(&coop);
+        self.snapshotted.remove(&coop);
     }
 
     /// Reads changes that another process sharing this home (a CLI command while `serve`
     /// runs) stored since this node last looked, into the loaded replicas. Returns the
     /// co-ops that changed.
     pub fn catch_up(&mut self) -> Result<Vec<CoopId>, ApiError> {
+        self.catch_up_locked()
+    }
+
+    /// [`Node::catch_up`], for a caller that may hold the write lock.
+    fn catch_up_locked(&mut self) -> Result<Vec<CoopId>, ApiError> {
         let mut changed = Vec::new();
         let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
         for coop in coops {
@@ -423,12 +665,14 @@ impl Node {
             let admitted =
                 replica.admit(rows.into_iter().map(|(_, c)| c).collect(), Trust::OwnStore);
             self.loaded.insert(coop, last);
-            if !admitted.applied.is_empty() {
-                // Another process's commit may have written the member projection from a
-                // state without our latest changes: write it again from the full state.
+            if replica.needs_rebuild() {
+                // Another process stored a fork's kept branch: replay on next use.
+                self.forget(coop);
+                changed.push(coop);
+            } else if !admitted.applied.is_empty() {
+                // Another process wrote the member projection since this node did; the
+                // next commit here compares against what is really there.
                 self.projected.remove(&coop);
-                let replica = self.take_replica(coop);
-                self.persist_taken(replica, "local", &[], &[])?;
                 changed.push(coop);
             }
         }
@@ -636,6 +880,7 @@ impl Node {
     pub fn devices(&mut self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
         let this = self.device.public();
         let state = self.state(coop)?;
+        let forks = self.store.forks(coop)?;
         Ok(state
             .devices
             .iter()
@@ -652,6 +897,11 @@ impl Node {
                 name: d.name.clone(),
                 revoked: d.revoked,
                 this_device: d.key == this,
+                forked_at: forks
+                    .iter()
+                    .filter(|f| f.device == d.key)
+                    .map(|f| f.found_at)
+                    .min(),
             })
             .collect())
     }
@@ -743,6 +993,15 @@ impl Node {
         incoming: Vec<sangam_replica::RawChange>,
         source: &str,
     ) -> Result<ImportDto, ApiError> {
+        self.write_unit(|node| node.import_changes_locked(coop, incoming, source))
+    }
+
+    fn import_changes_locked(
+        &mut self,
+        coop: CoopId,
+        incoming: Vec<sangam_replica::RawChange>,
+        source: &str,
+    ) -> Result<ImportDto, ApiError> {
         let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
         let (member, _) = self.member()?;
         let mut replica = if known {
@@ -763,7 +1022,10 @@ impl Node {
             .iter()
             .map(|r| (r.hash, r.reason.to_string()))
             .collect();
+        // Shadowed changes are stored too, as evidence, after the admitted ones (they may
+        // build on them; an admitted change never builds on a shadowed one).
         let mut changes = admitted.applied.clone();
+        changes.extend(admitted.shadowed.iter().cloned());
         let state = replica.state();
         let joined = !known;
         let admits_me = state
@@ -807,6 +1069,7 @@ impl Node {
             .map(|g| g.name.clone())
             .unwrap_or_default();
         self.replicas.insert(coop, replica);
+        self.settle_forks(coop)?;
         let dto = ImportDto {
             coop: coop.to_string(),
             name,

@@ -40,8 +40,28 @@ const SNAPSHOT_QUIET: std::time::Duration = std::time::Duration::from_secs(2);
 /// How long a laptop found on the LAN gets to dial us before we dial it.
 const LAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// How long a live session waits before dialling a peer again after it dropped.
-const REDIAL_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long a live session waits before dialling a peer again after it dropped; doubled
+/// for each failed dial since.
+const REDIAL_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+/// The longest wait between dials of a peer that was live within [`RECENTLY_LIVE`]: a
+/// restarted `serve` is back in a session within about this long.
+const REDIAL_CAP_RECENT: std::time::Duration = std::time::Duration::from_secs(1);
+/// The longest wait between dials of a peer away for longer.
+const REDIAL_CAP: std::time::Duration = std::time::Duration::from_secs(16);
+/// How long after a session a peer counts as recently live.
+const RECENTLY_LIVE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The wait before the next dial, after `failures` failed dials in a row, the peer last
+/// live `since_live` ago (never: `None`).
+fn redial_delay(failures: u32, since_live: Option<std::time::Duration>) -> std::time::Duration {
+    let cap = match since_live {
+        Some(ago) if ago < RECENTLY_LIVE => REDIAL_CAP_RECENT,
+        _ => REDIAL_CAP,
+    };
+    REDIAL_AFTER
+        .saturating_mul(1u32 << failures.min(8))
+        .min(cap)
+}
 
 impl Node {
     /// The relays this laptop uses: none when it was told `off`; else the co-op's own
@@ -206,6 +226,16 @@ impl Node {
         frame: Frame,
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
+        self.write_unit(|node| node.sync_incoming_locked(coop, session, frame, from))
+    }
+
+    fn sync_incoming_locked(
+        &mut self,
+        coop: CoopId,
+        session: &mut SyncSession,
+        frame: Frame,
+        from: &PublicKey,
+    ) -> Result<usize, ApiError> {
         let now = self.now();
         self.replica(coop)?;
         let mut replica = self.take_replica(coop);
@@ -221,18 +251,22 @@ impl Node {
             .iter()
             .map(|r| (r.hash, r.reason.to_string()))
             .collect();
-        if admitted.applied.is_empty() && rejections.is_empty() {
+        if admitted.applied.is_empty() && admitted.shadowed.is_empty() && rejections.is_empty() {
             self.put_replica(replica);
             return Ok(0);
         }
+        // Shadowed changes are kept as evidence, after the admitted ones they may build on.
+        let mut changes = admitted.applied.clone();
+        changes.extend(admitted.shadowed.iter().cloned());
         // On failure persist drops the replica, so the next use reloads from disk.
         self.persist_taken(
             replica,
             &format!("peer {}", from.short()),
-            &admitted.applied,
+            &changes,
             &rejections,
         )?;
-        Ok(admitted.applied.len())
+        self.settle_forks(coop)?;
+        Ok(admitted.applied.len() + admitted.shadowed.len())
     }
 }
 
@@ -473,11 +507,17 @@ impl SharedNode {
         let task = tokio::spawn(async move {
             let _slot = slot;
             let mut failures = 0u32;
+            let mut last_live: Option<std::time::Instant> = None;
             loop {
                 match dialer.sync_with(addr.clone(), coop, true).await {
                     Ok(_) => {
                         failures = 0;
-                        me.log(&format!("live session with {} ended", device.short()));
+                        last_live = Some(std::time::Instant::now());
+                        me.log(&format!(
+                            "live session with {} ended (the peer closed it or went quiet for {} ms); redialling",
+                            device.short(),
+                            sangam_net::IDLE_TIMEOUT.as_millis()
+                        ));
                     }
                     Err(e) => {
                         // Say it once, not every few seconds while a laptop is away.
@@ -500,7 +540,7 @@ impl SharedNode {
                     ));
                     break;
                 }
-                let backoff = REDIAL_AFTER * failures.clamp(1, 8);
+                let backoff = redial_delay(failures, last_live.map(|at| at.elapsed()));
                 tokio::time::sleep(backoff).await;
             }
         });
@@ -631,5 +671,31 @@ impl Host for SharedNode {
             node.lacking(coop, &heads)
         });
         lacking.map_err(|e| HostError(e.message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_recently_live_peer_is_redialled_within_a_second() {
+        assert_eq!(
+            redial_delay(0, Some(Duration::ZERO)),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            redial_delay(1, Some(Duration::ZERO)),
+            Duration::from_millis(500)
+        );
+        for failures in 2..40 {
+            assert_eq!(
+                redial_delay(failures, Some(Duration::from_secs(5))),
+                REDIAL_CAP_RECENT
+            );
+        }
+        assert_eq!(redial_delay(30, None), REDIAL_CAP);
+        assert_eq!(redial_delay(30, Some(Duration::from_secs(600))), REDIAL_CAP);
     }
 }

@@ -279,6 +279,7 @@ impl Net {
         // The minimal preset publishes nothing anywhere: no DNS, no pkarr.
         let mut builder = Endpoint::builder(presets::Minimal)
             .secret_key(iroh::SecretKey::from_bytes(&config.secret))
+            .transport_config(transport_config())
             .relay_mode(relay_mode)
             .portmapper_config(PortmapperConfig::Disabled)
             .hooks(allowlist::Allowlist { host: host.clone() });
@@ -397,4 +398,24 @@ impl Net {
     pub async fn shutdown(self) {
         let _ = self.router.shutdown().await;
     }
+}
+
+/// How often a connection proves it is alive when nothing else is sent.
+pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// How long a connection may hear nothing before it is given up. QUIC's default is 30 s,
+/// which left a live session with a restarted peer dead for half a minute; with a
+/// keep-alive every [`KEEP_ALIVE`], three or four lost in a row end it, and the live
+/// session redials at once (a flaky link costs a reconnect, not a stale session).
+pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+fn transport_config() -> iroh::endpoint::QuicTransportConfig {
+    iroh::endpoint::QuicTransportConfig::builder()
+        .keep_alive_interval(KEEP_ALIVE)
+        .max_idle_timeout(Some(
+            IDLE_TIMEOUT
+                .try_into()
+                .expect("1.5 s fits QUIC's idle timeout"),
+        ))
+        .build()
 }

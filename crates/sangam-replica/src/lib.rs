@@ -8,11 +8,13 @@
 
 pub mod bundle;
 pub mod change;
+pub mod fork;
 pub mod replica;
 pub mod sync;
 
 pub use automerge::ChangeHash;
-pub use bundle::{Bundle, BundleError};
+pub use bundle::{Bundle, BundleError, MAX_BUNDLE_BYTES};
 pub use change::{RawChange, SignedChange};
+pub use fork::Fork;
 pub use replica::{Admitted, Rejected, Rejection, Replica, Trust, WriteError};
 pub use sync::{Frame, SyncError, SyncSession};

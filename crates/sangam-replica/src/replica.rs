@@ -125,6 +125,17 @@ pub struct Admitted {
     pub duplicates: usize,
     /// Changes refused.
     pub rejected: Vec<Rejected>,
+    /// Authentic changes kept out of the document by the fork rule ([`crate::fork`]), each
+    /// after its deps: stored as evidence, their records carried again by
+    /// [`Replica::carry`].
+    pub shadowed: Vec<SignedChange>,
+}
+
+/// A change the fork rule keeps out of the document.
+#[derive(Debug, Clone)]
+struct Shadow {
+    meta: crate::fork::ChangeMeta,
+    records: Vec<Record>,
 }
 
 /// Why a local write was refused.
@@ -172,8 +183,19 @@ pub struct Replica {
     order: Vec<ChangeHash>,
     /// Admitted changes no admitted change depends on.
     heads: std::collections::BTreeSet<ChangeHash>,
-    seqs: HashMap<PublicKey, u64>,
+    /// Each device's admitted changes, by sequence number (the n-th is at n - 1).
+    chains: HashMap<PublicKey, Vec<ChangeHash>>,
     record_change: HashMap<RecordId, ChangeHash>,
+    /// Changes kept out of the document by the fork rule, by hash, and their order of
+    /// arrival (each after its deps).
+    shadowed: HashMap<ChangeHash, Shadow>,
+    shadow_order: Vec<ChangeHash>,
+    /// Changes to shadow on arrival: what the fork rule decided over the whole log when
+    /// it was replayed.
+    exclude: HashSet<ChangeHash>,
+    /// A change signed by this replica's own device arrived from outside though this home
+    /// never had it: another copy of the home writes under the same device key.
+    own_device_elsewhere: bool,
 }
 
 impl std::fmt::Debug for Replica {
@@ -200,8 +222,12 @@ impl Replica {
             changes: HashMap::new(),
             order: Vec::new(),
             heads: Default::default(),
-            seqs: HashMap::new(),
+            chains: HashMap::new(),
             record_change: HashMap::new(),
+            shadowed: HashMap::new(),
+            shadow_order: Vec::new(),
+            exclude: HashSet::new(),
+            own_device_elsewhere: false,
         }
     }
 
@@ -234,7 +260,21 @@ impl Replica {
         snapshot: Option<Vec<u8>>,
         changes: Vec<RawChange>,
     ) -> (Self, Admitted, bool) {
+        Self::restore_excluding(coop, device, snapshot, changes, HashSet::new())
+    }
+
+    /// Like [`Replica::restore`], shadowing the changes in `exclude` as they come: the
+    /// replay that follows a [`Replica::needs_rebuild`], with the verdict of
+    /// [`Replica::fork_verdict`] (and no snapshot, which may hold the other branch).
+    pub fn restore_excluding(
+        coop: CoopId,
+        device: PublicKey,
+        snapshot: Option<Vec<u8>>,
+        changes: Vec<RawChange>,
+        exclude: HashSet<ChangeHash>,
+    ) -> (Self, Admitted, bool) {
         let mut replica = Self::new(coop, device);
+        replica.exclude = exclude;
         let mut snapshot_heads = None;
         // The saved bytes are dropped as soon as the document is loaded from them.
         if let Some(doc) = snapshot.and_then(|s| Automerge::load(&s).ok()) {
@@ -260,6 +300,7 @@ impl Replica {
                 }));
             admitted.duplicates += part.duplicates;
             admitted.rejected.extend(part.rejected);
+            admitted.shadowed.extend(part.shadowed);
         }
         if let Some(heads) = &snapshot_heads {
             replica.forget_pending_in(heads);
@@ -429,18 +470,30 @@ impl Replica {
         if let Err(refusal) = &placed.verdict {
             return Err(WriteError::Refused(refusal.clone()));
         }
+        self.commit_placed(vec![placed], device, now)
+    }
+
+    /// Commits judged records in one change signed by `device`.
+    fn commit_placed(
+        &mut self,
+        placed: Vec<Placed>,
+        device: &SecretKey,
+        now: Timestamp,
+    ) -> Result<SignedChange, WriteError> {
         let heads = self.heads();
-        if !self.device_active_after(&device.public(), &heads, std::slice::from_ref(&placed)) {
+        if !self.device_active_after(&device.public(), &heads, &placed) {
             return Err(WriteError::DeviceNotAllowed);
         }
         // The new change's deps are the document's heads: everything admitted goes in first.
         self.flush();
         let mut tx = self.doc.transaction();
-        tx.put(ROOT, record.id().to_string(), record.json())
-            .expect("putting a string at a root key cannot fail");
+        for p in &placed {
+            tx.put(ROOT, p.record.id().to_string(), p.record.json())
+                .expect("putting a string at a root key cannot fail");
+        }
         // Automerge change times are seconds since the epoch (advisory, never authority).
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.div_euclid(1000)));
-        let hash = hash.expect("a transaction with one put produces a change");
+        let hash = hash.expect("a transaction with a put produces a change");
         let change = self
             .doc
             .get_change_by_hash(&hash)
@@ -452,7 +505,7 @@ impl Replica {
             device.public(),
             change.seq(),
             signed.sig,
-            vec![placed],
+            placed,
         );
         Ok(signed)
     }
@@ -463,6 +516,7 @@ impl Replica {
         let mut out = Admitted::default();
         let mut waiting: Vec<(Change, RawChange)> = Vec::new();
         let mut batch_seen = HashSet::new();
+        let mut own_candidates: HashSet<ChangeHash> = HashSet::new();
         for raw in incoming {
             if raw.bytes.len() > MAX_CHANGE_BYTES {
                 out.rejected.push(Rejected {
@@ -474,9 +528,19 @@ impl Replica {
             match Change::try_from(raw.bytes.as_slice()) {
                 Ok(change) => {
                     let hash = change.hash();
-                    if self.changes.contains_key(&hash) || !batch_seen.insert(hash) {
+                    if self.changes.contains_key(&hash)
+                        || self.shadowed.contains_key(&hash)
+                        || !batch_seen.insert(hash)
+                    {
                         out.duplicates += 1;
                     } else {
+                        if matches!(trust, Trust::Verify { .. })
+                            && change.actor_id().to_bytes() == self.device.as_bytes()
+                        {
+                            // Not in this home, yet signed with its device key (checked
+                            // below: a forgery is refused and proves nothing).
+                            own_candidates.insert(hash);
+                        }
                         waiting.push((change, raw));
                     }
                 }
@@ -503,11 +567,33 @@ impl Replica {
             let before = waiting.len();
             let mut still = Vec::new();
             for (change, raw, pre) in waiting {
-                if change.deps().iter().any(|d| !self.changes.contains_key(d)) {
+                let hash = change.hash();
+                let missing: Vec<&ChangeHash> = change
+                    .deps()
+                    .iter()
+                    .filter(|d| !self.changes.contains_key(d))
+                    .collect();
+                let on_shadow =
+                    !missing.is_empty() && missing.iter().all(|d| self.shadowed.contains_key(*d));
+                if !missing.is_empty() && !on_shadow {
                     still.push((change, raw, pre));
                     continue;
                 }
-                let hash = change.hash();
+                if on_shadow || self.exclude.contains(&hash) || self.takes_a_used_slot(&change) {
+                    // Built on a shadowed change, decided by the rule already, or a second
+                    // change in a device's slot: evidence, kept out of the document.
+                    match self.shadow(&change, &raw, pre) {
+                        Ok(signed) => {
+                            own_candidates.remove(&hash);
+                            out.shadowed.push(signed);
+                        }
+                        Err(reason) => out.rejected.push(Rejected {
+                            hash: Some(hash),
+                            reason,
+                        }),
+                    }
+                    continue;
+                }
                 match self.check_and_register(&change, &raw, pre) {
                     Ok(()) => {
                         out.applied.push(SignedChange {
@@ -543,7 +629,146 @@ impl Replica {
             self.pending_at.insert(change.hash(), self.pending.len());
             self.pending.push(change);
         }
+        let authentic = |hash: &ChangeHash| {
+            out.applied.iter().any(|c| c.hash == *hash) || self.shadowed.contains_key(hash)
+        };
+        if own_candidates.iter().any(authentic) {
+            self.own_device_elsewhere = true;
+        }
         out
+    }
+
+    /// Whether `change` claims a sequence number its device already used here (the
+    /// change itself is not here: duplicates were set aside before).
+    fn takes_a_used_slot(&self, change: &Change) -> bool {
+        let Ok(actor) = <[u8; 32]>::try_from(change.actor_id().to_bytes()) else {
+            return false;
+        };
+        let used = self
+            .chains
+            .get(&PublicKey::from_bytes(actor))
+            .map_or(0, |chain| chain.len() as u64);
+        change.seq() >= 1 && change.seq() <= used
+    }
+
+    /// Keeps an authentic change out of the document, with its records (to be carried).
+    fn shadow(
+        &mut self,
+        change: &Change,
+        raw: &RawChange,
+        pre: Precheck,
+    ) -> Result<SignedChange, Rejection> {
+        let (device, records) = pre?;
+        let records = records?;
+        let hash = change.hash();
+        self.shadowed.insert(
+            hash,
+            Shadow {
+                meta: crate::fork::ChangeMeta {
+                    hash,
+                    device,
+                    seq: change.seq(),
+                    deps: change.deps().to_vec(),
+                },
+                records,
+            },
+        );
+        self.shadow_order.push(hash);
+        Ok(SignedChange {
+            hash,
+            bytes: raw.bytes.clone(),
+            sig: raw.sig,
+        })
+    }
+
+    /// Every change known here, admitted or shadowed, as the fork rule sees it.
+    fn all_meta(&self) -> Vec<crate::fork::ChangeMeta> {
+        let mut metas: Vec<crate::fork::ChangeMeta> = Vec::with_capacity(self.changes.len());
+        for (device, chain) in &self.chains {
+            for (at, hash) in chain.iter().enumerate() {
+                metas.push(crate::fork::ChangeMeta {
+                    hash: *hash,
+                    device: *device,
+                    seq: at as u64 + 1,
+                    deps: self.changes[hash].deps.clone(),
+                });
+            }
+        }
+        metas.extend(self.shadowed.values().map(|s| s.meta.clone()));
+        metas
+    }
+
+    /// The fork rule's verdict over every change known here: the changes it keeps out
+    /// of the document, and the forks.
+    pub fn fork_verdict(&self) -> (HashSet<ChangeHash>, Vec<crate::fork::Fork>) {
+        if self.shadowed.is_empty() {
+            return (HashSet::new(), Vec::new());
+        }
+        crate::fork::shadowed(&self.all_meta())
+    }
+
+    /// Whether the document holds a change the fork rule shadows (a fork's kept branch
+    /// arrived after the other): the replica must be replayed from the log with
+    /// [`Replica::restore_excluding`] and [`Replica::fork_verdict`].
+    pub fn needs_rebuild(&self) -> bool {
+        let (shadow, _) = self.fork_verdict();
+        shadow.iter().any(|h| self.changes.contains_key(h))
+    }
+
+    /// Whether a change signed with this replica's device key arrived from outside that
+    /// this home never had: a copy of the home writes under the same key, so this home
+    /// must take a new device key before it writes again.
+    pub fn own_device_elsewhere(&self) -> bool {
+        self.own_device_elsewhere
+            || self
+                .fork_verdict()
+                .1
+                .iter()
+                .any(|fork| fork.device == self.device)
+    }
+
+    /// The records of shadowed changes that the document lacks, each after its deps.
+    pub fn stranded_records(&self) -> Vec<&Record> {
+        let mut seen = HashSet::new();
+        self.shadow_order
+            .iter()
+            .flat_map(|hash| self.shadowed[hash].records.iter())
+            .filter(|r| self.fold.get(&r.id()).is_none() && seen.insert(r.id()))
+            .collect()
+    }
+
+    /// Carries stranded records ([`Replica::stranded_records`]) into one new change signed
+    /// by `device`, as many as one change may hold: `None` when none is left that the rules
+    /// accept here. Records are signed by their members, so a carried record is exactly the
+    /// record that was written; only the change around it is new.
+    pub fn carry(
+        &mut self,
+        device: &SecretKey,
+        now: Timestamp,
+    ) -> Result<Option<SignedChange>, WriteError> {
+        let mut placed: Vec<Placed> = Vec::new();
+        for record in self.stranded_records() {
+            if placed.len() == MAX_RECORDS_PER_CHANGE {
+                break;
+            }
+            // A record the rules refuse here, or whose deps are nowhere, stays evidence.
+            if let Ok(judged) = self.fold.judge_new(record, &placed)
+                && judged.verdict.is_ok()
+            {
+                placed.push(judged);
+            }
+        }
+        if placed.is_empty() {
+            return Ok(None);
+        }
+        self.commit_placed(placed, device, now).map(Some)
+    }
+
+    /// Makes `device` this replica's writer (a home that took a new device key).
+    pub fn switch_device(&mut self, device: PublicKey) {
+        self.device = device;
+        self.own_device_elsewhere = false;
+        self.doc.set_actor(ActorId::from(device.as_bytes()));
     }
 
     fn check_and_register(
@@ -554,7 +779,7 @@ impl Replica {
     ) -> Result<(), Rejection> {
         let (device, records) = pre?;
         let hash = change.hash();
-        let last = self.seqs.get(&device).copied().unwrap_or(0);
+        let last = self.chains.get(&device).map_or(0, |c| c.len() as u64);
         if change.seq() != last + 1 {
             return Err(Rejection::BadSequence {
                 got: change.seq(),
@@ -669,7 +894,9 @@ impl Replica {
         }
         self.heads.insert(hash);
         self.order.push(hash);
-        self.seqs.insert(device, seq);
+        let chain = self.chains.entry(device).or_default();
+        debug_assert_eq!(chain.len() as u64 + 1, seq, "admission checks the sequence");
+        chain.push(hash);
         self.changes.insert(
             hash,
             ChangeInfo {

@@ -102,7 +102,34 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (secret_hash, member)
     );
     "#,
+    // 4: forks found (a device with two changes under one sequence number), and the
+    // device keys this home stopped using because a copy of it wrote under them.
+    r#"
+    CREATE TABLE forks (
+        coop BLOB NOT NULL,
+        device BLOB NOT NULL CHECK (length(device) = 32),
+        seq INTEGER NOT NULL,
+        kept BLOB,
+        found_at INTEGER NOT NULL,
+        PRIMARY KEY (coop, device, seq)
+    );
+    CREATE TABLE retired_devices (
+        device BLOB PRIMARY KEY CHECK (length(device) = 32),
+        retired_at INTEGER NOT NULL
+    );
+    "#,
 ];
+
+/// A fork this home found: a device that wrote two changes with one sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForkRow {
+    /// The forked device.
+    pub device: PublicKey,
+    /// The sequence number it used twice.
+    pub seq: u64,
+    /// When this home found it.
+    pub found_at: Timestamp,
+}
 
 /// An invite this home issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +173,25 @@ pub enum StoreError {
     /// A stored value has the wrong shape (the file was damaged or edited).
     #[error("stored data is damaged: {0}")]
     Damaged(&'static str),
+    /// Another process held the home's write lock for longer than [`WRITE_LOCK_WAIT`].
+    #[error(
+        "another Sangam program is writing to this home and did not finish within {} s",
+        WRITE_LOCK_WAIT.as_secs()
+    )]
+    Busy,
+}
+
+/// How long a writer waits for another process's write to finish before giving up.
+pub const WRITE_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Maps SQLite's "database is locked" (the busy timeout ran out) to [`StoreError::Busy`].
+fn busy_or(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy
+        }
+        _ => StoreError::Sqlite(e),
+    }
 }
 
 /// A member row of the projection.
@@ -180,8 +226,9 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it forward.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(WRITE_LOCK_WAIT)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(busy_or)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Self { conn };
@@ -191,13 +238,16 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let known = MIGRATIONS.len() as u32;
-        let found: u32 = self
+        // Immediate, and the version read inside: two processes opening a new home at once
+        // must not both apply the same migration.
+        let tx = self
             .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(busy_or)?;
+        let found: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
-        let tx = self.conn.transaction()?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as u32)?;
@@ -206,11 +256,33 @@ impl Store {
         Ok(())
     }
 
-    /// The schema version in force.
-    pub fn schema_version(&self) -> Result<u32, StoreError> {
+    /// Takes the home's write lock (`BEGIN IMMEDIATE`), waiting up to [`WRITE_LOCK_WAIT`]
+    /// for another process to finish its write. Until [`Store::end_write`], this
+    /// connection is the only writer of the home, and what it reads is the latest
+    /// committed state: a writer that reads the change log here and then appends to it
+    /// cannot race another writer (the sequence numbers and parents of a new change are
+    /// decided under this lock).
+    pub fn begin_write(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(busy_or)
+    }
+
+    /// Ends the write begun by [`Store::begin_write`]: commits durably, or rolls back.
+    pub fn end_write(&self, commit: bool) -> Result<(), StoreError> {
+        if commit {
+            self.conn.execute_batch("COMMIT").map_err(busy_or)
+        } else {
+            self.conn.execute_batch("ROLLBACK").map_err(busy_or)
+        }
+    }
+
+    /// The position of the newest stored change of any co-op (0 for none): after a write
+    /// that caught up under the lock, every loaded co-op has read the log up to here.
+    pub fn last_position(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+            .query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// `PRAGMA integrity_check`: `Ok` when SQLite reports "ok".
@@ -235,11 +307,15 @@ impl Store {
             return Ok(key.0);
         }
         let key = SecretKey::from_seed(seed());
+        // Two processes opening a new home at once: the first key stored is the one kept.
         self.conn.execute(
-            "INSERT INTO identity (slot, secret, name, created_at) VALUES ('device', ?1, NULL, ?2)",
+            "INSERT INTO identity (slot, secret, name, created_at) VALUES ('device', ?1, NULL, ?2)
+             ON CONFLICT (slot) DO NOTHING",
             params![key.to_seed().as_slice(), now],
         )?;
-        Ok(key)
+        self.secret("device")?
+            .map(|(key, _)| key)
+            .ok_or(StoreError::Damaged("the device key was not stored"))
     }
 
     /// The member key and name, if one was made.
@@ -497,7 +573,9 @@ impl Store {
     /// Durably appends admitted changes and refreshes the member projection, in one
     /// transaction: either all of it is there after a crash, or none of it.
     pub fn commit(&mut self, commit: Commit<'_>, now: Timestamp) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        // A savepoint: its own transaction alone, or part of the write begun by
+        // `begin_write`.
+        let tx = self.conn.savepoint()?;
         let coop = commit.state.coop;
         let name = commit
             .state
@@ -653,7 +731,7 @@ impl Store {
         proposal: Option<RecordId>,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let taken = tx.execute(
             "UPDATE invites SET used = used + 1 WHERE secret_hash = ?1 AND used < uses",
             [secret_hash],
@@ -675,6 +753,76 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+
+    /// Records a fork found in `coop`; `true` if it was not recorded before.
+    pub fn record_fork(
+        &self,
+        coop: CoopId,
+        fork: &sangam_replica::Fork,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let added = self.conn.execute(
+            "INSERT INTO forks (coop, device, seq, kept, found_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (coop, device, seq) DO UPDATE SET kept = excluded.kept
+             WHERE forks.kept IS NOT excluded.kept",
+            params![
+                coop.as_bytes(),
+                fork.device.as_bytes(),
+                fork.seq as i64,
+                fork.kept.map(|h| h.0),
+                now
+            ],
+        )?;
+        Ok(added > 0)
+    }
+
+    /// The forks found in `coop`, oldest first.
+    pub fn forks(&self, coop: CoopId) -> Result<Vec<ForkRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device, seq, found_at FROM forks WHERE coop = ?1 ORDER BY found_at, device, seq",
+        )?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (device, seq, found_at) = row?;
+            Ok(ForkRow {
+                device: PublicKey::from_bytes(array(&device)?),
+                seq: u64::try_from(seq).map_err(|_| StoreError::Damaged("fork sequence"))?,
+                found_at,
+            })
+        })
+        .collect()
+    }
+
+    /// Replaces this install's device key with `new`, remembering the old public key as
+    /// retired (its secret is gone from the home).
+    pub fn replace_device_key(
+        &mut self,
+        new: &SecretKey,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let old = self
+            .secret("device")?
+            .map(|(key, _)| key.public())
+            .ok_or(StoreError::Damaged("no device key to replace"))?;
+        let tx = self.conn.savepoint()?;
+        tx.execute(
+            "INSERT INTO retired_devices (device, retired_at) VALUES (?1, ?2)
+             ON CONFLICT (device) DO NOTHING",
+            params![old.as_bytes(), now],
+        )?;
+        tx.execute(
+            "UPDATE identity SET secret = ?1, created_at = ?2 WHERE slot = 'device'",
+            params![new.to_seed().as_slice(), now],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// How many changes were rejected for a co-op (a measure of hostile or broken input).
@@ -702,7 +850,7 @@ pub struct Commit<'a> {
     pub members_changed: bool,
 }
 
-fn write_members(tx: &rusqlite::Transaction<'_>, state: &CoopState) -> Result<(), StoreError> {
+fn write_members(tx: &rusqlite::Savepoint<'_>, state: &CoopState) -> Result<(), StoreError> {
     let coop = state.coop;
     tx.execute("DELETE FROM members WHERE coop = ?1", [coop.as_bytes()])?;
     let mut member = tx.prepare(

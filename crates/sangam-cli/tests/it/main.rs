@@ -3,6 +3,7 @@
 mod crash;
 mod governance;
 mod lan;
+mod races;
 mod scenario;
 mod serve;
 mod support;

@@ -9,7 +9,7 @@ use tempfile::TempDir;
 
 use crate::support::Home;
 
-struct Serving(Child);
+pub(crate) struct Serving(pub(crate) Child);
 
 impl Drop for Serving {
     fn drop(&mut self) {
@@ -19,9 +19,16 @@ impl Drop for Serving {
 }
 
 /// Starts `sangam serve` on loopback and returns it with the address it prints.
-fn serve(home: &Home) -> (Serving, String) {
+pub(crate) fn serve(home: &Home) -> (Serving, String) {
+    serve_on(home, "127.0.0.1:0", &[])
+}
+
+/// Starts `sangam serve --bind BIND` with more arguments (`--peer ...`).
+pub(crate) fn serve_on(home: &Home, bind: &str, more: &[&str]) -> (Serving, String) {
+    let mut args = vec!["serve", "--bind", bind];
+    args.extend_from_slice(more);
     let mut child = home
-        .command(&["serve", "--bind", "127.0.0.1:0"])
+        .command(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,0 +1,99 @@
+//! Reading a member's files (bundles, `--since` bundles, proposal texts, later reports and
+//! CSV statements) with their size checked before their bytes are read: a file is read
+//! only if it is a regular file no larger than its cap, and never past cap + 1 bytes (a
+//! file growing while read cannot slip past). Devices, pipes and directories are refused.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::{ApiError, ErrorCode};
+
+/// Most bytes a bundle file may hold (the bundle format's own cap).
+pub const MAX_BUNDLE_FILE: u64 = sangam_replica::MAX_BUNDLE_BYTES as u64;
+
+/// Most bytes a proposal text file may hold: the 20,000-character rule at up to four
+/// bytes a character, and some room.
+pub const MAX_TEXT_FILE: u64 = 96 * 1024;
+
+/// Reads the file at `path`, refusing anything but a regular file of at most `cap` bytes.
+/// `what` names the file in messages ("the bundle", "the text file").
+pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiError> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("cannot read {what} {shown}: {e}"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{what} {shown} is not a regular file (a device, pipe or directory); nothing was read"
+            ),
+        ));
+    }
+    let too_large = |size: u64| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{what} {shown} is {size} bytes, more than the {cap} allowed; nothing was read"
+            ),
+        )
+    };
+    if meta.len() > cap {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Like [`read_capped`], for text that must be UTF-8.
+pub fn read_text_capped(path: &Path, cap: u64, what: &str) -> Result<String, ApiError> {
+    String::from_utf8(read_capped(path, cap, what)?).map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{what} {} is not UTF-8 text", path.display()),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_and_oversized_files_are_refused_before_reading() {
+        let dev = read_capped(Path::new("/dev/zero"), 1024, "the bundle").expect_err("device");
+        assert!(
+            dev.message.contains("not a regular file"),
+            "{}",
+            dev.message
+        );
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let big = dir.path().join("big");
+        let file = std::fs::File::create(&big).expect("create");
+        // A sparse file: large by its metadata, no bytes written.
+        file.set_len(10 << 30).expect("sparse");
+        let err = read_capped(&big, 1024, "the bundle").expect_err("too large");
+        assert!(
+            err.message.contains("more than the 1024 allowed"),
+            "{}",
+            err.message
+        );
+        let small = dir.path().join("small");
+        std::fs::write(&small, b"hello").expect("write");
+        assert_eq!(read_capped(&small, 5, "x").expect("fits"), b"hello");
+        assert!(read_capped(&small, 4, "x").is_err());
+        std::fs::write(&small, [0xff, 0xfe]).expect("write");
+        assert!(read_text_capped(&small, 5, "x").is_err());
+    }
+}

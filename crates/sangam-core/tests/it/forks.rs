@@ -1,0 +1,266 @@
+//! A home restored from a copy writes under the same device key and sequence numbers as
+//! the original: a fork. Every laptop must end with the same records and the same
+//! document, whichever branch reached it first, and the copies stop using the forked key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use sangam_core::{Clock, Node, ProposalInput};
+use tempfile::TempDir;
+
+struct Ticking(Arc<AtomicI64>);
+
+impl Clock for Ticking {
+    fn now(&self) -> i64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+fn open(home: &Path, start: i64) -> Node {
+    Node::open(home, Box::new(Ticking(Arc::new(AtomicI64::new(start))))).expect("opens")
+}
+
+fn copy_home(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
+
+/// Carries a full bundle from `from` to `to`.
+fn carry(from: &mut Node, to: &mut Node, coop: sangam_model::CoopId) {
+    let (bundle, _) = from.export_bundle(coop, None).expect("export");
+    to.import_bundle(&bundle).expect("import");
+}
+
+struct Fixture {
+    _dir: TempDir,
+    homes: Vec<PathBuf>,
+    coop: sangam_model::CoopId,
+    proposal: String,
+    asha_first_device: String,
+}
+
+/// Asha (original laptop 0, restored copy 1) and Bo (2). The copy is taken after the
+/// proposal opened; then Asha votes yes on the original, no on the copy, and Bo votes yes.
+fn forked_homes() -> Fixture {
+    let dir = TempDir::new().expect("tmp");
+    let homes: Vec<PathBuf> = ["asha", "asha-restored", "bo"]
+        .iter()
+        .map(|n| dir.path().join(n))
+        .collect();
+    let start = 1_700_000_000_000;
+    let mut asha = open(&homes[0], start);
+    asha.create_identity("Asha").expect("id");
+    let mut bo = open(&homes[2], start);
+    let bo_key = bo.create_identity("Bo").expect("id").member;
+    asha.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = asha.resolve_coop(None).expect("coop");
+    asha.admit(coop, &bo_key, "Bo").expect("admit");
+    carry(&mut asha, &mut bo, coop);
+    carry(&mut bo, &mut asha, coop);
+    let proposal = asha
+        .propose(
+            coop,
+            ProposalInput {
+                title: "Buy an oven".into(),
+                text: String::new(),
+                method: "yes-no".into(),
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: start + 86_400_000,
+                effect: None,
+            },
+        )
+        .expect("propose")
+        .id;
+    carry(&mut asha, &mut bo, coop);
+    let asha_first_device = asha.identity().expect("id").device;
+    drop(asha);
+    copy_home(&homes[0], &homes[1]);
+
+    let mut asha = open(&homes[0], start + 10_000);
+    asha.vote(coop, &proposal, &["yes".into()]).expect("vote");
+    let mut restored = open(&homes[1], start + 20_000);
+    restored
+        .vote(coop, &proposal, &["no".into()])
+        .expect("vote");
+    bo.vote(coop, &proposal, &["yes".into()]).expect("vote");
+    Fixture {
+        _dir: dir,
+        homes,
+        coop,
+        proposal,
+        asha_first_device,
+    }
+}
+
+#[test]
+fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
+    // Who sends to whom, in order, until nobody has anything new: every order in which
+    // the two branches can reach Bo and each other.
+    let orders: [[(usize, usize); 6]; 4] = [
+        [(0, 2), (1, 2), (2, 0), (2, 1), (0, 1), (1, 0)],
+        [(1, 2), (0, 2), (2, 1), (2, 0), (1, 0), (0, 1)],
+        [(0, 1), (1, 0), (0, 2), (1, 2), (2, 0), (2, 1)],
+        [(1, 0), (0, 1), (2, 1), (1, 2), (0, 2), (2, 0)],
+    ];
+    let mut final_states = Vec::new();
+    for order in orders {
+        let f = forked_homes();
+        let mut nodes: Vec<Node> = f
+            .homes
+            .iter()
+            .enumerate()
+            .map(|(i, h)| open(h, 1_700_000_100_000 + i as i64 * 1000))
+            .collect();
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            assert!(rounds <= 6, "no convergence after 5 rounds of exchange");
+            for &(from, to) in &order {
+                let (a, b) = two(&mut nodes, from, to);
+                carry(a, b, f.coop);
+            }
+            let heads: Vec<Vec<String>> = nodes
+                .iter_mut()
+                .map(|n| n.coop_show(f.coop).expect("show").heads)
+                .collect();
+            if heads.iter().all(|h| *h == heads[0]) {
+                break;
+            }
+        }
+        let states: Vec<_> = nodes
+            .iter_mut()
+            .map(|n| n.state(f.coop).expect("state"))
+            .collect();
+        assert!(
+            states.iter().all(|s| *s == states[0]),
+            "same state everywhere"
+        );
+        for node in &mut nodes {
+            let tally = node.tally(f.coop, &f.proposal).expect("tally");
+            assert_eq!(tally.ballots_counted, 2, "Asha's and Bo's votes both count");
+            // Both of Asha's ballots are there; one rule picks the one that counts.
+            let ballots = node
+                .log(f.coop)
+                .expect("log")
+                .into_iter()
+                .filter(|e| e.kind == "ballot")
+                .count();
+            assert_eq!(ballots, 3);
+        }
+        // Both copies of Asha's laptop left the forked key; members see the fork.
+        for i in [0, 1] {
+            assert_ne!(
+                nodes[i].identity().expect("id").device,
+                f.asha_first_device,
+                "home {i} still writes as the forked device"
+            );
+        }
+        assert_ne!(
+            nodes[0].identity().expect("id").device,
+            nodes[1].identity().expect("id").device
+        );
+        for node in &mut nodes {
+            let devices = node.devices(f.coop).expect("devices");
+            let forked = devices
+                .iter()
+                .find(|d| d.key == f.asha_first_device)
+                .expect("the old device is still listed");
+            assert!(forked.forked_at.is_some(), "the fork is shown");
+            assert!(!forked.revoked, "the old key is not revoked");
+            node.store().integrity_check().expect("intact");
+        }
+        // Nothing moves any more: a further exchange brings nothing new.
+        let before = nodes[2].coop_show(f.coop).expect("show").heads;
+        let (a, b) = two(&mut nodes, 0, 2);
+        let (bundle, _) = a.export_bundle(f.coop, None).expect("export");
+        let again = b.import_bundle(&bundle).expect("import");
+        assert_eq!((again.applied, again.rejected.len()), (0, 0));
+        assert_eq!(nodes[2].coop_show(f.coop).expect("show").heads, before);
+        // Each run founds its own co-op (its own ids): compare what a member sees.
+        let mut members: Vec<(String, sangam_model::Standing)> = nodes[2]
+            .state(f.coop)
+            .expect("state")
+            .members
+            .iter()
+            .map(|m| (m.name.clone(), m.standing))
+            .collect();
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        final_states.push(members);
+    }
+    assert!(
+        final_states.iter().all(|m| *m == final_states[0]),
+        "the same members whatever the order"
+    );
+}
+
+#[test]
+fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
+    let f = forked_homes();
+    // Put the copy's change into the original's log, as two writers racing on one home
+    // used to: two changes of one device with one sequence number, in one change log.
+    let db = |i: usize| f.homes[i].join(sangam_core::DB_FILE);
+    let copy = rusqlite::Connection::open(db(1)).expect("copy db");
+    let (hash, bytes, sig): (Vec<u8>, Vec<u8>, Vec<u8>) = copy
+        .query_row(
+            "SELECT hash, bytes, sig FROM changes ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the copy's vote");
+    drop(copy);
+    let original = rusqlite::Connection::open(db(0)).expect("db");
+    original
+        .execute(
+            "INSERT INTO changes (coop, hash, bytes, sig, stored_at) VALUES (?1, ?2, ?3, ?4, 0)",
+            rusqlite::params![f.coop.as_bytes(), hash, bytes, sig],
+        )
+        .expect("insert");
+    drop(original);
+
+    let mut asha = open(&f.homes[0], 1_700_000_200_000);
+    let state = asha.state(f.coop).expect("a damaged home still loads");
+    let notices = asha.take_notices();
+    assert!(
+        notices.iter().any(|n| n.contains("two different changes")),
+        "{notices:?}"
+    );
+    assert!(notices.iter().any(|n| n.contains("now writes as device")));
+    assert_ne!(asha.identity().expect("id").device, f.asha_first_device);
+    let ballots = asha
+        .log(f.coop)
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.kind == "ballot")
+        .count();
+    assert_eq!(ballots, 2, "both of Asha's ballots are kept");
+    assert!(state.members.len() == 2);
+    let (bundle, _) = asha.export_bundle(f.coop, None).expect("exports");
+    asha.vote(f.coop, &f.proposal, &["abstain".into()])
+        .expect("writes again, as the new device");
+    drop(asha);
+    // Reopening finds nothing more to mend.
+    let mut again = open(&f.homes[0], 1_700_000_300_000);
+    again.state(f.coop).expect("loads");
+    assert!(again.take_notices().is_empty());
+    // The bundle carries the mended co-op to a fresh look: Bo's home takes it.
+    let mut bo = open(&f.homes[2], 1_700_000_400_000);
+    let imported = bo.import_bundle(&bundle).expect("import");
+    assert!(imported.rejected.is_empty(), "{:?}", imported.rejected);
+}
+
+fn two(nodes: &mut [Node], a: usize, b: usize) -> (&mut Node, &mut Node) {
+    assert_ne!(a, b);
+    if a < b {
+        let (left, right) = nodes.split_at_mut(b);
+        (&mut left[a], &mut right[0])
+    } else {
+        let (left, right) = nodes.split_at_mut(a);
+        (&mut right[0], &mut left[b])
+    }
+}
