@@ -264,3 +264,88 @@ fn two(nodes: &mut [Node], a: usize, b: usize) -> (&mut Node, &mut Node) {
         (&mut right[0], &mut left[b])
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
+    use sangam_core::SharedNode;
+    use sangam_net::Relays;
+    let f = forked_homes();
+    let mut homes = Vec::new();
+    for (i, path) in f.homes.iter().enumerate() {
+        let node = open(path, 1_700_000_500_000 + i as i64 * 1000);
+        let loopback = Some("127.0.0.1:0".parse().expect("addr"));
+        let config = node.net_config(Relays::Disabled, loopback);
+        let shared = SharedNode::new(node);
+        let net = shared.start_net(config).await.expect("net");
+        homes.push((shared, net));
+    }
+    let heads = |h: &(Arc<SharedNode>, sangam_net::Net)| {
+        h.0.lock().coop_show(f.coop).expect("show").heads
+    };
+    // Bo syncs with each copy of Asha's laptop and they with him, until the three hold
+    // the same document; every one-shot sync must end by itself. (The two copies cannot
+    // dial each other: their endpoints started with one key, so they have one id.)
+    let pairs = [(2, 0), (2, 1), (0, 2), (1, 2)];
+    let mut rounds = 0;
+    while !(heads(&homes[0]) == heads(&homes[1]) && heads(&homes[1]) == heads(&homes[2])) {
+        rounds += 1;
+        assert!(rounds <= 4, "no convergence after 3 rounds of syncs");
+        for (from, to) in pairs {
+            let addr = homes[to].1.addr();
+            homes[from]
+                .1
+                .sync_with(addr, f.coop, false)
+                .await
+                .expect("a sync between forked laptops ends by itself");
+        }
+    }
+    let state = homes[0].0.lock().state(f.coop).expect("state");
+    for home in &homes {
+        assert_eq!(home.0.lock().state(f.coop).expect("state"), state);
+        let tally = home.0.lock().tally(f.coop, &f.proposal).expect("tally");
+        assert_eq!(tally.ballots_counted, 2);
+    }
+    // Settled: syncing again moves nothing either way.
+    let addr = homes[0].1.addr();
+    let again = homes[2]
+        .1
+        .sync_with(addr, f.coop, false)
+        .await
+        .expect("sync");
+    assert_eq!((again.received, again.sent), (0, 0), "{again:?}");
+}
+
+#[test]
+fn a_restored_copy_that_syncs_before_writing_never_forks() {
+    let dir = TempDir::new().expect("tmp");
+    let (original, copy) = (dir.path().join("asha"), dir.path().join("asha-restored"));
+    let mut asha = open(&original, 1_700_000_000_000);
+    asha.create_identity("Asha").expect("id");
+    asha.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = asha.resolve_coop(None).expect("coop");
+    let old_device = asha.identity().expect("id").device;
+    drop(asha);
+    copy_home(&original, &copy);
+    let mut asha = open(&original, 1_700_000_010_000);
+    asha.update_profile(coop, None, Some("asha@example.org"))
+        .expect("the original writes on");
+    let mut restored = open(&copy, 1_700_000_020_000);
+    // The copy takes what the original has of its device before writing anything.
+    carry(&mut asha, &mut restored, coop);
+    let notices = restored.take_notices();
+    assert!(
+        notices.iter().any(|n| n.contains("now writes as device")),
+        "{notices:?}"
+    );
+    assert_ne!(restored.identity().expect("id").device, old_device);
+    restored
+        .update_profile(coop, Some("Asha R"), None)
+        .expect("writes as its new device");
+    carry(&mut restored, &mut asha, coop);
+    let devices = asha.devices(coop).expect("devices");
+    assert_eq!(devices.len(), 2, "the old key and the copy's new one");
+    assert!(devices.iter().all(|d| d.forked_at.is_none()), "no fork was made");
+    assert_eq!(asha.state(coop).expect("a"), restored.state(coop).expect("r"));
+    // The original keeps its key: it never saw a change of its device it lacked.
+    assert_eq!(asha.identity().expect("id").device, old_device);
+}
