@@ -226,20 +226,35 @@ impl Node {
         frame: Frame,
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
-        self.write_unit(|node| node.sync_incoming_locked(coop, session, frame, from))
+        self.sync_input(coop, session, FromPeer::Frame(frame), from)
     }
 
-    fn sync_incoming_locked(
+    /// Takes one input of a sync session from `from` in one write unit.
+    fn sync_input(
         &mut self,
         coop: CoopId,
         session: &mut SyncSession,
-        frame: Frame,
+        input: FromPeer,
+        from: &PublicKey,
+    ) -> Result<usize, ApiError> {
+        self.write_unit(|node| node.sync_input_locked(coop, session, input, from))
+    }
+
+    fn sync_input_locked(
+        &mut self,
+        coop: CoopId,
+        session: &mut SyncSession,
+        input: FromPeer,
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
         let now = self.now();
         self.replica(coop)?;
         let mut replica = self.take_replica(coop);
-        let admitted = match session.incoming(&mut replica, frame, now) {
+        let taken = match input {
+            FromPeer::Frame(frame) => session.incoming(&mut replica, frame, now),
+            FromPeer::Checked(checked) => Ok(session.incoming_checked(&mut replica, checked)),
+        };
+        let admitted = match taken {
             Ok(admitted) => admitted,
             Err(e) => {
                 self.put_replica(replica);
@@ -269,6 +284,16 @@ impl Node {
         Ok(admitted.applied.len() + admitted.shadowed.len())
     }
 }
+
+/// What a sync session brings in: a frame, or the changes of one checked beforehand.
+enum FromPeer {
+    Frame(Frame),
+    Checked(sangam_replica::Checked),
+}
+
+/// Most changes of a peer's frame admitted under one hold of the node: between slices,
+/// other sessions and writers take their turn, so one peer's flood never stalls them.
+const ADMIT_SLICE: usize = 256;
 
 /// Live sessions `serve` keeps, one per (co-op, device), so that a peer found twice (on the
 /// LAN and remembered) is not dialled twice.
@@ -603,7 +628,34 @@ impl Host for SharedNode {
         frame: Frame,
         from: &PublicKey,
     ) -> Result<usize, HostError> {
-        let result = self.lock().sync_incoming(coop, session, frame, from);
+        let result = match frame {
+            Frame::Changes(changes) => {
+                // Signatures and records are checked before the node is locked, on every
+                // core; what passes is admitted slice by slice.
+                let now = self.lock().now();
+                let trust = sangam_replica::Trust::Verify { now };
+                // Changes already here are skipped first (a brief lock each).
+                let known = |hash: &ChangeHash| {
+                    self.lock()
+                        .replica(coop)
+                        .is_ok_and(|replica| replica.knows(hash))
+                };
+                let checked = sangam_replica::Checked::new(coop, changes, trust, &known);
+                let mut stored = Ok(0);
+                for part in checked.into_parts(ADMIT_SLICE) {
+                    let input = FromPeer::Checked(part);
+                    match self.lock().sync_input(coop, session, input, from) {
+                        Ok(n) => stored = stored.map(|s| s + n),
+                        Err(e) => {
+                            stored = Err(e);
+                            break;
+                        }
+                    }
+                }
+                stored
+            }
+            frame => self.lock().sync_incoming(coop, session, frame, from),
+        };
         let stored = result.map_err(|e| {
             self.log(&format!("device {}: {}", from.short(), e.message));
             HostError(e.message)

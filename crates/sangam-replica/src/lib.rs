@@ -16,5 +16,5 @@ pub use automerge::ChangeHash;
 pub use bundle::{Bundle, BundleError, MAX_BUNDLE_BYTES};
 pub use change::{RawChange, SignedChange};
 pub use fork::Fork;
-pub use replica::{Admitted, Rejected, Rejection, Replica, Trust, WriteError};
+pub use replica::{Admitted, Checked, Rejected, Rejection, Replica, Trust, WriteError};
 pub use sync::{Frame, SyncError, SyncSession};

@@ -165,6 +165,121 @@ struct ChangeInfo {
 /// How many stored changes [`Replica::restore`] admits at a time.
 const RESTORE_SLICE: usize = 4096;
 
+/// Changes checked as far as they can be without a replica: size, decoding, device
+/// signature and record parsing (the costly part, done on every core). Made outside any
+/// lock, then admitted with [`Replica::admit_checked`], in slices if large.
+pub struct Checked {
+    coop: CoopId,
+    trust: Trust,
+    items: Vec<(Change, RawChange, Precheck)>,
+    refused: Vec<Rejected>,
+    duplicates: usize,
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Checked({} changes)", self.items.len())
+    }
+}
+
+impl Checked {
+    /// Checks `incoming` for `coop`, skipping the changes `known` says are there already.
+    pub fn new(
+        coop: CoopId,
+        incoming: Vec<RawChange>,
+        trust: Trust,
+        known: &dyn Fn(&ChangeHash) -> bool,
+    ) -> Self {
+        let mut refused = Vec::new();
+        let mut duplicates = 0;
+        let mut decoded: Vec<(Change, RawChange)> = Vec::new();
+        let mut batch_seen = HashSet::new();
+        for raw in incoming {
+            if raw.bytes.len() > MAX_CHANGE_BYTES {
+                refused.push(Rejected {
+                    hash: None,
+                    reason: Rejection::TooLarge(raw.bytes.len()),
+                });
+                continue;
+            }
+            match Change::try_from(raw.bytes.as_slice()) {
+                Ok(change) => {
+                    let hash = change.hash();
+                    if known(&hash) || !batch_seen.insert(hash) {
+                        duplicates += 1;
+                    } else {
+                        decoded.push((change, raw));
+                    }
+                }
+                Err(e) => refused.push(Rejected {
+                    hash: None,
+                    reason: Rejection::Undecodable(e.to_string()),
+                }),
+            }
+        }
+        // What needs no state (signatures, record parsing) is checked up front, on every
+        // core: it is most of the cost of a big sync.
+        let prechecked = sangam_model::parallel::map(&decoded, |(change, raw)| {
+            precheck(coop, change, raw, trust)
+        });
+        let items = decoded
+            .into_iter()
+            .zip(prechecked)
+            .map(|((change, raw), pre)| (change, raw, pre))
+            .collect();
+        Self {
+            coop,
+            trust,
+            items,
+            refused,
+            duplicates,
+        }
+    }
+
+    /// How many changes it holds (refused and duplicates aside).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether it holds no change to admit.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Cuts it into parts of at most `size` changes, in order (a part never needs a later
+    /// one: changes arrive each after its deps). The first part carries the refusals.
+    pub fn into_parts(self, size: usize) -> Vec<Checked> {
+        let size = size.max(1);
+        let Self {
+            coop,
+            trust,
+            items,
+            mut refused,
+            mut duplicates,
+        } = self;
+        let mut parts = Vec::new();
+        let mut items = items.into_iter().peekable();
+        loop {
+            let chunk: Vec<_> = items.by_ref().take(size).collect();
+            let last = items.peek().is_none();
+            if chunk.is_empty() && !parts.is_empty() {
+                break;
+            }
+            parts.push(Checked {
+                coop,
+                trust,
+                items: chunk,
+                refused: std::mem::take(&mut refused),
+                duplicates: std::mem::take(&mut duplicates),
+            });
+            if last {
+                break;
+            }
+        }
+        parts
+    }
+}
+
 /// One co-op's document and everything derived from it.
 pub struct Replica {
     coop: CoopId,
@@ -510,57 +625,47 @@ impl Replica {
         Ok(signed)
     }
 
+    /// Whether `hash` is a change this replica holds (admitted or shadowed).
+    pub fn knows(&self, hash: &ChangeHash) -> bool {
+        self.changes.contains_key(hash) || self.shadowed.contains_key(hash)
+    }
+
     /// Admits changes from outside (a bundle, a peer, this home's store). Each is checked
     /// as the module docs say; verified ones are applied to the document in one batch.
     pub fn admit(&mut self, incoming: Vec<RawChange>, trust: Trust) -> Admitted {
-        let mut out = Admitted::default();
-        let mut waiting: Vec<(Change, RawChange)> = Vec::new();
-        let mut batch_seen = HashSet::new();
+        // Changes already here are set aside before their signatures are checked.
+        let checked = Checked::new(self.coop, incoming, trust, &|hash| self.knows(hash));
+        self.admit_checked(checked)
+    }
+
+    /// Admits changes checked beforehand by [`Checked::new`] (outside any lock on this
+    /// replica): the sequence, deps, records in context and device rules, then the batch
+    /// is applied. `checked` must be for this co-op.
+    pub fn admit_checked(&mut self, checked: Checked) -> Admitted {
+        assert_eq!(checked.coop, self.coop, "checked for another co-op");
+        let trust = checked.trust;
+        let mut out = Admitted {
+            duplicates: checked.duplicates,
+            rejected: checked.refused,
+            ..Admitted::default()
+        };
         let mut own_candidates: HashSet<ChangeHash> = HashSet::new();
-        for raw in incoming {
-            if raw.bytes.len() > MAX_CHANGE_BYTES {
-                out.rejected.push(Rejected {
-                    hash: None,
-                    reason: Rejection::TooLarge(raw.bytes.len()),
-                });
+        let mut waiting: Vec<(Change, RawChange, Precheck)> = Vec::new();
+        for (change, raw, pre) in checked.items {
+            let hash = change.hash();
+            if self.knows(&hash) {
+                out.duplicates += 1;
                 continue;
             }
-            match Change::try_from(raw.bytes.as_slice()) {
-                Ok(change) => {
-                    let hash = change.hash();
-                    if self.changes.contains_key(&hash)
-                        || self.shadowed.contains_key(&hash)
-                        || !batch_seen.insert(hash)
-                    {
-                        out.duplicates += 1;
-                    } else {
-                        if matches!(trust, Trust::Verify { .. })
-                            && change.actor_id().to_bytes() == self.device.as_bytes()
-                        {
-                            // Not in this home, yet signed with its device key (checked
-                            // below: a forgery is refused and proves nothing).
-                            own_candidates.insert(hash);
-                        }
-                        waiting.push((change, raw));
-                    }
-                }
-                Err(e) => out.rejected.push(Rejected {
-                    hash: None,
-                    reason: Rejection::Undecodable(e.to_string()),
-                }),
+            if matches!(trust, Trust::Verify { .. })
+                && change.actor_id().to_bytes() == self.device.as_bytes()
+            {
+                // Not in this home, yet signed with its device key (checked below: a
+                // forgery is refused and proves nothing).
+                own_candidates.insert(hash);
             }
+            waiting.push((change, raw, pre));
         }
-        // What needs no state (signatures, record parsing) is checked up front, on every
-        // core: it is most of the cost of a big sync.
-        let coop = self.coop;
-        let prechecked = sangam_model::parallel::map(&waiting, |(change, raw)| {
-            precheck(coop, change, raw, trust)
-        });
-        let mut waiting: Vec<(Change, RawChange, Precheck)> = waiting
-            .into_iter()
-            .zip(prechecked)
-            .map(|((change, raw), pre)| (change, raw, pre))
-            .collect();
         // Admit in rounds: a change waits until its deps are in.
         let mut to_apply: Vec<Change> = Vec::new();
         loop {
@@ -583,10 +688,7 @@ impl Replica {
                     // Built on a shadowed change, decided by the rule already, or a second
                     // change in a device's slot: evidence, kept out of the document.
                     match self.shadow(&change, &raw, pre) {
-                        Ok(signed) => {
-                            own_candidates.remove(&hash);
-                            out.shadowed.push(signed);
-                        }
+                        Ok(signed) => out.shadowed.push(signed),
                         Err(reason) => out.rejected.push(Rejected {
                             hash: Some(hash),
                             reason,

@@ -21,7 +21,7 @@ use automerge::sync::{self, SyncDoc};
 use sangam_model::{CoopId, RecordId, Signature, Timestamp};
 
 use crate::change::{MAX_CHANGE_BYTES, RawChange};
-use crate::replica::{Admitted, Replica, Trust};
+use crate::replica::{Admitted, Checked, Replica, Trust};
 
 /// Largest frame body accepted, checked from the length prefix before reading the body.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
@@ -386,6 +386,32 @@ impl SyncSession {
         frames
     }
 
+    /// Admits the changes of a [`Frame::Changes`] checked beforehand ([`Checked::new`],
+    /// with [`Trust::Verify`]), as [`SyncSession::incoming`] would.
+    pub fn incoming_checked(&mut self, replica: &mut Replica, checked: Checked) -> Admitted {
+        let admitted = replica.admit_checked(checked);
+        self.took(admitted)
+    }
+
+    /// This session's bookkeeping after changes from the peer were admitted.
+    fn took(&mut self, admitted: Admitted) -> Admitted {
+        if !admitted.applied.is_empty() {
+            self.idle_rounds = 0;
+        }
+        self.exchanged
+            .extend(admitted.applied.iter().map(|c| c.hash));
+        if admitted
+            .rejected
+            .iter()
+            .any(|r| matches!(r.reason, crate::Rejection::MissingDeps(_)))
+        {
+            self.settled = false;
+            self.wants_sync = true;
+        }
+        self.refused += admitted.rejected.len();
+        admitted
+    }
+
     /// Handles one frame from the peer: changes are verified and admitted (the caller stores
     /// what was applied); a sync message updates this session's view of the peer.
     pub fn incoming(
@@ -397,21 +423,7 @@ impl SyncSession {
         match frame {
             Frame::Changes(changes) => {
                 let admitted = replica.admit(changes, Trust::Verify { now });
-                if !admitted.applied.is_empty() {
-                    self.idle_rounds = 0;
-                }
-                self.exchanged
-                    .extend(admitted.applied.iter().map(|c| c.hash));
-                if admitted
-                    .rejected
-                    .iter()
-                    .any(|r| matches!(r.reason, crate::Rejection::MissingDeps(_)))
-                {
-                    self.settled = false;
-                    self.wants_sync = true;
-                }
-                self.refused += admitted.rejected.len();
-                Ok(admitted)
+                Ok(self.took(admitted))
             }
             Frame::Sync(bytes) => {
                 self.idle_rounds += 1;

@@ -12,6 +12,8 @@ use sangam_model::{
 use sangam_replica::change::sign_change;
 use sangam_replica::{RawChange, Replica, SignedChange, Trust};
 
+pub mod fuzz;
+
 /// A member with a seeded member key and one seeded device.
 pub struct Person {
     /// Display name.

@@ -6,4 +6,5 @@ mod lan;
 mod races;
 mod scenario;
 mod serve;
+mod soak;
 mod support;

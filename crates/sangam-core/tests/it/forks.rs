@@ -279,9 +279,8 @@ async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
         let net = shared.start_net(config).await.expect("net");
         homes.push((shared, net));
     }
-    let heads = |h: &(Arc<SharedNode>, sangam_net::Net)| {
-        h.0.lock().coop_show(f.coop).expect("show").heads
-    };
+    let heads =
+        |h: &(Arc<SharedNode>, sangam_net::Net)| h.0.lock().coop_show(f.coop).expect("show").heads;
     // Bo syncs with each copy of Asha's laptop and they with him, until the three hold
     // the same document; every one-shot sync must end by itself. (The two copies cannot
     // dial each other: their endpoints started with one key, so they have one id.)
@@ -344,8 +343,14 @@ fn a_restored_copy_that_syncs_before_writing_never_forks() {
     carry(&mut restored, &mut asha, coop);
     let devices = asha.devices(coop).expect("devices");
     assert_eq!(devices.len(), 2, "the old key and the copy's new one");
-    assert!(devices.iter().all(|d| d.forked_at.is_none()), "no fork was made");
-    assert_eq!(asha.state(coop).expect("a"), restored.state(coop).expect("r"));
+    assert!(
+        devices.iter().all(|d| d.forked_at.is_none()),
+        "no fork was made"
+    );
+    assert_eq!(
+        asha.state(coop).expect("a"),
+        restored.state(coop).expect("r")
+    );
     // The original keeps its key: it never saw a change of its device it lacked.
     assert_eq!(asha.identity().expect("id").device, old_device);
 }

@@ -1,0 +1,3 @@
+#![no_main]
+//! Fuzz target: see sangam_testkit::fuzz::canonical_json.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sangam_testkit::fuzz::canonical_json(data));
