@@ -6,7 +6,10 @@
 //! - `reconnect`: the same two laptops sync again when already in sync (connection set-up
 //!   included);
 //! - `one change`: with a live session open, one write on one laptop until it is durably
-//!   stored on the other (p50 and p90 of 200).
+//!   stored on the other (p50 and p90 of 200);
+//! - `flood`: a third laptop C takes in the 100,000 records from A (another member's
+//!   device pushing them as fast as it can) while B, which shares a second co-op with C,
+//!   reconnects to C again and again: how long B's reconnects take during the flood.
 //!
 //! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
 //! With `SANGAM_BENCH_KEEP=1` the two homes are left on disk (their path is printed), to
@@ -56,6 +59,7 @@ fn main() {
     let dir = tempfile::TempDir::new().expect("tmp");
     let mut a = open(dir.path(), "a");
     let mut b = open(dir.path(), "b");
+    let mut c = open(dir.path(), "c");
     let key = |n: &Node| -> PublicKey { n.identity().expect("id").member.parse().expect("key") };
 
     // The co-op, built in memory by its founder: both laptops' members, 998 others, then
@@ -64,7 +68,7 @@ fn main() {
     let founder = Person::seeded(1, "Founder");
     let now = SystemClock::default().now() - 3_600_000;
     let (mut replica, _) = found(&founder, now);
-    for (i, member) in [key(&a), key(&b)].into_iter().enumerate() {
+    for (i, member) in [key(&a), key(&b), key(&c)].into_iter().enumerate() {
         let admit = Body::MemberAdmit(MemberAdmit {
             member,
             name: format!("Laptop {i}"),
@@ -73,7 +77,7 @@ fn main() {
             .write(admit, &founder.member, &founder.device, now + 1)
             .expect("admit");
     }
-    for n in 0..MEMBERS - 3 {
+    for n in 0..MEMBERS - 4 {
         let who = Person::seeded_wide(n, "Member");
         replica
             .write(
@@ -116,6 +120,28 @@ fn main() {
         .export_bundle(coop, Some(&membership_bundle))
         .expect("binding");
     a.import_bundle(&back).expect("a learns b's device");
+    c.import_bundle(&membership_bundle).expect("c joins");
+    let (back, _) = c
+        .export_bundle(coop, Some(&membership_bundle))
+        .expect("binding");
+    a.import_bundle(&back).expect("a learns c's device");
+    // B and C also share a small second co-op, for the flood figure.
+    b.create_coop("Neighbours", "EUR").expect("second co-op");
+    let neighbours = b
+        .coops()
+        .expect("coops")
+        .into_iter()
+        .find(|c| c.name == "Neighbours")
+        .expect("created")
+        .id
+        .parse()
+        .expect("id");
+    let c_key = c.identity().expect("id").member;
+    b.admit(neighbours, &c_key, "C").expect("admit c");
+    let (second, _) = b.export_bundle(neighbours, None).expect("export");
+    c.import_bundle(&second).expect("c joins the second co-op");
+    let (back, _) = c.export_bundle(neighbours, Some(&second)).expect("binding");
+    b.import_bundle(&back).expect("b learns c's device");
 
     let a = SharedNode::new(a);
     let b = SharedNode::new(b);
@@ -132,7 +158,8 @@ fn main() {
             .await
             .expect("converge");
         let converge = t.elapsed();
-        assert_eq!(summary.received, RECORDS as usize + 1, "{summary:?}");
+        // The records, and the device bindings of the other two laptops.
+        assert_eq!(summary.received, RECORDS as usize + 2, "{summary:?}");
         println!(
             "converge: {} changes received and stored in {converge:.2?}",
             summary.received
@@ -185,6 +212,47 @@ fn main() {
         println!(
             "one change, commit on A to durable commit on B: p50 {:.2?}, p90 {:.2?} (200 changes)",
             latencies[100], latencies[180]
+        );
+
+        let c = SharedNode::new(c);
+        let config_c = c.lock().net_config(Relays::Disabled, loopback);
+        let net_c = c.start_net(config_c).await.expect("net c");
+        let mut quiet = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            net_b
+                .sync_with(net_c.addr(), neighbours, false)
+                .await
+                .expect("reconnect");
+            quiet.push(t.elapsed());
+        }
+        let flood_dialer = net_c.dialer();
+        let a_addr = net_a.addr();
+        let t = Instant::now();
+        let flood =
+            tokio::spawn(async move { flood_dialer.sync_with(a_addr, coop, false).await });
+        let mut during = Vec::new();
+        while !flood.is_finished() {
+            let t = Instant::now();
+            let s = net_b
+                .sync_with(net_c.addr(), neighbours, false)
+                .await
+                .expect("reconnect during the flood");
+            during.push(t.elapsed());
+            assert_eq!((s.received, s.sent), (0, 0));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let flooded = flood.await.expect("task").expect("flood");
+        let took = t.elapsed();
+        during.sort();
+        let n = during.len();
+        println!(
+            "flood: C took in {} changes in {took:.2?}; B's {n} reconnects to C meanwhile: p50 {:.2?}, p90 {:.2?}, max {:.2?} (quiet: median {:.2?})",
+            flooded.received,
+            during[n / 2],
+            during[n * 9 / 10],
+            during[n - 1],
+            median(quiet)
         );
     });
     if std::env::var_os("SANGAM_BENCH_KEEP").is_some() {

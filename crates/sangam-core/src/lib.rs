@@ -603,10 +603,12 @@ impl Node {
             .collect();
         let result = self.catch_up_locked().and_then(|_| f(self));
         let result = result.and_then(|value| {
-            // Every loaded co-op has read the log up to here: what this unit adds is ours.
+            // Every co-op in memory has read the log up to here (it caught up first, and
+            // what this unit added is its own), including one created or joined just now.
             let last = self.store.last_position()?;
-            for at in self.loaded.values_mut() {
-                *at = last;
+            let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
+            for coop in coops {
+                self.loaded.insert(coop, last);
             }
             self.store.end_write(true)?;
             Ok(value)

@@ -270,7 +270,7 @@ async fn drive(
     // yet (a fresh laptop syncing from a member whose device binding it has not received)
     // is not cut: its changes are verified like anyone's, and it was our choice to dial.
     let mut watched = host.allows(coop, &remote);
-    outbox.push(vec![host.opening(coop, &mut session)])?;
+    outbox.push(vec![off_runtime(|| host.opening(coop, &mut session))])?;
     loop {
         tokio::select! {
             next = read_with_timeout(&mut recv, role.live) => {
@@ -288,8 +288,7 @@ async fn drive(
                 // Heads open the exchange: answer them as a sync message.
                 let is_sync = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
                 let is_idle = matches!(frame, Frame::Idle);
-                let stored = host
-                    .incoming(coop, &mut session, frame, &remote)
+                let stored = off_runtime(|| host.incoming(coop, &mut session, frame, &remote))
                     .map_err(|e| NetError::Sync(e.0))?;
                 summary.received += stored;
                 let allowed = host.allows(coop, &remote);
@@ -300,7 +299,7 @@ async fn drive(
                 watched |= allowed;
                 if !finished && session.wants_sync() {
                     // A pushed change came without its deps: reconcile with a sync round.
-                    let out = host.outgoing(coop, &mut session);
+                    let out = off_runtime(|| host.outgoing(coop, &mut session));
                     summary.sent += count_changes(&out);
                     outbox.push(out)?;
                 }
@@ -314,7 +313,7 @@ async fn drive(
                     finished = true;
                     continue;
                 }
-                let out = host.outgoing(coop, &mut session);
+                let out = off_runtime(|| host.outgoing(coop, &mut session));
                 summary.sent += count_changes(&out);
                 if !out.is_empty() {
                     outbox.push(out)?;
@@ -342,7 +341,7 @@ async fn drive(
                     return Err(NetError::Refused("device no longer allowed".into()));
                 }
                 watched |= allowed;
-                let out = host.on_change(coop, &mut session);
+                let out = off_runtime(|| host.on_change(coop, &mut session));
                 summary.sent += count_changes(&out);
                 outbox.push(out)?;
             }
@@ -451,4 +450,17 @@ pub(crate) fn path_kind(conn: &Connection) -> PathKind {
         }
     }
     PathKind::Direct
+}
+
+/// Runs a host call that may take a while (checking a frame of thousands of changes, a
+/// sync round over a large document) so that the runtime's other tasks go on meanwhile:
+/// QUIC keep-alives, other sessions, a member reconnecting. Without it a busy node could
+/// miss its connections' keep-alives and drop them. Inline on a current-thread runtime.
+fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
 }

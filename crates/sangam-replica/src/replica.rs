@@ -167,7 +167,7 @@ const RESTORE_SLICE: usize = 4096;
 
 /// Changes checked as far as they can be without a replica: size, decoding, device
 /// signature and record parsing (the costly part, done on every core). Made outside any
-/// lock, then admitted with [`Replica::admit_checked`], in slices if large.
+/// lock, then admitted with [`Replica::admit_checked`].
 pub struct Checked {
     coop: CoopId,
     trust: Trust,
@@ -244,39 +244,6 @@ impl Checked {
     /// Whether it holds no change to admit.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
-    }
-
-    /// Cuts it into parts of at most `size` changes, in order (a part never needs a later
-    /// one: changes arrive each after its deps). The first part carries the refusals.
-    pub fn into_parts(self, size: usize) -> Vec<Checked> {
-        let size = size.max(1);
-        let Self {
-            coop,
-            trust,
-            items,
-            mut refused,
-            mut duplicates,
-        } = self;
-        let mut parts = Vec::new();
-        let mut items = items.into_iter().peekable();
-        loop {
-            let chunk: Vec<_> = items.by_ref().take(size).collect();
-            let last = items.peek().is_none();
-            if chunk.is_empty() && !parts.is_empty() {
-                break;
-            }
-            parts.push(Checked {
-                coop,
-                trust,
-                items: chunk,
-                refused: std::mem::take(&mut refused),
-                duplicates: std::mem::take(&mut duplicates),
-            });
-            if last {
-                break;
-            }
-        }
-        parts
     }
 }
 

@@ -10,10 +10,13 @@
 use sangam_model::Record;
 use sangam_model::canonical::to_canonical;
 use sangam_replica::sync::Frame;
-use sangam_replica::{Bundle, RawChange, Trust};
+use sangam_replica::{Bundle, RawChange, Replica, Trust};
+
+/// One decoder's entry point.
+pub type Target = fn(&[u8]);
 
 /// The fuzz targets by name, as the fixture folders are named.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("sync_frame", sync_frame),
     ("bundle", bundle),
     ("record", record),
@@ -84,8 +87,17 @@ pub fn invite_ticket(data: &[u8]) {
 /// of a small co-op: whatever is refused leaves its state and heads as they were, and
 /// nothing unsigned is admitted.
 pub fn admit_changes(data: &[u8]) {
-    let asha = crate::Person::seeded(1, "Asha");
-    let (mut replica, _) = crate::found(&asha, 1_000);
+    thread_local! {
+        // Founding signs a record: done once. Reusing the replica is sound because the
+        // assertions below fail the moment anything changes it.
+        static REPLICA: std::cell::RefCell<Replica> = std::cell::RefCell::new(
+            crate::found(&crate::Person::seeded(1, "Asha"), 1_000).0,
+        );
+    }
+    REPLICA.with(|replica| admit_into(&mut replica.borrow_mut(), data));
+}
+
+fn admit_into(replica: &mut Replica, data: &[u8]) {
     let state = replica.state();
     let heads = replica.heads();
     let mut incoming = Vec::new();
