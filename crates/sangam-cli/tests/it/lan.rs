@@ -157,6 +157,7 @@ fn converged(homes: &[&Home]) -> bool {
 
 #[test]
 fn three_hosts_find_each_other_by_mdns_and_reconverge_after_a_partition() {
+    let _alone = crate::support::heavy();
     let lan = match Lan::new(3) {
         Ok(lan) => lan,
         // Network namespaces need root; CI runs as root and must run this.

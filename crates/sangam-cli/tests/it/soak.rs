@@ -87,6 +87,7 @@ fn assert_intact(home: &Home) {
 
 #[test]
 fn kill_nine_at_random_moments_loses_no_acknowledged_write() {
+    let _alone = crate::support::heavy();
     let runs = env_number("SANGAM_SOAK_RUNS", 50);
     let seed = env_number("SANGAM_SOAK_SEED", 0x5a9_5eed) | 1;
     eprintln!("soak: {runs} runs, seed {seed}");

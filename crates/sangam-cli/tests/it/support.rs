@@ -66,3 +66,13 @@ impl Home {
             .to_owned()
     }
 }
+
+/// Held by the tests that load the machine (the soak, the LAN hosts) or time something
+/// (a restarted peer's session coming back), so they do not run at the same time as
+/// each other on a 2-core machine.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HEAVY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
