@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod change;
+mod contain;
 pub mod fork;
 pub mod replica;
 pub mod sync;

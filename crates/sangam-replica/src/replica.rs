@@ -202,7 +202,7 @@ impl Checked {
                 });
                 continue;
             }
-            match Change::try_from(raw.bytes.as_slice()) {
+            match crate::contain::decode_change(&raw.bytes) {
                 Ok(change) => {
                     let hash = change.hash();
                     if known(&hash) || !batch_seen.insert(hash) {
@@ -213,7 +213,7 @@ impl Checked {
                 }
                 Err(e) => refused.push(Rejected {
                     hash: None,
-                    reason: Rejection::Undecodable(e.to_string()),
+                    reason: Rejection::Undecodable(e),
                 }),
             }
         }
@@ -359,7 +359,7 @@ impl Replica {
         replica.exclude = exclude;
         let mut snapshot_heads = None;
         // The saved bytes are dropped as soon as the document is loaded from them.
-        if let Some(doc) = snapshot.and_then(|s| Automerge::load(&s).ok()) {
+        if let Some(doc) = snapshot.and_then(|s| crate::contain::load_document(&s)) {
             snapshot_heads = Some(doc.get_heads());
             replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
         }

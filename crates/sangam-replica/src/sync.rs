@@ -429,8 +429,8 @@ impl SyncSession {
                 self.idle_rounds += 1;
                 self.heard_sync = true;
                 self.peer_idle = false;
-                let mut message = sync::Message::decode(&bytes)
-                    .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+                let mut message = crate::contain::decode_sync_message(&bytes)
+                    .map_err(SyncError::BadSyncMessage)?;
                 if message.changes.iter().len() > 0 {
                     return Err(SyncError::Unexpected("changes inside a sync message"));
                 }
