@@ -312,6 +312,13 @@ impl SyncSession {
             .copied()
             .collect();
         self.push_from = replica.admitted_count();
+        if new.is_empty() {
+            // Nothing the peer lacks (what changed came from the peer itself): a sync
+            // round now would only apply the pending changes to the document and
+            // summarise it, under the node's lock, for nothing; the rounds in progress go
+            // on as the peer's messages drive them.
+            return vec![];
+        }
         if !self.settled || new.len() > MAX_PUSH {
             // A burst (another peer brought a backlog) goes by a sync round: Automerge
             // finds what the peer lacks in one pass instead of one change at a time.
