@@ -34,8 +34,8 @@ const FIXED: usize = 1 + 32 + 32 + 8 + 64;
 /// under 1 KiB); checked before decoding.
 const MAX_TICKET_CHARS: usize = 4096;
 
-/// An invite to one co-op.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An invite to one co-op. Its `Debug` output leaves the secret out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Invite {
     /// The co-op.
     pub coop: CoopId,
@@ -60,6 +60,17 @@ pub enum InviteError {
         "this invite is damaged or was altered (it does not match its inviter's signature): copy it again from the inviter"
     )]
     Damaged,
+}
+
+impl std::fmt::Debug for Invite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invite")
+            .field("coop", &self.coop)
+            .field("inviter", &self.inviter)
+            .field("secret", &"<secret>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl Invite {
@@ -172,6 +183,29 @@ mod tests {
 
     fn device() -> SecretKey {
         SecretKey::from_seed([7; 32])
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug_output() {
+        let invite = invite();
+        let shown = format!("{invite:?}");
+        assert!(shown.contains("<secret>"), "{shown}");
+        // The secret is 32 bytes of 9: neither as a list nor as hex may it appear.
+        assert!(!shown.contains("9, 9, 9"), "{shown}");
+        assert!(!shown.contains("0909090909"), "{shown}");
+        let device = device();
+        let request = crate::JoinRequest::new(
+            invite.coop,
+            invite.secret,
+            &SecretKey::from_seed([5; 32]),
+            "Bo".to_owned(),
+            &device.public(),
+        );
+        let shown = format!("{request:?}");
+        assert!(
+            shown.contains("<secret>") && !shown.contains("9, 9, 9"),
+            "{shown}"
+        );
     }
 
     fn invite() -> Invite {

@@ -54,8 +54,8 @@ pub const JOIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// `FRAME_TIMEOUT` per step.
 pub const MAX_JOINS_AT_ONCE: usize = 8;
 
-/// What a newcomer asks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a newcomer asks. Its `Debug` output leaves the invite's secret out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JoinRequest {
     /// The co-op the invite is for.
@@ -69,6 +69,17 @@ pub struct JoinRequest {
     /// The member key's signature over [`JoinRequest::signed_bytes`]: proof that the
     /// newcomer holds the key it names, for this co-op, this invite and this device.
     pub proof: Signature,
+}
+
+impl std::fmt::Debug for JoinRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinRequest")
+            .field("coop", &self.coop)
+            .field("secret", &"<secret>")
+            .field("member", &self.member)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Domain of the member key's signature in a join request.
