@@ -674,10 +674,16 @@ impl Host for SharedNode {
         let now = node.now();
         let json = sangam_net::addr_to_json(addr);
         let dialable = !addr.addrs.is_empty();
-        let _ = node
-            .store()
-            .remember_peer(device, coop, &json, dialable, path.as_str(), now);
+        let remembered =
+            node.store()
+                .remember_peer(device, coop, &json, dialable, path.as_str(), now);
         drop(node);
+        if let Err(e) = remembered {
+            self.log(&format!(
+                "could not remember device {}'s address: {e}",
+                device.short()
+            ));
+        }
         self.log(&format!(
             "synced with device {} ({})",
             device.short(),
@@ -701,8 +707,15 @@ impl Host for SharedNode {
         answer
     }
 
-    fn everything(&self, coop: CoopId) -> (Vec<ChangeHash>, Vec<RawChange>) {
-        self.lock().everything(coop).unwrap_or_default()
+    fn everything(&self, coop: CoopId) -> Result<(Vec<ChangeHash>, Vec<RawChange>), HostError> {
+        self.lock().everything(coop).map_err(|e| {
+            self.log(&format!(
+                "cannot send co-op {} to a newcomer: {}",
+                coop.short(),
+                e.message
+            ));
+            HostError(e.message)
+        })
     }
 
     fn welcomed(

@@ -232,7 +232,10 @@ impl JoinProtocol {
         coop: CoopId,
         newcomer: &PublicKey,
     ) -> Result<(), NetError> {
-        let (heads, changes) = self.host.everything(coop);
+        let (heads, changes) = self
+            .host
+            .everything(coop)
+            .map_err(|e| NetError::Sync(e.0))?;
         let mut frames = vec![Frame::Heads(heads)];
         frames.extend(change_frames(changes));
         frames.push(Frame::Idle);

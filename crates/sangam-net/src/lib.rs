@@ -71,7 +71,9 @@ pub trait Host: Send + Sync + 'static {
     fn join(&self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer;
     /// This home's heads of `coop` and every change of it, each after its deps: what a
     /// welcomed newcomer receives.
-    fn everything(&self, coop: CoopId) -> (Vec<ChangeHash>, Vec<RawChange>);
+    /// An error (the home could not be read) ends the welcome: a newcomer must never be
+    /// handed an empty co-op as if it were the whole of it.
+    fn everything(&self, coop: CoopId) -> Result<(Vec<ChangeHash>, Vec<RawChange>), HostError>;
     /// On the newcomer's side: verifies and stores the co-op received after a welcome,
     /// and returns what the inviter lacks, given its `heads`: the device binding written
     /// now, or on an earlier try whose answer never arrived.
