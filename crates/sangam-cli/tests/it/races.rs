@@ -8,12 +8,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::serve::{serve, serve_on};
-use crate::support::Home;
-
-fn offline(home: &Home) {
-    home.ok(&["relay", "set", "off"]);
-    home.ok(&["lan", "set", "off"]);
-}
+use crate::support::{Home, offline};
 
 fn count_kind(home: &Home, kind: &str) -> usize {
     home.json(&["log"])
@@ -134,24 +129,7 @@ fn a_write_beside_a_join_handled_by_serve_loses_neither() {
 fn a_restarted_peer_is_back_in_a_live_session_within_two_seconds() {
     let _alone = crate::support::heavy();
     let tmp = TempDir::new().expect("tmp");
-    let file = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
-    let (a, b) = (Home::new(tmp.path(), "a"), Home::new(tmp.path(), "b"));
-    a.identity("Asha");
-    let bo = b.identity("Bo");
-    offline(&a);
-    offline(&b);
-    a.ok(&["coop", "create", "River Bakery"]);
-    a.ok(&["member", "admit", &bo, "--name", "Bo"]);
-    a.ok(&["bundle", "export", &file("a.bundle")]);
-    b.ok(&["bundle", "import", &file("a.bundle")]);
-    b.ok(&[
-        "bundle",
-        "export",
-        &file("b.bundle"),
-        "--since",
-        &file("a.bundle"),
-    ]);
-    a.ok(&["bundle", "import", &file("b.bundle")]);
+    let (a, b) = crate::support::asha_and_bo(tmp.path());
 
     // Bo serves on a fixed port; Asha keeps a live session with him. Bo never dials Asha
     // (he only knows her as a device that dialled in), so after his restart only her side

@@ -48,26 +48,7 @@ pub(crate) fn serve_on(home: &Home, bind: &str, more: &[&str]) -> (Serving, Stri
 #[test]
 fn a_laptop_syncs_with_an_always_on_peer_and_sees_writes_made_beside_it() {
     let tmp = TempDir::new().expect("tmp");
-    let file = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
-    let (a, b) = (Home::new(tmp.path(), "a"), Home::new(tmp.path(), "b"));
-    a.identity("Asha");
-    let bo = b.identity("Bo");
-    for home in [&a, &b] {
-        home.ok(&["relay", "set", "off"]);
-        home.ok(&["lan", "set", "off"]);
-    }
-    a.ok(&["coop", "create", "River Bakery"]);
-    a.ok(&["member", "admit", &bo, "--name", "Bo"]);
-    a.ok(&["bundle", "export", &file("a.bundle")]);
-    b.ok(&["bundle", "import", &file("a.bundle")]);
-    b.ok(&[
-        "bundle",
-        "export",
-        &file("b.bundle"),
-        "--since",
-        &file("a.bundle"),
-    ]);
-    a.ok(&["bundle", "import", &file("b.bundle")]);
+    let (a, b) = crate::support::asha_and_bo(tmp.path());
 
     let (_server, address) = serve(&a);
     b.ok(&["member", "update", "--contact", "bo@example.org"]);

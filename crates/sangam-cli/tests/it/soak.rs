@@ -94,25 +94,7 @@ fn kill_nine_at_random_moments_loses_no_acknowledged_write() {
     let mut dice = Dice(seed);
     let tmp = TempDir::new().expect("tmp");
     let file = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
-    let (a, b) = (Home::new(tmp.path(), "a"), Home::new(tmp.path(), "b"));
-    a.identity("Asha");
-    let bo = b.identity("Bo");
-    for home in [&a, &b] {
-        home.ok(&["relay", "set", "off"]);
-        home.ok(&["lan", "set", "off"]);
-    }
-    a.ok(&["coop", "create", "River Bakery"]);
-    a.ok(&["member", "admit", &bo, "--name", "Bo"]);
-    a.ok(&["bundle", "export", &file("a.bundle")]);
-    b.ok(&["bundle", "import", &file("a.bundle")]);
-    b.ok(&[
-        "bundle",
-        "export",
-        &file("b.bundle"),
-        "--since",
-        &file("a.bundle"),
-    ]);
-    a.ok(&["bundle", "import", &file("b.bundle")]);
+    let (a, b) = crate::support::asha_and_bo(tmp.path());
 
     let port = std::net::UdpSocket::bind("127.0.0.1:0")
         .expect("bind")

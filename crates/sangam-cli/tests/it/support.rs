@@ -76,3 +76,33 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// Turns off relays and LAN discovery: the home reaches only addresses it is given.
+pub fn offline(home: &Home) {
+    home.ok(&["relay", "set", "off"]);
+    home.ok(&["lan", "set", "off"]);
+}
+
+/// Asha's home `a` founds "River Bakery" and admits Bo's home `b`, which joins by bundle
+/// and sends its device binding back; both offline. Returns (a, b).
+pub fn asha_and_bo(root: &Path) -> (Home, Home) {
+    let file = |name: &str| root.join(name).to_string_lossy().into_owned();
+    let (a, b) = (Home::new(root, "a"), Home::new(root, "b"));
+    a.identity("Asha");
+    let bo = b.identity("Bo");
+    offline(&a);
+    offline(&b);
+    a.ok(&["coop", "create", "River Bakery"]);
+    a.ok(&["member", "admit", &bo, "--name", "Bo"]);
+    a.ok(&["bundle", "export", &file("a.bundle")]);
+    b.ok(&["bundle", "import", &file("a.bundle")]);
+    b.ok(&[
+        "bundle",
+        "export",
+        &file("b.bundle"),
+        "--since",
+        &file("a.bundle"),
+    ]);
+    a.ok(&["bundle", "import", &file("b.bundle")]);
+    (a, b)
+}
