@@ -1001,11 +1001,6 @@ impl Replica {
         self.flush();
         self.doc.receive_sync_message(state, message)
     }
-
-    /// This replica's writing device.
-    pub fn device(&self) -> PublicKey {
-        self.device
-    }
 }
 
 /// What can be checked of a change without the replica's state: who signed it (once the

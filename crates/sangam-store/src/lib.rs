@@ -828,15 +828,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-
-    /// How many changes were rejected for a co-op (a measure of hostile or broken input).
-    pub fn rejection_count(&self, coop: CoopId) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM rejections WHERE coop = ?1",
-            [coop.as_bytes()],
-            |r| r.get(0),
-        )?)
-    }
 }
 
 /// One durable write: admitted changes, the state they lead to, and any rejections.
