@@ -355,7 +355,7 @@ impl Node {
             return Ok(());
         };
         let (_, forks) = replica.fork_verdict();
-        let rekey = replica.own_device_elsewhere();
+        let rekey = replica.own_device_elsewhere(&forks);
         if forks.is_empty() && !rekey && replica.stranded_records().is_empty() {
             return Ok(());
         }
@@ -601,7 +601,7 @@ impl Node {
             .iter()
             .map(|(coop, r)| (*coop, r.admitted_count()))
             .collect();
-        let result = self.catch_up_locked().and_then(|_| f(self));
+        let result = self.catch_up().and_then(|_| f(self));
         let result = result.and_then(|value| {
             // Every co-op in memory has read the log up to here (it caught up first, and
             // what this unit added is its own), including one created or joined just now.
@@ -650,11 +650,6 @@ impl Node {
     /// runs) stored since this node last looked, into the loaded replicas. Returns the
     /// co-ops that changed.
     pub fn catch_up(&mut self) -> Result<Vec<CoopId>, ApiError> {
-        self.catch_up_locked()
-    }
-
-    /// [`Node::catch_up`], for a caller that may hold the write lock.
-    fn catch_up_locked(&mut self) -> Result<Vec<CoopId>, ApiError> {
         let mut changed = Vec::new();
         let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
         for coop in coops {
@@ -1024,10 +1019,7 @@ impl Node {
             .iter()
             .map(|r| (r.hash, r.reason.to_string()))
             .collect();
-        // Shadowed changes are stored too, as evidence, after the admitted ones (they may
-        // build on them; an admitted change never builds on a shadowed one).
-        let mut changes = admitted.applied.clone();
-        changes.extend(admitted.shadowed.iter().cloned());
+        let mut changes = admitted.to_store();
         let state = replica.state();
         let joined = !known;
         let admits_me = state

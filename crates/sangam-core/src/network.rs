@@ -276,18 +276,12 @@ impl Node {
             self.put_replica(replica);
             return Ok(0);
         }
-        // Shadowed changes are kept as evidence, after the admitted ones they may build on.
-        let mut changes = admitted.applied.clone();
-        changes.extend(admitted.shadowed.iter().cloned());
+        let changes = admitted.to_store();
         // On failure persist drops the replica, so the next use reloads from disk.
-        self.persist_taken(
-            replica,
-            &format!("peer {}", from.short()),
-            &changes,
-            &rejections,
-        )?;
+        let source = format!("peer {}", from.short());
+        self.persist_taken(replica, &source, &changes, &rejections)?;
         self.settle_forks(coop)?;
-        Ok(admitted.applied.len() + admitted.shadowed.len())
+        Ok(changes.len())
     }
 }
 

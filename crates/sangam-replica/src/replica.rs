@@ -131,6 +131,15 @@ pub struct Admitted {
     pub shadowed: Vec<SignedChange>,
 }
 
+impl Admitted {
+    /// What goes into the change log: the admitted changes, then the shadowed ones kept as
+    /// evidence (they may build on admitted ones; an admitted change never builds on a
+    /// shadowed one, so this order keeps each after its deps).
+    pub fn to_store(&self) -> Vec<SignedChange> {
+        self.applied.iter().chain(&self.shadowed).cloned().collect()
+    }
+}
+
 /// A change the fork rule keeps out of the document.
 #[derive(Debug, Clone)]
 struct Shadow {
@@ -234,16 +243,6 @@ impl Checked {
             refused,
             duplicates,
         }
-    }
-
-    /// How many changes it holds (refused and duplicates aside).
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether it holds no change to admit.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 }
 
@@ -787,13 +786,9 @@ impl Replica {
     /// Whether a change signed with this replica's device key arrived from outside that
     /// this home never had: a copy of the home writes under the same key, so this home
     /// must take a new device key before it writes again.
-    pub fn own_device_elsewhere(&self) -> bool {
-        self.own_device_elsewhere
-            || self
-                .fork_verdict()
-                .1
-                .iter()
-                .any(|fork| fork.device == self.device)
+    /// `forks` is [`Replica::fork_verdict`]'s second half (asked for once by the caller).
+    pub fn own_device_elsewhere(&self, forks: &[crate::fork::Fork]) -> bool {
+        self.own_device_elsewhere || forks.iter().any(|fork| fork.device == self.device)
     }
 
     /// The records of shadowed changes that the document lacks, each after its deps.
