@@ -1,0 +1,103 @@
+//! A vote's core path on a large co-op: one `vote` (resolve the proposal, choose the
+//! ballot's sequence number, sign, durably commit, tally) and one `tally` read, on a real
+//! home (a SQLite file) whose co-op holds many records unrelated to the proposal.
+//!
+//! The co-op is built twice, with 10,000 and with 100,000 unrelated records (member
+//! updates, the size of a ledger entry), so the figures show whether any step grows with
+//! them. Run: `cargo bench -p sangam-core --bench vote`.
+
+use std::time::{Duration, Instant};
+
+use sangam_core::{Clock, Node, SystemClock};
+use sangam_model::Body;
+use sangam_model::body::MemberAdmit;
+use sangam_replica::{Bundle, SignedChange};
+use sangam_testkit::{Person, found, rename};
+
+const VOTES: usize = 40;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn run(unrelated: u32) {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let mut node = Node::open(&dir.path().join("a"), Box::<SystemClock>::default()).expect("open");
+    node.create_identity("Asha").expect("identity");
+    let me = node.identity().expect("id").member.parse().expect("key");
+
+    let founder = Person::seeded(1, "Founder");
+    let now = SystemClock::default().now() - 3_600_000;
+    let (mut replica, _) = found(&founder, now);
+    let admit = Body::MemberAdmit(MemberAdmit {
+        member: me,
+        name: "Asha".into(),
+    });
+    replica
+        .write(admit, &founder.member, &founder.device, now + 1)
+        .expect("admit");
+    for i in 0..unrelated {
+        replica
+            .write(
+                rename(&format!("Founder {i}")),
+                &founder.member,
+                &founder.device,
+                now + 10 + i64::from(i),
+            )
+            .expect("write");
+    }
+    let bundle = Bundle {
+        coop: replica.coop(),
+        heads: replica.heads(),
+        changes: replica
+            .changes_since(&[])
+            .iter()
+            .map(SignedChange::to_raw)
+            .collect(),
+    }
+    .encode();
+    drop(replica);
+    let imported = node.import_bundle(&bundle).expect("import");
+    let coop = imported.coop.parse().expect("coop id");
+    let proposal = node
+        .propose(
+            coop,
+            sangam_core::ProposalInput {
+                title: "Paint the shed".into(),
+                text: "Green.".into(),
+                method: "yes-no".into(),
+                closes_at: node.now() + 86_400_000,
+                ..Default::default()
+            },
+        )
+        .expect("propose")
+        .id;
+
+    let mut votes = Vec::new();
+    let mut tallies = Vec::new();
+    for i in 0..VOTES {
+        let word = if i % 2 == 0 { "yes" } else { "no" };
+        let t = Instant::now();
+        let tally = node
+            .vote(coop, &proposal, &[word.to_owned()])
+            .expect("vote");
+        votes.push(t.elapsed());
+        assert_eq!(tally.ballots_counted, 1);
+        let t = Instant::now();
+        node.tally(coop, &proposal).expect("tally");
+        tallies.push(t.elapsed());
+    }
+    println!(
+        "{unrelated:>7} unrelated records: vote (write + tally) median {:.2?}, max {:.2?}; tally alone median {:.2?}",
+        median(votes.clone()),
+        votes.iter().max().expect("votes"),
+        median(tallies)
+    );
+}
+
+fn main() {
+    for unrelated in [10_000, 100_000] {
+        run(unrelated);
+    }
+}
