@@ -5,7 +5,7 @@ use sangam_model::body::{
     ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke, Vote,
 };
 use sangam_model::governance::{Status, Tally};
-use sangam_model::{Body, CoopId, Fold, PublicKey, RecordId, Timestamp};
+use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
 use crate::{ApiError, ErrorCode, Node, ProposalDto, ProposalSummaryDto, TallyDto, parse_key};
 
@@ -155,22 +155,6 @@ fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
     }
 }
 
-/// The member's acts on a proposal (ballots and proxy records) with their highest seq.
-fn next_seq(fold: &Fold, proposal: &RecordId, member: &PublicKey) -> u64 {
-    fold.ordered()
-        .iter()
-        .filter(|p| p.record.author() == *member)
-        .filter_map(|p| match p.record.body() {
-            Body::Ballot(b) if b.proposal == *proposal => Some(b.seq),
-            Body::ProxyGrant(g) if g.proposal == *proposal => Some(g.seq),
-            Body::ProxyRevoke(r) if r.proposal == *proposal => Some(r.seq),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0)
-        + 1
-}
-
 fn describe(effect: &Effect) -> String {
     match effect {
         Effect::Admit(a) => format!("admit {} ({})", a.name, a.member.short()),
@@ -282,10 +266,8 @@ impl Node {
         let prefix = prefix.as_str();
         let fold = self.replica(coop)?.fold();
         let matches: Vec<RecordId> = fold
-            .ordered()
-            .iter()
-            .filter(|p| matches!(p.record.body(), Body::ProposalOpen(_)) && p.verdict.is_ok())
-            .map(|p| p.record.id())
+            .proposals()
+            .map(|(p, _)| p.record.id())
             .filter(|id| !prefix.is_empty() && id.to_string().starts_with(prefix))
             .collect();
         match matches.as_slice() {
@@ -310,13 +292,7 @@ impl Node {
         let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
         let mut out = Vec::new();
-        for placed in fold.ordered().into_iter().rev() {
-            let Body::ProposalOpen(open) = placed.record.body() else {
-                continue;
-            };
-            if placed.verdict.is_err() {
-                continue;
-            }
+        for (placed, open) in fold.proposals().rev() {
             let Ok(tally) = fold.tally(placed.record.id()) else {
                 continue;
             };
@@ -359,14 +335,7 @@ impl Node {
             .tally(id)
             .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
         let my_vote = fold
-            .ordered()
-            .iter()
-            .filter(|p| p.record.author() == me && p.verdict.is_ok())
-            .filter_map(|p| match p.record.body() {
-                Body::Ballot(b) if b.proposal == id => Some((p.record.id(), b)),
-                _ => None,
-            })
-            .min_by_key(|(id, b)| (std::cmp::Reverse(b.seq), *id))
+            .latest_ballot(&id, &me)
             .map(|(_, b)| serde_json::to_value(&b.choice).expect("choices serialize"));
         Ok(ProposalDto {
             id: id.to_string(),
@@ -410,7 +379,7 @@ impl Node {
             let (proposal, open) = node.open_proposal(coop, id)?;
             let choice = parse_choice(open.method, &open.options, words)?;
             let me = node.member()?.0.public();
-            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(
                 coop,
                 Body::Ballot(Ballot {
@@ -430,7 +399,7 @@ impl Node {
             let (proposal, _) = node.open_proposal(coop, id)?;
             let holder = node.resolve_member(coop, holder)?;
             let me = node.member()?.0.public();
-            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(
                 coop,
                 Body::ProxyGrant(ProxyGrant {
@@ -448,7 +417,7 @@ impl Node {
         self.write_unit(|node| {
             let (proposal, _) = node.open_proposal(coop, id)?;
             let me = node.member()?.0.public();
-            let seq = next_seq(node.replica(coop)?.fold(), &proposal, &me);
+            let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(coop, Body::ProxyRevoke(ProxyRevoke { proposal, seq }))
         })
     }
@@ -463,35 +432,19 @@ impl Node {
             let tally = fold
                 .tally(proposal)
                 .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
-            let mut latest_acts: std::collections::HashMap<PublicKey, (u64, RecordId)> =
-                Default::default();
-            for placed in fold.ordered() {
-                if placed.verdict.is_err() {
-                    continue;
-                }
-                let seq = match placed.record.body() {
-                    Body::ProxyGrant(g) if g.proposal == proposal => g.seq,
-                    Body::ProxyRevoke(r) if r.proposal == proposal => r.seq,
-                    _ => continue,
-                };
-                let entry = latest_acts
-                    .entry(placed.record.author())
-                    .or_insert((seq, placed.record.id()));
-                if seq > entry.0 || (seq == entry.0 && placed.record.id() < entry.1) {
-                    *entry = (seq, placed.record.id());
-                }
-            }
-            let mut proxies: Vec<RecordId> = latest_acts.values().map(|(_, id)| *id).collect();
-            proxies.sort();
-            // Name only ballots the close's own deps reach: a record never cites what is not in
-            // its past (with very many heads, some may be left for a later close).
-            let reachable = fold.reachable_from_new_record();
+            let acts = fold.latest_proxy_acts(&proposal);
+            // Name only ballots and proxies the close's own deps reach: a record never cites
+            // what is not in its past (with very many heads, some may be left for a later
+            // close).
+            let named: Vec<RecordId> = tally.counted.iter().chain(&acts).copied().collect();
+            let reached = fold.reached_by_new_record(&named);
             let ballots: Vec<RecordId> = tally
                 .counted
                 .into_iter()
-                .filter(|id| reachable.contains(id))
+                .filter(|id| reached.contains(id))
                 .collect();
-            proxies.retain(|id| reachable.contains(id));
+            let proxies: Vec<RecordId> =
+                acts.into_iter().filter(|id| reached.contains(id)).collect();
             node.write(
                 coop,
                 Body::ProposalClose(ProposalClose {

@@ -162,7 +162,7 @@ pub struct Fold {
     /// Authority records placed, for the final view.
     authority: Vec<RecordId>,
     /// Placed records no placed record cites.
-    heads: BTreeSet<RecordId>,
+    pub(crate) heads: BTreeSet<RecordId>,
     /// Authority records by the member key whose standing they change.
     by_member: HashMap<PublicKey, Vec<RecordId>>,
     /// Authority records by the device key they bind or revoke.
@@ -171,6 +171,8 @@ pub struct Fold {
     pub(crate) by_proposal: HashMap<RecordId, Vec<RecordId>>,
     /// Closes and withdrawals by proposal: what ends a vote.
     pub(crate) ends: HashMap<RecordId, Vec<RecordId>>,
+    /// Valid proposals in fold order (depth, id), so listing them reads no other record.
+    pub(crate) proposals: BTreeSet<(u64, RecordId)>,
     /// Closes of proposals that would amend the bylaws.
     amendments: Vec<RecordId>,
     /// Each author's latest valid name and contact, with the (depth, id) that set them.
@@ -198,6 +200,7 @@ impl Fold {
             by_device: HashMap::new(),
             by_proposal: HashMap::new(),
             ends: HashMap::new(),
+            proposals: BTreeSet::new(),
             amendments: Vec::new(),
             profiles: HashMap::new(),
             settings: None,
@@ -272,6 +275,9 @@ impl Fold {
             if let Some(device) = about_device(&placed.record) {
                 self.by_device.entry(device).or_default().push(id);
             }
+        }
+        if let (Ok(()), Body::ProposalOpen(_)) = (&placed.verdict, placed.record.body()) {
+            self.proposals.insert((placed.depth, id));
         }
         if let Some(proposal) = proposal_of(&placed.record) {
             self.by_proposal.entry(proposal).or_default().push(id);
@@ -393,11 +399,6 @@ impl Fold {
         }
         .bylaws()
         .unwrap_or_default()
-    }
-
-    /// Every record a new record (with [`Fold::deps_for_new_record`]) has in its past.
-    pub fn reachable_from_new_record(&self) -> HashSet<RecordId> {
-        self.ancestors(&self.deps_for_new_record(), 0)
     }
 
     /// A placed record's depth (0 if unknown).

@@ -15,12 +15,12 @@
 
 mod count;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub use count::{Count, Outcome};
 use serde::Serialize;
 
-use crate::body::{Body, Choice, Method, ProposalOpen};
+use crate::body::{Ballot, Body, Choice, Method, ProposalOpen};
 use crate::fold::{Fold, Placed};
 use crate::keys::PublicKey;
 use crate::record::RecordId;
@@ -120,6 +120,83 @@ impl Fold {
             Body::ProposalOpen(open) => Some(open),
             _ => None,
         }
+    }
+
+    /// The valid proposals in fold order (depth, id): oldest first, `.rev()` for newest.
+    /// Read from an index, never by going through every record.
+    pub fn proposals(&self) -> impl DoubleEndedIterator<Item = (&Placed, &ProposalOpen)> {
+        self.proposals.iter().filter_map(|(_, id)| {
+            let placed = self.get(id)?;
+            match placed.record.body() {
+                Body::ProposalOpen(open) => Some((placed, open)),
+                _ => None,
+            }
+        })
+    }
+
+    /// The sequence number of `member`'s next act (ballot, proxy grant or revoke) on
+    /// `proposal`: one more than the highest of their acts on it, counted or not, so a
+    /// new act always supersedes every earlier one.
+    pub fn next_act_seq(&self, proposal: &RecordId, member: &PublicKey) -> u64 {
+        self.by_proposal
+            .get(proposal)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.get(id))
+            .filter(|p| p.record.author() == *member)
+            .map(ballot_seq)
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+
+    /// `member`'s latest valid ballot on `proposal` (highest `seq`, then lowest id): the
+    /// one that counts for them.
+    pub fn latest_ballot(
+        &self,
+        proposal: &RecordId,
+        member: &PublicKey,
+    ) -> Option<(RecordId, &Ballot)> {
+        let ballots = self
+            .about_proposal(proposal)
+            .filter(|p| p.record.author() == *member)
+            .filter(|p| matches!(p.record.body(), Body::Ballot(_)));
+        let (_, placed) = latest(ballots, ballot_seq).into_iter().next()?;
+        match placed.record.body() {
+            Body::Ballot(ballot) => Some((placed.record.id(), ballot)),
+            _ => None,
+        }
+    }
+
+    /// Each grantor's latest valid proxy act (grant or revoke) on `proposal`, ascending by
+    /// id: what a close names so the proxies it saw are fixed.
+    pub fn latest_proxy_acts(&self, proposal: &RecordId) -> Vec<RecordId> {
+        let acts = self
+            .about_proposal(proposal)
+            .filter(|p| matches!(p.record.body(), Body::ProxyGrant(_) | Body::ProxyRevoke(_)));
+        let mut ids: Vec<RecordId> = latest(acts, ballot_seq)
+            .values()
+            .map(|p| p.record.id())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Which of `ids` a new record (citing [`Fold::deps_for_new_record`]) has in its past.
+    /// When a new record cites every head, that is all of them; otherwise only the part of
+    /// the graph above the shallowest of `ids` is walked.
+    pub fn reached_by_new_record(&self, ids: &[RecordId]) -> HashSet<RecordId> {
+        let placed: Vec<RecordId> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.get(id).is_some())
+            .collect();
+        if self.heads.len() <= crate::record::MAX_DEPS {
+            return placed.into_iter().collect();
+        }
+        let floor = placed.iter().map(|id| self.depth_of(id)).min().unwrap_or(0);
+        let past = self.ancestors(&self.deps_for_new_record(), floor);
+        placed.into_iter().filter(|id| past.contains(id)).collect()
     }
 
     /// Valid records about a proposal (ballots, proxies, closes, withdrawals).
