@@ -3,15 +3,20 @@
 //! `--json`). Errors go to stderr with a non-zero exit.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sangam_core::{
-    ApiError, Node, ProposalInput, Relays, SharedNode, SyncSummary, SystemClock, addr_to_text,
-    files,
+    Admission, ErrorCode, Home, JoinStatus, ProposalDraft, ProposalFilter, RecordStatus, Relays,
+    ServeInfo, ServeOptions, Standing, files,
 };
-use serde::Serialize;
+
+mod resolve;
+mod show;
+mod words;
+
+use show::*;
 
 #[derive(Parser)]
 #[command(
@@ -156,10 +161,10 @@ enum Command {
 }
 
 #[derive(Args, Clone, Copy)]
-struct Output {
+pub struct Output {
     /// Print JSON instead of a table.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -388,20 +393,25 @@ fn default_home() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let home = match cli.home {
+    let path = match cli.home {
         Some(home) => home,
         None => default_home()?,
     };
-    let mut node = Node::open(&home, Box::<SystemClock>::default()).map_err(api)?;
-    // What the node did by itself (a fork mended, a new device key) goes to stderr, so
+    let home = Home::open(&path).map_err(api)?;
+    let result = command(&home, cli.coop.as_deref(), cli.command);
+    // What the home did by itself (a fork mended, a new device key) goes to stderr, so
     // `--json` output on stdout stays parseable.
-    node.notify_to(|text| {
-        let _ = writeln!(std::io::stderr(), "note: {text}");
-    });
-    let coop_arg = cli.coop.as_deref();
-    match cli.command {
+    for notice in home.take_notices() {
+        let _ = writeln!(std::io::stderr(), "note: {notice}");
+    }
+    result
+}
+
+fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> {
+    let coop = || resolve::coop(home, coop_arg);
+    match command {
         Command::Id(IdCommand::New { name, out }) => {
-            let id = node.create_identity(&name).map_err(api)?;
+            let id = home.create_identity(&name).map_err(api)?;
             print(out, &id, || {
                 format!(
                     "Created your member key.\n  name:   {}\n  member: {}\n  device: {}\nGive the member key to a member of your co-op so they can admit you.",
@@ -410,7 +420,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Id(IdCommand::Show { out }) => {
-            let id = node.identity().map_err(api)?;
+            let id = home.identity().map_err(api)?;
             print(out, &id, || {
                 format!(
                     "name:   {}\nmember: {}\ndevice: {}",
@@ -423,13 +433,11 @@ fn run(cli: Cli) -> Result<()> {
             currency,
             out,
         }) => {
-            let coop = node.create_coop(&name, &currency).map_err(api)?;
-            print(out, &coop, || {
-                format!("Founded {:?}.\n  id: {}", coop.name, coop.id)
-            })
+            let c = home.create_coop(&name, &currency).map_err(api)?;
+            print(out, &c, || format!("Founded {:?}.\n  id: {}", c.name, c.id))
         }
         Command::Coop(CoopCommand::List { out }) => {
-            let coops = node.coops().map_err(api)?;
+            let coops = home.coops().map_err(api)?;
             print(out, &coops, || {
                 if coops.is_empty() {
                     return "No co-ops yet: `sangam coop create NAME`, or import a bundle.".into();
@@ -441,15 +449,17 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Coop(CoopCommand::Show { out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let c = node.coop_show(coop).map_err(api)?;
+            let c = home.coop(coop()?).map_err(api)?;
             print(out, &c, || {
                 format!(
                     "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
                     c.name,
                     c.id,
                     c.currency,
-                    c.admission,
+                    match c.admission {
+                        Admission::AnyMember => "any_member",
+                        Admission::Proposal => "proposal",
+                    },
                     c.quorum_pct,
                     c.threshold,
                     c.members,
@@ -460,12 +470,11 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Member(MemberCommand::List { out, all }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let members: Vec<_> = node
-                .members(coop)
+            let members: Vec<_> = home
+                .members(coop()?)
                 .map_err(api)?
                 .into_iter()
-                .filter(|m| all || m.standing == "active")
+                .filter(|m| all || m.standing == Standing::Active)
                 .collect();
             print(out, &members, || {
                 table(
@@ -474,7 +483,7 @@ fn run(cli: Cli) -> Result<()> {
                         vec![
                             m.name.clone(),
                             m.key.clone(),
-                            m.standing.clone(),
+                            standing(m.standing).to_owned(),
                             m.contact.clone().unwrap_or_default(),
                         ]
                     }),
@@ -482,8 +491,8 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Member(MemberCommand::Admit { pubkey, name, out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let m = node.admit(coop, &pubkey, &name).map_err(api)?;
+            let key = words::public_key(&pubkey, "the member key")?;
+            let m = home.admit(coop()?, key, &name).map_err(api)?;
             print(out, &m, || {
                 format!(
                     "Admitted {} ({}). Export a bundle to carry the co-op to their laptop.",
@@ -492,21 +501,23 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Member(MemberCommand::Leave) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            node.leave(coop).map_err(api)?;
+            home.leave(coop()?).map_err(api)?;
             println!("You have left the co-op. Export a bundle so the others learn of it.");
             Ok(())
         }
         Command::Member(MemberCommand::Remove { member, reason }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            node.remove(coop, &member, &reason).map_err(api)?;
+            let coop = coop()?;
+            let key = resolve::member(home, coop, &member)?;
+            home.remove(coop, key, &reason).map_err(api)?;
             println!("Removed.");
             Ok(())
         }
         Command::Member(MemberCommand::Update { name, contact, out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let m = node
-                .update_profile(coop, name.as_deref(), contact.as_deref())
+            if name.is_none() && contact.is_none() {
+                anyhow::bail!("give --name and/or --contact");
+            }
+            let m = home
+                .update_profile(coop()?, name.as_deref(), contact.as_deref())
                 .map_err(api)?;
             print(out, &m, || match (&name, &contact) {
                 (Some(_), _) => format!("Updated: you are now {}.", m.name),
@@ -514,8 +525,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Device(DeviceCommand::List { out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let devices = node.devices(coop).map_err(api)?;
+            let devices = home.devices(coop()?).map_err(api)?;
             print(out, &devices, || {
                 table(
                     &["DEVICE KEY", "NAME", "MEMBER", "STATUS"],
@@ -539,18 +549,25 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Device(DeviceCommand::Revoke { device }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            node.revoke_device(coop, &device).map_err(api)?;
+            let key = words::public_key(&device, "the device key")?;
+            home.revoke_device(coop()?, key).map_err(api)?;
             println!("Device revoked. Its later changes will be refused by every member.");
             Ok(())
         }
         Command::Bundle(BundleCommand::Export { file, since, out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let coop = coop()?;
             let since = since
                 .map(|p| files::read_capped(&p, files::MAX_BUNDLE_FILE, "the --since bundle"))
                 .transpose()
                 .map_err(api)?;
-            let (bytes, dto) = node.export_bundle(coop, since.as_deref()).map_err(api)?;
+            let (bytes, dto) =
+                home.export_bundle(coop, since.as_deref())
+                    .map_err(|e| match e.code {
+                        ErrorCode::BadBundle | ErrorCode::InvalidInput if since.is_some() => {
+                            anyhow::anyhow!("--since: {}", e.message)
+                        }
+                        _ => api(e),
+                    })?;
             write_atomically(&file, &bytes)?;
             print(out, &dto, || {
                 format!(
@@ -564,7 +581,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bundle(BundleCommand::Import { file, out }) => {
             let bytes =
                 files::read_capped(&file, files::MAX_BUNDLE_FILE, "the bundle").map_err(api)?;
-            let dto = node.import_bundle(&bytes).map_err(api)?;
+            let dto = home.import_bundle(&bytes).map_err(api)?;
             print(out, &dto, || {
                 let mut text = if dto.joined {
                     format!("Joined {:?} ({}).", dto.name, dto.coop)
@@ -588,7 +605,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Propose(args) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let coop = coop()?;
             let text = match (args.text, args.text_file) {
                 (Some(text), _) => text,
                 (None, Some(file)) => {
@@ -597,22 +614,29 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            let closes_at = deadline(
-                node.now(),
-                args.closes_in.as_deref(),
-                args.closes_at.as_deref(),
-            )?;
-            let input = ProposalInput {
+            let method = words::method(&args.method)?;
+            if !method.has_options() && !args.options.is_empty() {
+                anyhow::bail!("a {} vote takes no --option", method.as_str());
+            }
+            let draft = ProposalDraft {
                 title: args.title,
                 text,
-                method: args.method,
+                method,
                 options: args.options,
                 quorum_pct: args.quorum,
-                threshold: args.threshold,
-                closes_at,
-                effect: args.effect,
+                threshold: args.threshold.as_deref().map(words::fraction).transpose()?,
+                closes_at: words::deadline(
+                    home.now(),
+                    args.closes_in.as_deref(),
+                    args.closes_at.as_deref(),
+                )?,
+                effect: args
+                    .effect
+                    .as_deref()
+                    .map(|e| words::effect(e, |m| resolve::member(home, coop, m)))
+                    .transpose()?,
             };
-            let p = node.propose(coop, input).map_err(api)?;
+            let p = home.propose(coop, draft).map_err(api)?;
             if args.out.json {
                 return print(args.out, &p, String::new);
             }
@@ -620,15 +644,12 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Proposal(ProposalCommand::List { open, closed, out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let filter = if open {
-                Some("open")
-            } else if closed {
-                Some("closed")
-            } else {
-                None
+            let filter = match (open, closed) {
+                (true, _) => ProposalFilter::Open,
+                (_, true) => ProposalFilter::Ended,
+                _ => ProposalFilter::All,
             };
-            let list = node.proposals(coop, filter).map_err(api)?;
+            let list = home.proposals(coop()?, filter).map_err(api)?;
             print(out, &list, || {
                 if list.is_empty() {
                     return "No proposals yet: `sangam propose --help`.".into();
@@ -641,8 +662,8 @@ fn run(cli: Cli) -> Result<()> {
                         vec![
                             p.id[..12].to_owned(),
                             p.title.clone(),
-                            p.method.clone(),
-                            p.status.clone(),
+                            p.method.as_str().to_owned(),
+                            status(p.status).to_owned(),
                             p.outcome.clone(),
                             format!("{}/{}", p.ballots_counted, p.electorate_size),
                             when(p.closes_at),
@@ -652,10 +673,17 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Proposal(ProposalCommand::Show { id, out }) => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let p = node.proposal_show(coop, &id).map_err(api)?;
+            let coop = coop()?;
+            let p = home
+                .proposal(coop, resolve::proposal(home, coop, &id)?)
+                .map_err(api)?;
             print(out, &p, || {
-                let mut text = format!("{}\n  id:      {}\n  method:  {}", p.title, p.id, p.method);
+                let mut text = format!(
+                    "{}\n  id:      {}\n  method:  {}",
+                    p.title,
+                    p.id,
+                    p.method.as_str()
+                );
                 if !p.options.is_empty() {
                     text.push_str(&format!("\n  options: {}", p.options.join(", ")));
                 }
@@ -669,14 +697,17 @@ fn run(cli: Cli) -> Result<()> {
                     tally_text(&p.tally)
                 ));
                 if let Some(mine) = &p.my_vote {
-                    text.push_str(&format!("\n  your vote: {mine}"));
+                    text.push_str(&format!("\n  your vote: {}", choice_text(mine)));
                 }
                 text
             })
         }
         Command::Vote { id, choice, out } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let tally = node.vote(coop, &id, &choice).map_err(api)?;
+            let coop = coop()?;
+            let id = resolve::proposal(home, coop, &id)?;
+            let method = home.proposal(coop, id).map_err(api)?.method;
+            let choice = words::choice(method, &choice)?;
+            let tally = home.vote(coop, id, choice).map_err(api)?;
             print(out, &tally, || {
                 format!(
                     "Vote recorded. You can change it until the proposal closes.\n{}",
@@ -685,63 +716,78 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Proxy { args } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
+            let coop = coop()?;
             if args[0] == "revoke" {
-                node.proxy_revoke(coop, &args[1]).map_err(api)?;
+                let id = resolve::proposal(home, coop, &args[1])?;
+                home.proxy_revoke(coop, id).map_err(api)?;
                 println!("Proxy revoked: nobody votes for you on this proposal now.");
             } else {
-                node.proxy(coop, &args[0], &args[1]).map_err(api)?;
+                let id = resolve::proposal(home, coop, &args[0])?;
+                let holder = resolve::member(home, coop, &args[1])?;
+                home.proxy(coop, id, holder).map_err(api)?;
                 println!("Proxy given. Your own ballot, if you cast one, still overrides it.");
             }
             Ok(())
         }
         Command::Close { id, out } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let tally = node.close(coop, &id).map_err(api)?;
+            let coop = coop()?;
+            let tally = home
+                .close(coop, resolve::proposal(home, coop, &id)?)
+                .map_err(api)?;
             print(out, &tally, || format!("Closed.\n{}", tally_text(&tally)))
         }
         Command::Withdraw { id } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            node.withdraw(coop, &id).map_err(api)?;
+            let coop = coop()?;
+            home.withdraw(coop, resolve::proposal(home, coop, &id)?)
+                .map_err(api)?;
             println!("Withdrawn.");
             Ok(())
         }
         Command::Tally { id, out } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let tally = node.tally(coop, &id).map_err(api)?;
+            let coop = coop()?;
+            let tally = home
+                .tally(coop, resolve::proposal(home, coop, &id)?)
+                .map_err(api)?;
             print(out, &tally, || tally_text(&tally))
         }
         Command::Serve { bind, peers } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let relays = node.relays().map_err(api)?;
-            let peers = peers
-                .iter()
-                .map(|p| node.peer_addr(coop, p).map(|a| (coop, a)).map_err(api))
-                .collect::<Result<Vec<_>>>()?;
-            let config = node.net_config(relays.clone(), bind);
-            let shared = SharedNode::new(node);
+            let options = ServeOptions {
+                coop: coop()?,
+                bind,
+                peers,
+                relays: None,
+            };
+            // What happens is printed as it happens: the home's events and serve's own lines.
+            let mut events = home.subscribe();
+            home.log_to(|line| say(line));
+            let ready = |info: &ServeInfo| {
+                say(&format!(
+                    "address: {}\ndevice:  {}\nServing; stop with Ctrl-C.",
+                    info.address, info.device
+                ));
+            };
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
             runtime()?.block_on(async move {
-                let net = shared.start_net(config).await.map_err(api)?;
-                if relays != Relays::Disabled {
-                    net.online(std::time::Duration::from_secs(10)).await;
-                }
-                // Invites made on this home point here (recorded before the address is
-                // printed, so whoever reads it can invite at once).
-                shared.lock().record_serve_addr(&net.addr()).map_err(api)?;
-                println!("address: {}", addr_to_text(&net.addr()));
-                println!("device:  {}", net.id());
-                println!("Serving; stop with Ctrl-C.");
-                let _ = std::io::stdout().flush();
-                shared.log_to(|line| {
-                    println!("{line}");
-                    let _ = std::io::stdout().flush();
+                let printer = tokio::spawn(async move {
+                    loop {
+                        match events.recv().await {
+                            Ok(event) => {
+                                if let Some(line) = event_line(&event) {
+                                    say(&line);
+                                }
+                            }
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                                say(&format!("({n} events not shown: too many at once)"));
+                            }
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                        }
+                    }
                 });
-                let stop = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                };
-                shared.serve(&net, peers, stop).await;
-                net.shutdown().await;
-                Ok::<(), anyhow::Error>(())
+                let served = home.run_serve(options, ready, stop).await;
+                printer.abort();
+                served.map_err(api)
             })
         }
         Command::Invite {
@@ -750,11 +796,8 @@ fn run(cli: Cli) -> Result<()> {
             no_qr,
             out,
         } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let span = humantime::parse_duration(expires_in.trim()).with_context(|| {
-                format!("--expires-in {expires_in:?}: use a duration like 24h, 7d or 30m")
-            })?;
-            let invite = node.create_invite(coop, span, uses).map_err(api)?;
+            let span = words::duration(&expires_in, "--expires-in")?;
+            let invite = home.create_invite(coop()?, span, uses).map_err(api)?;
             print(out, &invite, || {
                 let mut text = String::new();
                 if !no_qr {
@@ -772,85 +815,50 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Join { ticket, name, out } => {
-            let relays = node.relays().map_err(api)?;
-            let config = node.net_config(relays, None);
-            let shared = SharedNode::new(node);
-            let joined = runtime()?.block_on(async move {
-                let net = shared.start_net(config).await.map_err(api)?;
-                let joined = shared.join(&net, &ticket, name.as_deref()).await;
-                net.shutdown().await;
-                shared
-                    .save_snapshots(std::time::Duration::ZERO)
-                    .map_err(api)?;
-                joined.map_err(api)
-            })?;
-            print(out, &joined, || match joined.status.as_str() {
-                "member" => format!(
+            let joined = runtime()?
+                .block_on(home.join(&ticket, name.as_deref()))
+                .map_err(|e| match e.code {
+                    ErrorCode::NoIdentity => {
+                        anyhow::anyhow!("{}: give the name you go by with --name", e.message)
+                    }
+                    _ => api(e),
+                })?;
+            print(out, &joined, || match joined.status {
+                JoinStatus::Member => format!(
                     "Joined {:?} ({} change(s) received). You are a member; `sangam serve` keeps you in sync.",
                     joined.name.clone().unwrap_or_default(),
                     joined.received
                 ),
-                _ => format!(
+                JoinStatus::Pending => format!(
                     "Asked to join. The co-op's bylaws put admissions to a vote: proposal {}.\nRun the same `sangam join` again once it has passed.",
                     joined.proposal.clone().unwrap_or_default()
                 ),
             })
         }
         Command::Sync { peer, out } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let addrs = match peer {
-                Some(p) => vec![node.peer_addr(coop, &p).map_err(api)?],
-                None => node.dialable_peers(coop).map_err(api)?,
-            };
-            if addrs.is_empty() {
-                anyhow::bail!(
-                    "no peer to sync with: give --peer ADDRESS (printed by `sangam serve` on the other laptop)"
-                );
-            }
-            let relays = node.relays().map_err(api)?;
-            let config = node.net_config(relays, None);
-            let shared = SharedNode::new(node);
-            let results = runtime()?.block_on(async move {
-                let net = shared.start_net(config).await.map_err(api)?;
-                let mut done = Vec::new();
-                for addr in addrs {
-                    done.push(net.sync_with(addr, coop, false).await);
-                }
-                net.shutdown().await;
-                shared
-                    .save_snapshots(std::time::Duration::ZERO)
-                    .map_err(api)?;
-                Ok::<_, anyhow::Error>(done)
-            })?;
-            let mut total = SyncSummary::default();
-            let mut failures = Vec::new();
-            for result in results {
-                match result {
-                    Ok(s) => {
-                        total.received += s.received;
-                        total.sent += s.sent;
-                        total.frames += s.frames;
-                    }
-                    Err(e) => failures.push(e.to_string()),
-                }
-            }
-            for failure in &failures {
+            let coop = coop()?;
+            let report = runtime()?
+                .block_on(home.sync_now(coop, peer.as_deref(), None))
+                .map_err(|e| match e.code {
+                    ErrorCode::NotFound => anyhow::anyhow!(
+                        "{}: give --peer ADDRESS (printed by `sangam serve` on the other laptop)",
+                        e.message
+                    ),
+                    _ => api(e),
+                })?;
+            for failure in &report.failures {
                 let _ = writeln!(std::io::stderr(), "warning: {failure}");
             }
-            if total.frames == 0 && !failures.is_empty() {
-                anyhow::bail!("no peer could be synced with");
-            }
-            let json = serde_json::json!({"received": total.received, "sent": total.sent, "frames": total.frames});
+            let json = serde_json::json!({"received": report.received, "sent": report.sent, "frames": report.frames});
             print(out, &json, || {
                 format!(
                     "Synced: received {} change(s), sent {}.",
-                    total.received, total.sent
+                    report.received, report.sent
                 )
             })
         }
         Command::Peers { out } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let peers = node.peers(coop).map_err(api)?;
+            let peers = home.peers(coop()?).map_err(api)?;
             print(out, &peers, || {
                 if peers.is_empty() {
                     return "No peers yet: `sangam sync --peer ADDRESS`, or run `sangam serve`."
@@ -862,7 +870,7 @@ fn run(cli: Cli) -> Result<()> {
                         vec![
                             p.device[..16].to_owned(),
                             p.member_name.clone().unwrap_or_default(),
-                            p.path.clone(),
+                            path_name(p.path).to_owned(),
                             when(p.last_synced),
                         ]
                     }),
@@ -873,7 +881,7 @@ fn run(cli: Cli) -> Result<()> {
             match value.trim() {
                 "off" | "on" => {
                     let used = value.trim() == "on";
-                    node.set_relays_used(used).map_err(api)?;
+                    home.set_relays_used(used).map_err(api)?;
                     println!(
                         "{}",
                         if used {
@@ -884,15 +892,13 @@ fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 "default" => {
-                    let coop = node.resolve_coop(coop_arg).map_err(api)?;
-                    node.set_coop_relay(coop, None).map_err(api)?;
+                    home.set_coop_relay(coop()?, None).map_err(api)?;
                     println!(
                         "The co-op uses n0's public relays (the others learn it when they sync)."
                     );
                 }
                 url => {
-                    let coop = node.resolve_coop(coop_arg).map_err(api)?;
-                    node.set_coop_relay(coop, Some(url)).map_err(api)?;
+                    home.set_coop_relay(coop()?, Some(url)).map_err(api)?;
                     println!(
                         "The co-op's relay is now {url} (the others learn it when they sync)."
                     );
@@ -900,18 +906,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Lan(LanCommand::Set { value }) => {
-            node.set_lan(&value).map_err(api)?;
-            println!("LAN discovery {}.", value.trim());
-            Ok(())
-        }
-        Command::Lan(LanCommand::Show) => {
-            let on = node.lan().map_err(api)?;
-            println!("{}", if on { "on" } else { "off" });
-            Ok(())
-        }
         Command::Relay(RelayCommand::Show) => {
-            let text = match node.relays().map_err(api)? {
+            let text = match home.relays().map_err(api)? {
                 Relays::Disabled => "off (LAN and direct connections only)".to_owned(),
                 Relays::Default => "default (n0's public relays)".to_owned(),
                 Relays::Custom(url) => url,
@@ -919,9 +915,23 @@ fn run(cli: Cli) -> Result<()> {
             println!("{text}");
             Ok(())
         }
+        Command::Lan(LanCommand::Set { value }) => {
+            let on = match value.trim() {
+                "on" => true,
+                "off" => false,
+                _ => anyhow::bail!("give `on` or `off`"),
+            };
+            home.set_lan(on).map_err(api)?;
+            println!("LAN discovery {}.", value.trim());
+            Ok(())
+        }
+        Command::Lan(LanCommand::Show) => {
+            let on = home.lan().map_err(api)?;
+            println!("{}", if on { "on" } else { "off" });
+            Ok(())
+        }
         Command::Log { out, limit } => {
-            let coop = node.resolve_coop(coop_arg).map_err(api)?;
-            let mut log = node.log(coop).map_err(api)?;
+            let mut log = home.log(coop()?).map_err(api)?;
             if let Some(limit) = limit {
                 log.truncate(limit);
             }
@@ -936,155 +946,14 @@ fn run(cli: Cli) -> Result<()> {
                                 .clone()
                                 .unwrap_or_else(|| e.author[..8].to_owned()),
                             e.summary.clone(),
-                            e.status.clone(),
+                            match &e.status {
+                                RecordStatus::Valid => "valid".to_owned(),
+                                RecordStatus::Refused { reason } => reason.clone(),
+                            },
                         ]
                     }),
                 )
             })
         }
     }
-}
-
-/// The deadline in ms since the epoch, from `--closes-in` or `--closes-at`.
-fn deadline(now: i64, closes_in: Option<&str>, closes_at: Option<&str>) -> Result<i64> {
-    if let Some(text) = closes_in {
-        let span = humantime::parse_duration(text.trim())
-            .with_context(|| format!("--closes-in {text:?}: use a duration like 3d, 12h or 90m"))?;
-        return Ok(now.saturating_add(i64::try_from(span.as_millis()).unwrap_or(i64::MAX)));
-    }
-    let text = closes_at.context("give --closes-in or --closes-at")?;
-    let at = humantime::parse_rfc3339_weak(text.trim())
-        .with_context(|| format!("--closes-at {text:?}: use a time like 2026-12-01T18:00:00Z"))?;
-    let ms = at
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("--closes-at is before 1970")?
-        .as_millis();
-    Ok(i64::try_from(ms).unwrap_or(i64::MAX))
-}
-
-/// A QR code of `text` drawn with Unicode half blocks, light on dark so that phones read
-/// it from a dark terminal as well as a light one.
-fn qr(text: &str) -> String {
-    use qrcode::render::unicode::Dense1x2;
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<Dense1x2>()
-            .dark_color(Dense1x2::Light)
-            .light_color(Dense1x2::Dark)
-            .quiet_zone(true)
-            .build(),
-        // Too long to draw: the text form still works.
-        Err(_) => String::new(),
-    }
-}
-
-/// A timestamp for people: UTC, to the second.
-fn when(ms: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_seconds(time).to_string()
-}
-
-fn tally_text(t: &sangam_core::TallyDto) -> String {
-    let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    let mut text = format!(
-        "{} ({}): {}\n  counts:  {}\n  voted:   {} of {} ({} by proxy); quorum {}% {}",
-        t.title,
-        t.status,
-        t.outcome,
-        counts.join(", "),
-        t.ballots_counted,
-        t.electorate_size,
-        t.represented,
-        t.quorum_pct,
-        if t.quorum_met { "met" } else { "not met" }
-    );
-    for (i, round) in t.rounds.iter().enumerate().skip(1) {
-        let r: Vec<String> = round.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        text.push_str(&format!("\n  round {}: {}", i + 1, r.join(", ")));
-    }
-    if !t.contested.is_empty() {
-        text.push_str(&format!(
-            "\n  contested: {} ballot(s) named by some closes and not others",
-            t.contested.len()
-        ));
-    }
-    if !t.late.is_empty() {
-        text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
-    }
-    text
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("could not start the network runtime")
-}
-
-fn api(e: ApiError) -> anyhow::Error {
-    anyhow::Error::msg(e.message)
-}
-
-fn print<T: Serialize>(out: Output, value: &T, human: impl FnOnce() -> String) -> Result<()> {
-    let text = if out.json {
-        serde_json::to_string_pretty(value)?
-    } else {
-        human()
-    };
-    println!("{text}");
-    Ok(())
-}
-
-fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let rows: Vec<Vec<String>> = rows.collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        padded.join("  ").trim_end().to_owned()
-    };
-    let mut out = vec![line(headers.iter().map(|h| h.to_string()).collect())];
-    out.extend(rows.into_iter().map(line));
-    out.join("\n")
-}
-
-/// Writes `bytes` to `path` through a temporary file, an fsync and a rename, so a crash
-/// never leaves a half-written bundle under the real name (nor a stray temporary file).
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .context("the bundle path has no file name")?;
-    let tmp = dir.join(format!(
-        ".{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| -> Result<()> {
-        let mut file = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        // The rename itself is durable only once the directory is.
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

@@ -28,7 +28,7 @@ const MEMBERS: u32 = 1_000;
 const RECORDS: u32 = 100_000;
 
 fn open(dir: &std::path::Path, name: &str) -> Node {
-    let mut node = Node::open(&dir.join(name), Box::<SystemClock>::default()).expect("open");
+    let node = Home::open_with_clock(&dir.join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     node
 }

@@ -23,7 +23,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn run(unrelated: u32) {
     let dir = tempfile::TempDir::new().expect("tmp");
-    let mut node = Node::open(&dir.path().join("a"), Box::<SystemClock>::default()).expect("open");
+    let node =
+        Home::open_with_clock(&dir.path().join("a"), Box::<SystemClock>::default()).expect("open");
     node.create_identity("Asha").expect("identity");
     let me = node.identity().expect("id").member.parse().expect("key");
 

@@ -2,6 +2,45 @@
 
 use serde::Serialize;
 
+use sangam_model::body::{Choice, Method};
+pub use sangam_model::governance::Status as ProposalStatus;
+pub use sangam_model::{Admission, Standing};
+
+/// How a peer was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PeerPath {
+    /// On the local network.
+    Lan,
+    /// Directly across the internet.
+    Direct,
+    /// Through a relay.
+    Relay,
+}
+
+impl From<sangam_net::PathKind> for PeerPath {
+    fn from(path: sangam_net::PathKind) -> Self {
+        match path {
+            sangam_net::PathKind::Lan => PeerPath::Lan,
+            sangam_net::PathKind::Direct => PeerPath::Direct,
+            sangam_net::PathKind::Relay => PeerPath::Relay,
+        }
+    }
+}
+
+/// Whether a record counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecordStatus {
+    /// It counts.
+    Valid,
+    /// It does not, and why.
+    Refused {
+        /// Why, in words.
+        reason: String,
+    },
+}
+
 /// This home's member identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IdentityDto {
@@ -31,8 +70,8 @@ pub struct CoopDto {
     pub name: String,
     /// Default currency.
     pub currency: String,
-    /// `any_member` or `proposal`.
-    pub admission: String,
+    /// Who admits newcomers.
+    pub admission: Admission,
     /// Default quorum, percent.
     pub quorum_pct: u8,
     /// Default threshold, `num/den`.
@@ -60,8 +99,8 @@ pub struct MemberDto {
     pub name: String,
     /// Contact line.
     pub contact: Option<String>,
-    /// `active`, `left` or `removed`.
-    pub standing: String,
+    /// Current, left or removed.
+    pub standing: Standing,
     /// Id of the admitting record.
     pub admitted_by: String,
     /// Claimed admission time, ms since the epoch.
@@ -105,8 +144,8 @@ pub struct LogEntryDto {
     pub at: i64,
     /// One line saying what it does.
     pub summary: String,
-    /// `valid`, or why it does not count.
-    pub status: String,
+    /// Whether it counts.
+    pub status: RecordStatus,
 }
 
 /// What exporting a bundle did.
@@ -155,10 +194,10 @@ pub struct ProposalSummaryDto {
     pub id: String,
     /// Title.
     pub title: String,
-    /// `yes_no`, `consent`, `choice`, `approval`, `ranked` or `score`.
-    pub method: String,
-    /// `provisional`, `closed` or `withdrawn`.
-    pub status: String,
+    /// How it is decided.
+    pub method: Method,
+    /// Open (provisional), closed or withdrawn.
+    pub status: ProposalStatus,
     /// The (provisional) outcome: `passed`, `failed`, `no_quorum`, `tie` or an option.
     pub outcome: String,
     /// Deadline, ms since the epoch.
@@ -181,9 +220,9 @@ pub struct TallyDto {
     /// Title.
     pub title: String,
     /// Voting method.
-    pub method: String,
-    /// `provisional` (still open), `closed` or `withdrawn`.
-    pub status: String,
+    pub method: Method,
+    /// Open (provisional), closed or withdrawn.
+    pub status: ProposalStatus,
     /// `passed`, `failed`, `no_quorum`, `tie`, or the winning option.
     pub outcome: String,
     /// Weight per answer or option (first round for ranked).
@@ -226,7 +265,7 @@ pub struct ProposalDto {
     /// Full text.
     pub text: String,
     /// Voting method.
-    pub method: String,
+    pub method: Method,
     /// Options (choice methods).
     pub options: Vec<String>,
     /// Proposer's member key.
@@ -242,5 +281,5 @@ pub struct ProposalDto {
     /// The current tally.
     pub tally: TallyDto,
     /// Your latest ballot's choice, if you voted.
-    pub my_vote: Option<serde_json::Value>,
+    pub my_vote: Option<Choice>,
 }

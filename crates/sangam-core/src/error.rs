@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Busy,
     /// The network could not start, or a peer could not be reached or refused us.
     Network,
+    /// This needs the home to be serving (an invite points at it) and it has not yet.
+    NotServing,
 }
 
 /// An error with a message a member can act on.

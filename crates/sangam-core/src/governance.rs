@@ -2,132 +2,68 @@
 
 use sangam_model::body::{
     Admission, Ballot, Choice, Effect, Fraction, MemberAdmit, MemberRemove, Method, ProposalClose,
-    ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke, Vote,
+    ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
 };
 use sangam_model::governance::{Status, Tally};
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
-use crate::{ApiError, ErrorCode, Node, ProposalDto, ProposalSummaryDto, TallyDto, parse_key};
+use crate::node::Node;
+use crate::{ApiError, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
 
-/// What a new proposal says; defaults come from the bylaws.
-#[derive(Debug, Clone, Default)]
-pub struct ProposalInput {
-    /// Title.
+/// What a new proposal says; what it leaves out comes from the bylaws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalDraft {
+    /// Short title.
     pub title: String,
-    /// Full text.
+    /// The full text members vote on.
     pub text: String,
-    /// Method name: `yes-no`, `consent`, `choice`, `approval`, `ranked` or `score`.
-    pub method: String,
-    /// Options for choice methods.
+    /// How it is decided.
+    pub method: Method,
+    /// The options, for the methods that choose among options.
     pub options: Vec<String>,
-    /// Quorum percent; the bylaws' when `None`.
+    /// Share of the electorate (percent) who must take part; the bylaws' when `None`.
     pub quorum_pct: Option<u8>,
-    /// Threshold `N/D`; the bylaws' when `None`.
-    pub threshold: Option<String>,
-    /// Deadline, ms since the epoch.
+    /// Share of yes among yes + no needed; the bylaws' when `None`.
+    pub threshold: Option<Fraction>,
+    /// Deadline.
     pub closes_at: Timestamp,
-    /// Effect: `admit=KEY:NAME`, `remove=KEY` or `admission=proposal|any_member`.
-    pub effect: Option<String>,
+    /// What passing does, if anything.
+    pub effect: Option<EffectDraft>,
+}
+
+/// What a passed proposal does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EffectDraft {
+    /// Admits a newcomer's member key under a name.
+    Admit {
+        /// The newcomer's member key.
+        member: PublicKey,
+        /// The name they go by.
+        name: String,
+    },
+    /// Removes a member.
+    Remove {
+        /// The member's key.
+        member: PublicKey,
+    },
+    /// Changes who admits newcomers (the rest of the bylaws stay as they are).
+    Admission(Admission),
+}
+
+/// Which proposals a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProposalFilter {
+    /// All of them.
+    #[default]
+    All,
+    /// Those still open.
+    Open,
+    /// Those closed or withdrawn.
+    Ended,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
-}
-
-fn parse_method(text: &str) -> Result<Method, ApiError> {
-    Ok(match text.trim().replace('_', "-").as_str() {
-        "yes-no" | "yesno" => Method::YesNo,
-        "consent" => Method::Consent,
-        "choice" => Method::Choice,
-        "approval" => Method::Approval,
-        "ranked" => Method::Ranked,
-        "score" => Method::Score,
-        other => {
-            return Err(invalid(format!(
-                "unknown method {other:?}: use yes-no, consent, choice, approval, ranked or score"
-            )));
-        }
-    })
-}
-
-fn parse_fraction(text: &str) -> Result<Fraction, ApiError> {
-    let bad = || invalid(format!("threshold {text:?} must look like 1/2 or 2/3"));
-    let (num, den) = text.trim().split_once('/').ok_or_else(bad)?;
-    let fraction = Fraction {
-        num: num.trim().parse().map_err(|_| bad())?,
-        den: den.trim().parse().map_err(|_| bad())?,
-    };
-    if fraction.den == 0 || fraction.num == 0 || fraction.num > fraction.den {
-        return Err(bad());
-    }
-    Ok(fraction)
-}
-
-/// Reads a ballot from the words a member typed, for the proposal's method.
-pub fn parse_choice(
-    method: Method,
-    options: &[String],
-    words: &[String],
-) -> Result<Choice, ApiError> {
-    let words: Vec<&str> = words
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words == ["abstain"] {
-        return Ok(Choice::Vote(Vote::Abstain));
-    }
-    let vote = |allowed: &[Vote]| -> Result<Choice, ApiError> {
-        let names: Vec<&str> = allowed.iter().map(|v| v.as_str()).collect();
-        match words.as_slice() {
-            [one] => allowed
-                .iter()
-                .find(|v| v.as_str() == one.to_lowercase())
-                .map(|v| Choice::Vote(*v))
-                .ok_or_else(|| invalid(format!("answer one of: {}", names.join(", ")))),
-            _ => Err(invalid(format!("answer one of: {}", names.join(", ")))),
-        }
-    };
-    let choice = match method {
-        Method::YesNo => vote(&[Vote::Yes, Vote::No, Vote::Abstain])?,
-        Method::Consent => vote(&[Vote::Agree, Vote::Abstain, Vote::Disagree, Vote::Block])?,
-        Method::Choice => match words.as_slice() {
-            [one] => Choice::Option((*one).to_owned()),
-            _ => return Err(invalid("name exactly one option (or abstain)")),
-        },
-        Method::Approval => Choice::Approve(words.iter().map(|w| (*w).to_owned()).collect()),
-        Method::Ranked => Choice::Rank(words.iter().map(|w| (*w).to_owned()).collect()),
-        Method::Score => {
-            let mut scores = std::collections::BTreeMap::new();
-            for word in &words {
-                let (name, score) = word
-                    .rsplit_once('=')
-                    .ok_or_else(|| invalid(format!("{word:?}: give scores as OPTION=0..5")))?;
-                let score: u8 = score.parse().map_err(|_| {
-                    invalid(format!("{word:?}: a score is a whole number from 0 to 5"))
-                })?;
-                scores.insert(name.to_owned(), score);
-            }
-            Choice::Scores(scores)
-        }
-    };
-    choice.check(method, options).map_err(|e| {
-        let listed = if options.is_empty() {
-            String::new()
-        } else {
-            format!(" (options: {})", options.join(", "))
-        };
-        invalid(format!("{e}{listed}"))
-    })?;
-    Ok(choice)
-}
-
-fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Provisional => "provisional",
-        Status::Closed => "closed",
-        Status::Withdrawn => "withdrawn",
-    }
 }
 
 fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
@@ -135,8 +71,8 @@ fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
     TallyDto {
         proposal: tally.proposal.to_string(),
         title: open.title.clone(),
-        method: open.method.as_str().to_owned(),
-        status: status_label(tally.status).to_owned(),
+        method: open.method,
+        status: tally.status,
         outcome: tally.outcome.label(),
         counts: tally.counts,
         rounds: tally.rounds,
@@ -171,123 +107,71 @@ fn describe(effect: &Effect) -> String {
 
 impl Node {
     /// Opens a proposal to the current members. Returns it with its (empty) tally.
-    pub fn propose(&mut self, coop: CoopId, input: ProposalInput) -> Result<ProposalDto, ApiError> {
-        let method = parse_method(&input.method)?;
+    pub(crate) fn propose(
+        &mut self,
+        coop: CoopId,
+        draft: ProposalDraft,
+    ) -> Result<ProposalDto, ApiError> {
         let state = self.state(coop)?;
         let bylaws = state.bylaws.unwrap_or_default();
-        let threshold = match &input.threshold {
-            Some(text) => parse_fraction(text)?,
-            None => bylaws.voting.threshold,
-        };
-        let effect = input
-            .effect
-            .as_deref()
-            .map(|e| self.parse_effect(coop, e, bylaws))
-            .transpose()?;
+        let threshold = draft.threshold.unwrap_or(bylaws.voting.threshold);
+        if threshold.den == 0 || threshold.num == 0 || threshold.num > threshold.den {
+            return Err(invalid(format!(
+                "a threshold is a fraction above 0 and at most 1, not {}/{}",
+                threshold.num, threshold.den
+            )));
+        }
+        let effect = draft.effect.map(|effect| match effect {
+            EffectDraft::Admit { member, name } => Effect::Admit(MemberAdmit {
+                member,
+                name: name.trim().to_owned(),
+            }),
+            EffectDraft::Remove { member } => Effect::Remove(MemberRemove {
+                member,
+                reason: String::new(),
+            }),
+            EffectDraft::Admission(admission) => Effect::Bylaws(sangam_model::Bylaws {
+                admission,
+                ..bylaws
+            }),
+        });
         let electorate: Vec<PublicKey> = {
             let mut keys: Vec<PublicKey> = state.active_members().map(|m| m.key).collect();
             keys.sort();
             keys
         };
-        let options = if method.has_options() {
-            input.options.iter().map(|o| o.trim().to_owned()).collect()
+        let options = if draft.method.has_options() {
+            draft.options.iter().map(|o| o.trim().to_owned()).collect()
         } else {
-            if !input.options.is_empty() {
+            if !draft.options.is_empty() {
                 return Err(invalid(format!(
-                    "a {} vote takes no --option",
-                    method.as_str()
+                    "a {} vote has no options",
+                    draft.method.as_str()
                 )));
             }
             vec![]
         };
         let open = ProposalOpen {
-            title: input.title.trim().to_owned(),
-            text: input.text,
-            method,
+            title: draft.title.trim().to_owned(),
+            text: draft.text,
+            method: draft.method,
             options,
-            quorum_pct: input.quorum_pct.unwrap_or(bylaws.voting.quorum_pct),
+            quorum_pct: draft.quorum_pct.unwrap_or(bylaws.voting.quorum_pct),
             threshold,
-            closes_at: input.closes_at,
+            closes_at: draft.closes_at,
             electorate,
             effect,
             revises: None,
         };
         let id = self.write_returning(coop, Body::ProposalOpen(open))?;
-        self.proposal_show(coop, &id.to_string())
-    }
-
-    fn parse_effect(
-        &mut self,
-        coop: CoopId,
-        text: &str,
-        bylaws: sangam_model::Bylaws,
-    ) -> Result<Effect, ApiError> {
-        let (what, value) = text.split_once('=').ok_or_else(|| {
-            invalid("an effect looks like admit=KEY:NAME, remove=KEY or admission=proposal")
-        })?;
-        match what.trim() {
-            "admit" => {
-                let (key, name) = value
-                    .split_once(':')
-                    .ok_or_else(|| invalid("admit=KEY:NAME needs the newcomer's key and name"))?;
-                Ok(Effect::Admit(MemberAdmit {
-                    member: parse_key(key, "the member key")?,
-                    name: name.trim().to_owned(),
-                }))
-            }
-            "remove" => Ok(Effect::Remove(MemberRemove {
-                member: self.resolve_member(coop, value)?,
-                reason: String::new(),
-            })),
-            "admission" => {
-                let admission = match value.trim() {
-                    "proposal" => Admission::Proposal,
-                    "any_member" | "any-member" => Admission::AnyMember,
-                    other => {
-                        return Err(invalid(format!(
-                            "admission={other:?}: use proposal or any_member"
-                        )));
-                    }
-                };
-                Ok(Effect::Bylaws(sangam_model::Bylaws {
-                    admission,
-                    ..bylaws
-                }))
-            }
-            other => Err(invalid(format!(
-                "unknown effect {other:?}: use admit, remove or admission"
-            ))),
-        }
-    }
-
-    /// Resolves a proposal by unique id prefix.
-    pub fn resolve_proposal(&mut self, coop: CoopId, prefix: &str) -> Result<RecordId, ApiError> {
-        let prefix = prefix.trim().to_lowercase();
-        let prefix = prefix.as_str();
-        let fold = self.replica(coop)?.fold();
-        let matches: Vec<RecordId> = fold
-            .proposals()
-            .map(|(p, _)| p.record.id())
-            .filter(|id| !prefix.is_empty() && id.to_string().starts_with(prefix))
-            .collect();
-        match matches.as_slice() {
-            [id] => Ok(*id),
-            [] => Err(ApiError::new(
-                ErrorCode::NotFound,
-                format!("no proposal id starts with {prefix:?} (see `sangam proposal list`)"),
-            )),
-            _ => Err(ApiError::new(
-                ErrorCode::Ambiguous,
-                format!("several proposals start with {prefix:?}: give more of the id"),
-            )),
-        }
+        self.proposal_show(coop, id)
     }
 
     /// Proposals, newest first; `open` / `closed` filter by status.
-    pub fn proposals(
+    pub(crate) fn proposals(
         &mut self,
         coop: CoopId,
-        filter: Option<&str>,
+        filter: ProposalFilter,
     ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
         let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
@@ -296,11 +180,10 @@ impl Node {
             let Ok(tally) = fold.tally(placed.record.id()) else {
                 continue;
             };
-            let status = status_label(tally.status);
             let keep = match filter {
-                Some("open") => tally.status == Status::Provisional,
-                Some("closed") => tally.status != Status::Provisional,
-                _ => true,
+                ProposalFilter::Open => tally.status == Status::Provisional,
+                ProposalFilter::Ended => tally.status != Status::Provisional,
+                ProposalFilter::All => true,
             };
             if !keep {
                 continue;
@@ -309,8 +192,8 @@ impl Node {
             out.push(ProposalSummaryDto {
                 id: placed.record.id().to_string(),
                 title: open.title.clone(),
-                method: open.method.as_str().to_owned(),
-                status: status.to_owned(),
+                method: open.method,
+                status: tally.status,
                 outcome: tally.outcome.label(),
                 closes_at: open.closes_at,
                 author: author.to_string(),
@@ -323,25 +206,26 @@ impl Node {
     }
 
     /// A proposal with its tally and this member's latest vote.
-    pub fn proposal_show(&mut self, coop: CoopId, id: &str) -> Result<ProposalDto, ApiError> {
-        let id = self.resolve_proposal(coop, id)?;
+    pub(crate) fn proposal_show(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+    ) -> Result<ProposalDto, ApiError> {
         let me = self.member()?.0.public();
         let fold = self.replica(coop)?.fold();
-        let placed = fold.get(&id).expect("resolved ids are placed");
-        let Body::ProposalOpen(open) = placed.record.body() else {
-            unreachable!("resolve_proposal returns proposals only")
+        let (placed, open) = match (fold.get(&id), fold.proposal(&id)) {
+            (Some(placed), Some(open)) => (placed, open),
+            _ => return Err(no_proposal(id)),
         };
         let tally = fold
             .tally(id)
             .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
-        let my_vote = fold
-            .latest_ballot(&id, &me)
-            .map(|(_, b)| serde_json::to_value(&b.choice).expect("choices serialize"));
+        let my_vote = fold.latest_ballot(&id, &me).map(|(_, b)| b.choice.clone());
         Ok(ProposalDto {
             id: id.to_string(),
             title: open.title.clone(),
             text: open.text.clone(),
-            method: open.method.as_str().to_owned(),
+            method: open.method,
             options: open.options.clone(),
             author: placed.record.author().to_string(),
             opened_at: placed.record.at(),
@@ -354,30 +238,38 @@ impl Node {
     }
 
     /// The tally of a proposal.
-    pub fn tally(&mut self, coop: CoopId, id: &str) -> Result<TallyDto, ApiError> {
+    pub(crate) fn tally(&mut self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
         Ok(self.proposal_show(coop, id)?.tally)
     }
 
     fn open_proposal(
         &mut self,
         coop: CoopId,
-        id: &str,
+        id: RecordId,
     ) -> Result<(RecordId, ProposalOpen), ApiError> {
-        let id = self.resolve_proposal(coop, id)?;
         let fold = self.replica(coop)?.fold();
-        let open = fold
-            .proposal(&id)
-            .cloned()
-            .expect("resolved ids are valid proposals");
+        let open = fold.proposal(&id).cloned().ok_or_else(|| no_proposal(id))?;
         Ok((id, open))
     }
 
     /// Casts (or changes) this member's vote.
-    pub fn vote(&mut self, coop: CoopId, id: &str, words: &[String]) -> Result<TallyDto, ApiError> {
+    pub(crate) fn vote(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+        choice: Choice,
+    ) -> Result<TallyDto, ApiError> {
         // One write unit: what the new record cites is read under the write lock.
         self.write_unit(|node| {
             let (proposal, open) = node.open_proposal(coop, id)?;
-            let choice = parse_choice(open.method, &open.options, words)?;
+            choice.check(open.method, &open.options).map_err(|e| {
+                let listed = if open.options.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (options: {})", open.options.join(", "))
+                };
+                invalid(format!("{e}{listed}"))
+            })?;
             let me = node.member()?.0.public();
             let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(
@@ -388,16 +280,20 @@ impl Node {
                     choice,
                 }),
             )?;
-            node.tally(coop, &proposal.to_string())
+            node.tally(coop, proposal)
         })
     }
 
     /// Gives this member's proxy on one proposal to another member.
-    pub fn proxy(&mut self, coop: CoopId, id: &str, holder: &str) -> Result<(), ApiError> {
+    pub(crate) fn proxy(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+        holder: PublicKey,
+    ) -> Result<(), ApiError> {
         // One write unit: what the new record cites is read under the write lock.
         self.write_unit(|node| {
             let (proposal, _) = node.open_proposal(coop, id)?;
-            let holder = node.resolve_member(coop, holder)?;
             let me = node.member()?.0.public();
             let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(
@@ -412,7 +308,7 @@ impl Node {
     }
 
     /// Takes back this member's proxy on one proposal.
-    pub fn proxy_revoke(&mut self, coop: CoopId, id: &str) -> Result<(), ApiError> {
+    pub(crate) fn proxy_revoke(&mut self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
         // One write unit: what the new record cites is read under the write lock.
         self.write_unit(|node| {
             let (proposal, _) = node.open_proposal(coop, id)?;
@@ -424,7 +320,7 @@ impl Node {
 
     /// Closes a proposal, naming the latest ballot of each voter and the latest proxy act
     /// of each grantor this home has seen.
-    pub fn close(&mut self, coop: CoopId, id: &str) -> Result<TallyDto, ApiError> {
+    pub(crate) fn close(&mut self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
         // One write unit: what the new record cites is read under the write lock.
         self.write_unit(|node| {
             let (proposal, _) = node.open_proposal(coop, id)?;
@@ -453,13 +349,20 @@ impl Node {
                     proxies,
                 }),
             )?;
-            node.tally(coop, &proposal.to_string())
+            node.tally(coop, proposal)
         })
     }
 
     /// Withdraws this member's own proposal before anyone votes.
-    pub fn withdraw(&mut self, coop: CoopId, id: &str) -> Result<(), ApiError> {
+    pub(crate) fn withdraw(&mut self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
         let (proposal, _) = self.open_proposal(coop, id)?;
         self.write(coop, Body::ProposalWithdraw(ProposalWithdraw { proposal }))
     }
+}
+
+fn no_proposal(id: RecordId) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("{} is not a proposal of this co-op", id.short()),
+    )
 }

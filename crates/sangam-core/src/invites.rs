@@ -5,10 +5,9 @@
 //! so two newcomers racing for a last use cannot both get it. What the ticket itself says
 //! (its expiry) is only shown to people.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use sangam_model::body::MemberAdmit;
+use sangam_model::body::{MemberAdmit, Method};
 use sangam_model::{Admission, Body, CoopId, CoopState, PublicKey, RecordId};
 use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr};
 use sangam_replica::{ChangeHash, RawChange};
@@ -16,7 +15,10 @@ use sangam_store::InviteRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{ApiError, ErrorCode, Node, ProposalInput, SharedNode, random_seed};
+use crate::governance::{EffectDraft, ProposalDraft};
+use crate::home::Home;
+use crate::node::{Node, random_seed};
+use crate::{ApiError, ErrorCode};
 
 /// The home setting holding the address `sangam serve` listens on, put in invites.
 const SERVE_ADDR_SETTING: &str = "serve.addr";
@@ -37,13 +39,23 @@ pub struct InviteDto {
     pub uses: u32,
 }
 
+/// Where a newcomer stands after asking to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinStatus {
+    /// Admitted: the co-op is in this home.
+    Member,
+    /// The bylaws put admissions to a vote; it is open.
+    Pending,
+}
+
 /// What joining did, on the newcomer's side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JoinDto {
     /// Co-op id.
     pub coop: String,
-    /// `member` (admitted, holding the co-op) or `pending` (waiting on a vote).
-    pub status: String,
+    /// A member now (holding the co-op), or waiting on the members' vote.
+    pub status: JoinStatus,
     /// The co-op's name, once it is here.
     pub name: Option<String>,
     /// The proposal to admit this member, when pending.
@@ -68,7 +80,7 @@ fn refused(reason: impl Into<String>) -> Result<JoinAnswer, ApiError> {
 
 impl Node {
     /// Remembers the address a running `sangam serve` listens on; invites carry it.
-    pub fn record_serve_addr(&self, addr: &PeerAddr) -> Result<(), ApiError> {
+    pub(crate) fn record_serve_addr(&self, addr: &PeerAddr) -> Result<(), ApiError> {
         Ok(self
             .store()
             .set_setting(SERVE_ADDR_SETTING, &sangam_net::addr_to_json(addr))?)
@@ -77,7 +89,7 @@ impl Node {
     /// Issues an invite to `coop`, good for `uses` newcomers until `expires_in` from now.
     /// The ticket points at this home's `sangam serve`, which must be running when the
     /// newcomer joins.
-    pub fn create_invite(
+    pub(crate) fn create_invite(
         &mut self,
         coop: CoopId,
         expires_in: Duration,
@@ -103,8 +115,8 @@ impl Node {
             .and_then(|json| serde_json::from_str(&json).ok())
             .ok_or_else(|| {
                 ApiError::new(
-                    ErrorCode::InvalidInput,
-                    "start `sangam serve` on this home first: the newcomer joins through it, and the invite carries its address",
+                    ErrorCode::NotServing,
+                    "this home is not serving yet: the newcomer joins through this home while it serves, and the invite carries its address",
                 )
             })?;
         let now = self.now();
@@ -157,7 +169,7 @@ impl Node {
         }
         let name = request.name.trim();
         sangam_model::body::check_name("name", name)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
         let state = self.state(request.coop)?;
         let is_member = is_active(&state, &request.member);
         let earlier = self
@@ -206,18 +218,21 @@ impl Node {
                 let vote = i64::try_from(ADMISSION_VOTE.as_millis()).unwrap_or(i64::MAX);
                 let opened = self.propose(
                     request.coop,
-                    ProposalInput {
+                    ProposalDraft {
                         title: format!("Admit {name}"),
                         text: format!(
                             "{name} asked to join with an invite. Their member key is {}.",
                             request.member
                         ),
-                        method: "yes-no".into(),
+                        method: Method::YesNo,
                         options: vec![],
                         quorum_pct: None,
                         threshold: None,
                         closes_at: now.saturating_add(vote),
-                        effect: Some(format!("admit={}:{name}", request.member)),
+                        effect: Some(EffectDraft::Admit {
+                            member: request.member,
+                            name: name.to_owned(),
+                        }),
                     },
                 )?;
                 Some(opened.id.parse::<RecordId>().map_err(|_| {
@@ -261,11 +276,12 @@ impl Node {
     }
 }
 
-impl SharedNode {
-    /// Joins a co-op with an invite ticket, creating this home's identity as `name` if it
-    /// has none yet. Returns once the co-op is here (or the admission awaits a vote).
-    pub async fn join(
-        self: &Arc<Self>,
+impl Home {
+    /// Joins a co-op with an invite ticket over `net`, creating this home's identity as
+    /// `name` if it has none yet. Returns once the co-op is here (or the admission awaits
+    /// a vote).
+    pub async fn join_over(
+        &self,
         net: &Net,
         ticket: &str,
         name: Option<&str>,
@@ -279,12 +295,12 @@ impl SharedNode {
             ));
         }
         let request = {
-            let mut node = self.lock();
+            let mut node = self.node();
             if node.store().member_key()?.is_none() {
                 let name = name.ok_or_else(|| {
                     ApiError::new(
                         ErrorCode::NoIdentity,
-                        "this home has no identity yet: give the name you go by with --name",
+                        "this home has no member identity yet: give the name you go by",
                     )
                 })?;
                 node.create_identity(name)?;
@@ -306,14 +322,14 @@ impl SharedNode {
         Ok(match outcome {
             JoinOutcome::Welcome { received } => JoinDto {
                 coop: coop.to_string(),
-                status: "member".into(),
-                name: self.lock().coop_show(coop).ok().map(|c| c.name),
+                status: JoinStatus::Member,
+                name: self.node().coop_show(coop).ok().map(|c| c.name),
                 proposal: None,
                 received,
             },
             JoinOutcome::Pending { proposal } => JoinDto {
                 coop: coop.to_string(),
-                status: "pending".into(),
+                status: JoinStatus::Pending,
                 name: None,
                 proposal: Some(proposal),
                 received: 0,

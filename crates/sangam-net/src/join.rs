@@ -256,7 +256,9 @@ impl JoinProtocol {
             }
         }
         let addr = EndpointAddr::new(conn.remote_id());
-        self.host.seen(newcomer, coop, &addr, path_kind(conn));
+        self.host.connected(newcomer, coop, &addr, path_kind(conn));
+        self.host
+            .ended(newcomer, coop, &addr, path_kind(conn), true);
         write_frames(send, &[Frame::Idle]).await
     }
 }
@@ -300,7 +302,8 @@ pub(crate) async fn join(
                 Some(Frame::Idle) => {}
                 _ => return Err(NetError::Sync("the inviter did not confirm".into())),
             }
-            host.seen(&remote, coop, &inviter, path_kind(&conn));
+            host.connected(&remote, coop, &inviter, path_kind(&conn));
+            host.ended(&remote, coop, &inviter, path_kind(&conn), true);
             Ok(JoinOutcome::Welcome { received })
         }
     };

@@ -64,8 +64,20 @@ pub trait Host: Send + Sync + 'static {
     ) -> Result<usize, HostError>;
     /// Wakes live sessions when a co-op changed (by a local write or another peer).
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<CoopId>;
-    /// Remembers a peer: its address, how it was reached, and that it just synced.
-    fn seen(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
+    /// A session with `device` on `coop` opened: remember its address and how it was
+    /// reached.
+    fn connected(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
+    /// Changes moved in the session with `device`: the running totals.
+    fn progress(&self, coop: CoopId, device: &PublicKey, summary: &SyncSummary);
+    /// The session with `device` ended, completed (`synced`) or not.
+    fn ended(
+        &self,
+        device: &PublicKey,
+        coop: CoopId,
+        addr: &EndpointAddr,
+        path: PathKind,
+        synced: bool,
+    );
     /// Decides a newcomer's join request; `device` is the newcomer's device, as the
     /// handshake proved it.
     fn join(&self, request: &JoinRequest, device: &PublicKey) -> JoinAnswer;

@@ -124,16 +124,19 @@ impl ProtocolHandler for SyncProtocol {
             return Ok(());
         }
         let dialler = EndpointAddr::new(conn.remote_id());
-        self.host.seen(&remote, coop, &dialler, path_kind(&conn));
+        self.host
+            .connected(&remote, coop, &dialler, path_kind(&conn));
         let role = Role {
             live: true,
             answer_idle: !live,
             finish_on_idle: false,
         };
         let _open = self.sessions.open(coop, remote);
-        match drive(&self.host, coop, &conn, send, recv, remote, role).await {
+        let result = drive(&self.host, coop, &conn, send, recv, remote, role).await;
+        self.host
+            .ended(&remote, coop, &dialler, path_kind(&conn), result.is_ok());
+        match result {
             Ok(_) => {
-                self.host.seen(&remote, coop, &dialler, path_kind(&conn));
                 // Let the dialler read our last frames and close the connection itself:
                 // returning here would drop (and so close) it under the dialler's feet.
                 let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
@@ -157,7 +160,7 @@ pub(crate) async fn dial(
     let (conn, remote, mut send, recv) = open_stream(endpoint, &addr, SYNC_ALPN).await?;
     write_frames(&mut send, &[Frame::Hello { coop, live }]).await?;
     // Remembered as soon as it answers, so a live session that later drops still counts.
-    host.seen(&remote, coop, &addr, path_kind(&conn));
+    host.connected(&remote, coop, &addr, path_kind(&conn));
     let role = Role {
         live,
         answer_idle: false,
@@ -166,9 +169,7 @@ pub(crate) async fn dial(
     let open = sessions.open(coop, remote);
     let summary = drive(&host, coop, &conn, send, recv, remote, role).await;
     drop(open);
-    if summary.is_ok() {
-        host.seen(&remote, coop, &addr, path_kind(&conn));
-    }
+    host.ended(&remote, coop, &addr, path_kind(&conn), summary.is_ok());
     conn.close(0u32.into(), b"done");
     summary
 }
@@ -291,6 +292,9 @@ async fn drive(
                 let stored = off_runtime(|| host.incoming(coop, &mut session, frame, &remote))
                     .map_err(|e| NetError::Sync(e.0))?;
                 summary.received += stored;
+                if stored > 0 {
+                    host.progress(coop, &remote, &summary);
+                }
                 let allowed = host.allows(coop, &remote);
                 if watched && !allowed {
                     conn.close(REFUSED.into(), b"device no longer allowed");
@@ -300,7 +304,7 @@ async fn drive(
                 if !finished && session.wants_sync() {
                     // A pushed change came without its deps: reconcile with a sync round.
                     let out = off_runtime(|| host.outgoing(coop, &mut session));
-                    summary.sent += count_changes(&out);
+                    sent(host, coop, &remote, &mut summary, &out);
                     outbox.push(out)?;
                 }
                 if finished || !(is_sync || is_idle) {
@@ -314,7 +318,7 @@ async fn drive(
                     continue;
                 }
                 let out = off_runtime(|| host.outgoing(coop, &mut session));
-                summary.sent += count_changes(&out);
+                sent(host, coop, &remote, &mut summary, &out);
                 if !out.is_empty() {
                     outbox.push(out)?;
                 } else if is_sync || role.answer_idle {
@@ -342,13 +346,28 @@ async fn drive(
                 }
                 watched |= allowed;
                 let out = off_runtime(|| host.on_change(coop, &mut session));
-                summary.sent += count_changes(&out);
+                sent(host, coop, &remote, &mut summary, &out);
                 outbox.push(out)?;
             }
         }
     }
     outbox.flushed().await?;
     Ok(summary)
+}
+
+/// Counts the changes in `frames` as sent, telling the host when there were any.
+fn sent(
+    host: &Arc<dyn Host>,
+    coop: CoopId,
+    remote: &PublicKey,
+    summary: &mut SyncSummary,
+    frames: &[Frame],
+) {
+    let changes = count_changes(frames);
+    if changes > 0 {
+        summary.sent += changes;
+        host.progress(coop, remote, summary);
+    }
 }
 
 fn count_changes(frames: &[Frame]) -> usize {

@@ -169,6 +169,8 @@ struct ChangeInfo {
     /// Authority records in the change's past and in the change itself.
     context_after: Context,
     sig: Signature,
+    /// The records the change carries.
+    records: Vec<RecordId>,
 }
 
 /// How many stored changes [`Replica::restore`] admits at a time.
@@ -949,6 +951,7 @@ impl Replica {
             .filter(|p| p.record.kind().is_authority())
             .map(|p| p.record.id());
         let context_after = Context::join(parents.iter().map(|p| &p.context_after), own);
+        let records = placed.iter().map(|p| p.record.id()).collect();
         for placed in placed {
             self.record_change.insert(placed.record.id(), hash);
             self.fold.insert(placed);
@@ -968,8 +971,14 @@ impl Replica {
                 depth,
                 context_after,
                 sig,
+                records,
             },
         );
+    }
+
+    /// The records an admitted change carries (none for a change this replica lacks).
+    pub fn records_in(&self, change: &ChangeHash) -> &[RecordId] {
+        self.changes.get(change).map_or(&[], |info| &info.records)
     }
 
     /// The Automerge document, with every admitted change applied (read-only: every

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use sangam_core::{Clock, Node, ProposalInput};
+use sangam_core::{Clock, Home, ProposalDraft};
 use tempfile::TempDir;
 
 struct Ticking(Arc<AtomicI64>);
@@ -17,8 +17,8 @@ impl Clock for Ticking {
     }
 }
 
-fn open(home: &Path, start: i64) -> Node {
-    Node::open(home, Box::new(Ticking(Arc::new(AtomicI64::new(start))))).expect("opens")
+fn open(home: &Path, start: i64) -> Home {
+    Home::open_with_clock(home, Box::new(Ticking(Arc::new(AtomicI64::new(start))))).expect("opens")
 }
 
 fn copy_home(from: &Path, to: &Path) {
@@ -30,7 +30,7 @@ fn copy_home(from: &Path, to: &Path) {
 }
 
 /// Carries a full bundle from `from` to `to`.
-fn carry(from: &mut Node, to: &mut Node, coop: sangam_model::CoopId) {
+fn carry(from: &Home, to: &Home, coop: sangam_model::CoopId) {
     let (bundle, _) = from.export_bundle(coop, None).expect("export");
     to.import_bundle(&bundle).expect("import");
 }
@@ -52,22 +52,22 @@ fn forked_homes() -> Fixture {
         .map(|n| dir.path().join(n))
         .collect();
     let start = 1_700_000_000_000;
-    let mut asha = open(&homes[0], start);
+    let asha = open(&homes[0], start);
     asha.create_identity("Asha").expect("id");
-    let mut bo = open(&homes[2], start);
+    let bo = open(&homes[2], start);
     let bo_key = bo.create_identity("Bo").expect("id").member;
     asha.create_coop("River Bakery", "EUR").expect("coop");
-    let coop = asha.resolve_coop(None).expect("coop");
-    asha.admit(coop, &bo_key, "Bo").expect("admit");
-    carry(&mut asha, &mut bo, coop);
-    carry(&mut bo, &mut asha, coop);
+    let coop = crate::only_coop(&asha);
+    asha.admit(coop, crate::pk(&bo_key), "Bo").expect("admit");
+    carry(&asha, &bo, coop);
+    carry(&bo, &asha, coop);
     let proposal = asha
         .propose(
             coop,
-            ProposalInput {
+            ProposalDraft {
                 title: "Buy an oven".into(),
                 text: String::new(),
-                method: "yes-no".into(),
+                method: sangam_core::Method::YesNo,
                 options: vec![],
                 quorum_pct: None,
                 threshold: None,
@@ -77,18 +77,32 @@ fn forked_homes() -> Fixture {
         )
         .expect("propose")
         .id;
-    carry(&mut asha, &mut bo, coop);
+    carry(&asha, &bo, coop);
     let asha_first_device = asha.identity().expect("id").device;
     drop(asha);
     copy_home(&homes[0], &homes[1]);
 
-    let mut asha = open(&homes[0], start + 10_000);
-    asha.vote(coop, &proposal, &["yes".into()]).expect("vote");
-    let mut restored = open(&homes[1], start + 20_000);
+    let asha = open(&homes[0], start + 10_000);
+    asha.vote(
+        coop,
+        crate::rid(&proposal),
+        sangam_core::Choice::Vote(sangam_core::Vote::Yes),
+    )
+    .expect("vote");
+    let restored = open(&homes[1], start + 20_000);
     restored
-        .vote(coop, &proposal, &["no".into()])
+        .vote(
+            coop,
+            crate::rid(&proposal),
+            sangam_core::Choice::Vote(sangam_core::Vote::No),
+        )
         .expect("vote");
-    bo.vote(coop, &proposal, &["yes".into()]).expect("vote");
+    bo.vote(
+        coop,
+        crate::rid(&proposal),
+        sangam_core::Choice::Vote(sangam_core::Vote::Yes),
+    )
+    .expect("vote");
     Fixture {
         _dir: dir,
         homes,
@@ -111,7 +125,7 @@ fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
     let mut final_states = Vec::new();
     for order in orders {
         let f = forked_homes();
-        let mut nodes: Vec<Node> = f
+        let mut nodes: Vec<Home> = f
             .homes
             .iter()
             .enumerate()
@@ -127,7 +141,7 @@ fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
             }
             let heads: Vec<Vec<String>> = nodes
                 .iter_mut()
-                .map(|n| n.coop_show(f.coop).expect("show").heads)
+                .map(|n| n.coop(f.coop).expect("show").heads)
                 .collect();
             if heads.iter().all(|h| *h == heads[0]) {
                 break;
@@ -142,7 +156,7 @@ fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
             "same state everywhere"
         );
         for node in &mut nodes {
-            let tally = node.tally(f.coop, &f.proposal).expect("tally");
+            let tally = node.tally(f.coop, crate::rid(&f.proposal)).expect("tally");
             assert_eq!(tally.ballots_counted, 2, "Asha's and Bo's votes both count");
             // Both of Asha's ballots are there; one rule picks the one that counts.
             let ballots = node
@@ -173,15 +187,15 @@ fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
                 .expect("the old device is still listed");
             assert!(forked.forked_at.is_some(), "the fork is shown");
             assert!(!forked.revoked, "the old key is not revoked");
-            node.store().integrity_check().expect("intact");
+            node.check_integrity().expect("intact");
         }
         // Nothing moves any more: a further exchange brings nothing new.
-        let before = nodes[2].coop_show(f.coop).expect("show").heads;
+        let before = nodes[2].coop(f.coop).expect("show").heads;
         let (a, b) = two(&mut nodes, 0, 2);
         let (bundle, _) = a.export_bundle(f.coop, None).expect("export");
         let again = b.import_bundle(&bundle).expect("import");
         assert_eq!((again.applied, again.rejected.len()), (0, 0));
-        assert_eq!(nodes[2].coop_show(f.coop).expect("show").heads, before);
+        assert_eq!(nodes[2].coop(f.coop).expect("show").heads, before);
         // Each run founds its own co-op (its own ids): compare what a member sees.
         let mut members: Vec<(String, sangam_model::Standing)> = nodes[2]
             .state(f.coop)
@@ -223,7 +237,7 @@ fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
         .expect("insert");
     drop(original);
 
-    let mut asha = open(&f.homes[0], 1_700_000_200_000);
+    let asha = open(&f.homes[0], 1_700_000_200_000);
     let state = asha.state(f.coop).expect("a damaged home still loads");
     let notices = asha.take_notices();
     assert!(
@@ -241,20 +255,24 @@ fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
     assert_eq!(ballots, 2, "both of Asha's ballots are kept");
     assert!(state.members.len() == 2);
     let (bundle, _) = asha.export_bundle(f.coop, None).expect("exports");
-    asha.vote(f.coop, &f.proposal, &["abstain".into()])
-        .expect("writes again, as the new device");
+    asha.vote(
+        f.coop,
+        crate::rid(&f.proposal),
+        sangam_core::Choice::Vote(sangam_core::Vote::Abstain),
+    )
+    .expect("writes again, as the new device");
     drop(asha);
     // Reopening finds nothing more to mend.
-    let mut again = open(&f.homes[0], 1_700_000_300_000);
+    let again = open(&f.homes[0], 1_700_000_300_000);
     again.state(f.coop).expect("loads");
     assert!(again.take_notices().is_empty());
     // The bundle carries the mended co-op to a fresh look: Bo's home takes it.
-    let mut bo = open(&f.homes[2], 1_700_000_400_000);
+    let bo = open(&f.homes[2], 1_700_000_400_000);
     let imported = bo.import_bundle(&bundle).expect("import");
     assert!(imported.rejected.is_empty(), "{:?}", imported.rejected);
 }
 
-fn two(nodes: &mut [Node], a: usize, b: usize) -> (&mut Node, &mut Node) {
+fn two(nodes: &mut [Home], a: usize, b: usize) -> (&Home, &Home) {
     assert_ne!(a, b);
     if a < b {
         let (left, right) = nodes.split_at_mut(b);
@@ -267,7 +285,6 @@ fn two(nodes: &mut [Node], a: usize, b: usize) -> (&mut Node, &mut Node) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
-    use sangam_core::SharedNode;
     use sangam_net::Relays;
     let f = forked_homes();
     let mut homes = Vec::new();
@@ -275,12 +292,11 @@ async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
         let node = open(path, 1_700_000_500_000 + i as i64 * 1000);
         let loopback = Some("127.0.0.1:0".parse().expect("addr"));
         let config = node.net_config(Relays::Disabled, loopback);
-        let shared = SharedNode::new(node);
+        let shared = node;
         let net = shared.start_net(config).await.expect("net");
         homes.push((shared, net));
     }
-    let heads =
-        |h: &(Arc<SharedNode>, sangam_net::Net)| h.0.lock().coop_show(f.coop).expect("show").heads;
+    let heads = |h: &(Home, sangam_net::Net)| h.0.coop(f.coop).expect("show").heads;
     // Bo syncs with each copy of Asha's laptop and they with him, until the three hold
     // the same document; every one-shot sync must end by itself. (The two copies cannot
     // dial each other: their endpoints started with one key, so they have one id.)
@@ -298,10 +314,13 @@ async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
                 .expect("a sync between forked laptops ends by itself");
         }
     }
-    let state = homes[0].0.lock().state(f.coop).expect("state");
+    let state = homes[0].0.state(f.coop).expect("state");
     for home in &homes {
-        assert_eq!(home.0.lock().state(f.coop).expect("state"), state);
-        let tally = home.0.lock().tally(f.coop, &f.proposal).expect("tally");
+        assert_eq!(home.0.state(f.coop).expect("state"), state);
+        let tally = home
+            .0
+            .tally(f.coop, crate::rid(&f.proposal))
+            .expect("tally");
         assert_eq!(tally.ballots_counted, 2);
     }
     // Settled: syncing again moves nothing either way.
@@ -318,19 +337,19 @@ async fn forked_laptops_syncing_over_the_network_settle_on_one_document() {
 fn a_restored_copy_that_syncs_before_writing_never_forks() {
     let dir = TempDir::new().expect("tmp");
     let (original, copy) = (dir.path().join("asha"), dir.path().join("asha-restored"));
-    let mut asha = open(&original, 1_700_000_000_000);
+    let asha = open(&original, 1_700_000_000_000);
     asha.create_identity("Asha").expect("id");
     asha.create_coop("River Bakery", "EUR").expect("coop");
-    let coop = asha.resolve_coop(None).expect("coop");
+    let coop = crate::only_coop(&asha);
     let old_device = asha.identity().expect("id").device;
     drop(asha);
     copy_home(&original, &copy);
-    let mut asha = open(&original, 1_700_000_010_000);
+    let asha = open(&original, 1_700_000_010_000);
     asha.update_profile(coop, None, Some("asha@example.org"))
         .expect("the original writes on");
-    let mut restored = open(&copy, 1_700_000_020_000);
+    let restored = open(&copy, 1_700_000_020_000);
     // The copy takes what the original has of its device before writing anything.
-    carry(&mut asha, &mut restored, coop);
+    carry(&asha, &restored, coop);
     let notices = restored.take_notices();
     assert!(
         notices.iter().any(|n| n.contains("now writes as device")),
@@ -340,7 +359,7 @@ fn a_restored_copy_that_syncs_before_writing_never_forks() {
     restored
         .update_profile(coop, Some("Asha R"), None)
         .expect("writes as its new device");
-    carry(&mut restored, &mut asha, coop);
+    carry(&restored, &asha, coop);
     let devices = asha.devices(coop).expect("devices");
     assert_eq!(devices.len(), 2, "the old key and the copy's new one");
     assert!(

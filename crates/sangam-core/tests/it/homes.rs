@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use sangam_core::{Clock, ErrorCode, Node};
+use sangam_core::{Clock, ErrorCode, Home};
 use tempfile::TempDir;
 
 /// A clock that ticks one millisecond per reading, so every write gets its own time.
@@ -15,25 +15,26 @@ impl Clock for Ticking {
     }
 }
 
-fn node(dir: &TempDir, name: &str) -> Node {
+fn node(dir: &TempDir, name: &str) -> Home {
     let clock = Ticking(Arc::new(AtomicI64::new(1_700_000_000_000)));
-    let mut node = Node::open(&dir.path().join(name), Box::new(clock)).expect("opens");
+    let node = Home::open_with_clock(&dir.path().join(name), Box::new(clock)).expect("opens");
     node.create_identity(name).expect("identity");
     node
 }
 
-fn member_key(node: &Node) -> String {
+fn member_key(node: &Home) -> String {
     node.identity().expect("identity").member
 }
 
 #[test]
 fn a_co_op_travels_by_bundle_and_both_homes_agree() {
     let dir = TempDir::new().expect("tmp");
-    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    let (a, b) = (node(&dir, "asha"), node(&dir, "bo"));
     let coop = a.create_coop("River Bakery", "eur").expect("create");
     assert_eq!(coop.currency, "EUR");
-    let id = a.resolve_coop(None).expect("one co-op");
-    a.admit(id, &member_key(&b), "Bo").expect("admit");
+    let id = crate::only_coop(&a);
+    a.admit(id, crate::pk(&member_key(&b)), "Bo")
+        .expect("admit");
     let (bundle, export) = a.export_bundle(id, None).expect("export");
     assert_eq!(export.changes, 2);
     let imported = b.import_bundle(&bundle).expect("import");
@@ -56,9 +57,9 @@ fn a_co_op_travels_by_bundle_and_both_homes_agree() {
 #[test]
 fn a_bundle_that_does_not_admit_you_is_refused_and_nothing_is_stored() {
     let dir = TempDir::new().expect("tmp");
-    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    let (a, b) = (node(&dir, "asha"), node(&dir, "bo"));
     a.create_coop("River Bakery", "EUR").expect("create");
-    let id = a.resolve_coop(None).expect("one");
+    let id = crate::only_coop(&a);
     let (bundle, _) = a.export_bundle(id, None).expect("export");
     let err = b.import_bundle(&bundle).expect_err("not admitted");
     assert_eq!(err.code, ErrorCode::Refused);
@@ -69,10 +70,11 @@ fn a_bundle_that_does_not_admit_you_is_refused_and_nothing_is_stored() {
 #[test]
 fn corrupt_and_truncated_bundles_change_nothing() {
     let dir = TempDir::new().expect("tmp");
-    let (mut a, mut b) = (node(&dir, "asha"), node(&dir, "bo"));
+    let (a, b) = (node(&dir, "asha"), node(&dir, "bo"));
     a.create_coop("River Bakery", "EUR").expect("create");
-    let id = a.resolve_coop(None).expect("one");
-    a.admit(id, &member_key(&b), "Bo").expect("admit");
+    let id = crate::only_coop(&a);
+    a.admit(id, crate::pk(&member_key(&b)), "Bo")
+        .expect("admit");
     let (bundle, _) = a.export_bundle(id, None).expect("export");
     let mut corrupt = bundle.clone();
     let at = corrupt.len() / 2;
@@ -83,24 +85,21 @@ fn corrupt_and_truncated_bundles_change_nothing() {
         assert!(err.message.contains("nothing was changed"));
     }
     assert!(b.coops().expect("coops").is_empty());
-    b.store().integrity_check().expect("intact");
+    b.check_integrity().expect("intact");
 }
 
 #[test]
 fn bad_input_gets_a_clear_error() {
     let dir = TempDir::new().expect("tmp");
-    let mut a = node(&dir, "asha");
-    assert_eq!(
-        a.resolve_coop(None).expect_err("none").code,
-        ErrorCode::NotFound
-    );
+    let a = node(&dir, "asha");
+    assert!(a.coops().expect("coops").is_empty());
     a.create_coop("River Bakery", "EUR").expect("create");
-    let id = a.resolve_coop(None).expect("one");
-    let err = a.admit(id, "not-a-key", "Bo").expect_err("bad key");
-    assert_eq!(err.code, ErrorCode::InvalidInput);
-    assert!(err.message.contains("64-character"));
+    let id = crate::only_coop(&a);
+    let unknown = "00".repeat(32).parse().expect("key");
+    let err = a.coop(unknown).expect_err("no such co-op");
+    assert_eq!(err.code, ErrorCode::NotFound);
     let err = a
-        .admit(id, &member_key(&a), "Me again")
+        .admit(id, crate::pk(&member_key(&a)), "Me again")
         .expect_err("already");
     assert_eq!(err.code, ErrorCode::Refused);
     assert!(a.create_coop("  ", "EUR").is_err());
@@ -112,28 +111,22 @@ fn bad_input_gets_a_clear_error() {
     let err = a.leave(id).expect_err("last member");
     assert_eq!(err.code, ErrorCode::Refused, "{}", err.message);
     a.create_coop("Second", "EUR").expect("second");
-    assert_eq!(
-        a.resolve_coop(None).expect_err("two").code,
-        ErrorCode::Ambiguous
-    );
-    assert_eq!(
-        a.resolve_coop(Some(&id.to_string()[..10])).expect("prefix"),
-        id
-    );
+    assert_eq!(a.coops().expect("coops").len(), 2);
 }
 
 #[test]
 fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
     let dir = TempDir::new().expect("tmp");
-    let mut a = node(&dir, "asha");
+    let a = node(&dir, "asha");
     a.create_coop("River Bakery", "EUR").expect("create");
-    let id = a.resolve_coop(None).expect("one");
+    let id = crate::only_coop(&a);
     for n in 0..300u32 {
         let key = sangam_model_key(n);
-        a.admit(id, &key, &format!("Member {n}")).expect("admit");
+        a.admit(id, crate::pk(&key), &format!("Member {n}"))
+            .expect("admit");
     }
     let state = a.state(id).expect("state");
-    let heads = a.coop_show(id).expect("show").heads;
+    let heads = a.coop(id).expect("show").heads;
     drop(a);
     let db = dir.path().join("asha").join(sangam_core::DB_FILE);
     let conn = rusqlite::Connection::open(&db).expect("db");
@@ -144,13 +137,13 @@ fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
     conn.execute("UPDATE snapshots SET doc = x'00ff00ff'", [])
         .expect("corrupt it");
     drop(conn);
-    let mut a = Node::open(
+    let a = Home::open_with_clock(
         &dir.path().join("asha"),
         Box::new(Ticking(Arc::new(AtomicI64::new(0)))),
     )
     .expect("open");
     assert_eq!(a.state(id).expect("state"), state);
-    assert_eq!(a.coop_show(id).expect("show").heads, heads);
+    assert_eq!(a.coop(id).expect("show").heads, heads);
     let conn = rusqlite::Connection::open(&db).expect("db");
     let len: i64 = conn
         .query_row("SELECT length(doc) FROM snapshots", [], |r| r.get(0))
@@ -161,14 +154,15 @@ fn a_corrupt_snapshot_is_rebuilt_from_the_change_log() {
 #[test]
 fn a_shared_node_saves_due_snapshots_once_the_home_is_quiet() {
     let dir = TempDir::new().expect("tmp");
-    let mut a = node(&dir, "asha");
+    let a = node(&dir, "asha");
     a.create_coop("River Bakery", "EUR").expect("create");
-    let id = a.resolve_coop(None).expect("one");
-    let shared = sangam_core::SharedNode::new(a);
+    let id = crate::only_coop(&a);
+    let shared = a;
+    shared.defer_snapshots();
     for n in 0..300u32 {
         let key = sangam_model_key(n);
         shared
-            .write(id, |a| a.admit(id, &key, &format!("Member {n}")))
+            .admit(id, crate::pk(&key), &format!("Member {n}"))
             .expect("admit");
     }
     let db = dir.path().join("asha").join(sangam_core::DB_FILE);

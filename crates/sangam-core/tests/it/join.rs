@@ -2,43 +2,42 @@
 
 use std::time::Duration;
 
-use sangam_core::{ErrorCode, Node, ProposalInput, SharedNode, SystemClock};
+use sangam_core::{ErrorCode, Home, ProposalDraft, SystemClock};
 use sangam_model::CoopId;
 use sangam_net::{Invite, JoinRequest, NetError, Relays};
 use tempfile::TempDir;
 
-use crate::net::{Home, coop_of, key};
+use crate::net::{Laptop, coop_of, key};
 
 /// A home with no identity yet, its endpoint running: a newcomer's fresh laptop.
-async fn fresh(dir: &TempDir, name: &str) -> Home {
-    let node = Node::open(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
+async fn fresh(dir: &TempDir, name: &str) -> Laptop {
+    let node =
+        Home::open_with_clock(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
     let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
-    let shared = SharedNode::new(node);
+    let shared = node;
     let net = shared.start_net(config).await.expect("net");
-    Home { shared, net }
+    Laptop { shared, net }
 }
 
 /// The inviter's home, serving: its address is what invites carry.
-async fn inviter(dir: &TempDir) -> (CoopId, Home) {
+async fn inviter(dir: &TempDir) -> (CoopId, Laptop) {
     let (coop, mut homes) = coop_of(dir, &["asha"]).await;
     let asha = homes.remove(0);
     asha.shared
-        .lock()
         .record_serve_addr(&asha.net.addr())
         .expect("serve addr");
     (coop, asha)
 }
 
-fn invite(home: &Home, coop: CoopId, expires_in: Duration, uses: u32) -> String {
+fn invite(home: &Laptop, coop: CoopId, expires_in: Duration, uses: u32) -> String {
     home.shared
-        .lock()
         .create_invite(coop, expires_in, uses)
         .expect("invite")
         .ticket
 }
 
-fn heads(home: &Home, coop: CoopId) -> Vec<String> {
-    home.shared.lock().coop_show(coop).expect("show").heads
+fn heads(home: &Laptop, coop: CoopId) -> Vec<String> {
+    home.shared.coop(coop).expect("show").heads
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,34 +45,30 @@ async fn a_newcomer_joins_by_ticket_and_ends_with_the_inviters_state() {
     let dir = TempDir::new().expect("tmp");
     let (coop, asha) = inviter(&dir).await;
     asha.shared
-        .write(coop, |n| {
-            n.update_profile(coop, None, Some("asha@example.org"))
-        })
+        .update_profile(coop, None, Some("asha@example.org"))
         .expect("profile");
     let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
     let dee = fresh(&dir, "dee").await;
     let joined = dee
         .shared
-        .join(&dee.net, &ticket, Some("Dee"))
+        .join_over(&dee.net, &ticket, Some("Dee"))
         .await
         .expect("join");
-    assert_eq!(joined.status, "member");
+    assert_eq!(joined.status, sangam_core::JoinStatus::Member);
     assert_eq!(joined.name.as_deref(), Some("River Bakery"));
     assert!(joined.received >= 3, "{joined:?}");
     // Same document on both laptops: Asha's admit of Dee and Dee's device binding included.
     assert_eq!(heads(&asha, coop), heads(&dee, coop));
     assert_eq!(
-        asha.shared.lock().state(coop).expect("a"),
-        dee.shared.lock().state(coop).expect("d")
+        asha.shared.state(coop).expect("a"),
+        dee.shared.state(coop).expect("d")
     );
     let dee_key = key(&dee);
-    let members = asha.shared.lock().members(coop).expect("members");
+    let members = asha.shared.members(coop).expect("members");
     assert!(members.iter().any(|m| m.key == dee_key && m.name == "Dee"));
     // Dee's device is now one the co-op knows: ordinary sync works both ways.
     dee.shared
-        .write(coop, |n| {
-            n.update_profile(coop, None, Some("dee@example.org"))
-        })
+        .update_profile(coop, None, Some("dee@example.org"))
         .expect("write");
     let summary = dee
         .net
@@ -83,7 +78,7 @@ async fn a_newcomer_joins_by_ticket_and_ends_with_the_inviters_state() {
     assert_eq!(summary.sent, 1);
     assert_eq!(heads(&asha, coop), heads(&dee, coop));
     // The inviter is remembered, so `sangam sync` needs no address next time.
-    let peers = dee.shared.lock().peers(coop).expect("peers");
+    let peers = dee.shared.peers(coop).expect("peers");
     assert_eq!(peers.len(), 1);
 }
 
@@ -94,14 +89,14 @@ async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
     let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
     let dee = fresh(&dir, "dee").await;
     dee.shared
-        .join(&dee.net, &ticket, Some("Dee"))
+        .join_over(&dee.net, &ticket, Some("Dee"))
         .await
         .expect("first use");
     let before = heads(&asha, coop);
 
     // Reused: the one use is gone.
     let eli = fresh(&dir, "eli").await;
-    let reused = eli.shared.join(&eli.net, &ticket, Some("Eli")).await;
+    let reused = eli.shared.join_over(&eli.net, &ticket, Some("Eli")).await;
     let err = reused.expect_err("a used ticket is refused");
     assert_eq!(err.code, ErrorCode::Refused);
     assert!(err.message.contains("already been used"), "{}", err.message);
@@ -111,7 +106,7 @@ async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     let err = eli
         .shared
-        .join(&eli.net, &short, Some("Eli"))
+        .join_over(&eli.net, &short, Some("Eli"))
         .await
         .expect_err("an expired ticket is refused");
     assert_eq!(err.code, ErrorCode::Refused);
@@ -124,7 +119,7 @@ async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
     let tampered = format!("{}{flipped}{}", &good[..at], &good[at + 1..]);
     let err = eli
         .shared
-        .join(&eli.net, &tampered, Some("Eli"))
+        .join_over(&eli.net, &tampered, Some("Eli"))
         .await
         .expect_err("a tampered ticket is refused");
     assert_eq!(err.code, ErrorCode::InvalidInput);
@@ -159,63 +154,68 @@ async fn a_reused_an_expired_a_tampered_and_a_forged_ticket_are_refused() {
 
     // None of it touched the inviter's document, and Eli holds nothing.
     assert_eq!(heads(&asha, coop), before);
-    assert!(eli.shared.lock().coops().expect("coops").is_empty());
+    assert!(eli.shared.coops().expect("coops").is_empty());
     // The good ticket still works after all that.
     let joined = eli
         .shared
-        .join(&eli.net, &good, None)
+        .join_over(&eli.net, &good, None)
         .await
         .expect("the untouched ticket");
-    assert_eq!(joined.status, "member");
+    assert_eq!(joined.status, sangam_core::JoinStatus::Member);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_the_bylaws_ask_for_a_vote_the_newcomer_waits_for_it_then_joins() {
     let dir = TempDir::new().expect("tmp");
     let (coop, asha) = inviter(&dir).await;
-    let day = asha.shared.lock().now() + 86_400_000;
+    let day = asha.shared.now() + 86_400_000;
     let rule = asha
         .shared
-        .lock()
         .propose(
             coop,
-            ProposalInput {
+            ProposalDraft {
                 title: "Admit by vote".into(),
                 text: String::new(),
-                method: "yes-no".into(),
+                method: sangam_core::Method::YesNo,
                 options: vec![],
                 quorum_pct: None,
                 threshold: None,
                 closes_at: day,
-                effect: Some("admission=proposal".into()),
+                effect: Some(sangam_core::EffectDraft::Admission(
+                    sangam_core::Admission::Proposal,
+                )),
             },
         )
         .expect("propose");
     asha.shared
-        .lock()
-        .vote(coop, &rule.id, &["yes".into()])
+        .vote(
+            coop,
+            crate::rid(&rule.id),
+            sangam_core::Choice::Vote(sangam_core::Vote::Yes),
+        )
         .expect("vote");
-    asha.shared.lock().close(coop, &rule.id).expect("close");
+    asha.shared
+        .close(coop, crate::rid(&rule.id))
+        .expect("close");
     assert_eq!(
-        asha.shared.lock().coop_show(coop).expect("show").admission,
-        "proposal"
+        asha.shared.coop(coop).expect("show").admission,
+        sangam_core::Admission::Proposal
     );
     let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
     let dee = fresh(&dir, "dee").await;
     let pending = dee
         .shared
-        .join(&dee.net, &ticket, Some("Dee"))
+        .join_over(&dee.net, &ticket, Some("Dee"))
         .await
         .expect("join");
-    assert_eq!(pending.status, "pending");
+    assert_eq!(pending.status, sangam_core::JoinStatus::Pending);
     let proposal = pending.proposal.expect("the admission proposal");
     // Not a member yet: nothing of the co-op on Dee's laptop, and sync is refused.
-    assert!(dee.shared.lock().coops().expect("coops").is_empty());
+    assert!(dee.shared.coops().expect("coops").is_empty());
     let dee_key = key(&dee);
     assert!(
         !asha
             .shared
-            .lock()
             .members(coop)
             .expect("members")
             .iter()
@@ -224,22 +224,27 @@ async fn when_the_bylaws_ask_for_a_vote_the_newcomer_waits_for_it_then_joins() {
     // Asking again changes nothing and uses nothing up.
     let again = dee
         .shared
-        .join(&dee.net, &ticket, None)
+        .join_over(&dee.net, &ticket, None)
         .await
         .expect("join again");
     assert_eq!(again.proposal.as_deref(), Some(proposal.as_str()));
     // The members vote (Asha is the electorate) and the proposal passes.
     asha.shared
-        .lock()
-        .vote(coop, &proposal, &["yes".into()])
+        .vote(
+            coop,
+            crate::rid(&proposal),
+            sangam_core::Choice::Vote(sangam_core::Vote::Yes),
+        )
         .expect("vote");
-    asha.shared.lock().close(coop, &proposal).expect("close");
+    asha.shared
+        .close(coop, crate::rid(&proposal))
+        .expect("close");
     let joined = dee
         .shared
-        .join(&dee.net, &ticket, None)
+        .join_over(&dee.net, &ticket, None)
         .await
         .expect("join after the vote");
-    assert_eq!(joined.status, "member");
+    assert_eq!(joined.status, sangam_core::JoinStatus::Member);
     assert_eq!(heads(&asha, coop), heads(&dee, coop));
 }
 
@@ -256,7 +261,7 @@ async fn stranger() -> iroh::Endpoint {
 }
 
 /// Sends `bytes` on a join stream and returns how the connection ended.
-async fn raw_join(from: &iroh::Endpoint, to: &Home, bytes: &[u8]) -> String {
+async fn raw_join(from: &iroh::Endpoint, to: &Laptop, bytes: &[u8]) -> String {
     let conn = from
         .connect(to.net.addr(), sangam_net::JOIN_ALPN)
         .await
@@ -299,8 +304,11 @@ async fn garbage_and_oversized_join_requests_are_cut_off_and_change_nothing() {
     assert_eq!(heads(&asha, coop), before);
     // The ticket was not used up by any of it.
     let dee = fresh(&dir, "dee").await;
-    let joined = dee.shared.join(&dee.net, &ticket, Some("Dee")).await;
-    assert_eq!(joined.expect("join").status, "member");
+    let joined = dee.shared.join_over(&dee.net, &ticket, Some("Dee")).await;
+    assert_eq!(
+        joined.expect("join").status,
+        sangam_core::JoinStatus::Member
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -330,8 +338,11 @@ async fn newcomers_who_never_speak_cannot_hold_more_than_a_few_join_slots() {
     }
     let ticket = invite(&asha, coop, Duration::from_secs(60), 1);
     let dee = fresh(&dir, "dee").await;
-    let joined = dee.shared.join(&dee.net, &ticket, Some("Dee")).await;
-    assert_eq!(joined.expect("a slot is free again").status, "member");
+    let joined = dee.shared.join_over(&dee.net, &ticket, Some("Dee")).await;
+    assert_eq!(
+        joined.expect("a slot is free again").status,
+        sangam_core::JoinStatus::Member
+    );
     drop(silent);
     endpoint.close().await;
 }
@@ -343,7 +354,6 @@ async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and
     let bo = homes.remove(1);
     let asha = homes.remove(0);
     asha.shared
-        .lock()
         .record_serve_addr(&asha.net.addr())
         .expect("serve addr");
     // Bo's phone: a new home holding Bo's member key (as a member moving their key would).
@@ -363,19 +373,18 @@ async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and
     let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);
     let joined = phone
         .shared
-        .join(&phone.net, &ticket, None)
+        .join_over(&phone.net, &ticket, None)
         .await
         .expect("a member's new device joins");
-    assert_eq!(joined.status, "member");
-    let members_before = asha.shared.lock().members(coop).expect("members").len();
+    assert_eq!(joined.status, sangam_core::JoinStatus::Member);
+    let members_before = asha.shared.members(coop).expect("members").len();
     assert_eq!(
         members_before, 2,
         "no one new was admitted: Bo was a member already"
     );
-    let phone_device = phone.shared.lock().identity().expect("id").device;
+    let phone_device = phone.shared.identity().expect("id").device;
     assert!(
         asha.shared
-            .lock()
             .devices(coop)
             .expect("devices")
             .iter()
@@ -394,7 +403,7 @@ async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and
         .await
         .expect("bo catches up");
     bo.shared
-        .write(coop, |n| n.revoke_device(coop, &phone_device))
+        .revoke_device(coop, crate::pk(&phone_device))
         .expect("revoke");
     bo.net
         .sync_with(asha.net.addr(), coop, false)
@@ -412,9 +421,7 @@ async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and
     assert!(again.is_err(), "refused from then on: {again:?}");
     // What the lost phone writes now never reaches the co-op.
     let before = heads(&asha, coop);
-    let _ = phone
-        .shared
-        .write(coop, |n| n.update_profile(coop, Some("Mallory"), None));
+    let _ = phone.shared.update_profile(coop, Some("Mallory"), None);
     let _ = phone.net.sync_with(asha.net.addr(), coop, false).await;
     assert_eq!(heads(&asha, coop), before);
 }

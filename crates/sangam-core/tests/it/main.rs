@@ -5,3 +5,20 @@ mod homes;
 mod join;
 mod net;
 mod writers;
+
+/// The one co-op of a home that holds exactly one.
+pub(crate) fn only_coop(home: &sangam_core::Home) -> sangam_model::CoopId {
+    let coops = home.coops().expect("coops");
+    assert_eq!(coops.len(), 1, "one co-op");
+    coops[0].id.parse().expect("co-op id")
+}
+
+/// A member or device key from its hex text.
+pub(crate) fn pk(text: &str) -> sangam_model::PublicKey {
+    text.parse().expect("a key")
+}
+
+/// A record id from its hex text.
+pub(crate) fn rid(text: &str) -> sangam_model::RecordId {
+    text.parse().expect("a record id")
+}

@@ -1,33 +1,33 @@
 //! Homes syncing over real iroh endpoints on loopback, relays off (no internet).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use sangam_core::{Node, SharedNode, SystemClock};
+use sangam_core::{Home, SystemClock};
 use sangam_model::CoopId;
 use sangam_net::{Net, NetError, Relays};
 use tempfile::TempDir;
 
-pub(crate) struct Home {
-    pub(crate) shared: Arc<SharedNode>,
+pub(crate) struct Laptop {
+    pub(crate) shared: Home,
     pub(crate) net: Net,
 }
 
-pub(crate) async fn home(dir: &TempDir, name: &str) -> Home {
-    let mut node = Node::open(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
+pub(crate) async fn home(dir: &TempDir, name: &str) -> Laptop {
+    let node =
+        Home::open_with_clock(&dir.path().join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     let config = node.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
-    let shared = SharedNode::new(node);
+    let shared = node;
     let net = shared.start_net(config).await.expect("net");
-    Home { shared, net }
+    Laptop { shared, net }
 }
 
-pub(crate) fn key(home: &Home) -> String {
-    home.shared.lock().identity().expect("id").member
+pub(crate) fn key(home: &Laptop) -> String {
+    home.shared.identity().expect("id").member
 }
 
 /// Asha founds and admits the others; each joins from a bundle (no network needed yet).
-pub(crate) async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>) {
+pub(crate) async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Laptop>) {
     let mut homes = Vec::new();
     for name in names {
         homes.push(home(dir, name).await);
@@ -35,29 +35,26 @@ pub(crate) async fn coop_of(dir: &TempDir, names: &[&str]) -> (CoopId, Vec<Home>
     let founder = &homes[0];
     founder
         .shared
-        .lock()
         .create_coop("River Bakery", "EUR")
         .expect("create");
-    let coop = founder.shared.lock().resolve_coop(None).expect("coop");
+    let coop = crate::only_coop(&founder.shared);
     for (other, name) in homes.iter().zip(names).skip(1) {
         let k = key(other);
-        founder.shared.lock().admit(coop, &k, name).expect("admit");
+        founder
+            .shared
+            .admit(coop, crate::pk(&k), name)
+            .expect("admit");
     }
-    let (bundle, _) = founder
-        .shared
-        .lock()
-        .export_bundle(coop, None)
-        .expect("export");
+    let (bundle, _) = founder.shared.export_bundle(coop, None).expect("export");
     for other in &homes[1..] {
-        other.shared.lock().import_bundle(&bundle).expect("join");
+        other.shared.import_bundle(&bundle).expect("join");
         // Each newcomer's device binding goes back by bundle too: until it arrives, the
         // founder's laptop does not know that device and refuses it at the handshake.
         let (back, _) = other
             .shared
-            .lock()
             .export_bundle(coop, Some(&bundle))
             .expect("export");
-        founder.shared.lock().import_bundle(&back).expect("binding");
+        founder.shared.import_bundle(&back).expect("binding");
     }
     (coop, homes)
 }
@@ -73,8 +70,8 @@ pub(crate) async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     panic!("never happened: {what}");
 }
 
-fn name_of(home: &Home, coop: CoopId, key: &str) -> Option<String> {
-    let members = home.shared.lock().members(coop).expect("members");
+fn name_of(home: &Laptop, coop: CoopId, key: &str) -> Option<String> {
+    let members = home.shared.members(coop).expect("members");
     members.into_iter().find(|m| m.key == key).map(|m| m.name)
 }
 
@@ -85,12 +82,10 @@ async fn a_one_shot_sync_brings_a_home_up_to_date_both_ways() {
     let (asha, bo) = (&homes[0], &homes[1]);
     // Asha renames herself; Bo changes his contact line: each has news for the other.
     bo.shared
-        .write(coop, |n| {
-            n.update_profile(coop, None, Some("bo@example.org"))
-        })
+        .update_profile(coop, None, Some("bo@example.org"))
         .expect("bo");
     asha.shared
-        .write(coop, |n| n.update_profile(coop, Some("Asha A"), None))
+        .update_profile(coop, Some("Asha A"), None)
         .expect("rename");
     let summary = bo
         .net
@@ -98,12 +93,12 @@ async fn a_one_shot_sync_brings_a_home_up_to_date_both_ways() {
         .await
         .expect("sync");
     assert!(summary.received >= 1 && summary.sent >= 1, "{summary:?}");
-    let a = asha.shared.lock().state(coop).expect("state");
-    let b = bo.shared.lock().state(coop).expect("state");
+    let a = asha.shared.state(coop).expect("state");
+    let b = bo.shared.state(coop).expect("state");
     assert_eq!(a, b);
     assert_eq!(
-        asha.shared.lock().coop_show(coop).expect("a").heads,
-        bo.shared.lock().coop_show(coop).expect("b").heads
+        asha.shared.coop(coop).expect("a").heads,
+        bo.shared.coop(coop).expect("b").heads
     );
     // Already in sync: nothing moves.
     let again = bo
@@ -112,9 +107,9 @@ async fn a_one_shot_sync_brings_a_home_up_to_date_both_ways() {
         .await
         .expect("sync");
     assert_eq!((again.received, again.sent), (0, 0));
-    let peers = asha.shared.lock().peers(coop).expect("peers");
+    let peers = asha.shared.peers(coop).expect("peers");
     assert_eq!(peers.len(), 1);
-    assert_eq!(peers[0].path, "lan");
+    assert_eq!(peers[0].path, sangam_core::PeerPath::Lan);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,9 +121,8 @@ async fn three_homes_see_each_others_writes_live_and_converge() {
     for (home, name) in [(bo, "bo"), (cy, "cy")] {
         let net_addr = asha.net.addr();
         let shared = home.shared.clone();
-        let config = shared
-            .lock()
-            .net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+        let config =
+            shared.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
         let live = shared.start_net(config).await.expect("net");
         tokio::spawn(async move {
             let result = live.sync_with(net_addr, coop, true).await;
@@ -138,7 +132,7 @@ async fn three_homes_see_each_others_writes_live_and_converge() {
     let bo_key = key(bo);
     let cy_key = key(cy);
     bo.shared
-        .write(coop, |n| n.update_profile(coop, Some("Bo B"), None))
+        .update_profile(coop, Some("Bo B"), None)
         .expect("bo");
     eventually("Cy sees Bo's rename through Asha", || {
         name_of(cy, coop, &bo_key).as_deref() == Some("Bo B")
@@ -147,29 +141,23 @@ async fn three_homes_see_each_others_writes_live_and_converge() {
     // Concurrent writes on all three.
     for i in 0..5 {
         asha.shared
-            .write(coop, |n| {
-                n.update_profile(coop, None, Some(&format!("a{i}")))
-            })
+            .update_profile(coop, None, Some(&format!("a{i}")))
             .expect("a");
         bo.shared
-            .write(coop, |n| {
-                n.update_profile(coop, None, Some(&format!("b{i}")))
-            })
+            .update_profile(coop, None, Some(&format!("b{i}")))
             .expect("b");
         cy.shared
-            .write(coop, |n| {
-                n.update_profile(coop, Some(&format!("Cy {i}")), None)
-            })
+            .update_profile(coop, Some(&format!("Cy {i}")), None)
             .expect("c");
     }
-    let heads = |h: &Home| h.shared.lock().coop_show(coop).expect("show").heads;
+    let heads = |h: &Laptop| h.shared.coop(coop).expect("show").heads;
     eventually("all three converge", || {
         heads(asha) == heads(bo) && heads(bo) == heads(cy)
     })
     .await;
     assert_eq!(
-        asha.shared.lock().state(coop).expect("a"),
-        cy.shared.lock().state(coop).expect("c")
+        asha.shared.state(coop).expect("a"),
+        cy.shared.state(coop).expect("c")
     );
     assert_eq!(name_of(asha, coop, &cy_key).as_deref(), Some("Cy 4"));
 }
@@ -179,7 +167,7 @@ async fn an_unknown_device_is_refused_at_the_handshake() {
     let dir = TempDir::new().expect("tmp");
     let (coop, homes) = coop_of(&dir, &["asha"]).await;
     let stranger = home(&dir, "stranger").await;
-    let before = homes[0].shared.lock().coop_show(coop).expect("show").heads;
+    let before = homes[0].shared.coop(coop).expect("show").heads;
     let result = stranger
         .net
         .sync_with(homes[0].net.addr(), coop, false)
@@ -188,10 +176,7 @@ async fn an_unknown_device_is_refused_at_the_handshake() {
         matches!(result, Err(NetError::Refused(_)) | Err(NetError::Sync(_))),
         "{result:?}"
     );
-    assert_eq!(
-        homes[0].shared.lock().coop_show(coop).expect("show").heads,
-        before
-    );
+    assert_eq!(homes[0].shared.coop(coop).expect("show").heads, before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,16 +187,15 @@ async fn a_removed_members_device_is_cut_off_and_refused_from_then_on() {
     let asha_addr = asha.net.addr();
     let live = {
         let net_cy = cy.shared.clone();
-        let config = net_cy
-            .lock()
-            .net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
+        let config =
+            net_cy.net_config(Relays::Disabled, Some("127.0.0.1:0".parse().expect("addr")));
         let net = net_cy.start_net(config).await.expect("net");
         tokio::spawn(async move { net.sync_with(asha_addr, coop, true).await })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let cy_key = key(cy);
     asha.shared
-        .write(coop, |n| n.remove(coop, &cy_key, "left the bakery"))
+        .remove(coop, crate::pk(&cy_key), "left the bakery")
         .expect("remove");
     let ended = tokio::time::timeout(Duration::from_secs(10), live)
         .await
@@ -227,8 +211,8 @@ async fn a_removed_members_device_is_cut_off_and_refused_from_then_on() {
 
 /// Connects as `home`'s device with a bare endpoint, sends Hello then `bytes`, and returns
 /// the error the connection ends with.
-async fn raw_session(home: &Home, to: &Home, coop: CoopId, bytes: &[u8]) -> String {
-    let secret = home.shared.lock().net_config(Relays::Disabled, None).secret;
+async fn raw_session(home: &Laptop, to: &Laptop, coop: CoopId, bytes: &[u8]) -> String {
+    let secret = home.shared.net_config(Relays::Disabled, None).secret;
     let endpoint = iroh::Endpoint::builder(iroh::endpoint::presets::Minimal)
         .secret_key(iroh::SecretKey::from_bytes(&secret))
         .clear_ip_transports()
@@ -258,20 +242,17 @@ async fn a_peer_sending_garbage_or_oversized_frames_is_disconnected_and_harms_no
     let dir = TempDir::new().expect("tmp");
     let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
     let (asha, bo) = (&homes[0], &homes[1]);
-    let before = asha.shared.lock().coop_show(coop).expect("show").heads;
+    let before = asha.shared.coop(coop).expect("show").heads;
     let garbage = [0, 0, 0, 3, 9, 9, 9];
     let closed = raw_session(bo, asha, coop, &garbage).await;
     assert!(closed.contains("400"), "{closed}");
     let oversized = u32::MAX.to_be_bytes();
     let closed = raw_session(bo, asha, coop, &oversized).await;
     assert!(closed.contains("400"), "{closed}");
-    assert_eq!(
-        asha.shared.lock().coop_show(coop).expect("show").heads,
-        before
-    );
+    assert_eq!(asha.shared.coop(coop).expect("show").heads, before);
     // Asha's laptop still syncs with Bo afterwards.
     bo.shared
-        .write(coop, |n| n.update_profile(coop, Some("Bo B"), None))
+        .update_profile(coop, Some("Bo B"), None)
         .expect("rename");
     bo.net
         .sync_with(asha.net.addr(), coop, false)
@@ -298,10 +279,7 @@ async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
     let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
     let mut relayed = Vec::new();
     for home in &homes {
-        let mut config = home
-            .shared
-            .lock()
-            .net_config(Relays::Custom(url.clone()), None);
+        let mut config = home.shared.net_config(Relays::Custom(url.clone()), None);
         config.direct = false; // no IP transports at all: the relay is the only way.
         let net = home.shared.start_net(config).await.expect("net");
         assert!(
@@ -317,7 +295,7 @@ async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
     );
     homes[1]
         .shared
-        .write(coop, |n| n.update_profile(coop, Some("Bo via relay"), None))
+        .update_profile(coop, Some("Bo via relay"), None)
         .expect("w");
     let summary = relayed[1]
         .sync_with(asha_addr, coop, false)
@@ -329,8 +307,8 @@ async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
         name_of(&homes[0], coop, &bo_key).as_deref(),
         Some("Bo via relay")
     );
-    let peers = homes[1].shared.lock().peers(coop).expect("peers");
-    assert_eq!(peers[0].path, "relay");
+    let peers = homes[1].shared.peers(coop).expect("peers");
+    assert_eq!(peers[0].path, sangam_core::PeerPath::Relay);
     for net in relayed {
         net.shutdown().await;
     }
@@ -342,39 +320,35 @@ async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out()
     let dir = TempDir::new().expect("tmp");
     let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
     let (asha, bo) = (&homes[0], &homes[1]);
-    let relays = |h: &Home| h.shared.lock().relays().expect("relays");
+    let relays = |h: &Laptop| h.shared.relays().expect("relays");
     assert_eq!(
         relays(bo),
         Relays::Default,
         "n0's relays until the co-op names one"
     );
-    let bad = asha
-        .shared
-        .write(coop, |n| n.set_coop_relay(coop, Some("relay.example.org")));
+    let bad = asha.shared.set_coop_relay(coop, Some("relay.example.org"));
     assert_eq!(
         bad.expect_err("no scheme").code,
         sangam_core::ErrorCode::InvalidInput
     );
     let url = "https://relay.example.org";
-    asha.shared
-        .write(coop, |n| n.set_coop_relay(coop, Some(url)))
-        .expect("set");
+    asha.shared.set_coop_relay(coop, Some(url)).expect("set");
     assert_eq!(relays(asha), Relays::Custom(url.into()));
     bo.net
         .sync_with(asha.net.addr(), coop, false)
         .await
         .expect("sync");
     assert_eq!(relays(bo), Relays::Custom(url.into()), "learnt by sync");
-    bo.shared.lock().set_relays_used(false).expect("off");
+    bo.shared.set_relays_used(false).expect("off");
     assert_eq!(relays(bo), Relays::Disabled);
     assert_eq!(
         relays(asha),
         Relays::Custom(url.into()),
         "a home-level choice"
     );
-    bo.shared.lock().set_relays_used(true).expect("on");
+    bo.shared.set_relays_used(true).expect("on");
     asha.shared
-        .write(coop, |n| n.set_coop_relay(coop, None))
+        .set_coop_relay(coop, None)
         .expect("back to n0's");
     bo.net
         .sync_with(asha.net.addr(), coop, false)

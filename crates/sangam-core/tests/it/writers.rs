@@ -1,10 +1,10 @@
 //! Several writers on one home: every acknowledged write is there afterwards, and the
-//! home loads. Each writer has its own `Node` and its own SQLite connection, as separate
+//! home loads. Each writer has its own `Home` and its own SQLite connection, as separate
 //! processes (the CLI beside `serve`, the desktop app) do.
 
 use std::sync::{Arc, Barrier};
 
-use sangam_core::{Node, SystemClock};
+use sangam_core::{Home, SystemClock};
 use tempfile::TempDir;
 
 const WRITERS: usize = 10;
@@ -14,10 +14,10 @@ const WRITES_EACH: usize = 4;
 fn ten_writers_on_one_home_keep_every_acknowledged_write() {
     let dir = TempDir::new().expect("tmp");
     let home = dir.path().join("asha");
-    let mut first = Node::open(&home, Box::<SystemClock>::default()).expect("open");
+    let first = Home::open_with_clock(&home, Box::<SystemClock>::default()).expect("open");
     first.create_identity("Asha").expect("identity");
     first.create_coop("River Bakery", "EUR").expect("coop");
-    let coop = first.resolve_coop(None).expect("coop");
+    let coop = crate::only_coop(&first);
     // Every writer loads the co-op before any of them writes: each starts from the same,
     // soon stale, copy, which is what used to fork the device.
     let barrier = Arc::new(Barrier::new(WRITERS));
@@ -25,7 +25,8 @@ fn ten_writers_on_one_home_keep_every_acknowledged_write() {
         .map(|w| {
             let (home, barrier) = (home.clone(), barrier.clone());
             std::thread::spawn(move || {
-                let mut node = Node::open(&home, Box::<SystemClock>::default()).expect("open");
+                let node =
+                    Home::open_with_clock(&home, Box::<SystemClock>::default()).expect("open");
                 node.state(coop).expect("loads");
                 barrier.wait();
                 let mut acknowledged = Vec::new();
@@ -34,7 +35,8 @@ fn ten_writers_on_one_home_keep_every_acknowledged_write() {
                         .key()
                         .to_string();
                     let name = format!("Member {w}-{n}");
-                    node.admit(coop, &key, &name).expect("acknowledged");
+                    node.admit(coop, crate::pk(&key), &name)
+                        .expect("acknowledged");
                     acknowledged.push(name);
                 }
                 acknowledged
@@ -47,8 +49,8 @@ fn ten_writers_on_one_home_keep_every_acknowledged_write() {
         .collect();
     assert_eq!(acknowledged.len(), WRITERS * WRITES_EACH);
 
-    let mut reopened = Node::open(&home, Box::<SystemClock>::default()).expect("reopen");
-    reopened.store().integrity_check().expect("intact");
+    let reopened = Home::open_with_clock(&home, Box::<SystemClock>::default()).expect("reopen");
+    reopened.check_integrity().expect("intact");
     let state = reopened.state(coop).expect("the home loads");
     for name in &acknowledged {
         assert!(

@@ -1,0 +1,245 @@
+//! How the CLI shows things: tables, JSON, times, tallies, events, and its errors.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use sangam_core::{
+    ApiError, Choice, ErrorCode, Event, JoinDecision, Origin, PeerPath, ProposalStatus, Standing,
+};
+use serde::Serialize;
+
+use crate::Output;
+
+/// Prints one line of `serve`'s log at once (it may be read line by line as it runs).
+pub fn say(line: &str) {
+    println!("{line}");
+    let _ = std::io::stdout().flush();
+}
+
+/// The log line for an event, if `serve` shows it.
+pub fn event_line(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::PeerConnected { device, path, .. } => {
+            format!(
+                "synced with device {} ({})",
+                device.short(),
+                path_name(*path)
+            )
+        }
+        Event::PeerDisconnected { .. } => return None,
+        Event::SyncProgress { .. } => return None,
+        Event::RecordAdded {
+            id, kind, origin, ..
+        } => {
+            let from = match origin {
+                Origin::Local => "written here".to_owned(),
+                Origin::Bundle => "from a bundle".to_owned(),
+                Origin::Peer { device } => format!("from device {}", device.short()),
+                Origin::Invite { device } => format!("from the inviter {}", device.short()),
+            };
+            format!("record {} ({kind}) {from}", id.short())
+        }
+        Event::TallyChanged { .. } | Event::MembersChanged { .. } => return None,
+        Event::JoinRequested { name, device, .. } => {
+            format!("join request from {name} (device {})", device.short())
+        }
+        Event::JoinDecided { name, decision, .. } => match decision {
+            JoinDecision::Welcomed => format!("join request from {name}: welcomed"),
+            JoinDecision::PutToVote { proposal } => {
+                format!("join request from {name}: admission put to a vote ({proposal})")
+            }
+            JoinDecision::Refused { reason } => {
+                format!("join request from {name}: refused: {reason}")
+            }
+        },
+        Event::ChangeRefused { origin, reason, .. } => match origin {
+            Origin::Peer { device } => {
+                format!("refused a change from device {}: {reason}", device.short())
+            }
+            _ => format!("refused a change: {reason}"),
+        },
+        Event::Notice { text } => format!("note: {text}"),
+    })
+}
+
+/// A member's standing as one word.
+pub fn standing(standing: Standing) -> &'static str {
+    match standing {
+        Standing::Active => "active",
+        Standing::Left => "left",
+        Standing::Removed => "removed",
+    }
+}
+
+/// A proposal's status as one word.
+pub fn status(status: ProposalStatus) -> &'static str {
+    match status {
+        ProposalStatus::Provisional => "provisional",
+        ProposalStatus::Closed => "closed",
+        ProposalStatus::Withdrawn => "withdrawn",
+    }
+}
+
+/// How a peer was reached, as one word.
+pub fn path_name(path: PeerPath) -> &'static str {
+    match path {
+        PeerPath::Lan => "lan",
+        PeerPath::Direct => "direct",
+        PeerPath::Relay => "relay",
+    }
+}
+
+/// A ballot's choice as a member would type it.
+pub fn choice_text(choice: &Choice) -> String {
+    match choice {
+        Choice::Vote(vote) => vote.as_str().to_owned(),
+        Choice::Option(option) => option.clone(),
+        Choice::Approve(options) | Choice::Rank(options) => options.join(" "),
+        Choice::Scores(scores) => scores
+            .iter()
+            .map(|(option, score)| format!("{option}={score}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// A QR code of `text` drawn with Unicode half blocks, light on dark so that phones read
+/// it from a dark terminal as well as a light one.
+pub fn qr(text: &str) -> String {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+        // Too long to draw: the text form still works.
+        Err(_) => String::new(),
+    }
+}
+
+/// A timestamp for people: UTC, to the second.
+pub fn when(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+pub fn tally_text(t: &sangam_core::TallyDto) -> String {
+    let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let mut text = format!(
+        "{} ({}): {}\n  counts:  {}\n  voted:   {} of {} ({} by proxy); quorum {}% {}",
+        t.title,
+        status(t.status),
+        t.outcome,
+        counts.join(", "),
+        t.ballots_counted,
+        t.electorate_size,
+        t.represented,
+        t.quorum_pct,
+        if t.quorum_met { "met" } else { "not met" }
+    );
+    for (i, round) in t.rounds.iter().enumerate().skip(1) {
+        let r: Vec<String> = round.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        text.push_str(&format!("\n  round {}: {}", i + 1, r.join(", ")));
+    }
+    if !t.contested.is_empty() {
+        text.push_str(&format!(
+            "\n  contested: {} ballot(s) named by some closes and not others",
+            t.contested.len()
+        ));
+    }
+    if !t.late.is_empty() {
+        text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
+    }
+    text
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the network runtime")
+}
+
+/// A core error as the CLI shows it: core's words, plus the command that helps where
+/// there is one (core never names a command or a flag).
+pub fn api(e: ApiError) -> anyhow::Error {
+    let hint = match e.code {
+        ErrorCode::NoIdentity => Some("run `sangam id new --name NAME` first"),
+        ErrorCode::IdentityExists => {
+            Some("see `sangam id show`; use another --home for a second one")
+        }
+        ErrorCode::NotServing => Some("start `sangam serve` on this home first"),
+        _ => None,
+    };
+    match hint {
+        Some(hint) => anyhow::anyhow!("{}: {hint}", e.message),
+        None => anyhow::Error::msg(e.message),
+    }
+}
+
+pub fn print<T: Serialize>(out: Output, value: &T, human: impl FnOnce() -> String) -> Result<()> {
+    let text = if out.json {
+        serde_json::to_string_pretty(value)?
+    } else {
+        human()
+    };
+    println!("{text}");
+    Ok(())
+}
+
+pub fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let mut out = vec![line(headers.iter().map(|h| h.to_string()).collect())];
+    out.extend(rows.into_iter().map(line));
+    out.join("\n")
+}
+
+/// Writes `bytes` to `path` through a temporary file, an fsync and a rename, so a crash
+/// never leaves a half-written bundle under the real name (nor a stray temporary file).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .context("the bundle path has no file name")?;
+    let tmp = dir.join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> Result<()> {
+        let mut file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        // The rename itself is durable only once the directory is.
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}

@@ -1,0 +1,141 @@
+//! Reading what a member typed into the values core takes: ballots, methods, thresholds,
+//! effects and deadlines. Core never sees words; these messages name the flags.
+
+use anyhow::{Context, Result, bail};
+use sangam_core::{Admission, Choice, EffectDraft, Fraction, Method, PublicKey, Vote};
+
+/// A voting method by name.
+pub fn method(text: &str) -> Result<Method> {
+    Ok(match text.trim().replace('_', "-").as_str() {
+        "yes-no" | "yesno" => Method::YesNo,
+        "consent" => Method::Consent,
+        "choice" => Method::Choice,
+        "approval" => Method::Approval,
+        "ranked" => Method::Ranked,
+        "score" => Method::Score,
+        other => bail!(
+            "unknown method {other:?}: use yes-no, consent, choice, approval, ranked or score"
+        ),
+    })
+}
+
+/// A threshold like `2/3`.
+pub fn fraction(text: &str) -> Result<Fraction> {
+    let bad = || anyhow::anyhow!("--threshold {text:?} must look like 1/2 or 2/3");
+    let (num, den) = text.trim().split_once('/').ok_or_else(bad)?;
+    let fraction = Fraction {
+        num: num.trim().parse().map_err(|_| bad())?,
+        den: den.trim().parse().map_err(|_| bad())?,
+    };
+    if fraction.den == 0 || fraction.num == 0 || fraction.num > fraction.den {
+        return Err(bad());
+    }
+    Ok(fraction)
+}
+
+/// A ballot from the words typed after `sangam vote ID`, for the proposal's method. Only
+/// the shape is read here; core checks the options against the proposal.
+pub fn choice(method: Method, words: &[String]) -> Result<Choice> {
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words == ["abstain"] {
+        return Ok(Choice::Vote(Vote::Abstain));
+    }
+    let vote = |allowed: &[Vote]| -> Result<Choice> {
+        let names: Vec<&str> = allowed.iter().map(|v| v.as_str()).collect();
+        match words.as_slice() {
+            [one] => allowed
+                .iter()
+                .find(|v| v.as_str() == one.to_lowercase())
+                .map(|v| Choice::Vote(*v))
+                .with_context(|| format!("answer one of: {}", names.join(", "))),
+            _ => bail!("answer one of: {}", names.join(", ")),
+        }
+    };
+    Ok(match method {
+        Method::YesNo => vote(&[Vote::Yes, Vote::No, Vote::Abstain])?,
+        Method::Consent => vote(&[Vote::Agree, Vote::Abstain, Vote::Disagree, Vote::Block])?,
+        Method::Choice => match words.as_slice() {
+            [one] => Choice::Option((*one).to_owned()),
+            _ => bail!("name exactly one option (or abstain)"),
+        },
+        Method::Approval => Choice::Approve(words.iter().map(|w| (*w).to_owned()).collect()),
+        Method::Ranked => Choice::Rank(words.iter().map(|w| (*w).to_owned()).collect()),
+        Method::Score => {
+            let mut scores = std::collections::BTreeMap::new();
+            for word in &words {
+                let (name, score) = word
+                    .rsplit_once('=')
+                    .with_context(|| format!("{word:?}: give scores as OPTION=0..5"))?;
+                let score: u8 = score
+                    .parse()
+                    .with_context(|| format!("{word:?}: a score is a whole number from 0 to 5"))?;
+                scores.insert(name.to_owned(), score);
+            }
+            Choice::Scores(scores)
+        }
+    })
+}
+
+/// What `--effect` names: `admit=KEY:NAME`, `remove=MEMBER` or `admission=...`.
+/// `member` turns a member key prefix into a key.
+pub fn effect(text: &str, member: impl FnOnce(&str) -> Result<PublicKey>) -> Result<EffectDraft> {
+    let (what, value) = text.split_once('=').context(
+        "--effect looks like admit=KEY:NAME, remove=MEMBER or admission=proposal|any_member",
+    )?;
+    match what.trim() {
+        "admit" => {
+            let (key, name) = value
+                .split_once(':')
+                .context("admit=KEY:NAME needs the newcomer's key and name")?;
+            Ok(EffectDraft::Admit {
+                member: public_key(key, "the newcomer's member key")?,
+                name: name.trim().to_owned(),
+            })
+        }
+        "remove" => Ok(EffectDraft::Remove {
+            member: member(value)?,
+        }),
+        "admission" => Ok(EffectDraft::Admission(match value.trim() {
+            "proposal" => Admission::Proposal,
+            "any_member" | "any-member" => Admission::AnyMember,
+            other => bail!("admission={other:?}: use proposal or any_member"),
+        })),
+        other => bail!("unknown effect {other:?}: use admit, remove or admission"),
+    }
+}
+
+/// A full public key in hex.
+pub fn public_key(text: &str, what: &str) -> Result<PublicKey> {
+    text.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "{what} must be a 64-character lowercase hex public key, got {:?}",
+            text.trim()
+        )
+    })
+}
+
+/// A span like `24h`, `7d` or `30m`, for `flag`.
+pub fn duration(text: &str, flag: &str) -> Result<std::time::Duration> {
+    humantime::parse_duration(text.trim())
+        .with_context(|| format!("{flag} {text:?}: use a duration like 24h, 7d or 30m"))
+}
+
+/// The deadline in ms since the epoch, from `--closes-in` or `--closes-at`.
+pub fn deadline(now: i64, closes_in: Option<&str>, closes_at: Option<&str>) -> Result<i64> {
+    if let Some(text) = closes_in {
+        let span = duration(text, "--closes-in")?;
+        return Ok(now.saturating_add(i64::try_from(span.as_millis()).unwrap_or(i64::MAX)));
+    }
+    let text = closes_at.context("give --closes-in or --closes-at")?;
+    let at = humantime::parse_rfc3339_weak(text.trim())
+        .with_context(|| format!("--closes-at {text:?}: use a time like 2026-12-01T18:00:00Z"))?;
+    let ms = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("--closes-at is before 1970")?
+        .as_millis();
+    Ok(i64::try_from(ms).unwrap_or(i64::MAX))
+}

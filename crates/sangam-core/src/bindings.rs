@@ -1,0 +1,51 @@
+//! The TypeScript types of what core hands a window: every DTO, event and error, written
+//! into `crates/sangam-core/bindings/` (committed; the desktop imports them from there).
+//! [`check_bindings`] compares them with the Rust types; the test suite fails when a type
+//! changed and its binding did not. `make bindings` writes them anew.
+
+use std::path::{Path, PathBuf};
+
+use ts_rs::{Config, TS};
+
+/// Where the bindings live, from the repository's root.
+pub const BINDINGS_DIR: &str = "crates/sangam-core/bindings";
+
+/// Every exported type's file name and text.
+fn rendered() -> Vec<(String, String)> {
+    // JSON numbers: millisecond times and counts fit in a double.
+    let cfg = Config::new().with_large_int("number");
+    let mut out = Vec::new();
+    macro_rules! each {
+        ($($ty:ty),* $(,)?) => {
+            $(out.push((
+                format!("{}.ts", <$ty as TS>::name(&cfg)),
+                <$ty as TS>::export_to_string(&cfg).expect("a binding renders"),
+            ));)*
+        };
+    }
+    each!(
+        crate::Event,
+        crate::Origin,
+        crate::JoinDecision,
+        crate::PeerPath,
+    );
+    out
+}
+
+/// Compares the committed bindings in `dir` with the Rust types (`write`: writes them
+/// instead). Returns the files that differ.
+pub fn check_bindings(dir: &Path, write: bool) -> std::io::Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    if write {
+        std::fs::create_dir_all(dir)?;
+    }
+    for (name, text) in rendered() {
+        let path = dir.join(&name);
+        if write {
+            std::fs::write(&path, &text)?;
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path);
+        }
+    }
+    Ok(stale)
+}

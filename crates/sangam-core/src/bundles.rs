@@ -1,0 +1,179 @@
+//! Bundles: a co-op's signed changes carried in a file, and importing changes from
+//! outside (a bundle, or an inviter's laptop).
+
+use sangam_model::body::DeviceAdd;
+use sangam_model::{Body, CoopId, Standing};
+use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, Trust};
+
+use crate::dto::*;
+use crate::events::Origin;
+use crate::node::{Node, device_label};
+use crate::{ApiError, ErrorCode};
+
+impl Node {
+    /// Writes the co-op's changes (all, or those not in the past of `since`) as a bundle.
+    pub(crate) fn export_bundle(
+        &mut self,
+        coop: CoopId,
+        since: Option<&[u8]>,
+    ) -> Result<(Vec<u8>, ExportDto), ApiError> {
+        let since_heads = match since {
+            None => Vec::new(),
+            Some(bytes) => {
+                let previous = Bundle::decode(bytes).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::BadBundle,
+                        format!("the earlier bundle is not usable: {e}"),
+                    )
+                })?;
+                if previous.coop != coop {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "the earlier bundle belongs to another co-op",
+                    ));
+                }
+                previous.heads
+            }
+        };
+        let heads = self.replica(coop)?.heads();
+        let changes = self.stored_changes_since(coop, &since_heads)?;
+        let bundle = Bundle {
+            coop,
+            heads,
+            changes,
+        };
+        let bytes = bundle.encode();
+        let dto = ExportDto {
+            coop: coop.to_string(),
+            changes: bundle.changes.len(),
+            heads: bundle.heads.iter().map(|h| h.to_string()).collect(),
+            bytes: bytes.len(),
+        };
+        Ok((bytes, dto))
+    }
+
+    /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
+    /// admit this home's member key; this device is then bound to the member with a
+    /// `device.add`. Nothing is stored unless the whole import commits.
+    pub(crate) fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
+        let bundle = Bundle::decode(bytes)?;
+        self.import_changes(bundle.coop, bundle.changes, Origin::Bundle)
+    }
+
+    /// Verifies and applies changes of `coop` from `origin` (a bundle, or an inviter's
+    /// laptop), as [`Node::import_bundle`] describes.
+    pub(crate) fn import_changes(
+        &mut self,
+        coop: CoopId,
+        incoming: Vec<sangam_replica::RawChange>,
+        origin: Origin,
+    ) -> Result<ImportDto, ApiError> {
+        self.write_unit(|node| node.import_changes_locked(coop, incoming, origin))
+    }
+
+    fn import_changes_locked(
+        &mut self,
+        coop: CoopId,
+        incoming: Vec<sangam_replica::RawChange>,
+        origin: Origin,
+    ) -> Result<ImportDto, ApiError> {
+        let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
+        let (member, _) = self.member()?;
+        let mut replica = if known {
+            self.replicas
+                .remove(&coop)
+                .map_or_else(|| self.load_replica(coop), Ok)?
+        } else {
+            Replica::new(coop, self.device.public())
+        };
+        let admitted: Admitted = replica.admit(
+            incoming,
+            Trust::Verify {
+                now: self.clock.now(),
+            },
+        );
+        let rejections: Vec<(Option<ChangeHash>, String)> = admitted
+            .rejected
+            .iter()
+            .map(|r| (r.hash, r.reason.to_string()))
+            .collect();
+        let mut changes = admitted.to_store();
+        let state = replica.state();
+        let joined = !known;
+        let admits_me = state
+            .member(&member.public())
+            .is_some_and(|m| m.standing == Standing::Active);
+        if joined {
+            let Some(genesis) = state.genesis.as_ref() else {
+                return Err(ApiError::new(
+                    ErrorCode::BadBundle,
+                    "the bundle does not contain its co-op's genesis: export it in full, not only what is new since an earlier bundle; nothing was changed",
+                ));
+            };
+            if !admits_me {
+                return Err(ApiError::new(
+                    ErrorCode::Refused,
+                    format!(
+                        "co-op {:?} does not admit your member key {} yet: ask a member to admit it, then import their new bundle; nothing was changed",
+                        genesis.name,
+                        member.public(),
+                    ),
+                ));
+            }
+        }
+        // A member's new device binds itself with its first change (the newcomer bootstrap).
+        if admits_me
+            && !replica.device_is_active(&self.device.public())
+            && !state.devices.iter().any(|d| d.key == self.device.public())
+        {
+            let add = Body::DeviceAdd(DeviceAdd {
+                device: self.device.public(),
+                name: device_label(),
+            });
+            let (_, change) = replica.write(add, &member, &self.device, self.clock.now())?;
+            changes.push(change);
+        }
+        self.persist(&mut replica, origin, &changes, &rejections)?;
+        let name = state
+            .genesis
+            .as_ref()
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        self.replicas.insert(coop, replica);
+        self.settle_forks(coop)?;
+        let dto = ImportDto {
+            coop: coop.to_string(),
+            name,
+            joined,
+            applied: admitted.applied.len(),
+            duplicates: admitted.duplicates,
+            rejected: admitted
+                .rejected
+                .iter()
+                .map(|r| RejectedDto {
+                    change: r.hash.map(|h| h.to_string()),
+                    reason: r.reason.to_string(),
+                })
+                .collect(),
+        };
+        Ok(dto)
+    }
+
+    /// The stored changes of `coop` not in the past of `since` (all for `&[]`), each after
+    /// its deps, read from the change log: rebuilding them from the Automerge document
+    /// would cost far more time and memory on a large co-op.
+    pub(crate) fn stored_changes_since(
+        &mut self,
+        coop: CoopId,
+        since: &[ChangeHash],
+    ) -> Result<Vec<sangam_replica::RawChange>, ApiError> {
+        let past = self.replica(coop)?.past_of(since);
+        Ok(self
+            .store
+            .changes_with_hashes(coop)?
+            .into_iter()
+            .filter(|(hash, _)| !past.contains(hash))
+            .map(|(_, change)| change)
+            .collect())
+    }
+}

@@ -1,0 +1,329 @@
+//! [`Home`]: the one handle on a home that every front end holds.
+//!
+//! Locking model (docs/architecture.md "Locking"): a home's node (its SQLite connection,
+//! keys and loaded replicas) sits behind one mutex. Every use case takes it for as long as
+//! it runs and no longer; nothing holds it across a network round trip, and sync sessions
+//! check signatures before taking it. Across processes, writes serialise on SQLite's write
+//! lock (`BEGIN IMMEDIATE`), taken inside the mutex by the node's one write path. Events
+//! and the wake-ups of live sync sessions are sent by that write path after each durable
+//! commit, so no write, whichever use case made it, can skip them.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use sangam_model::body::Choice;
+use sangam_model::{CoopId, CoopState, PublicKey, RecordId};
+use sangam_net::Relays;
+use tokio::sync::broadcast;
+
+use crate::ApiError;
+use crate::dto::*;
+use crate::events::{self, Event};
+use crate::governance::{ProposalDraft, ProposalFilter};
+use crate::invites::InviteDto;
+use crate::node::{Clock, Node, Outlets, SystemClock};
+use crate::settings::PeerDto;
+
+/// Where `serve` writes a line about what it is doing that no event carries (dialling a
+/// peer, a peer out of reach).
+type LogLine = Box<dyn Fn(&str) + Send>;
+
+/// What a home's handle shares with its sync sessions and serve tasks.
+pub(crate) struct Shared {
+    node: Mutex<Node>,
+    pub(crate) outlets: Outlets,
+    log: Mutex<Option<LogLine>>,
+}
+
+impl Shared {
+    /// The node, locked. Held briefly: sync sessions and the window wait on it.
+    pub(crate) fn node(&self) -> MutexGuard<'_, Node> {
+        self.node
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        let _ = self.outlets.events.send(event);
+    }
+
+    pub(crate) fn log(&self, line: &str) {
+        if let Some(log) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            log(line);
+        }
+    }
+}
+
+/// A handle on one home: a directory with its database, keys and co-ops. Cheap to clone;
+/// every clone is the same home. All use cases are methods here.
+#[derive(Clone)]
+pub struct Home {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Home {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Home({})", self.node().home().display())
+    }
+}
+
+impl Home {
+    /// Opens the home at `path`, creating the directory, the database and the device key
+    /// on first use.
+    pub fn open(path: &Path) -> Result<Self, ApiError> {
+        Self::open_with_clock(path, Box::<SystemClock>::default())
+    }
+
+    /// Like [`Home::open`], with time from `clock` (tests pass a fixed one).
+    pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Self, ApiError> {
+        let (events, _) = broadcast::channel(events::CAPACITY);
+        let (changed, _) = broadcast::channel(256);
+        let outlets = Outlets { events, changed };
+        let node = Node::open(path, clock, outlets.clone())?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                node: Mutex::new(node),
+                outlets,
+                log: Mutex::new(None),
+            }),
+        })
+    }
+
+    pub(crate) fn node(&self) -> MutexGuard<'_, Node> {
+        self.shared.node()
+    }
+
+    /// Everything that happens in this home from now on, as typed events.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.shared.outlets.events.subscribe()
+    }
+
+    /// Notices not yet taken (see [`Event::Notice`]), oldest first.
+    pub fn take_notices(&self) -> Vec<String> {
+        self.node().take_notices()
+    }
+
+    /// Sends the lines `serve` writes about its own doings (dialling, a peer out of
+    /// reach) to `log`. Events are separate: [`Home::subscribe`].
+    pub fn log_to(&self, log: impl Fn(&str) + Send + 'static) {
+        *self.shared.log.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(log));
+    }
+
+    /// The home directory.
+    pub fn path(&self) -> PathBuf {
+        self.node().home().to_path_buf()
+    }
+
+    /// Milliseconds since the epoch, from this home's clock.
+    pub fn now(&self) -> sangam_model::Timestamp {
+        self.node().now()
+    }
+
+    /// Makes commits leave due snapshots to [`Home::save_snapshots`] (a home serving the
+    /// network saves them between syncs, not in the middle of one).
+    pub fn defer_snapshots(&self) {
+        self.node().defer_snapshots();
+    }
+
+    /// Checks the database file's integrity.
+    pub fn check_integrity(&self) -> Result<(), ApiError> {
+        Ok(self.node().store().integrity_check()?)
+    }
+
+    // Identity and co-ops.
+
+    /// Creates this home's member identity.
+    pub fn create_identity(&self, name: &str) -> Result<IdentityDto, ApiError> {
+        self.node().create_identity(name)
+    }
+
+    /// This home's identity.
+    pub fn identity(&self) -> Result<IdentityDto, ApiError> {
+        self.node().identity()
+    }
+
+    /// Founds a co-op with this home's member as its first member.
+    pub fn create_coop(&self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
+        self.node().create_coop(name, currency)
+    }
+
+    /// The co-ops in this home.
+    pub fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
+        self.node().coops()
+    }
+
+    /// A co-op in detail.
+    pub fn coop(&self, coop: CoopId) -> Result<CoopDto, ApiError> {
+        self.node().coop_show(coop)
+    }
+
+    /// The co-op's state as folded from its records.
+    pub fn state(&self, coop: CoopId) -> Result<CoopState, ApiError> {
+        self.node().state(coop)
+    }
+
+    // Membership.
+
+    /// Members, current and former.
+    pub fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
+        self.node().members(coop)
+    }
+
+    /// Admits a newcomer's member key under a name.
+    pub fn admit(
+        &self,
+        coop: CoopId,
+        member: PublicKey,
+        name: &str,
+    ) -> Result<MemberDto, ApiError> {
+        self.node().admit(coop, member, name)
+    }
+
+    /// This home's member leaves the co-op.
+    pub fn leave(&self, coop: CoopId) -> Result<(), ApiError> {
+        self.node().leave(coop)
+    }
+
+    /// Removes another member (when the bylaws let any member do so).
+    pub fn remove(&self, coop: CoopId, member: PublicKey, reason: &str) -> Result<(), ApiError> {
+        self.node().remove(coop, member, reason)
+    }
+
+    /// Changes this member's display name and/or contact line.
+    pub fn update_profile(
+        &self,
+        coop: CoopId,
+        name: Option<&str>,
+        contact: Option<&str>,
+    ) -> Result<MemberDto, ApiError> {
+        self.node().update_profile(coop, name, contact)
+    }
+
+    /// Devices bound in the co-op.
+    pub fn devices(&self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
+        self.node().devices(coop)
+    }
+
+    /// Revokes one of this member's devices (a lost laptop).
+    pub fn revoke_device(&self, coop: CoopId, device: PublicKey) -> Result<(), ApiError> {
+        self.node().revoke_device(coop, device)
+    }
+
+    /// The co-op's records, newest first.
+    pub fn log(&self, coop: CoopId) -> Result<Vec<LogEntryDto>, ApiError> {
+        self.node().log(coop)
+    }
+
+    // Bundles.
+
+    /// The co-op's changes as a bundle: all of them, or those not in the earlier bundle
+    /// `since`.
+    pub fn export_bundle(
+        &self,
+        coop: CoopId,
+        since: Option<&[u8]>,
+    ) -> Result<(Vec<u8>, ExportDto), ApiError> {
+        self.node().export_bundle(coop, since)
+    }
+
+    /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
+    /// admit this home's member key; nothing is stored unless the whole import commits.
+    pub fn import_bundle(&self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
+        self.node().import_bundle(bytes)
+    }
+
+    // Governance.
+
+    /// Opens a proposal to the current members.
+    pub fn propose(&self, coop: CoopId, draft: ProposalDraft) -> Result<ProposalDto, ApiError> {
+        self.node().propose(coop, draft)
+    }
+
+    /// Proposals, newest first.
+    pub fn proposals(
+        &self,
+        coop: CoopId,
+        filter: ProposalFilter,
+    ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
+        self.node().proposals(coop, filter)
+    }
+
+    /// A proposal with its tally and this member's latest vote.
+    pub fn proposal(&self, coop: CoopId, id: RecordId) -> Result<ProposalDto, ApiError> {
+        self.node().proposal_show(coop, id)
+    }
+
+    /// A proposal's tally: provisional until closed.
+    pub fn tally(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
+        self.node().tally(coop, id)
+    }
+
+    /// Casts (or changes) this member's vote; returns the new tally.
+    pub fn vote(&self, coop: CoopId, id: RecordId, choice: Choice) -> Result<TallyDto, ApiError> {
+        self.node().vote(coop, id, choice)
+    }
+
+    /// Gives this member's proxy on one proposal to another member.
+    pub fn proxy(&self, coop: CoopId, id: RecordId, holder: PublicKey) -> Result<(), ApiError> {
+        self.node().proxy(coop, id, holder)
+    }
+
+    /// Takes back this member's proxy on one proposal.
+    pub fn proxy_revoke(&self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
+        self.node().proxy_revoke(coop, id)
+    }
+
+    /// Closes a proposal, naming the ballots and proxies this home has seen.
+    pub fn close(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
+        self.node().close(coop, id)
+    }
+
+    /// Withdraws this member's own proposal before anyone votes.
+    pub fn withdraw(&self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
+        self.node().withdraw(coop, id)
+    }
+
+    // Invites and the network settings.
+
+    /// Issues an invite good for `uses` newcomers until `expires_in` from now. It points at
+    /// this home while it serves.
+    pub fn create_invite(
+        &self,
+        coop: CoopId,
+        expires_in: Duration,
+        uses: u32,
+    ) -> Result<InviteDto, ApiError> {
+        self.node().create_invite(coop, expires_in, uses)
+    }
+
+    /// The relays this laptop uses.
+    pub fn relays(&self) -> Result<Relays, ApiError> {
+        self.node().relays()
+    }
+
+    /// Whether this laptop uses relays at all (a home-level choice).
+    pub fn set_relays_used(&self, used: bool) -> Result<(), ApiError> {
+        self.node().set_relays_used(used)
+    }
+
+    /// Sets the co-op's relay for every member's laptop (`None`: n0's public relays).
+    pub fn set_coop_relay(&self, coop: CoopId, url: Option<&str>) -> Result<(), ApiError> {
+        self.node().set_coop_relay(coop, url)
+    }
+
+    /// Whether this home finds and announces devices on the local network.
+    pub fn lan(&self) -> Result<bool, ApiError> {
+        self.node().lan()
+    }
+
+    /// Turns LAN discovery on or off.
+    pub fn set_lan(&self, on: bool) -> Result<(), ApiError> {
+        self.node().set_lan(on)
+    }
+
+    /// Peers seen for a co-op.
+    pub fn peers(&self, coop: CoopId) -> Result<Vec<PeerDto>, ApiError> {
+        self.node().peers(coop)
+    }
+}

@@ -1,0 +1,322 @@
+//! Membership use cases: the identity, founding and showing a co-op, members, devices,
+//! and the record log.
+
+use sangam_model::body::{Genesis, MemberAdmit, MemberLeave, MemberRemove, MemberUpdate};
+use sangam_model::{Body, Bylaws, CoopId, CoopState, PublicKey, SecretKey, Standing};
+use sangam_replica::Replica;
+
+use crate::dto::*;
+use crate::events::Origin;
+use crate::node::{Node, random_seed};
+use crate::{ApiError, ErrorCode};
+
+impl Node {
+    /// Creates this home's member identity.
+    pub(crate) fn create_identity(&mut self, name: &str) -> Result<IdentityDto, ApiError> {
+        sangam_model::body::check_name("name", name.trim())
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        if self.store.member_key()?.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::IdentityExists,
+                "this home already has a member identity; a second member needs a home of their own",
+            ));
+        }
+        let key = SecretKey::from_seed(random_seed());
+        self.store
+            .set_member_key(&key, name.trim(), self.clock.now())?;
+        self.identity()
+    }
+
+    /// This home's identity.
+    pub(crate) fn identity(&self) -> Result<IdentityDto, ApiError> {
+        let (key, name) = self.member()?;
+        Ok(IdentityDto {
+            member: key.public().to_string(),
+            name,
+            device: self.device.public().to_string(),
+        })
+    }
+
+    pub(crate) fn member(&self) -> Result<(SecretKey, String), ApiError> {
+        self.store.member_key()?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NoIdentity,
+                "this home has no member identity yet",
+            )
+        })
+    }
+
+    /// Founds a co-op with this home's member as its first member.
+    pub(crate) fn create_coop(&mut self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
+        let (member, founder_name) = self.member()?;
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce).expect("the operating system provides randomness");
+        let genesis = Genesis {
+            name: name.trim().to_owned(),
+            currency: currency.trim().to_uppercase(),
+            bylaws: Bylaws::default(),
+            founder_name,
+            device: self.device.public(),
+            nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        let now = self.clock.now();
+        let (mut replica, _, change) = Replica::found(genesis, &member, &self.device, now)?;
+        let coop = replica.coop();
+        self.write_unit(|node| node.persist(&mut replica, Origin::Local, &[change], &[]))?;
+        self.replicas.insert(coop, replica);
+        self.coop_show(coop)
+    }
+
+    /// The co-ops in this home.
+    pub(crate) fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
+        Ok(self
+            .store
+            .coops()?
+            .into_iter()
+            .map(|(id, name)| CoopSummaryDto {
+                id: id.to_string(),
+                name,
+            })
+            .collect())
+    }
+
+    /// Loads (once) and returns a co-op's replica. A log holding a fork is replayed by
+    /// the fork rule and mended ([`Node::mend`]); a change that does not replay is
+    /// skipped and reported in [`Node::take_notices`], never a reason to refuse the rest.
+    pub(crate) fn coop_show(&mut self, coop: CoopId) -> Result<CoopDto, ApiError> {
+        let replica = self.replica(coop)?;
+        let state = replica.state();
+        let genesis = state
+            .genesis
+            .clone()
+            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
+        // The bylaws in force, amendments included.
+        let bylaws = state.bylaws.unwrap_or(genesis.bylaws);
+        let founder = state
+            .members
+            .iter()
+            .find(|m| m.admitted_by == coop)
+            .map(|m| m.key.to_string());
+        Ok(CoopDto {
+            id: coop.to_string(),
+            name: genesis.name,
+            currency: genesis.currency,
+            admission: bylaws.admission,
+            quorum_pct: bylaws.voting.quorum_pct,
+            threshold: format!(
+                "{}/{}",
+                bylaws.voting.threshold.num, bylaws.voting.threshold.den
+            ),
+            founder: founder.unwrap_or_default(),
+            members: state.active_members().count(),
+            devices: state.devices.len(),
+            records: replica.fold().len(),
+            changes: replica.change_count(),
+            heads: replica.heads().iter().map(|h| h.to_string()).collect(),
+        })
+    }
+
+    /// The co-op's state as folded from its records.
+    pub(crate) fn state(&mut self, coop: CoopId) -> Result<CoopState, ApiError> {
+        Ok(self.replica(coop)?.state())
+    }
+
+    /// Members, from the projection (no replay needed).
+    pub(crate) fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
+        Ok(self
+            .store
+            .members(coop)?
+            .into_iter()
+            .map(|m| MemberDto {
+                key: m.key.to_string(),
+                name: m.name,
+                contact: m.contact,
+                standing: standing_from_store(&m.standing),
+                admitted_by: m.admitted_by.to_string(),
+                admitted_at: m.admitted_at,
+            })
+            .collect())
+    }
+
+    /// Admits a member key.
+    pub(crate) fn admit(
+        &mut self,
+        coop: CoopId,
+        key: PublicKey,
+        name: &str,
+    ) -> Result<MemberDto, ApiError> {
+        let name = name.trim().to_owned();
+        self.write(coop, Body::MemberAdmit(MemberAdmit { member: key, name }))?;
+        self.member_dto(coop, &key)
+    }
+
+    fn member_dto(&self, coop: CoopId, key: &PublicKey) -> Result<MemberDto, ApiError> {
+        self.members(coop)?
+            .into_iter()
+            .find(|m| m.key == key.to_string())
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "member not found after writing"))
+    }
+
+    /// This home's member leaves the co-op.
+    pub(crate) fn leave(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        self.write(coop, Body::MemberLeave(MemberLeave {}))
+    }
+
+    /// Removes another member (when the bylaws let any member do so).
+    pub(crate) fn remove(
+        &mut self,
+        coop: CoopId,
+        key: PublicKey,
+        reason: &str,
+    ) -> Result<(), ApiError> {
+        self.write(
+            coop,
+            Body::MemberRemove(MemberRemove {
+                member: key,
+                reason: reason.trim().to_owned(),
+            }),
+        )
+    }
+
+    /// Changes this member's display name and/or contact line.
+    pub(crate) fn update_profile(
+        &mut self,
+        coop: CoopId,
+        name: Option<&str>,
+        contact: Option<&str>,
+    ) -> Result<MemberDto, ApiError> {
+        if name.is_none() && contact.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "give a new name, a new contact line, or both",
+            ));
+        }
+        let (member, _) = self.member()?;
+        let update = MemberUpdate {
+            name: name.map(|n| n.trim().to_owned()),
+            contact: contact.map(|c| c.trim().to_owned()),
+        };
+        self.write(coop, Body::MemberUpdate(update))?;
+        self.member_dto(coop, &member.public())
+    }
+
+    /// Revokes one of this member's devices (a lost laptop).
+    pub(crate) fn revoke_device(&mut self, coop: CoopId, key: PublicKey) -> Result<(), ApiError> {
+        if key == self.device.public() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "this is the device you are using; revoke it from another device",
+            ));
+        }
+        self.write(
+            coop,
+            Body::DeviceRevoke(sangam_model::body::DeviceRevoke { device: key }),
+        )
+    }
+
+    /// Devices bound in the co-op.
+    pub(crate) fn devices(&mut self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
+        let this = self.device.public();
+        let state = self.state(coop)?;
+        let forks = self.store.forks(coop)?;
+        Ok(state
+            .devices
+            .iter()
+            .map(|d| DeviceDto {
+                key: d.key.to_string(),
+                member: d.member.to_string(),
+                member_name: state
+                    .member(&d.member)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                member_active: state
+                    .member(&d.member)
+                    .is_some_and(|m| m.standing == Standing::Active),
+                name: d.name.clone(),
+                revoked: d.revoked,
+                this_device: d.key == this,
+                forked_at: forks
+                    .iter()
+                    .filter(|f| f.device == d.key)
+                    .map(|f| f.found_at)
+                    .min(),
+            })
+            .collect())
+    }
+
+    /// The co-op's records, newest first (deepest in the causal order first).
+    pub(crate) fn log(&mut self, coop: CoopId) -> Result<Vec<LogEntryDto>, ApiError> {
+        let replica = self.replica(coop)?;
+        let state = replica.state();
+        let fold = replica.fold();
+        let name_of = |key: &PublicKey| state.member(key).map(|m| m.name.clone());
+        let entries: Vec<LogEntryDto> = fold
+            .ordered()
+            .into_iter()
+            .rev()
+            .map(|placed| {
+                let record = &placed.record;
+                let status = match fold.standing_of(&record.id(), &state) {
+                    Some(Ok(())) | None => RecordStatus::Valid,
+                    Some(Err(e)) => RecordStatus::Refused {
+                        reason: e.to_string(),
+                    },
+                };
+                LogEntryDto {
+                    id: record.id().to_string(),
+                    kind: record.kind().to_string(),
+                    author: record.author().to_string(),
+                    author_name: name_of(&record.author()),
+                    at: record.at(),
+                    summary: summarize(record.body(), &name_of),
+                    status,
+                }
+            })
+            .collect();
+        Ok(entries)
+    }
+}
+
+fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> String {
+    let who = |key: &PublicKey| name_of(key).unwrap_or_else(|| key.short());
+    match body {
+        Body::CoopGenesis(g) => format!("founded {:?} ({})", g.name, g.currency),
+        Body::MemberAdmit(a) => format!("admitted {} ({})", a.name, a.member.short()),
+        Body::MemberLeave(_) => "left the co-op".to_owned(),
+        Body::MemberRemove(r) => format!("removed {}: {}", who(&r.member), r.reason),
+        Body::MemberUpdate(u) => match (&u.name, &u.contact) {
+            (Some(n), _) => format!("now called {n}"),
+            (None, Some(_)) => "updated contact".to_owned(),
+            (None, None) => "updated profile".to_owned(),
+        },
+        Body::DeviceAdd(d) => format!("added device {} ({})", d.name, d.device.short()),
+        Body::DeviceRevoke(d) => format!("revoked device {}", d.device.short()),
+        Body::ProposalOpen(p) => format!("proposed {:?} ({})", p.title, p.method.as_str()),
+        Body::Ballot(b) => format!("voted on {} (ballot {})", b.proposal.short(), b.seq),
+        Body::ProxyGrant(g) => format!(
+            "gave a proxy on {} to {}",
+            g.proposal.short(),
+            who(&g.holder)
+        ),
+        Body::ProxyRevoke(r) => format!("revoked a proxy on {}", r.proposal.short()),
+        Body::ProposalClose(c) => format!(
+            "closed {} counting {} ballot(s)",
+            c.proposal.short(),
+            c.ballots.len()
+        ),
+        Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
+        Body::CoopSettings(c) => match &c.relay {
+            Some(url) => format!("set the co-op's relay to {url}"),
+            None => "set the co-op's relay to n0's public relays".to_owned(),
+        },
+    }
+}
+
+/// The projection stores a member's standing as its serialized name.
+fn standing_from_store(text: &str) -> Standing {
+    match text {
+        "left" => Standing::Left,
+        "removed" => Standing::Removed,
+        _ => Standing::Active,
+    }
+}

@@ -1,0 +1,604 @@
+//! The node: one home's store, keys and loaded replicas, and the one write path
+//! ([`Node::write_unit`]) every write takes. Only [`crate::Home`] reaches it, behind its
+//! lock, so no write can skip durability or notification.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sangam_model::{Body, CoopId, RecordId, SecretKey, Timestamp};
+use sangam_replica::{ChangeHash, Replica, SignedChange, Trust};
+use sangam_store::{Commit, Store};
+
+use crate::events::{Event, Origin};
+use crate::{ApiError, ErrorCode};
+
+/// The database file inside a home directory.
+pub const DB_FILE: &str = "sangam.sqlite3";
+
+/// Write a fresh snapshot once at least this many changes are not in the last one.
+const SNAPSHOT_EVERY: usize = 256;
+
+/// Where time comes from; tests pass a fixed clock.
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock, made strictly increasing: two writes in one millisecond still get
+/// distinct, ordered times.
+#[derive(Debug, Default)]
+pub struct SystemClock {
+    last: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        use std::sync::atomic::Ordering;
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let real = i64::try_from(since.as_millis()).unwrap_or(i64::MAX);
+        let mut last = self.last.load(Ordering::SeqCst);
+        loop {
+            let next = real.max(last.saturating_add(1));
+            match self
+                .last
+                .compare_exchange(last, next, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+}
+
+/// How many notices [`Node::take_notices`] keeps for a caller that never takes them.
+const NOTICES_KEPT: usize = 64;
+
+/// Where a node tells the world what it did: subscribers (typed events) and live sync
+/// sessions (the co-ops that changed).
+#[derive(Clone)]
+pub(crate) struct Outlets {
+    pub(crate) events: crate::events::Sender,
+    pub(crate) changed: tokio::sync::broadcast::Sender<CoopId>,
+}
+
+/// One install: a home directory with its database, keys and co-ops.
+pub(crate) struct Node {
+    pub(crate) home: PathBuf,
+    pub(crate) store: Store,
+    pub(crate) device: SecretKey,
+    pub(crate) clock: Box<dyn Clock>,
+    pub(crate) replicas: HashMap<CoopId, Replica>,
+    /// Per loaded co-op, the last change-log position read into its replica.
+    pub(crate) loaded: HashMap<CoopId, i64>,
+    /// Per co-op, the members as last written to the projection by this node, so a commit
+    /// that leaves them as they were does not rewrite them.
+    pub(crate) projected: HashMap<CoopId, Vec<sangam_model::Member>>,
+    /// Per co-op, how many changes the stored snapshot holds (reading it from the table
+    /// would walk the whole snapshot blob).
+    pub(crate) snapshotted: HashMap<CoopId, usize>,
+    /// Whether snapshots wait for [`Node::save_due_snapshots`] instead of being saved by
+    /// the commit that made them due (a node serving the network saves them between
+    /// syncs, not in the middle of one).
+    pub(crate) defer_snapshots: bool,
+    /// Co-ops whose snapshot is due, with when this node last committed.
+    pub(crate) snapshots_due: std::collections::HashSet<CoopId>,
+    pub(crate) last_commit: Option<std::time::Instant>,
+    /// Whether a write unit ([`Node::write_unit`]) holds the home's write lock now.
+    pub(crate) writing: bool,
+    /// See [`Node::take_notices`].
+    pub(crate) notices: Vec<String>,
+    pub(crate) outlets: Outlets,
+    /// What the write unit in progress will announce once it commits.
+    pub(crate) announce: Vec<Event>,
+    /// Co-ops the write unit in progress changed.
+    pub(crate) touched: std::collections::BTreeSet<CoopId>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({})", self.home.display())
+    }
+}
+
+pub(crate) fn random_seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("the operating system provides randomness");
+    seed
+}
+
+impl Node {
+    /// Opens the home at `home`, creating the directory, the database and the device key
+    /// on first use.
+    pub(crate) fn open(
+        home: &Path,
+        clock: Box<dyn Clock>,
+        outlets: Outlets,
+    ) -> Result<Self, ApiError> {
+        std::fs::create_dir_all(home).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Storage,
+                format!("cannot create home {}: {e}", home.display()),
+            )
+        })?;
+        let store = Store::open(&home.join(DB_FILE))?;
+        let device = store.device_key(random_seed, clock.now())?;
+        Ok(Self {
+            home: home.to_path_buf(),
+            store,
+            device,
+            clock,
+            replicas: HashMap::new(),
+            loaded: HashMap::new(),
+            projected: HashMap::new(),
+            snapshotted: HashMap::new(),
+            defer_snapshots: false,
+            snapshots_due: Default::default(),
+            last_commit: None,
+            writing: false,
+            notices: Vec::new(),
+            outlets,
+            announce: Vec::new(),
+            touched: Default::default(),
+        })
+    }
+
+    /// The home directory.
+    pub(crate) fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The store, for checks such as integrity.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
+        if !self.replicas.contains_key(&coop) {
+            self.load(coop)?;
+            if let Err(e) = self.mend(coop) {
+                self.notice(format!(
+                    "co-op {}: could not mend this home yet: {}",
+                    coop.short(),
+                    e.message
+                ));
+            }
+            if !self.replicas.contains_key(&coop) {
+                // The mend rolled back and dropped what it had loaded.
+                self.load(coop)?;
+            }
+        }
+        Ok(self.replicas.get_mut(&coop).expect("loaded above"))
+    }
+
+    pub(crate) fn load(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        let snapshot = self.store.snapshot(coop)?;
+        let rows = self.store.changes_after(coop, 0)?;
+        let last = rows.last().map_or(0, |(seq, _)| *seq);
+        let changes: Vec<_> = rows.into_iter().map(|(_, change)| change).collect();
+        if changes.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("co-op {} is not in this home", coop.short()),
+            ));
+        }
+        let had_snapshot = snapshot.is_some();
+        let device = self.device.public();
+        let (mut replica, mut admitted, mut used_snapshot) =
+            Replica::restore(coop, device, snapshot, changes);
+        if replica.needs_rebuild() {
+            // A fork's kept branch is later in the log than the other: replay by the rule.
+            let (verdict, _) = replica.fork_verdict();
+            drop(replica);
+            let changes = self.store.changes(coop)?;
+            (replica, admitted, used_snapshot) =
+                Replica::restore_excluding(coop, device, None, changes, verdict);
+        }
+        if admitted.applied.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::Storage,
+                format!(
+                    "the stored change log of co-op {} holds no change that replays: the home is damaged",
+                    coop.short()
+                ),
+            ));
+        }
+        if !admitted.rejected.is_empty() {
+            self.notice(format!(
+                "co-op {}: {} stored change(s) do not replay and were skipped (first: {})",
+                coop.short(),
+                admitted.rejected.len(),
+                admitted.rejected[0].reason
+            ));
+        }
+        if had_snapshot && !used_snapshot {
+            // A damaged (or forked) snapshot was skipped; the rebuilt document replaces it.
+            self.save_snapshot(&mut replica)?;
+        }
+        self.replicas.insert(coop, replica);
+        self.loaded.insert(coop, last);
+        Ok(())
+    }
+
+    /// What this node did by itself that a member should hear of (a fork found and
+    /// mended, a new device key, stored changes skipped), oldest first; taking them
+    /// clears them. Each is also sent as an [`Event::Notice`] when it happens.
+    pub(crate) fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    pub(crate) fn notice(&mut self, text: String) {
+        if self.notices.len() >= NOTICES_KEPT {
+            self.notices.remove(0);
+        }
+        self.notices.push(text.clone());
+        let _ = self.outlets.events.send(Event::Notice { text });
+    }
+
+    /// Durably stores admitted changes with the new projection; then, now and then, a
+    /// snapshot. If storing fails the in-memory replica is dropped so it reloads from disk.
+    pub(crate) fn persist(
+        &mut self,
+        replica: &mut Replica,
+        origin: Origin,
+        changes: &[SignedChange],
+        rejections: &[(Option<ChangeHash>, String)],
+    ) -> Result<(), ApiError> {
+        debug_assert!(self.writing, "every commit runs inside a write unit");
+        let state = replica.state();
+        let coop = replica.coop();
+        let members_changed = self.projected.get(&coop) != Some(&state.members);
+        let source = origin.log_text();
+        let commit = Commit {
+            source: &source,
+            changes,
+            rejections,
+            state: &state,
+            members_changed,
+        };
+        let now = self.clock.now();
+        // Until it commits, what the projection holds is unknown.
+        self.projected.remove(&coop);
+        if let Err(e) = self.store.commit(commit, now) {
+            self.replicas.remove(&coop);
+            return Err(e.into());
+        }
+        self.projected.insert(coop, state.members);
+        self.last_commit = Some(std::time::Instant::now());
+        self.announce_changes(replica, origin, changes, members_changed);
+        for (_, reason) in rejections {
+            self.announce.push(Event::ChangeRefused {
+                coop,
+                origin,
+                reason: reason.clone(),
+            });
+        }
+        let in_snapshot = match self.snapshotted.get(&coop) {
+            Some(count) => *count,
+            None => {
+                let count = self.store.snapshot_change_count(coop)?.unwrap_or(0) as usize;
+                self.snapshotted.insert(coop, count);
+                count
+            }
+        };
+        // Snapshots grow with the document: save when it has grown by half since the last
+        // one (and by at least SNAPSHOT_EVERY), so a big sync saves a handful, not hundreds.
+        if replica.change_count() >= in_snapshot + SNAPSHOT_EVERY.max(in_snapshot / 2) {
+            if self.defer_snapshots {
+                self.snapshots_due.insert(coop);
+            } else {
+                self.save_snapshot(replica)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn save_snapshot(&mut self, replica: &mut Replica) -> Result<(), ApiError> {
+        let count = replica.change_count();
+        self.store
+            .save_snapshot(replica.coop(), &replica.save(), count, self.clock.now())?;
+        self.snapshotted.insert(replica.coop(), count);
+        Ok(())
+    }
+
+    /// Makes commits leave due snapshots to [`Node::save_due_snapshots`].
+    pub(crate) fn defer_snapshots(&mut self) {
+        self.defer_snapshots = true;
+    }
+
+    /// Saves the snapshots that commits made due, once nothing has been committed for
+    /// `quiet` (so a sync in progress is not slowed by them). Returns how many it saved.
+    pub(crate) fn save_due_snapshots(
+        &mut self,
+        quiet: std::time::Duration,
+    ) -> Result<usize, ApiError> {
+        if self.snapshots_due.is_empty() || self.last_commit.is_some_and(|at| at.elapsed() < quiet)
+        {
+            return Ok(0);
+        }
+        let due: Vec<CoopId> = self.snapshots_due.drain().collect();
+        let mut saved = 0;
+        for coop in due {
+            if self.replica(coop).is_err() {
+                continue;
+            }
+            let mut replica = self.take_replica(coop);
+            let result = self.save_snapshot(&mut replica);
+            self.put_replica(replica);
+            result?;
+            saved += 1;
+        }
+        Ok(saved)
+    }
+
+    /// Signs and durably commits one record by this home's member.
+    pub(crate) fn write(&mut self, coop: CoopId, body: Body) -> Result<(), ApiError> {
+        self.write_returning(coop, body).map(|_| ())
+    }
+
+    /// Like [`Node::write`], returning the new record's id.
+    pub(crate) fn write_returning(
+        &mut self,
+        coop: CoopId,
+        body: Body,
+    ) -> Result<RecordId, ApiError> {
+        self.write_unit(|node| {
+            let (member, _) = node.member()?;
+            let now = node.clock.now();
+            let device = node.device.clone();
+            let replica = node.replica(coop)?;
+            let (record, change) = replica.write(body, &member, &device, now)?;
+            let mut replica = node.take_replica(coop);
+            node.persist(&mut replica, Origin::Local, &[change], &[])?;
+            node.put_replica(replica);
+            Ok(record.id())
+        })
+    }
+
+    /// Runs `f` as one write to the home: under the home's write lock (shared by every
+    /// process using this home: the CLI, `serve`, the desktop app), after reading what
+    /// other processes committed, and committed durably at the end, all or nothing.
+    ///
+    /// Every write path goes through here, so the sequence number and parents of a new
+    /// change are always chosen from the whole change log, never from a stale copy: two
+    /// writers on one home cannot give one device two changes with one sequence number.
+    /// A writer that cannot get the lock within the store's wait writes nothing and says
+    /// so ([`ErrorCode::Busy`]). Nested calls join the outer unit.
+    pub(crate) fn write_unit<R>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        if self.writing {
+            return f(self);
+        }
+        self.store.begin_write()?;
+        self.writing = true;
+        let before: Vec<(CoopId, usize)> = self
+            .replicas
+            .iter()
+            .map(|(coop, r)| (*coop, r.admitted_count()))
+            .collect();
+        let result = self.catch_up().and_then(|_| f(self));
+        let result = result.and_then(|value| {
+            // Every co-op in memory has read the log up to here (it caught up first, and
+            // what this unit added is its own), including one created or joined just now.
+            let last = self.store.last_position()?;
+            let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
+            for coop in coops {
+                self.loaded.insert(coop, last);
+            }
+            self.store.end_write(true)?;
+            Ok(value)
+        });
+        self.writing = false;
+        if result.is_ok() {
+            // Durable now: tell live sessions (so it reaches connected peers) and
+            // subscribers. Before the commit nobody hears of it; after a rollback, never.
+            self.announce_now();
+        } else {
+            self.announce.clear();
+            self.touched.clear();
+        }
+        if result.is_err() {
+            // Nothing of this unit is on disk: forget what it changed in memory, so the
+            // next use reloads from the log.
+            let _ = self.store.end_write(false);
+            for &(coop, count) in &before {
+                if self
+                    .replicas
+                    .get(&coop)
+                    .is_none_or(|r| r.admitted_count() != count)
+                {
+                    self.forget(coop);
+                }
+            }
+            // Replicas first loaded inside the unit may hold what it wrote, too.
+            let loaded_now: Vec<CoopId> = self.replicas.keys().copied().collect();
+            for coop in loaded_now {
+                if !before.iter().any(|(c, _)| *c == coop) {
+                    self.forget(coop);
+                }
+            }
+        }
+        result
+    }
+
+    /// Drops a co-op's in-memory replica and what this node remembers of it.
+    pub(crate) fn forget(&mut self, coop: CoopId) {
+        self.replicas.remove(&coop);
+        self.loaded.remove(&coop);
+        self.projected.remove(&coop);
+        self.snapshotted.remove(&coop);
+    }
+
+    /// Reads changes that another process sharing this home (a CLI command while `serve`
+    /// runs) stored since this node last looked, into the loaded replicas. Returns the
+    /// co-ops that changed.
+    pub(crate) fn catch_up(&mut self) -> Result<Vec<CoopId>, ApiError> {
+        let mut changed = Vec::new();
+        let coops: Vec<CoopId> = self.replicas.keys().copied().collect();
+        for coop in coops {
+            let after = self.loaded.get(&coop).copied().unwrap_or(0);
+            let rows = self.store.changes_after(coop, after)?;
+            let Some(last) = rows.last().map(|(seq, _)| *seq) else {
+                continue;
+            };
+            let mut replica = self.replicas.remove(&coop).expect("listed above");
+            let admitted =
+                replica.admit(rows.into_iter().map(|(_, c)| c).collect(), Trust::OwnStore);
+            self.loaded.insert(coop, last);
+            // Another process on this home wrote these: local writes, as far as anyone
+            // here is concerned. Announced at once outside a write unit (they are
+            // committed already, nothing can take them back).
+            self.announce_changes(&replica, Origin::Local, &admitted.applied, false);
+            if !self.writing {
+                self.announce_now();
+            }
+            self.replicas.insert(coop, replica);
+            let replica = self.replicas.get_mut(&coop).expect("put back above");
+            if replica.needs_rebuild() {
+                // Another process stored a fork's kept branch: replay on next use.
+                self.forget(coop);
+                changed.push(coop);
+            } else if !admitted.applied.is_empty() {
+                // Another process wrote the member projection since this node did; the
+                // next commit here compares against what is really there.
+                self.projected.remove(&coop);
+                changed.push(coop);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Queues the events of changes just stored (sent when the write unit commits).
+    fn announce_changes(
+        &mut self,
+        replica: &Replica,
+        origin: Origin,
+        changes: &[SignedChange],
+        members_changed: bool,
+    ) {
+        let coop = replica.coop();
+        self.touched.insert(coop);
+        let fold = replica.fold();
+        let mut tallies = std::collections::BTreeSet::new();
+        let mut members = members_changed;
+        for change in changes {
+            for id in replica.records_in(&change.hash) {
+                let Some(placed) = fold.get(id) else { continue };
+                let record = &placed.record;
+                self.announce.push(Event::RecordAdded {
+                    coop,
+                    id: *id,
+                    kind: record.kind().to_string(),
+                    author: record.author(),
+                    origin,
+                });
+                let (proposal, about_members) = affects(*id, record.body());
+                tallies.extend(proposal);
+                members |= about_members;
+            }
+        }
+        for proposal in tallies {
+            self.announce.push(Event::TallyChanged { coop, proposal });
+        }
+        if members {
+            self.announce.push(Event::MembersChanged { coop });
+        }
+    }
+
+    /// Sends what is queued: the co-ops changed to live sessions, events to subscribers.
+    fn announce_now(&mut self) {
+        for coop in std::mem::take(&mut self.touched) {
+            let _ = self.outlets.changed.send(coop);
+        }
+        for event in std::mem::take(&mut self.announce) {
+            let _ = self.outlets.events.send(event);
+        }
+    }
+
+    /// This install's device key.
+    pub(crate) fn device_secret(&self) -> &SecretKey {
+        &self.device
+    }
+
+    /// Takes a loaded replica out (to work on it and the store at once).
+    pub(crate) fn take_replica(&mut self, coop: CoopId) -> Replica {
+        self.replicas
+            .remove(&coop)
+            .expect("callers load the replica first")
+    }
+
+    /// Puts a replica back.
+    pub(crate) fn put_replica(&mut self, replica: Replica) {
+        self.replicas.insert(replica.coop(), replica);
+    }
+
+    /// Stores what a taken replica admitted, then puts it back (or drops it if storing
+    /// failed, so it reloads from disk).
+    pub(crate) fn persist_taken(
+        &mut self,
+        mut replica: Replica,
+        origin: Origin,
+        changes: &[SignedChange],
+        rejections: &[(Option<ChangeHash>, String)],
+    ) -> Result<(), ApiError> {
+        self.persist(&mut replica, origin, changes, rejections)?;
+        self.put_replica(replica);
+        Ok(())
+    }
+
+    /// Milliseconds since the epoch, from this node's clock.
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// A co-op in detail.
+    pub(crate) fn load_replica(&mut self, coop: CoopId) -> Result<Replica, ApiError> {
+        self.replica(coop)?;
+        Ok(self.replicas.remove(&coop).expect("loaded above"))
+    }
+}
+
+/// This machine's name, for labelling its device.
+pub(crate) fn device_label() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let host: String = host
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
+    if host.is_empty() {
+        "device".to_owned()
+    } else {
+        host
+    }
+}
+
+/// What a record changes besides the log, for the events it raises: the proposal whose
+/// tally it moves, and whether it may change the members or their devices.
+fn affects(id: RecordId, body: &Body) -> (Option<RecordId>, bool) {
+    match body {
+        Body::ProposalOpen(_) => (Some(id), false),
+        Body::Ballot(b) => (Some(b.proposal), false),
+        Body::ProxyGrant(g) => (Some(g.proposal), false),
+        Body::ProxyRevoke(r) => (Some(r.proposal), false),
+        Body::ProposalWithdraw(w) => (Some(w.proposal), false),
+        // A close may carry an admission or a removal.
+        Body::ProposalClose(c) => (Some(c.proposal), true),
+        Body::CoopGenesis(_)
+        | Body::MemberAdmit(_)
+        | Body::MemberLeave(_)
+        | Body::MemberRemove(_)
+        | Body::MemberUpdate(_)
+        | Body::DeviceAdd(_)
+        | Body::DeviceRevoke(_) => (None, true),
+        Body::CoopSettings(_) => (None, false),
+    }
+}

@@ -1,0 +1,184 @@
+//! Home settings (relays, LAN discovery) and what this home remembers of its peers.
+
+use sangam_model::{CoopId, PublicKey};
+use sangam_net::{NetConfig, PeerAddr, Relays};
+use serde::Serialize;
+
+use crate::dto::PeerPath;
+use crate::node::Node;
+use crate::{ApiError, ErrorCode};
+
+/// A peer device this home has synced with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerDto {
+    /// Device key (hex).
+    pub device: String,
+    /// The member the device belongs to, if known.
+    pub member_name: Option<String>,
+    /// How it was reached last time.
+    pub path: PeerPath,
+    /// When it last synced, ms since the epoch.
+    pub last_synced: i64,
+    /// Its address at the time (to dial it again).
+    pub addr: String,
+}
+
+/// The home setting that holds the relay choice.
+const RELAY_SETTING: &str = "relay";
+/// The home setting that turns LAN discovery (mDNS) on or off.
+const LAN_SETTING: &str = "lan";
+
+impl Node {
+    /// The relays this laptop uses: none when it was told `off`; else the co-op's own
+    /// relay when its settings name one (the first such co-op in this home, by id), else
+    /// n0's public relays.
+    pub(crate) fn relays(&mut self) -> Result<Relays, ApiError> {
+        if self.store().setting(RELAY_SETTING)?.as_deref() == Some("off") {
+            return Ok(Relays::Disabled);
+        }
+        let mut coops: Vec<CoopId> = self
+            .store()
+            .coops()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        coops.sort();
+        for coop in coops {
+            if let Some(url) = self.state(coop)?.relay {
+                return Ok(Relays::Custom(url));
+            }
+        }
+        Ok(Relays::Default)
+    }
+
+    /// Whether this laptop uses relays at all: `off` leaves LAN and direct connections
+    /// only (a home-level choice, not shared with the co-op).
+    pub(crate) fn set_relays_used(&self, used: bool) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(RELAY_SETTING, if used { "on" } else { "off" })?)
+    }
+
+    /// Sets the co-op's relay for every member's laptop: the URL of the co-op's own
+    /// `iroh-relay`, or `None` for n0's public relays. Written as a `coop.settings`
+    /// record, so it reaches the others with the next sync.
+    pub(crate) fn set_coop_relay(
+        &mut self,
+        coop: CoopId,
+        url: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let relay = url.map(|u| u.trim().to_owned());
+        if let Some(url) = &relay {
+            sangam_model::body::check_relay_url(url)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        }
+        self.write(
+            coop,
+            sangam_model::Body::CoopSettings(sangam_model::body::CoopSettings { relay }),
+        )
+    }
+
+    /// Whether this home finds and announces devices on the local network (mDNS); on
+    /// unless turned off.
+    pub(crate) fn lan(&self) -> Result<bool, ApiError> {
+        Ok(self.store().setting(LAN_SETTING)?.as_deref() != Some("off"))
+    }
+
+    /// Turns LAN discovery `on` or `off`.
+    pub(crate) fn set_lan(&self, on: bool) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(LAN_SETTING, if on { "on" } else { "off" })?)
+    }
+
+    /// The endpoint configuration for this home. LAN discovery follows the home's setting,
+    /// except on an endpoint bound to loopback, which nobody on the LAN could reach.
+    pub(crate) fn net_config(
+        &self,
+        relays: Relays,
+        bind: Option<std::net::SocketAddr>,
+    ) -> NetConfig {
+        let reachable = bind.is_none_or(|b| !b.ip().is_loopback());
+        NetConfig {
+            secret: *self.device_secret().to_seed(),
+            relays,
+            bind,
+            direct: true,
+            lan: reachable && self.lan().unwrap_or(true),
+        }
+    }
+
+    /// Reads a `--peer`: an address as `sangam serve` prints it, or a device key (64 hex
+    /// characters), dialled at the address remembered for that device, else found by its
+    /// key alone (on the LAN, by mDNS).
+    pub(crate) fn peer_addr(&mut self, coop: CoopId, text: &str) -> Result<PeerAddr, ApiError> {
+        let text = text.trim();
+        if let Ok(device) = text.parse::<PublicKey>() {
+            let remembered = self
+                .store()
+                .peers(coop)?
+                .into_iter()
+                .find(|(key, _, _, _)| *key == device)
+                .and_then(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+                .filter(|addr| !addr.addrs.is_empty());
+            return remembered
+                .or_else(|| sangam_net::device_addr(&device))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("{text:?} is not a device key"),
+                    )
+                });
+        }
+        sangam_net::addr_from_text(text)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+    }
+
+    /// Remembered peers of `coop` that left an address to dial (not those that only
+    /// dialled us).
+    pub(crate) fn dialable_peers(&mut self, coop: CoopId) -> Result<Vec<PeerAddr>, ApiError> {
+        Ok(self
+            .store()
+            .peers(coop)?
+            .into_iter()
+            .filter_map(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+            .filter(|a| !a.addrs.is_empty())
+            .collect())
+    }
+
+    /// Peers seen for a co-op.
+    pub(crate) fn peers(&mut self, coop: CoopId) -> Result<Vec<PeerDto>, ApiError> {
+        let state = self.state(coop)?;
+        let rows = self.store().peers(coop)?;
+        Ok(rows
+            .into_iter()
+            .map(|(device, addr, path, last_synced)| {
+                let member = state
+                    .devices
+                    .iter()
+                    .find(|d| d.key == device)
+                    .map(|d| d.member);
+                PeerDto {
+                    device: device.to_string(),
+                    member_name: member
+                        .and_then(|m| state.member(&m))
+                        .map(|m| m.name.clone()),
+                    path: path_from_store(&path),
+                    last_synced,
+                    addr: serde_json::from_str::<PeerAddr>(&addr)
+                        .map(|a| sangam_net::addr_to_text(&a))
+                        .unwrap_or(addr),
+                }
+            })
+            .collect())
+    }
+}
+
+/// The peer table stores how a peer was reached as its name.
+fn path_from_store(text: &str) -> PeerPath {
+    match text {
+        "lan" => PeerPath::Lan,
+        "relay" => PeerPath::Relay,
+        _ => PeerPath::Direct,
+    }
+}
