@@ -17,7 +17,9 @@ pub fn say(line: &str) {
     let _ = std::io::stdout().flush();
 }
 
-/// The log line for an event, if `serve` shows it.
+/// The log line for an event, if `serve` shows it: sessions, joins, refusals and
+/// notices. Records and tallies are left to the other commands (a big sync would print
+/// a line per record).
 pub fn event_line(event: &Event) -> Option<String> {
     Some(match event {
         Event::PeerConnected { device, path, .. } => {
@@ -27,39 +29,31 @@ pub fn event_line(event: &Event) -> Option<String> {
                 path_name(*path)
             )
         }
-        Event::PeerDisconnected { .. } => return None,
-        Event::SyncProgress { .. } => return None,
-        Event::RecordAdded {
-            id, kind, origin, ..
+        Event::JoinDecided {
+            name,
+            device,
+            decision,
+            ..
         } => {
-            let from = match origin {
-                Origin::Local => "written here".to_owned(),
-                Origin::Bundle => "from a bundle".to_owned(),
-                Origin::Peer { device } => format!("from device {}", device.short()),
-                Origin::Invite { device } => format!("from the inviter {}", device.short()),
+            let outcome = match decision {
+                JoinDecision::Welcomed => "welcomed".to_owned(),
+                JoinDecision::PutToVote { proposal } => {
+                    format!("admission put to a vote ({proposal})")
+                }
+                JoinDecision::Refused { reason } => format!("refused: {reason}"),
             };
-            format!("record {} ({kind}) {from}", id.short())
+            format!(
+                "join request from {name} (device {}): {outcome}",
+                device.short()
+            )
         }
-        Event::TallyChanged { .. } | Event::MembersChanged { .. } => return None,
-        Event::JoinRequested { name, device, .. } => {
-            format!("join request from {name} (device {})", device.short())
-        }
-        Event::JoinDecided { name, decision, .. } => match decision {
-            JoinDecision::Welcomed => format!("join request from {name}: welcomed"),
-            JoinDecision::PutToVote { proposal } => {
-                format!("join request from {name}: admission put to a vote ({proposal})")
-            }
-            JoinDecision::Refused { reason } => {
-                format!("join request from {name}: refused: {reason}")
-            }
-        },
-        Event::ChangeRefused { origin, reason, .. } => match origin {
-            Origin::Peer { device } => {
-                format!("refused a change from device {}: {reason}", device.short())
-            }
-            _ => format!("refused a change: {reason}"),
-        },
+        Event::ChangeRefused {
+            origin: Origin::Peer { device },
+            reason,
+            ..
+        } => format!("refused a change from device {}: {reason}", device.short()),
         Event::Notice { text } => format!("note: {text}"),
+        _ => return None,
     })
 }
 

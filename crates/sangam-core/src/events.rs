@@ -155,6 +155,9 @@ pub enum Event {
         coop: CoopId,
         /// The newcomer's name.
         name: String,
+        /// Their device key.
+        #[ts(type = "string")]
+        device: PublicKey,
         /// What was decided.
         decision: JoinDecision,
     },

@@ -202,10 +202,17 @@ impl Host for Shared {
             }
             frame => self.node().sync_incoming(coop, session, frame, from),
         };
-        result.map_err(|e| {
+        let stored = result.map_err(|e| {
             self.log(&format!("device {}: {}", from.short(), e.message));
             HostError(e.message)
-        })
+        })?;
+        if stored > 0 {
+            self.log(&format!(
+                "stored {stored} change(s) from device {}",
+                from.short()
+            ));
+        }
+        Ok(stored)
     }
 
     fn subscribe(&self) -> broadcast::Receiver<CoopId> {
@@ -274,6 +281,7 @@ impl Host for Shared {
         self.emit(Event::JoinDecided {
             coop: request.coop,
             name,
+            device: *device,
             decision,
         });
         answer

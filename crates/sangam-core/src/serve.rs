@@ -327,7 +327,10 @@ impl Home {
             loop {
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 match watcher.catch_up() {
-                    Ok(_) => {}
+                    Ok(0) => {}
+                    Ok(n) => watcher
+                        .shared
+                        .log(&format!("picked up local writes in {n} co-op(s)")),
                     Err(e) => watcher
                         .shared
                         .log(&format!("could not read the home: {}", e.message)),

@@ -94,7 +94,7 @@ fn three_homes_share_a_co_op_by_bundle_and_show_identical_members() {
         log.as_array()
             .expect("array")
             .iter()
-            .all(|e| e["status"] == "valid")
+            .all(|e| e["status"]["kind"] == "valid")
     );
     assert!(a.ok(&["member", "list"]).contains("Cyrus"));
 }
