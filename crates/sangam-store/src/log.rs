@@ -1,0 +1,404 @@
+//! Each co-op's log: the `coops` this home holds, the append-only `changes` (the source of
+//! truth), the `rejections` of changes refused, and the `forks` found among them.
+
+use std::fmt;
+
+use rusqlite::{Connection, params};
+use sangam_model::{CoopId, PublicKey, RecordId, Signature, Timestamp};
+use sangam_replica::{ChangeHash, RawChange, SignedChange};
+
+use crate::{Store, StoreError, array};
+
+/// A co-op this home holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoopRow {
+    /// The co-op id (the hash of its genesis record).
+    pub id: CoopId,
+    /// Its name as this home first stored it.
+    pub name: String,
+}
+
+/// A stored change with its place in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    /// Its position in the home's log (shared by every co-op, increasing): what a reader
+    /// passes to [`Store::changes_after`] to read only what came after.
+    pub position: i64,
+    /// The change hash.
+    pub hash: ChangeHash,
+    /// The change as stored: its bytes and the device's signature.
+    pub change: RawChange,
+}
+
+/// Where a commit's changes came from. Stored with each refusal as the text
+/// [`ChangeSource`]'s `Display` gives (`local`, `bundle`, `peer 1a2b3c4d`,
+/// `invite from 1a2b3c4d`: a device key's first 8 hex characters), as homes have always
+/// stored it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChangeSource {
+    /// Written on this device: a record, a founding, carried records.
+    Local,
+    /// Imported from a bundle file.
+    Bundle,
+    /// Received in a sync session from this device.
+    Peer(PublicKey),
+    /// Received while joining, from the inviter's device.
+    Invite(PublicKey),
+}
+
+impl fmt::Display for ChangeSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChangeSource::Local => f.write_str("local"),
+            ChangeSource::Bundle => f.write_str("bundle"),
+            ChangeSource::Peer(device) => write!(f, "peer {}", device.short()),
+            ChangeSource::Invite(device) => write!(f, "invite from {}", device.short()),
+        }
+    }
+}
+
+/// A change that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Its hash, if it decoded.
+    pub change: Option<ChangeHash>,
+    /// Why it was refused, in words.
+    pub reason: String,
+}
+
+impl From<&sangam_replica::Rejected> for Rejection {
+    fn from(rejected: &sangam_replica::Rejected) -> Self {
+        Self {
+            change: rejected.hash,
+            reason: rejected.reason.to_string(),
+        }
+    }
+}
+
+/// A fork this home found: a device that wrote two changes with one sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForkRow {
+    /// The forked device.
+    pub device: PublicKey,
+    /// The sequence number it used twice.
+    pub seq: u64,
+    /// When this home found it.
+    pub found_at: Timestamp,
+}
+
+/// Records `coop` as held here, under `name`, unless it already is (its name stays).
+pub(crate) fn add_coop(
+    conn: &Connection,
+    coop: CoopId,
+    name: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO coops (id, name, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
+        params![coop.as_bytes(), name, now],
+    )?;
+    Ok(())
+}
+
+/// Appends admitted changes to `coop`'s log, in order; a change already stored is skipped.
+pub(crate) fn append(
+    conn: &Connection,
+    coop: CoopId,
+    changes: &[SignedChange],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare(
+        "INSERT INTO changes (coop, hash, bytes, sig, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (coop, hash) DO NOTHING",
+    )?;
+    for change in changes {
+        insert.execute(params![
+            coop.as_bytes(),
+            change.hash.0,
+            change.bytes,
+            change.sig.as_bytes(),
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Records refused changes of `coop` from `source`.
+pub(crate) fn reject(
+    conn: &Connection,
+    coop: CoopId,
+    source: ChangeSource,
+    rejections: &[Rejection],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if rejections.is_empty() {
+        return Ok(());
+    }
+    let source = source.to_string();
+    let mut reject = conn.prepare(
+        "INSERT INTO rejections (coop, hash, source, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for rejection in rejections {
+        reject.execute(params![
+            coop.as_bytes(),
+            rejection.change.map(|h| h.0),
+            source,
+            rejection.reason,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Co-ops in this home, oldest first.
+    pub fn coops(&self) -> Result<Vec<CoopRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM coops ORDER BY added_at, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|row| {
+            let (id, name) = row?;
+            Ok(CoopRow {
+                id: RecordId::from_bytes(array(&id)?),
+                name,
+            })
+        })
+        .collect()
+    }
+
+    /// The position of the newest stored change of any co-op (0 for none): after a write
+    /// that caught up under the lock, every loaded co-op has read the log up to here.
+    pub fn last_position(&self) -> Result<i64, StoreError> {
+        // A bare max() of the rowid: SQLite reads it from the end of the table's b-tree
+        // (wrapped in another function it would scan every row).
+        let last: Option<i64> = self
+            .conn
+            .query_row("SELECT max(seq) FROM changes", [], |r| r.get(0))?;
+        Ok(last.unwrap_or(0))
+    }
+
+    /// How many changes a co-op has stored.
+    pub fn change_count(&self, coop: CoopId) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM changes WHERE coop = ?1",
+            [coop.as_bytes()],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The stored changes of a co-op, in the order they were stored (each after its deps).
+    pub fn changes(&self, coop: CoopId) -> Result<Vec<RawChange>, StoreError> {
+        let mut stmt = self
+            .conn
+            // `+coop`: in log order straight from the table, with no sort.
+            .prepare("SELECT bytes, sig FROM changes WHERE +coop = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        rows.map(|row| {
+            let (bytes, sig) = row?;
+            Ok(RawChange {
+                bytes,
+                sig: Signature::from_bytes(array(&sig)?),
+            })
+        })
+        .collect()
+    }
+
+    /// Changes stored after position `after` (by any process sharing this home), in
+    /// order.
+    pub fn changes_after(&self, coop: CoopId, after: i64) -> Result<Vec<LogRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            // `+coop`: walk the log in order from `after` (the rowid), instead of every row
+            // of the co-op through the (coop, hash) index and then a sort.
+            "SELECT seq, hash, bytes, sig FROM changes WHERE +coop = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![coop.as_bytes(), after], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (position, hash, bytes, sig) = row?;
+            Ok(LogRow {
+                position,
+                hash: ChangeHash(array(&hash)?),
+                change: RawChange {
+                    bytes,
+                    sig: Signature::from_bytes(array(&sig)?),
+                },
+            })
+        })
+        .collect()
+    }
+
+    /// Every stored change of a co-op with its hash, in the order stored (each after its
+    /// deps): what a bundle or a newcomer receives, read without rebuilding changes from
+    /// the document.
+    pub fn changes_with_hashes(&self, coop: CoopId) -> Result<Vec<LogRow>, StoreError> {
+        self.changes_after(coop, 0)
+    }
+
+    /// Records a fork found in `coop`; `true` if it was not recorded before.
+    pub fn record_fork(
+        &self,
+        coop: CoopId,
+        fork: &sangam_replica::Fork,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let added = self.conn.execute(
+            "INSERT INTO forks (coop, device, seq, kept, found_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (coop, device, seq) DO UPDATE SET kept = excluded.kept
+             WHERE forks.kept IS NOT excluded.kept",
+            params![
+                coop.as_bytes(),
+                fork.device.as_bytes(),
+                fork.seq as i64,
+                fork.kept.map(|h| h.0),
+                now
+            ],
+        )?;
+        Ok(added > 0)
+    }
+
+    /// The forks found in `coop`, oldest first.
+    pub fn forks(&self, coop: CoopId) -> Result<Vec<ForkRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device, seq, found_at FROM forks WHERE coop = ?1 ORDER BY found_at, device, seq",
+        )?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (device, seq, found_at) = row?;
+            Ok(ForkRow {
+                device: PublicKey::from_bytes(array(&device)?),
+                seq: u64::try_from(seq).map_err(|_| StoreError::Damaged("fork sequence"))?,
+                found_at,
+            })
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{commit_of, member_rows, temp};
+    use crate::{Commit, MemberChanges};
+    use sangam_testkit::{Person, found};
+
+    #[test]
+    fn the_change_log_is_append_only_and_survives_reopening() {
+        let (_dir, path) = temp();
+        let asha = Person::seeded(1, "Asha");
+        let (replica, change) = found(&asha, 1_000);
+        let members = member_rows(&replica.state());
+        {
+            let mut store = Store::open(&path).expect("open");
+            let mut commit = commit_of(replica.coop(), ChangeSource::Local);
+            commit.changes = std::slice::from_ref(&change);
+            commit.members = MemberChanges {
+                changed: &members,
+                gone: &[],
+            };
+            store.commit(commit, 1_000).expect("commit");
+            let conn = &store.conn;
+            let update = conn.execute("UPDATE changes SET sig = zeroblob(64)", []);
+            assert!(
+                update
+                    .expect_err("refused")
+                    .to_string()
+                    .contains("append-only")
+            );
+            assert!(conn.execute("DELETE FROM changes", []).is_err());
+        }
+        let store = Store::open(&path).expect("reopen");
+        store.integrity_check().expect("intact");
+        let stored = store.changes(replica.coop()).expect("changes");
+        assert_eq!(stored, vec![change.to_raw()]);
+        assert_eq!(store.members(replica.coop()).expect("members").len(), 1);
+        let rows = store.changes_after(replica.coop(), 0).expect("log");
+        assert_eq!(
+            rows,
+            vec![LogRow {
+                position: 1,
+                hash: change.hash,
+                change: change.to_raw()
+            }]
+        );
+        assert_eq!(store.changes_after(replica.coop(), 1).expect("log"), vec![]);
+        assert_eq!(store.last_position().expect("last"), 1);
+        assert_eq!(
+            store.coops().expect("coops"),
+            vec![CoopRow {
+                id: replica.coop(),
+                name: "River Bakery".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn refusals_are_stored_with_their_source_as_text() {
+        let (_dir, path) = temp();
+        let asha = Person::seeded(1, "Asha");
+        let (replica, _) = found(&asha, 1_000);
+        let device = asha.device.public();
+        let mut store = Store::open(&path).expect("open");
+        let rejections = [
+            Rejection {
+                change: Some(ChangeHash([9; 32])),
+                reason: "the device signature does not verify".to_owned(),
+            },
+            Rejection {
+                change: None,
+                reason: "unreadable change".to_owned(),
+            },
+        ];
+        for source in [
+            ChangeSource::Local,
+            ChangeSource::Bundle,
+            ChangeSource::Peer(device),
+            ChangeSource::Invite(device),
+        ] {
+            let commit = Commit {
+                rejections: &rejections,
+                ..commit_of(replica.coop(), source)
+            };
+            store.commit(commit, 2_000).expect("commit");
+        }
+        let mut stmt = store
+            .conn
+            .prepare("SELECT hash, source, reason FROM rejections ORDER BY id")
+            .expect("query");
+        let stored: Vec<(Option<Vec<u8>>, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        let short = device.short();
+        let words = [
+            "local".to_owned(),
+            "bundle".to_owned(),
+            format!("peer {short}"),
+            format!("invite from {short}"),
+        ];
+        let sources: Vec<&String> = stored.iter().map(|(_, s, _)| s).collect();
+        let expected: Vec<&String> = words.iter().flat_map(|w| [w, w]).collect();
+        assert_eq!(sources, expected, "each source once per refusal");
+        assert_eq!(stored[0].0, Some(vec![9; 32]));
+        assert_eq!(stored[1].0, None);
+        assert_eq!(stored[1].2, "unreadable change");
+    }
+}

@@ -1,0 +1,9 @@
+//! The projection: tables that mirror a co-op's state as the fold computes it, so screens
+//! open without replaying the log. The change log stays the source of truth; the
+//! projection is a cache of it that every commit keeps up to date.
+//!
+//! One submodule per area, each owning its tables and their incremental update: a commit
+//! says what changed in each area and only those rows are written, never a co-op's whole
+//! table. Today one area is projected: `membership` (the members table).
+
+pub(crate) mod membership;

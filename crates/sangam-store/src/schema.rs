@@ -1,0 +1,185 @@
+//! The schema: one migration per entry, applied in order; `PRAGMA user_version` counts
+//! those applied. Migrations only move forward, and an applied one is never edited: a home
+//! on disk holds the text it was created with, and a fresh home must come out the same.
+
+use rusqlite::Connection;
+
+use crate::{StoreError, busy_or};
+
+/// The schema, one migration per entry; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: keys, co-ops, the change log, snapshots, the member projection, rejections.
+    r#"
+    CREATE TABLE identity (
+        slot TEXT PRIMARY KEY CHECK (slot IN ('member', 'device')),
+        secret BLOB NOT NULL CHECK (length(secret) = 32),
+        name TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE coops (
+        id BLOB PRIMARY KEY CHECK (length(id) = 32),
+        name TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL REFERENCES coops(id),
+        hash BLOB NOT NULL CHECK (length(hash) = 32),
+        bytes BLOB NOT NULL,
+        sig BLOB NOT NULL CHECK (length(sig) = 64),
+        stored_at INTEGER NOT NULL,
+        UNIQUE (coop, hash)
+    );
+    CREATE TRIGGER changes_append_only_update BEFORE UPDATE ON changes
+        BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+    CREATE TRIGGER changes_append_only_delete BEFORE DELETE ON changes
+        BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+    CREATE TABLE snapshots (
+        coop BLOB PRIMARY KEY REFERENCES coops(id),
+        doc BLOB NOT NULL,
+        change_count INTEGER NOT NULL,
+        saved_at INTEGER NOT NULL
+    );
+    CREATE TABLE members (
+        coop BLOB NOT NULL REFERENCES coops(id),
+        key BLOB NOT NULL,
+        name TEXT NOT NULL,
+        contact TEXT,
+        standing TEXT NOT NULL,
+        admitted_by BLOB NOT NULL,
+        admitted_at INTEGER NOT NULL,
+        PRIMARY KEY (coop, key)
+    );
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL,
+        hash BLOB,
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    "#,
+    // 2: peers seen, for `sangam peers` and for dialling them again.
+    r#"
+    CREATE TABLE peers (
+        device BLOB NOT NULL CHECK (length(device) = 32),
+        coop BLOB NOT NULL,
+        addr TEXT NOT NULL,
+        path TEXT NOT NULL,
+        last_synced INTEGER NOT NULL,
+        PRIMARY KEY (device, coop)
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+    // 3: invites this home issued (by the hash of their secret) and who joined with them.
+    r#"
+    CREATE TABLE invites (
+        secret_hash BLOB PRIMARY KEY CHECK (length(secret_hash) = 32),
+        coop BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        uses INTEGER NOT NULL CHECK (uses > 0),
+        used INTEGER NOT NULL DEFAULT 0 CHECK (used <= uses)
+    );
+    CREATE TABLE invite_joins (
+        secret_hash BLOB NOT NULL REFERENCES invites (secret_hash),
+        member BLOB NOT NULL CHECK (length(member) = 32),
+        device BLOB NOT NULL CHECK (length(device) = 32),
+        name TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        proposal BLOB,
+        PRIMARY KEY (secret_hash, member)
+    );
+    "#,
+    // 4: forks found (a device with two changes under one sequence number), and the
+    // device keys this home stopped using because a copy of it wrote under them.
+    r#"
+    CREATE TABLE forks (
+        coop BLOB NOT NULL,
+        device BLOB NOT NULL CHECK (length(device) = 32),
+        seq INTEGER NOT NULL,
+        kept BLOB,
+        found_at INTEGER NOT NULL,
+        PRIMARY KEY (coop, device, seq)
+    );
+    CREATE TABLE retired_devices (
+        device BLOB PRIMARY KEY CHECK (length(device) = 32),
+        retired_at INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// Brings the home at `conn` up to the newest schema this build knows.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as u32;
+    // Immediate, and the version read inside: two processes opening a new home at once
+    // must not both apply the same migration.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(busy_or)?;
+    let found: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::temp;
+    use crate::{PeerPath, Store};
+    use sangam_model::Standing;
+
+    #[test]
+    fn a_home_from_a_newer_sangam_is_refused() {
+        let (_dir, path) = temp();
+        drop(Store::open(&path).expect("open"));
+        let conn = Connection::open(&path).expect("raw");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        match Store::open(&path) {
+            Err(StoreError::TooNew { found: 99, .. }) => {}
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_home_at_schema_1_migrates_forward() {
+        let (_dir, path) = temp();
+        let conn = Connection::open(&path).expect("raw");
+        conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO coops VALUES (zeroblob(32), 'River Bakery', 1);
+             INSERT INTO members VALUES (zeroblob(32), zeroblob(32), 'Asha', NULL, 'left', zeroblob(32), 1);",
+        )
+        .expect("rows");
+        drop(conn);
+        let store = Store::open(&path).expect("open");
+        let version: u32 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let coop = sangam_model::CoopId::from_bytes([0; 32]);
+        let members = store.members(coop).expect("members");
+        assert_eq!(
+            members.iter().map(|m| m.standing).collect::<Vec<_>>(),
+            [Standing::Left]
+        );
+        store
+            .remember_peer(&members[0].key, coop, "{}", false, PeerPath::Lan, 2)
+            .expect("peers");
+        assert_eq!(store.forks(coop).expect("forks"), []);
+    }
+}
