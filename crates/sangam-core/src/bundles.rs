@@ -77,7 +77,7 @@ impl Node {
         incoming: Vec<sangam_replica::RawChange>,
         origin: Origin,
     ) -> Result<ImportDto, ApiError> {
-        let known = self.store.coops()?.iter().any(|(id, _)| *id == coop);
+        let known = self.store.coops()?.iter().any(|row| row.id == coop);
         let (member, _) = self.member()?;
         let mut replica = if known {
             self.replicas
@@ -92,10 +92,10 @@ impl Node {
                 now: self.clock.now(),
             },
         );
-        let rejections: Vec<(Option<ChangeHash>, String)> = admitted
+        let rejections: Vec<sangam_store::Rejection> = admitted
             .rejected
             .iter()
-            .map(|r| (r.hash, r.reason.to_string()))
+            .map(sangam_store::Rejection::from)
             .collect();
         let mut changes = admitted.to_store();
         let state = replica.state();
@@ -172,8 +172,8 @@ impl Node {
             .store
             .changes_with_hashes(coop)?
             .into_iter()
-            .filter(|(hash, _)| !past.contains(hash))
-            .map(|(_, change)| change)
+            .filter(|row| !past.contains(&row.hash))
+            .map(|row| row.change)
             .collect())
     }
 }

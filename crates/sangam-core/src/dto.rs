@@ -18,6 +18,16 @@ pub enum PeerPath {
     Relay,
 }
 
+impl From<sangam_store::PeerPath> for PeerPath {
+    fn from(path: sangam_store::PeerPath) -> Self {
+        match path {
+            sangam_store::PeerPath::Lan => PeerPath::Lan,
+            sangam_store::PeerPath::Direct => PeerPath::Direct,
+            sangam_store::PeerPath::Relay => PeerPath::Relay,
+        }
+    }
+}
+
 impl From<sangam_net::PathKind> for PeerPath {
     fn from(path: sangam_net::PathKind) -> Self {
         match path {

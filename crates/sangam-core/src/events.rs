@@ -33,14 +33,13 @@ pub enum Origin {
     },
 }
 
-impl Origin {
-    /// How the change log records the source (kept as it always was, for old homes).
-    pub(crate) fn log_text(&self) -> String {
-        match self {
-            Origin::Local => "local".to_owned(),
-            Origin::Bundle => "bundle".to_owned(),
-            Origin::Peer { device } => format!("peer {}", device.short()),
-            Origin::Invite { device } => format!("invite from {}", device.short()),
+impl From<Origin> for sangam_store::ChangeSource {
+    fn from(origin: Origin) -> Self {
+        match origin {
+            Origin::Local => Self::Local,
+            Origin::Bundle => Self::Bundle,
+            Origin::Peer { device } => Self::Peer(device),
+            Origin::Invite { device } => Self::Invite(device),
         }
     }
 }

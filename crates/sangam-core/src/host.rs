@@ -93,7 +93,7 @@ impl Node {
         let rejections: Vec<_> = admitted
             .rejected
             .iter()
-            .map(|r| (r.hash, r.reason.to_string()))
+            .map(sangam_store::Rejection::from)
             .collect();
         if admitted.applied.is_empty() && admitted.shadowed.is_empty() && rejections.is_empty() {
             self.put_replica(replica);
@@ -123,7 +123,7 @@ impl Shared {
         let dialable = !addr.addrs.is_empty();
         let remembered =
             node.store()
-                .remember_peer(device, coop, &json, dialable, path.as_str(), node.now());
+                .remember_peer(device, coop, &json, dialable, store_path(path), node.now());
         drop(node);
         if let Err(e) = remembered {
             self.log(&format!(
@@ -142,7 +142,7 @@ impl Host for Shared {
             .coops()
             .unwrap_or_default()
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|row| row.id)
             .collect();
         coops.into_iter().any(|coop| node.sync_allows(coop, device))
     }
@@ -155,7 +155,7 @@ impl Host for Shared {
         self.node()
             .store()
             .coops()
-            .is_ok_and(|coops| coops.iter().any(|(id, _)| *id == coop))
+            .is_ok_and(|coops| coops.iter().any(|row| row.id == coop))
     }
 
     fn opening(&self, coop: CoopId, session: &mut SyncSession) -> Frame {
@@ -311,5 +311,14 @@ impl Host for Shared {
             .import_changes(coop, changes, origin)
             .and_then(|_| node.lacking(coop, &heads));
         lacking.map_err(|e| HostError(e.message))
+    }
+}
+
+/// How the peer table records a path.
+fn store_path(path: PathKind) -> sangam_store::PeerPath {
+    match path {
+        PathKind::Lan => sangam_store::PeerPath::Lan,
+        PathKind::Direct => sangam_store::PeerPath::Direct,
+        PathKind::Relay => sangam_store::PeerPath::Relay,
     }
 }

@@ -38,12 +38,15 @@ impl Node {
     }
 
     pub(crate) fn member(&self) -> Result<(SecretKey, String), ApiError> {
-        self.store.member_key()?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NoIdentity,
-                "this home has no member identity yet",
-            )
-        })
+        self.store
+            .member_key()?
+            .map(|m| (m.key, m.name))
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NoIdentity,
+                    "this home has no member identity yet",
+                )
+            })
     }
 
     /// Founds a co-op with this home's member as its first member.
@@ -73,9 +76,9 @@ impl Node {
             .store
             .coops()?
             .into_iter()
-            .map(|(id, name)| CoopSummaryDto {
-                id: id.to_string(),
-                name,
+            .map(|row| CoopSummaryDto {
+                id: row.id.to_string(),
+                name: row.name,
             })
             .collect())
     }
@@ -131,7 +134,7 @@ impl Node {
                 key: m.key.to_string(),
                 name: m.name,
                 contact: m.contact,
-                standing: standing_from_store(&m.standing),
+                standing: m.standing,
                 admitted_by: m.admitted_by.to_string(),
                 admitted_at: m.admitted_at,
             })
@@ -309,14 +312,5 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             Some(url) => format!("set the co-op's relay to {url}"),
             None => "set the co-op's relay to n0's public relays".to_owned(),
         },
-    }
-}
-
-/// The projection stores a member's standing as its serialized name.
-fn standing_from_store(text: &str) -> Standing {
-    match text {
-        "left" => Standing::Left,
-        "removed" => Standing::Removed,
-        _ => Standing::Active,
     }
 }

@@ -59,7 +59,7 @@ impl Node {
             new.public().short()
         ));
         let (member, _) = self.member()?;
-        let coops: Vec<CoopId> = self.store.coops()?.into_iter().map(|(id, _)| id).collect();
+        let coops: Vec<CoopId> = self.store.coops()?.into_iter().map(|row| row.id).collect();
         for coop in coops {
             let active = self
                 .replica(coop)?

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use sangam_model::{Body, CoopId, RecordId, SecretKey, Timestamp};
-use sangam_replica::{ChangeHash, Replica, SignedChange, Trust};
-use sangam_store::{Commit, Store};
+use sangam_model::{Body, CoopId, PublicKey, RecordId, SecretKey, Timestamp};
+use sangam_replica::{Replica, SignedChange, Trust};
+use sangam_store::{Commit, MemberChanges, MemberRow, Rejection, Store};
 
 use crate::events::{Event, Origin};
 use crate::{ApiError, ErrorCode};
@@ -74,7 +74,7 @@ pub(crate) struct Node {
     pub(crate) loaded: HashMap<CoopId, i64>,
     /// Per co-op, the members as last written to the projection by this node, so a commit
     /// that leaves them as they were does not rewrite them.
-    pub(crate) projected: HashMap<CoopId, Vec<sangam_model::Member>>,
+    pub(crate) projected: HashMap<CoopId, Vec<MemberRow>>,
     /// Per co-op, how many changes the stored snapshot holds (reading it from the table
     /// would walk the whole snapshot blob).
     pub(crate) snapshotted: HashMap<CoopId, usize>,
@@ -179,8 +179,8 @@ impl Node {
     pub(crate) fn load(&mut self, coop: CoopId) -> Result<(), ApiError> {
         let snapshot = self.store.snapshot(coop)?;
         let rows = self.store.changes_after(coop, 0)?;
-        let last = rows.last().map_or(0, |(seq, _)| *seq);
-        let changes: Vec<_> = rows.into_iter().map(|(_, change)| change).collect();
+        let last = rows.last().map_or(0, |row| row.position);
+        let changes: Vec<_> = rows.into_iter().map(|row| row.change).collect();
         if changes.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
@@ -247,35 +247,53 @@ impl Node {
         replica: &mut Replica,
         origin: Origin,
         changes: &[SignedChange],
-        rejections: &[(Option<ChangeHash>, String)],
+        rejections: &[Rejection],
     ) -> Result<(), ApiError> {
         debug_assert!(self.writing, "every commit runs inside a write unit");
         let state = replica.state();
         let coop = replica.coop();
-        let members_changed = self.projected.get(&coop) != Some(&state.members);
-        let source = origin.log_text();
+        // The projection is written member by member: only rows that differ from what
+        // it holds (as this node last wrote it, else as read back from it).
+        let before = match self.projected.remove(&coop) {
+            Some(rows) => rows,
+            None => self.store.members(coop)?,
+        };
+        let after: Vec<MemberRow> = state.members.iter().map(MemberRow::from).collect();
+        let changed: Vec<MemberRow> = after
+            .iter()
+            .filter(|row| !before.contains(row))
+            .cloned()
+            .collect();
+        let gone: Vec<PublicKey> = before
+            .iter()
+            .filter(|old| !after.iter().any(|row| row.key == old.key))
+            .map(|old| old.key)
+            .collect();
         let commit = Commit {
-            source: &source,
+            coop,
+            coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
+            source: origin.into(),
             changes,
             rejections,
-            state: &state,
-            members_changed,
+            members: MemberChanges {
+                changed: &changed,
+                gone: &gone,
+            },
         };
         let now = self.clock.now();
-        // Until it commits, what the projection holds is unknown.
-        self.projected.remove(&coop);
         if let Err(e) = self.store.commit(commit, now) {
             self.replicas.remove(&coop);
             return Err(e.into());
         }
-        self.projected.insert(coop, state.members);
+        let members_changed = !changed.is_empty() || !gone.is_empty();
+        self.projected.insert(coop, after);
         self.last_commit = Some(std::time::Instant::now());
         self.announce_changes(replica, origin, changes, members_changed);
-        for (_, reason) in rejections {
+        for rejection in rejections {
             self.announce.push(Event::ChangeRefused {
                 coop,
                 origin,
-                reason: reason.clone(),
+                reason: rejection.reason.clone(),
             });
         }
         let in_snapshot = match self.snapshotted.get(&coop) {
@@ -445,12 +463,14 @@ impl Node {
         for coop in coops {
             let after = self.loaded.get(&coop).copied().unwrap_or(0);
             let rows = self.store.changes_after(coop, after)?;
-            let Some(last) = rows.last().map(|(seq, _)| *seq) else {
+            let Some(last) = rows.last().map(|row| row.position) else {
                 continue;
             };
             let mut replica = self.replicas.remove(&coop).expect("listed above");
-            let admitted =
-                replica.admit(rows.into_iter().map(|(_, c)| c).collect(), Trust::OwnStore);
+            let admitted = replica.admit(
+                rows.into_iter().map(|row| row.change).collect(),
+                Trust::OwnStore,
+            );
             self.loaded.insert(coop, last);
             // Another process on this home wrote these: local writes, as far as anyone
             // here is concerned. Announced at once outside a write unit (they are
@@ -546,7 +566,7 @@ impl Node {
         mut replica: Replica,
         origin: Origin,
         changes: &[SignedChange],
-        rejections: &[(Option<ChangeHash>, String)],
+        rejections: &[Rejection],
     ) -> Result<(), ApiError> {
         self.persist(&mut replica, origin, changes, rejections)?;
         self.put_replica(replica);

@@ -355,7 +355,7 @@ impl Home {
             .coops()
             .unwrap_or_default()
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|row| row.id)
             .collect()
     }
 

@@ -40,7 +40,7 @@ impl Node {
             .store()
             .coops()?
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|row| row.id)
             .collect();
         coops.sort();
         for coop in coops {
@@ -118,8 +118,8 @@ impl Node {
                 .store()
                 .peers(coop)?
                 .into_iter()
-                .find(|(key, _, _, _)| *key == device)
-                .and_then(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+                .find(|row| row.device == device)
+                .and_then(|row| serde_json::from_str::<PeerAddr>(&row.addr_json).ok())
                 .filter(|addr| !addr.addrs.is_empty());
             return remembered
                 .or_else(|| sangam_net::device_addr(&device))
@@ -141,7 +141,7 @@ impl Node {
             .store()
             .peers(coop)?
             .into_iter()
-            .filter_map(|(_, json, _, _)| serde_json::from_str::<PeerAddr>(&json).ok())
+            .filter_map(|row| serde_json::from_str::<PeerAddr>(&row.addr_json).ok())
             .filter(|a| !a.addrs.is_empty())
             .collect())
     }
@@ -152,33 +152,24 @@ impl Node {
         let rows = self.store().peers(coop)?;
         Ok(rows
             .into_iter()
-            .map(|(device, addr, path, last_synced)| {
+            .map(|row| {
                 let member = state
                     .devices
                     .iter()
-                    .find(|d| d.key == device)
+                    .find(|d| d.key == row.device)
                     .map(|d| d.member);
                 PeerDto {
-                    device: device.to_string(),
+                    device: row.device.to_string(),
                     member_name: member
                         .and_then(|m| state.member(&m))
                         .map(|m| m.name.clone()),
-                    path: path_from_store(&path),
-                    last_synced,
-                    addr: serde_json::from_str::<PeerAddr>(&addr)
+                    path: row.path.into(),
+                    last_synced: row.last_synced,
+                    addr: serde_json::from_str::<PeerAddr>(&row.addr_json)
                         .map(|a| sangam_net::addr_to_text(&a))
-                        .unwrap_or(addr),
+                        .unwrap_or(row.addr_json),
                 }
             })
             .collect())
-    }
-}
-
-/// The peer table stores how a peer was reached as its name.
-fn path_from_store(text: &str) -> PeerPath {
-    match text {
-        "lan" => PeerPath::Lan,
-        "relay" => PeerPath::Relay,
-        _ => PeerPath::Direct,
     }
 }
