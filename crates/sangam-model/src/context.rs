@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use imbl::OrdSet;
 
-use crate::record::RecordId;
+use crate::id::RecordId;
 
 /// A set of authority record ids, cheap to clone and to compare by identity.
 #[derive(Clone, Default, Debug)]

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::body::{Body, BodyError, Kind};
 use crate::canonical::{CanonicalError, to_canonical};
-use crate::keys::{KeyError, PublicKey, SecretKey, Signature, domain_separated, hex_type};
+pub use crate::id::{CoopId, RecordId, Timestamp};
+use crate::keys::{KeyError, PublicKey, SecretKey, Signature, domain_separated};
+use crate::kinds::{Body, BodyError, Kind};
 
 /// Domain tag of record signatures and ids.
 pub const RECORD_DOMAIN: &str = "sangam/record/1";
@@ -29,33 +30,6 @@ pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 /// Most causal dependencies one record may name.
 pub const MAX_DEPS: usize = 256;
-
-/// A record id: SHA-256 over the record's signed bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RecordId([u8; 32]);
-
-/// A co-op id: the id of its genesis record.
-pub type CoopId = RecordId;
-
-/// Milliseconds since the Unix epoch, UTC. A claim made by the author, never an authority.
-pub type Timestamp = i64;
-
-impl RecordId {
-    /// Wraps raw bytes.
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-    /// The raw 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-    /// The first 12 hex characters, enough to tell records apart on screen.
-    pub fn short(&self) -> String {
-        hex::encode(&self.0[..6])
-    }
-}
-
-hex_type!(RecordId, 32);
 
 /// Why a record was refused before any rule looked at it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -311,7 +285,7 @@ fn in_parallel(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::body::MemberUpdate;
+    use crate::membership::MemberUpdate;
 
     fn draft() -> Draft {
         Draft {

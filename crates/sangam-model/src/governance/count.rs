@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::body::{Fraction, Vote};
+use super::body::Vote;
+use crate::membership::Fraction;
 
 /// What a count decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

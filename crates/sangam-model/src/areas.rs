@@ -1,0 +1,104 @@
+//! Where the fold meets the areas. The fold machinery ([`crate::fold`]) knows records,
+//! contexts and order; what a kind means, it asks through this module only:
+//! - [`Rules`]: the hooks a kind gives the fold (its rule where written, its indexes, its
+//!   effect on the authority view). Every body in the kinds table implements it in its
+//!   area, and [`rules_of`] is generated from that table, so a new kind is registered
+//!   there and nowhere else;
+//! - [`Indexes`] and [`Applying`]: each area's state inside the fold and inside one view
+//!   build, one field per area;
+//! - the area types the fold holds or hands out (the authority view and the co-op's
+//!   state are membership's).
+
+use std::sync::Arc;
+
+use crate::fold::{Fold, Placed, Refusal, Scope};
+use crate::governance;
+use crate::kinds::{Body, Kind, kinds_table};
+use crate::membership;
+use crate::record::Record;
+
+pub use crate::membership::{
+    Bylaws, CoopState, Device, DeviceEntry, Member, MemberEntry, Standing, View,
+};
+
+/// What a kind does in the fold. Each method has a default that does nothing, so a kind
+/// states only what it adds.
+pub(crate) trait Rules {
+    /// Step 5 of "Judging where written": the kind's own rule, in the view of the
+    /// record's context. Steps 1 to 4 have passed; `bylaws` are those in force there.
+    fn judge(&self, _record: &Record, _scope: &Scope<'_>, _bylaws: &Bylaws) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    /// Notes a record being placed (valid or not) in its area's indexes.
+    fn index(&self, _placed: &Placed, _fold: &mut Fold) {}
+
+    /// Applies a record valid where written to an authority view, in fold order. `Some`
+    /// says why a concurrent record ordered first voids it.
+    fn apply(
+        &self,
+        _record: &Arc<Record>,
+        _view: &mut View,
+        _applying: &mut Applying<'_>,
+    ) -> Option<&'static str> {
+        None
+    }
+}
+
+macro_rules! define_rules_of {
+    ($($variant:ident($body:ty) = $name:literal, authority: $authority:literal;)*) => {
+        /// The body as its kind's [`Rules`].
+        pub(crate) fn rules_of(body: &Body) -> &dyn Rules {
+            match body { $(Body::$variant(b) => b,)* }
+        }
+    };
+}
+
+kinds_table!(define_rules_of);
+
+/// Judges `record` where written (docs/protocol.md "Judging where written"). Steps 1 to 4
+/// hold for every kind and ask membership who was a member; step 5 is the kind's own.
+pub(crate) fn judge(scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
+    let coop = scope.fold.coop();
+    if record.coop() != coop {
+        return Err(Refusal::WrongCoop);
+    }
+    if record.kind() == Kind::CoopGenesis {
+        return if record.id() == coop {
+            Ok(())
+        } else {
+            Err(Refusal::SecondGenesis)
+        };
+    }
+    let bylaws = scope.bylaws().ok_or(Refusal::NoGenesis)?;
+    let author = record.author();
+    if !scope.is_active(&author) {
+        return Err(Refusal::NotAMember(author.short()));
+    }
+    rules_of(record.body()).judge(record, scope, &bylaws)
+}
+
+/// Each area's indexes over the placed records, kept up to date as records are placed so
+/// that judging reads a handful of records, never all of them.
+#[derive(Debug, Default)]
+pub(crate) struct Indexes {
+    pub(crate) membership: membership::Index,
+    pub(crate) governance: governance::Index,
+}
+
+/// What one view build carries besides the view: the fold it reads, and each area's
+/// state for the build.
+pub(crate) struct Applying<'a> {
+    pub(crate) fold: &'a Fold,
+    pub(crate) governance: governance::Deciding<'a>,
+}
+
+impl<'a> Applying<'a> {
+    /// Ready to apply `valid`, the build's valid records in fold order.
+    pub(crate) fn new(fold: &'a Fold, valid: &[&'a Placed]) -> Self {
+        Self {
+            fold,
+            governance: governance::Deciding::new(valid),
+        }
+    }
+}

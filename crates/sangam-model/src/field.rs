@@ -1,0 +1,70 @@
+//! Field rules every area shares (docs/protocol.md "Kinds": **name** and **text**), and
+//! the [`Fields`] contract by which a body states its own.
+//!
+//! Shape (which members, which JSON types) is serde's job; what serde cannot say, a
+//! length, a character class, an order, is a field rule. Each area checks its bodies'
+//! fields with its own error enum and reuses these for names and free text, so a name
+//! is refused with the same words wherever it appears.
+
+/// Longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest free-text field (contact, reason), in characters.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// A name or free-text field that breaks the shared rules. `field` is the body member at
+/// fault, as written on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldError {
+    /// Empty, or longer than [`MAX_NAME_CHARS`].
+    #[error("{field} must be 1 to {MAX_NAME_CHARS} characters")]
+    NameLength {
+        /// The field.
+        field: &'static str,
+    },
+    /// Leading or trailing whitespace, or a control character.
+    #[error("{field} must not start or end with spaces or contain control characters")]
+    NameCharacters {
+        /// The field.
+        field: &'static str,
+    },
+    /// Longer than [`MAX_TEXT_CHARS`].
+    #[error("{field} must be at most {MAX_TEXT_CHARS} characters")]
+    TextLength {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// A display name: 1 to [`MAX_NAME_CHARS`] characters, no control characters, no
+/// leading or trailing spaces.
+pub fn check_name(field: &'static str, name: &str) -> Result<(), FieldError> {
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS {
+        return Err(FieldError::NameLength { field });
+    }
+    if name.trim() != name || name.chars().any(char::is_control) {
+        return Err(FieldError::NameCharacters { field });
+    }
+    Ok(())
+}
+
+/// Free text: at most [`MAX_TEXT_CHARS`] characters, possibly empty.
+pub(crate) fn check_text(field: &'static str, text: &str) -> Result<(), FieldError> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(FieldError::TextLength { field });
+    }
+    Ok(())
+}
+
+/// A body's field rules beyond its shape. Every body in the kinds table implements it;
+/// parsing a record runs it right after serde has read the body.
+pub trait Fields {
+    /// The area's error for a field that breaks its rules.
+    type Error: std::error::Error;
+
+    /// Checks every field; the default is for bodies whose shape says it all.
+    fn check(&self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}

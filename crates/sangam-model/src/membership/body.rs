@@ -1,0 +1,355 @@
+//! Membership bodies: founding, admitting, leaving, removing, profiles, devices and the
+//! co-op's settings, with the bylaws they carry and their field rules. docs/protocol.md
+//! ("Kinds") describes each one for other implementations; the two must agree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::keys::PublicKey;
+
+/// Longest relay URL accepted.
+pub const MAX_RELAY_URL: usize = 200;
+
+/// A membership body field that breaks its rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MembershipFieldError {
+    /// A name or free-text field.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// Not a commodity code (see [`check_currency`]).
+    #[error("currency {0:?} must be 3 to 8 characters A-Z or 0-9, starting with a letter")]
+    Currency(String),
+    /// A genesis nonce that is not 32 lowercase hex characters.
+    #[error("nonce must be 32 lowercase hex characters")]
+    Nonce,
+    /// A bylaws threshold outside 0 < N <= D.
+    #[error("threshold must be a fraction N/D with 0 < N <= D")]
+    Threshold,
+    /// A bylaws quorum above 100%.
+    #[error("quorum_pct must be at most 100")]
+    Quorum,
+    /// A profile update that changes nothing.
+    #[error("an update must change the name or the contact")]
+    EmptyUpdate,
+    /// A relay URL that is not `http://` or `https://`.
+    #[error("a relay URL starts with https:// (or http://)")]
+    RelayScheme,
+    /// A relay URL with nothing after the scheme.
+    #[error("a relay URL names a host")]
+    RelayHost,
+    /// A relay URL with spaces or control characters, or too long.
+    #[error("a relay URL has no spaces and at most {MAX_RELAY_URL} characters")]
+    RelayCharacters,
+}
+
+/// Who may admit and remove members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Admission {
+    /// Any current member may admit a newcomer or remove a member.
+    AnyMember,
+    /// Only a passed proposal may admit or remove (governance).
+    Proposal,
+}
+
+/// A fraction `num/den`, e.g. 2/3 for a two-thirds majority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    /// Numerator.
+    pub num: u32,
+    /// Denominator.
+    pub den: u32,
+}
+
+/// Defaults a new proposal starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VotingDefaults {
+    /// Share of the electorate (percent) that must take part for a vote to count.
+    pub quorum_pct: u8,
+    /// Share of yes among yes + no needed to pass.
+    pub threshold: Fraction,
+}
+
+/// The co-op's rules, set at genesis and amended by passed proposals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bylaws {
+    /// Who may admit and remove members.
+    pub admission: Admission,
+    /// Voting defaults.
+    pub voting: VotingDefaults,
+    /// Most proxies one member may hold for one proposal.
+    #[serde(default = "default_proxies")]
+    pub proxies_per_holder: u8,
+    /// Whether a single block fails a consent proposal.
+    #[serde(default = "default_true")]
+    pub consent_blocks: bool,
+}
+
+fn default_proxies() -> u8 {
+    1
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for Bylaws {
+    fn default() -> Self {
+        Self {
+            admission: Admission::AnyMember,
+            voting: VotingDefaults {
+                quorum_pct: 50,
+                threshold: Fraction { num: 1, den: 2 },
+            },
+            proxies_per_holder: default_proxies(),
+            consent_blocks: true,
+        }
+    }
+}
+
+impl Bylaws {
+    /// The range rules a genesis's bylaws and a bylaws effect share.
+    pub(crate) fn check(&self) -> Result<(), MembershipFieldError> {
+        let t = self.voting.threshold;
+        if t.den == 0 || t.num == 0 || t.num > t.den {
+            return Err(MembershipFieldError::Threshold);
+        }
+        if self.voting.quorum_pct > 100 {
+            return Err(MembershipFieldError::Quorum);
+        }
+        Ok(())
+    }
+}
+
+/// `coop.genesis`: founds a co-op. Its author is the founding member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// The co-op's name.
+    pub name: String,
+    /// Default commodity for the ledger, e.g. `EUR`.
+    pub currency: String,
+    /// The rules.
+    pub bylaws: Bylaws,
+    /// The founder's display name.
+    pub founder_name: String,
+    /// The founder's first device (bootstraps the device allowlist).
+    pub device: PublicKey,
+    /// Random hex so two co-ops founded alike still get distinct ids.
+    pub nonce: String,
+}
+
+/// `member.admit`: admits a member key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberAdmit {
+    /// The newcomer's member key.
+    pub member: PublicKey,
+    /// Their display name.
+    pub name: String,
+}
+
+/// `member.leave`: the author leaves the co-op.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MemberLeave {}
+
+/// `member.remove`: removes another member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRemove {
+    /// Who is removed.
+    pub member: PublicKey,
+    /// Why, for the record.
+    pub reason: String,
+}
+
+/// `member.update`: the author changes their own profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberUpdate {
+    /// New display name, if changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New contact line, if changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// `device.add`: the author binds a device key to themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceAdd {
+    /// The device's key (its iroh endpoint id and Automerge actor).
+    pub device: PublicKey,
+    /// A label such as "Asha's laptop".
+    pub name: String,
+}
+
+/// `device.revoke`: the author revokes one of their devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRevoke {
+    /// The device revoked.
+    pub device: PublicKey,
+}
+
+/// `coop.settings`: how the co-op's laptops reach each other. Any member may set it; the
+/// latest in fold order wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoopSettings {
+    /// The co-op's own relay (an `iroh-relay` server), or `None` for n0's public relays.
+    pub relay: Option<String>,
+}
+
+impl Fields for Genesis {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        check_name("name", &self.name)?;
+        check_name("founder_name", &self.founder_name)?;
+        check_currency(&self.currency)?;
+        self.bylaws.check()?;
+        let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        if self.nonce.len() != 32 || !self.nonce.bytes().all(lower_hex) {
+            return Err(MembershipFieldError::Nonce);
+        }
+        Ok(())
+    }
+}
+
+impl Fields for MemberAdmit {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        Ok(check_name("name", &self.name)?)
+    }
+}
+
+impl Fields for MemberLeave {
+    type Error = MembershipFieldError;
+}
+
+impl Fields for MemberRemove {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        Ok(check_text("reason", &self.reason)?)
+    }
+}
+
+impl Fields for MemberUpdate {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        if self.name.is_none() && self.contact.is_none() {
+            return Err(MembershipFieldError::EmptyUpdate);
+        }
+        if let Some(name) = &self.name {
+            check_name("name", name)?;
+        }
+        if let Some(contact) = &self.contact {
+            check_text("contact", contact)?;
+        }
+        Ok(())
+    }
+}
+
+impl Fields for DeviceAdd {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        Ok(check_name("name", &self.name)?)
+    }
+}
+
+impl Fields for DeviceRevoke {
+    type Error = MembershipFieldError;
+}
+
+impl Fields for CoopSettings {
+    type Error = MembershipFieldError;
+    fn check(&self) -> Result<(), MembershipFieldError> {
+        self.relay.as_deref().map_or(Ok(()), check_relay_url)
+    }
+}
+
+/// A relay URL: `http://` or `https://`, a host, no spaces, at most [`MAX_RELAY_URL`] bytes.
+pub fn check_relay_url(url: &str) -> Result<(), MembershipFieldError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(MembershipFieldError::RelayScheme)?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(MembershipFieldError::RelayHost);
+    }
+    if url.len() > MAX_RELAY_URL || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(MembershipFieldError::RelayCharacters);
+    }
+    Ok(())
+}
+
+/// A commodity code: 3 to 8 characters, `A`–`Z` and `0`–`9`, starting with a letter.
+pub fn check_currency(code: &str) -> Result<(), MembershipFieldError> {
+    let ok = (3..=8).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(MembershipFieldError::Currency(code.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::{Body, Kind};
+    use serde_json::json;
+
+    #[test]
+    fn bodies_refuse_unknown_fields_and_bad_names() {
+        let extra = json!({"member": "00".repeat(32), "name": "Ravi", "role": "admin"});
+        assert!(Body::from_value(Kind::MemberAdmit, extra).is_err());
+        let blank = json!({"member": "00".repeat(32), "name": " "});
+        assert!(Body::from_value(Kind::MemberAdmit, blank).is_err());
+        let ok = json!({"member": "00".repeat(32), "name": "Ravi"});
+        assert!(Body::from_value(Kind::MemberAdmit, ok).is_ok());
+    }
+
+    #[test]
+    fn relay_urls() {
+        for ok in [
+            "https://relay.example.org",
+            "http://10.0.0.2:3340",
+            "https://r.example/x",
+        ] {
+            assert_eq!(check_relay_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "relay.example.org",
+            "https://",
+            "https:///path",
+            "ftp://relay.example.org",
+            "https://relay example.org",
+            &format!("https://{}", "a".repeat(MAX_RELAY_URL)),
+        ] {
+            assert!(check_relay_url(bad).is_err(), "{bad}");
+        }
+        let bad = json!({"relay": "relay.example.org"});
+        assert!(Body::from_value(Kind::CoopSettings, bad).is_err());
+        let default = json!({"relay": null});
+        assert!(Body::from_value(Kind::CoopSettings, default).is_ok());
+    }
+
+    #[test]
+    fn currency_codes() {
+        assert!(check_currency("EUR").is_ok());
+        assert!(check_currency("HOURS").is_ok());
+        assert!(check_currency("eur").is_err());
+        assert!(check_currency("1EU").is_err());
+        assert!(check_currency("EU").is_err());
+    }
+}
