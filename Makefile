@@ -10,7 +10,7 @@ ifdef CI
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sangam/target
 endif
 
-.PHONY: run test deps build lint unit vectors
+.PHONY: run test deps build lint unit vectors bindings
 
 ## Install what is missing, build, and walk through a first co-op.
 run: deps
@@ -33,3 +33,7 @@ unit:
 ## Rewrite tests/vectors/ after a deliberate change to the record format.
 vectors:
 	SANGAM_WRITE_VECTORS=1 $(CARGO) test -p sangam-model --test it vectors
+
+## Rewrite crates/sangam-core/bindings/ (the desktop's TypeScript types) after a DTO change.
+bindings:
+	SANGAM_WRITE_BINDINGS=1 $(CARGO) test -p sangam-core --test it the_committed_bindings_match_the_types

@@ -759,7 +759,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             };
             // What happens is printed as it happens: the home's events and serve's own lines.
             let mut events = home.subscribe();
-            home.log_to(|line| say(line));
+            home.log_to(say);
             let ready = |info: &ServeInfo| {
                 say(&format!(
                     "address: {}\ndevice:  {}\nServing; stop with Ctrl-C.",

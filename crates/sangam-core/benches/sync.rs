@@ -18,7 +18,7 @@
 
 use std::time::{Duration, Instant};
 
-use sangam_core::{Clock, Node, Relays, SharedNode, SystemClock};
+use sangam_core::{Clock, Home, Relays, SystemClock};
 use sangam_model::body::MemberAdmit;
 use sangam_model::{Body, PublicKey};
 use sangam_replica::{Bundle, SignedChange};
@@ -27,7 +27,7 @@ use sangam_testkit::{Person, found, rename};
 const MEMBERS: u32 = 1_000;
 const RECORDS: u32 = 100_000;
 
-fn open(dir: &std::path::Path, name: &str) -> Node {
+fn open(dir: &std::path::Path, name: &str) -> Home {
     let node = Home::open_with_clock(&dir.join(name), Box::<SystemClock>::default()).expect("open");
     node.create_identity(name).expect("identity");
     node
@@ -57,10 +57,10 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::TempDir::new().expect("tmp");
-    let mut a = open(dir.path(), "a");
-    let mut b = open(dir.path(), "b");
-    let mut c = open(dir.path(), "c");
-    let key = |n: &Node| -> PublicKey { n.identity().expect("id").member.parse().expect("key") };
+    let a = open(dir.path(), "a");
+    let b = open(dir.path(), "b");
+    let c = open(dir.path(), "c");
+    let key = |n: &Home| -> PublicKey { n.identity().expect("id").member.parse().expect("key") };
 
     // The co-op, built in memory by its founder: both laptops' members, 998 others, then
     // 100,000 records.
@@ -137,19 +137,17 @@ fn main() {
         .parse()
         .expect("id");
     let c_key = c.identity().expect("id").member;
-    b.admit(neighbours, &c_key, "C").expect("admit c");
+    b.admit(neighbours, c_key.parse().expect("key"), "C")
+        .expect("admit c");
     let (second, _) = b.export_bundle(neighbours, None).expect("export");
     c.import_bundle(&second).expect("c joins the second co-op");
     let (back, _) = c.export_bundle(neighbours, Some(&second)).expect("binding");
     b.import_bundle(&back).expect("b learns c's device");
-
-    let a = SharedNode::new(a);
-    let b = SharedNode::new(b);
     runtime.block_on(async {
         let loopback = Some("127.0.0.1:0".parse().expect("addr"));
-        let config_a = a.lock().net_config(Relays::Disabled, loopback);
+        let config_a = a.net_config(Relays::Disabled, loopback);
         let net_a = a.start_net(config_a).await.expect("net a");
-        let config_b = b.lock().net_config(Relays::Disabled, loopback);
+        let config_b = b.net_config(Relays::Disabled, loopback);
         let net_b = b.start_net(config_b).await.expect("net b");
 
         let t = Instant::now();
@@ -192,17 +190,16 @@ fn main() {
         let addr = net_a.addr();
         tokio::spawn(async move { dialer.sync_with(addr, coop, true).await });
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let mut arrived = b.subscribe_changes();
+        let mut arrived = b.subscribe();
         let mut latencies = Vec::new();
         for i in 0..200 {
             let t = Instant::now();
-            a.write(coop, |n| {
-                n.update_profile(coop, None, Some(&format!("c{i}")))
-            })
-            .expect("write");
+            a.update_profile(coop, None, Some(&format!("c{i}")))
+                .expect("write");
+            // Stored on B: its record event is sent once the commit is durable.
             loop {
-                let c = arrived.recv().await.expect("notification");
-                if c == coop {
+                let event = arrived.recv().await.expect("event");
+                if matches!(event, sangam_core::Event::RecordAdded { coop: c, .. } if c == coop) {
                     break;
                 }
             }
@@ -213,9 +210,7 @@ fn main() {
             "one change, commit on A to durable commit on B: p50 {:.2?}, p90 {:.2?} (200 changes)",
             latencies[100], latencies[180]
         );
-
-        let c = SharedNode::new(c);
-        let config_c = c.lock().net_config(Relays::Disabled, loopback);
+        let config_c = c.net_config(Relays::Disabled, loopback);
         let net_c = c.start_net(config_c).await.expect("net c");
         let mut quiet = Vec::new();
         for _ in 0..20 {

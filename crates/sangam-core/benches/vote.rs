@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use sangam_core::{Clock, Node, SystemClock};
+use sangam_core::{Choice, Clock, Home, Method, ProposalDraft, SystemClock, Vote};
 use sangam_model::Body;
 use sangam_model::body::MemberAdmit;
 use sangam_replica::{Bundle, SignedChange};
@@ -64,29 +64,32 @@ fn run(unrelated: u32) {
     let proposal = node
         .propose(
             coop,
-            sangam_core::ProposalInput {
+            ProposalDraft {
                 title: "Paint the shed".into(),
                 text: "Green.".into(),
-                method: "yes-no".into(),
+                method: Method::YesNo,
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
                 closes_at: node.now() + 86_400_000,
-                ..Default::default()
+                effect: None,
             },
         )
         .expect("propose")
-        .id;
+        .id
+        .parse()
+        .expect("proposal id");
 
     let mut votes = Vec::new();
     let mut tallies = Vec::new();
     for i in 0..VOTES {
-        let word = if i % 2 == 0 { "yes" } else { "no" };
+        let vote = if i % 2 == 0 { Vote::Yes } else { Vote::No };
         let t = Instant::now();
-        let tally = node
-            .vote(coop, &proposal, &[word.to_owned()])
-            .expect("vote");
+        let tally = node.vote(coop, proposal, Choice::Vote(vote)).expect("vote");
         votes.push(t.elapsed());
         assert_eq!(tally.ballots_counted, 1);
         let t = Instant::now();
-        node.tally(coop, &proposal).expect("tally");
+        node.tally(coop, proposal).expect("tally");
         tallies.push(t.elapsed());
     }
     println!(

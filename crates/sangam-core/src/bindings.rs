@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ts_rs::{Config, TS};
-
 /// Where the bindings live, from the repository's root.
 pub const BINDINGS_DIR: &str = "crates/sangam-core/bindings";
+
+use ts_rs::{Config, TS};
 
 /// Every exported type's file name and text.
 fn rendered() -> Vec<(String, String)> {
@@ -24,10 +24,36 @@ fn rendered() -> Vec<(String, String)> {
         };
     }
     each!(
+        crate::ApiError,
+        crate::ErrorCode,
         crate::Event,
         crate::Origin,
         crate::JoinDecision,
         crate::PeerPath,
+        crate::RecordStatus,
+        crate::IdentityDto,
+        crate::CoopSummaryDto,
+        crate::CoopDto,
+        crate::MemberDto,
+        crate::DeviceDto,
+        crate::LogEntryDto,
+        crate::ExportDto,
+        crate::RejectedDto,
+        crate::ImportDto,
+        crate::ProposalSummaryDto,
+        crate::TallyDto,
+        crate::ProposalDto,
+        crate::InviteDto,
+        crate::JoinDto,
+        crate::JoinStatus,
+        crate::PeerDto,
+        crate::SyncReport,
+        sangam_model::Standing,
+        sangam_model::Admission,
+        sangam_model::body::Method,
+        sangam_model::body::Vote,
+        sangam_model::body::Choice,
+        sangam_model::governance::Status,
     );
     out
 }

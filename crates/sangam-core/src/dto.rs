@@ -39,7 +39,7 @@ impl From<sangam_net::PathKind> for PeerPath {
 }
 
 /// Whether a record counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RecordStatus {
     /// It counts.
@@ -52,7 +52,7 @@ pub enum RecordStatus {
 }
 
 /// This home's member identity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IdentityDto {
     /// Member public key (hex).
     pub member: String,
@@ -63,7 +63,7 @@ pub struct IdentityDto {
 }
 
 /// A co-op in this home.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CoopSummaryDto {
     /// Co-op id (hex).
     pub id: String,
@@ -72,7 +72,7 @@ pub struct CoopSummaryDto {
 }
 
 /// A co-op in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CoopDto {
     /// Co-op id (hex).
     pub id: String,
@@ -101,7 +101,7 @@ pub struct CoopDto {
 }
 
 /// A member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct MemberDto {
     /// Member key (hex).
     pub key: String,
@@ -118,7 +118,7 @@ pub struct MemberDto {
 }
 
 /// A device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DeviceDto {
     /// Device key (hex).
     pub key: String,
@@ -140,7 +140,7 @@ pub struct DeviceDto {
 }
 
 /// A record in the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct LogEntryDto {
     /// Record id (hex).
     pub id: String,
@@ -159,7 +159,7 @@ pub struct LogEntryDto {
 }
 
 /// What exporting a bundle did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ExportDto {
     /// Co-op id.
     pub coop: String,
@@ -172,7 +172,7 @@ pub struct ExportDto {
 }
 
 /// A change that was refused on import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RejectedDto {
     /// Change hash, if it decoded.
     pub change: Option<String>,
@@ -181,7 +181,7 @@ pub struct RejectedDto {
 }
 
 /// What importing a bundle did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportDto {
     /// Co-op id.
     pub coop: String,
@@ -198,7 +198,7 @@ pub struct ImportDto {
 }
 
 /// A proposal in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ProposalSummaryDto {
     /// Proposal record id (hex).
     pub id: String,
@@ -223,7 +223,7 @@ pub struct ProposalSummaryDto {
 }
 
 /// A proposal's tally (`sangam tally ID --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TallyDto {
     /// Proposal record id (hex).
     pub proposal: String,
@@ -266,7 +266,7 @@ pub struct TallyDto {
 }
 
 /// A proposal in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ProposalDto {
     /// Proposal record id (hex).
     pub id: String,

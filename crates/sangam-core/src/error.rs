@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// What kind of failure, for a caller that branches on it (the UI, the CLI's exit code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -33,7 +33,7 @@ pub enum ErrorCode {
 }
 
 /// An error with a message a member can act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind.

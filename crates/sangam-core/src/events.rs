@@ -121,7 +121,9 @@ pub enum Event {
         #[ts(type = "string")]
         device: PublicKey,
     },
-    /// Changes moved in a session: running totals since it opened.
+    /// Changes moved in a session: running totals since it opened. Received changes are
+    /// counted as they arrive, before they are checked; the records they carry follow as
+    /// [`Event::RecordAdded`] once stored.
     SyncProgress {
         /// The co-op synced.
         #[ts(type = "string")]
@@ -129,7 +131,7 @@ pub enum Event {
         /// The peer's device key.
         #[ts(type = "string")]
         device: PublicKey,
-        /// Changes received and stored so far.
+        /// Changes received so far.
         received: usize,
         /// Changes sent so far.
         sent: usize,

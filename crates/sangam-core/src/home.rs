@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     node: Mutex<Node>,
     pub(crate) outlets: Outlets,
     log: Mutex<Option<LogLine>>,
+    /// Per open session (co-op, device): changes received and sent so far.
+    pub(crate) traffic: Mutex<std::collections::HashMap<(CoopId, PublicKey), (usize, usize)>>,
 }
 
 impl Shared {
@@ -86,6 +88,7 @@ impl Home {
                 node: Mutex::new(node),
                 outlets,
                 log: Mutex::new(None),
+                traffic: Mutex::default(),
             }),
         })
     }

@@ -134,6 +134,34 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Adds to a session's running totals and tells subscribers.
+    fn count_traffic(
+        &self,
+        coop: CoopId,
+        device: &PublicKey,
+        received: usize,
+        sent: Option<usize>,
+    ) {
+        let (received, sent) = {
+            let mut traffic = self.traffic.lock().unwrap_or_else(|p| p.into_inner());
+            let totals = traffic.entry((coop, *device)).or_default();
+            totals.0 += received;
+            if let Some(sent) = sent {
+                totals.1 = sent;
+            }
+            *totals
+        };
+        self.emit(Event::SyncProgress {
+            coop,
+            device: *device,
+            received,
+            sent,
+            of: None,
+        });
+    }
+}
+
 impl Host for Shared {
     fn knows(&self, device: &PublicKey) -> bool {
         let mut node = self.node();
@@ -183,6 +211,9 @@ impl Host for Shared {
     ) -> Result<usize, HostError> {
         let result = match frame {
             Frame::Changes(changes) => {
+                // Heard of as they arrive, before they are checked and stored (records
+                // follow once they are durable).
+                self.count_traffic(coop, from, changes.len(), None);
                 // Signatures and records are checked before the node is locked, on every
                 // core, so other sessions and writers are not kept waiting meanwhile.
                 let now = self.node().now();
@@ -221,6 +252,10 @@ impl Host for Shared {
 
     fn connected(&self, device: &PublicKey, coop: CoopId, addr: &PeerAddr, path: PathKind) {
         self.remember(device, coop, addr, path);
+        self.traffic
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((coop, *device), (0, 0));
         let member = self.node().member_of_device(coop, device);
         self.emit(Event::PeerConnected {
             coop,
@@ -231,13 +266,7 @@ impl Host for Shared {
     }
 
     fn progress(&self, coop: CoopId, device: &PublicKey, summary: &SyncSummary) {
-        self.emit(Event::SyncProgress {
-            coop,
-            device: *device,
-            received: summary.received,
-            sent: summary.sent,
-            of: None,
-        });
+        self.count_traffic(coop, device, 0, Some(summary.sent));
     }
 
     fn ended(
@@ -252,6 +281,10 @@ impl Host for Shared {
             // The peer row's "last synced" moves on to now.
             self.remember(device, coop, addr, path);
         }
+        self.traffic
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&(coop, *device));
         self.emit(Event::PeerDisconnected {
             coop,
             device: *device,

@@ -27,7 +27,7 @@ const SERVE_ADDR_SETTING: &str = "serve.addr";
 const ADMISSION_VOTE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// An invite just issued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct InviteDto {
     /// The ticket to hand the newcomer.
     pub ticket: String,
@@ -40,7 +40,7 @@ pub struct InviteDto {
 }
 
 /// Where a newcomer stands after asking to join.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinStatus {
     /// Admitted: the co-op is in this home.
@@ -50,7 +50,7 @@ pub enum JoinStatus {
 }
 
 /// What joining did, on the newcomer's side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct JoinDto {
     /// Co-op id.
     pub coop: String,

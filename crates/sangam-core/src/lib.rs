@@ -37,3 +37,4 @@ pub use sangam_model::body::{Choice, Fraction, Method, Vote};
 pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 pub use serve::{ServeInfo, ServeOptions, SyncReport};
+pub use settings::PeerDto;

@@ -35,7 +35,7 @@ pub struct ServeInfo {
 }
 
 /// What a one-shot sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SyncReport {
     /// Changes received and stored.
     pub received: usize,

@@ -9,7 +9,7 @@ use crate::node::Node;
 use crate::{ApiError, ErrorCode};
 
 /// A peer device this home has synced with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PeerDto {
     /// Device key (hex).
     pub device: String,

@@ -67,7 +67,7 @@ pub trait Host: Send + Sync + 'static {
     /// A session with `device` on `coop` opened: remember its address and how it was
     /// reached.
     fn connected(&self, device: &PublicKey, coop: CoopId, addr: &EndpointAddr, path: PathKind);
-    /// Changes moved in the session with `device`: the running totals.
+    /// Changes were sent in the session with `device`: the running totals.
     fn progress(&self, coop: CoopId, device: &PublicKey, summary: &SyncSummary);
     /// The session with `device` ended, completed (`synced`) or not.
     fn ended(

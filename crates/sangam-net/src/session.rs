@@ -292,9 +292,6 @@ async fn drive(
                 let stored = off_runtime(|| host.incoming(coop, &mut session, frame, &remote))
                     .map_err(|e| NetError::Sync(e.0))?;
                 summary.received += stored;
-                if stored > 0 {
-                    host.progress(coop, &remote, &summary);
-                }
                 let allowed = host.allows(coop, &remote);
                 if watched && !allowed {
                     conn.close(REFUSED.into(), b"device no longer allowed");

@@ -357,17 +357,16 @@ async fn a_members_second_laptop_joins_by_invite_and_once_revoked_is_cut_off_and
         .record_serve_addr(&asha.net.addr())
         .expect("serve addr");
     // Bo's phone: a new home holding Bo's member key (as a member moving their key would).
-    let (bo_key, bo_name) =
-        sangam_store::Store::open(&dir.path().join("bo").join(sangam_core::DB_FILE))
-            .expect("bo's store")
-            .member_key()
-            .expect("read")
-            .expect("bo has a key");
+    let bo_identity = sangam_store::Store::open(&dir.path().join("bo").join(sangam_core::DB_FILE))
+        .expect("bo's store")
+        .member_key()
+        .expect("read")
+        .expect("bo has a key");
     let phone_dir = dir.path().join("bo-phone");
     std::fs::create_dir_all(&phone_dir).expect("dir");
     sangam_store::Store::open(&phone_dir.join(sangam_core::DB_FILE))
         .expect("phone store")
-        .set_member_key(&bo_key, &bo_name, 0)
+        .set_member_key(&bo_identity.key, &bo_identity.name, 0)
         .expect("copy the key");
     let phone = fresh(&dir, "bo-phone").await;
     let ticket = invite(&asha, coop, Duration::from_secs(3600), 1);

@@ -1,5 +1,6 @@
 //! Integration tests of the use cases over real SQLite homes in temporary directories.
 
+mod events;
 mod forks;
 mod homes;
 mod join;
@@ -21,4 +22,16 @@ pub(crate) fn pk(text: &str) -> sangam_model::PublicKey {
 /// A record id from its hex text.
 pub(crate) fn rid(text: &str) -> sangam_model::RecordId {
     text.parse().expect("a record id")
+}
+
+/// The TypeScript bindings the desktop imports are those of today's types.
+#[test]
+fn the_committed_bindings_match_the_types() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bindings");
+    let write = std::env::var_os("SANGAM_WRITE_BINDINGS").is_some();
+    let stale = sangam_core::check_bindings(&dir, write).expect("bindings readable");
+    assert!(
+        stale.is_empty(),
+        "stale TypeScript bindings (run `make bindings` and commit them): {stale:?}"
+    );
 }

@@ -42,6 +42,7 @@ pub(crate) use index::Index;
 pub(crate) use rules::Deciding;
 
 /// Where a proposal stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

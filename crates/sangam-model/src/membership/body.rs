@@ -44,6 +44,7 @@ pub enum MembershipFieldError {
 }
 
 /// Who may admit and remove members.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Admission {

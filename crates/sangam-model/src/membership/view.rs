@@ -14,6 +14,7 @@ use crate::keys::PublicKey;
 use crate::record::Record;
 
 /// A member's standing.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
