@@ -323,14 +323,14 @@ async fn write_message(send: &mut SendStream, message: &impl Serialize) -> Resul
     out.extend_from_slice(&body);
     send.write_all(&out)
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Sync))
+        .map_err(|e| refused_or(e, NetError::Sync))
 }
 
 async fn read_message<T: for<'de> Deserialize<'de>>(recv: &mut RecvStream) -> Result<T, NetError> {
     let mut prefix = [0u8; 4];
     recv.read_exact(&mut prefix)
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+        .map_err(|e| refused_or(e, NetError::Sync))?;
     let len = u32::from_be_bytes(prefix) as usize;
     if len > MAX_MESSAGE_BYTES {
         return Err(NetError::Sync(format!(
@@ -340,7 +340,7 @@ async fn read_message<T: for<'de> Deserialize<'de>>(recv: &mut RecvStream) -> Re
     let mut body = vec![0u8; len];
     recv.read_exact(&mut body)
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+        .map_err(|e| refused_or(e, NetError::Sync))?;
     serde_json::from_slice(&body)
         .map_err(|e| NetError::Sync(format!("malformed join message: {e}")))
 }

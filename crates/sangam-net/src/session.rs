@@ -183,12 +183,12 @@ pub(crate) async fn open_stream(
     let conn = endpoint
         .connect(addr.clone(), alpn)
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+        .map_err(|e| refused_or(e, NetError::Connect))?;
     let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
     let (send, recv) = conn
         .open_bi()
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Connect))?;
+        .map_err(|e| refused_or(e, NetError::Connect))?;
     Ok((conn, remote, send, recv))
 }
 
@@ -381,7 +381,7 @@ pub(crate) async fn write_frames(send: &mut SendStream, frames: &[Frame]) -> Res
     for frame in frames {
         send.write_all(&frame.encode())
             .await
-            .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+            .map_err(|e| refused_or(e, NetError::Sync))?;
     }
     Ok(())
 }
@@ -401,13 +401,13 @@ pub(crate) async fn read_frame(recv: &mut RecvStream) -> Result<Option<Frame>, N
     match recv.read_exact(&mut prefix).await {
         Ok(()) => {}
         Err(ReadExactError::FinishedEarly(0)) => return Ok(None),
-        Err(e) => return Err(refused_or(e.to_string(), NetError::Sync)),
+        Err(e) => return Err(refused_or(e, NetError::Sync)),
     }
     let len = Frame::body_len(prefix).map_err(|e| NetError::Sync(e.to_string()))?;
     let mut body = vec![0u8; len];
     recv.read_exact(&mut body)
         .await
-        .map_err(|e| refused_or(e.to_string(), NetError::Sync))?;
+        .map_err(|e| refused_or(e, NetError::Sync))?;
     Frame::decode(&body)
         .map(Some)
         .map_err(|e| NetError::Sync(e.to_string()))
@@ -428,16 +428,24 @@ fn refusal_of(conn: &Connection) -> Option<NetError> {
     }
 }
 
-/// A closed-by-peer error with our refusal code reads as a refusal.
-pub(crate) fn refused_or(message: String, other: fn(String) -> NetError) -> NetError {
-    if message.contains("403")
-        || message.contains("unknown device")
-        || message.contains("not a device")
-    {
-        NetError::Refused(message)
-    } else {
-        other(message)
+/// The peer's refusal, when `error` (or an error it wraps) is the connection closed by the
+/// peer with our refusal (403) or busy (503) code; otherwise `other` of its text. Decided
+/// by the QUIC close code, never by reading the message.
+pub(crate) fn refused_or<E: std::error::Error + 'static>(
+    error: E,
+    other: fn(String) -> NetError,
+) -> NetError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(e) = cause {
+        if let Some(iroh::endpoint::ConnectionError::ApplicationClosed(close)) =
+            e.downcast_ref::<iroh::endpoint::ConnectionError>()
+            && (close.error_code == REFUSED.into() || close.error_code == BUSY.into())
+        {
+            return NetError::Refused(String::from_utf8_lossy(&close.reason).into_owned());
+        }
+        cause = e.source();
     }
+    other(error.to_string())
 }
 
 /// How the connection reached the peer: its selected path.

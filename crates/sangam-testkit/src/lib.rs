@@ -1,5 +1,6 @@
 //! Dev-only helpers that keep Sangam's tests short: seeded people, genesis bodies, forged
-//! changes for adversarial tests, and temporary homes.
+//! changes for adversarial tests, and the fuzz entry points. Temporary homes are made by
+//! each front end's own tests (a `Home` in core's, a `sangam` process in the CLI's).
 //!
 //! Never a dependency of production code.
 
