@@ -3,7 +3,8 @@
 //! Locking model (docs/architecture.md "Locking"): a home's node (its SQLite connection,
 //! keys and loaded replicas) sits behind one mutex. Every use case takes it for as long as
 //! it runs and no longer; nothing holds it across a network round trip, and sync sessions
-//! check signatures before taking it. Across processes, writes serialise on SQLite's write
+//! check signatures before taking it. The co-op and member lists are read through a second
+//! connection and never take it. Across processes, writes serialise on SQLite's write
 //! lock (`BEGIN IMMEDIATE`), taken inside the mutex by the node's one write path. Events
 //! and the wake-ups of live sync sessions are sent by that write path after each durable
 //! commit, so no write, whichever use case made it, can skip them.
@@ -34,6 +35,10 @@ pub(crate) struct Shared {
     node: Mutex<Node>,
     pub(crate) outlets: Outlets,
     log: Mutex<Option<LogLine>>,
+    /// A second connection to the home's database, for the reads the projections answer
+    /// (co-ops, members): they never wait on the node, so a window's member list shows
+    /// while a sync round or a commit's fsync holds it.
+    reader: Mutex<sangam_store::Store>,
     /// Per open session (co-op, device): changes received and sent so far.
     pub(crate) traffic: Mutex<std::collections::HashMap<(CoopId, PublicKey), (usize, usize)>>,
 }
@@ -83,9 +88,11 @@ impl Home {
         let (changed, _) = broadcast::channel(256);
         let outlets = Outlets { events, changed };
         let node = Node::open(path, clock, outlets.clone())?;
+        let reader = sangam_store::Store::open(&path.join(crate::DB_FILE))?;
         Ok(Self {
             shared: Arc::new(Shared {
                 node: Mutex::new(node),
+                reader: Mutex::new(reader),
                 outlets,
                 log: Mutex::new(None),
                 traffic: Mutex::default(),
@@ -95,6 +102,13 @@ impl Home {
 
     pub(crate) fn node(&self) -> MutexGuard<'_, Node> {
         self.shared.node()
+    }
+
+    fn reader(&self) -> MutexGuard<'_, sangam_store::Store> {
+        self.shared
+            .reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Everything that happens in this home from now on, as typed events.
@@ -153,7 +167,7 @@ impl Home {
 
     /// The co-ops in this home.
     pub fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
-        self.node().coops()
+        crate::membership::coops_in(&self.reader())
     }
 
     /// A co-op in detail.
@@ -168,9 +182,10 @@ impl Home {
 
     // Membership.
 
-    /// Members, current and former.
+    /// Members, current and former, as last committed (this never waits for a write or
+    /// a sync in progress).
     pub fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
-        self.node().members(coop)
+        crate::membership::members_in(&self.reader(), coop)
     }
 
     /// Admits a newcomer's member key under a name.

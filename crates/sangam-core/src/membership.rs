@@ -72,20 +72,10 @@ impl Node {
 
     /// The co-ops in this home.
     pub(crate) fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
-        Ok(self
-            .store
-            .coops()?
-            .into_iter()
-            .map(|row| CoopSummaryDto {
-                id: row.id.to_string(),
-                name: row.name,
-            })
-            .collect())
+        coops_in(&self.store)
     }
 
-    /// Loads (once) and returns a co-op's replica. A log holding a fork is replayed by
-    /// the fork rule and mended ([`Node::mend`]); a change that does not replay is
-    /// skipped and reported in [`Node::take_notices`], never a reason to refuse the rest.
+    /// A co-op in detail.
     pub(crate) fn coop_show(&mut self, coop: CoopId) -> Result<CoopDto, ApiError> {
         let replica = self.replica(coop)?;
         let state = replica.state();
@@ -126,19 +116,7 @@ impl Node {
 
     /// Members, from the projection (no replay needed).
     pub(crate) fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
-        Ok(self
-            .store
-            .members(coop)?
-            .into_iter()
-            .map(|m| MemberDto {
-                key: m.key.to_string(),
-                name: m.name,
-                contact: m.contact,
-                standing: m.standing,
-                admitted_by: m.admitted_by.to_string(),
-                admitted_at: m.admitted_at,
-            })
-            .collect())
+        members_in(&self.store, coop)
     }
 
     /// Admits a member key.
@@ -313,4 +291,35 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             None => "set the co-op's relay to n0's public relays".to_owned(),
         },
     }
+}
+
+/// The co-ops in a home, read from its co-op table.
+pub(crate) fn coops_in(store: &sangam_store::Store) -> Result<Vec<CoopSummaryDto>, ApiError> {
+    Ok(store
+        .coops()?
+        .into_iter()
+        .map(|row| CoopSummaryDto {
+            id: row.id.to_string(),
+            name: row.name,
+        })
+        .collect())
+}
+
+/// A co-op's members, read from the member projection (no replay).
+pub(crate) fn members_in(
+    store: &sangam_store::Store,
+    coop: CoopId,
+) -> Result<Vec<MemberDto>, ApiError> {
+    Ok(store
+        .members(coop)?
+        .into_iter()
+        .map(|m| MemberDto {
+            key: m.key.to_string(),
+            name: m.name,
+            contact: m.contact,
+            standing: m.standing,
+            admitted_by: m.admitted_by.to_string(),
+            admitted_at: m.admitted_at,
+        })
+        .collect())
 }

@@ -158,6 +158,9 @@ impl Node {
         &mut self.store
     }
 
+    /// Loads (once) and returns a co-op's replica. A log holding a fork is replayed by
+    /// the fork rule and mended ([`Node::mend`]); a change that does not replay is
+    /// skipped and reported in [`Node::take_notices`], never a reason to refuse the rest.
     pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
         if !self.replicas.contains_key(&coop) {
             self.load(coop)?;

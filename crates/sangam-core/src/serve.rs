@@ -191,7 +191,6 @@ impl Home {
                 "no peer to sync with: this home remembers none with an address yet",
             ));
         }
-        self.node().defer_snapshots();
         let net = self.start_net_with(None, relays).await?;
         let mut report = SyncReport::default();
         for addr in addrs {
@@ -221,7 +220,6 @@ impl Home {
     /// Joins a co-op with an invite ticket in one call: starts an endpoint, joins through
     /// the inviter's laptop ([`Home::join_over`]), stops.
     pub async fn join(&self, ticket: &str, name: Option<&str>) -> Result<JoinDto, ApiError> {
-        self.node().defer_snapshots();
         let net = self.start_net_with(None, None).await?;
         let joined = self.join_over(&net, ticket, name).await;
         net.shutdown().await;
@@ -280,7 +278,6 @@ impl Home {
         peers: Vec<(CoopId, PeerAddr)>,
         stop: impl std::future::Future<Output = ()>,
     ) {
-        self.node().defer_snapshots();
         let live = LiveSessions::default();
         let mut targets = peers;
         let coops = self.coops_held();
@@ -422,8 +419,11 @@ impl Home {
     }
 
     /// Starts the endpoint for this home.
-    /// Starts this home's endpoint with `config` ([`Home::net_config`]).
+    /// Starts this home's endpoint with `config` ([`Home::net_config`]). From then on
+    /// snapshots wait for [`Home::save_snapshots`], so none is written in the middle of a
+    /// sync.
     pub async fn start_net(&self, config: NetConfig) -> Result<Net, ApiError> {
+        self.node().defer_snapshots();
         let host: Arc<dyn sangam_net::Host> = self.shared.clone();
         Net::start(config, host)
             .await

@@ -70,3 +70,37 @@ fn ten_writers_on_one_home_keep_every_acknowledged_write() {
     let (_, export) = reopened.export_bundle(coop, None).expect("export");
     assert_eq!(export.changes, 1 + WRITERS * WRITES_EACH);
 }
+
+#[test]
+fn the_member_list_reads_while_a_write_waits_for_the_home() {
+    let dir = TempDir::new().expect("tmp");
+    let path = dir.path().join("asha");
+    let home = Home::open(&path).expect("open");
+    home.create_identity("Asha").expect("identity");
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    // Another program holds the home's write lock: a write here waits for it, holding
+    // this home's node all the while.
+    let other = rusqlite::Connection::open(path.join(sangam_core::DB_FILE)).expect("db");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let writer = {
+        let home = home.clone();
+        std::thread::spawn(move || home.update_profile(coop, None, Some("asha@example.org")))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!writer.is_finished(), "the write waits for the lock");
+    let members = home.members(coop).expect("members read meanwhile");
+    assert_eq!(members.len(), 1);
+    assert_eq!(home.coops().expect("co-ops read meanwhile").len(), 1);
+    assert!(
+        !writer.is_finished(),
+        "the reads did not wait for the write"
+    );
+    other.execute_batch("COMMIT").expect("unlock");
+    writer
+        .join()
+        .expect("writer")
+        .expect("the write goes through once the lock is free");
+    let members = home.members(coop).expect("members");
+    assert_eq!(members[0].contact.as_deref(), Some("asha@example.org"));
+}
