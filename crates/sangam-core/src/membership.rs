@@ -70,11 +70,6 @@ impl Node {
         self.coop_show(coop)
     }
 
-    /// The co-ops in this home.
-    pub(crate) fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
-        coops_in(&self.store)
-    }
-
     /// A co-op in detail.
     pub(crate) fn coop_show(&mut self, coop: CoopId) -> Result<CoopDto, ApiError> {
         let replica = self.replica(coop)?;
