@@ -9,7 +9,7 @@ use sangam_core::{
 };
 use serde::Serialize;
 
-use crate::Output;
+use crate::args::Output;
 
 /// Prints one line of `serve`'s log at once (it may be read line by line as it runs).
 pub fn say(line: &str) {

@@ -1,0 +1,366 @@
+//! The `sangam` command line: every command, flag and its help text (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "sangam",
+    version,
+    about = "Sangam: an offline-first co-op, from the terminal"
+)]
+pub struct Cli {
+    /// Home directory holding this install's database (default: the platform data dir).
+    #[arg(long, global = true, env = "SANGAM_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Which co-op, as any unique prefix of its id (needed when a home holds several).
+    #[arg(long, global = true, value_name = "ID")]
+    pub coop: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Your member identity.
+    #[command(subcommand)]
+    Id(IdCommand),
+    /// Co-ops in this home.
+    #[command(subcommand)]
+    Coop(CoopCommand),
+    /// Members of the co-op.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Devices bound to members.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Carry a co-op between homes in a file (a USB stick, an email attachment).
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Put a question to the members (prints the proposal id).
+    Propose(ProposeArgs),
+    /// Proposals of the co-op.
+    #[command(subcommand)]
+    Proposal(ProposalCommand),
+    /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
+    /// option names (choice, approval); options in order of preference (ranked);
+    /// NAME=SCORE (score).
+    Vote {
+        /// The proposal id (any unique prefix).
+        id: String,
+        /// Your answer.
+        #[arg(required = true, num_args = 1..)]
+        choice: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// `proxy ID MEMBER` lets MEMBER vote for you on one proposal; `proxy revoke ID` takes it back.
+    Proxy {
+        /// `ID MEMBER`, or `revoke ID`.
+        #[arg(required = true, num_args = 2)]
+        args: Vec<String>,
+    },
+    /// Close a proposal after its deadline (or once everyone has voted), naming the ballots you have.
+    Close {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Withdraw your own proposal before anyone votes.
+    Withdraw {
+        /// The proposal id.
+        id: String,
+    },
+    /// A proposal's tally: provisional until closed.
+    Tally {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Run this home as an always-on peer: accept syncs from the co-op's devices, keep live
+    /// sessions to --peer addresses, and pass on what other `sangam` commands write here.
+    Serve {
+        /// Listen on this address (default: every interface, a random port).
+        #[arg(long, value_name = "IP:PORT")]
+        bind: Option<std::net::SocketAddr>,
+        /// A peer to keep a live session with: its address from `sangam serve`, or its
+        /// device key (dialled where it was last seen, or found on the LAN); repeat.
+        #[arg(long = "peer", value_name = "ADDRESS")]
+        peers: Vec<String>,
+    },
+    /// Invite a newcomer: prints a ticket (and its QR code) for `sangam join`. The
+    /// newcomer joins through this home's `sangam serve`, which must be running then.
+    Invite {
+        /// How long the ticket stays good, e.g. 24h, 7d or 30m.
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        expires_in: String,
+        /// How many newcomers may join with it.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        uses: u32,
+        /// Print the ticket without its QR code.
+        #[arg(long)]
+        no_qr: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Join a co-op with a ticket from one of its members (`sangam invite` prints one).
+    Join {
+        /// The invite ticket.
+        ticket: String,
+        /// The name you go by (needed when this home has no identity yet).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Sync once with a peer and print what moved.
+    Sync {
+        /// The peer's address (printed by `sangam serve`) or device key; default: every
+        /// remembered peer.
+        #[arg(long, value_name = "ADDRESS")]
+        peer: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Devices this home has synced with: how they were reached and when.
+    Peers {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Which relay this home uses to reach peers across the internet.
+    #[command(subcommand)]
+    Relay(RelayCommand),
+    /// Whether this home finds the co-op's other laptops on the local network (mDNS).
+    #[command(subcommand)]
+    Lan(LanCommand),
+    /// The co-op's records, newest first.
+    Log {
+        #[command(flatten)]
+        out: Output,
+        /// Show at most this many records.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Args, Clone, Copy)]
+pub struct Output {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ProposeArgs {
+    /// Short title.
+    #[arg(long)]
+    pub title: String,
+    /// The full text members vote on.
+    #[arg(
+        long,
+        conflicts_with = "text_file",
+        required_unless_present = "text_file"
+    )]
+    pub text: Option<String>,
+    /// Read the full text from a file.
+    #[arg(long, value_name = "FILE")]
+    pub text_file: Option<PathBuf>,
+    /// yes-no, consent, choice, approval, ranked or score.
+    #[arg(long)]
+    pub method: String,
+    /// An option (choice, approval, ranked, score); repeat for each.
+    #[arg(long = "option", value_name = "NAME")]
+    pub options: Vec<String>,
+    /// Share of members (percent) who must take part (default: the bylaws').
+    #[arg(long, value_name = "PCT")]
+    pub quorum: Option<u8>,
+    /// Share of yes among yes + no needed, like 1/2 or 2/3 (default: the bylaws').
+    #[arg(long, value_name = "N/D")]
+    pub threshold: Option<String>,
+    /// Deadline from now, like 3d, 12h or 90m.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        conflicts_with = "closes_at",
+        required_unless_present = "closes_at"
+    )]
+    pub closes_in: Option<String>,
+    /// Deadline as a date and time, like 2026-12-01T18:00:00Z.
+    #[arg(long, value_name = "RFC3339")]
+    pub closes_at: Option<String>,
+    /// What passing does: admit=KEY:NAME, remove=MEMBER or admission=proposal|any_member.
+    #[arg(long)]
+    pub effect: Option<String>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Subcommand)]
+pub enum ProposalCommand {
+    /// List proposals, newest first.
+    List {
+        /// Only those still open.
+        #[arg(long, conflicts_with = "closed")]
+        open: bool,
+        /// Only those closed or withdrawn.
+        #[arg(long)]
+        closed: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Show a proposal, its text and its tally.
+    Show {
+        /// The proposal id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RelayCommand {
+    /// `URL`: the co-op's own relay for every member's laptop (an `iroh-relay` server);
+    /// `default`: n0's public relays for the co-op. Both are written to the co-op and
+    /// reach the others with the next sync. `off` / `on`: whether this laptop uses relays
+    /// at all (off: LAN and direct connections only).
+    Set {
+        /// A URL such as https://relay.example.org, `default`, `off` or `on`.
+        value: String,
+    },
+    /// Show which relays this laptop uses.
+    Show,
+}
+
+#[derive(Subcommand)]
+pub enum LanCommand {
+    /// `on` (the default): announce this laptop and find others in the room with no
+    /// address typed; `off`: only remembered, typed or relayed addresses.
+    Set {
+        /// `on` or `off`.
+        value: String,
+    },
+    /// Show the LAN discovery setting.
+    Show,
+}
+
+#[derive(Subcommand)]
+pub enum IdCommand {
+    /// Create your member key; prints its public key to give to a member who admits you.
+    New {
+        /// Your display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Show your member key and this device's key.
+    Show {
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CoopCommand {
+    /// Found a co-op, with you as its first member.
+    Create {
+        /// The co-op's name.
+        name: String,
+        /// Default currency for the ledger.
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List the co-ops in this home.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Show the co-op's name, rules and size.
+    Show {
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MemberCommand {
+    /// List members.
+    List {
+        #[command(flatten)]
+        out: Output,
+        /// Include members who left or were removed.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Admit a newcomer by their member key (`sangam id show` on their laptop).
+    Admit {
+        /// Their member public key.
+        pubkey: String,
+        /// Their display name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Leave the co-op.
+    Leave,
+    /// Remove another member (when the bylaws let any member do so).
+    Remove {
+        /// Their member key, or a unique prefix of it.
+        member: String,
+        /// Why, for the record.
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Change your display name or contact line.
+    Update {
+        /// New display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New contact line.
+        #[arg(long)]
+        contact: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// List devices.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Revoke one of your devices (a lost or stolen laptop).
+    Revoke {
+        /// The device key.
+        device: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BundleCommand {
+    /// Write the co-op's signed changes to FILE.
+    Export {
+        /// Where to write.
+        file: PathBuf,
+        /// Only what is new since this earlier bundle.
+        #[arg(long, value_name = "FILE")]
+        since: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Verify and apply a bundle.
+    Import {
+        /// The bundle.
+        file: PathBuf,
+        #[command(flatten)]
+        out: Output,
+    },
+}
