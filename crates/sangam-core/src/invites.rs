@@ -300,7 +300,7 @@ impl Home {
                 let name = name.ok_or_else(|| {
                     ApiError::new(
                         ErrorCode::NoIdentity,
-                        "this home has no member identity yet: give the name you go by",
+                        "this home has no member identity yet, and no name was given for one",
                     )
                 })?;
                 node.create_identity(name)?;
