@@ -8,6 +8,7 @@ use sangam_model::governance::{Status, Tally};
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
 use crate::node::Node;
+use crate::published::CoopReads;
 use crate::{ApiError, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
 
 /// What a new proposal says; what it leaves out comes from the bylaws.
@@ -188,19 +189,7 @@ impl Node {
             if !keep {
                 continue;
             }
-            let author = placed.record.author();
-            out.push(ProposalSummaryDto {
-                id: placed.record.id().to_string(),
-                title: open.title.clone(),
-                method: open.method,
-                status: tally.status,
-                outcome: tally.outcome.label(),
-                closes_at: open.closes_at,
-                author: author.to_string(),
-                author_name: state.member(&author).map(|m| m.name.clone()),
-                ballots_counted: tally.ballots_counted,
-                electorate_size: tally.electorate_size,
-            });
+            out.push(summary(placed, open, &tally, &state));
         }
         Ok(out)
     }
@@ -240,6 +229,41 @@ impl Node {
     /// The tally of a proposal.
     pub(crate) fn tally(&mut self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
         Ok(self.proposal_show(coop, id)?.tally)
+    }
+
+    /// One proposal's line in the list and its tally.
+    pub(crate) fn read_one(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+    ) -> Result<(ProposalSummaryDto, TallyDto), ApiError> {
+        let state = self.state(coop)?;
+        let fold = self.replica(coop)?.fold();
+        let (placed, open) = match (fold.get(&id), fold.proposal(&id)) {
+            (Some(placed), Some(open)) => (placed, open),
+            _ => return Err(no_proposal(id)),
+        };
+        let tally = fold
+            .tally(id)
+            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        Ok((
+            summary(placed, open, &tally, &state),
+            tally_dto(open, tally),
+        ))
+    }
+
+    /// Every proposal of the co-op and its tally, as a window reads them.
+    pub(crate) fn read_model(&mut self, coop: CoopId) -> Result<CoopReads, ApiError> {
+        let proposals = self.proposals(coop, ProposalFilter::All)?;
+        let fold = self.replica(coop)?.fold();
+        let mut tallies = std::collections::HashMap::new();
+        for (placed, open) in fold.proposals() {
+            let id = placed.record.id();
+            if let Ok(tally) = fold.tally(id) {
+                tallies.insert(id, tally_dto(open, tally));
+            }
+        }
+        Ok(CoopReads { proposals, tallies })
     }
 
     fn open_proposal(
@@ -365,4 +389,26 @@ fn no_proposal(id: RecordId) -> ApiError {
         ErrorCode::NotFound,
         format!("{} is not a proposal of this co-op", id.short()),
     )
+}
+
+/// A proposal's line in a list.
+fn summary(
+    placed: &sangam_model::fold::Placed,
+    open: &ProposalOpen,
+    tally: &Tally,
+    state: &sangam_model::CoopState,
+) -> ProposalSummaryDto {
+    let author = placed.record.author();
+    ProposalSummaryDto {
+        id: placed.record.id().to_string(),
+        title: open.title.clone(),
+        method: open.method,
+        status: tally.status,
+        outcome: tally.outcome.label(),
+        closes_at: open.closes_at,
+        author: author.to_string(),
+        author_name: state.member(&author).map(|m| m.name.clone()),
+        ballots_counted: tally.ballots_counted,
+        electorate_size: tally.electorate_size,
+    }
 }

@@ -24,6 +24,7 @@ use crate::events::{self, Event};
 use crate::governance::{ProposalDraft, ProposalFilter};
 use crate::invites::InviteDto;
 use crate::node::{Clock, Node, Outlets, SystemClock};
+use crate::published::{CoopReads, Published};
 use crate::settings::PeerDto;
 
 /// Where `serve` writes a line about what it is doing that no event carries (dialling a
@@ -39,6 +40,8 @@ pub(crate) struct Shared {
     /// (co-ops, members): they never wait on the node, so a window's member list shows
     /// while a sync round or a commit's fsync holds it.
     reader: Mutex<sangam_store::Store>,
+    /// The proposal lists and tallies as of the last commit (`published.rs`).
+    published: Arc<Published>,
     /// Per open session (co-op, device): changes received and sent so far.
     pub(crate) traffic: Mutex<std::collections::HashMap<(CoopId, PublicKey), (usize, usize)>>,
 }
@@ -87,12 +90,14 @@ impl Home {
         let (events, _) = broadcast::channel(events::CAPACITY);
         let (changed, _) = broadcast::channel(256);
         let outlets = Outlets { events, changed };
-        let node = Node::open(path, clock, outlets.clone())?;
+        let published = Arc::new(Published::default());
+        let node = Node::open(path, clock, outlets.clone(), published.clone())?;
         let reader = sangam_store::Store::open(&path.join(crate::DB_FILE))?;
         Ok(Self {
             shared: Arc::new(Shared {
                 node: Mutex::new(node),
                 reader: Mutex::new(reader),
+                published,
                 outlets,
                 log: Mutex::new(None),
                 traffic: Mutex::default(),
@@ -102,6 +107,17 @@ impl Home {
 
     pub(crate) fn node(&self) -> MutexGuard<'_, Node> {
         self.shared.node()
+    }
+
+    /// A co-op's ready reads, built (under the node) on the first read.
+    fn reads(&self, coop: CoopId) -> Result<CoopReads, ApiError> {
+        if let Some(reads) = self.shared.published.get(coop) {
+            return Ok(reads);
+        }
+        let mut node = self.node();
+        let reads = node.read_model(coop)?;
+        self.shared.published.put(coop, reads.clone());
+        Ok(reads)
     }
 
     fn reader(&self) -> MutexGuard<'_, sangam_store::Store> {
@@ -258,13 +274,23 @@ impl Home {
         self.node().propose(coop, draft)
     }
 
-    /// Proposals, newest first.
+    /// Proposals, newest first, as of the last commit (after the first read of a co-op,
+    /// this never waits for a write or a sync in progress).
     pub fn proposals(
         &self,
         coop: CoopId,
         filter: ProposalFilter,
     ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
-        self.node().proposals(coop, filter)
+        let reads = self.reads(coop)?;
+        Ok(reads
+            .proposals
+            .into_iter()
+            .filter(|p| match filter {
+                ProposalFilter::All => true,
+                ProposalFilter::Open => p.status == ProposalStatus::Provisional,
+                ProposalFilter::Ended => p.status != ProposalStatus::Provisional,
+            })
+            .collect())
     }
 
     /// A proposal with its tally and this member's latest vote.
@@ -272,9 +298,13 @@ impl Home {
         self.node().proposal_show(coop, id)
     }
 
-    /// A proposal's tally: provisional until closed.
+    /// A proposal's tally: provisional until closed (read as [`Home::proposals`] is).
     pub fn tally(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
-        self.node().tally(coop, id)
+        match self.reads(coop)?.tallies.remove(&id) {
+            Some(tally) => Ok(tally),
+            // Not a proposal here: the node says why.
+            None => self.node().tally(coop, id),
+        }
     }
 
     /// Casts (or changes) this member's vote; returns the new tally.

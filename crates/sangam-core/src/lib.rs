@@ -22,6 +22,7 @@ mod invites;
 mod membership;
 mod mend;
 mod node;
+mod published;
 mod serve;
 mod settings;
 

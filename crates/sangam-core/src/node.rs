@@ -89,6 +89,8 @@ pub(crate) struct Node {
     pub(crate) writing: bool,
     /// See [`Node::take_notices`].
     pub(crate) notices: Vec<String>,
+    /// The reads kept ready outside the node, refreshed after each commit.
+    pub(crate) published: std::sync::Arc<crate::published::Published>,
     pub(crate) outlets: Outlets,
     /// What the write unit in progress will announce once it commits.
     pub(crate) announce: Vec<Event>,
@@ -115,6 +117,7 @@ impl Node {
         home: &Path,
         clock: Box<dyn Clock>,
         outlets: Outlets,
+        published: std::sync::Arc<crate::published::Published>,
     ) -> Result<Self, ApiError> {
         std::fs::create_dir_all(home).map_err(|e| {
             ApiError::new(
@@ -138,6 +141,7 @@ impl Node {
             last_commit: None,
             writing: false,
             notices: Vec::new(),
+            published,
             outlets,
             announce: Vec::new(),
             touched: Default::default(),
@@ -451,6 +455,7 @@ impl Node {
 
     /// Drops a co-op's in-memory replica and what this node remembers of it.
     pub(crate) fn forget(&mut self, coop: CoopId) {
+        self.published.drop_coop(coop);
         self.replicas.remove(&coop);
         self.loaded.remove(&coop);
         self.projected.remove(&coop);
@@ -537,12 +542,69 @@ impl Node {
 
     /// Sends what is queued: the co-ops changed to live sessions, events to subscribers.
     fn announce_now(&mut self) {
+        self.refresh_published();
         for coop in std::mem::take(&mut self.touched) {
             let _ = self.outlets.changed.send(coop);
         }
         for event in std::mem::take(&mut self.announce) {
             let _ = self.outlets.events.send(event);
         }
+    }
+
+    /// Brings the ready reads of the co-ops just changed up to date: the tallies the
+    /// queued events name, or everything of a co-op whose members or proposals changed.
+    /// When that cannot be done the co-op's reads are dropped, to be rebuilt on next read.
+    fn refresh_published(&mut self) {
+        let touched: Vec<CoopId> = self.touched.iter().copied().collect();
+        for coop in touched {
+            if !self.published.holds(coop) {
+                continue;
+            }
+            let mut tallies = Vec::new();
+            let mut everything = false;
+            for event in &self.announce {
+                match event {
+                    Event::TallyChanged { coop: c, proposal } if *c == coop => {
+                        tallies.push(*proposal)
+                    }
+                    Event::MembersChanged { coop: c } if *c == coop => everything = true,
+                    _ => {}
+                }
+            }
+            let refreshed = match self.published.get(coop) {
+                Some(mut reads) if !everything => {
+                    let known = tallies.iter().all(|p| reads.tallies.contains_key(p));
+                    if known {
+                        self.refresh_tallies(coop, &mut reads, &tallies)
+                            .map(|()| reads)
+                    } else {
+                        // A new proposal: the list is rebuilt in its order.
+                        self.read_model(coop)
+                    }
+                }
+                _ => self.read_model(coop),
+            };
+            match refreshed {
+                Ok(reads) => self.published.put(coop, reads),
+                Err(_) => self.published.drop_coop(coop),
+            }
+        }
+    }
+
+    fn refresh_tallies(
+        &mut self,
+        coop: CoopId,
+        reads: &mut crate::published::CoopReads,
+        proposals: &[RecordId],
+    ) -> Result<(), ApiError> {
+        for proposal in proposals {
+            let fresh = self.read_one(coop, *proposal)?;
+            if let Some(slot) = reads.proposals.iter_mut().find(|p| p.id == fresh.0.id) {
+                *slot = fresh.0;
+            }
+            reads.tallies.insert(*proposal, fresh.1);
+        }
+        Ok(())
     }
 
     /// This install's device key.

@@ -72,13 +72,26 @@ fn ten_writers_on_one_home_keep_every_acknowledged_write() {
 }
 
 #[test]
-fn the_member_list_reads_while_a_write_waits_for_the_home() {
+fn members_proposals_and_tallies_read_while_a_write_waits_for_the_home() {
     let dir = TempDir::new().expect("tmp");
     let path = dir.path().join("asha");
     let home = Home::open(&path).expect("open");
     home.create_identity("Asha").expect("identity");
     home.create_coop("River Bakery", "EUR").expect("coop");
     let coop = crate::only_coop(&home);
+    let draft = sangam_core::ProposalDraft {
+        title: "Oven".into(),
+        text: String::new(),
+        method: sangam_core::Method::YesNo,
+        options: vec![],
+        quorum_pct: None,
+        threshold: None,
+        closes_at: home.now() + 86_400_000,
+        effect: None,
+    };
+    let oven = crate::rid(&home.propose(coop, draft).expect("propose").id);
+    let yes = sangam_core::Choice::Vote(sangam_core::Vote::Yes);
+    home.vote(coop, oven, yes).expect("vote");
     // Another program holds the home's write lock: a write here waits for it, holding
     // this home's node all the while.
     let other = rusqlite::Connection::open(path.join(sangam_core::DB_FILE)).expect("db");
@@ -103,4 +116,17 @@ fn the_member_list_reads_while_a_write_waits_for_the_home() {
         .expect("the write goes through once the lock is free");
     let members = home.members(coop).expect("members");
     assert_eq!(members[0].contact.as_deref(), Some("asha@example.org"));
+    // What is read ready follows the writes: a changed vote, a close.
+    let no = sangam_core::Choice::Vote(sangam_core::Vote::No);
+    home.vote(coop, oven, no).expect("change the vote");
+    assert_eq!(home.tally(coop, oven).expect("tally").outcome, "failed");
+    home.close(coop, oven).expect("close");
+    let ended = home
+        .proposals(coop, sangam_core::ProposalFilter::Ended)
+        .expect("ended");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(
+        home.tally(coop, oven).expect("tally").status,
+        sangam_core::ProposalStatus::Closed
+    );
 }
