@@ -23,9 +23,22 @@ use show::*;
 fn main() {
     let cli = Cli::parse();
     if let Err(error) = run(cli) {
+        if reader_went_away(&error) {
+            // `sangam log | head`: the reader has what it wanted; end as `ls | head` does.
+            std::process::exit(0);
+        }
         let _ = writeln!(std::io::stderr(), "error: {error:#}");
         std::process::exit(1);
     }
+}
+
+/// Whether the command failed only because what read its output closed it.
+fn reader_went_away(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn default_home() -> Result<PathBuf> {
@@ -143,14 +156,14 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         }
         Command::Member(MemberCommand::Leave) => {
             home.leave(coop()?).map_err(api)?;
-            println!("You have left the co-op. Export a bundle so the others learn of it.");
+            outln("You have left the co-op. Export a bundle so the others learn of it.")?;
             Ok(())
         }
         Command::Member(MemberCommand::Remove { member, reason }) => {
             let coop = coop()?;
             let key = resolve::member(home, coop, &member)?;
             home.remove(coop, key, &reason).map_err(api)?;
-            println!("Removed.");
+            outln("Removed.")?;
             Ok(())
         }
         Command::Member(MemberCommand::Update { name, contact, out }) => {
@@ -192,7 +205,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Device(DeviceCommand::Revoke { device }) => {
             let key = words::public_key(&device, "the device key")?;
             home.revoke_device(coop()?, key).map_err(api)?;
-            println!("Device revoked. Its later changes will be refused by every member.");
+            outln("Device revoked. Its later changes will be refused by every member.")?;
             Ok(())
         }
         Command::Bundle(BundleCommand::Export { file, since, out }) => {
@@ -281,7 +294,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             if args.out.json {
                 return print(args.out, &p, String::new);
             }
-            println!("{}", p.id);
+            outln(&p.id)?;
             Ok(())
         }
         Command::Proposal(ProposalCommand::List { open, closed, out }) => {
@@ -361,12 +374,12 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             if args[0] == "revoke" {
                 let id = resolve::proposal(home, coop, &args[1])?;
                 home.proxy_revoke(coop, id).map_err(api)?;
-                println!("Proxy revoked: nobody votes for you on this proposal now.");
+                outln("Proxy revoked: nobody votes for you on this proposal now.")?;
             } else {
                 let id = resolve::proposal(home, coop, &args[0])?;
                 let holder = resolve::member(home, coop, &args[1])?;
                 home.proxy(coop, id, holder).map_err(api)?;
-                println!("Proxy given. Your own ballot, if you cast one, still overrides it.");
+                outln("Proxy given. Your own ballot, if you cast one, still overrides it.")?;
             }
             Ok(())
         }
@@ -381,7 +394,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             let coop = coop()?;
             home.withdraw(coop, resolve::proposal(home, coop, &id)?)
                 .map_err(api)?;
-            println!("Withdrawn.");
+            outln("Withdrawn.")?;
             Ok(())
         }
         Command::Tally { id, out } => {
@@ -523,26 +536,23 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 "off" | "on" => {
                     let used = value.trim() == "on";
                     home.set_relays_used(used).map_err(api)?;
-                    println!(
-                        "{}",
-                        if used {
-                            "This laptop uses relays again."
-                        } else {
-                            "This laptop uses no relay: LAN and direct connections only."
-                        }
-                    );
+                    outln(if used {
+                        "This laptop uses relays again."
+                    } else {
+                        "This laptop uses no relay: LAN and direct connections only."
+                    })?;
                 }
                 "default" => {
                     home.set_coop_relay(coop()?, None).map_err(api)?;
-                    println!(
-                        "The co-op uses n0's public relays (the others learn it when they sync)."
-                    );
+                    outln(
+                        "The co-op uses n0's public relays (the others learn it when they sync).",
+                    )?;
                 }
                 url => {
                     home.set_coop_relay(coop()?, Some(url)).map_err(api)?;
-                    println!(
+                    outln(&format!(
                         "The co-op's relay is now {url} (the others learn it when they sync)."
-                    );
+                    ))?;
                 }
             }
             Ok(())
@@ -553,7 +563,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 Relays::Default => "default (n0's public relays)".to_owned(),
                 Relays::Custom(url) => url,
             };
-            println!("{text}");
+            outln(&text)?;
             Ok(())
         }
         Command::Lan(LanCommand::Set { value }) => {
@@ -563,12 +573,12 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 _ => anyhow::bail!("give `on` or `off`"),
             };
             home.set_lan(on).map_err(api)?;
-            println!("LAN discovery {}.", value.trim());
+            outln(&format!("LAN discovery {}.", value.trim()))?;
             Ok(())
         }
         Command::Lan(LanCommand::Show) => {
             let on = home.lan().map_err(api)?;
-            println!("{}", if on { "on" } else { "off" });
+            outln(if on { "on" } else { "off" })?;
             Ok(())
         }
         Command::Log { out, limit } => {

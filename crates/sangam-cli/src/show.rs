@@ -11,10 +11,19 @@ use serde::Serialize;
 
 use crate::args::Output;
 
-/// Prints one line of `serve`'s log at once (it may be read line by line as it runs).
+/// Writes a line to stdout. A closed pipe or a full disk comes back as an error (the
+/// command then ends: quietly for a closed pipe, see `main`).
+pub fn outln(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints one line of `serve`'s log at once (it may be read line by line as it runs). A
+/// log nobody reads any more is not a reason to stop serving.
 pub fn say(line: &str) {
-    println!("{line}");
-    let _ = std::io::stdout().flush();
+    let _ = outln(line);
 }
 
 /// The log line for an event, if `serve` shows it: sessions, joins, refusals and
@@ -116,7 +125,10 @@ pub fn qr(text: &str) -> String {
 
 /// A timestamp for people: UTC, to the second.
 pub fn when(ms: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    // Times past the year 9999 are refused when written; one from elsewhere shows as the
+    // latest date rather than failing to print.
+    let ms = ms.clamp(0, sangam_core::LATEST_TIME);
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
@@ -180,8 +192,7 @@ pub fn print<T: Serialize>(out: Output, value: &T, human: impl FnOnce() -> Strin
     } else {
         human()
     };
-    println!("{text}");
-    Ok(())
+    outln(&text)
 }
 
 pub fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {

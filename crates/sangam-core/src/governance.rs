@@ -113,6 +113,9 @@ impl Node {
         coop: CoopId,
         draft: ProposalDraft,
     ) -> Result<ProposalDto, ApiError> {
+        if draft.closes_at > crate::node::LATEST_TIME {
+            return Err(invalid("a proposal cannot close after the year 9999"));
+        }
         let state = self.state(coop)?;
         let bylaws = state.bylaws.unwrap_or_default();
         let threshold = draft.threshold.unwrap_or(bylaws.voting.threshold);

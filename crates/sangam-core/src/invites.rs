@@ -101,6 +101,12 @@ impl Node {
                 "an invite needs at least one use",
             ));
         }
+        let expires_at = crate::node::time_after(self.now(), expires_in).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                "an invite cannot last beyond the year 9999",
+            )
+        })?;
         let (member, _) = self.member()?;
         let state = self.state(coop)?;
         if !is_active(&state, &member.public()) {
@@ -120,8 +126,6 @@ impl Node {
                 )
             })?;
         let now = self.now();
-        let millis = i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX);
-        let expires_at = now.saturating_add(millis);
         let secret = random_seed();
         let row = InviteRow {
             coop,

@@ -15,6 +15,17 @@ use crate::{ApiError, ErrorCode};
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
 
+/// The latest time Sangam writes or accepts from a member: the end of the year 9999 (ms
+/// since the epoch). Every time stays well inside JSON's exact integers (2^53) and can be
+/// shown as a date.
+pub const LATEST_TIME: Timestamp = 253_402_300_799_999;
+
+/// `span` after `now`, if that is not past [`LATEST_TIME`].
+pub(crate) fn time_after(now: Timestamp, span: std::time::Duration) -> Option<Timestamp> {
+    let millis = i64::try_from(span.as_millis()).ok()?;
+    now.checked_add(millis).filter(|at| *at <= LATEST_TIME)
+}
+
 /// Write a fresh snapshot once at least this many changes are not in the last one.
 const SNAPSHOT_EVERY: usize = 256;
 
@@ -119,12 +130,7 @@ impl Node {
         outlets: Outlets,
         published: std::sync::Arc<crate::published::Published>,
     ) -> Result<Self, ApiError> {
-        std::fs::create_dir_all(home).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Storage,
-                format!("cannot create home {}: {e}", home.display()),
-            )
-        })?;
+        let tightened = crate::private::make_private(home, DB_FILE)?;
         let store = Store::open(&home.join(DB_FILE))?;
         let device = store.device_key(random_seed, clock.now())?;
         Ok(Self {
@@ -140,7 +146,14 @@ impl Node {
             snapshots_due: Default::default(),
             last_commit: None,
             writing: false,
-            notices: Vec::new(),
+            notices: tightened
+                .iter()
+                .map(|path| {
+                    format!(
+                        "{path} could be read by other users of this computer, and it holds your secret keys: it is now private to you"
+                    )
+                })
+                .collect(),
             published,
             outlets,
             announce: Vec::new(),

@@ -4,6 +4,7 @@ mod crash;
 mod governance;
 mod lan;
 mod races;
+mod safety;
 mod scenario;
 mod serve;
 mod soak;

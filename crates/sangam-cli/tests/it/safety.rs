@@ -1,0 +1,128 @@
+//! A home's privacy on disk, and output that never panics.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use tempfile::TempDir;
+
+use crate::support::Home;
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Runs `sangam --home HOME ARGS` under umask 022, as a default shell account does.
+fn under_umask_022(home: &Home, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_sangam"))
+        .arg("--home")
+        .arg(&home.dir)
+        .args(args)
+        .env_remove("SANGAM_HOME")
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn a_new_home_is_private_whatever_the_umask_and_a_readable_one_is_tightened() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    for args in [
+        &["id", "new", "--name", "Asha"][..],
+        &["coop", "create", "River Bakery"][..],
+    ] {
+        let out = under_umask_022(&a, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let db = a.dir.join("sangam.sqlite3");
+    assert_eq!(mode(&a.dir), 0o700, "the home directory");
+    assert_eq!(
+        mode(&db),
+        0o600,
+        "the database, which holds the secret keys"
+    );
+    for extra in ["sangam.sqlite3-wal", "sangam.sqlite3-shm"] {
+        let path = a.dir.join(extra);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{extra}");
+        }
+    }
+
+    // Someone made it readable (a copy, a chmod): the next command tightens it and says so.
+    std::fs::set_permissions(&a.dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = a.run(&["coop", "list"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note:") && stderr.contains("now private to you"),
+        "{stderr}"
+    );
+    assert_eq!(mode(&a.dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    let again = a.run(&["coop", "list"]);
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("note:"),
+        "said once, when it was tightened"
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    // The reader is gone before sangam writes: its output meets a closed pipe.
+    let script = "set -o pipefail; { sleep 0.3; exec \"$@\"; } | true";
+    for args in [&["log"][..], &["member", "list", "--json"][..]] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .arg("bash")
+            .arg(env!("CARGO_BIN_EXE_sangam"))
+            .arg("--home")
+            .arg(&a.dir)
+            .args(args)
+            .output()
+            .expect("bash runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?} exits 0: {stderr}");
+    }
+}
+
+#[test]
+fn times_past_the_year_9999_are_refused_before_anything_is_written() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    let before = a.json(&["log"]).as_array().expect("log").len();
+    let err = a.fails(&["invite", "--no-qr", "--expires-in", "3000000d"]);
+    assert!(err.contains("year 9999"), "{err}");
+    let err = a.fails(&[
+        "propose",
+        "--title",
+        "Forever",
+        "--text",
+        "t",
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "3000000d",
+    ]);
+    assert!(err.contains("year 9999"), "{err}");
+    assert_eq!(a.json(&["log"]).as_array().expect("log").len(), before);
+}
