@@ -11,6 +11,34 @@ use serde::Serialize;
 
 use crate::args::Output;
 
+/// Whether `c` would act on a terminal instead of showing: control characters (ESC
+/// starts colour and cursor sequences), bidirectional overrides and isolates (they reorder
+/// what follows), and zero-width characters (they hide a difference).
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// `text` from other members made inert for a terminal, keeping its line breaks: every
+/// character that would act on the terminal is shown as its escape, e.g. `\u{1b}`.
+pub fn inert_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && acts_on_terminal(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Like [`inert_text`] for one table cell: a line break is shown too, so nobody can
+/// forge a row.
+pub fn inert_line(text: &str) -> String {
+    inert_text(text).replace('\n', "\\u{a}")
+}
+
 /// Writes a line to stdout. A closed pipe or a full disk comes back as an error (the
 /// command then ends: quietly for a closed pipe, see `main`).
 pub fn outln(text: &str) -> Result<()> {
@@ -23,7 +51,7 @@ pub fn outln(text: &str) -> Result<()> {
 /// Prints one line of `serve`'s log at once (it may be read line by line as it runs). A
 /// log nobody reads any more is not a reason to stop serving.
 pub fn say(line: &str) {
-    let _ = outln(line);
+    let _ = outln(&inert_text(line));
 }
 
 /// The log line for an event, if `serve` shows it: sessions, joins, refusals and
@@ -190,13 +218,15 @@ pub fn print<T: Serialize>(out: Output, value: &T, human: impl FnOnce() -> Strin
     let text = if out.json {
         serde_json::to_string_pretty(value)?
     } else {
-        human()
+        inert_text(&human())
     };
     outln(&text)
 }
 
 pub fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let rows: Vec<Vec<String>> = rows.collect();
+    let rows: Vec<Vec<String>> = rows
+        .map(|row| row.iter().map(|cell| inert_line(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {

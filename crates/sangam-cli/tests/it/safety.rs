@@ -126,3 +126,51 @@ fn times_past_the_year_9999_are_refused_before_anything_is_written() {
     assert!(err.contains("year 9999"), "{err}");
     assert_eq!(a.json(&["log"]).as_array().expect("log").len(), before);
 }
+
+#[test]
+fn text_from_other_members_cannot_drive_the_terminal_or_forge_a_row() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    let forged = "\u{1b}[2J\u{1b}[31mPAY TO X\u{1b}[0m\nfake line  deadbeef  active";
+    a.ok(&["member", "update", "--contact", forged]);
+    let list = a.ok(&["member", "list"]);
+    assert!(
+        !list.contains('\u{1b}'),
+        "no escape reaches the terminal: {list:?}"
+    );
+    assert_eq!(
+        list.lines().count(),
+        2,
+        "a header and one row, no forged line: {list}"
+    );
+    assert!(
+        list.contains("\\u{1b}[2J"),
+        "the escape is shown, not hidden: {list}"
+    );
+    // JSON keeps the text exactly (escaped by JSON itself).
+    let json = a.json(&["member", "list"]);
+    assert_eq!(json[0]["contact"], forged);
+    let title = "Oven\u{202e}evil";
+    let id = a.ok(&[
+        "propose",
+        "--title",
+        title,
+        "--text",
+        "line one\nline two\u{1b}[2J",
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "1d",
+    ]);
+    let shown = a.ok(&["proposal", "show", id.trim()]);
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("line one\nline two"),
+        "a text keeps its line breaks"
+    );
+}
