@@ -50,6 +50,10 @@ pub struct SyncReport {
 /// How long the home must have been quiet before `serve` saves a due snapshot.
 const SNAPSHOT_QUIET: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How long a serving home keeps waiting for a relay to answer before it stops looking
+/// (it serves on the LAN and direct addresses meanwhile).
+const RELAY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// How long a laptop found on the LAN gets to dial us before we dial it.
 const LAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -154,9 +158,7 @@ impl Home {
         let net = self
             .start_net_with(options.bind, Some(relays.clone()))
             .await?;
-        if relays != Relays::Disabled {
-            net.online(std::time::Duration::from_secs(10)).await;
-        }
+        // Ready at once, relay or not: at a meetup with no internet nobody waits for one.
         // Invites made on this home point here (recorded before the address is shown, so
         // whoever reads it can invite at once).
         self.node().record_serve_addr(&net.addr())?;
@@ -164,7 +166,26 @@ impl Home {
             address: sangam_net::addr_to_text(&net.addr()),
             device: net.id(),
         });
-        self.serve(&net, peers, stop).await;
+        // When a relay answers, the address grows by it: invites made after that carry it.
+        let relay_joins = async {
+            if relays != Relays::Disabled && net.online(RELAY_PATIENCE).await {
+                match self.node().record_serve_addr(&net.addr()) {
+                    Ok(()) => self.shared.log(&format!(
+                        "a relay answered; invites made from now on carry it\naddress: {}",
+                        sangam_net::addr_to_text(&net.addr())
+                    )),
+                    Err(e) => self.shared.log(&format!(
+                        "could not record the relayed address: {}",
+                        e.message
+                    )),
+                }
+            }
+            std::future::pending::<()>().await
+        };
+        tokio::select! {
+            () = self.serve(&net, peers, stop) => {}
+            () = relay_joins => {}
+        }
         net.shutdown().await;
         Ok(())
     }

@@ -167,3 +167,44 @@ fn a_newcomer_joins_by_ticket_through_serve_and_a_used_ticket_is_refused() {
     assert!(refused.contains("damaged or was altered"), "{refused}");
     assert_eq!(c.json(&["coop", "list"]), serde_json::json!([]));
 }
+
+#[test]
+fn serve_is_ready_at_once_when_its_relay_never_answers() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    a.ok(&["lan", "set", "off"]);
+    // A relay on this machine's loopback that nobody runs: it never answers (and nothing
+    // leaves the machine).
+    a.ok(&["relay", "set", "https://127.0.0.1:9"]);
+    let mut child = a
+        .command(&["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let _serving = Serving(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.expect("utf-8")).is_err() {
+                break;
+            }
+        }
+    });
+    // The address comes without waiting for the relay (which once held it back 10 s).
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("the address, before any relay answers");
+    assert!(first.starts_with("address: "), "{first}");
+    // And invites work at once, pointing at that address.
+    let invite: Value = a.json(&["invite", "--no-qr"]);
+    assert!(
+        invite["ticket"]
+            .as_str()
+            .expect("ticket")
+            .starts_with("SANGAM1")
+    );
+}
