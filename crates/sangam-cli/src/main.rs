@@ -263,8 +263,14 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             let text = match (args.text, args.text_file) {
                 (Some(text), _) => text,
                 (None, Some(file)) => {
-                    files::read_text_capped(&file, files::MAX_TEXT_FILE, "the text file")
-                        .map_err(api)?
+                    files::read_text_capped(&file, files::MAX_TEXT_FILE, "the text file").map_err(
+                        |e| {
+                            anyhow::anyhow!(
+                                "{} (a proposal's text may have at most 20,000 characters)",
+                                e.message
+                            )
+                        },
+                    )?
                 }
                 (None, None) => unreachable!("clap requires one of them"),
             };

@@ -73,7 +73,9 @@ pub fn choice(method: Method, words: &[String]) -> Result<Choice> {
                 let score: u8 = score
                     .parse()
                     .with_context(|| format!("{word:?}: a score is a whole number from 0 to 5"))?;
-                scores.insert(name.to_owned(), score);
+                if scores.insert(name.to_owned(), score).is_some() {
+                    bail!("{name:?} is scored twice: give each option one score");
+                }
             }
             Choice::Scores(scores)
         }
@@ -120,6 +122,11 @@ pub fn public_key(text: &str, what: &str) -> Result<PublicKey> {
 
 /// A span like `24h`, `7d` or `30m`, for `flag`.
 pub fn duration(text: &str, flag: &str) -> Result<std::time::Duration> {
+    if text.contains('M') {
+        // To the parser `M` is a month and `m` a minute: a typo away from a vote that stays
+        // open for months. Neither is guessed.
+        bail!("{flag} {text:?}: write minutes as `m` (30m) and a month in days (30d)");
+    }
     humantime::parse_duration(text.trim())
         .with_context(|| format!("{flag} {text:?}: use a duration like 24h, 7d or 30m"))
 }

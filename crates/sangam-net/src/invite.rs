@@ -55,6 +55,11 @@ pub enum InviteError {
     /// Not an invite ticket at all.
     #[error("this is not a Sangam invite (an invite starts with {INVITE_PREFIX})")]
     NotAnInvite,
+    /// Longer than any invite ticket: not one, or one with something pasted after it.
+    #[error(
+        "this is {0} characters, longer than any invite (at most {MAX_TICKET_CHARS}): copy the ticket alone"
+    )]
+    TooLong(usize),
     /// An invite ticket that was cut short, mistyped or altered.
     #[error(
         "this invite is damaged or was altered (it does not match its inviter's signature): copy it again from the inviter"
@@ -135,7 +140,7 @@ impl Invite {
     pub fn from_text(text: &str) -> Result<Self, InviteError> {
         let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if text.len() > MAX_TICKET_CHARS {
-            return Err(InviteError::Damaged);
+            return Err(InviteError::TooLong(text.chars().count()));
         }
         let text = text.to_ascii_uppercase();
         let body = text

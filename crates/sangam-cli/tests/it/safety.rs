@@ -174,3 +174,60 @@ fn text_from_other_members_cannot_drive_the_terminal_or_forge_a_row() {
         "a text keeps its line breaks"
     );
 }
+
+#[test]
+fn confusable_input_gets_an_error_that_says_what_happened() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    let propose = |closes_in: &str| {
+        a.fails(&[
+            "propose",
+            "--title",
+            "T",
+            "--text",
+            "t",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            closes_in,
+        ])
+    };
+    let err = propose("1M");
+    assert!(err.contains("write minutes as `m`"), "{err}");
+    let id = a.ok(&[
+        "propose",
+        "--title",
+        "Trees",
+        "--text",
+        "t",
+        "--method",
+        "score",
+        "--option",
+        "Elm",
+        "--option",
+        "Oak",
+        "--closes-in",
+        "1d",
+    ]);
+    let err = a.fails(&["vote", id.trim(), "Elm=5", "Elm=3"]);
+    assert!(err.contains("scored twice"), "{err}");
+    let long = format!("SANGAM1{}", "A".repeat(5000));
+    let err = a.fails(&["join", &long]);
+    assert!(err.contains("longer than any invite"), "{err}");
+    let big = tmp.path().join("big.txt");
+    std::fs::write(&big, "x".repeat(1024 * 1024)).expect("write");
+    let err = a.fails(&[
+        "propose",
+        "--title",
+        "T",
+        "--text-file",
+        big.to_str().expect("path"),
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "1d",
+    ]);
+    assert!(err.contains("20,000 characters"), "{err}");
+}
