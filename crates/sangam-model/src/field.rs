@@ -22,9 +22,18 @@ pub enum FieldError {
         /// The field.
         field: &'static str,
     },
-    /// Leading or trailing whitespace, or a control character.
-    #[error("{field} must not start or end with spaces or contain control characters")]
+    /// Leading or trailing whitespace, a control character, or a bidirectional override,
+    /// isolate or mark (they reorder what a reader sees around them).
+    #[error(
+        "{field} must not start or end with spaces or contain control or text-direction characters"
+    )]
     NameCharacters {
+        /// The field.
+        field: &'static str,
+    },
+    /// Nothing a reader can see: only spaces and zero-width characters.
+    #[error("{field} must have a visible character")]
+    NameInvisible {
         /// The field.
         field: &'static str,
     },
@@ -37,16 +46,43 @@ pub enum FieldError {
 }
 
 /// A display name: 1 to [`MAX_NAME_CHARS`] characters, no control characters, no
-/// leading or trailing spaces.
+/// text-direction characters, no leading or trailing spaces, and at least one visible
+/// character (docs/protocol.md "Kinds": **name**).
 pub fn check_name(field: &'static str, name: &str) -> Result<(), FieldError> {
     let chars = name.chars().count();
     if chars == 0 || chars > MAX_NAME_CHARS {
         return Err(FieldError::NameLength { field });
     }
-    if name.trim() != name || name.chars().any(char::is_control) {
+    if name.trim() != name || name.chars().any(|c| c.is_control() || is_direction(c)) {
         return Err(FieldError::NameCharacters { field });
     }
+    if name.chars().all(|c| c.is_whitespace() || is_zero_width(c)) {
+        return Err(FieldError::NameInvisible { field });
+    }
     Ok(())
+}
+
+/// Bidirectional marks, embeddings, overrides and isolates.
+fn is_direction(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no room: allowed inside a name (some scripts join letters with
+/// them) but never all of it, and ignored when names are compared ([`fold_name`]).
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+    )
+}
+
+/// The form in which two names are the same name to a reader: zero-width characters left
+/// out and case folded. Options that fold alike are one option.
+pub fn fold_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !is_zero_width(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Free text: at most [`MAX_TEXT_CHARS`] characters, possibly empty.

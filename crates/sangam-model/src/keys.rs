@@ -40,6 +40,17 @@ pub enum KeyError {
 }
 
 impl PublicKey {
+    /// Whether the key could ever sign: the canonical encoding of a curve point that is not
+    /// of small order. A key that is not (`0100…00`, say) verifies nothing, so a record that
+    /// names it as a member or a device is refused: it would count in every electorate and
+    /// never vote.
+    pub fn is_usable(&self) -> bool {
+        let compressed = curve25519_dalek::edwards::CompressedEdwardsY(self.0);
+        compressed
+            .decompress()
+            .is_some_and(|point| !point.is_small_order() && point.compress() == compressed)
+    }
+
     /// Wraps raw bytes. Validity as a curve point is checked on verify.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)

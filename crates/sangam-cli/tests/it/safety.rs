@@ -152,13 +152,26 @@ fn text_from_other_members_cannot_drive_the_terminal_or_forge_a_row() {
     // JSON keeps the text exactly (escaped by JSON itself).
     let json = a.json(&["member", "list"]);
     assert_eq!(json[0]["contact"], forged);
-    let title = "Oven\u{202e}evil";
+    // A title that reorders what follows it is refused outright (a name rule)...
+    let err = a.fails(&[
+        "propose",
+        "--title",
+        "Oven\u{202e}evil",
+        "--text",
+        "t",
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "1d",
+    ]);
+    assert!(err.contains("text-direction"), "{err}");
+    // ...and a text, which may hold anything, is shown inert.
     let id = a.ok(&[
         "propose",
         "--title",
-        title,
+        "Oven",
         "--text",
-        "line one\nline two\u{1b}[2J",
+        "line one\nline two\u{1b}[2J\u{202e}",
         "--method",
         "yes-no",
         "--closes-in",

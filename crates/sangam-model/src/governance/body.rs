@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::field::{FieldError, Fields, check_name, check_text, fold_name};
 use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::membership::{Bylaws, Fraction, MemberAdmit, MemberRemove, MembershipFieldError};
@@ -325,7 +325,8 @@ impl Fields for ProposalOpen {
             for option in &self.options {
                 check_name("option", option)?;
             }
-            let distinct: BTreeSet<&String> = self.options.iter().collect();
+            // `Oak`, `oak` and `Oak` with a zero-width space read as one option.
+            let distinct: BTreeSet<String> = self.options.iter().map(|o| fold_name(o)).collect();
             if distinct.len() != self.options.len() {
                 return Err(GovernanceFieldError::DuplicateOption);
             }
@@ -338,12 +339,15 @@ impl Fields for ProposalOpen {
         if let Some(option) = self
             .options
             .iter()
-            .find(|o| RESERVED_OPTIONS.contains(&o.as_str()))
+            .find(|o| RESERVED_OPTIONS.contains(&fold_name(o).as_str()))
         {
             return Err(GovernanceFieldError::ReservedOption(option.clone()));
         }
         match &self.effect {
-            Some(Effect::Admit(a)) => check_name("name", &a.name)?,
+            Some(Effect::Admit(a)) => {
+                crate::membership::check_usable(&a.member)?;
+                check_name("name", &a.name)?
+            }
             Some(Effect::Remove(r)) => check_text("reason", &r.reason)?,
             Some(Effect::Bylaws(b)) => b.check()?,
             None => {}
@@ -385,4 +389,29 @@ impl Fields for ProposalClose {
 
 impl Fields for ProposalWithdraw {
     type Error = GovernanceFieldError;
+}
+
+#[cfg(test)]
+mod confusable_tests {
+    use crate::kinds::{Body, Kind};
+    use serde_json::json;
+
+    fn open_with(options: &[&str]) -> serde_json::Value {
+        json!({
+            "title": "Trees", "text": "", "method": "choice", "options": options,
+            "quorum_pct": 0, "threshold": {"num": 1, "den": 2}, "closes_at": 10,
+            "electorate": [],
+        })
+    }
+
+    #[test]
+    fn options_that_read_alike_are_one_option_and_reserved_words_are_refused_in_any_case() {
+        assert!(Body::from_value(Kind::ProposalOpen, open_with(&["Oak", "Elm"])).is_ok());
+        for alike in [["Oak", "oak"], ["Oak", "Oak\u{200b}"], ["Elm", "ELM"]] {
+            let err = Body::from_value(Kind::ProposalOpen, open_with(&alike));
+            assert!(err.is_err(), "{alike:?} are one option");
+        }
+        let err = Body::from_value(Kind::ProposalOpen, open_with(&["PASSED", "Oak"]));
+        assert!(err.is_err(), "reads like an outcome");
+    }
 }

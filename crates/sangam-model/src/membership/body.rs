@@ -17,6 +17,9 @@ pub enum MembershipFieldError {
     /// A name or free-text field.
     #[error(transparent)]
     Field(#[from] FieldError),
+    /// A member or device key that could never sign (see [`PublicKey::is_usable`]).
+    #[error("{0} is not a usable key: it is not a valid point, or one of small order")]
+    UnusableKey(String),
     /// Not a commodity code (see [`check_currency`]).
     #[error("currency {0:?} must be 3 to 8 characters A-Z or 0-9, starting with a letter")]
     Currency(String),
@@ -226,7 +229,17 @@ impl Fields for Genesis {
 impl Fields for MemberAdmit {
     type Error = MembershipFieldError;
     fn check(&self) -> Result<(), MembershipFieldError> {
+        check_usable(&self.member)?;
         Ok(check_name("name", &self.name)?)
+    }
+}
+
+/// A key named in a body must be able to sign.
+pub(crate) fn check_usable(key: &PublicKey) -> Result<(), MembershipFieldError> {
+    if key.is_usable() {
+        Ok(())
+    } else {
+        Err(MembershipFieldError::UnusableKey(key.short()))
     }
 }
 
@@ -260,6 +273,7 @@ impl Fields for MemberUpdate {
 impl Fields for DeviceAdd {
     type Error = MembershipFieldError;
     fn check(&self) -> Result<(), MembershipFieldError> {
+        check_usable(&self.device)?;
         Ok(check_name("name", &self.name)?)
     }
 }
@@ -316,8 +330,25 @@ mod tests {
         assert!(Body::from_value(Kind::MemberAdmit, extra).is_err());
         let blank = json!({"member": "00".repeat(32), "name": " "});
         assert!(Body::from_value(Kind::MemberAdmit, blank).is_err());
-        let ok = json!({"member": "00".repeat(32), "name": "Ravi"});
+        let key = crate::keys::SecretKey::from_seed([1; 32])
+            .public()
+            .to_string();
+        let ok = json!({"member": key, "name": "Ravi"});
         assert!(Body::from_value(Kind::MemberAdmit, ok).is_ok());
+        let hidden = json!({"member": key, "name": "\u{200b}\u{200b}"});
+        assert!(Body::from_value(Kind::MemberAdmit, hidden).is_err());
+        let reversed = json!({"member": key, "name": "Ravi\u{202e}nimda"});
+        assert!(Body::from_value(Kind::MemberAdmit, reversed).is_err());
+        let joined = json!({"member": key, "name": "ക\u{200d}ഷ"});
+        assert!(
+            Body::from_value(Kind::MemberAdmit, joined).is_ok(),
+            "a zero-width joiner inside a name is writing, not hiding"
+        );
+        // Small order: it can never sign, yet would count in every electorate.
+        let mut weak = [0u8; 32];
+        weak[0] = 1;
+        let weak = json!({"member": hex::encode(weak), "name": "Ravi"});
+        assert!(Body::from_value(Kind::MemberAdmit, weak).is_err());
     }
 
     #[test]

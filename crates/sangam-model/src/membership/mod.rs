@@ -17,6 +17,7 @@ mod rules;
 mod state;
 mod view;
 
+pub(crate) use body::check_usable;
 pub use body::{
     Admission, Bylaws, CoopSettings, DeviceAdd, DeviceRevoke, Fraction, Genesis, MAX_RELAY_URL,
     MemberAdmit, MemberLeave, MemberRemove, MemberUpdate, MembershipFieldError, VotingDefaults,
