@@ -261,6 +261,19 @@ pub enum IdCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Show your recovery phrase: 24 words that restore your member key on a new laptop
+    /// if this one is lost. Asks you to type `show` first; anyone who sees the words can
+    /// act as you.
+    Backup,
+    /// Restore your member key from its recovery phrase, read from standard input, into a
+    /// home that has no identity yet. This laptop gets a device key of its own.
+    Restore {
+        /// The name you go by (the co-op's records keep the name they know).
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Subcommand)]

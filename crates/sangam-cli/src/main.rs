@@ -82,6 +82,42 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 )
             })
         }
+        Command::Id(IdCommand::Backup) => {
+            home.identity().map_err(api)?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "Your recovery phrase restores your member key on a new laptop. Anyone who sees it can act as you: write it on paper and keep it safe.\nType `show` and press Enter to see it:"
+            );
+            let mut answer = String::new();
+            std::io::stdin()
+                .read_line(&mut answer)
+                .context("could not read the confirmation")?;
+            if answer.trim() != "show" {
+                anyhow::bail!("not shown: type `show` to see the recovery phrase");
+            }
+            let words = home.recovery_phrase().map_err(api)?;
+            let lines: Vec<String> = words
+                .iter()
+                .enumerate()
+                .map(|(i, word)| format!("{:>2}. {word}", i + 1))
+                .collect();
+            outln(&lines.join("\n"))
+        }
+        Command::Id(IdCommand::Restore { name, out }) => {
+            let mut phrase = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), 4096),
+                &mut phrase,
+            )
+            .context("could not read the recovery phrase from standard input")?;
+            let id = home.restore_identity(&phrase, &name).map_err(api)?;
+            print(out, &id, || {
+                format!(
+                    "Restored your member key.\n  member: {}\n  device: {} (new)\nImport a bundle from a member, or join with an invite, to bring your co-op here.",
+                    id.member, id.device
+                )
+            })
+        }
         Command::Coop(CoopCommand::Create {
             name,
             currency,

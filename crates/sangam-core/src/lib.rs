@@ -24,6 +24,7 @@ mod mend;
 mod node;
 mod private;
 mod published;
+mod recovery;
 mod serve;
 mod settings;
 
@@ -35,6 +36,7 @@ pub use governance::{EffectDraft, ProposalDraft, ProposalFilter};
 pub use home::Home;
 pub use invites::{InviteDto, JoinDto, JoinStatus};
 pub use node::{Clock, DB_FILE, LATEST_TIME, SystemClock};
+pub use recovery::PHRASE_WORDS;
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
 pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};

@@ -13,6 +13,15 @@ use crate::{ApiError, ErrorCode};
 impl Node {
     /// Creates this home's member identity.
     pub(crate) fn create_identity(&mut self, name: &str) -> Result<IdentityDto, ApiError> {
+        self.create_identity_from(SecretKey::from_seed(random_seed()), name)
+    }
+
+    /// Sets this home's member identity to `key` (a new one, or one restored).
+    pub(crate) fn create_identity_from(
+        &mut self,
+        key: SecretKey,
+        name: &str,
+    ) -> Result<IdentityDto, ApiError> {
         sangam_model::body::check_name("name", name.trim())
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
         if self.store.member_key()?.is_some() {
@@ -21,7 +30,6 @@ impl Node {
                 "this home already has a member identity; a second member needs a home of their own",
             ));
         }
-        let key = SecretKey::from_seed(random_seed());
         self.store
             .set_member_key(&key, name.trim(), self.clock.now())?;
         self.identity()

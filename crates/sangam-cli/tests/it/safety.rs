@@ -244,3 +244,91 @@ fn confusable_input_gets_an_error_that_says_what_happened() {
     ]);
     assert!(err.contains("20,000 characters"), "{err}");
 }
+
+/// Runs `sangam ARGS` on `home` with `input` on standard input.
+fn with_stdin(home: &Home, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = home
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sangam runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input");
+    child.wait_with_output().expect("sangam ends")
+}
+
+#[test]
+fn a_lost_laptop_is_replaced_from_the_recovery_phrase() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    let member = a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    let bundle = tmp.path().join("coop.bundle");
+    a.ok(&["bundle", "export", bundle.to_str().expect("path")]);
+
+    let refused = with_stdin(&a, &["id", "backup"], "no\n");
+    assert!(!refused.status.success(), "shown only when asked for");
+    assert!(refused.stdout.is_empty());
+    let shown = with_stdin(&a, &["id", "backup"], "show\n");
+    assert!(shown.status.success());
+    let words: Vec<String> = String::from_utf8(shown.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).expect("N. word").to_owned())
+        .collect();
+    assert_eq!(words.len(), 24);
+
+    // The new laptop: a wrong word is named; the right phrase gives back the member key.
+    let new = Home::new(tmp.path(), "asha-new");
+    let mut wrong = words.clone();
+    wrong[6] = "notaword".into();
+    let out = with_stdin(&new, &["id", "restore", "--name", "Asha"], &wrong.join(" "));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("word 7") && err.contains("notaword"), "{err}");
+    let mut swapped = words.clone();
+    swapped.swap(0, 1);
+    if swapped != words {
+        let out = with_stdin(
+            &new,
+            &["id", "restore", "--name", "Asha"],
+            &swapped.join(" "),
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("check does not match"));
+    }
+    let out = with_stdin(
+        &new,
+        &["id", "restore", "--name", "Asha", "--json"],
+        &words.join(" "),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(restored["member"], member.as_str());
+    let old_device = a.json(&["id", "show"])["device"].clone();
+    assert_ne!(restored["device"], old_device, "a device key of its own");
+
+    // The co-op already admits this member: the bundle brings it, and the new device binds.
+    let joined = new.json(&["bundle", "import", bundle.to_str().expect("path")]);
+    assert_eq!(joined["joined"], true, "{joined}");
+    let devices = new.json(&["device", "list"]);
+    assert!(
+        devices
+            .as_array()
+            .expect("devices")
+            .iter()
+            .any(|d| d["this_device"] == true && d["member"] == member.as_str()),
+        "{devices}"
+    );
+    let again = with_stdin(&new, &["id", "restore", "--name", "Asha"], &words.join(" "));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a member identity"));
+}
