@@ -38,6 +38,9 @@ pub enum MembershipFieldError {
     /// A relay URL that is not `http://` or `https://`.
     #[error("a relay URL starts with https:// (or http://)")]
     RelayScheme,
+    /// A relay URL whose port is not a number from 1 to 65535.
+    #[error("the relay URL's port {0:?} must be a number from 1 to 65535")]
+    RelayPort(String),
     /// A relay URL with nothing after the scheme.
     #[error("a relay URL names a host")]
     RelayHost,
@@ -301,6 +304,35 @@ pub fn check_relay_url(url: &str) -> Result<(), MembershipFieldError> {
     if url.len() > MAX_RELAY_URL || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(MembershipFieldError::RelayCharacters);
     }
+    // The authority (host, optional :port) ends at the first '/', '?' or '#'.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let port = match authority.strip_prefix('[') {
+        // An IPv6 literal: `[::1]` or `[::1]:3340`.
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) if !host.is_empty() => match after {
+                "" => None,
+                _ => Some(
+                    after
+                        .strip_prefix(':')
+                        .ok_or(MembershipFieldError::RelayHost)?,
+                ),
+            },
+            _ => return Err(MembershipFieldError::RelayHost),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() => Some(port),
+            Some(_) => return Err(MembershipFieldError::RelayHost),
+            None => None,
+        },
+    };
+    if let Some(port) = port {
+        let valid = !port.is_empty()
+            && port.chars().all(|c| c.is_ascii_digit())
+            && port.parse::<u16>().is_ok_and(|p| p != 0);
+        if !valid {
+            return Err(MembershipFieldError::RelayPort(port.to_owned()));
+        }
+    }
     Ok(())
 }
 
@@ -357,8 +389,24 @@ mod tests {
             "https://relay.example.org",
             "http://10.0.0.2:3340",
             "https://r.example/x",
+            "https://[::1]:3340",
+            "https://[fd00::2]",
         ] {
             assert_eq!(check_relay_url(ok), Ok(()), "{ok}");
+        }
+        for bad_port in [
+            "https://[::1]:99999",
+            "https://relay.example.org:0",
+            "https://relay.example.org:",
+            "https://relay.example.org:http",
+        ] {
+            assert!(
+                matches!(
+                    check_relay_url(bad_port),
+                    Err(MembershipFieldError::RelayPort(_))
+                ),
+                "{bad_port}"
+            );
         }
         for bad in [
             "relay.example.org",
