@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod announce;
 mod bindings;
 mod bundles;
 mod dto;
