@@ -143,6 +143,9 @@ pub enum Command {
         /// Show at most this many records.
         #[arg(long)]
         limit: Option<usize>,
+        /// Show instead the changes this home refused, with where they came from and why.
+        #[arg(long)]
+        refused: bool,
     },
 }
 

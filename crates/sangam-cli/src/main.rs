@@ -623,7 +623,33 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             outln(if on { "on" } else { "off" })?;
             Ok(())
         }
-        Command::Log { out, limit } => {
+        Command::Log {
+            out,
+            limit,
+            refused: true,
+        } => {
+            let mut refused = home.refused(coop()?).map_err(api)?;
+            if let Some(limit) = limit {
+                refused.truncate(limit);
+            }
+            print(out, &refused, || {
+                if refused.is_empty() {
+                    return "No change was refused.".into();
+                }
+                table(
+                    &["WHEN", "FROM", "CHANGE", "WHY"],
+                    refused.iter().map(|r| {
+                        vec![
+                            when(r.at),
+                            r.source.clone(),
+                            r.change.as_deref().map_or("?", |c| &c[..12]).to_owned(),
+                            r.reason.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        Command::Log { out, limit, .. } => {
             let mut log = home.log(coop()?).map_err(api)?;
             if let Some(limit) = limit {
                 log.truncate(limit);

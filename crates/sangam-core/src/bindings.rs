@@ -39,6 +39,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::LogEntryDto,
         crate::ExportDto,
         crate::RejectedDto,
+        crate::RefusedDto,
         crate::ImportDto,
         crate::ProposalSummaryDto,
         crate::TallyDto,

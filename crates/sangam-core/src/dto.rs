@@ -180,6 +180,19 @@ pub struct RejectedDto {
     pub reason: String,
 }
 
+/// A change this home refused, for the co-op's record of what was kept out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RefusedDto {
+    /// Change hash, if it decoded.
+    pub change: Option<String>,
+    /// Where it came from: `local`, `bundle`, `peer DEV8` or `invite from DEV8`.
+    pub source: String,
+    /// Why it was refused.
+    pub reason: String,
+    /// When this home refused it, ms since the epoch.
+    pub at: i64,
+}
+
 /// What importing a bundle did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportDto {

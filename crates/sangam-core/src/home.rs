@@ -244,6 +244,22 @@ impl Home {
         self.node().revoke_device(coop, device)
     }
 
+    /// The changes of the co-op this home refused, oldest first (read like the member list,
+    /// never waiting for the node).
+    pub fn refused(&self, coop: CoopId) -> Result<Vec<RefusedDto>, ApiError> {
+        Ok(self
+            .reader()
+            .rejections(coop)?
+            .into_iter()
+            .map(|row| RefusedDto {
+                change: row.change.map(|h| h.to_string()),
+                source: row.source,
+                reason: row.reason,
+                at: row.at,
+            })
+            .collect())
+    }
+
     /// The co-op's records, newest first.
     pub fn log(&self, coop: CoopId) -> Result<Vec<LogEntryDto>, ApiError> {
         self.node().log(coop)

@@ -43,7 +43,7 @@ use sangam_replica::SignedChange;
 
 pub use invites::{InviteJoin, InviteRow};
 pub use keys::MemberIdentity;
-pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection};
+pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection, RejectionRow};
 pub use peers::{PeerPath, PeerRow};
 pub use projection::membership::{MemberChanges, MemberRow};
 

@@ -58,6 +58,19 @@ impl fmt::Display for ChangeSource {
     }
 }
 
+/// A refused change as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionRow {
+    /// Its hash, if it decoded.
+    pub change: Option<ChangeHash>,
+    /// Where it came from, as recorded.
+    pub source: String,
+    /// Why it was refused.
+    pub reason: String,
+    /// When this home refused it.
+    pub at: Timestamp,
+}
+
 /// A change that was refused, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
@@ -266,6 +279,32 @@ impl Store {
             ],
         )?;
         Ok(added > 0)
+    }
+
+    /// The changes of `coop` this home refused, oldest first, with where each came from
+    /// (as recorded: `local`, `bundle`, `peer DEV8`, `invite from DEV8`) and why.
+    pub fn rejections(&self, coop: CoopId) -> Result<Vec<RejectionRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT hash, source, reason, at FROM rejections WHERE coop = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([coop.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Option<Vec<u8>>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (hash, source, reason, at) = row?;
+            Ok(RejectionRow {
+                change: hash.map(|h| array(&h).map(ChangeHash)).transpose()?,
+                source,
+                reason,
+                at,
+            })
+        })
+        .collect()
     }
 
     /// The forks found in `coop`, oldest first.

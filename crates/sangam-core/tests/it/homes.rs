@@ -198,3 +198,64 @@ fn sangam_model_key(n: u32) -> String {
         .key()
         .to_string()
 }
+
+#[test]
+fn a_refused_change_is_kept_out_and_listed_with_where_it_came_from() {
+    use sangam_replica::{Bundle, SignedChange};
+    use sangam_testkit::{Person, entry, forge_change, found, sign_record};
+    let dir = TempDir::new().expect("tmp");
+    let asha = node(&dir, "asha");
+    let now = asha.now() - 60_000;
+    let founder = Person::seeded(1, "Founder");
+    let (mut replica, _) = found(&founder, now);
+    let admit = sangam_model::Body::MemberAdmit(sangam_model::body::MemberAdmit {
+        member: crate::pk(&member_key(&asha)),
+        name: "Asha".into(),
+    });
+    replica
+        .write(admit, &founder.member, &founder.device, now + 1)
+        .expect("admit");
+    // A stranger, no member and no device of the co-op, slips a record into the bundle.
+    let stranger = Person::seeded(7, "Mallory");
+    let record = sign_record(
+        replica.coop(),
+        &stranger.member,
+        replica.fold().heads(),
+        now + 2,
+        sangam_testkit::rename("Mallory the treasurer"),
+    );
+    let forged = forge_change(
+        &mut replica,
+        &stranger.device.public(),
+        &[entry(&record)],
+        &stranger.device,
+        now + 2,
+    );
+    let mut changes: Vec<_> = replica
+        .changes_since(&[])
+        .iter()
+        .map(SignedChange::to_raw)
+        .collect();
+    changes.push(forged);
+    let bundle = Bundle {
+        coop: replica.coop(),
+        heads: replica.heads(),
+        changes,
+    }
+    .encode();
+    let imported = asha.import_bundle(&bundle).expect("import");
+    assert_eq!(imported.rejected.len(), 1, "{imported:?}");
+    let coop = crate::only_coop(&asha);
+    let refused = asha.refused(coop).expect("refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].source, "bundle");
+    assert_eq!(refused[0].change, imported.rejected[0].change);
+    assert_eq!(refused[0].reason, imported.rejected[0].reason);
+    let names: Vec<String> = asha
+        .members(coop)
+        .expect("members")
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("Mallory")), "{names:?}");
+}
