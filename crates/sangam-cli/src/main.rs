@@ -453,9 +453,8 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 peers,
                 relays: None,
             };
-            // What happens is printed as it happens: the home's events and serve's own lines.
+            // What happens is printed as it happens, in one order: the home's events.
             let mut events = home.subscribe();
-            home.log_to(say);
             let ready = |info: &ServeInfo| {
                 say(&format!(
                     "address: {}\ndevice:  {}\nServing; stop with Ctrl-C.",

@@ -90,6 +90,7 @@ pub fn event_line(event: &Event) -> Option<String> {
             ..
         } => format!("refused a change from device {}: {reason}", device.short()),
         Event::Notice { text } => format!("note: {text}"),
+        Event::Activity { text } => text.clone(),
         _ => return None,
     })
 }

@@ -122,7 +122,11 @@ origin: Origin,
 /**
  * Why.
  */
-reason: string, } | { "type": "notice", 
+reason: string, } | { "type": "activity", 
+/**
+ * What happened, in words.
+ */
+text: string, } | { "type": "notice", 
 /**
  * What happened, in words.
  */

@@ -172,6 +172,12 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// What serving is doing that no other event says: dialling a peer, a peer out of
+    /// reach, changes stored from a device, a frame refused. In words, for a log.
+    Activity {
+        /// What happened, in words.
+        text: String,
+    },
     /// Something the home did by itself that a member should hear of (a fork found and
     /// mended, a new device key, stored changes skipped).
     Notice {

@@ -27,15 +27,10 @@ use crate::node::{Clock, Node, Outlets, SystemClock};
 use crate::published::{CoopReads, Published};
 use crate::settings::PeerDto;
 
-/// Where `serve` writes a line about what it is doing that no event carries (dialling a
-/// peer, a peer out of reach).
-type LogLine = Box<dyn Fn(&str) + Send>;
-
 /// What a home's handle shares with its sync sessions and serve tasks.
 pub(crate) struct Shared {
     node: Mutex<Node>,
     pub(crate) outlets: Outlets,
-    log: Mutex<Option<LogLine>>,
     /// A second connection to the home's database, for the reads the projections answer
     /// (co-ops, members): they never wait on the node, so a window's member list shows
     /// while a sync round or a commit's fsync holds it.
@@ -58,10 +53,12 @@ impl Shared {
         let _ = self.outlets.events.send(event);
     }
 
+    /// What serving is doing that no other event says (dialling a peer, a peer out of
+    /// reach, a frame refused), as an [`Event::Activity`], in order with the others.
     pub(crate) fn log(&self, line: &str) {
-        if let Some(log) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            log(line);
-        }
+        self.emit(Event::Activity {
+            text: line.to_owned(),
+        });
     }
 }
 
@@ -99,7 +96,6 @@ impl Home {
                 reader: Mutex::new(reader),
                 published,
                 outlets,
-                log: Mutex::new(None),
                 traffic: Mutex::default(),
             }),
         })
@@ -135,12 +131,6 @@ impl Home {
     /// Notices not yet taken (see [`Event::Notice`]), oldest first.
     pub fn take_notices(&self) -> Vec<String> {
         self.node().take_notices()
-    }
-
-    /// Sends the lines `serve` writes about its own doings (dialling, a peer out of
-    /// reach) to `log`. Events are separate: [`Home::subscribe`].
-    pub fn log_to(&self, log: impl Fn(&str) + Send + 'static) {
-        *self.shared.log.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(log));
     }
 
     /// The home directory.

@@ -232,6 +232,24 @@ impl JoinProtocol {
         coop: CoopId,
         newcomer: &PublicKey,
     ) -> Result<(), NetError> {
+        let addr = EndpointAddr::new(conn.remote_id());
+        // A session with the newcomer opens here; it ends, well or not, when this returns.
+        self.host.connected(newcomer, coop, &addr, path_kind(conn));
+        let welcomed = self.send_and_take(send, recv, coop, newcomer).await;
+        self.host
+            .ended(newcomer, coop, &addr, path_kind(conn), welcomed.is_ok());
+        welcomed?;
+        write_frames(send, &[Frame::Idle]).await
+    }
+
+    /// The welcome's exchange: the whole co-op out, the newcomer's own changes in.
+    async fn send_and_take(
+        &self,
+        send: &mut SendStream,
+        recv: &mut RecvStream,
+        coop: CoopId,
+        newcomer: &PublicKey,
+    ) -> Result<(), NetError> {
         let (heads, changes) = self
             .host
             .everything(coop)
@@ -255,11 +273,7 @@ impl JoinProtocol {
                 _ => return Err(NetError::Sync("expected the newcomer's changes".into())),
             }
         }
-        let addr = EndpointAddr::new(conn.remote_id());
-        self.host.connected(newcomer, coop, &addr, path_kind(conn));
-        self.host
-            .ended(newcomer, coop, &addr, path_kind(conn), true);
-        write_frames(send, &[Frame::Idle]).await
+        Ok(())
     }
 }
 
