@@ -12,7 +12,23 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// What a contained decoder panic is reported as.
-pub(crate) const DECODER_PANIC: &str = "the bytes make Automerge's decoder fail";
+/// Why bytes from outside did not become an Automerge change or sync message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The bytes do not start like an Automerge chunk.
+    #[error("not an Automerge change (wrong magic bytes)")]
+    NotAChange,
+    /// A chunk other than an uncompressed change, refused by its type byte.
+    #[error("not an uncompressed Automerge change (chunk type {0}); refused before decoding")]
+    ChunkType(u8),
+    /// Automerge's decoder refused them, in its words.
+    #[error("{0}")]
+    Refused(String),
+    /// Automerge's decoder panicked on them (contained here).
+    #[error("the bytes make Automerge's decoder fail")]
+    Panicked,
+}
 
 /// The first bytes of every Automerge chunk.
 const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -27,27 +43,24 @@ const CHANGE_CHUNK: u8 = 1;
 /// fuzzing found that a 37-byte bundle chunk makes that parse allocate 4 GiB (which
 /// aborts the process; no unwind can contain it) and another one panic; a compressed
 /// chunk could also inflate without bound. Those are refused here by their type byte.
-pub(crate) fn decode_change(bytes: &[u8]) -> Result<automerge::Change, String> {
+pub(crate) fn decode_change(bytes: &[u8]) -> Result<automerge::Change, DecodeError> {
     if bytes.len() < 9 || bytes[..4] != CHUNK_MAGIC {
-        return Err("not an Automerge change (wrong magic bytes)".to_owned());
+        return Err(DecodeError::NotAChange);
     }
     if bytes[8] != CHANGE_CHUNK {
-        return Err(format!(
-            "not an uncompressed Automerge change (chunk type {}); refused before decoding",
-            bytes[8]
-        ));
+        return Err(DecodeError::ChunkType(bytes[8]));
     }
     match catch_unwind(AssertUnwindSafe(|| automerge::Change::try_from(bytes))) {
-        Ok(result) => result.map_err(|e| e.to_string()),
-        Err(_) => Err(DECODER_PANIC.to_owned()),
+        Ok(result) => result.map_err(|e| DecodeError::Refused(e.to_string())),
+        Err(_) => Err(DecodeError::Panicked),
     }
 }
 
 /// `sync::Message::decode(bytes)`, with a panic turned into an error message.
-pub(crate) fn decode_sync_message(bytes: &[u8]) -> Result<automerge::sync::Message, String> {
+pub(crate) fn decode_sync_message(bytes: &[u8]) -> Result<automerge::sync::Message, DecodeError> {
     match catch_unwind(AssertUnwindSafe(|| automerge::sync::Message::decode(bytes))) {
-        Ok(result) => result.map_err(|e| e.to_string()),
-        Err(_) => Err(DECODER_PANIC.to_owned()),
+        Ok(result) => result.map_err(|e| DecodeError::Refused(e.to_string())),
+        Err(_) => Err(DecodeError::Panicked),
     }
 }
 
@@ -66,7 +79,7 @@ mod tests {
         let mut bundle_chunk = CHUNK_MAGIC.to_vec();
         bundle_chunk.extend_from_slice(&[0, 0, 0, 0, 3, 0]);
         let err = decode_change(&bundle_chunk).expect_err("a bundle chunk");
-        assert!(err.contains("chunk type 3"), "{err}");
+        assert!(err.to_string().contains("chunk type 3"), "{err}");
         assert!(decode_change(b"hello world").is_err());
         assert!(decode_change(&[]).is_err());
         // A real change still decodes.

@@ -57,7 +57,7 @@ pub enum Rejection {
     TooLarge(usize),
     /// Not an Automerge change.
     #[error("change does not decode: {0}")]
-    Undecodable(String),
+    Undecodable(crate::DecodeError),
     /// The actor id is not a 32-byte device key.
     #[error("change actor is not a device key")]
     BadActor,

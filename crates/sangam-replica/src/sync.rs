@@ -95,7 +95,7 @@ pub enum SyncError {
     Malformed(&'static str),
     /// An Automerge sync message that does not decode.
     #[error("malformed sync message: {0}")]
-    BadSyncMessage(String),
+    BadSyncMessage(crate::DecodeError),
     /// A frame that has no place here (a second Hello, Hello for another co-op, ...).
     #[error("unexpected frame: {0}")]
     Unexpected(&'static str),
@@ -446,7 +446,9 @@ impl SyncSession {
                 message.flags = None;
                 replica
                     .receive_sync(&mut self.state, message)
-                    .map_err(|e| SyncError::BadSyncMessage(e.to_string()))?;
+                    .map_err(|e| {
+                        SyncError::BadSyncMessage(crate::DecodeError::Refused(e.to_string()))
+                    })?;
                 Ok(Admitted::default())
             }
             Frame::Idle => {
