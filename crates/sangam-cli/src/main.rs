@@ -453,37 +453,24 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 peers,
                 relays: None,
             };
-            // What happens is printed as it happens, in one order: the home's events.
-            let mut events = home.subscribe();
             let ready = |info: &ServeInfo| {
                 say(&format!(
                     "address: {}\ndevice:  {}\nServing; stop with Ctrl-C.",
                     info.address, info.device
                 ));
             };
+            // What happens is printed as it happens, in the one order of the home's events.
+            let watch = |event: &sangam_core::Event| {
+                if let Some(line) = event_line(event) {
+                    say(&line);
+                }
+            };
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            runtime()?.block_on(async move {
-                let printer = tokio::spawn(async move {
-                    loop {
-                        match events.recv().await {
-                            Ok(event) => {
-                                if let Some(line) = event_line(&event) {
-                                    say(&line);
-                                }
-                            }
-                            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                                say(&format!("({n} events not shown: too many at once)"));
-                            }
-                            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                        }
-                    }
-                });
-                let served = home.run_serve(options, ready, stop).await;
-                printer.abort();
-                served.map_err(api)
-            })
+            runtime()?
+                .block_on(home.run_serve(options, ready, watch, stop))
+                .map_err(api)
         }
         Command::Invite {
             expires_in,

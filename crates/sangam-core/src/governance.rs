@@ -4,7 +4,7 @@ use sangam_model::body::{
     Admission, Ballot, Choice, Effect, Fraction, MemberAdmit, MemberRemove, Method, ProposalClose,
     ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
 };
-use sangam_model::governance::{Status, Tally};
+use sangam_model::governance::Tally;
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
 use crate::node::Node;
@@ -171,32 +171,6 @@ impl Node {
         self.proposal_show(coop, id)
     }
 
-    /// Proposals, newest first; `open` / `closed` filter by status.
-    pub(crate) fn proposals(
-        &mut self,
-        coop: CoopId,
-        filter: ProposalFilter,
-    ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
-        let state = self.state(coop)?;
-        let fold = self.replica(coop)?.fold();
-        let mut out = Vec::new();
-        for (placed, open) in fold.proposals().rev() {
-            let Ok(tally) = fold.tally(placed.record.id()) else {
-                continue;
-            };
-            let keep = match filter {
-                ProposalFilter::Open => tally.status == Status::Provisional,
-                ProposalFilter::Ended => tally.status != Status::Provisional,
-                ProposalFilter::All => true,
-            };
-            if !keep {
-                continue;
-            }
-            out.push(summary(placed, open, &tally, &state));
-        }
-        Ok(out)
-    }
-
     /// A proposal with its tally and this member's latest vote.
     pub(crate) fn proposal_show(
         &mut self,
@@ -205,13 +179,7 @@ impl Node {
     ) -> Result<ProposalDto, ApiError> {
         let me = self.member()?.0.public();
         let fold = self.replica(coop)?.fold();
-        let (placed, open) = match (fold.get(&id), fold.proposal(&id)) {
-            (Some(placed), Some(open)) => (placed, open),
-            _ => return Err(no_proposal(id)),
-        };
-        let tally = fold
-            .tally(id)
-            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        let (placed, open, tally) = proposal_in(fold, id)?;
         let my_vote = fold.latest_ballot(&id, &me).map(|(_, b)| b.choice.clone());
         Ok(ProposalDto {
             id: id.to_string(),
@@ -242,13 +210,7 @@ impl Node {
     ) -> Result<(ProposalSummaryDto, TallyDto), ApiError> {
         let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
-        let (placed, open) = match (fold.get(&id), fold.proposal(&id)) {
-            (Some(placed), Some(open)) => (placed, open),
-            _ => return Err(no_proposal(id)),
-        };
-        let tally = fold
-            .tally(id)
-            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        let (placed, open, tally) = proposal_in(fold, id)?;
         Ok((
             summary(placed, open, &tally, &state),
             tally_dto(open, tally),
@@ -257,16 +219,18 @@ impl Node {
 
     /// Every proposal of the co-op and its tally, as a window reads them.
     pub(crate) fn read_model(&mut self, coop: CoopId) -> Result<CoopReads, ApiError> {
-        let proposals = self.proposals(coop, ProposalFilter::All)?;
+        let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
-        let mut tallies = std::collections::HashMap::new();
-        for (placed, open) in fold.proposals() {
+        let mut reads = CoopReads::default();
+        // One tally per proposal serves both its line and its tally.
+        for (placed, open) in fold.proposals().rev() {
             let id = placed.record.id();
             if let Ok(tally) = fold.tally(id) {
-                tallies.insert(id, tally_dto(open, tally));
+                reads.proposals.push(summary(placed, open, &tally, &state));
+                reads.tallies.insert(id, tally_dto(open, tally));
             }
         }
-        Ok(CoopReads { proposals, tallies })
+        Ok(reads)
     }
 
     fn open_proposal(
@@ -385,6 +349,21 @@ impl Node {
         let (proposal, _) = self.open_proposal(coop, id)?;
         self.write(coop, Body::ProposalWithdraw(ProposalWithdraw { proposal }))
     }
+}
+
+/// A valid proposal of the fold, its body and its tally.
+fn proposal_in(
+    fold: &sangam_model::Fold,
+    id: RecordId,
+) -> Result<(&sangam_model::fold::Placed, &ProposalOpen, Tally), ApiError> {
+    let (placed, open) = match (fold.get(&id), fold.proposal(&id)) {
+        (Some(placed), Some(open)) => (placed, open),
+        _ => return Err(no_proposal(id)),
+    };
+    let tally = fold
+        .tally(id)
+        .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+    Ok((placed, open, tally))
 }
 
 fn no_proposal(id: RecordId) -> ApiError {

@@ -132,11 +132,37 @@ impl LiveSessions {
 }
 
 impl Home {
-    /// Serves this home until `stop` completes, in one call: starts the endpoint (waiting
-    /// up to 10 s to reach a relay when relays are used), records the address invites
-    /// carry, tells `ready` where it listens, then runs [`Home::serve`] and shuts the
-    /// endpoint down.
+    /// Serves this home until `stop` completes, in one call: starts the endpoint, records
+    /// the address invites carry, tells `ready` where it listens (at once, relay or not),
+    /// hands every event of the run to `watch`, runs [`Home::serve`] and shuts the endpoint
+    /// down.
     pub async fn run_serve(
+        &self,
+        options: ServeOptions,
+        ready: impl FnOnce(&ServeInfo),
+        watch: impl Fn(&crate::Event) + Send + 'static,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> Result<(), ApiError> {
+        // Subscribed before anything starts, so `watch` hears every event of the run.
+        let mut events = self.subscribe();
+        let watcher = tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match events.recv().await {
+                    Ok(event) => watch(&event),
+                    Err(RecvError::Lagged(missed)) => watch(&crate::Event::Activity {
+                        text: format!("({missed} events not shown: too many at once)"),
+                    }),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+        let served = self.serve_until(options, ready, stop).await;
+        watcher.abort();
+        served
+    }
+
+    async fn serve_until(
         &self,
         options: ServeOptions,
         ready: impl FnOnce(&ServeInfo),
