@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+mod admission;
 pub mod bundle;
 pub mod change;
 mod contain;
