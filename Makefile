@@ -34,6 +34,6 @@ unit:
 vectors:
 	SANGAM_WRITE_VECTORS=1 $(CARGO) test -p sangam-model --test it vectors
 
-## Rewrite crates/sangam-core/bindings/ (the desktop's TypeScript types) after a DTO change.
+## Rewrite ui/src/lib/ipc/bindings/ (the desktop's TypeScript types) after a DTO change.
 bindings:
 	SANGAM_WRITE_BINDINGS=1 $(CARGO) test -p sangam-core --test it the_committed_bindings_match_the_types

@@ -1,12 +1,12 @@
 //! The TypeScript types of what core hands a window: every DTO, event and error, written
-//! into `crates/sangam-core/bindings/` (committed; the desktop imports them from there).
+//! into `ui/src/lib/ipc/bindings/` (committed; the desktop imports them from there).
 //! [`check_bindings`] compares them with the Rust types; the test suite fails when a type
 //! changed and its binding did not. `make bindings` writes them anew.
 
 use std::path::{Path, PathBuf};
 
 /// Where the bindings live, from the repository's root.
-pub const BINDINGS_DIR: &str = "crates/sangam-core/bindings";
+pub const BINDINGS_DIR: &str = "ui/src/lib/ipc/bindings";
 
 use ts_rs::{Config, TS};
 
@@ -49,6 +49,13 @@ fn rendered() -> Vec<(String, String)> {
         crate::JoinStatus,
         crate::PeerDto,
         crate::SyncReport,
+        crate::HomeDto,
+        crate::NetworkDto,
+        crate::CoopForm,
+        crate::ProposalForm,
+        crate::EffectForm,
+        crate::ProposalFilter,
+        sangam_model::body::Fraction,
         sangam_model::Standing,
         sangam_model::Admission,
         sangam_model::body::Method,

@@ -51,6 +51,28 @@ pub enum RecordStatus {
     },
 }
 
+/// Where a home is and where it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct HomeDto {
+    /// The home's directory.
+    pub path: String,
+    /// This install's device public key (hex).
+    pub device: String,
+    /// Where it serves right now, as text another laptop can dial; none while it does not.
+    pub address: Option<String>,
+}
+
+/// A home's network settings, as a window shows them for one co-op.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct NetworkDto {
+    /// Whether it finds and announces devices on the local network.
+    pub lan: bool,
+    /// Whether it uses relays at all.
+    pub relays_used: bool,
+    /// The co-op's own relay, when its settings name one.
+    pub coop_relay: Option<String>,
+}
+
 /// This home's member identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IdentityDto {

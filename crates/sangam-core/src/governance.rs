@@ -52,7 +52,8 @@ pub enum EffectDraft {
 }
 
 /// Which proposals a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum ProposalFilter {
     /// All of them.
     #[default]

@@ -21,6 +21,7 @@ use tokio::sync::broadcast;
 use crate::ApiError;
 use crate::dto::*;
 use crate::events::{self, Event};
+use crate::forms::CoopForm;
 use crate::governance::{ProposalDraft, ProposalFilter};
 use crate::invites::InviteDto;
 use crate::node::{Clock, Node, Outlets, SystemClock};
@@ -37,6 +38,8 @@ pub(crate) struct Shared {
     reader: Mutex<sangam_store::Store>,
     /// The proposal lists and tallies as of the last commit (`published.rs`).
     published: Arc<Published>,
+    /// The address this home serves on while a serve runs (see [`Home::info`]).
+    pub(crate) serving: Mutex<Option<String>>,
     /// Per open session (co-op, device): changes received and sent so far.
     pub(crate) traffic: Mutex<std::collections::HashMap<(CoopId, PublicKey), (usize, usize)>>,
 }
@@ -96,6 +99,7 @@ impl Home {
                 reader: Mutex::new(reader),
                 published,
                 outlets,
+                serving: Mutex::default(),
                 traffic: Mutex::default(),
             }),
         })
@@ -166,9 +170,48 @@ impl Home {
         self.node().identity()
     }
 
-    /// Founds a co-op with this home's member as its first member.
+    /// Founds a co-op with this home's member as its first member, under the default
+    /// bylaws (any member admits; quorum 50%; half of yes + no passes).
     pub fn create_coop(&self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
-        self.node().create_coop(name, currency)
+        self.node()
+            .create_coop(name, currency, sangam_model::Bylaws::default())
+    }
+
+    /// Founds a co-op under the bylaws a form chose.
+    pub fn found_coop(&self, form: &CoopForm) -> Result<CoopDto, ApiError> {
+        let bylaws = sangam_model::Bylaws {
+            admission: form.admission,
+            voting: sangam_model::body::VotingDefaults {
+                quorum_pct: form.quorum_pct,
+                threshold: form.threshold,
+            },
+            ..sangam_model::Bylaws::default()
+        };
+        self.node().create_coop(&form.name, &form.currency, bylaws)
+    }
+
+    /// Where this home is on disk, its device, and where it serves right now.
+    pub fn info(&self) -> HomeDto {
+        HomeDto {
+            path: self.path().display().to_string(),
+            device: self.node().device.public().to_string(),
+            address: self
+                .shared
+                .serving
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone(),
+        }
+    }
+
+    /// The network settings a window shows for `coop`.
+    pub fn network(&self, coop: CoopId) -> Result<NetworkDto, ApiError> {
+        let mut node = self.node();
+        Ok(NetworkDto {
+            lan: node.lan()?,
+            relays_used: node.relays()? != Relays::Disabled,
+            coop_relay: node.state(coop)?.relay,
+        })
     }
 
     /// The co-ops in this home.

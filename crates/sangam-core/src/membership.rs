@@ -58,14 +58,19 @@ impl Node {
     }
 
     /// Founds a co-op with this home's member as its first member.
-    pub(crate) fn create_coop(&mut self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
+    pub(crate) fn create_coop(
+        &mut self,
+        name: &str,
+        currency: &str,
+        bylaws: Bylaws,
+    ) -> Result<CoopDto, ApiError> {
         let (member, founder_name) = self.member()?;
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).expect("the operating system provides randomness");
         let genesis = Genesis {
             name: name.trim().to_owned(),
             currency: currency.trim().to_uppercase(),
-            bylaws: Bylaws::default(),
+            bylaws,
             founder_name,
             device: self.device.public(),
             nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),

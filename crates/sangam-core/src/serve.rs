@@ -188,18 +188,23 @@ impl Home {
         // Invites made on this home point here (recorded before the address is shown, so
         // whoever reads it can invite at once).
         self.node().record_serve_addr(&net.addr())?;
+        let address = sangam_net::addr_to_text(&net.addr());
+        self.set_serving(Some(address.clone()));
         ready(&ServeInfo {
-            address: sangam_net::addr_to_text(&net.addr()),
+            address,
             device: net.id(),
         });
         // When a relay answers, the address grows by it: invites made after that carry it.
         let relay_joins = async {
             if relays != Relays::Disabled && net.online(RELAY_PATIENCE).await {
                 match self.node().record_serve_addr(&net.addr()) {
-                    Ok(()) => self.shared.log(&format!(
-                        "a relay answered; invites made from now on carry it\naddress: {}",
-                        sangam_net::addr_to_text(&net.addr())
-                    )),
+                    Ok(()) => {
+                        self.set_serving(Some(sangam_net::addr_to_text(&net.addr())));
+                        self.shared.log(&format!(
+                            "a relay answered; invites made from now on carry it\naddress: {}",
+                            sangam_net::addr_to_text(&net.addr())
+                        ));
+                    }
                     Err(e) => self.shared.log(&format!(
                         "could not record the relayed address: {}",
                         e.message
@@ -212,8 +217,17 @@ impl Home {
             () = self.serve(&net, peers, stop) => {}
             () = relay_joins => {}
         }
+        self.set_serving(None);
         net.shutdown().await;
         Ok(())
+    }
+
+    fn set_serving(&self, address: Option<String>) {
+        *self
+            .shared
+            .serving
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = address;
     }
 
     /// Syncs `coop` once with `peer` (an address as `serve` prints it, or a device key),

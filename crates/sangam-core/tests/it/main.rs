@@ -27,7 +27,9 @@ pub(crate) fn rid(text: &str) -> sangam_model::RecordId {
 /// The TypeScript bindings the desktop imports are those of today's types.
 #[test]
 fn the_committed_bindings_match_the_types() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bindings");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(sangam_core::BINDINGS_DIR);
     let write = std::env::var_os("SANGAM_WRITE_BINDINGS").is_some();
     let stale = sangam_core::check_bindings(&dir, write).expect("bindings readable");
     assert!(

@@ -62,6 +62,7 @@ pub enum Admission {
 
 /// A fraction `num/den`, e.g. 2/3 for a two-thirds majority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Fraction {
     /// Numerator.

@@ -1,0 +1,117 @@
+//! What a window's forms send: plain typed inputs, read here into the drafts the use cases
+//! take. Keys arrive as hex text and are checked here, so every front end gets the same
+//! words for the same mistake.
+
+use serde::Deserialize;
+
+use sangam_model::PublicKey;
+use sangam_model::body::{Admission, Fraction, Method};
+
+use crate::governance::{EffectDraft, ProposalDraft};
+use crate::{ApiError, ErrorCode};
+
+/// A new co-op: its name, currency and founding bylaws.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+pub struct CoopForm {
+    /// Name.
+    pub name: String,
+    /// Default currency (ISO code, e.g. `INR`).
+    pub currency: String,
+    /// Who admits newcomers.
+    pub admission: Admission,
+    /// Default quorum, percent of the members.
+    pub quorum_pct: u8,
+    /// Default threshold: share of yes among yes + no needed to pass.
+    pub threshold: Fraction,
+}
+
+/// A new proposal as a form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+pub struct ProposalForm {
+    /// Short title.
+    pub title: String,
+    /// The full text members vote on.
+    pub text: String,
+    /// How it is decided.
+    pub method: Method,
+    /// The options, for the methods that choose among options (empty otherwise).
+    pub options: Vec<String>,
+    /// Quorum, percent; the bylaws' when absent.
+    pub quorum_pct: Option<u8>,
+    /// Threshold; the bylaws' when absent.
+    pub threshold: Option<Fraction>,
+    /// Deadline, ms since the epoch.
+    pub closes_at: i64,
+    /// What passing does, if anything.
+    pub effect: Option<EffectForm>,
+}
+
+/// What a passed proposal does, as a form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EffectForm {
+    /// Admits a newcomer's member key under a name.
+    Admit {
+        /// The newcomer's member key (hex).
+        member: String,
+        /// The name they go by.
+        name: String,
+    },
+    /// Removes a member.
+    Remove {
+        /// The member's key (hex).
+        member: String,
+    },
+    /// Changes who admits newcomers.
+    Admission {
+        /// The new rule.
+        admission: Admission,
+    },
+}
+
+/// A member or device key typed or pasted into a form.
+pub fn key_from_text(text: &str, what: &str) -> Result<PublicKey, ApiError> {
+    text.trim().parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{what} must be a 64-character hex public key, got {:?}",
+                text.trim()
+            ),
+        )
+    })
+}
+
+impl TryFrom<ProposalForm> for ProposalDraft {
+    type Error = ApiError;
+
+    fn try_from(form: ProposalForm) -> Result<Self, ApiError> {
+        let effect = match form.effect {
+            None => None,
+            Some(EffectForm::Admit { member, name }) => Some(EffectDraft::Admit {
+                member: key_from_text(&member, "the newcomer's member key")?,
+                name,
+            }),
+            Some(EffectForm::Remove { member }) => Some(EffectDraft::Remove {
+                member: key_from_text(&member, "the member to remove")?,
+            }),
+            Some(EffectForm::Admission { admission }) => Some(EffectDraft::Admission(admission)),
+        };
+        // Blank option lines (a trailing newline in a textarea) are not options.
+        let options = form
+            .options
+            .into_iter()
+            .filter(|o| !o.trim().is_empty())
+            .collect();
+        Ok(ProposalDraft {
+            title: form.title,
+            text: form.text,
+            method: form.method,
+            options,
+            quorum_pct: form.quorum_pct,
+            threshold: form.threshold,
+            closes_at: form.closes_at,
+            effect,
+        })
+    }
+}
