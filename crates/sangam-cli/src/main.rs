@@ -42,8 +42,7 @@ fn reader_went_away(error: &anyhow::Error) -> bool {
 }
 
 fn default_home() -> Result<PathBuf> {
-    let base = dirs::data_dir().context("no data directory on this system; pass --home DIR")?;
-    Ok(base.join("sangam"))
+    sangam_core::files::default_home().context("no data directory on this system; pass --home DIR")
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -258,7 +257,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         }
                         _ => api(e),
                     })?;
-            write_atomically(&file, &bytes)?;
+            sangam_core::files::write_atomically(&file, &bytes).map_err(api)?;
             print(out, &dto, || {
                 format!(
                     "Wrote {} changes ({} bytes) to {}.",

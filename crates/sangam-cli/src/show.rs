@@ -1,7 +1,6 @@
 //! How the CLI shows things: tables, JSON, times, tallies, events, and its errors.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, Result};
 use sangam_core::{
@@ -136,20 +135,10 @@ pub fn choice_text(choice: &Choice) -> String {
     }
 }
 
-/// A QR code of `text` drawn with Unicode half blocks, light on dark so that phones read
-/// it from a dark terminal as well as a light one.
+/// A QR code of `text` for the terminal (empty when it is too long to draw: the text form
+/// still works).
 pub fn qr(text: &str) -> String {
-    use qrcode::render::unicode::Dense1x2;
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<Dense1x2>()
-            .dark_color(Dense1x2::Light)
-            .light_color(Dense1x2::Dark)
-            .quiet_zone(true)
-            .build(),
-        // Too long to draw: the text form still works.
-        Err(_) => String::new(),
-    }
+    sangam_qr::terminal(text).unwrap_or_default()
 }
 
 /// A timestamp for people: UTC, to the second.
@@ -247,35 +236,3 @@ pub fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Strin
     out.join("\n")
 }
 
-/// Writes `bytes` to `path` through a temporary file, an fsync and a rename, so a crash
-/// never leaves a half-written bundle under the real name (nor a stray temporary file).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .context("the bundle path has no file name")?;
-    let tmp = dir.join(format!(
-        ".{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| -> Result<()> {
-        let mut file = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        // The rename itself is durable only once the directory is.
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}

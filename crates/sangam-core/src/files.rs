@@ -15,6 +15,12 @@ pub const MAX_BUNDLE_FILE: u64 = sangam_replica::MAX_BUNDLE_BYTES as u64;
 /// bytes a character, and some room.
 pub const MAX_TEXT_FILE: u64 = 96 * 1024;
 
+/// Where a home lives when none is named: `sangam` in the user's data directory
+/// (`~/.local/share/sangam` on Linux). `None` on a system with no data directory.
+pub fn default_home() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|base| base.join("sangam"))
+}
+
 /// Reads the file at `path`, refusing anything but a regular file of at most `cap` bytes.
 /// `what` names the file in messages ("the bundle", "the text file").
 pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiError> {
@@ -96,4 +102,44 @@ mod tests {
         std::fs::write(&small, [0xff, 0xfe]).expect("write");
         assert!(read_text_capped(&small, 5, "x").is_err());
     }
+}
+
+/// Writes `bytes` to `path` so that a reader sees the old file or the whole new one, never
+/// a part: into a temporary file beside it, synced, then renamed over it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Write;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| {
+        ApiError::new(ErrorCode::InvalidInput, format!("cannot write {shown}: {e}"))
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("cannot write {shown}: the path names no file"),
+        )
+    })?;
+    let tmp = dir.join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // The rename itself is durable only once the directory is.
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(cannot)
 }
