@@ -3,25 +3,36 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
+NPM ?= npm
 
 # CI keeps a cargo target cache outside the clone, as CI services do; a machine without
 # it builds from scratch, only slower.
 ifdef CI
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sangam/target
 endif
+TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run test deps build lint unit vectors bindings
+.PHONY: run test deps test-deps ui lint unit e2e deb demo vectors bindings
 
-## Install what is missing, build, and walk through a first co-op.
-run: deps
-	$(CARGO) build --release -p sangam-cli
-	@bash scripts/first-coop.sh
+## Install what is missing, build the window and open it on your home
+## (~/.local/share/sangam; another with SANGAM_HOME=DIR).
+run: deps ui
+	$(CARGO) build --release -p sangam-desktop
+	$(TARGET)/release/sangam-desktop
 
-## Install what is missing; then formatting, lints and the whole test suite.
-test: deps lint unit
+## Install what is missing; then formatting, lints and the whole test suite, the
+## window's end-to-end tests included.
+test: deps test-deps ui lint unit e2e
 
 deps:
 	@bash scripts/deps.sh
+
+test-deps:
+	@bash scripts/test-deps.sh
+
+## The window's UI (ui/dist), which the desktop crate builds into its binary.
+ui:
+	$(NPM) --prefix ui run build
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -30,10 +41,26 @@ lint:
 unit:
 	bash scripts/test.sh
 
+## The real app binary in a WebKit window under Xvfb, driven through tauri-driver, with a
+## `sangam` CLI home as the second member; screenshots land in docs/screenshots/.
+e2e: ui
+	$(CARGO) build --locked -p sangam-desktop -p sangam-cli
+	SANGAM_APP=$(TARGET)/debug/sangam-desktop SANGAM_CLI=$(TARGET)/debug/sangam \
+	  timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" $(NPM) --prefix ui run e2e
+
+## The .deb package (with the Tauri CLI from the npm package @tauri-apps/cli).
+deb: deps ui
+	ui/node_modules/.bin/tauri build --bundles deb
+
+## The terminal walk-through of a first co-op, for a laptop without a display.
+demo: deps
+	$(CARGO) build --release -p sangam-cli
+	@bash scripts/first-coop.sh
+
 ## Rewrite tests/vectors/ after a deliberate change to the record format.
 vectors:
 	SANGAM_WRITE_VECTORS=1 $(CARGO) test -p sangam-model --test it vectors
 
-## Rewrite ui/src/lib/ipc/bindings/ (the desktop's TypeScript types) after a DTO change.
+## Rewrite ui/src/lib/ipc/bindings/ (the window's TypeScript types) after a DTO change.
 bindings:
 	SANGAM_WRITE_BINDINGS=1 $(CARGO) test -p sangam-core --test it the_committed_bindings_match_the_types

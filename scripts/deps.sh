@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Installs what building and testing Sangam needs and a fresh Debian 12 machine lacks.
-# Idempotent: installs nothing when everything is present.
+# Installs what building, running and testing Sangam needs and a fresh Debian 12 machine
+# lacks: system packages, Node's packages for the window (npm ci), and tauri-driver for
+# the end-to-end tests. Idempotent: installs nothing when everything is present.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
+# build-essential, pkg-config, libssl-dev, libwebkit2gtk-4.1-dev: building the window
+#   (Tauri on WebKitGTK).
 # iproute2: the LAN test puts hosts in network namespaces joined by a bridge.
-packages=(build-essential pkg-config iproute2)
+# xvfb, xauth, webkit2gtk-driver: the window's end-to-end tests (a virtual display and
+#   WebKitWebDriver).
+# fonts-noto-core: Noto Sans Tamil, so Tamil screens render (and screenshot) properly.
+# nodejs, npm: building the window's UI, when Node is not installed some other way.
+packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev iproute2
+  xvfb xauth webkit2gtk-driver fonts-noto-core)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,3 +34,11 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 # rust-toolchain.toml pins the toolchain; make sure its components are there.
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+# The window's packages, exactly as locked; again only when the lock file changed.
+stamp="$root/ui/node_modules/.sangam-lock"
+if ! cmp -s "$root/ui/package-lock.json" "$stamp" 2>/dev/null; then
+  echo "Installing the window's Node packages (npm ci)"
+  (cd "$root/ui" && npm ci --no-audit --no-fund)
+  cp "$root/ui/package-lock.json" "$stamp"
+fi

@@ -235,4 +235,3 @@ pub fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Strin
     out.extend(rows.into_iter().map(line));
     out.join("\n")
 }
-

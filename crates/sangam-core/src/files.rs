@@ -72,45 +72,16 @@ pub fn read_text_capped(path: &Path, cap: u64, what: &str) -> Result<String, Api
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn devices_and_oversized_files_are_refused_before_reading() {
-        let dev = read_capped(Path::new("/dev/zero"), 1024, "the bundle").expect_err("device");
-        assert!(
-            dev.message.contains("not a regular file"),
-            "{}",
-            dev.message
-        );
-        let dir = tempfile::TempDir::new().expect("tmp");
-        let big = dir.path().join("big");
-        let file = std::fs::File::create(&big).expect("create");
-        // A sparse file: large by its metadata, no bytes written.
-        file.set_len(10 << 30).expect("sparse");
-        let err = read_capped(&big, 1024, "the bundle").expect_err("too large");
-        assert!(
-            err.message.contains("more than the 1024 allowed"),
-            "{}",
-            err.message
-        );
-        let small = dir.path().join("small");
-        std::fs::write(&small, b"hello").expect("write");
-        assert_eq!(read_capped(&small, 5, "x").expect("fits"), b"hello");
-        assert!(read_capped(&small, 4, "x").is_err());
-        std::fs::write(&small, [0xff, 0xfe]).expect("write");
-        assert!(read_text_capped(&small, 5, "x").is_err());
-    }
-}
-
 /// Writes `bytes` to `path` so that a reader sees the old file or the whole new one, never
 /// a part: into a temporary file beside it, synced, then renamed over it.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     use std::io::Write;
     let shown = path.display();
     let cannot = |e: std::io::Error| {
-        ApiError::new(ErrorCode::InvalidInput, format!("cannot write {shown}: {e}"))
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("cannot write {shown}: {e}"),
+        )
     };
     let dir = path
         .parent()
@@ -142,4 +113,36 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
         let _ = std::fs::remove_file(&tmp);
     }
     written.map_err(cannot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_and_oversized_files_are_refused_before_reading() {
+        let dev = read_capped(Path::new("/dev/zero"), 1024, "the bundle").expect_err("device");
+        assert!(
+            dev.message.contains("not a regular file"),
+            "{}",
+            dev.message
+        );
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let big = dir.path().join("big");
+        let file = std::fs::File::create(&big).expect("create");
+        // A sparse file: large by its metadata, no bytes written.
+        file.set_len(10 << 30).expect("sparse");
+        let err = read_capped(&big, 1024, "the bundle").expect_err("too large");
+        assert!(
+            err.message.contains("more than the 1024 allowed"),
+            "{}",
+            err.message
+        );
+        let small = dir.path().join("small");
+        std::fs::write(&small, b"hello").expect("write");
+        assert_eq!(read_capped(&small, 5, "x").expect("fits"), b"hello");
+        assert!(read_capped(&small, 4, "x").is_err());
+        std::fs::write(&small, [0xff, 0xfe]).expect("write");
+        assert!(read_text_capped(&small, 5, "x").is_err());
+    }
 }

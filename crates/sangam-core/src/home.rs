@@ -310,6 +310,38 @@ impl Home {
         self.node().export_bundle(coop, since)
     }
 
+    /// Exports all of the co-op's changes into the file at `path`, written atomically.
+    pub fn export_bundle_to(&self, coop: CoopId, path: &Path) -> Result<ExportDto, ApiError> {
+        let (bytes, dto) = self.export_bundle(coop, None)?;
+        crate::files::write_atomically(path, &bytes)?;
+        Ok(dto)
+    }
+
+    /// Where a bundle of `coop` is saved unless the member picks another place: the
+    /// Downloads folder (else the home folder), named after the co-op and today's date.
+    pub fn default_bundle_path(&self, coop: CoopId) -> Result<PathBuf, ApiError> {
+        let name = self.coop(coop)?.name;
+        let stem: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let day = humantime::format_rfc3339_seconds(
+            std::time::UNIX_EPOCH
+                + Duration::from_millis(u64::try_from(self.now()).unwrap_or_default()),
+        )
+        .to_string();
+        let dir = dirs::download_dir()
+            .or_else(dirs::home_dir)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(dir.join(format!("{}-{}.bundle", stem.trim_matches('-'), &day[..10])))
+    }
+
     /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
     /// admit this home's member key; nothing is stored unless the whole import commits.
     pub fn import_bundle(&self, bytes: &[u8]) -> Result<ImportDto, ApiError> {

@@ -38,5 +38,8 @@ fn the_svg_is_a_document_of_dark_modules() {
 #[test]
 fn text_beyond_a_codes_capacity_is_refused() {
     let long = "x".repeat(8000);
-    assert_eq!(sangam_qr::svg(&long), Err(sangam_qr::QrError::TooLong(8000)));
+    assert_eq!(
+        sangam_qr::svg(&long),
+        Err(sangam_qr::QrError::TooLong(8000))
+    );
 }

@@ -1,0 +1,303 @@
+//! The window's commands: each takes the app's state, calls one `sangam-core` use case
+//! and returns its DTO or its `ApiError {code, message}` (the window shows the message
+//! beside the form that caused it). Core's calls block on the home's database, so each
+//! runs on a blocking thread, never on the window's.
+
+use sangam_core::{
+    ApiError, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DeviceDto, ErrorCode, ExportDto,
+    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LogEntryDto, MemberDto, NetworkDto,
+    PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId,
+    RefusedDto, SyncReport, TallyDto,
+};
+use tauri::{AppHandle, State};
+
+use crate::App;
+
+type Answer<T> = Result<T, ApiError>;
+
+/// Runs `use_case` on the home on a blocking thread.
+async fn on_home<T: Send + 'static>(
+    app: &App,
+    use_case: impl FnOnce(&Home) -> Answer<T> + Send + 'static,
+) -> Answer<T> {
+    let home = app.home.clone();
+    tauri::async_runtime::spawn_blocking(move || use_case(&home))
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the home's task failed: {e}")))?
+}
+
+/// Every command, for the builder (keep in step with build.rs's list).
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        home_info,
+        identity,
+        create_identity,
+        coops,
+        create_coop,
+        coop,
+        members,
+        devices,
+        admit,
+        leave,
+        revoke_device,
+        update_profile,
+        create_invite,
+        qr_svg,
+        ticket_from_image,
+        join,
+        proposals,
+        proposal,
+        propose,
+        vote,
+        proxy,
+        proxy_revoke,
+        close,
+        withdraw,
+        peers,
+        network,
+        set_lan,
+        set_relays_used,
+        set_coop_relay,
+        sync_now,
+        default_bundle_path,
+        export_bundle,
+        import_bundle,
+        log,
+        refused,
+        take_notices,
+    ]
+}
+
+// The home and its member.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn home_info(app: State<'_, App>) -> Answer<HomeDto> {
+    on_home(&app, |home| Ok(home.info())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn identity(app: State<'_, App>) -> Answer<IdentityDto> {
+    on_home(&app, |home| home.identity()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn create_identity(app: State<'_, App>, name: String) -> Answer<IdentityDto> {
+    on_home(&app, move |home| home.create_identity(&name)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn take_notices(app: State<'_, App>) -> Answer<Vec<String>> {
+    on_home(&app, |home| Ok(home.take_notices())).await
+}
+
+// Co-ops and members.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn coops(app: State<'_, App>) -> Answer<Vec<CoopSummaryDto>> {
+    on_home(&app, |home| home.coops()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn create_coop(app: State<'_, App>, window: AppHandle, form: CoopForm) -> Answer<CoopDto> {
+    let coop = on_home(&app, move |home| home.found_coop(&form)).await?;
+    app.serving.ensure(&window);
+    Ok(coop)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn coop(app: State<'_, App>, coop: CoopId) -> Answer<CoopDto> {
+    on_home(&app, move |home| home.coop(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn members(app: State<'_, App>, coop: CoopId) -> Answer<Vec<MemberDto>> {
+    on_home(&app, move |home| home.members(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn devices(app: State<'_, App>, coop: CoopId) -> Answer<Vec<DeviceDto>> {
+    on_home(&app, move |home| home.devices(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn admit(
+    app: State<'_, App>,
+    coop: CoopId,
+    member: String,
+    name: String,
+) -> Answer<MemberDto> {
+    on_home(&app, move |home| {
+        let member = sangam_core::key_from_text(&member, "the newcomer's member key")?;
+        home.admit(coop, member, &name)
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn leave(app: State<'_, App>, coop: CoopId) -> Answer<()> {
+    on_home(&app, move |home| home.leave(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn revoke_device(app: State<'_, App>, coop: CoopId, device: PublicKey) -> Answer<()> {
+    on_home(&app, move |home| home.revoke_device(coop, device)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn update_profile(
+    app: State<'_, App>,
+    coop: CoopId,
+    name: Option<String>,
+    contact: Option<String>,
+) -> Answer<MemberDto> {
+    on_home(&app, move |home| {
+        home.update_profile(coop, name.as_deref(), contact.as_deref())
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn log(app: State<'_, App>, coop: CoopId) -> Answer<Vec<LogEntryDto>> {
+    on_home(&app, move |home| home.log(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn refused(app: State<'_, App>, coop: CoopId) -> Answer<Vec<RefusedDto>> {
+    on_home(&app, move |home| home.refused(coop)).await
+}
+
+// Invites and joining.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn create_invite(
+    app: State<'_, App>,
+    coop: CoopId,
+    hours: u32,
+    uses: u32,
+) -> Answer<InviteDto> {
+    let span = std::time::Duration::from_secs(u64::from(hours) * 3600);
+    on_home(&app, move |home| home.create_invite(coop, span, uses)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn qr_svg(text: String) -> Answer<String> {
+    sangam_qr::svg(&text).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn ticket_from_image(bytes: Vec<u8>) -> Answer<String> {
+    sangam_qr::read(&bytes).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn join(
+    app: State<'_, App>,
+    window: AppHandle,
+    ticket: String,
+    name: Option<String>,
+) -> Answer<JoinDto> {
+    let joined = app.home.join(&ticket, name.as_deref()).await?;
+    app.serving.ensure(&window);
+    Ok(joined)
+}
+
+// Proposals and votes.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn proposals(
+    app: State<'_, App>,
+    coop: CoopId,
+    filter: ProposalFilter,
+) -> Answer<Vec<ProposalSummaryDto>> {
+    on_home(&app, move |home| home.proposals(coop, filter)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn proposal(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<ProposalDto> {
+    on_home(&app, move |home| home.proposal(coop, id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn propose(app: State<'_, App>, coop: CoopId, form: ProposalForm) -> Answer<ProposalDto> {
+    on_home(&app, move |home| home.propose(coop, form.try_into()?)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn vote(app: State<'_, App>, coop: CoopId, id: RecordId, choice: Choice) -> Answer<TallyDto> {
+    on_home(&app, move |home| home.vote(coop, id, choice)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn proxy(app: State<'_, App>, coop: CoopId, id: RecordId, holder: PublicKey) -> Answer<()> {
+    on_home(&app, move |home| home.proxy(coop, id, holder)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn proxy_revoke(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<()> {
+    on_home(&app, move |home| home.proxy_revoke(coop, id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn close(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<TallyDto> {
+    on_home(&app, move |home| home.close(coop, id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn withdraw(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<()> {
+    on_home(&app, move |home| home.withdraw(coop, id)).await
+}
+
+// Peers and the network.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn peers(app: State<'_, App>, coop: CoopId) -> Answer<Vec<PeerDto>> {
+    on_home(&app, move |home| home.peers(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn network(app: State<'_, App>, coop: CoopId) -> Answer<NetworkDto> {
+    on_home(&app, move |home| home.network(coop)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_lan(app: State<'_, App>, on: bool) -> Answer<()> {
+    on_home(&app, move |home| home.set_lan(on)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_relays_used(app: State<'_, App>, used: bool) -> Answer<()> {
+    on_home(&app, move |home| home.set_relays_used(used)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_coop_relay(app: State<'_, App>, coop: CoopId, url: Option<String>) -> Answer<()> {
+    on_home(&app, move |home| home.set_coop_relay(coop, url.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn sync_now(app: State<'_, App>, coop: CoopId) -> Answer<SyncReport> {
+    app.home.sync_now(coop, None, None).await
+}
+
+// Bundles (the USB-stick route).
+
+#[tauri::command(rename_all = "snake_case")]
+async fn default_bundle_path(app: State<'_, App>, coop: CoopId) -> Answer<String> {
+    on_home(&app, move |home| {
+        Ok(home.default_bundle_path(coop)?.display().to_string())
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn export_bundle(app: State<'_, App>, coop: CoopId, path: String) -> Answer<ExportDto> {
+    on_home(&app, move |home| {
+        home.export_bundle_to(coop, std::path::Path::new(&path))
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn import_bundle(app: State<'_, App>, bytes: Vec<u8>) -> Answer<ImportDto> {
+    on_home(&app, move |home| home.import_bundle(&bytes)).await
+}

@@ -1,0 +1,97 @@
+//! The desktop shell: a Tauri window over one [`sangam_core::Home`]. Commands
+//! (`commands.rs`) call one core use case each; `events.rs` forwards the core's event
+//! stream to the window; `serving.rs` keeps the home serving while the window is open.
+//! Nothing else lives here: logic that wants to belongs in core.
+
+mod commands;
+mod events;
+mod serving;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sangam_core::Home;
+
+pub use serving::Serving;
+
+/// What every command reaches: the home, and its serving task.
+pub struct App {
+    home: Home,
+    serving: Serving,
+}
+
+/// The home this window opens: `--home DIR`, else `SANGAM_HOME`, else `sangam` in the
+/// user's data directory (the same home the `sangam` command uses).
+fn home_dir() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--home" {
+            return args.next().map(PathBuf::from);
+        }
+    }
+    std::env::var_os("SANGAM_HOME")
+        .map(PathBuf::from)
+        .or_else(sangam_core::files::default_home)
+}
+
+/// Whether there is a display to open a window on (X11 or Wayland).
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()))
+}
+
+/// Opens the home and runs the window until it closes.
+pub fn run() -> ExitCode {
+    if !has_display() {
+        eprintln!(
+            "sangam-desktop: no display to open a window on; on a headless laptop run `sangam serve` to keep the co-op in sync"
+        );
+        return ExitCode::FAILURE;
+    }
+    let Some(dir) = home_dir() else {
+        eprintln!("sangam-desktop: no data directory on this system; pass --home DIR");
+        return ExitCode::FAILURE;
+    };
+    let home = match Home::open(&dir) {
+        Ok(home) => home,
+        Err(e) => {
+            eprintln!(
+                "sangam-desktop: cannot open the home {}: {e}",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = App {
+        serving: Serving::new(home.clone()),
+        home,
+    };
+    let built = tauri::Builder::default()
+        .invoke_handler(commands::handler())
+        .setup(|tauri_app| {
+            use tauri::Manager;
+            let state = tauri_app.state::<App>();
+            events::forward(tauri_app.handle().clone(), state.home.subscribe());
+            // A home that holds a co-op serves from the first second the window shows.
+            state.serving.ensure(tauri_app.handle());
+            Ok(())
+        })
+        .manage(app)
+        .build(tauri::generate_context!());
+    let tauri_app = match built {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("sangam-desktop: cannot open the window: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tauri_app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            use tauri::Manager;
+            // Close the endpoint cleanly, so peers see this laptop leave at once.
+            handle.state::<App>().serving.stop();
+        }
+    });
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,190 @@
+// The desktop app end to end: the real binary in a real WebKit window under Xvfb, with a
+// `sangam` CLI home as the second member. One co-op's life in order: found it, invite,
+// the CLI member joins with the ticket the window shows, a proposal, votes both ways
+// (the window's tally moves without a reload), the close. Every screen is checked with
+// axe-core and photographed, in English and in Tamil.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  accessibilityProblems,
+  byId,
+  cli,
+  cliJson,
+  offlineHome,
+  openApp,
+  screenshot,
+  tempHome,
+  until,
+} from "./harness.mjs";
+
+const appHome = tempHome("app");
+const cliHome = tempHome("cli");
+let browser;
+let closeApp;
+let coop;
+let proposalId;
+
+async function click(id) {
+  const el = await byId(browser, id);
+  await el.waitForClickable({ timeout: 20_000 });
+  await el.click();
+}
+
+async function type(id, text) {
+  const el = await byId(browser, id);
+  await el.waitForDisplayed({ timeout: 20_000 });
+  await el.clearValue();
+  await el.setValue(text);
+}
+
+async function value(id) {
+  return (await byId(browser, id)).getValue();
+}
+
+async function checkScreen(lang, name) {
+  const problems = await accessibilityProblems(browser);
+  assert.deepEqual(problems, [], `${name} (${lang}) has accessibility problems`);
+  await screenshot(browser, lang, name);
+}
+
+describe("the desktop app", { timeout: 480_000 }, () => {
+  before(async () => {
+    // Both homes stay on this machine: no relay, no LAN announcements.
+    offlineHome(appHome);
+    offlineHome(cliHome);
+    cli(cliHome, "id", "new", "--name", "Bo");
+    ({ browser, close: closeApp } = await openApp(appHome));
+    await browser.setWindowSize(1280, 800);
+  });
+
+  after(async () => {
+    if (closeApp) await closeApp();
+  });
+
+  it("makes an identity and founds a co-op", async () => {
+    await byId(browser, "identity-name").waitForDisplayed({ timeout: 30_000 });
+    await checkScreen("en", "welcome-identity");
+    await type("identity-name", "Asha");
+    await click("identity-create");
+    await click("welcome-create");
+    await type("coop-name", "River Co-op");
+    await type("coop-currency", "INR");
+    await checkScreen("en", "welcome-create");
+    await click("coop-create");
+    await byId(browser, "nav-members").waitForDisplayed({ timeout: 20_000 });
+    coop = cliJson(appHome, "coop", "list")[0]?.id;
+    assert.ok(coop, "the co-op is in the app's home");
+  });
+
+  it("invites, and the CLI member joins with the ticket the window shows", async () => {
+    await click("nav-members");
+    await click("invite-create");
+    const ticketBox = await byId(browser, "invite-ticket");
+    await ticketBox.waitForDisplayed({ timeout: 20_000 });
+    const ticket = (await ticketBox.getValue()).trim();
+    assert.match(ticket, /\S{40,}/, "the window shows a ticket");
+    await byId(browser, "invite-qr").waitForDisplayed();
+    await checkScreen("en", "members-invite");
+
+    const joined = cliJson(cliHome, "join", ticket);
+    assert.equal(joined.status, "member");
+    // The window lists the newcomer without a reload.
+    await until(async () => (await browser.$$('[data-testid="member-row"]')).length === 2, "Bo in the member list");
+    await checkScreen("en", "members");
+  });
+
+  it("keeps an invalid proposal form as typed and says what is wrong", async () => {
+    await click("nav-proposals");
+    await click("proposal-new");
+    await type("proposal-title", "Which day for the market?");
+    await type("proposal-text", "We pick one day a week.");
+    await (await byId(browser, "proposal-method")).selectByAttribute("value", "choice");
+    await type("proposal-options", "Saturday");
+    await click("proposal-submit");
+    const error = await byId(browser, "form-error");
+    await error.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await error.getText(), /option/i);
+    assert.equal(await value("proposal-title"), "Which day for the market?");
+    assert.equal(await value("proposal-text"), "We pick one day a week.");
+    assert.equal(await value("proposal-options"), "Saturday");
+    await checkScreen("en", "proposal-form-error");
+  });
+
+  it("opens a proposal", async () => {
+    await type("proposal-title", "Buy a seed drill");
+    await type("proposal-text", "Spend 40,000 INR on a shared seed drill.");
+    await (await byId(browser, "proposal-method")).selectByAttribute("value", "yes_no");
+    await click("proposal-submit");
+    const detail = await byId(browser, "proposal-detail");
+    await detail.waitForDisplayed({ timeout: 20_000 });
+    proposalId = await detail.getAttribute("data-id");
+    assert.match(proposalId, /^[0-9a-f]{64}$/);
+  });
+
+  it("the CLI member's vote moves the window's tally without a reload", async () => {
+    cli(cliHome, "sync");
+    cli(cliHome, "vote", proposalId, "yes");
+    cli(cliHome, "sync");
+    await until(
+      async () => (await browser.$('[data-testid="tally-bar"][data-option="yes"]').getAttribute("data-count")) === "1",
+      "the yes bar at 1",
+    );
+    assert.match(await (await byId(browser, "turnout")).getText(), /1\D+2/);
+    await checkScreen("en", "proposal-provisional");
+  });
+
+  it("a vote in the window reaches the CLI home", async () => {
+    await click("vote-no");
+    await until(
+      async () => (await browser.$('[data-testid="tally-bar"][data-option="no"]').getAttribute("data-count")) === "1",
+      "the no bar at 1",
+    );
+    await until(() => {
+      cli(cliHome, "sync");
+      return cliJson(cliHome, "tally", proposalId).counts.no === 1;
+    }, "the CLI home to count the window's no");
+  });
+
+  it("closes and shows the result on both homes", async () => {
+    await click("proposal-close");
+    const outcome = await byId(browser, "proposal-outcome");
+    await outcome.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await outcome.getText(), /1/);
+    await checkScreen("en", "proposal-closed");
+    await until(() => {
+      cli(cliHome, "sync");
+      return cliJson(cliHome, "tally", proposalId).status === "closed";
+    }, "the CLI home to see the close");
+  });
+
+  it("shows the peers, bundles and settings screens", async () => {
+    await click("nav-peers");
+    await until(async () => (await browser.$$('[data-testid="peer-row"]')).length >= 1, "the CLI laptop as a peer");
+    await checkScreen("en", "peers");
+    await click("nav-bundles");
+    await byId(browser, "bundle-export").waitForDisplayed();
+    await checkScreen("en", "bundles");
+    await click("nav-settings");
+    await byId(browser, "home-path").waitForDisplayed();
+    assert.equal(await value("home-path"), appHome);
+    await checkScreen("en", "settings");
+  });
+
+  it("speaks Tamil on every screen", async () => {
+    await (await byId(browser, "language")).selectByAttribute("value", "ta");
+    await until(async () => (await browser.$("html").getAttribute("lang")) === "ta", "the page in Tamil");
+    await checkScreen("ta", "settings");
+    for (const screen of ["members", "proposals", "peers", "bundles"]) {
+      await click(`nav-${screen}`);
+      await browser.pause(400);
+      await checkScreen("ta", screen);
+    }
+    await click("nav-proposals");
+    await click("proposal-tab-closed");
+    await (await browser.$('[data-testid="proposal-card"] button')).click();
+    await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
+    await checkScreen("ta", "proposal-closed");
+    await click("nav-settings");
+    await (await byId(browser, "language")).selectByAttribute("value", "en");
+  });
+});

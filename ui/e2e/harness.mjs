@@ -1,0 +1,123 @@
+// What the end-to-end tests share: a `sangam` CLI home to play the second member, the
+// real app binary driven through tauri-driver and WebKitWebDriver, and the checks every
+// screen gets (axe-core, screenshots).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { remote } from "webdriverio";
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, "../..");
+
+export const APP = process.env.SANGAM_APP ?? join(root, "target/debug/sangam-desktop");
+export const CLI = process.env.SANGAM_CLI ?? join(root, "target/debug/sangam");
+export const SHOTS = process.env.SANGAM_SCREENSHOTS ?? join(root, "docs/screenshots");
+
+export function tempHome(name) {
+  return mkdtempSync(join(tmpdir(), `sangam-e2e-${name}-`));
+}
+
+/** Runs the `sangam` CLI on `home`; returns stdout (throws with stderr on failure). */
+export function cli(home, ...args) {
+  try {
+    return execFileSync(CLI, ["--home", home, ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    throw new Error(`sangam ${args.join(" ")} failed: ${e.stderr || e.message}`);
+  }
+}
+
+export function cliJson(home, ...args) {
+  return JSON.parse(cli(home, ...args, "--json"));
+}
+
+/** A home that stays on this machine: no relays, no LAN announcements. */
+export function offlineHome(home) {
+  cli(home, "relay", "set", "off");
+  cli(home, "lan", "set", "off");
+}
+
+/**
+ * Starts tauri-driver on a free port and a WebDriver session on the app with `home`.
+ * Only `tauri:options` goes in the capabilities.
+ */
+export async function openApp(home) {
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  let browser;
+  for (let attempt = 0; attempt < 50 && !browser; attempt++) {
+    try {
+      browser = await remote({
+        hostname: "127.0.0.1",
+        port,
+        logLevel: "error",
+        connectionRetryCount: 0,
+        capabilities: { "tauri:options": { application: APP, args: ["--home", home] } },
+      });
+    } catch (e) {
+      if (attempt === 49) throw e;
+      await sleep(200);
+    }
+  }
+  const close = async () => {
+    try {
+      await browser.deleteSession();
+    } finally {
+      // SIGTERM lets tauri-driver end WebKitWebDriver and the app cleanly; never SIGKILL.
+      driver.kill("SIGTERM");
+      await new Promise((done) => driver.once("exit", done));
+    }
+  };
+  return { browser, close };
+}
+
+export const byId = (browser, id) => browser.$(`[data-testid="${id}"]`);
+
+/** Waits until `check` returns a truthy value, polling; fails with `what` after `ms`. */
+export async function until(check, what, ms = 20_000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function accessibilityProblems(browser) {
+  await browser.execute(axeSource);
+  const result = await browser.executeAsync((done) => {
+    // eslint-disable-next-line no-undef
+    axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => done(JSON.stringify(r.violations)))
+      .catch((e) => done(JSON.stringify([{ id: "axe-error", impact: "critical", help: String(e) }])));
+  });
+  return JSON.parse(result)
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes?.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** Saves a screenshot as docs/screenshots/<lang>/<name>.png. */
+export async function screenshot(browser, lang, name) {
+  const dir = join(SHOTS, lang);
+  mkdirSync(dir, { recursive: true });
+  await sleep(300); // let transitions and fonts settle
+  await browser.saveScreenshot(join(dir, `${name}.png`));
+}

@@ -1,0 +1,17 @@
+import { Show } from "solid-js";
+import { t } from "../../i18n";
+import { dismissNotice, notice } from "../../lib/app/events";
+
+/** The home's latest notice (something a member should know now), until dismissed. */
+export function NoticeBanner() {
+  return (
+    <Show when={notice()}>
+      <div class="notice" role="status">
+        <p>{notice()}</p>
+        <button type="button" onClick={dismissNotice}>
+          {t("notice.dismiss")}
+        </button>
+      </div>
+    </Show>
+  );
+}

@@ -1,0 +1,178 @@
+// The one module that talks to the Rust side. Every Tauri command has one typed function
+// here, so components never see `invoke`, argument names stay in one place, and every
+// failure reaches callers as an ApiError-shaped value they can show next to the form.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+import type { ApiError } from "./bindings/ApiError";
+import type { Choice } from "./bindings/Choice";
+import type { CoopDto } from "./bindings/CoopDto";
+import type { CoopSummaryDto } from "./bindings/CoopSummaryDto";
+import type { DeviceDto } from "./bindings/DeviceDto";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Event } from "./bindings/Event";
+import type { ExportDto } from "./bindings/ExportDto";
+import type { IdentityDto } from "./bindings/IdentityDto";
+import type { ImportDto } from "./bindings/ImportDto";
+import type { InviteDto } from "./bindings/InviteDto";
+import type { JoinDto } from "./bindings/JoinDto";
+import type { MemberDto } from "./bindings/MemberDto";
+import type { PeerDto } from "./bindings/PeerDto";
+import type { ProposalDto } from "./bindings/ProposalDto";
+import type { ProposalSummaryDto } from "./bindings/ProposalSummaryDto";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { TallyDto } from "./bindings/TallyDto";
+import type { CoopForm } from "./bindings/CoopForm";
+import type { HomeDto } from "./bindings/HomeDto";
+import type { NetworkDto } from "./bindings/NetworkDto";
+import type { ProposalFilter } from "./bindings/ProposalFilter";
+import type { ProposalForm } from "./bindings/ProposalForm";
+
+export type * from "./bindings/Admission";
+export type * from "./bindings/ApiError";
+export type * from "./bindings/Choice";
+export type * from "./bindings/CoopDto";
+export type * from "./bindings/CoopForm";
+export type * from "./bindings/CoopSummaryDto";
+export type * from "./bindings/DeviceDto";
+export type * from "./bindings/EffectForm";
+export type * from "./bindings/ErrorCode";
+export type * from "./bindings/Event";
+export type * from "./bindings/ExportDto";
+export type * from "./bindings/Fraction";
+export type * from "./bindings/HomeDto";
+export type * from "./bindings/IdentityDto";
+export type * from "./bindings/ImportDto";
+export type * from "./bindings/InviteDto";
+export type * from "./bindings/JoinDecision";
+export type * from "./bindings/JoinDto";
+export type * from "./bindings/JoinStatus";
+export type * from "./bindings/MemberDto";
+export type * from "./bindings/Method";
+export type * from "./bindings/NetworkDto";
+export type * from "./bindings/Origin";
+export type * from "./bindings/PeerDto";
+export type * from "./bindings/PeerPath";
+export type * from "./bindings/ProposalDto";
+export type * from "./bindings/ProposalFilter";
+export type * from "./bindings/ProposalForm";
+export type * from "./bindings/ProposalSummaryDto";
+export type * from "./bindings/RejectedDto";
+export type * from "./bindings/Standing";
+export type * from "./bindings/Status";
+export type * from "./bindings/SyncReport";
+export type * from "./bindings/TallyDto";
+export type * from "./bindings/Vote";
+
+const ERROR_CODES: ReadonlyArray<ErrorCode> = [
+  "no_identity",
+  "identity_exists",
+  "not_found",
+  "ambiguous",
+  "invalid_input",
+  "refused",
+  "bad_bundle",
+  "storage",
+  "busy",
+  "network",
+  "not_serving",
+];
+
+/** Whether a caught value is an ApiError (what every function here throws). */
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.message === "string" && ERROR_CODES.includes(v.code as ErrorCode);
+}
+
+/**
+ * Turns whatever a rejected call produced into an ApiError. The Rust side rejects with
+ * `{code, message}`; Tauri itself rejects with a plain string (an unknown command, bad
+ * arguments), and outside the shell `invoke` throws a TypeError: all of those are
+ * failures the member can only retry, so they become `storage`.
+ */
+export function toApiError(value: unknown): ApiError {
+  if (isApiError(value)) return { code: value.code, message: value.message };
+  if (typeof value === "string") return { code: "storage", message: value };
+  if (value instanceof Error) return { code: "storage", message: value.message };
+  return { code: "storage", message: String(value) };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+// Home and identity.
+export const homeInfo = () => call<HomeDto>("home_info");
+export const identity = () => call<IdentityDto>("identity");
+export const createIdentity = (name: string) => call<IdentityDto>("create_identity", { name });
+
+// Co-ops.
+export const coops = () => call<CoopSummaryDto[]>("coops");
+export const createCoop = (form: CoopForm) => call<CoopDto>("create_coop", { form });
+export const coop = (coop: string) => call<CoopDto>("coop", { coop });
+
+// Members and devices.
+export const members = (coop: string) => call<MemberDto[]>("members", { coop });
+export const devices = (coop: string) => call<DeviceDto[]>("devices", { coop });
+export const admit = (coop: string, member: string, name: string) =>
+  call<MemberDto>("admit", { coop, member, name });
+export const leave = (coop: string) => call<null>("leave", { coop });
+export const revokeDevice = (coop: string, device: string) =>
+  call<null>("revoke_device", { coop, device });
+export const updateProfile = (coop: string, name: string | null, contact: string | null) =>
+  call<MemberDto>("update_profile", { coop, name, contact });
+
+// Invites and joining.
+export const createInvite = (coop: string, hours: number, uses: number) =>
+  call<InviteDto>("create_invite", { coop, hours, uses });
+export const qrSvg = (text: string) => call<string>("qr_svg", { text });
+export const ticketFromImage = (bytes: number[]) => call<string>("ticket_from_image", { bytes });
+export const join = (ticket: string, name: string | null) =>
+  call<JoinDto>("join", { ticket, name });
+
+// Proposals.
+export const proposals = (coop: string, filter: ProposalFilter) =>
+  call<ProposalSummaryDto[]>("proposals", { coop, filter });
+export const proposal = (coop: string, id: string) => call<ProposalDto>("proposal", { coop, id });
+export const propose = (coop: string, form: ProposalForm) =>
+  call<ProposalDto>("propose", { coop, form });
+export const vote = (coop: string, id: string, choice: Choice) =>
+  call<TallyDto>("vote", { coop, id, choice });
+export const proxy = (coop: string, id: string, holder: string) =>
+  call<null>("proxy", { coop, id, holder });
+export const proxyRevoke = (coop: string, id: string) => call<null>("proxy_revoke", { coop, id });
+export const close = (coop: string, id: string) => call<TallyDto>("close", { coop, id });
+export const withdraw = (coop: string, id: string) => call<null>("withdraw", { coop, id });
+
+// Peers and the network.
+export const peers = (coop: string) => call<PeerDto[]>("peers", { coop });
+export const network = (coop: string) => call<NetworkDto>("network", { coop });
+export const setLan = (on: boolean) => call<null>("set_lan", { on });
+export const setRelaysUsed = (used: boolean) => call<null>("set_relays_used", { used });
+export const setCoopRelay = (coop: string, url: string | null) =>
+  call<null>("set_coop_relay", { coop, url });
+export const syncNow = (coop: string) => call<SyncReport>("sync_now", { coop });
+
+// Bundles.
+export const defaultBundlePath = (coop: string) => call<string>("default_bundle_path", { coop });
+export const exportBundle = (coop: string, path: string) =>
+  call<ExportDto>("export_bundle", { coop, path });
+export const importBundle = (bytes: number[]) => call<ImportDto>("import_bundle", { bytes });
+
+/**
+ * Calls `cb` with every event the home emits. Resolves to the function that stops
+ * listening. Outside the Tauri shell there is no event bus; that is not an error worth
+ * a banner, so it resolves to a no-op.
+ */
+export async function onEvent(cb: (event: Event) => void): Promise<() => void> {
+  try {
+    return await listen<Event>("sangam://event", (e) => cb(e.payload));
+  } catch {
+    return () => {};
+  }
+}
