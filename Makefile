@@ -12,17 +12,21 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/sangam/target
 endif
 TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run test deps test-deps ui lint unit e2e deb demo vectors bindings
+.PHONY: run display test deps test-deps ui lint unit e2e deb demo vectors bindings
 
 ## Install what is missing, build the window and open it on your home
 ## (~/.local/share/sangam; another with SANGAM_HOME=DIR).
-run: deps ui
+run: display deps ui
 	$(CARGO) build --release -p sangam-desktop
 	$(TARGET)/release/sangam-desktop
 
 ## Install what is missing; then formatting, lints and the whole test suite, the
 ## window's end-to-end tests included.
 test: deps test-deps ui lint unit e2e
+
+# Said before a long build, in one line; the app itself says the same.
+display:
+	@if [ -z "$${DISPLAY}$${WAYLAND_DISPLAY}" ]; then echo "No display to open the Sangam window on: on a headless laptop run \`sangam serve\` (\`make demo\` walks through a first co-op in the terminal)."; exit 1; fi
 
 deps:
 	@bash scripts/deps.sh

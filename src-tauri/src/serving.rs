@@ -11,6 +11,15 @@ use tokio::sync::oneshot;
 /// How long closing the window waits for the endpoint to say goodbye to its peers.
 const GOODBYE: Duration = Duration::from_secs(2);
 
+/// Tells the window the home serves now, so it shows so (and invites can be made).
+fn serving_now(app: &tauri::AppHandle) {
+    use tauri::Emitter;
+    let started = sangam_core::Event::Activity {
+        text: "this laptop serves the co-op now".to_owned(),
+    };
+    let _ = app.emit(crate::events::EVENT, &started);
+}
+
 /// The home's serving task, started at most once.
 pub struct Serving {
     home: Home,
@@ -54,6 +63,7 @@ impl Serving {
         let (stop, stopped) = oneshot::channel();
         let home = self.home.clone();
         let app = app.clone();
+        let announce = app.clone();
         let task = tauri::async_runtime::spawn(async move {
             let options = ServeOptions {
                 coop,
@@ -62,7 +72,7 @@ impl Serving {
                 relays: None,
             };
             let served = home
-                .run_serve(options, |_| {}, |_| {}, async {
+                .run_serve(options, |_| serving_now(&announce), |_| {}, async {
                     let _ = stopped.await;
                 })
                 .await;

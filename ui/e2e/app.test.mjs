@@ -41,6 +41,19 @@ async function value(id) {
   return (await byId(browser, id)).getValue();
 }
 
+async function setLanguage(lang) {
+  await (await byId(browser, "language")).selectByAttribute("value", lang);
+  await until(async () => (await browser.$("html").getAttribute("lang")) === lang, `the page in ${lang}`);
+}
+
+/** Checks and photographs the screen as it is, in English and then in Tamil. */
+async function checkBothLanguages(name) {
+  await checkScreen("en", name);
+  await setLanguage("ta");
+  await checkScreen("ta", name);
+  await setLanguage("en");
+}
+
 async function checkScreen(lang, name) {
   const problems = await accessibilityProblems(browser);
   assert.deepEqual(problems, [], `${name} (${lang}) has accessibility problems`);
@@ -63,13 +76,13 @@ describe("the desktop app", { timeout: 480_000 }, () => {
 
   it("makes an identity and founds a co-op", async () => {
     await byId(browser, "identity-name").waitForDisplayed({ timeout: 30_000 });
-    await checkScreen("en", "welcome-identity");
+    await checkBothLanguages("welcome-identity");
     await type("identity-name", "Asha");
     await click("identity-create");
     await click("welcome-create");
     await type("coop-name", "River Co-op");
     await type("coop-currency", "INR");
-    await checkScreen("en", "welcome-create");
+    await checkBothLanguages("welcome-create");
     await click("coop-create");
     await byId(browser, "nav-members").waitForDisplayed({ timeout: 20_000 });
     coop = cliJson(appHome, "coop", "list")[0]?.id;
@@ -171,8 +184,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
   });
 
   it("speaks Tamil on every screen", async () => {
-    await (await byId(browser, "language")).selectByAttribute("value", "ta");
-    await until(async () => (await browser.$("html").getAttribute("lang")) === "ta", "the page in Tamil");
+    await setLanguage("ta");
     await checkScreen("ta", "settings");
     for (const screen of ["members", "proposals", "peers", "bundles"]) {
       await click(`nav-${screen}`);
@@ -185,6 +197,6 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
     await checkScreen("ta", "proposal-closed");
     await click("nav-settings");
-    await (await byId(browser, "language")).selectByAttribute("value", "en");
+    await setLanguage("en");
   });
 });

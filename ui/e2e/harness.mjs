@@ -5,6 +5,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { remote } from "webdriverio";
@@ -43,37 +44,62 @@ export function offlineHome(home) {
   cli(home, "lan", "set", "off");
 }
 
-/**
- * Starts tauri-driver on a free port and a WebDriver session on the app with `home`.
- * Only `tauri:options` goes in the capabilities.
- */
-export async function openApp(home) {
+/** Starts tauri-driver on a free port and waits until it listens. */
+export async function startDriver() {
   const port = 4444 + Math.floor(Math.random() * 1000);
+  // The window's own web storage (the language chosen) goes to a fresh data directory,
+  // so every run starts as a new member's laptop would.
+  const data = mkdtempSync(join(tmpdir(), "sangam-e2e-webdata-"));
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
     stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, XDG_DATA_HOME: data, XDG_CACHE_HOME: data },
   });
+  await until(
+    () =>
+      new Promise((done) => {
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.end();
+          done(true);
+        });
+        socket.on("error", () => done(false));
+      }),
+    "tauri-driver to listen",
+  );
+  const stop = async () => {
+    // SIGTERM lets tauri-driver end WebKitWebDriver and the app cleanly; never SIGKILL.
+    driver.kill("SIGTERM");
+    await new Promise((done) => (driver.exitCode === null ? driver.once("exit", done) : done()));
+  };
+  return { port, stop };
+}
+
+/** A WebDriver session on the app with `home`: this launches the app. Only
+ * `tauri:options` goes in the capabilities. */
+export function session(port, home) {
+  return remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    connectionRetryCount: 0,
+    capabilities: { "tauri:options": { application: APP, args: ["--home", home] } },
+  });
+}
+
+/** tauri-driver, and the app on `home` in a session of it. */
+export async function openApp(home) {
+  const driver = await startDriver();
   let browser;
-  for (let attempt = 0; attempt < 50 && !browser; attempt++) {
-    try {
-      browser = await remote({
-        hostname: "127.0.0.1",
-        port,
-        logLevel: "error",
-        connectionRetryCount: 0,
-        capabilities: { "tauri:options": { application: APP, args: ["--home", home] } },
-      });
-    } catch (e) {
-      if (attempt === 49) throw e;
-      await sleep(200);
-    }
+  try {
+    browser = await session(driver.port, home);
+  } catch (e) {
+    await driver.stop();
+    throw e;
   }
   const close = async () => {
     try {
       await browser.deleteSession();
     } finally {
-      // SIGTERM lets tauri-driver end WebKitWebDriver and the app cleanly; never SIGKILL.
-      driver.kill("SIGTERM");
-      await new Promise((done) => driver.once("exit", done));
+      await driver.stop();
     }
   };
   return { browser, close };

@@ -17,8 +17,8 @@ export const en = {
   "nav.settings": "Settings",
   "nav.add_coop": "Create or join a co-op",
   "header.coop": "Co-op",
-  "header.serving": "Serving on the LAN",
-  "header.serving_at": "Serving on the LAN at {address}",
+  "header.serving": "Serving: the co-op's laptops can sync with this one",
+  "header.serving_at": "Serving at {address}",
   "header.not_serving": "Not serving yet",
   "notice.dismiss": "Dismiss",
   "activity.title": "Activity",
@@ -77,7 +77,7 @@ export const en = {
 
   // Members.
   "members.title": "Members",
-  "members.summary": "{members} members · new members are admitted by {admission}",
+  "members.summary": "Members: {members} · new members are admitted by {admission}",
   "members.by_any": "any member",
   "members.by_proposal": "a proposal",
   "members.list": "Who is in the co-op",

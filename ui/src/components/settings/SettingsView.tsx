@@ -1,9 +1,10 @@
 import { createEffect, createResource, createSignal, createUniqueId, Show } from "solid-js";
-import { lang, setLang, t, type Lang } from "../../i18n";
+import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { coopList, home, me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
+import { LanguagePicker } from "../common/LanguagePicker";
 
 /** The member's profile in this co-op, the window's language, and where the home is. */
 export function SettingsView(props: { coop: string }) {
@@ -78,22 +79,7 @@ export function SettingsView(props: { coop: string }) {
       </section>
       <section class="card" aria-labelledby={`${id}-l`}>
         <h2 id={`${id}-l`}>{t("settings.language")}</h2>
-        <div class="field">
-          <label for={`${id}-lang`}>{t("settings.language_label")}</label>
-          <select
-            id={`${id}-lang`}
-            data-testid="language"
-            value={lang()}
-            onChange={(e) => setLang(e.currentTarget.value as Lang)}
-          >
-            <option value="en" lang="en">
-              English
-            </option>
-            <option value="ta" lang="ta">
-              தமிழ்
-            </option>
-          </select>
-        </div>
+        <LanguagePicker />
       </section>
       <section class="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{t("settings.home")}</h2>

@@ -4,6 +4,7 @@ import { me } from "../../lib/app/session";
 import { CreateCoopForm } from "./CreateCoopForm";
 import { IdentityStep } from "./IdentityStep";
 import { JoinForm } from "./JoinForm";
+import { LanguagePicker } from "../common/LanguagePicker";
 
 /**
  * The first run: an identity, then a co-op to create or join. With an identity already
@@ -17,6 +18,9 @@ export function Welcome() {
     <div class="welcome">
       <h1 tabindex="-1">{t("welcome.title")}</h1>
       <p class="lead">{t("welcome.intro")}</p>
+      <div class="welcome-language">
+        <LanguagePicker />
+      </div>
       <Show when={me()} fallback={<IdentityStep />}>
         {(identity) => (
           <section class="card" aria-labelledby={`${id}-h`}>

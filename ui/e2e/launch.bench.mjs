@@ -1,0 +1,73 @@
+// Launch to first screen: the app opened on an existing home, timed from the WebDriver
+// request that starts it to the member list drawn, then the memory of the app and its
+// WebKit processes. Not part of the test suite (no timed tests); docs/benchmarks.md
+// quotes its figures.
+//
+//   SANGAM_APP=target/release/sangam-desktop xvfb-run -a node e2e/launch.bench.mjs HOME [RUNS]
+import { readFileSync, readdirSync } from "node:fs";
+import { byId, session, startDriver, until } from "./harness.mjs";
+
+const home = process.argv[2];
+const runs = Number(process.argv[3] ?? 5);
+if (!home) {
+  console.error("usage: node e2e/launch.bench.mjs HOME [RUNS]");
+  process.exit(2);
+}
+
+/** Resident memory (kB) of every process whose command line names `home`, and their
+ * descendants (WebKit's web and network processes). */
+function residentKb() {
+  const procs = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map((pid) => {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+        return {
+          pid,
+          ppid: /PPid:\s+(\d+)/.exec(status)?.[1],
+          rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0),
+          cmd,
+        };
+      } catch {
+        return null;
+      }
+    })
+    .filter(Boolean);
+  const roots = new Set(procs.filter((p) => p.cmd.includes("sangam-desktop") && p.cmd.includes(home)).map((p) => p.pid));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!roots.has(p.pid) && roots.has(p.ppid)) {
+        roots.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const mine = procs.filter((p) => roots.has(p.pid));
+  return { total: mine.reduce((sum, p) => sum + p.rss, 0), app: mine.find((p) => p.cmd.includes("sangam-desktop"))?.rss ?? 0 };
+}
+
+const times = [];
+let memory;
+for (let i = 0; i < runs; i++) {
+  const driver = await startDriver();
+  const started = performance.now();
+  const browser = await session(driver.port, home);
+  await until(async () => (await browser.$$('[data-testid="member-row"]')).length > 0, "the member list", 60_000);
+  times.push(performance.now() - started);
+  memory = residentKb();
+  const rows = (await browser.$$('[data-testid="member-row"]')).length;
+  await (await byId(browser, "nav-members")).waitForDisplayed();
+  await browser.deleteSession();
+  await driver.stop();
+  console.log(`run ${i + 1}: first screen in ${times.at(-1).toFixed(0)} ms (${rows} member rows drawn)`);
+}
+times.sort((a, b) => a - b);
+console.log(
+  `launch to first screen: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms over ${runs} runs`,
+);
+console.log(
+  `resident memory after it: app ${(memory.app / 1024).toFixed(0)} MB; app with its WebKit processes ${(memory.total / 1024).toFixed(0)} MB`,
+);
