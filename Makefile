@@ -47,8 +47,10 @@ unit:
 
 ## The real app binary in a WebKit window under Xvfb, driven through tauri-driver, with a
 ## `sangam` CLI home as the second member; screenshots land in docs/screenshots/.
+# The binaries are the ones the workspace's tests build (the same features, so the same
+# cached build as `make unit`).
 e2e: ui
-	$(CARGO) build --locked -p sangam-desktop -p sangam-cli
+	$(CARGO) test --workspace --locked --no-run
 	SANGAM_APP=$(TARGET)/debug/sangam-desktop SANGAM_CLI=$(TARGET)/debug/sangam \
 	  timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" $(NPM) --prefix ui run e2e
 

@@ -3,6 +3,7 @@
 //! stream to the window; `serving.rs` keeps the home serving while the window is open.
 //! Nothing else lives here: logic that wants to belongs in core.
 
+mod command_names;
 mod commands;
 mod events;
 mod serving;
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 
 use sangam_core::Home;
 
+pub use command_names::COMMANDS;
 pub use serving::Serving;
 
 /// What every command reaches: the home, and its serving task.

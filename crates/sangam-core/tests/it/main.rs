@@ -2,6 +2,7 @@
 
 mod events;
 mod forks;
+mod forms;
 mod homes;
 mod join;
 mod net;

@@ -1,0 +1,100 @@
+//! What a window's forms send: the founding bylaws are the ones chosen, and a proposal
+//! form with a mistake is refused with words that name it, writing nothing.
+
+use sangam_core::{
+    Admission, CoopForm, EffectForm, ErrorCode, Fraction, Home, Method, ProposalFilter,
+    ProposalForm,
+};
+use tempfile::TempDir;
+
+fn home(dir: &TempDir) -> Home {
+    let home = Home::open(&dir.path().join("asha")).expect("opens");
+    home.create_identity("Asha").expect("identity");
+    home
+}
+
+fn form(method: Method, options: &[&str], effect: Option<EffectForm>) -> ProposalForm {
+    ProposalForm {
+        title: "Market day".into(),
+        text: "Which day?".into(),
+        method,
+        options: options.iter().map(|o| (*o).to_owned()).collect(),
+        quorum_pct: None,
+        threshold: None,
+        closes_at: sangam_core::LATEST_TIME - 1,
+        effect,
+    }
+}
+
+#[test]
+fn a_co_op_founded_from_a_form_keeps_the_bylaws_chosen() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    let coop = home
+        .found_coop(&CoopForm {
+            name: "River Co-op".into(),
+            currency: "inr".into(),
+            admission: Admission::Proposal,
+            quorum_pct: 60,
+            threshold: Fraction { num: 2, den: 3 },
+        })
+        .expect("founded");
+    assert_eq!(coop.admission, Admission::Proposal);
+    assert_eq!(coop.quorum_pct, 60);
+    assert_eq!(coop.threshold, "2/3");
+    assert_eq!(coop.currency, "INR");
+}
+
+#[test]
+fn impossible_founding_bylaws_are_refused_and_no_co_op_is_made() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    let err = home
+        .found_coop(&CoopForm {
+            name: "River Co-op".into(),
+            currency: "INR".into(),
+            admission: Admission::AnyMember,
+            quorum_pct: 150,
+            threshold: Fraction { num: 1, den: 2 },
+        })
+        .expect_err("a quorum over 100%");
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+    assert!(home.coops().expect("coops").is_empty());
+}
+
+#[test]
+fn a_proposal_form_drops_blank_option_lines_and_names_a_bad_key() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Co-op", "INR").expect("founded");
+    let coop = home.coops().expect("coops")[0].id.parse().expect("id");
+
+    // A textarea's trailing newline is not an option.
+    let draft = form(Method::Choice, &["Saturday", "Sunday", "  "], None)
+        .try_into()
+        .expect("reads");
+    let opened = home.propose(coop, draft).expect("opens");
+    assert_eq!(opened.options, ["Saturday", "Sunday"]);
+
+    let bad = form(
+        Method::YesNo,
+        &[],
+        Some(EffectForm::Remove {
+            member: "not-a-key".into(),
+        }),
+    );
+    let err = sangam_core::ProposalDraft::try_from(bad).expect_err("a bad key");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message.contains("the member to remove"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        home.proposals(coop, ProposalFilter::All)
+            .expect("list")
+            .len(),
+        1,
+        "nothing more was written"
+    );
+}

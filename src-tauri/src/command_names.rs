@@ -1,0 +1,43 @@
+// Included by build.rs as well as the crate: one list of the window's commands.
+
+/// Every command `commands.rs` registers, each with its own permission (kept in step with
+/// `generate_handler!` there: a command missing here is refused at run time, never
+/// silently allowed; the capability's list is checked against this one by a test).
+pub const COMMANDS: &[&str] = &[
+    "home_info",
+    "identity",
+    "create_identity",
+    "coops",
+    "create_coop",
+    "coop",
+    "members",
+    "devices",
+    "admit",
+    "leave",
+    "revoke_device",
+    "update_profile",
+    "create_invite",
+    "qr_svg",
+    "ticket_from_image",
+    "join",
+    "proposals",
+    "proposal",
+    "propose",
+    "vote",
+    "proxy",
+    "proxy_revoke",
+    "close",
+    "withdraw",
+    "peers",
+    "network",
+    "set_lan",
+    "set_relays_used",
+    "set_coop_relay",
+    "sync_now",
+    "default_bundle_path",
+    "export_bundle",
+    "import_bundle",
+    "log",
+    "refused",
+    "take_notices",
+];
