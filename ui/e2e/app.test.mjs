@@ -4,6 +4,8 @@
 // (the window's tally moves without a reload), the close. Every screen is checked with
 // axe-core and photographed, in English and in Tamil.
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   accessibilityProblems,
@@ -177,6 +179,16 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await click("nav-bundles");
     await byId(browser, "bundle-export").waitForDisplayed();
     await checkScreen("en", "bundles");
+    // The USB-stick route: the bundle lands where the member said, and the CLI home
+    // takes it (everything in it is already there: all duplicates, nothing refused).
+    const file = join(appHome, "..", `${appHome.split("/").pop()}-river.bundle`);
+    await type("bundle-export-path", file);
+    await click("bundle-export");
+    await byId(browser, "bundle-result").waitForDisplayed({ timeout: 20_000 });
+    assert.ok(statSync(file).size > 0, "the bundle file is written");
+    const imported = cliJson(cliHome, "bundle", "import", file);
+    assert.equal(imported.rejected.length, 0);
+    assert.equal(imported.applied, 0);
     await click("nav-settings");
     await byId(browser, "home-path").waitForDisplayed();
     assert.equal(await value("home-path"), appHome);
