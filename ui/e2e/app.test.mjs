@@ -145,6 +145,10 @@ describe("the desktop app", { timeout: 480_000 }, () => {
       "the yes bar at 1",
     );
     assert.match(await (await byId(browser, "turnout")).getText(), /1\D+2/);
+    // Ballots are open: the window says who voted what, and who has not yet.
+    await until(async () => (await browser.$$('[data-testid="voter"]')).length === 1, "Bo among the voters");
+    assert.match(await (await byId(browser, "voter")).getText(), /Bo\W+yes/i);
+    assert.match(await (await byId(browser, "not-voted")).getText(), /Asha/);
     await checkScreen("en", "proposal-provisional");
   });
 

@@ -44,6 +44,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::ProposalSummaryDto,
         crate::TallyDto,
         crate::ProposalDto,
+        crate::VoterDto,
         crate::InviteDto,
         crate::JoinDto,
         crate::JoinStatus,

@@ -327,4 +327,18 @@ pub struct ProposalDto {
     pub tally: TallyDto,
     /// Your latest ballot's choice, if you voted.
     pub my_vote: Option<Choice>,
+    /// Every member of the electorate and their latest ballot so far (ballots are open):
+    /// who voted what, and who has not voted yet.
+    pub voters: Vec<VoterDto>,
+}
+
+/// One member of a proposal's electorate and how they voted so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct VoterDto {
+    /// Member key (hex).
+    pub member: String,
+    /// Their name, as the co-op knows it.
+    pub name: Option<String>,
+    /// Their latest ballot's choice; none while they have not voted.
+    pub choice: Option<Choice>,
 }

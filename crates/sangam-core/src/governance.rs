@@ -179,9 +179,21 @@ impl Node {
         id: RecordId,
     ) -> Result<ProposalDto, ApiError> {
         let me = self.member()?.0.public();
+        let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
         let (placed, open, tally) = proposal_in(fold, id)?;
         let my_vote = fold.latest_ballot(&id, &me).map(|(_, b)| b.choice.clone());
+        let voters = open
+            .electorate
+            .iter()
+            .map(|member| crate::dto::VoterDto {
+                member: member.to_string(),
+                name: state.member(member).map(|m| m.name.clone()),
+                choice: fold
+                    .latest_ballot(&id, member)
+                    .map(|(_, b)| b.choice.clone()),
+            })
+            .collect();
         Ok(ProposalDto {
             id: id.to_string(),
             title: open.title.clone(),
@@ -195,6 +207,7 @@ impl Node {
             revises: open.revises.map(|r| r.to_string()),
             tally: tally_dto(open, tally),
             my_vote,
+            voters,
         })
     }
 

@@ -312,6 +312,15 @@ export const en = {
   "settings.home_hint": "The home's location is chosen when Sangam starts, by the SANGAM_HOME environment variable or the --home option.",
   "settings.device": "This device's key",
   "settings.member": "Your member key",
+
+  "voters.title": "Who voted what",
+  "voters.hint": "Ballots are open: every member sees them.",
+  "voters.voted": "Voted ({n})",
+  "voters.not_yet": "Not voted yet ({n})",
+  "voters.everyone": "Everyone has voted.",
+  "voters.nobody": "Nobody has voted yet.",
+  "voters.approved_none": "approved none",
+  "voters.unknown": "a former member",
 } as const;
 
 export type Key = keyof typeof en;

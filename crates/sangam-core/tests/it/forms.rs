@@ -1,5 +1,6 @@
-//! What a window's forms send: the founding bylaws are the ones chosen, and a proposal
-//! form with a mistake is refused with words that name it, writing nothing.
+//! What a window sends and reads: the founding bylaws are the ones chosen, a proposal
+//! form with a mistake is refused with words that name it, writing nothing, and a
+//! proposal's detail says who voted what.
 
 use sangam_core::{
     Admission, CoopForm, EffectForm, ErrorCode, Fraction, Home, Method, ProposalFilter,
@@ -97,4 +98,43 @@ fn a_proposal_form_drops_blank_option_lines_and_names_a_bad_key() {
         1,
         "nothing more was written"
     );
+}
+
+#[test]
+fn a_proposal_says_who_voted_what_and_who_has_not_yet() {
+    let dir = TempDir::new().expect("tmp");
+    let asha = home(&dir);
+    let bo = Home::open(&dir.path().join("bo")).expect("opens");
+    let bo_key = bo.create_identity("Bo").expect("identity").member;
+    asha.create_coop("River Co-op", "INR").expect("founded");
+    let coop = asha.coops().expect("coops")[0].id.parse().expect("id");
+    asha.admit(coop, bo_key.parse().expect("key"), "Bo")
+        .expect("admitted");
+    let draft = form(Method::YesNo, &[], None).try_into().expect("reads");
+    let id = asha
+        .propose(coop, draft)
+        .expect("opens")
+        .id
+        .parse()
+        .expect("id");
+    asha.vote(coop, id, sangam_core::Choice::Vote(sangam_core::Vote::Yes))
+        .expect("voted");
+
+    let shown = asha.proposal(coop, id).expect("shown");
+    let asha_key = asha.identity().expect("identity").member;
+    let by_key = |key: &str| {
+        shown
+            .voters
+            .iter()
+            .find(|v| v.member == key)
+            .unwrap_or_else(|| panic!("{key} is in the electorate"))
+    };
+    assert_eq!(shown.voters.len(), 2);
+    assert_eq!(by_key(&asha_key).name.as_deref(), Some("Asha"));
+    assert_eq!(
+        by_key(&asha_key).choice,
+        Some(sangam_core::Choice::Vote(sangam_core::Vote::Yes))
+    );
+    assert_eq!(by_key(&bo_key).name.as_deref(), Some("Bo"));
+    assert_eq!(by_key(&bo_key).choice, None, "Bo has not voted yet");
 }

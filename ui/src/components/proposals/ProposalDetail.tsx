@@ -12,6 +12,7 @@ import { FormError } from "../common/FormError";
 import { Deadline } from "./ProposalCard";
 import { ProxyControl } from "./ProxyControl";
 import { TallyView } from "./TallyView";
+import { VoterList } from "./VoterList";
 import { VoteControl } from "./VoteControl";
 
 /** One proposal: its text, the ballot, the results so far, and closing it. */
@@ -109,6 +110,7 @@ export function ProposalDetail(props: { coop: string; id: string }) {
                 </div>
                 <TallyView tally={tally()} options={p().options} />
               </div>
+              <VoterList voters={p().voters} />
               <Show when={open()}>
                 <ProxyControl
                   coop={props.coop}

@@ -63,6 +63,7 @@ export type * from "./bindings/Status";
 export type * from "./bindings/SyncReport";
 export type * from "./bindings/TallyDto";
 export type * from "./bindings/Vote";
+export type * from "./bindings/VoterDto";
 
 const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "no_identity",

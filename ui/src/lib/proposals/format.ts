@@ -94,6 +94,17 @@ export function choiceWords(choice: Choice): string {
   return t("vote.you_scored", { scores });
 }
 
+/** A ballot in words, for the list of who voted what. */
+export function ballotWords(choice: Choice): string {
+  if ("vote" in choice) return answerLabel(choice.vote);
+  if ("option" in choice) return choice.option;
+  if ("approve" in choice) return choice.approve.length === 0 ? t("voters.approved_none") : choice.approve.join(", ");
+  if ("rank" in choice) return choice.rank.join(" › ");
+  return Object.entries(choice.scores)
+    .map(([o, s]) => `${o} ${formatNumber(s)}`)
+    .join(", ");
+}
+
 /** The options a ranked ballot starts from: my last ranking first, then the rest in order. */
 export function initialRanking(options: string[], mine: Choice | null): string[] {
   const ranked = mine && "rank" in mine ? mine.rank.filter((o) => options.includes(o)) : [];

@@ -2,6 +2,7 @@
 import type { Choice } from "./Choice";
 import type { Method } from "./Method";
 import type { TallyDto } from "./TallyDto";
+import type { VoterDto } from "./VoterDto";
 
 /**
  * A proposal in detail.
@@ -54,4 +55,9 @@ tally: TallyDto,
 /**
  * Your latest ballot's choice, if you voted.
  */
-my_vote: Choice | null, };
+my_vote: Choice | null, 
+/**
+ * Every member of the electorate and their latest ballot so far (ballots are open):
+ * who voted what, and who has not voted yet.
+ */
+voters: Array<VoterDto>, };
