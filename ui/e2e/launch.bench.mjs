@@ -1,6 +1,6 @@
 // Launch to first screen: the app opened on an existing home, timed from the WebDriver
-// request that starts it to the member list drawn, then the memory of the app and its
-// WebKit processes. Not part of the test suite (no timed tests); docs/benchmarks.md
+// request that starts it to the first member row in the page (the page's clock), then the
+// memory of the app and its WebKit processes. Not part of the test suite (no timed tests); docs/benchmarks.md
 // quotes its figures.
 //
 //   SANGAM_APP=target/release/sangam-desktop xvfb-run -a node e2e/launch.bench.mjs HOME [RUNS]
@@ -49,24 +49,36 @@ function residentKb() {
   return { total: mine.reduce((sum, p) => sum + p.rss, 0), app: mine.find((p) => p.cmd.includes("sangam-desktop"))?.rss ?? 0 };
 }
 
+/** Waits in the page for `selector` and returns the moment it appeared, ms since the
+ * epoch (the page's own clock; polling from WebDriver instead would time WebKitWebDriver's
+ * round trips, heavy with 1,000 rows). */
+function appeared(browser, selector) {
+  return browser.executeAsync((sel, done) => {
+    const tick = () => {
+      if (document.querySelector(sel)) return done(performance.timeOrigin + performance.now());
+      setTimeout(tick, 5);
+    };
+    tick();
+  }, selector);
+}
+
 const times = [];
 let memory;
 for (let i = 0; i < runs; i++) {
   const driver = await startDriver();
-  const started = performance.now();
+  const started = Date.now();
   const browser = await session(driver.port, home);
-  const sessionAt = performance.now() - started;
-  await (await byId(browser, "nav-members")).waitForDisplayed({ timeout: 60_000 });
-  const shellAt = performance.now() - started;
+  const sessionAt = Date.now() - started;
+  const shellAt = (await appeared(browser, '[data-testid="nav-members"]')) - started;
+  const rowsAt = (await appeared(browser, '[data-testid="member-row"]')) - started;
+  times.push(rowsAt);
   await until(async () => (await browser.$$('[data-testid="member-row"]')).length > 0, "the member list", 60_000);
-  times.push(performance.now() - started);
   memory = residentKb();
-  const rows = (await browser.$$('[data-testid="member-row"]')).length;
-  await (await byId(browser, "nav-members")).waitForDisplayed();
+  const rows = await browser.execute(() => document.querySelectorAll('[data-testid="member-row"]').length);
   await browser.deleteSession();
   await driver.stop();
   console.log(
-    `run ${i + 1}: first screen in ${times.at(-1).toFixed(0)} ms (${rows} member rows drawn; session up at ${sessionAt.toFixed(0)} ms, the co-op's header at ${shellAt.toFixed(0)} ms)`,
+    `run ${i + 1}: first screen in ${rowsAt.toFixed(0)} ms (${rows} member rows; window and page up at ${sessionAt} ms, the co-op's header at ${shellAt.toFixed(0)} ms)`,
   );
 }
 times.sort((a, b) => a - b);
