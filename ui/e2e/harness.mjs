@@ -81,19 +81,28 @@ export function session(port, home) {
     port,
     logLevel: "error",
     connectionRetryCount: 0,
+    // A new session launches the app; a request still unanswered after this is a launch
+    // that went wrong (see openApp).
+    connectionRetryTimeout: 60_000,
     capabilities: { "tauri:options": { application: APP, args: ["--home", home] } },
   });
 }
 
-/** tauri-driver, and the app on `home` in a session of it. */
+/** tauri-driver, and the app on `home` in a session of it. A launch that never answers
+ * is tried once more with a fresh driver (seen rarely: WebKitWebDriver taking the request
+ * and starting no app); a second failure fails the test. */
 export async function openApp(home) {
-  const driver = await startDriver();
+  let driver;
   let browser;
-  try {
-    browser = await session(driver.port, home);
-  } catch (e) {
-    await driver.stop();
-    throw e;
+  for (let attempt = 1; !browser; attempt++) {
+    driver = await startDriver();
+    try {
+      browser = await session(driver.port, home);
+    } catch (e) {
+      await driver.stop();
+      if (attempt === 2) throw e;
+      console.error(`the app did not start (${e.message}); trying once more`);
+    }
   }
   const close = async () => {
     try {
