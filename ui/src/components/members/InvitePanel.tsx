@@ -5,6 +5,7 @@ import { newcomers, type Newcomer } from "../../lib/app/events";
 import * as ipc from "../../lib/ipc";
 import { shownInvites, showInvite } from "../../lib/members/invite";
 import { now } from "../../lib/time/clock";
+import { NumberField } from "../common/NumberField";
 import { FormError } from "../common/FormError";
 
 function newcomerText(n: Newcomer): string {
@@ -68,32 +69,8 @@ export function InvitePanel(props: { coop: string }) {
       <h2 id={`${id}-h`}>{t("invite.title")}</h2>
       <p class="hint">{t("invite.hint")}</p>
       <form onSubmit={submit} novalidate class="inline-form">
-        <div class="field">
-          <label for={`${id}-hours`}>{t("invite.hours")}</label>
-          <input
-            id={`${id}-hours`}
-            data-testid="invite-hours"
-            class="short"
-            type="number"
-            min="1"
-            inputmode="numeric"
-            value={hours()}
-            onInput={(e) => setHours(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for={`${id}-uses`}>{t("invite.uses")}</label>
-          <input
-            id={`${id}-uses`}
-            data-testid="invite-uses"
-            class="short"
-            type="number"
-            min="1"
-            inputmode="numeric"
-            value={uses()}
-            onInput={(e) => setUses(e.currentTarget.value)}
-          />
-        </div>
+        <NumberField label={t("invite.hours")} testid="invite-hours" min={1} value={hours()} onInput={setHours} />
+        <NumberField label={t("invite.uses")} testid="invite-uses" min={1} value={uses()} onInput={setUses} />
         <FormError error={action.error()} />
         <button type="submit" class="primary" data-testid="invite-create" disabled={action.busy()}>
           {t("invite.create")}

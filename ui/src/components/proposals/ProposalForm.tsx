@@ -14,6 +14,7 @@ import {
   toLocalInput,
   usesOptions,
 } from "../../lib/proposals/format";
+import { NumberField } from "../common/NumberField";
 import { FormError } from "../common/FormError";
 
 type EffectKind = "none" | EffectForm["kind"];
@@ -153,22 +154,14 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
             onInput={(e) => setCloses(e.currentTarget.value)}
           />
         </div>
-        <div class="field">
-          <label for={`${id}-quorum`}>
-            {t("form.quorum", { quorum: coop.latest ? `${formatNumber(coop.latest.quorum_pct)}%` : "…" })}
-          </label>
-          <input
-            id={`${id}-quorum`}
-            data-testid="proposal-quorum"
-            class="short"
-            type="number"
-            min="0"
-            max="100"
-            inputmode="numeric"
-            value={quorum()}
-            onInput={(e) => setQuorum(e.currentTarget.value)}
-          />
-        </div>
+        <NumberField
+          label={t("form.quorum", { quorum: coop.latest ? `${formatNumber(coop.latest.quorum_pct)}%` : "…" })}
+          testid="proposal-quorum"
+          min={0}
+          max={100}
+          value={quorum()}
+          onInput={setQuorum}
+        />
         <div class="field">
           <label for={`${id}-threshold`}>{t("form.threshold")}</label>
           <select

@@ -6,6 +6,7 @@ import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
 import type { Admission } from "../../lib/ipc";
 import { parseFraction, THRESHOLDS } from "../../lib/proposals/format";
+import { NumberField } from "../common/NumberField";
 import { FormError } from "../common/FormError";
 
 /** A new co-op with its founding bylaws. */
@@ -79,20 +80,14 @@ export function CreateCoopForm() {
             <option value="proposal">{t("welcome.admission_proposal")}</option>
           </select>
         </div>
-        <div class="field">
-          <label for={`${id}-q`}>{t("welcome.quorum")}</label>
-          <input
-            id={`${id}-q`}
-            data-testid="coop-quorum"
-            class="short"
-            type="number"
-            inputmode="numeric"
-            min="0"
-            max="100"
-            value={quorum()}
-            onInput={(e) => setQuorum(e.currentTarget.value)}
-          />
-        </div>
+        <NumberField
+          label={t("welcome.quorum")}
+          testid="coop-quorum"
+          min={0}
+          max={100}
+          value={quorum()}
+          onInput={setQuorum}
+        />
         <div class="field">
           <label for={`${id}-t`}>{t("welcome.threshold")}</label>
           <select
