@@ -110,14 +110,9 @@ pub fn effect(text: &str, member: impl FnOnce(&str) -> Result<PublicKey>) -> Res
     }
 }
 
-/// A full public key in hex.
+/// A full public key in hex (core reads it, with the same words the window gets).
 pub fn public_key(text: &str, what: &str) -> Result<PublicKey> {
-    text.trim().parse().map_err(|_| {
-        anyhow::anyhow!(
-            "{what} must be a 64-character lowercase hex public key, got {:?}",
-            text.trim()
-        )
-    })
+    sangam_core::key_from_text(text, what).map_err(|e| anyhow::anyhow!(e.message))
 }
 
 /// A span like `24h`, `7d` or `30m`, for `flag`.

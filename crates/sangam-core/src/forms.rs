@@ -75,7 +75,7 @@ pub fn key_from_text(text: &str, what: &str) -> Result<PublicKey, ApiError> {
         ApiError::new(
             ErrorCode::InvalidInput,
             format!(
-                "{what} must be a 64-character hex public key, got {:?}",
+                "{what} must be a 64-character lowercase hex public key, got {:?}",
                 text.trim()
             ),
         )
