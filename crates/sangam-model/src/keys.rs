@@ -1,11 +1,14 @@
 //! Ed25519 keys and signatures.
 //!
 //! A [`SecretKey`] signs; it never prints itself and is zeroized on drop. Verification is
-//! always `verify_strict`: non-canonical encodings and small-order keys are refused.
+//! always the one rule of [`crate::verify`]: non-canonical encodings, small-order points
+//! and out-of-range scalars are refused, and the equation is cofactored.
 
 use std::fmt;
 
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey};
+
+use crate::verify::{SigCheck, verify_one};
 
 /// A public key: a member's identity or a device's.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,7 +34,7 @@ pub enum KeyError {
         /// What was given (public material only).
         got: String,
     },
-    /// The signature does not verify under `verify_strict`.
+    /// The signature does not verify under Sangam's rule ([`crate::verify`]).
     #[error("signature does not verify")]
     BadSignature,
     /// The public key is not a valid, non-weak curve point.
@@ -45,10 +48,7 @@ impl PublicKey {
     /// names it as a member or a device is refused: it would count in every electorate and
     /// never vote.
     pub fn is_usable(&self) -> bool {
-        let compressed = curve25519_dalek::edwards::CompressedEdwardsY(self.0);
-        compressed
-            .decompress()
-            .is_some_and(|point| !point.is_small_order() && point.compress() == compressed)
+        crate::verify::decode_point(&self.0).is_some()
     }
 
     /// Wraps raw bytes. Validity as a curve point is checked on verify.
@@ -66,27 +66,25 @@ impl PublicKey {
         hex::encode(&self.0[..4])
     }
 
-    /// Verifies `sig` over `domain || 0x00 || message` with `verify_strict`.
+    /// Verifies `sig` over `domain || 0x00 || message` ([`crate::verify`]).
     pub fn verify(&self, domain: &str, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
-        self.verify_raw(&domain_separated(domain, message), sig)
+        verify_one(&SigCheck {
+            key: self,
+            domain: Some(domain),
+            message,
+            sig,
+        })
     }
 
-    /// Verifies `sig` over exactly `message` with `verify_strict` (RFC 8032 without the
-    /// leniencies: small-order keys, non-canonical points and scalars are refused).
+    /// Verifies `sig` over exactly `message`, with no domain tag: only for RFC 8032's and
+    /// other published test vectors. Sangam itself never signs a bare message.
     pub fn verify_raw(&self, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
-        // A key has exactly one encoding: a y coordinate >= p is refused. (The other
-        // non-canonical form, x = 0 with the sign bit set, only exists for small-order
-        // points, refused just below.)
-        if !y_is_canonical(&self.0) {
-            return Err(KeyError::BadKey);
-        }
-        let key = VerifyingKey::from_bytes(&self.0).map_err(|_| KeyError::BadKey)?;
-        if key.is_weak() {
-            return Err(KeyError::BadKey);
-        }
-        let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
-        key.verify_strict(message, &sig)
-            .map_err(|_| KeyError::BadSignature)
+        verify_one(&SigCheck {
+            key: self,
+            domain: None,
+            message,
+            sig,
+        })
     }
 }
 
@@ -130,13 +128,6 @@ impl SecretKey {
     pub fn sign_raw(&self, message: &[u8]) -> Signature {
         Signature(self.0.sign(message).to_bytes())
     }
-}
-
-/// Whether the little-endian y coordinate (the low 255 bits) is below p = 2^255 - 19.
-fn y_is_canonical(bytes: &[u8; 32]) -> bool {
-    let top = bytes[31] & 0x7f;
-    let all_ones_between = bytes[1..31].iter().all(|b| *b == 0xff);
-    !(top == 0x7f && all_ones_between && bytes[0] >= 0xed)
 }
 
 /// The bytes a domain-separated signature covers.

@@ -59,6 +59,7 @@ mod kinds;
 pub mod membership;
 pub mod parallel;
 pub mod record;
+pub mod verify;
 
 pub use body::{Admission, Body, Bylaws, Kind};
 pub use context::Context;

@@ -2,13 +2,11 @@
 //! machine's cores.
 
 /// Below this many items, one thread does it all: starting threads would cost more.
-const MIN_PARALLEL: usize = 64;
+pub(crate) const MIN_PARALLEL: usize = 64;
 
 /// `items.iter().map(f)`, in input order, computed on up to 8 threads for large inputs.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = threads();
     if threads == 1 || items.len() < MIN_PARALLEL {
         return items.iter().map(f).collect();
     }
@@ -27,6 +25,13 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             })
             .collect()
     })
+}
+
+/// How many threads a large input is spread over: the machine's cores, at most 8.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
 }
 
 #[cfg(test)]

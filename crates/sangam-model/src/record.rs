@@ -1,6 +1,6 @@
 //! The signed record envelope: `{v, coop, kind, author, at, deps, body, sig}`.
 //!
-//! The signed bytes are `"sangam/record/1" || 0x00 || canonical JSON of the record without
+//! The signed bytes are `"sangam/record/2" || 0x00 || canonical JSON of the record without
 //! `sig``; the record id is the SHA-256 of those same bytes. A record travels as its own
 //! canonical JSON (with `sig`), so there is exactly one byte form of each record and a
 //! record whose bytes are not canonical is refused.
@@ -16,12 +16,15 @@ use crate::canonical::{CanonicalError, to_canonical};
 pub use crate::id::{CoopId, RecordId, Timestamp};
 use crate::keys::{KeyError, PublicKey, SecretKey, Signature, domain_separated};
 use crate::kinds::{Body, BodyError, Kind};
+use crate::verify::SigCheck;
 
 /// Domain tag of record signatures and ids.
-pub const RECORD_DOMAIN: &str = "sangam/record/1";
+pub const RECORD_DOMAIN: &str = "sangam/record/2";
 
-/// The envelope version this build writes and reads.
-pub const RECORD_VERSION: u64 = 1;
+/// The envelope version this build writes and reads. Version 2 is version 1 with the
+/// cofactored signature rule (docs/protocol.md "Strict verification"), which accepts
+/// signatures a version-1 reader refuses: so the tag and the version moved together.
+pub const RECORD_VERSION: u64 = 2;
 
 /// Largest record accepted, in bytes of canonical JSON. Checked before parsing. A
 /// proposal lists its electorate and a close its ballots (67 bytes a key or id), so this
@@ -151,16 +154,25 @@ impl Record {
     /// Parses and verifies a record from its wire bytes: size cap first, then the shape,
     /// canonical form, version, signature (`verify_strict`) and body.
     pub fn from_json(bytes: &[u8]) -> Result<Self, RecordError> {
-        Self::parse(bytes, true)
+        Self::parse(bytes, Signing::Now).map(|(record, _)| record)
     }
 
     /// Parses a record this home verified when it was admitted (its own store), skipping
     /// only the signature check. Everything else is checked as in [`Record::from_json`].
     pub fn from_trusted_json(bytes: &[u8]) -> Result<Self, RecordError> {
-        Self::parse(bytes, false)
+        Self::parse(bytes, Signing::Skip).map(|(record, _)| record)
     }
 
-    fn parse(bytes: &[u8], verify: bool) -> Result<Self, RecordError> {
+    /// Parses a record whose signature is to be checked later, in a batch with others
+    /// ([`crate::verify::verify_many`]). Every other check is made now, in the order of
+    /// docs/protocol.md "Checking a record"; when a later step fails, the signature is
+    /// checked at once, so the error is the one [`Record::from_json`] gives.
+    pub fn from_json_deferred(bytes: &[u8]) -> Result<UnverifiedRecord, RecordError> {
+        Self::parse(bytes, Signing::Later)
+            .map(|(record, unsigned)| UnverifiedRecord { record, unsigned })
+    }
+
+    fn parse(bytes: &[u8], signing: Signing) -> Result<(Self, Vec<u8>), RecordError> {
         if bytes.len() > MAX_RECORD_BYTES {
             return Err(RecordError::TooLarge(bytes.len()));
         }
@@ -195,10 +207,30 @@ impl Record {
         if to_canonical(&to_value(&rewritten))? != bytes {
             return Err(RecordError::NotCanonical);
         }
-        if verify {
-            envelope.author.verify(RECORD_DOMAIN, &unsigned, &sig)?;
+        let verify = || envelope.author.verify(RECORD_DOMAIN, &unsigned, &sig);
+        if signing == Signing::Now {
+            verify()?;
         }
-        let id = RecordId(Sha256::digest(domain_separated(RECORD_DOMAIN, &unsigned)).into());
+        let rest = Self::finish(envelope.clone(), sig, bytes, &unsigned);
+        match (rest, signing) {
+            (Ok(record), _) => Ok((record, unsigned)),
+            // The signature comes first in the order of checks.
+            (Err(e), Signing::Later) => {
+                verify()?;
+                Err(e)
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Steps 9 to 11 of "Checking a record": the kind, the body and the co-op.
+    fn finish(
+        envelope: Envelope,
+        sig: Signature,
+        bytes: &[u8],
+        unsigned: &[u8],
+    ) -> Result<Self, RecordError> {
+        let id = RecordId(Sha256::digest(domain_separated(RECORD_DOMAIN, unsigned)).into());
         let kind = Kind::from_str(&envelope.kind)?;
         let body = Body::from_value(kind, envelope.body.clone())?;
         if body.to_value() != envelope.body {
@@ -263,23 +295,92 @@ impl Record {
     }
 }
 
-/// Parses and verifies many records, spreading the signature checks over the machine's
-/// cores. Results come back in input order; each is exactly what [`Record::from_json`]
-/// returns for that input (no check is skipped or weakened).
+/// When a record's signature is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signing {
+    /// Before the body is read (step 8).
+    Now,
+    /// By the caller, in a batch ([`UnverifiedRecord`]).
+    Later,
+    /// Never: the record comes from this home's own store.
+    Skip,
+}
+
+/// A record that passed every check but its signature's: the signature is checked in a
+/// batch with others, and only then does the record come out, by
+/// [`UnverifiedRecord::verified`].
+#[derive(Debug)]
+pub struct UnverifiedRecord {
+    record: Record,
+    /// The signed message (the record without `sig`).
+    unsigned: Vec<u8>,
+}
+
+impl UnverifiedRecord {
+    /// The signature check to make.
+    pub fn check(&self) -> SigCheck<'_> {
+        SigCheck {
+            key: &self.record.author,
+            domain: Some(RECORD_DOMAIN),
+            message: &self.unsigned,
+            sig: &self.record.sig,
+        }
+    }
+
+    /// The claimed time, readable before the signature is checked (to hold back records
+    /// from the future without waiting for the batch).
+    pub fn at(&self) -> Timestamp {
+        self.record.at
+    }
+
+    /// The record's id (its signature not yet checked).
+    pub fn id(&self) -> RecordId {
+        self.record.id
+    }
+
+    /// The co-op it names (its signature not yet checked).
+    pub fn coop(&self) -> CoopId {
+        self.record.coop()
+    }
+
+    /// The record, given the verdict on [`UnverifiedRecord::check`].
+    pub fn verified(self, verdict: Result<(), KeyError>) -> Result<Record, RecordError> {
+        verdict?;
+        Ok(self.record)
+    }
+}
+
+/// Parses and verifies many records: parsed on every core, their signatures checked in
+/// batches ([`crate::verify::verify_many`]). Results come back in input order; each is
+/// exactly what [`Record::from_json`] returns for that input.
 pub fn parse_many(inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> {
-    in_parallel(inputs, Record::from_json)
+    let parsed = crate::parallel::map(inputs, |bytes| Record::from_json_deferred(bytes));
+    verify_deferred(parsed)
+}
+
+/// Checks the signatures of records parsed by [`Record::from_json_deferred`] in batches;
+/// errors pass through.
+pub fn verify_deferred(
+    parsed: Vec<Result<UnverifiedRecord, RecordError>>,
+) -> Vec<Result<Record, RecordError>> {
+    let checks: Vec<SigCheck<'_>> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(UnverifiedRecord::check))
+        .collect();
+    let mut verdicts = crate::verify::verify_many(&checks).into_iter();
+    parsed
+        .into_iter()
+        .map(|p| {
+            let unverified = p?;
+            let verdict = verdicts.next().expect("one verdict per check");
+            unverified.verified(verdict)
+        })
+        .collect()
 }
 
 /// [`parse_many`] for records from this home's own store: [`Record::from_trusted_json`].
 pub fn parse_many_trusted(inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> {
-    in_parallel(inputs, Record::from_trusted_json)
-}
-
-fn in_parallel(
-    inputs: &[&[u8]],
-    parse: impl Fn(&[u8]) -> Result<Record, RecordError> + Sync,
-) -> Vec<Result<Record, RecordError>> {
-    crate::parallel::map(inputs, |bytes| parse(bytes))
+    crate::parallel::map(inputs, |bytes| Record::from_trusted_json(bytes))
 }
 
 #[cfg(test)]

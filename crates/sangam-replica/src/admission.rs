@@ -2,12 +2,18 @@
 //! stateless checks made before any lock (size, decoding, signature, records), and the
 //! verdicts (admitted, refused and why, a local write refused).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use automerge::{Change, ChangeHash, ScalarValue};
-use sangam_model::{CoopId, PublicKey, Record, RecordError, Refusal, Timestamp};
+use sangam_model::record::UnverifiedRecord;
+use sangam_model::verify::{SigCheck, verify_many};
+use sangam_model::{CoopId, PublicKey, Record, RecordError, RecordId, Refusal, Timestamp};
 
-use crate::change::{MAX_CHANGE_BYTES, RawChange, SignedChange, verify_change};
+use crate::change::{CHANGE_DOMAIN, MAX_CHANGE_BYTES, RawChange, SignedChange, signing_input};
+
+/// Rounds of looking for a device's newest change that verifies before the rest of its
+/// changes are checked one by one (each round is one batch; an honest batch needs one).
+const VOUCH_ROUNDS: usize = 3;
 
 /// Most records one change may carry.
 pub const MAX_RECORDS_PER_CHANGE: usize = 1024;
@@ -146,6 +152,11 @@ pub struct Checked {
     pub(crate) items: Vec<(Change, RawChange, Precheck)>,
     pub(crate) refused: Vec<Rejected>,
     pub(crate) duplicates: usize,
+    /// Changes whose own signature was not checked: a later change of their device in
+    /// this batch vouches for them ([`crate::vouch`]), if it is admitted.
+    pub(crate) vouched: HashMap<ChangeHash, PublicKey>,
+    /// The changes that vouch, with their device.
+    pub(crate) vouchers: HashMap<ChangeHash, PublicKey>,
 }
 
 impl std::fmt::Debug for Checked {
@@ -191,9 +202,28 @@ impl Checked {
         }
         // What needs no state (signatures, record parsing) is checked up front, on every
         // core: it is most of the cost of a big sync.
-        let prechecked = sangam_model::parallel::map(&decoded, |(change, raw)| {
-            precheck(coop, change, raw, trust)
-        });
+        let mut vouched = HashMap::new();
+        let mut vouchers = HashMap::new();
+        let prechecked = match trust {
+            Trust::OwnStore => sangam_model::parallel::map(&decoded, |(change, _)| {
+                let device = actor(change)?;
+                Ok((device, records_in(coop, change, trust)))
+            }),
+            Trust::Verify { now } => {
+                let batch = check_batch(coop, &decoded, now);
+                for (at, (change, _)) in decoded.iter().enumerate() {
+                    if let Ok((device, _)) = &batch.prechecks[at] {
+                        if batch.vouched[at] {
+                            vouched.insert(change.hash(), *device);
+                        }
+                        if batch.vouchers[at] {
+                            vouchers.insert(change.hash(), *device);
+                        }
+                    }
+                }
+                batch.prechecks
+            }
+        };
         let items = decoded
             .into_iter()
             .zip(prechecked)
@@ -205,6 +235,8 @@ impl Checked {
             items,
             refused,
             duplicates,
+            vouched,
+            vouchers,
         }
     }
 }
@@ -214,37 +246,155 @@ impl Checked {
 /// between the two, so a record's error is reported only for a change in sequence.
 pub(crate) type Precheck = Result<(PublicKey, Result<Vec<Record>, Rejection>), Rejection>;
 
-fn precheck(coop: CoopId, change: &Change, raw: &RawChange, trust: Trust) -> Precheck {
-    let device = change_signer(coop, change, raw, trust)?;
-    Ok((device, records_in(coop, change, trust)))
+/// A change's device and its records, parsed, signatures not yet checked.
+type Parsed = (
+    Result<PublicKey, Rejection>,
+    Result<Vec<UnverifiedRecord>, Rejection>,
+);
+
+/// The stateless verdicts on a batch from outside.
+struct BatchChecks {
+    prechecks: Vec<Precheck>,
+    /// Admitted on a later change's signature (their own not checked).
+    vouched: Vec<bool>,
+    /// Vouching for earlier changes of their device.
+    vouchers: Vec<bool>,
 }
 
-/// The device whose key is the change's actor id, once its signature is verified.
-fn change_signer(
-    coop: CoopId,
-    change: &Change,
-    raw: &RawChange,
-    trust: Trust,
-) -> Result<PublicKey, Rejection> {
+/// Parses every change's records on every core, then checks signatures in batches: every
+/// record's, and the device signature of each device's newest changes in the batch, which
+/// vouch for that device's changes in their past ([`crate::vouch`]); what no verified
+/// change vouches for is checked on its own.
+fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) -> BatchChecks {
+    let n = decoded.len();
+    let parsed: Vec<Parsed> = sangam_model::parallel::map(decoded, |(change, _)| {
+        (actor(change), records_deferred(coop, change, now))
+    });
+    let inputs: Vec<[u8; 64]> = decoded
+        .iter()
+        .map(|(change, _)| signing_input(coop, &change.hash()))
+        .collect();
+    let device_check = |at: usize| -> Option<SigCheck<'_>> {
+        let device = parsed[at].0.as_ref().ok()?;
+        Some(SigCheck {
+            key: device,
+            domain: Some(CHANGE_DOMAIN),
+            message: &inputs[at],
+            sig: &decoded[at].1.sig,
+        })
+    };
+    let changes: Vec<&Change> = decoded.iter().map(|(change, _)| change).collect();
+    let devices: Vec<Option<[u8; 32]>> = parsed
+        .iter()
+        .map(|(device, _)| device.as_ref().ok().map(|d| *d.as_bytes()))
+        .collect();
+    let graph = crate::vouch::Graph::new(&changes, &devices);
+    let mut records_ok: Vec<bool> = parsed
+        .iter()
+        .map(|(device, records)| device.is_ok() && records.is_ok())
+        .collect();
+    let mut device_sig: Vec<Option<bool>> = vec![None; n];
+    let mut record_verdicts: Vec<Vec<Result<(), sangam_model::keys::KeyError>>> =
+        vec![Vec::new(); n];
+    let mut vouchers = vec![false; n];
+    let mut covered = vec![false; n];
+    for round in 0..VOUCH_ROUNDS {
+        let candidates: Vec<bool> = (0..n)
+            .map(|at| records_ok[at] && !covered[at] && device_sig[at].is_none())
+            .collect();
+        if !candidates.contains(&true) {
+            break;
+        }
+        let under = graph.covered(&candidates);
+        let heads: Vec<usize> = (0..n).filter(|&at| candidates[at] && !under[at]).collect();
+        let mut checks: Vec<SigCheck<'_>> =
+            heads.iter().filter_map(|&at| device_check(at)).collect();
+        // Every record's signature goes into the first round's batch.
+        let mut record_owners: Vec<usize> = Vec::new();
+        if round == 0 {
+            for (at, (_, records)) in parsed.iter().enumerate() {
+                if let (true, Ok(records)) = (records_ok[at], records) {
+                    for record in records {
+                        checks.push(record.check());
+                        record_owners.push(at);
+                    }
+                }
+            }
+        }
+        let verdicts = verify_many(&checks);
+        let (device_verdicts, record_part) = verdicts.split_at(heads.len());
+        for (at, verdict) in record_owners.iter().zip(record_part) {
+            record_verdicts[*at].push(verdict.clone());
+            if verdict.is_err() {
+                records_ok[*at] = false;
+            }
+        }
+        for (&at, verdict) in heads.iter().zip(device_verdicts) {
+            device_sig[at] = Some(verdict.is_ok());
+            vouchers[at] = verdict.is_ok() && records_ok[at];
+        }
+        covered = graph.covered(&vouchers);
+    }
+    // The rest on their own: changes no verified change of their device vouches for.
+    let rest: Vec<usize> = (0..n)
+        .filter(|&at| parsed[at].0.is_ok() && device_sig[at].is_none() && !covered[at])
+        .collect();
+    let checks: Vec<SigCheck<'_>> = rest.iter().filter_map(|&at| device_check(at)).collect();
+    for (&at, verdict) in rest.iter().zip(verify_many(&checks)) {
+        device_sig[at] = Some(verdict.is_ok());
+    }
+    let vouched: Vec<bool> = (0..n)
+        .map(|at| covered[at] && device_sig[at].is_none())
+        .collect();
+    let prechecks = parsed
+        .into_iter()
+        .zip(record_verdicts)
+        .zip(&device_sig)
+        .map(|(((device, records), verdicts), sig)| {
+            let device = device?;
+            if *sig == Some(false) {
+                return Err(Rejection::BadSignature(device.short()));
+            }
+            let records = records.and_then(|records| {
+                // Records whose change was vouched for without a first round (none left
+                // to check) were checked with the first round's batch all the same.
+                records
+                    .into_iter()
+                    .zip(
+                        verdicts
+                            .into_iter()
+                            .map(Some)
+                            .chain(std::iter::repeat(None)),
+                    )
+                    .map(|(record, verdict)| {
+                        let verdict = verdict
+                            .unwrap_or_else(|| sangam_model::verify::verify_one(&record.check()));
+                        record.verified(verdict).map_err(Rejection::from)
+                    })
+                    .collect()
+            });
+            Ok((device, records))
+        })
+        .collect();
+    BatchChecks {
+        prechecks,
+        vouched,
+        vouchers,
+    }
+}
+
+/// The device whose key is the change's actor id (its signature is checked apart).
+fn actor(change: &Change) -> Result<PublicKey, Rejection> {
     let actor: [u8; 32] = change
         .actor_id()
         .to_bytes()
         .try_into()
         .map_err(|_| Rejection::BadActor)?;
-    let device = PublicKey::from_bytes(actor);
-    let signed = SignedChange {
-        hash: change.hash(),
-        bytes: Vec::new(),
-        sig: raw.sig,
-    };
-    if matches!(trust, Trust::Verify { .. }) && !verify_change(coop, &signed, &device) {
-        return Err(Rejection::BadSignature(device.short()));
-    }
-    Ok(device)
+    Ok(PublicKey::from_bytes(actor))
 }
 
-/// The records a change puts, checked against the whitelist of allowed ops.
-fn records_in(coop: CoopId, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
+/// The record strings a change puts, checked against the whitelist of allowed ops.
+fn record_strings(change: &Change) -> Result<Vec<(String, String)>, Rejection> {
     use automerge::legacy::{Key, ObjectId, OpType};
     if change.len() > MAX_RECORDS_PER_CHANGE {
         return Err(Rejection::TooManyRecords);
@@ -253,33 +403,59 @@ fn records_in(coop: CoopId, change: &Change, trust: Trust) -> Result<Vec<Record>
     if expanded.operations.is_empty() {
         return Err(Rejection::Empty);
     }
-    let mut records = Vec::with_capacity(expanded.operations.len());
+    let mut out = Vec::with_capacity(expanded.operations.len());
     for op in expanded.operations {
         if op.obj != ObjectId::Root || op.insert || !op.pred.is_empty() {
             return Err(Rejection::ForeignOp(
                 "only new keys of the root map may be written",
             ));
         }
-        let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (&op.key, &op.action) else {
+        let (Key::Map(key), OpType::Put(ScalarValue::Str(json))) = (op.key, op.action) else {
             return Err(Rejection::ForeignOp("only string records may be put"));
         };
-        let record = match trust {
-            Trust::Verify { now } => {
-                let record = Record::from_json(json.as_bytes())?;
-                let ahead = record.at().saturating_sub(now);
-                if ahead > MAX_CLOCK_SKEW_MS {
-                    return Err(Rejection::FromTheFuture(ahead));
-                }
-                record
-            }
-            Trust::OwnStore => Record::from_trusted_json(json.as_bytes())?,
-        };
-        if key.as_str() != record.id().to_string() {
-            return Err(Rejection::KeyMismatch);
+        out.push((key.to_string(), json.to_string()));
+    }
+    Ok(out)
+}
+
+/// A record's place and co-op, checked once it is parsed.
+fn placed_right(coop: CoopId, key: &str, id: RecordId, of: CoopId) -> Result<(), Rejection> {
+    if key != id.to_string() {
+        return Err(Rejection::KeyMismatch);
+    }
+    if of != coop {
+        return Err(Rejection::WrongCoop);
+    }
+    Ok(())
+}
+
+/// The records of a change from outside, parsed with their signatures left for the batch;
+/// a record dated too far ahead of this laptop's clock holds the change back.
+fn records_deferred(
+    coop: CoopId,
+    change: &Change,
+    now: Timestamp,
+) -> Result<Vec<UnverifiedRecord>, Rejection> {
+    let mut records = Vec::new();
+    for (key, json) in record_strings(change)? {
+        let record = Record::from_json_deferred(json.as_bytes())?;
+        let ahead = record.at().saturating_sub(now);
+        if ahead > MAX_CLOCK_SKEW_MS {
+            return Err(Rejection::FromTheFuture(ahead));
         }
-        if record.coop() != coop {
-            return Err(Rejection::WrongCoop);
-        }
+        placed_right(coop, &key, record.id(), record.coop())?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// The records a change from this home's own store puts.
+fn records_in(coop: CoopId, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
+    debug_assert_eq!(trust, Trust::OwnStore);
+    let mut records = Vec::new();
+    for (key, json) in record_strings(change)? {
+        let record = Record::from_trusted_json(json.as_bytes())?;
+        placed_right(coop, &key, record.id(), record.coop())?;
         records.push(record);
     }
     Ok(records)

@@ -4,7 +4,7 @@ use automerge::ChangeHash;
 use sangam_model::{CoopId, PublicKey, SecretKey, Signature};
 
 /// Domain tag of change signatures.
-pub const CHANGE_DOMAIN: &str = "sangam/change/1";
+pub const CHANGE_DOMAIN: &str = "sangam/change/2";
 
 /// Largest change accepted, in bytes. Checked before the change is decoded.
 pub const MAX_CHANGE_BYTES: usize = 4 * 1024 * 1024;

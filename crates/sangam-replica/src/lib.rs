@@ -13,6 +13,7 @@ mod contain;
 pub mod fork;
 pub mod replica;
 pub mod sync;
+mod vouch;
 
 pub use automerge::ChangeHash;
 pub use bundle::{Bundle, BundleError, MAX_BUNDLE_BYTES};

@@ -84,6 +84,10 @@ pub struct Replica {
     /// A change signed by this replica's own device arrived from outside though this home
     /// never had it: another copy of the home writes under the same device key.
     own_device_elsewhere: bool,
+    /// A change admitted on a later change's signature lost its voucher (refused) and its
+    /// own signature fails: it was left out of what is stored, and this replica, which
+    /// holds it, must be replayed from the change log.
+    replay: bool,
 }
 
 impl std::fmt::Debug for Replica {
@@ -116,6 +120,7 @@ impl Replica {
             shadow_order: Vec::new(),
             exclude: HashSet::new(),
             own_device_elsewhere: false,
+            replay: false,
         }
     }
 
@@ -422,6 +427,7 @@ impl Replica {
             rejected: checked.refused,
             ..Admitted::default()
         };
+        let (vouched, vouchers) = (checked.vouched, checked.vouchers);
         let mut own_candidates: HashSet<ChangeHash> = HashSet::new();
         let mut waiting: Vec<(Change, RawChange, Precheck)> = Vec::new();
         for (change, raw, pre) in checked.items {
@@ -510,7 +516,96 @@ impl Replica {
         if own_candidates.iter().any(authentic) {
             self.own_device_elsewhere = true;
         }
+        if !vouched.is_empty() {
+            self.confirm_vouched(&mut out, &vouched, &vouchers);
+        }
         out
+    }
+
+    /// A change admitted on a later change's signature counts only if that change was
+    /// admitted too. When a voucher was refused (by the rules in its context, say), each
+    /// change it vouched for needs another admitted voucher of its device with it in its
+    /// past, or its own signature; one that has neither is taken out of `out` with what
+    /// builds on it in this batch, and the replica is marked for a replay from the log.
+    fn confirm_vouched(
+        &mut self,
+        out: &mut Admitted,
+        vouched: &HashMap<ChangeHash, PublicKey>,
+        vouchers: &HashMap<ChangeHash, PublicKey>,
+    ) {
+        let admitted: HashSet<ChangeHash> = out
+            .applied
+            .iter()
+            .chain(&out.shadowed)
+            .map(|c| c.hash)
+            .collect();
+        if vouchers.keys().all(|v| admitted.contains(v)) {
+            return;
+        }
+        let live: Vec<(&ChangeHash, &PublicKey)> = vouchers
+            .iter()
+            .filter(|(hash, _)| admitted.contains(*hash))
+            .collect();
+        let orphans: Vec<(&SignedChange, PublicKey)> = out
+            .applied
+            .iter()
+            .filter_map(|c| vouched.get(&c.hash).map(|device| (c, *device)))
+            .filter(|(c, device)| {
+                !live
+                    .iter()
+                    .any(|(v, d)| *d == device && self.is_ancestor(c.hash, &[**v]))
+            })
+            .collect();
+        let inputs: Vec<[u8; 64]> = orphans
+            .iter()
+            .map(|(c, _)| crate::change::signing_input(self.coop, &c.hash))
+            .collect();
+        let checks: Vec<sangam_model::verify::SigCheck<'_>> = orphans
+            .iter()
+            .zip(&inputs)
+            .map(|((c, device), input)| sangam_model::verify::SigCheck {
+                key: device,
+                domain: Some(crate::change::CHANGE_DOMAIN),
+                message: input,
+                sig: &c.sig,
+            })
+            .collect();
+        let mut bad: HashMap<ChangeHash, PublicKey> = HashMap::new();
+        for (((c, device), _), verdict) in orphans
+            .iter()
+            .zip(&inputs)
+            .zip(sangam_model::verify::verify_many(&checks))
+        {
+            if verdict.is_err() {
+                bad.insert(c.hash, *device);
+            }
+        }
+        if bad.is_empty() {
+            return;
+        }
+        // `applied` puts each change after its deps: what builds on a bad one follows it.
+        let mut out_of_batch: HashSet<ChangeHash> = bad.keys().copied().collect();
+        let mut kept = Vec::with_capacity(out.applied.len());
+        for change in std::mem::take(&mut out.applied) {
+            let deps = self.changes.get(&change.hash).map(|c| c.deps.clone());
+            if out_of_batch.contains(&change.hash)
+                || deps.is_some_and(|deps| deps.iter().any(|d| out_of_batch.contains(d)))
+            {
+                out_of_batch.insert(change.hash);
+                let reason = match bad.get(&change.hash) {
+                    Some(device) => Rejection::BadSignature(device.short()),
+                    None => Rejection::MissingDeps(1),
+                };
+                out.rejected.push(Rejected {
+                    hash: Some(change.hash),
+                    reason,
+                });
+            } else {
+                kept.push(change);
+            }
+        }
+        out.applied = kept;
+        self.replay = true;
     }
 
     /// Whether `change` claims a sequence number its device already used here (the
@@ -586,6 +681,9 @@ impl Replica {
     /// arrived after the other): the replica must be replayed from the log with
     /// [`Replica::restore_excluding`] and [`Replica::fork_verdict`].
     pub fn needs_rebuild(&self) -> bool {
+        if self.replay {
+            return true;
+        }
         let (shadow, _) = self.fork_verdict();
         shadow.iter().any(|h| self.changes.contains_key(h))
     }

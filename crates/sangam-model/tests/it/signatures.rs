@@ -1,5 +1,6 @@
 //! THREATS.md 10: RFC 8032 vectors pass; small-order keys and non-canonical signatures fail.
 
+use sangam_model::verify::{SigCheck, verify_many};
 use sangam_model::{PublicKey, SecretKey, Signature};
 
 fn hex32(s: &str) -> [u8; 32] {
@@ -111,4 +112,334 @@ fn a_non_canonical_key_encoding_is_refused() {
         PublicKey::from_bytes(non_canonical).verify_raw(message, &sig),
         Err(sangam_model::keys::KeyError::BadKey)
     );
+}
+
+/// Project Wycheproof's EdDSA vectors (tests/vectors/README.md): every `valid` one is
+/// accepted, every `invalid` one refused, alone and in one batch.
+#[test]
+fn wycheproof_vectors_are_judged_as_published() {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../vectors/wycheproof_ed25519_test.json"))
+            .expect("json");
+    /// Test id, key, message, signature (if 64 bytes), whether it is valid.
+    type Case = (u64, PublicKey, Vec<u8>, Option<Signature>, bool);
+    let mut cases: Vec<Case> = Vec::new();
+    for group in file["testGroups"].as_array().expect("groups") {
+        let key = PublicKey::from_bytes(hex32(group["publicKey"]["pk"].as_str().expect("pk")));
+        for test in group["tests"].as_array().expect("tests") {
+            let sig = hex::decode(test["sig"].as_str().expect("sig")).expect("hex");
+            let valid = match test["result"].as_str().expect("result") {
+                "valid" => true,
+                "invalid" => false,
+                other => panic!("unexpected result {other}"),
+            };
+            cases.push((
+                test["tcId"].as_u64().expect("id"),
+                key,
+                hex::decode(test["msg"].as_str().expect("msg")).expect("hex"),
+                // A signature of the wrong length cannot even be given to the rule.
+                <[u8; 64]>::try_from(sig).ok().map(Signature::from_bytes),
+                valid,
+            ));
+        }
+    }
+    assert_eq!(cases.len(), 151);
+    let mut batch = Vec::new();
+    for (id, key, message, sig, valid) in &cases {
+        match sig {
+            Some(sig) => {
+                assert_eq!(key.verify_raw(message, sig).is_ok(), *valid, "tcId {id}");
+                batch.push((
+                    id,
+                    *valid,
+                    SigCheck {
+                        key,
+                        domain: None,
+                        message,
+                        sig,
+                    },
+                ));
+            }
+            None => assert!(!valid, "tcId {id} is valid but not 64 bytes"),
+        }
+    }
+    let checks: Vec<SigCheck> = batch.iter().map(|(_, _, c)| *c).collect();
+    for ((id, valid, _), result) in batch.iter().zip(verify_many(&checks)) {
+        assert_eq!(result.is_ok(), *valid, "tcId {id} in a batch");
+    }
+}
+
+/// The twelve cases of ed25519-speccheck, and what Sangam's rule says of each: the table
+/// in docs/protocol.md "Strict verification".
+#[test]
+fn speccheck_cases_are_judged_as_docs_protocol_says() {
+    // 0–2: small-order A and/or R; 3–5: A or R with a torsion component, valid under the
+    // cofactored equation; 6–7: S ≥ ℓ; 8–9: non-canonical R; 10–11: non-canonical A.
+    const ACCEPTED: [bool; 12] = [
+        false, false, false, true, true, true, false, false, false, false, false, false,
+    ];
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../vectors/ed25519_speccheck_cases.json"))
+            .expect("json");
+    assert_eq!(cases.len(), 12);
+    let parsed: Vec<(PublicKey, Vec<u8>, Signature)> = cases
+        .iter()
+        .map(|case| {
+            (
+                PublicKey::from_bytes(hex32(case["pub_key"].as_str().expect("key"))),
+                hex::decode(case["message"].as_str().expect("msg")).expect("hex"),
+                Signature::from_bytes(hex64(case["signature"].as_str().expect("sig"))),
+            )
+        })
+        .collect();
+    let alone: Vec<bool> = parsed
+        .iter()
+        .map(|(key, message, sig)| key.verify_raw(message, sig).is_ok())
+        .collect();
+    assert_eq!(alone, ACCEPTED);
+    let checks: Vec<SigCheck> = parsed
+        .iter()
+        .map(|(key, message, sig)| SigCheck {
+            key,
+            domain: None,
+            message,
+            sig,
+        })
+        .collect();
+    let batched: Vec<bool> = verify_many(&checks).iter().map(Result::is_ok).collect();
+    assert_eq!(batched, ACCEPTED);
+}
+
+/// Every signature `verify_strict` accepts, Sangam's rule accepts (the rule only adds the
+/// cofactor): checked on honest signatures of random keys and messages.
+#[test]
+fn whatever_verify_strict_accepts_is_accepted() {
+    for seed in 0u8..64 {
+        let key = SecretKey::from_seed([seed; 32]);
+        let message = vec![seed; seed as usize * 3];
+        let sig = key.sign_raw(&message);
+        let dalek = ed25519_dalek::VerifyingKey::from_bytes(key.public().as_bytes()).expect("key");
+        assert!(
+            dalek
+                .verify_strict(
+                    &message,
+                    &ed25519_dalek::Signature::from_bytes(sig.as_bytes())
+                )
+                .is_ok()
+        );
+        assert_eq!(key.public().verify_raw(&message, &sig), Ok(()));
+    }
+}
+
+mod single_and_batch {
+    use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT as B, EIGHT_TORSION};
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    use proptest::prelude::*;
+    use sangam_model::verify::{SigCheck, verify_many, verify_one};
+    use sangam_model::{PublicKey, Signature};
+    use sha2::{Digest, Sha512};
+
+    const DOMAIN: &str = "sangam/test/1";
+
+    /// How a test signature is made.
+    #[derive(Debug, Clone)]
+    enum Kind {
+        Honest,
+        /// One bit of the signature flipped.
+        FlippedBit(usize),
+        /// Signed, then the message changed.
+        OtherMessage,
+        /// R replaced by a small-order point (torsion point `t`).
+        SmallOrderR(usize),
+        /// The key is a small-order point (torsion point `t`).
+        SmallOrderKey(usize),
+        /// R = rB + T for a torsion point T ≠ 0, S computed over that R: only the
+        /// cofactored equation holds.
+        TorsionedR(usize),
+        /// The key is aB + T, and S = r + k·a: again only the cofactored equation holds.
+        TorsionedKey(usize),
+        /// S + ℓ: the same scalar, not canonical.
+        SPlusL,
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        prop_oneof![
+            4 => Just(Kind::Honest),
+            1 => (0usize..512).prop_map(Kind::FlippedBit),
+            1 => Just(Kind::OtherMessage),
+            1 => (0usize..8).prop_map(Kind::SmallOrderR),
+            1 => (0usize..8).prop_map(Kind::SmallOrderKey),
+            1 => (1usize..8).prop_map(Kind::TorsionedR),
+            1 => (1usize..8).prop_map(Kind::TorsionedKey),
+            1 => Just(Kind::SPlusL),
+        ]
+    }
+
+    /// A signature by the secret scalar `a` (its key `a·B + torsion`), with nonce `r`.
+    fn sign(
+        a: Scalar,
+        torsion: EdwardsPoint,
+        r_point: EdwardsPoint,
+        r: Scalar,
+        m: &[u8],
+    ) -> (PublicKey, Signature) {
+        let key = (a * B + torsion).compress().to_bytes();
+        let r_bytes = r_point.compress().to_bytes();
+        let k = Scalar::from_bytes_mod_order_wide(
+            &Sha512::new()
+                .chain_update(r_bytes)
+                .chain_update(key)
+                .chain_update(DOMAIN.as_bytes())
+                .chain_update([0u8])
+                .chain_update(m)
+                .finalize()
+                .into(),
+        );
+        let s = r + k * a;
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(&r_bytes);
+        sig[32..].copy_from_slice(s.as_bytes());
+        (PublicKey::from_bytes(key), Signature::from_bytes(sig))
+    }
+
+    fn make(kind: &Kind, seed: u64, message: &mut Vec<u8>) -> (PublicKey, Signature) {
+        let a = Scalar::from(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let r = Scalar::from(seed.wrapping_add(12345).wrapping_mul(0xbf58_476d_1ce4_e5b9) | 1);
+        let zero = EdwardsPoint::default();
+        match kind {
+            Kind::Honest => sign(a, zero, r * B, r, message),
+            Kind::FlippedBit(bit) => {
+                let (key, sig) = sign(a, zero, r * B, r, message);
+                let mut bytes = *sig.as_bytes();
+                bytes[bit / 8] ^= 1 << (bit % 8);
+                (key, Signature::from_bytes(bytes))
+            }
+            Kind::OtherMessage => {
+                let signed = sign(a, zero, r * B, r, message);
+                message.push(1);
+                signed
+            }
+            Kind::SmallOrderR(t) => sign(a, zero, EIGHT_TORSION[*t], r, message),
+            Kind::SmallOrderKey(t) => {
+                let key = EIGHT_TORSION[*t].compress().to_bytes();
+                let (_, sig) = sign(a, zero, r * B, r, message);
+                (PublicKey::from_bytes(key), sig)
+            }
+            Kind::TorsionedR(t) => sign(a, zero, r * B + EIGHT_TORSION[*t], r, message),
+            Kind::TorsionedKey(t) => sign(a, EIGHT_TORSION[*t], r * B, r, message),
+            Kind::SPlusL => {
+                let (key, sig) = sign(a, zero, r * B, r, message);
+                let mut bytes = *sig.as_bytes();
+                let mut carry = 0u16;
+                for i in 0..32 {
+                    let sum = bytes[32 + i] as u16 + super::L[i] as u16 + carry;
+                    bytes[32 + i] = sum as u8;
+                    carry = sum >> 8;
+                }
+                (key, Signature::from_bytes(bytes))
+            }
+        }
+    }
+
+    #[test]
+    fn torsioned_signatures_hold_only_cofactored() {
+        let mut message = b"torsioned".to_vec();
+        let (key, sig) = make(&Kind::TorsionedR(3), 7, &mut message);
+        let check = SigCheck {
+            key: &key,
+            domain: Some(DOMAIN),
+            message: &message,
+            sig: &sig,
+        };
+        assert_eq!(verify_one(&check), Ok(()));
+        let dalek = ed25519_dalek::VerifyingKey::from_bytes(key.as_bytes()).expect("key");
+        let signed = sangam_model::keys::domain_separated(DOMAIN, &message);
+        assert!(
+            dalek
+                .verify_strict(
+                    &signed,
+                    &ed25519_dalek::Signature::from_bytes(sig.as_bytes())
+                )
+                .is_err(),
+            "the cofactorless check refuses it"
+        );
+        let small = CompressedEdwardsY(EIGHT_TORSION[1].compress().to_bytes());
+        assert!(small.decompress().expect("point").is_small_order());
+    }
+
+    /// Two wrong signatures whose errors cancel (S₁ + d and S₂ − d): a batch with fixed or
+    /// predictable coefficients would accept both; random coefficients refuse both.
+    #[test]
+    fn errors_that_cancel_out_do_not_pass_a_batch() {
+        let mut made: Vec<(PublicKey, Signature, Vec<u8>)> = (0..8u64)
+            .map(|seed| {
+                let mut message = seed.to_le_bytes().to_vec();
+                let (key, sig) = make(&Kind::Honest, seed, &mut message);
+                (key, sig, message)
+            })
+            .collect();
+        let shift = |sig: &Signature, d: Scalar| {
+            let mut bytes = *sig.as_bytes();
+            let s = Scalar::from_canonical_bytes(bytes[32..].try_into().expect("32"))
+                .expect("canonical");
+            bytes[32..].copy_from_slice((s + d).as_bytes());
+            Signature::from_bytes(bytes)
+        };
+        let d = Scalar::from(977u64);
+        made[2].1 = shift(&made[2].1, d);
+        made[5].1 = shift(&made[5].1, -d);
+        let checks: Vec<SigCheck> = made
+            .iter()
+            .map(|(key, sig, message)| SigCheck {
+                key,
+                domain: Some(DOMAIN),
+                message,
+                sig,
+            })
+            .collect();
+        let refused: Vec<usize> = verify_many(&checks)
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_err())
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(refused, vec![2, 5]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// THREATS.md 10: one batch (split over both cores when large) says of each
+        /// signature exactly what checking it alone says.
+        #[test]
+        fn a_batch_agrees_with_single_checks(
+            items in prop::collection::vec((kind(), any::<u64>(), prop::collection::vec(any::<u8>(), 0..40)), 0..300),
+            shared_key in any::<bool>(),
+        ) {
+            let made: Vec<(PublicKey, Signature, Vec<u8>)> = items
+                .iter()
+                .enumerate()
+                .map(|(at, (kind, seed, message))| {
+                    let mut message = message.clone();
+                    // Some batches share one key among many signatures (merged terms).
+                    let seed = if shared_key { seed % 3 } else { *seed };
+                    let (key, sig) = make(kind, seed.wrapping_add(at as u64 * (!shared_key) as u64), &mut message);
+                    (key, sig, message)
+                })
+                .collect();
+            let checks: Vec<SigCheck> = made
+                .iter()
+                .map(|(key, sig, message)| SigCheck { key, domain: Some(DOMAIN), message, sig })
+                .collect();
+            let alone: Vec<_> = checks.iter().map(verify_one).collect();
+            prop_assert_eq!(verify_many(&checks), alone.clone());
+            for ((kind, _, _), result) in items.iter().zip(&alone) {
+                let expected = matches!(kind, Kind::Honest | Kind::TorsionedR(_) | Kind::TorsionedKey(_));
+                if !matches!(kind, Kind::FlippedBit(_)) {
+                    prop_assert_eq!(result.is_ok(), expected, "{:?}", kind);
+                }
+            }
+        }
+    }
 }

@@ -136,9 +136,10 @@ fn generate() -> Value {
         vectors.push(json!({"name": name, "record": canonical(&v), "valid": false, "error": "bad_signature"}));
     }
     let mut other_version = ballot_json.clone();
-    other_version["v"] = json!(2);
+    // Version 1 had the cofactorless signature rule; a version-2 reader refuses it.
+    other_version["v"] = json!(sangam_model::record::RECORD_VERSION - 1);
     vectors.push(json!({
-        "name": "ballot under another protocol version",
+        "name": "ballot under the earlier protocol version",
         "record": canonical(&other_version),
         "valid": false,
         "error": "unsupported_version"
@@ -191,7 +192,7 @@ fn generate() -> Value {
         "no_canonical_form",
     );
     let mut version = parsed.clone();
-    version["v"] = json!(2);
+    version["v"] = json!(sangam_model::record::RECORD_VERSION + 1);
     invalid(
         "unknown envelope version",
         resign(version, &bo.key),

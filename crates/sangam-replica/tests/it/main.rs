@@ -3,3 +3,4 @@
 mod admission;
 mod bundles;
 mod sync;
+mod vouch;
