@@ -11,6 +11,10 @@
 //!   device pushing them as fast as it can) while B, which shares a second co-op with C,
 //!   reconnects to C again and again: how long B's reconnects take during the flood.
 //!
+//! Beside them, the floors of the same run: bare signature checks per second (single on one
+//! core, batched on every core) and Automerge's own in-process sync of the same history
+//! with no signatures, so each figure reads as a ratio to what it cannot beat.
+//!
 //! Run: `cargo bench -p sangam-core --bench sync` (prints the figures; takes a minute or two).
 //! With `SANGAM_BENCH_KEEP=1` the two homes are left on disk (their path is printed), to
 //! measure opening them from another process, e.g. with `/usr/bin/time -v sangam --home
@@ -49,6 +53,64 @@ fn bundle(
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// What the figures are set against, in the same run: bare signature checks per second and
+/// Automerge syncing the same history in process, without signatures, Sangam's frames or
+/// storage.
+fn floors(replica: &mut sangam_replica::Replica, membership_doc: &[u8]) {
+    use automerge::sync::{Message, State, SyncDoc};
+    use sangam_model::record::Record;
+    use sangam_model::verify::{verify_many, verify_one};
+
+    let records: Vec<_> = replica
+        .fold()
+        .ordered()
+        .into_iter()
+        .rev()
+        .take(20_000)
+        .map(|p| Record::from_json_deferred(p.record.json().as_bytes()).expect("valid"))
+        .collect();
+    let checks: Vec<_> = records.iter().map(|r| r.check()).collect();
+    let t = Instant::now();
+    for check in &checks {
+        verify_one(check).expect("valid");
+    }
+    let single = checks.len() as f64 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    assert!(verify_many(&checks).iter().all(Result::is_ok));
+    let batched = checks.len() as f64 / t.elapsed().as_secs_f64();
+    println!(
+        "floor: bare signature checks of {} records: {single:.0}/s single on one core, {batched:.0}/s batched on every core",
+        checks.len()
+    );
+    let mut full = automerge::Automerge::load(&replica.save()).expect("loads");
+    let mut fresh = automerge::Automerge::load(membership_doc).expect("loads");
+    let (mut full_state, mut fresh_state) = (State::new(), State::new());
+    let t = Instant::now();
+    loop {
+        let to_fresh = full.generate_sync_message(&mut full_state);
+        let to_full = fresh.generate_sync_message(&mut fresh_state);
+        if to_fresh.is_none() && to_full.is_none() {
+            break;
+        }
+        if let Some(message) = to_fresh {
+            let message = Message::decode(&message.encode()).expect("decodes");
+            fresh
+                .receive_sync_message(&mut fresh_state, message)
+                .expect("receive");
+        }
+        if let Some(message) = to_full {
+            let message = Message::decode(&message.encode()).expect("decodes");
+            full.receive_sync_message(&mut full_state, message)
+                .expect("receive");
+        }
+    }
+    assert_eq!(fresh.get_heads(), full.get_heads());
+    println!(
+        "floor: Automerge's own sync of the same history in process, no signatures: {:.2?}",
+        t.elapsed()
+    );
 }
 
 fn main() {
@@ -90,6 +152,7 @@ fn main() {
     }
     let membership = replica.changes_since(&[]);
     let membership_bundle = bundle(replica.coop(), replica.heads(), &membership);
+    let membership_doc = replica.save();
     for i in 0..RECORDS {
         let at = now + 10 + i64::from(i);
         replica
@@ -108,6 +171,8 @@ fn main() {
         replica.change_count(),
         started.elapsed()
     );
+
+    floors(&mut replica, &membership_doc);
 
     let t = Instant::now();
     a.import_bundle(&full).expect("a imports everything");

@@ -4,13 +4,14 @@
 //! each. Setup signs everything once; each measured run starts from the records' JSON
 //! bytes, as read from disk or a bundle, and ends with the tally:
 //! - `ballots_only`: the membership and proposal are already folded (a laptop that has
-//!   the co-op); the 10,000 ballots arrive, are parsed, verified (`verify_strict`), folded
-//!   and tallied;
+//!   the co-op); the 10,000 ballots arrive, are parsed, verified (in batches, on every
+//!   core), folded and tallied;
 //! - `whole_coop`: everything (genesis, 10,000 admissions, the proposal, 10,000 ballots)
 //!   is parsed, verified, folded and tallied from nothing.
 //!
-//! The other benches split `ballots_only` into its parts, give the floor (`verify_strict`
-//! alone, one core) and the path a laptop takes when reopening its own store.
+//! The other benches split `ballots_only` into its parts, give the floors (bare signature
+//! checks: ed25519-dalek's `verify_strict`, Sangam's single check, a batch on one core and
+//! on every core) and the path a laptop takes when reopening its own store.
 //!
 //! Run: `cargo bench -p sangam-model --bench tally`.
 
@@ -19,6 +20,7 @@ use sangam_model::body::{
     Ballot, Choice, Fraction, Genesis, MemberAdmit, Method, ProposalOpen, Vote,
 };
 use sangam_model::record::{parse_many, parse_many_trusted};
+use sangam_model::verify::{SigCheck, verify_many, verify_on_one_core, verify_one};
 use sangam_model::{Body, Bylaws, CoopId, Draft, Fold, PublicKey, Record, RecordId, SecretKey};
 
 const MEMBERS: u32 = 10_000;
@@ -178,35 +180,88 @@ fn ballots_from_own_store(bencher: Bencher) {
         });
 }
 
-/// The floor: `verify_strict` alone on 10,000 (message, signature, key) triples, one core.
-#[divan::bench(sample_count = 5)]
-fn verify_strict_only(bencher: Bencher) {
-    let coop = build();
-    let records: Vec<Record> = coop
-        .ballots
+/// The 10,000 ballots' signature checks as (domain, message, signature, key), for the bare
+/// checks below.
+fn bare_checks(coop: &Coop) -> Vec<(Vec<u8>, sangam_model::Signature, PublicKey)> {
+    coop.ballots
         .iter()
         .map(|t| Record::from_json(t.as_bytes()).expect("valid"))
-        .collect();
-    let inputs: Vec<(Vec<u8>, sangam_model::Signature, PublicKey)> = records
-        .iter()
         .map(|r| {
             let mut v: serde_json::Value = serde_json::from_str(r.json()).expect("json");
             v.as_object_mut().expect("object").remove("sig");
             let unsigned = sangam_model::canonical::to_canonical(&v).expect("canonical");
-            (
-                sangam_model::keys::domain_separated(
-                    sangam_model::record::RECORD_DOMAIN,
-                    &unsigned,
-                ),
-                r.sig(),
-                r.author(),
-            )
+            (unsigned, r.sig(), r.author())
+        })
+        .collect()
+}
+
+fn as_checks(inputs: &[(Vec<u8>, sangam_model::Signature, PublicKey)]) -> Vec<SigCheck<'_>> {
+    inputs
+        .iter()
+        .map(|(message, sig, key)| SigCheck {
+            key,
+            domain: Some(sangam_model::record::RECORD_DOMAIN),
+            message,
+            sig,
+        })
+        .collect()
+}
+
+/// The old floor: ed25519-dalek's `verify_strict` (cofactorless) on 10,000 signatures,
+/// one core.
+#[divan::bench(sample_count = 5)]
+fn verify_strict_only(bencher: Bencher) {
+    let inputs = bare_checks(&build());
+    let keys: Vec<ed25519_dalek::VerifyingKey> = inputs
+        .iter()
+        .map(|(_, _, key)| ed25519_dalek::VerifyingKey::from_bytes(key.as_bytes()).expect("key"))
+        .collect();
+    let messages: Vec<Vec<u8>> = inputs
+        .iter()
+        .map(|(m, _, _)| {
+            sangam_model::keys::domain_separated(sangam_model::record::RECORD_DOMAIN, m)
         })
         .collect();
     bencher.bench_local(|| {
-        for (message, sig, key) in &inputs {
-            key.verify_raw(message, sig).expect("valid");
+        for (((_, sig, _), key), message) in inputs.iter().zip(&keys).zip(&messages) {
+            key.verify_strict(
+                message,
+                &ed25519_dalek::Signature::from_bytes(sig.as_bytes()),
+            )
+            .expect("valid");
         }
+    });
+}
+
+/// Sangam's rule one signature at a time: 10,000 single checks, one core.
+#[divan::bench(sample_count = 5)]
+fn single_checks_one_core(bencher: Bencher) {
+    let inputs = bare_checks(&build());
+    let checks = as_checks(&inputs);
+    bencher.bench_local(|| {
+        for check in &checks {
+            verify_one(check).expect("valid");
+        }
+    });
+}
+
+/// The same 10,000 as one batch on one core.
+#[divan::bench(sample_count = 5)]
+fn batch_checks_one_core(bencher: Bencher) {
+    let inputs = bare_checks(&build());
+    let checks = as_checks(&inputs);
+    bencher.bench_local(|| {
+        assert!(verify_on_one_core(&checks).iter().all(Result::is_ok));
+    });
+}
+
+/// The same 10,000 as batches on every core, as records are checked.
+#[divan::bench(sample_count = 5)]
+fn batch_checks_all_cores(bencher: Bencher) {
+    let inputs = bare_checks(&build());
+    let checks = as_checks(&inputs);
+    bencher.bench_local(|| {
+        assert!(verify_many(&checks).iter().all(Result::is_ok));
     });
 }
 

@@ -210,14 +210,14 @@ mod tests {
     #[test]
     fn sign_verify_round_trip_and_domain_separation() {
         let k = key(7);
-        let sig = k.sign("sangam/record/1", b"hello");
-        assert_eq!(k.public().verify("sangam/record/1", b"hello", &sig), Ok(()));
+        let sig = k.sign("sangam/record/2", b"hello");
+        assert_eq!(k.public().verify("sangam/record/2", b"hello", &sig), Ok(()));
         assert_eq!(
-            k.public().verify("sangam/change/1", b"hello", &sig),
+            k.public().verify("sangam/change/2", b"hello", &sig),
             Err(KeyError::BadSignature)
         );
         assert_eq!(
-            key(8).public().verify("sangam/record/1", b"hello", &sig),
+            key(8).public().verify("sangam/record/2", b"hello", &sig),
             Err(KeyError::BadSignature)
         );
     }

@@ -74,12 +74,12 @@ pub fn verify_many(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
         .div_ceil(threads)
         .max(crate::parallel::MIN_PARALLEL);
     if chunk >= checks.len() {
-        return verify_batch(checks);
+        return verify_on_one_core(checks);
     }
     std::thread::scope(|scope| {
         let workers: Vec<_> = checks
             .chunks(chunk)
-            .map(|part| scope.spawn(move || verify_batch(part)))
+            .map(|part| scope.spawn(move || verify_on_one_core(part)))
             .collect();
         workers
             .into_iter()
@@ -91,9 +91,10 @@ pub fn verify_many(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
     })
 }
 
-/// One thread's share: decode everything, refuse what fails rules 1–3, then one batch
-/// equation over the rest, split in halves while it fails.
-fn verify_batch(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
+/// [`verify_many`] on the calling thread alone (one thread's share of it): decode
+/// everything, refuse what fails rules 1–3, then one batch equation over the rest, split
+/// in halves while it fails.
+pub fn verify_on_one_core(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
     let mut keys: HashMap<[u8; 32], Result<EdwardsPoint, KeyError>> = HashMap::new();
     let mut out: Vec<Result<(), KeyError>> = Vec::with_capacity(checks.len());
     let mut items: Vec<Item> = Vec::with_capacity(checks.len());
