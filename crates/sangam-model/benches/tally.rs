@@ -304,3 +304,18 @@ fn whole_coop(bencher: Bencher) {
 fn main() {
     divan::main();
 }
+
+/// Part of a check's cost: decoding the 10,000 ballots' R and A points (two square roots
+/// each), one core.
+#[divan::bench(sample_count = 5)]
+fn decompress_points_one_core(bencher: Bencher) {
+    let inputs = bare_checks(&build());
+    bencher.bench_local(|| {
+        for (_, sig, key) in &inputs {
+            let r: [u8; 32] = sig.as_bytes()[..32].try_into().expect("32");
+            let r = curve25519_dalek::edwards::CompressedEdwardsY(r).decompress();
+            let a = curve25519_dalek::edwards::CompressedEdwardsY(*key.as_bytes()).decompress();
+            assert!(r.is_some() && a.is_some());
+        }
+    });
+}

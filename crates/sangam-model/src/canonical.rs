@@ -77,27 +77,45 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), Can
     Ok(())
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+/// Writes `s` as a JCS string: only `"`, `\\` and characters below U+0020 are escaped, so
+/// every run of other bytes (UTF-8 included) is copied as it is.
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\u{08}' => out.extend_from_slice(b"\\b"),
-            '\u{0c}' => out.extend_from_slice(b"\\f"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            b if b < 0x20 => {
+                out.extend_from_slice(&bytes[run..at]);
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+                run = at + 1;
+                continue;
             }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..at]);
+        out.extend_from_slice(escaped);
+        run = at + 1;
     }
+    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
+}
+
+/// Writes `value` canonically as a member `depth` levels down (for a writer that lays out
+/// the levels above itself, as the record envelope does).
+pub(crate) fn write_at_depth(
+    value: &Value,
+    out: &mut Vec<u8>,
+    depth: usize,
+) -> Result<(), CanonicalError> {
+    write_value(value, out, depth)
 }
 
 #[cfg(test)]

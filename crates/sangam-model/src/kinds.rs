@@ -142,6 +142,16 @@ macro_rules! define_kinds {
             /// Parses and checks the body of a record of `kind`: its shape, then its
             /// area's field rules.
             pub fn from_value(kind: Kind, value: Value) -> Result<Self, BodyError> {
+                Self::from_json_value(kind, &value)
+            }
+
+            /// Parses and checks a body of `kind` straight from its JSON text.
+            pub fn from_json_str(kind: Kind, json: &str) -> Result<Self, BodyError> {
+                Ok(match kind { $(Kind::$variant => Body::$variant(parse_str(kind, json)?),)* })
+            }
+
+            /// [`Body::from_value`] without taking the value (a record keeps its own).
+            pub fn from_json_value(kind: Kind, value: &Value) -> Result<Self, BodyError> {
                 Ok(match kind { $(Kind::$variant => Body::$variant(parse(kind, value)?),)* })
             }
         }
@@ -150,12 +160,28 @@ macro_rules! define_kinds {
 
 kinds_table!(define_kinds);
 
-fn parse<B>(kind: Kind, value: Value) -> Result<B, BodyError>
+fn parse_str<B>(kind: Kind, json: &str) -> Result<B, BodyError>
 where
     B: DeserializeOwned + Fields,
     InvalidBody: From<B::Error>,
 {
-    let body: B = serde_json::from_value(value).map_err(|e| BodyError::Malformed {
+    let body: B = serde_json::from_str(json).map_err(|e| BodyError::Malformed {
+        kind,
+        reason: e.to_string(),
+    })?;
+    body.check().map_err(|e| BodyError::Invalid {
+        kind,
+        error: e.into(),
+    })?;
+    Ok(body)
+}
+
+fn parse<B>(kind: Kind, value: &Value) -> Result<B, BodyError>
+where
+    B: DeserializeOwned + Fields,
+    InvalidBody: From<B::Error>,
+{
+    let body: B = B::deserialize(value).map_err(|e| BodyError::Malformed {
         kind,
         reason: e.to_string(),
     })?;

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::canonical::{CanonicalError, to_canonical};
 pub use crate::id::{CoopId, RecordId, Timestamp};
-use crate::keys::{KeyError, PublicKey, SecretKey, Signature, domain_separated};
+use crate::keys::{KeyError, PublicKey, SecretKey, Signature};
 use crate::kinds::{Body, BodyError, Kind};
 use crate::verify::SigCheck;
 
@@ -92,6 +92,23 @@ struct Envelope {
     deps: Vec<RecordId>,
     body: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    sig: Option<Signature>,
+}
+
+/// The envelope as it is read: the body is looked at later, from the parsed value, so it
+/// is only checked for presence here (not copied).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Incoming {
+    v: u64,
+    coop: String,
+    kind: String,
+    author: PublicKey,
+    at: Timestamp,
+    deps: Vec<RecordId>,
+    #[allow(dead_code)]
+    body: serde::de::IgnoredAny,
+    #[serde(default)]
     sig: Option<Signature>,
 }
 
@@ -176,6 +193,14 @@ impl Record {
         if bytes.len() > MAX_RECORD_BYTES {
             return Err(RecordError::TooLarge(bytes.len()));
         }
+        if let Some(parsed) = Self::parse_fast(bytes, signing) {
+            return parsed;
+        }
+        Self::parse_slow(bytes, signing)
+    }
+
+    /// Every check of "Checking a record", one by one, in their order.
+    fn parse_slow(bytes: &[u8], signing: Signing) -> Result<(Self, Vec<u8>), RecordError> {
         let value: Value =
             serde_json::from_slice(bytes).map_err(|e| RecordError::Malformed(e.to_string()))?;
         // Floats, deep nesting and stray whitespace are refused here, before any shape.
@@ -185,34 +210,45 @@ impl Record {
         if !value.is_object() {
             return Err(RecordError::Malformed("a record is a JSON object".into()));
         }
-        let mut envelope: Envelope =
-            serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
-        if envelope.v != RECORD_VERSION {
-            return Err(RecordError::UnsupportedVersion(envelope.v));
+        let Incoming {
+            v,
+            coop,
+            kind,
+            author,
+            at,
+            deps,
+            body: _,
+            sig,
+        } = Incoming::deserialize(&value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        if v != RECORD_VERSION {
+            return Err(RecordError::UnsupportedVersion(v));
         }
-        let sig = envelope
-            .sig
-            .take()
-            .ok_or_else(|| RecordError::Malformed("missing field `sig`".into()))?;
-        if envelope.deps.len() > MAX_DEPS || !envelope.deps.windows(2).all(|w| w[0] < w[1]) {
+        let sig = sig.ok_or_else(|| RecordError::Malformed("missing field `sig`".into()))?;
+        if deps.len() > MAX_DEPS || !deps.windows(2).all(|w| w[0] < w[1]) {
             return Err(RecordError::BadDeps);
         }
-        let unsigned = to_canonical(&to_value(&envelope))?;
-        // One byte form per record: what we would write must be exactly what came in, so
-        // no relay can re-encode a record (as a JSON array, with explicit nulls, ...).
-        let rewritten = Envelope {
-            sig: Some(sig),
-            ..envelope.clone()
-        };
-        if to_canonical(&to_value(&rewritten))? != bytes {
-            return Err(RecordError::NotCanonical);
-        }
-        let verify = || envelope.author.verify(RECORD_DOMAIN, &unsigned, &sig);
+        // Step 7 (the envelope re-written is the input) holds by now: the input is
+        // canonical, no field is unknown, and each envelope field has one written form
+        // (integers, strings, lowercase hex of fixed length). What remains is to find the
+        // signed bytes: the input without `"sig":"…",`, which the canonical key order puts
+        // just before `"v"`, as checked here.
+        let unsigned = unsigned_bytes(bytes, &sig, v).ok_or(RecordError::NotCanonical)?;
+        let verify = || author.verify(RECORD_DOMAIN, &unsigned, &sig);
         if signing == Signing::Now {
             verify()?;
         }
-        let rest = Self::finish(envelope.clone(), sig, bytes, &unsigned);
-        match (rest, signing) {
+        let Value::Object(mut fields) = value else {
+            unreachable!("checked to be an object above")
+        };
+        let body = fields.remove("body").unwrap_or(Value::Null);
+        let head = Head {
+            coop,
+            kind,
+            author,
+            at,
+            deps,
+        };
+        match (Self::finish(head, body, sig, bytes, &unsigned), signing) {
             (Ok(record), _) => Ok((record, unsigned)),
             // The signature comes first in the order of checks.
             (Err(e), Signing::Later) => {
@@ -223,34 +259,121 @@ impl Record {
         }
     }
 
+    /// The common case, a well-formed record, in one typed pass: the envelope and the body
+    /// are read straight into their types and written back canonically; when that gives
+    /// the input bytes exactly, every check but the signature's holds (the bytes are
+    /// canonical, and each field is in its one written form). Anything else returns
+    /// `None`, and [`Record::parse`] goes through the checks one by one, so that a refused
+    /// record gets the error the order of checks says.
+    fn parse_fast(bytes: &[u8], signing: Signing) -> Option<Result<(Self, Vec<u8>), RecordError>> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fast<'a> {
+            v: u64,
+            coop: String,
+            kind: String,
+            author: PublicKey,
+            at: Timestamp,
+            deps: Vec<RecordId>,
+            #[serde(borrow)]
+            body: &'a serde_json::value::RawValue,
+            sig: Signature,
+        }
+        let fast: Fast<'_> = serde_json::from_slice(bytes).ok()?;
+        if fast.v != RECORD_VERSION
+            || fast.deps.len() > MAX_DEPS
+            || !fast.deps.windows(2).all(|w| w[0] < w[1])
+        {
+            return None;
+        }
+        let kind = Kind::from_str(&fast.kind).ok()?;
+        let body = Body::from_json_str(kind, fast.body.get()).ok()?;
+        let mut written = Vec::with_capacity(bytes.len());
+        written.extend_from_slice(b"{\"at\":");
+        written.extend_from_slice(fast.at.to_string().as_bytes());
+        if fast.at.abs() > crate::canonical::MAX_SAFE_INTEGER {
+            return None;
+        }
+        written.extend_from_slice(b",\"author\":\"");
+        crate::keys::push_hex(&mut written, fast.author.as_bytes());
+        written.extend_from_slice(b"\",\"body\":");
+        crate::canonical::write_at_depth(&body.to_value(), &mut written, 1).ok()?;
+        written.extend_from_slice(b",\"coop\":");
+        crate::canonical::write_string(&fast.coop, &mut written);
+        written.extend_from_slice(b",\"deps\":[");
+        for (i, dep) in fast.deps.iter().enumerate() {
+            if i > 0 {
+                written.push(b',');
+            }
+            written.push(b'"');
+            crate::keys::push_hex(&mut written, dep.as_bytes());
+            written.push(b'"');
+        }
+        written.extend_from_slice(b"],\"kind\":");
+        crate::canonical::write_string(&fast.kind, &mut written);
+        written.extend_from_slice(b",\"sig\":\"");
+        crate::keys::push_hex(&mut written, fast.sig.as_bytes());
+        written.extend_from_slice(format!("\",\"v\":{}}}", fast.v).as_bytes());
+        if written != bytes {
+            return None;
+        }
+        let coop = match (kind, fast.coop.as_str()) {
+            (Kind::CoopGenesis, "") if fast.deps.is_empty() => None,
+            (Kind::CoopGenesis, _) | (_, "") => return None,
+            (_, coop) => Some(coop.parse().ok()?),
+        };
+        let unsigned = unsigned_bytes(bytes, &fast.sig, fast.v)?;
+        if signing == Signing::Now
+            && let Err(e) = fast.author.verify(RECORD_DOMAIN, &unsigned, &fast.sig)
+        {
+            return Some(Err(e.into()));
+        }
+        let id = record_id(&unsigned);
+        let json = String::from_utf8(written).expect("written from strings");
+        Some(Ok((
+            Self {
+                id,
+                coop,
+                author: fast.author,
+                at: fast.at,
+                deps: fast.deps,
+                body,
+                sig: fast.sig,
+                json,
+            },
+            unsigned,
+        )))
+    }
+
     /// Steps 9 to 11 of "Checking a record": the kind, the body and the co-op.
     fn finish(
-        envelope: Envelope,
+        head: Head,
+        body_value: Value,
         sig: Signature,
         bytes: &[u8],
         unsigned: &[u8],
     ) -> Result<Self, RecordError> {
-        let id = RecordId(Sha256::digest(domain_separated(RECORD_DOMAIN, unsigned)).into());
-        let kind = Kind::from_str(&envelope.kind)?;
-        let body = Body::from_value(kind, envelope.body.clone())?;
-        if body.to_value() != envelope.body {
+        let id = record_id(unsigned);
+        let kind = Kind::from_str(&head.kind)?;
+        let body = Body::from_json_value(kind, &body_value)?;
+        if body.to_value() != body_value {
             return Err(RecordError::NotCanonical);
         }
-        let coop = match (kind, envelope.coop.as_str()) {
+        let coop = match (kind, head.coop.as_str()) {
             (Kind::CoopGenesis, "") => None,
             (Kind::CoopGenesis, _) | (_, "") => return Err(RecordError::WrongCoop),
             (_, coop) => Some(coop.parse().map_err(|_| RecordError::WrongCoop)?),
         };
-        if kind == Kind::CoopGenesis && !envelope.deps.is_empty() {
+        if kind == Kind::CoopGenesis && !head.deps.is_empty() {
             return Err(RecordError::BadDeps);
         }
         let json = String::from_utf8(bytes.to_vec()).expect("serde_json accepted it as UTF-8");
         Ok(Self {
             id,
             coop,
-            author: envelope.author,
-            at: envelope.at,
-            deps: envelope.deps,
+            author: head.author,
+            at: head.at,
+            deps: head.deps,
             body,
             sig,
             json,
@@ -293,6 +416,46 @@ impl Record {
     pub fn json(&self) -> &str {
         &self.json
     }
+}
+
+/// The envelope's fields but the body and the signature.
+struct Head {
+    coop: String,
+    kind: String,
+    author: PublicKey,
+    at: Timestamp,
+    deps: Vec<RecordId>,
+}
+
+/// The signed bytes of a canonical record: the record without its `"sig":"…",` member,
+/// which in canonical order is the last but `"v"`. `None` if the bytes do not end so.
+fn unsigned_bytes(bytes: &[u8], sig: &Signature, v: u64) -> Option<Vec<u8>> {
+    let tail = format!(",\"v\":{v}}}");
+    let cut = format!("\"sig\":\"{sig}\"");
+    let end = bytes.len().checked_sub(tail.len())?;
+    let start = end.checked_sub(cut.len())?;
+    if &bytes[end..] != tail.as_bytes() || &bytes[start..end] != cut.as_bytes() {
+        return None;
+    }
+    // `…,"kind":"…","sig":"…","v":2}` becomes `…,"kind":"…","v":2}`: the comma before
+    // `"sig"` goes with it.
+    let comma = start.checked_sub(1).filter(|c| bytes[*c] == b',')?;
+    let mut out = Vec::with_capacity(bytes.len() - (end - comma));
+    out.extend_from_slice(&bytes[..comma]);
+    out.extend_from_slice(&bytes[end..]);
+    Some(out)
+}
+
+/// A record's id: SHA-256 of its signing input.
+fn record_id(unsigned: &[u8]) -> RecordId {
+    RecordId(
+        Sha256::new()
+            .chain_update(RECORD_DOMAIN.as_bytes())
+            .chain_update([0u8])
+            .chain_update(unsigned)
+            .finalize()
+            .into(),
+    )
 }
 
 /// When a record's signature is checked.
@@ -386,6 +549,43 @@ pub fn parse_many_trusted(inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed fast path accepts every valid record of the test vectors with exactly the
+    /// record the check-by-check path gives, and never accepts an invalid one.
+    #[test]
+    fn the_fast_path_agrees_with_the_checks_one_by_one() {
+        let vectors: Vec<Value> =
+            serde_json::from_str(include_str!("../../../tests/vectors/records.json"))
+                .expect("json");
+        let mut fast_valid = 0;
+        let valid = vectors.iter().filter(|v| v["valid"] == true).count();
+        for v in vectors {
+            let text = v["record"].as_str().expect("record").as_bytes();
+            let slow = Record::parse_slow(text, Signing::Now);
+            match Record::parse_fast(text, Signing::Now) {
+                Some(Ok(fast)) => {
+                    assert_eq!(
+                        fast,
+                        slow.clone().expect("valid both ways"),
+                        "{}",
+                        v["name"]
+                    );
+                    fast_valid += 1;
+                }
+                Some(Err(e)) => {
+                    assert!(matches!(e, RecordError::Signature(_)), "{}: {e}", v["name"]);
+                    assert_eq!(slow.expect_err("invalid both ways"), e, "{}", v["name"]);
+                }
+                None => assert!(
+                    slow.is_err(),
+                    "{} is valid but not on the fast path",
+                    v["name"]
+                ),
+            }
+        }
+        assert!(valid >= 9, "the vectors hold {valid} valid records");
+        assert_eq!(fast_valid, valid, "every valid record takes the fast path");
+    }
     use crate::membership::MemberUpdate;
 
     fn draft() -> Draft {

@@ -230,9 +230,36 @@ impl Parts {
 }
 
 /// A key that passes rules 2 and 3, as a point.
-fn decode_key(key: &PublicKey) -> Result<EdwardsPoint, KeyError> {
-    decode_point(key.as_bytes()).ok_or(KeyError::BadKey)
+///
+/// Decoding a point is a square root, about a third of a check's cost, and the same
+/// member and device keys sign again and again (and are decoded when a record names them,
+/// [`PublicKey::is_usable`]); so decoded keys are kept, up to [`KEPT_KEYS`], for this
+/// process. A kept point is exactly what decoding the same bytes gives.
+pub(crate) fn decode_key(key: &PublicKey) -> Result<EdwardsPoint, KeyError> {
+    let kept = KEYS.get_or_init(Default::default);
+    if let Some(point) = kept
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(key.as_bytes())
+    {
+        return Ok(*point);
+    }
+    let point = decode_point(key.as_bytes()).ok_or(KeyError::BadKey)?;
+    let mut kept = kept.write().unwrap_or_else(|p| p.into_inner());
+    if kept.len() >= KEPT_KEYS {
+        kept.clear();
+    }
+    kept.insert(*key.as_bytes(), point);
+    Ok(point)
 }
+
+/// Decoded keys kept: a co-op of about 15,000 members (the largest a proposal's
+/// electorate allows) with a device each, in about 6 MB.
+const KEPT_KEYS: usize = 32_768;
+
+/// The decoded keys of [`decode_key`].
+static KEYS: std::sync::OnceLock<std::sync::RwLock<HashMap<[u8; 32], EdwardsPoint>>> =
+    std::sync::OnceLock::new();
 
 /// A point with a canonical encoding and not of small order. `y < p` is checked on the
 /// bytes; the only other non-canonical encodings (x = 0 with the sign bit set) are of the

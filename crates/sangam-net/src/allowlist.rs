@@ -27,7 +27,10 @@ impl EndpointHooks for Allowlist {
             return AfterHandshakeOutcome::Accept;
         }
         let remote = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-        if self.host.knows(&remote) {
+        // The check takes the home's lock, which a large frame being stored can hold for a
+        // second or more: waited for off the runtime, so the endpoint meanwhile still
+        // answers every other connection (a member reconnecting lost its connection here).
+        if crate::session::off_runtime(|| self.host.knows(&remote)) {
             AfterHandshakeOutcome::Accept
         } else {
             AfterHandshakeOutcome::Reject {

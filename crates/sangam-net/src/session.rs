@@ -480,7 +480,7 @@ pub(crate) fn path_kind(conn: &Connection) -> PathKind {
 /// sync round over a large document) so that the runtime's other tasks go on meanwhile:
 /// QUIC keep-alives, other sessions, a member reconnecting. Without it a busy node could
 /// miss its connections' keep-alives and drop them. Inline on a current-thread runtime.
-fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(f)

@@ -120,6 +120,12 @@ impl Fold {
     /// Judges `record` (whose deps must all be placed, or be among `earlier`) without
     /// adding it. Used to admit a change before applying it.
     pub fn judge_new(&self, record: &Record, earlier: &[Placed]) -> Result<Placed, Missing> {
+        self.judge_owned(record.clone(), earlier)
+    }
+
+    /// [`Fold::judge_new`] taking the record, for callers that have no further use for it
+    /// (admission: one copy of each record fewer).
+    pub fn judge_owned(&self, record: Record, earlier: &[Placed]) -> Result<Placed, Missing> {
         let mut parents = Vec::with_capacity(record.deps().len());
         for dep in record.deps() {
             let placed = earlier
@@ -135,8 +141,8 @@ impl Fold {
             context: &context,
             earlier,
         };
-        let verdict = areas::judge(&scope, record);
-        Ok(placed(Arc::new(record.clone()), context, depth, verdict))
+        let verdict = areas::judge(&scope, &record);
+        Ok(placed(Arc::new(record), context, depth, verdict))
     }
 
     /// Adds records judged by [`Fold::judge_new`].
