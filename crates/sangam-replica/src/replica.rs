@@ -65,6 +65,10 @@ pub struct Replica {
     pending: Vec<Change>,
     /// Positions in `pending`, by hash.
     pending_at: HashMap<ChangeHash, usize>,
+    /// While a replay from a snapshot runs: admitted changes are not kept decoded in
+    /// `pending` (most of them are in the snapshot; holding them decoded was the largest
+    /// part of a full load's memory), only their bytes, sorted out once the snapshot is in.
+    replaying_onto_snapshot: bool,
     fold: Fold,
     changes: HashMap<ChangeHash, ChangeInfo>,
     /// Every admitted change, in admission order (each after its deps).
@@ -110,6 +114,7 @@ impl Replica {
             doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
             pending: Vec::new(),
             pending_at: HashMap::new(),
+            replaying_onto_snapshot: false,
             fold: Fold::new(coop),
             changes: HashMap::new(),
             order: Vec::new(),
@@ -173,9 +178,11 @@ impl Replica {
         // as soon as the document is loaded from them.
         let loading =
             snapshot.map(|s| std::thread::spawn(move || crate::contain::load_document(&s)));
+        replica.replaying_onto_snapshot = loading.is_some();
         // In slices, so only one slice's decoded changes and parsed records are held at a
         // time next to what the fold keeps. The store's order puts deps first.
         let mut admitted = Admitted::default();
+        let mut kept_bytes: Vec<(ChangeHash, Vec<u8>)> = Vec::new();
         let mut changes = changes.into_iter();
         loop {
             let slice: Vec<RawChange> = changes.by_ref().take(RESTORE_SLICE).collect();
@@ -183,27 +190,42 @@ impl Replica {
                 break;
             }
             let part = replica.admit(slice, Trust::OwnStore);
-            // The caller has the bytes in its store: keep hashes and signatures only.
-            admitted
-                .applied
-                .extend(part.applied.into_iter().map(|c| SignedChange {
+            // The caller has the bytes in its store: keep hashes and signatures only (and,
+            // until the snapshot is in, the bytes apart).
+            for change in part.applied {
+                if replica.replaying_onto_snapshot {
+                    kept_bytes.push((change.hash, change.bytes));
+                }
+                admitted.applied.push(SignedChange {
                     bytes: Vec::new(),
-                    ..c
-                }));
+                    ..change
+                });
+            }
             admitted.duplicates += part.duplicates;
             admitted.rejected.extend(part.rejected);
             admitted.shadowed.extend(part.shadowed);
         }
+        replica.replaying_onto_snapshot = false;
         let loaded = loading.and_then(|thread| thread.join().unwrap_or(None));
-        let mut snapshot_heads = None;
+        let used_snapshot = loaded.is_some();
+        let in_doc = match &loaded {
+            Some(doc) => replica.past_of(&doc.get_heads()),
+            None => HashSet::new(),
+        };
         if let Some(doc) = loaded {
-            snapshot_heads = Some(doc.get_heads());
             replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
         }
-        if let Some(heads) = &snapshot_heads {
-            replica.forget_pending_in(heads);
+        // What the snapshot lacks (all of it, if it did not load) waits for the document.
+        for (hash, bytes) in kept_bytes {
+            if in_doc.contains(&hash) {
+                continue;
+            }
+            let change = crate::contain::decode_change(&bytes)
+                .expect("decoded once already when it was admitted");
+            replica.pending_at.insert(hash, replica.pending.len());
+            replica.pending.push(change);
         }
-        (replica, admitted, snapshot_heads.is_some())
+        (replica, admitted, used_snapshot)
     }
 
     /// The co-op id.
@@ -281,19 +303,6 @@ impl Replica {
             }
         }
         past
-    }
-
-    /// Drops from `pending` what a document loaded from a snapshot already holds: the
-    /// snapshot's heads and everything in their past.
-    fn forget_pending_in(&mut self, snapshot_heads: &[ChangeHash]) {
-        let in_doc = self.past_of(snapshot_heads);
-        self.pending.retain(|c| !in_doc.contains(&c.hash()));
-        self.pending_at = self
-            .pending
-            .iter()
-            .enumerate()
-            .map(|(at, c)| (c.hash(), at))
-            .collect();
     }
 
     /// How many changes are in the document.
@@ -512,6 +521,9 @@ impl Replica {
             });
         }
         for change in to_apply {
+            if self.replaying_onto_snapshot {
+                continue;
+            }
             self.pending_at.insert(change.hash(), self.pending.len());
             self.pending.push(change);
         }

@@ -75,3 +75,53 @@ proptest! {
         prop_assert!(Bundle::decode(&mutated).is_err());
     }
 }
+
+/// A home reopening from a snapshot saved mid-history and the log after it: the document
+/// holds every change (those of the snapshot and those after), and a new write builds on
+/// all of them.
+#[test]
+fn a_replay_onto_a_snapshot_holds_every_change_and_writes_on_top() {
+    let asha = Person::seeded(1, "Asha");
+    let (mut a, _) = found(&asha, 1_000);
+    a.write(
+        admit(&Person::seeded(2, "Bo")),
+        &asha.member,
+        &asha.device,
+        1_001,
+    )
+    .expect("admit");
+    let snapshot = a.save();
+    for n in 3..6 {
+        a.write(
+            admit(&Person::seeded(n, "M")),
+            &asha.member,
+            &asha.device,
+            1_000 + n as i64,
+        )
+        .expect("admit");
+    }
+    let log = raw(&a.changes_since(&[]));
+    for snapshot in [Some(snapshot), Some(b"not a document".to_vec()), None] {
+        let damaged = snapshot.as_deref() == Some(b"not a document".as_slice());
+        let (mut b, admitted, used) = sangam_replica::Replica::restore(
+            a.coop(),
+            asha.device.public(),
+            snapshot.clone(),
+            log.clone(),
+        );
+        assert_eq!(used, snapshot.is_some() && !damaged);
+        assert!(admitted.rejected.is_empty(), "{:?}", admitted.rejected);
+        assert_eq!(b.heads(), a.heads());
+        assert_eq!(
+            b.changes_since(&[]).len(),
+            log.len(),
+            "every change is in the document"
+        );
+        let (_, change) = b
+            .write(rename("Asha"), &asha.member, &asha.device, 2_000)
+            .expect("write on top");
+        let mut a_copy = copy_of(&mut a, &Person::seeded(9, "X").device);
+        let taken = a_copy.admit(raw(&[change]), Trust::Verify { now: i64::MAX });
+        assert_eq!(taken.applied.len(), 1, "{:?}", taken.rejected);
+    }
+}
