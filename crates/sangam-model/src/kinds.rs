@@ -165,15 +165,7 @@ where
     B: DeserializeOwned + Fields,
     InvalidBody: From<B::Error>,
 {
-    let body: B = serde_json::from_str(json).map_err(|e| BodyError::Malformed {
-        kind,
-        reason: e.to_string(),
-    })?;
-    body.check().map_err(|e| BodyError::Invalid {
-        kind,
-        error: e.into(),
-    })?;
-    Ok(body)
+    checked(kind, serde_json::from_str(json))
 }
 
 fn parse<B>(kind: Kind, value: &Value) -> Result<B, BodyError>
@@ -181,7 +173,16 @@ where
     B: DeserializeOwned + Fields,
     InvalidBody: From<B::Error>,
 {
-    let body: B = B::deserialize(value).map_err(|e| BodyError::Malformed {
+    checked(kind, B::deserialize(value))
+}
+
+/// A body as deserialized (from text or from a value), then held to its field rules.
+fn checked<B>(kind: Kind, read: Result<B, serde_json::Error>) -> Result<B, BodyError>
+where
+    B: Fields,
+    InvalidBody: From<B::Error>,
+{
+    let body = read.map_err(|e| BodyError::Malformed {
         kind,
         reason: e.to_string(),
     })?;

@@ -68,27 +68,7 @@ pub fn verify_many(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
     if checks.len() < SMALLEST_BATCH {
         return checks.iter().map(verify_one).collect();
     }
-    let threads = crate::parallel::threads();
-    let chunk = checks
-        .len()
-        .div_ceil(threads)
-        .max(crate::parallel::MIN_PARALLEL);
-    if chunk >= checks.len() {
-        return verify_on_one_core(checks);
-    }
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = checks
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || verify_on_one_core(part)))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    crate::parallel::map_parts(checks, verify_on_one_core)
 }
 
 /// [`verify_many`] on the calling thread alone (one thread's share of it): decode
