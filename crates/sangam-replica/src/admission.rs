@@ -9,7 +9,7 @@ use sangam_model::record::UnverifiedRecord;
 use sangam_model::verify::{SigCheck, verify_many};
 use sangam_model::{CoopId, PublicKey, Record, RecordError, RecordId, Refusal, Timestamp};
 
-use crate::change::{CHANGE_DOMAIN, MAX_CHANGE_BYTES, RawChange, SignedChange, signing_input};
+use crate::change::{MAX_CHANGE_BYTES, RawChange, SignedChange, signing_input};
 
 /// Rounds of looking for a device's newest change that verifies before the rest of its
 /// changes are checked one by one (each round is one batch; an honest batch needs one).
@@ -276,12 +276,11 @@ fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) ->
         .collect();
     let device_check = |at: usize| -> Option<SigCheck<'_>> {
         let device = parsed[at].0.as_ref().ok()?;
-        Some(SigCheck {
-            key: device,
-            domain: Some(CHANGE_DOMAIN),
-            message: &inputs[at],
-            sig: &decoded[at].1.sig,
-        })
+        Some(crate::change::device_check(
+            device,
+            &inputs[at],
+            &decoded[at].1.sig,
+        ))
     };
     let changes: Vec<&Change> = decoded.iter().map(|(change, _)| change).collect();
     let devices: Vec<Option<[u8; 32]>> = parsed

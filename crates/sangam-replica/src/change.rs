@@ -72,13 +72,17 @@ pub fn sign_change(
     SignedChange { hash, bytes, sig }
 }
 
-/// Checks a change's signature against the device key.
-pub fn verify_change(coop: CoopId, change: &SignedChange, device: &PublicKey) -> bool {
-    device
-        .verify(
-            CHANGE_DOMAIN,
-            &signing_input(coop, &change.hash),
-            &change.sig,
-        )
-        .is_ok()
+/// The check of a device's signature on a change, for a batch
+/// ([`sangam_model::verify::verify_many`]); `input` is [`signing_input`] of the change.
+pub(crate) fn device_check<'a>(
+    device: &'a PublicKey,
+    input: &'a [u8; 64],
+    sig: &'a Signature,
+) -> sangam_model::verify::SigCheck<'a> {
+    sangam_model::verify::SigCheck {
+        key: device,
+        domain: Some(CHANGE_DOMAIN),
+        message: input,
+        sig,
+    }
 }

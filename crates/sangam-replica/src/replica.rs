@@ -580,12 +580,7 @@ impl Replica {
         let checks: Vec<sangam_model::verify::SigCheck<'_>> = orphans
             .iter()
             .zip(&inputs)
-            .map(|((c, device), input)| sangam_model::verify::SigCheck {
-                key: device,
-                domain: Some(crate::change::CHANGE_DOMAIN),
-                message: input,
-                sig: &c.sig,
-            })
+            .map(|((c, device), input)| crate::change::device_check(device, input, &c.sig))
             .collect();
         let mut bad: HashMap<ChangeHash, PublicKey> = HashMap::new();
         for (((c, device), _), verdict) in orphans
