@@ -236,8 +236,13 @@ fn main() {
             t.elapsed()
         );
 
+        // More with SANGAM_BENCH_RECONNECTS, to profile them.
+        let rounds: usize = std::env::var("SANGAM_BENCH_RECONNECTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(50);
         let mut reconnects = Vec::new();
-        for _ in 0..50 {
+        for _ in 0..rounds {
             let t = Instant::now();
             let s = net_b
                 .sync_with(net_a.addr(), coop, false)
@@ -247,7 +252,7 @@ fn main() {
             assert_eq!((s.received, s.sent), (0, 0));
         }
         println!(
-            "reconnect when in sync: median {:.2?} of 50",
+            "reconnect when in sync: median {:.2?} of {rounds}",
             median(reconnects)
         );
 

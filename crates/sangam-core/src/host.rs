@@ -15,13 +15,7 @@ use crate::{ApiError, ErrorCode};
 impl Node {
     /// The member a device of `coop` belongs to, if this home knows it.
     fn member_of_device(&mut self, coop: CoopId, device: &PublicKey) -> Option<PublicKey> {
-        let replica = self.replica(coop).ok()?;
-        replica
-            .state()
-            .devices
-            .iter()
-            .find(|d| d.key == *device)
-            .map(|d| d.member)
+        self.replica(coop).ok()?.fold().device_member_now(device)
     }
 
     pub(crate) fn sync_allows(&mut self, coop: CoopId, device: &PublicKey) -> bool {

@@ -161,6 +161,17 @@ impl Fold {
         .unwrap_or_default()
     }
 
+    /// The member an active device acts for now (after every authority record placed):
+    /// the view [`Fold::state`] shows, read without building the whole state.
+    pub fn active_device_now(&self, device: &PublicKey) -> Option<PublicKey> {
+        self.final_view().active_device(device)
+    }
+
+    /// The member a device is bound to now, revoked or not (as in [`CoopState::devices`]).
+    pub fn device_member_now(&self, device: &PublicKey) -> Option<PublicKey> {
+        self.final_view().devices.get(device).map(|d| d.member)
+    }
+
     /// The member an active device acts for in `context`, counting `earlier` records not
     /// yet inserted (the records of a change being admitted).
     pub fn active_device(
