@@ -40,6 +40,57 @@ fn resign(mut envelope: Value, key: &sangam_model::SecretKey) -> String {
         .expect("utf-8")
 }
 
+/// `record` signed again by its author (seeded `[seed; 32]`) with `R = r·B + T` for a
+/// point `T` of order 8: `[S]B − R − [k]A` is then `−T`, so the cofactored equation holds
+/// and the cofactorless one does not. Same id (the id does not cover `sig`), other bytes.
+fn torsioned(record: &Record, seed: u8) -> String {
+    use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
+    use curve25519_dalek::scalar::Scalar;
+    use sha2::{Digest, Sha512};
+
+    let mut envelope: Value = serde_json::from_str(record.json()).expect("json");
+    envelope.as_object_mut().expect("object").remove("sig");
+    let unsigned = sangam_model::canonical::to_canonical(&envelope).expect("canonical");
+    let message =
+        sangam_model::keys::domain_separated(sangam_model::record::RECORD_DOMAIN, &unsigned);
+    // The secret scalar of RFC 8032 §5.1.5: SHA-512 of the seed, lower half, clamped.
+    let mut expanded: [u8; 32] = Sha512::digest([seed; 32])[..32].try_into().expect("32");
+    expanded[0] &= 248;
+    expanded[31] &= 127;
+    expanded[31] |= 64;
+    let a = Scalar::from_bytes_mod_order(expanded);
+    let key = record.author();
+    assert_eq!(
+        (a * ED25519_BASEPOINT_POINT).compress().to_bytes(),
+        *key.as_bytes()
+    );
+    let r = Scalar::from_bytes_mod_order_wide(&Sha512::digest(b"sangam torsioned vector").into());
+    let r_point = (r * ED25519_BASEPOINT_POINT + EIGHT_TORSION[1])
+        .compress()
+        .to_bytes();
+    let k = Scalar::from_bytes_mod_order_wide(
+        &Sha512::new()
+            .chain_update(r_point)
+            .chain_update(key.as_bytes())
+            .chain_update(&message)
+            .finalize()
+            .into(),
+    );
+    let mut sig = [0u8; 64];
+    sig[..32].copy_from_slice(&r_point);
+    sig[32..].copy_from_slice((r + k * a).as_bytes());
+    let dalek = ed25519_dalek::VerifyingKey::from_bytes(key.as_bytes()).expect("key");
+    assert!(
+        dalek
+            .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_err(),
+        "the cofactorless check refuses it"
+    );
+    envelope["sig"] = json!(hex::encode(sig));
+    String::from_utf8(sangam_model::canonical::to_canonical(&envelope).expect("canonical"))
+        .expect("utf-8")
+}
+
 fn generate() -> Value {
     let (asha, bo) = (person(1), person(2));
     let g = genesis(&asha);
@@ -103,6 +154,12 @@ fn generate() -> Value {
     valid("proposal.open", &open);
     valid("ballot", &ballot);
     valid("proposal.close", &close_rec);
+
+    vectors.push(json!({
+        "name": "ballot whose signature has a torsion component (only the cofactored equation holds)",
+        "record": torsioned(&ballot, 2),
+        "valid": true
+    }));
 
     // A ballot is bound to the co-op, the proposal (its text, options and electorate),
     // the voter, the choice and the protocol version: change any one and it fails.
