@@ -207,7 +207,7 @@ impl Checked {
         let prechecked = match trust {
             Trust::OwnStore => sangam_model::parallel::map(&decoded, |(change, _)| {
                 let device = actor(change)?;
-                Ok((device, records_in(coop, change, trust)))
+                Ok((device, records_in(coop, change)))
             }),
             Trust::Verify { now } => {
                 let batch = check_batch(coop, &decoded, now);
@@ -355,21 +355,21 @@ fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) ->
                 return Err(Rejection::BadSignature(device.short()));
             }
             let records = records.and_then(|records| {
-                // Records whose change was vouched for without a first round (none left
-                // to check) were checked with the first round's batch all the same.
+                // Every record of a change whose device and records passed was in the first
+                // round's batch; should that ever not hold, a record is checked alone rather
+                // than paired with another's verdict.
+                let verdicts = if verdicts.len() == records.len() {
+                    verdicts
+                } else {
+                    records
+                        .iter()
+                        .map(|r| sangam_model::verify::verify_one(&r.check()))
+                        .collect()
+                };
                 records
                     .into_iter()
-                    .zip(
-                        verdicts
-                            .into_iter()
-                            .map(Some)
-                            .chain(std::iter::repeat(None)),
-                    )
-                    .map(|(record, verdict)| {
-                        let verdict = verdict
-                            .unwrap_or_else(|| sangam_model::verify::verify_one(&record.check()));
-                        record.verified(verdict).map_err(Rejection::from)
-                    })
+                    .zip(verdicts)
+                    .map(|(record, verdict)| record.verified(verdict).map_err(Rejection::from))
                     .collect()
             });
             Ok((device, records))
@@ -449,8 +449,7 @@ fn records_deferred(
 }
 
 /// The records a change from this home's own store puts.
-fn records_in(coop: CoopId, change: &Change, trust: Trust) -> Result<Vec<Record>, Rejection> {
-    debug_assert_eq!(trust, Trust::OwnStore);
+fn records_in(coop: CoopId, change: &Change) -> Result<Vec<Record>, Rejection> {
     let mut records = Vec::new();
     for (key, json) in record_strings(change)? {
         let record = Record::from_trusted_json(json.as_bytes())?;

@@ -5,10 +5,9 @@ use proptest::prelude::*;
 use sangam_replica::{Bundle, BundleError, Trust};
 use sangam_testkit::*;
 
-fn sample() -> (sangam_replica::Replica, Vec<u8>) {
-    let asha = Person::seeded(1, "Asha");
-    let (mut a, _) = found(&asha, 1_000);
-    for n in 2..6 {
+/// Asha admits the seeded members `ns`, one change each.
+fn admit_all(a: &mut sangam_replica::Replica, asha: &Person, ns: std::ops::Range<u8>) {
+    for n in ns {
         a.write(
             admit(&Person::seeded(n, "M")),
             &asha.member,
@@ -17,6 +16,12 @@ fn sample() -> (sangam_replica::Replica, Vec<u8>) {
         )
         .expect("admit");
     }
+}
+
+fn sample() -> (sangam_replica::Replica, Vec<u8>) {
+    let asha = Person::seeded(1, "Asha");
+    let (mut a, _) = found(&asha, 1_000);
+    admit_all(&mut a, &asha, 2..6);
     let bundle = Bundle {
         coop: a.coop(),
         heads: a.heads(),
@@ -83,23 +88,9 @@ proptest! {
 fn a_replay_onto_a_snapshot_holds_every_change_and_writes_on_top() {
     let asha = Person::seeded(1, "Asha");
     let (mut a, _) = found(&asha, 1_000);
-    a.write(
-        admit(&Person::seeded(2, "Bo")),
-        &asha.member,
-        &asha.device,
-        1_001,
-    )
-    .expect("admit");
+    admit_all(&mut a, &asha, 2..3);
     let snapshot = a.save();
-    for n in 3..6 {
-        a.write(
-            admit(&Person::seeded(n, "M")),
-            &asha.member,
-            &asha.device,
-            1_000 + n as i64,
-        )
-        .expect("admit");
-    }
+    admit_all(&mut a, &asha, 3..6);
     let log = raw(&a.changes_since(&[]));
     for snapshot in [Some(snapshot), Some(b"not a document".to_vec()), None] {
         let damaged = snapshot.as_deref() == Some(b"not a document".as_slice());
