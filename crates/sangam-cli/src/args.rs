@@ -73,6 +73,32 @@ pub enum Command {
         /// The proposal id.
         id: String,
     },
+    /// Write a closed proposal's signed vote report, for an auditor or a member who
+    /// missed the meeting: the records that decided it, the tally and your signature
+    /// (and, with --html, a page for people, printable on A4).
+    Report {
+        /// The proposal id.
+        id: String,
+        /// Where to write the report file.
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+        /// Where to write the printable page.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Check a vote report with nothing but the file (no home, no network): every
+    /// signature, the electorate, the rules and the tally. Exits 0 only if all of it
+    /// holds; otherwise says why. Given two reports of one proposal, also says whether
+    /// they were made from the same records.
+    Verify {
+        /// The report file, or two of them.
+        #[arg(required = true, num_args = 1..=2, value_name = "FILE.json")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// A proposal's tally: provisional until closed.
     Tally {
         /// The proposal id.

@@ -9,10 +9,11 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use sangam_core::{
     Admission, ErrorCode, Home, JoinStatus, ProposalDraft, ProposalFilter, RecordStatus, Relays,
-    ServeInfo, ServeOptions, Standing, files,
+    ServeInfo, ServeOptions, Standing, choice_text, files,
 };
 
 mod args;
+mod report;
 mod resolve;
 mod show;
 mod words;
@@ -46,6 +47,10 @@ fn default_home() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Verifying needs no home: an auditor may have none.
+    if let Command::Verify { files, out } = cli.command {
+        return report::verify(&files, out.json);
+    }
     let path = match cli.home {
         Some(home) => home,
         None => default_home()?,
@@ -445,6 +450,17 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 .map_err(api)?;
             print(out, &tally, || tally_text(&tally))
         }
+        Command::Report {
+            id,
+            out,
+            html,
+            output,
+        } => {
+            let coop = coop()?;
+            let id = resolve::proposal(home, coop, &id)?;
+            report::export(home, coop, id, &out, html.as_deref(), output.json)
+        }
+        Command::Verify { .. } => unreachable!("verified before the home opens"),
         Command::Serve { bind, peers } => {
             let options = ServeOptions {
                 coop: coop()?,

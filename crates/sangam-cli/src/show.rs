@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use sangam_core::{
-    ApiError, Choice, ErrorCode, Event, JoinDecision, Origin, PeerPath, ProposalStatus, Standing,
+    ApiError, ErrorCode, Event, JoinDecision, Origin, PeerPath, ProposalStatus, Standing,
 };
 use serde::Serialize;
 
@@ -118,20 +118,6 @@ pub fn path_name(path: PeerPath) -> &'static str {
         PeerPath::Lan => "lan",
         PeerPath::Direct => "direct",
         PeerPath::Relay => "relay",
-    }
-}
-
-/// A ballot's choice as a member would type it.
-pub fn choice_text(choice: &Choice) -> String {
-    match choice {
-        Choice::Vote(vote) => vote.as_str().to_owned(),
-        Choice::Option(option) => option.clone(),
-        Choice::Approve(options) | Choice::Rank(options) => options.join(" "),
-        Choice::Scores(scores) => scores
-            .iter()
-            .map(|(option, score)| format!("{option}={score}"))
-            .collect::<Vec<_>>()
-            .join(" "),
     }
 }
 

@@ -64,11 +64,25 @@ pub enum ProposalFilter {
     Ended,
 }
 
+/// A ballot's choice as a member would type it.
+pub fn choice_text(choice: &Choice) -> String {
+    match choice {
+        Choice::Vote(vote) => vote.as_str().to_owned(),
+        Choice::Option(option) => option.clone(),
+        Choice::Approve(options) | Choice::Rank(options) => options.join(" "),
+        Choice::Scores(scores) => scores
+            .iter()
+            .map(|(option, score)| format!("{option}={score}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
 }
 
-fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
+pub(crate) fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
     let ids = |v: Vec<RecordId>| v.into_iter().map(|id| id.to_string()).collect();
     TallyDto {
         proposal: tally.proposal.to_string(),
@@ -93,7 +107,7 @@ fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
     }
 }
 
-fn describe(effect: &Effect) -> String {
+pub(crate) fn describe(effect: &Effect) -> String {
     match effect {
         Effect::Admit(a) => format!("admit {} ({})", a.name, a.member.short()),
         Effect::Remove(r) => format!("remove member {}", r.member.short()),

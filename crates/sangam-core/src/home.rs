@@ -26,6 +26,7 @@ use crate::governance::{ProposalDraft, ProposalFilter};
 use crate::invites::InviteDto;
 use crate::node::{Clock, Node, Outlets, SystemClock};
 use crate::published::{CoopReads, Published};
+use crate::reports::{ExportedReport, ReportDto};
 use crate::settings::PeerDto;
 
 /// What a home's handle shares with its sync sessions and serve tasks.
@@ -321,31 +322,59 @@ impl Home {
     /// Downloads folder (else the home folder), named after the co-op and today's date.
     pub fn default_bundle_path(&self, coop: CoopId) -> Result<PathBuf, ApiError> {
         let name = self.coop(coop)?.name;
-        let stem: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        Ok(downloads().join(format!("{}-{}.bundle", file_stem(&name), self.today())))
+    }
+
+    /// Today's date, `YYYY-MM-DD` (UTC), for file names.
+    fn today(&self) -> String {
         let day = humantime::format_rfc3339_seconds(
             std::time::UNIX_EPOCH
                 + Duration::from_millis(u64::try_from(self.now()).unwrap_or_default()),
         )
         .to_string();
-        let dir = dirs::download_dir()
-            .or_else(dirs::home_dir)
-            .unwrap_or_else(|| PathBuf::from("."));
-        Ok(dir.join(format!("{}-{}.bundle", stem.trim_matches('-'), &day[..10])))
+        day[..10].to_owned()
     }
 
     /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
     /// admit this home's member key; nothing is stored unless the whole import commits.
     pub fn import_bundle(&self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
         self.node().import_bundle(bytes)
+    }
+
+    // Reports.
+
+    /// The signed report of a closed (or withdrawn) proposal: the file, its page for
+    /// people, and what it says, verified as any verifier would.
+    pub fn export_report(&self, coop: CoopId, id: RecordId) -> Result<ExportedReport, ApiError> {
+        self.node().export_report(coop, id)
+    }
+
+    /// Writes a proposal's report to `json` (and its page to `html`), each atomically.
+    pub fn export_report_to(
+        &self,
+        coop: CoopId,
+        id: RecordId,
+        json: &Path,
+        html: Option<&Path>,
+    ) -> Result<ReportDto, ApiError> {
+        let report = self.export_report(coop, id)?;
+        crate::files::write_atomically(json, &report.json)?;
+        if let Some(html) = html {
+            crate::files::write_atomically(html, report.html.as_bytes())?;
+        }
+        Ok(report.dto)
+    }
+
+    /// Where a proposal's report is saved unless the member picks another place: beside
+    /// bundles, named after the proposal and today's date (the page is the same name with
+    /// `.html`).
+    pub fn default_report_path(&self, coop: CoopId, id: RecordId) -> Result<PathBuf, ApiError> {
+        let title = self.proposal(coop, id)?.title;
+        Ok(downloads().join(format!(
+            "{}-report-{}.json",
+            file_stem(&title),
+            self.today()
+        )))
     }
 
     // Governance.
@@ -455,4 +484,27 @@ impl Home {
     pub fn peers(&self, coop: CoopId) -> Result<Vec<PeerDto>, ApiError> {
         self.node().peers(coop)
     }
+}
+
+/// The Downloads folder, else the home folder, else here.
+fn downloads() -> PathBuf {
+    dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A name made safe for a file: letters and digits lowercased, the rest dashes, at most 60
+/// characters.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    stem.trim_matches('-').chars().take(60).collect()
 }

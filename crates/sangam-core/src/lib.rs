@@ -27,6 +27,8 @@ mod node;
 mod private;
 mod published;
 mod recovery;
+mod report_page;
+mod reports;
 mod serve;
 mod settings;
 
@@ -35,11 +37,16 @@ pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use events::{Event, JoinDecision, Origin};
 pub use forms::{CoopForm, EffectForm, ProposalForm, key_from_text};
-pub use governance::{EffectDraft, ProposalDraft, ProposalFilter};
+pub use governance::{EffectDraft, ProposalDraft, ProposalFilter, choice_text};
 pub use home::Home;
 pub use invites::{InviteDto, JoinDto, JoinStatus};
 pub use node::{Clock, DB_FILE, LATEST_TIME, SystemClock};
 pub use recovery::PHRASE_WORDS;
+pub use report_page::render as report_page;
+pub use reports::{
+    BallotFate, ExportedReport, ReportBallotDto, ReportCloseDto, ReportDto, ReportProxyDto,
+    ReportSummaryDto, verify_report,
+};
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
 pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};

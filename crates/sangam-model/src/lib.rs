@@ -20,7 +20,9 @@
 //! the fold:
 //! - [`membership`]: genesis, `member.*`, `device.*`, `coop.settings`; the authority view
 //!   and the co-op's state;
-//! - [`governance`]: `proposal.*`, `ballot`, `proxy.*`; the tally.
+//! - [`governance`]: `proposal.*`, `ballot`, `proxy.*`; the tally;
+//! - [`report`]: a proposal's signed vote report, built from a fold and verified from the
+//!   file alone.
 //!
 //! # Dependency direction
 //!
@@ -59,6 +61,7 @@ mod kinds;
 pub mod membership;
 pub mod parallel;
 pub mod record;
+pub mod report;
 pub mod verify;
 
 pub use body::{Admission, Body, Bylaws, Kind};

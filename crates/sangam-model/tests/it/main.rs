@@ -4,6 +4,7 @@
 mod governance;
 mod membership;
 mod order;
+mod reports;
 mod signatures;
 mod support;
 mod vectors;

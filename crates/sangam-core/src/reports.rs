@@ -1,0 +1,367 @@
+//! Vote reports: exporting a closed proposal's signed report, and verifying a report file
+//! with nothing but its bytes (docs/protocol.md "Reports"). What a report says comes out
+//! of the same verification whether this home wrote it or an auditor opened it.
+
+use serde::Serialize;
+
+use sangam_model::body::Choice;
+use sangam_model::fold::Placed;
+use sangam_model::governance::Status;
+use sangam_model::report::{Hash32, Report, Verified};
+use sangam_model::{Body, CoopId, CoopState, PublicKey, RecordId};
+
+use crate::governance::{choice_text, tally_dto};
+use crate::node::Node;
+use crate::{ApiError, ErrorCode, TallyDto, VoterDto};
+
+/// A report's verdict and, when it verified, what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportDto {
+    /// Whether every check held.
+    pub verified: bool,
+    /// The class of the first check that failed (docs/protocol.md "Verifying a report").
+    pub class: Option<String>,
+    /// Why it failed, in words.
+    pub reason: Option<String>,
+    /// What a verified report says.
+    pub summary: Option<ReportSummaryDto>,
+}
+
+/// What a verified report says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportSummaryDto {
+    /// The report id: SHA-256 of what the exporter signed (hex).
+    pub report_id: String,
+    /// The co-op id (hex).
+    pub coop: String,
+    /// The co-op's name.
+    pub coop_name: String,
+    /// The proposal's title.
+    pub title: String,
+    /// The text electors answered.
+    pub text: String,
+    /// Who opened it (hex) and their name.
+    pub opened_by: String,
+    /// The proposer's name.
+    pub opened_by_name: Option<String>,
+    /// When it was opened (the proposer's claim), ms since the epoch.
+    pub opened_at: i64,
+    /// What passing does, in words.
+    pub effect: Option<String>,
+    /// The result.
+    pub tally: TallyDto,
+    /// Every elector and the choice that counted for them.
+    pub electors: Vec<VoterDto>,
+    /// Every ballot of the proposal in the report.
+    pub ballots: Vec<ReportBallotDto>,
+    /// Every proxy record of the proposal in the report.
+    pub proxies: Vec<ReportProxyDto>,
+    /// The closes.
+    pub closes: Vec<ReportCloseDto>,
+    /// The exporter's member key (hex).
+    pub exporter: String,
+    /// The exporter's name, when they are a member in the report's records.
+    pub exporter_name: Option<String>,
+    /// When it was exported (the exporter's claim).
+    pub exported_at: i64,
+    /// How many records the report holds.
+    pub records: usize,
+    /// The exporter's document heads (change hashes, hex).
+    pub document_heads: Vec<String>,
+    /// The report's record heads (hex).
+    pub record_heads: Vec<String>,
+}
+
+/// What became of a ballot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BallotFate {
+    /// It counted.
+    Counted,
+    /// Valid, but no close names it.
+    Late,
+    /// The same voter's later ballot replaced it.
+    Superseded,
+    /// Not valid where it was written.
+    Refused,
+}
+
+/// One ballot in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportBallotDto {
+    /// Record id (hex).
+    pub id: String,
+    /// The voter (hex) and their name.
+    pub voter: String,
+    /// The voter's name.
+    pub voter_name: Option<String>,
+    /// What they chose.
+    pub choice: Choice,
+    /// The choice in words.
+    pub choice_text: String,
+    /// Their sequence number on this proposal.
+    pub seq: u64,
+    /// When they say they voted.
+    pub at: i64,
+    /// Counted, late, superseded or refused.
+    pub fate: BallotFate,
+    /// A counted ballot's weight: 1 plus the proxies its voter holds.
+    pub weight: u64,
+    /// Whether some closes name it and others do not.
+    pub contested: bool,
+    /// Why it was refused.
+    pub refused: Option<String>,
+}
+
+/// One proxy grant or revocation in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportProxyDto {
+    /// Record id (hex).
+    pub id: String,
+    /// Who gave or took back their proxy.
+    pub grantor: String,
+    /// Their name.
+    pub grantor_name: Option<String>,
+    /// The holder of a grant (none for a revocation).
+    pub holder: Option<String>,
+    /// The holder's name.
+    pub holder_name: Option<String>,
+    /// Whether the grant counted.
+    pub kept: bool,
+}
+
+/// One close in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportCloseDto {
+    /// Record id (hex).
+    pub id: String,
+    /// Who closed it.
+    pub author: String,
+    /// Their name.
+    pub author_name: Option<String>,
+    /// When (their claim).
+    pub at: i64,
+    /// How many ballots it names.
+    pub ballots: usize,
+    /// Whether it was valid where written.
+    pub valid: bool,
+}
+
+/// Verifies a report file: needs no home and no network.
+pub fn verify_report(bytes: &[u8]) -> ReportDto {
+    match sangam_model::report::verify(bytes) {
+        Ok(verified) => ReportDto {
+            verified: true,
+            class: None,
+            reason: None,
+            summary: Some(summary(&verified)),
+        },
+        Err(e) => ReportDto {
+            verified: false,
+            class: Some(e.class.as_str().to_owned()),
+            reason: Some(e.reason),
+            summary: None,
+        },
+    }
+}
+
+/// A report file written by this home, with its page for people.
+pub struct ExportedReport {
+    /// The report file's bytes.
+    pub json: Vec<u8>,
+    /// The printable page.
+    pub html: String,
+    /// What it says (verified).
+    pub dto: ReportDto,
+}
+
+impl Node {
+    /// The signed report of a closed or withdrawn proposal.
+    pub(crate) fn export_report(
+        &mut self,
+        coop: CoopId,
+        proposal: RecordId,
+    ) -> Result<ExportedReport, ApiError> {
+        let (key, _) = self.member()?;
+        let now = self.now();
+        let replica = self.replica(coop)?;
+        let fold = replica.fold();
+        let tally = fold.tally(proposal).map_err(|_| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{} is not a proposal of this co-op", proposal.short()),
+            )
+        })?;
+        if tally.status == Status::Provisional {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "the proposal is still open: a report is of a decision, so close it first",
+            ));
+        }
+        let heads = replica.heads().into_iter().map(|h| Hash32(h.0)).collect();
+        let report = Report::build(replica.fold(), proposal, heads, now, &key)
+            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        let json = report.to_json();
+        // What this home says of its own report is what any verifier says.
+        let dto = verify_report(&json);
+        if !dto.verified {
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                format!(
+                    "the report this home wrote does not verify ({}): please report this",
+                    dto.reason.unwrap_or_default()
+                ),
+            ));
+        }
+        let html = crate::report_page::render(&dto);
+        Ok(ExportedReport { json, html, dto })
+    }
+}
+
+fn summary(v: &Verified) -> ReportSummaryDto {
+    let state = v.fold.state();
+    let name = |key: &PublicKey| state.member(key).map(|m| m.name.clone());
+    let tally = &v.tally;
+    let own = v.own_records();
+    let (open_placed, open) = own
+        .iter()
+        .find_map(|p| match p.record.body() {
+            Body::ProposalOpen(open) => Some((*p, open)),
+            _ => None,
+        })
+        .expect("a verified report holds its proposal");
+    let holders: Vec<PublicKey> = own
+        .iter()
+        .filter(|p| tally.proxies.contains(&p.record.id()))
+        .filter_map(|p| match p.record.body() {
+            Body::ProxyGrant(g) => Some(g.holder),
+            _ => None,
+        })
+        .collect();
+    let weight = |voter: &PublicKey| 1 + holders.iter().filter(|h| *h == voter).count() as u64;
+    let counted_choice = |member: &PublicKey| {
+        own.iter().find_map(|p| match p.record.body() {
+            Body::Ballot(b)
+                if p.record.author() == *member && tally.counted.contains(&p.record.id()) =>
+            {
+                Some(b.choice.clone())
+            }
+            _ => None,
+        })
+    };
+    let ballots = own
+        .iter()
+        .filter_map(|p| match p.record.body() {
+            Body::Ballot(b) => Some(ballot(p, b, tally, &state, weight(&p.record.author()))),
+            _ => None,
+        })
+        .collect();
+    let proxies = own
+        .iter()
+        .filter_map(|p| {
+            let holder = match p.record.body() {
+                Body::ProxyGrant(g) => Some(g.holder),
+                Body::ProxyRevoke(_) => None,
+                _ => return None,
+            };
+            Some(ReportProxyDto {
+                id: p.record.id().to_string(),
+                grantor: p.record.author().to_string(),
+                grantor_name: name(&p.record.author()),
+                holder: holder.map(|h| h.to_string()),
+                holder_name: holder.and_then(|h| name(&h)),
+                kept: tally.proxies.contains(&p.record.id()),
+            })
+        })
+        .collect();
+    let closes = own
+        .iter()
+        .filter_map(|p| match p.record.body() {
+            Body::ProposalClose(c) => Some(ReportCloseDto {
+                id: p.record.id().to_string(),
+                author: p.record.author().to_string(),
+                author_name: name(&p.record.author()),
+                at: p.record.at(),
+                ballots: c.ballots.len(),
+                valid: p.verdict.is_ok(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let report = &v.report;
+    ReportSummaryDto {
+        report_id: v.id.to_string(),
+        coop: report.coop.to_string(),
+        coop_name: state
+            .genesis
+            .as_ref()
+            .map(|g| g.name.clone())
+            .unwrap_or_default(),
+        title: open.title.clone(),
+        text: open.text.clone(),
+        opened_by: open_placed.record.author().to_string(),
+        opened_by_name: name(&open_placed.record.author()),
+        opened_at: open_placed.record.at(),
+        effect: open.effect.as_ref().map(crate::governance::describe),
+        tally: tally_dto(open, tally.clone()),
+        electors: open
+            .electorate
+            .iter()
+            .map(|m| VoterDto {
+                member: m.to_string(),
+                name: name(m),
+                choice: counted_choice(m),
+            })
+            .collect(),
+        ballots,
+        proxies,
+        closes,
+        exporter: report.exporter.to_string(),
+        exporter_name: name(&report.exporter),
+        exported_at: report.exported_at,
+        records: report.records.len(),
+        document_heads: report
+            .heads
+            .document
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+        record_heads: report.heads.records.iter().map(|h| h.to_string()).collect(),
+    }
+}
+
+fn ballot(
+    p: &Placed,
+    b: &sangam_model::governance::Ballot,
+    tally: &sangam_model::governance::Tally,
+    state: &CoopState,
+    weight: u64,
+) -> ReportBallotDto {
+    let id = p.record.id();
+    let fate = if p.verdict.is_err() {
+        BallotFate::Refused
+    } else if tally.counted.contains(&id) {
+        BallotFate::Counted
+    } else if tally.late.contains(&id) {
+        BallotFate::Late
+    } else {
+        BallotFate::Superseded
+    };
+    ReportBallotDto {
+        id: id.to_string(),
+        voter: p.record.author().to_string(),
+        voter_name: state.member(&p.record.author()).map(|m| m.name.clone()),
+        choice: b.choice.clone(),
+        choice_text: choice_text(&b.choice),
+        seq: b.seq,
+        at: p.record.at(),
+        fate,
+        weight: if fate == BallotFate::Counted {
+            weight
+        } else {
+            0
+        },
+        contested: tally.contested.contains(&id),
+        refused: p.verdict.as_ref().err().map(|r| r.to_string()),
+    }
+}

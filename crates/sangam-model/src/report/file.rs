@@ -1,0 +1,280 @@
+//! The report file's JSON form: reading it strictly (steps 1–3 of "Verifying a report"),
+//! writing it, and the exporter's signing input.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{
+    Counts, MAX_REPORT_BYTES, REPORT_DOMAIN, REPORT_FORMAT, Report, ReportClass, ReportError,
+};
+use crate::canonical::{self, MAX_SAFE_INTEGER};
+use crate::governance::{Status, Tally};
+use crate::id::RecordId;
+use crate::keys::{PublicKey, Signature, domain_separated};
+
+/// One elector and the record that admitted them, in the view of the proposal's context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Elector {
+    /// The genesis, the `member.admit`, or the close whose passed effect admitted them.
+    pub admitted_by: RecordId,
+    /// The elector's member key.
+    pub member: PublicKey,
+}
+
+/// What the exporter held and what the records' heads are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Heads {
+    /// The exporter's Automerge document heads (change hashes), ascending: a claim.
+    pub document: Vec<Hash32>,
+    /// The report's records that no record of the report cites, ascending.
+    pub records: Vec<RecordId>,
+}
+
+/// A 32-byte hash in hex (a change hash: the model names no Automerge type).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hash32(pub [u8; 32]);
+
+crate::keys::hex_type!(Hash32, 32);
+
+/// The tally as the file writes it (docs/protocol.md "The file").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyFile {
+    /// Voters whose own ballot counted.
+    pub ballots_counted: u64,
+    /// The valid closes.
+    pub closes: Vec<RecordId>,
+    /// Ballots some closes name and others do not.
+    pub contested: Vec<RecordId>,
+    /// The counted ballots.
+    pub counted: Vec<RecordId>,
+    /// Totals by answer or option.
+    #[serde(deserialize_with = "unique_counts")]
+    pub counts: Counts,
+    /// How many electors.
+    pub electorate_size: u64,
+    /// Late ballots.
+    pub late: Vec<RecordId>,
+    /// The outcome's word or the winning option.
+    pub outcome: String,
+    /// The grants kept.
+    pub proxies: Vec<RecordId>,
+    /// Whether quorum was met.
+    pub quorum_met: bool,
+    /// Grants kept, counted.
+    pub represented: u64,
+    /// Ranked choice's rounds.
+    #[serde(deserialize_with = "unique_rounds")]
+    pub rounds: Vec<Counts>,
+    /// `provisional`, `closed` or `withdrawn`.
+    pub status: String,
+}
+
+impl From<&Tally> for TallyFile {
+    fn from(t: &Tally) -> Self {
+        Self {
+            ballots_counted: t.ballots_counted as u64,
+            closes: t.closes.clone(),
+            contested: t.contested.clone(),
+            counted: t.counted.clone(),
+            counts: t.counts.clone(),
+            electorate_size: t.electorate_size as u64,
+            late: t.late.clone(),
+            outcome: t.outcome.label(),
+            proxies: t.proxies.clone(),
+            quorum_met: t.quorum_met,
+            represented: t.represented as u64,
+            rounds: t.rounds.clone(),
+            status: status_word(t.status).to_owned(),
+        }
+    }
+}
+
+/// A status as the file writes it.
+pub(crate) fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Provisional => "provisional",
+        Status::Closed => "closed",
+        Status::Withdrawn => "withdrawn",
+    }
+}
+
+/// The file's top level, in the order Sangam writes it (the signature does not depend on
+/// it: it covers the canonical form).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportJson {
+    format: String,
+    coop: RecordId,
+    proposal: RecordId,
+    exporter: PublicKey,
+    exported_at: i64,
+    tally: TallyFile,
+    electorate: Vec<Elector>,
+    heads: Heads,
+    records: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sig: Option<Signature>,
+}
+
+impl Report {
+    /// Reads a report file: steps 1 to 3 of "Verifying a report".
+    pub fn parse(bytes: &[u8]) -> Result<Report, ReportError> {
+        if bytes.len() > MAX_REPORT_BYTES {
+            return Err(ReportError::new(
+                ReportClass::TooLarge,
+                format!(
+                    "the file is {} bytes, more than the {MAX_REPORT_BYTES} a report may have",
+                    bytes.len()
+                ),
+            ));
+        }
+        let json: ReportJson = serde_json::from_slice(bytes).map_err(|e| {
+            let why = if e.is_eof() {
+                "it ends too early: the file was cut short".to_owned()
+            } else {
+                e.to_string()
+            };
+            malformed(format!("the file is not a whole Sangam report: {why}"))
+        })?;
+        if json.exported_at.abs() > MAX_SAFE_INTEGER {
+            return Err(malformed("exported_at is outside ±(2^53 − 1)"));
+        }
+        for (name, ids) in [
+            ("tally.counted", &json.tally.counted),
+            ("tally.proxies", &json.tally.proxies),
+            ("tally.late", &json.tally.late),
+            ("tally.closes", &json.tally.closes),
+            ("tally.contested", &json.tally.contested),
+            ("heads.records", &json.heads.records),
+        ] {
+            if !ids.windows(2).all(|w| w[0] < w[1]) {
+                return Err(malformed(format!(
+                    "{name} is not in strictly ascending order"
+                )));
+            }
+        }
+        if !json.heads.document.windows(2).all(|w| w[0] < w[1]) {
+            return Err(malformed(
+                "heads.document is not in strictly ascending order",
+            ));
+        }
+        let safe = |n: u64| n <= MAX_SAFE_INTEGER as u64;
+        let t = &json.tally;
+        if ![t.ballots_counted, t.electorate_size, t.represented]
+            .into_iter()
+            .chain(t.counts.values().copied())
+            .chain(t.rounds.iter().flat_map(|r| r.values().copied()))
+            .all(safe)
+        {
+            return Err(malformed("a number in the tally is above 2^53 − 1"));
+        }
+        if json.format != REPORT_FORMAT {
+            return Err(ReportError::new(
+                ReportClass::UnsupportedFormat,
+                format!(
+                    "the file is a {:?} report; this verifier reads {REPORT_FORMAT}",
+                    json.format
+                ),
+            ));
+        }
+        Ok(Report {
+            coop: json.coop,
+            proposal: json.proposal,
+            records: json.records,
+            electorate: json.electorate,
+            tally: json.tally,
+            heads: json.heads,
+            exported_at: json.exported_at,
+            exporter: json.exporter,
+            sig: json.sig,
+        })
+    }
+
+    /// The file's bytes: indented JSON with a final newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out =
+            serde_json::to_vec_pretty(&self.json(true)).expect("a report serializes to JSON");
+        out.push(b'\n');
+        out
+    }
+
+    /// The bytes the exporter signs: the domain tag, a zero byte, and the canonical JSON of
+    /// the report without `sig`.
+    pub fn signing_input(&self) -> Vec<u8> {
+        domain_separated(REPORT_DOMAIN, &self.signed_message())
+    }
+
+    /// The canonical JSON of the report without `sig`: what the domain tag is put before.
+    pub(crate) fn signed_message(&self) -> Vec<u8> {
+        let value = serde_json::to_value(self.json(false)).expect("a report is JSON");
+        canonical::to_canonical(&value)
+            .expect("a parsed report has only safe integers and shallow nesting")
+    }
+
+    /// The report id: SHA-256 of the signing input.
+    pub fn id(&self) -> Hash32 {
+        Hash32(Sha256::digest(self.signing_input()).into())
+    }
+
+    fn json(&self, with_sig: bool) -> ReportJson {
+        ReportJson {
+            format: REPORT_FORMAT.to_owned(),
+            coop: self.coop,
+            proposal: self.proposal,
+            exporter: self.exporter,
+            exported_at: self.exported_at,
+            tally: self.tally.clone(),
+            electorate: self.electorate.clone(),
+            heads: self.heads.clone(),
+            records: self.records.clone(),
+            sig: if with_sig { self.sig } else { None },
+        }
+    }
+}
+
+fn malformed(reason: impl Into<String>) -> ReportError {
+    ReportError::new(ReportClass::Malformed, reason)
+}
+
+/// A map of counts that refuses a repeated key (serde's maps keep the last silently).
+struct UniqueCounts;
+
+impl<'de> Visitor<'de> for UniqueCounts {
+    type Value = Counts;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of counts")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((key, value)) = map.next_entry::<String, u64>()? {
+            if out.insert(key.clone(), value).is_some() {
+                return Err(de::Error::custom(format!(
+                    "the count {key:?} appears twice"
+                )));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn unique_counts<'de, D: Deserializer<'de>>(d: D) -> Result<Counts, D::Error> {
+    d.deserialize_map(UniqueCounts)
+}
+
+fn unique_rounds<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Counts>, D::Error> {
+    struct Round(Counts);
+    impl<'de> Deserialize<'de> for Round {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(UniqueCounts).map(Round)
+        }
+    }
+    let rounds: Vec<Round> = Vec::deserialize(d)?;
+    Ok(rounds.into_iter().map(|r| r.0).collect())
+}
