@@ -74,12 +74,16 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         threshold = esc(&t.threshold),
     );
     page.push_str("<table class=\"counts\">\n<tr>");
-    for label in t.counts.keys() {
+    for label in &s.answers {
         let _ = write!(page, "<th>{}</th>", esc(label));
     }
     page.push_str("</tr>\n<tr>");
-    for n in t.counts.values() {
-        let _ = write!(page, "<td>{n}</td>");
+    for label in &s.answers {
+        let _ = write!(
+            page,
+            "<td>{}</td>",
+            t.counts.get(label).copied().unwrap_or(0)
+        );
     }
     page.push_str("</tr>\n</table>\n");
     if t.rounds.len() > 1 {

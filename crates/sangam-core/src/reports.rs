@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use sangam_model::body::Choice;
+use sangam_model::body::{Choice, Method};
 use sangam_model::fold::Placed;
 use sangam_model::governance::Status;
 use sangam_model::report::{Hash32, Report, Verified};
@@ -50,6 +50,9 @@ pub struct ReportSummaryDto {
     pub effect: Option<String>,
     /// The result.
     pub tally: TallyDto,
+    /// The answers or options in the order a member reads them (yes, no, abstain; or the
+    /// proposal's options in its order).
+    pub answers: Vec<String>,
     /// Every elector and the choice that counted for them.
     pub electors: Vec<VoterDto>,
     /// Every ballot of the proposal in the report.
@@ -249,13 +252,25 @@ fn summary(v: &Verified) -> ReportSummaryDto {
             _ => None,
         })
     };
-    let ballots = own
+    let mut ballots: Vec<ReportBallotDto> = own
         .iter()
         .filter_map(|p| match p.record.body() {
             Body::Ballot(b) => Some(ballot(p, b, tally, &state, weight(&p.record.author()))),
             _ => None,
         })
         .collect();
+    // In the order they were cast, as their voters claim.
+    ballots.sort_by(|a, b| (a.at, a.seq, &a.id).cmp(&(b.at, b.seq, &b.id)));
+    let mut electors: Vec<VoterDto> = open
+        .electorate
+        .iter()
+        .map(|m| VoterDto {
+            member: m.to_string(),
+            name: name(m),
+            choice: counted_choice(m),
+        })
+        .collect();
+    electors.sort_by_key(|e| (e.name.as_ref().map(|n| n.to_lowercase()), e.member.clone()));
     let proxies = own
         .iter()
         .filter_map(|p| {
@@ -304,15 +319,14 @@ fn summary(v: &Verified) -> ReportSummaryDto {
         opened_at: open_placed.record.at(),
         effect: open.effect.as_ref().map(crate::governance::describe),
         tally: tally_dto(open, tally.clone()),
-        electors: open
-            .electorate
-            .iter()
-            .map(|m| VoterDto {
-                member: m.to_string(),
-                name: name(m),
-                choice: counted_choice(m),
-            })
-            .collect(),
+        answers: match open.method {
+            Method::YesNo => ["yes", "no", "abstain"].map(String::from).to_vec(),
+            Method::Consent => ["agree", "disagree", "block", "abstain"]
+                .map(String::from)
+                .to_vec(),
+            _ => open.options.clone(),
+        },
+        electors,
         ballots,
         proxies,
         closes,

@@ -6,6 +6,7 @@ mod forms;
 mod homes;
 mod join;
 mod net;
+mod reports;
 mod writers;
 
 /// The one co-op of a home that holds exactly one.
