@@ -11,9 +11,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # xvfb, xauth, webkit2gtk-driver: the window's end-to-end tests (a virtual display and
 #   WebKitWebDriver).
 # fonts-noto-core: Noto Sans Tamil, so Tamil screens render (and screenshot) properly.
+# python3: the independent report verifier in tests/report-verifier/ (standard library).
 # nodejs, npm: building the window's UI, when Node is not installed some other way.
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev iproute2
-  xvfb xauth webkit2gtk-driver fonts-noto-core)
+  xvfb xauth webkit2gtk-driver fonts-noto-core python3)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

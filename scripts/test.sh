@@ -4,6 +4,9 @@
 set -uo pipefail
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# The independent report verifier checks itself first (the Rust tests then run it on
+# reports Sangam wrote).
+python3 tests/report-verifier/selftest.py || exit 1
 cargo test --workspace --locked "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

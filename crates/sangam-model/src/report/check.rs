@@ -111,7 +111,7 @@ pub fn verify(bytes: &[u8]) -> Result<Verified, ReportError> {
     })
 }
 
-/// Step 4: every record passes "Checking a record", signatures checked in batches.
+/// Step 5: every record passes "Checking a record", signatures checked in batches.
 fn parse_records(report: &Report) -> Result<Vec<Record>, ReportError> {
     let inputs: Vec<&[u8]> = report.records.iter().map(|r| r.as_bytes()).collect();
     let mut records = Vec::with_capacity(inputs.len());
@@ -141,7 +141,7 @@ fn parse_records(report: &Report) -> Result<Vec<Record>, ReportError> {
     Ok(records)
 }
 
-/// Step 5: no record twice; the records by id.
+/// Step 6: no record twice; the records by id.
 fn index(records: &[Record]) -> Result<HashMap<RecordId, usize>, ReportError> {
     let mut by_id = HashMap::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
@@ -159,7 +159,7 @@ fn index(records: &[Record]) -> Result<HashMap<RecordId, usize>, ReportError> {
     Ok(by_id)
 }
 
-/// Step 6: one genesis, this co-op's, and every record of this co-op.
+/// Step 7: one genesis, this co-op's, and every record of this co-op.
 fn check_coop(records: &[Record], report: &Report) -> Result<(), ReportError> {
     let wrong = |reason: String| ReportError::new(ReportClass::WrongCoop, reason);
     let geneses: Vec<&Record> = records
@@ -199,7 +199,7 @@ fn check_coop(records: &[Record], report: &Report) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// Step 8: what a close counts is there, and every record's deps are.
+/// Step 9: what a close counts is there, and every record's deps are.
 fn check_complete(
     records: &[Record],
     by_id: &HashMap<RecordId, usize>,
@@ -235,7 +235,7 @@ fn check_complete(
     Ok(())
 }
 
-/// Step 9: every record is the proposal's own or in the past of one.
+/// Step 10: every record is the proposal's own or in the past of one.
 fn check_related(
     records: &[Record],
     by_id: &HashMap<RecordId, usize>,
@@ -270,7 +270,7 @@ fn check_related(
     }
 }
 
-/// Step 11: the electors are the proposal's, each with the record that admitted them.
+/// Step 12: the electors are the proposal's, each with the record that admitted them.
 fn check_electorate(fold: &Fold, open: &Placed, listed: &[Elector]) -> Result<(), ReportError> {
     let wrong = |reason: String| ReportError::new(ReportClass::Electorate, reason);
     let Body::ProposalOpen(body) = open.record.body() else {
@@ -318,7 +318,7 @@ fn check_electorate(fold: &Fold, open: &Placed, listed: &[Elector]) -> Result<()
     Ok(())
 }
 
-/// Step 12: the report's tally is what the records give, member by member (in the
+/// Step 13: the report's tally is what the records give, member by member (in the
 /// canonical order of their names).
 fn check_tally(said: &TallyFile, computed: &TallyFile) -> Result<(), ReportError> {
     let said = serde_json::to_value(said).expect("a tally is JSON");

@@ -1,4 +1,4 @@
-//! The report file's JSON form: reading it strictly (steps 1–3 of "Verifying a report"),
+//! The report file's JSON form: reading it strictly (steps 1–4 of "Verifying a report"),
 //! writing it, and the exporter's signing input.
 
 use std::collections::BTreeMap;
@@ -105,6 +105,12 @@ pub(crate) fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// Only the top level's `format`, read before anything else.
+#[derive(Deserialize)]
+struct FormatOnly {
+    format: Option<String>,
+}
+
 /// The file's top level, in the order Sangam writes it (the signature does not depend on
 /// it: it covers the canonical form).
 #[derive(Serialize, Deserialize)]
@@ -124,7 +130,7 @@ struct ReportJson {
 }
 
 impl Report {
-    /// Reads a report file: steps 1 to 3 of "Verifying a report".
+    /// Reads a report file: steps 1 to 4 of "Verifying a report".
     pub fn parse(bytes: &[u8]) -> Result<Report, ReportError> {
         if bytes.len() > MAX_REPORT_BYTES {
             return Err(ReportError::new(
@@ -135,14 +141,31 @@ impl Report {
                 ),
             ));
         }
-        let json: ReportJson = serde_json::from_slice(bytes).map_err(|e| {
+        let not_json = |e: serde_json::Error| {
             let why = if e.is_eof() {
                 "it ends too early: the file was cut short".to_owned()
             } else {
                 e.to_string()
             };
             malformed(format!("the file is not a whole Sangam report: {why}"))
-        })?;
+        };
+        // The format first: another format may change every other member.
+        let peek: FormatOnly = serde_json::from_slice(bytes).map_err(not_json)?;
+        match peek.format {
+            None => return Err(malformed("the file is JSON but not a Sangam report: it has no format")),
+            Some(format) if format != REPORT_FORMAT => {
+                return Err(ReportError::new(
+                    ReportClass::UnsupportedFormat,
+                    format!("the file is a {format:?} report; this verifier reads {REPORT_FORMAT}"),
+                ));
+            }
+            Some(_) => {}
+        }
+        let json: ReportJson = serde_json::from_slice(bytes).map_err(not_json)?;
+        if has_negative_zero(bytes) {
+            // JSON readers disagree on `-0`; canonical JSON has no form for it.
+            return Err(malformed("the number -0 has no canonical form"));
+        }
         if json.exported_at.abs() > MAX_SAFE_INTEGER {
             return Err(malformed("exported_at is outside ±(2^53 − 1)"));
         }
@@ -174,15 +197,6 @@ impl Report {
             .all(safe)
         {
             return Err(malformed("a number in the tally is above 2^53 − 1"));
-        }
-        if json.format != REPORT_FORMAT {
-            return Err(ReportError::new(
-                ReportClass::UnsupportedFormat,
-                format!(
-                    "the file is a {:?} report; this verifier reads {REPORT_FORMAT}",
-                    json.format
-                ),
-            ));
         }
         Ok(Report {
             coop: json.coop,
@@ -237,6 +251,27 @@ impl Report {
             sig: if with_sig { self.sig } else { None },
         }
     }
+}
+
+/// Whether the JSON text has the number `-0` (outside strings). serde reads it as 0, so
+/// it is looked for in the text.
+fn has_negative_zero(bytes: &[u8]) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'-' && bytes.get(i + 1) == Some(&b'0') {
+            return true;
+        }
+    }
+    false
 }
 
 fn malformed(reason: impl Into<String>) -> ReportError {

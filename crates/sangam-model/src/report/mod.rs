@@ -2,7 +2,7 @@
 //! a proposal, everything needed to judge them, the tally they give and the exporter's
 //! signature, which anyone can check offline.
 //!
-//! - [`Report`] is the file, typed: [`Report::parse`] reads it (steps 1–3 of "Verifying a
+//! - [`Report`] is the file, typed: [`Report::parse`] reads it (steps 1–4 of "Verifying a
 //!   report") and [`Report::to_json`] writes it;
 //! - [`Report::build`] (in `build`) gathers a proposal's evidence from a fold and signs it;
 //! - [`verify`] (in `check`) runs every step and returns what a verified report says, or
@@ -60,35 +60,35 @@ pub struct Report {
 pub enum ReportClass {
     /// Step 1: more than [`MAX_REPORT_BYTES`].
     TooLarge,
-    /// Step 2: not JSON, cut short, or not a report's shape.
+    /// Steps 2 and 4: not JSON, cut short, or not a report's shape.
     Malformed,
     /// Step 3: another format.
     UnsupportedFormat,
-    /// Step 4: a record's signature does not verify.
+    /// Step 5: a record's signature does not verify.
     BadSignature,
-    /// Step 4: a record fails another check.
+    /// Step 5: a record fails another check.
     BadRecord,
-    /// Step 5: the same record twice.
+    /// Step 6: the same record twice.
     DuplicateRecord,
-    /// Step 6: no genesis of this co-op, or a record of another.
+    /// Step 7: no genesis of this co-op, or a record of another.
     WrongCoop,
-    /// Step 7: the proposal is not among the records.
+    /// Step 8: the proposal is not among the records.
     NoProposal,
-    /// Step 8: a record the others need is left out.
+    /// Step 9: a record the others need is left out.
     Incomplete,
-    /// Step 9: a record that does not belong.
+    /// Step 10: a record that does not belong.
     UnrelatedRecord,
-    /// Step 10: the proposal was not valid where written.
+    /// Step 11: the proposal was not valid where written.
     RefusedProposal,
-    /// Step 11: the electorate list is not the proposal's.
+    /// Step 12: the electorate list is not the proposal's.
     Electorate,
-    /// Step 12: the tally is not what the records give.
+    /// Step 13: the tally is not what the records give.
     Tally,
-    /// Step 13: the record heads are not the records'.
+    /// Step 14: the record heads are not the records'.
     Heads,
-    /// Step 14: no exporter's signature.
+    /// Step 15: no exporter's signature.
     Unsigned,
-    /// Step 15: the exporter's signature does not verify.
+    /// Step 16: the exporter's signature does not verify.
     BadReportSignature,
 }
 

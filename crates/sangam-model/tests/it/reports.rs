@@ -459,6 +459,15 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
             ReportClass::UnsupportedFormat,
             Box::new(|v, _| v["format"] = json!("sangam/report/9")),
         ),
+        (
+            "a later format that changes other members too",
+            ReportClass::UnsupportedFormat,
+            Box::new(|v, _| {
+                v["format"] = json!("sangam/report/2");
+                v["ballots"] = json!([]);
+                v.as_object_mut().expect("an object").remove("tally");
+            }),
+        ),
     ];
     let mut files = vec![];
     for (name, class, tamper) in &cases {
@@ -484,6 +493,17 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
         "truncated JSON".into(),
         "malformed",
         write(dir.path(), "truncated.json", cut),
+    ));
+    // `-0`, which JSON readers disagree on.
+    let text = String::from_utf8(report.to_json()).expect("UTF-8");
+    let minus_zero = text.replace("\"exported_at\": 99000", "\"exported_at\": -0");
+    assert_ne!(minus_zero, text);
+    let err = verify(minus_zero.as_bytes()).expect_err("-0");
+    assert_eq!(err.class, ReportClass::Malformed, "{err}");
+    files.push((
+        "-0".into(),
+        "malformed",
+        write(dir.path(), "minus-zero.json", minus_zero.as_bytes()),
     ));
     for (name, class, file) in files {
         let first = python_verdict(&file);

@@ -1,0 +1,916 @@
+#!/usr/bin/env python3
+"""Self-test of the report verifier; runs without Sangam.
+
+(a) every record vector in tests/vectors/*.json through "Checking a record"
+    (docs/protocol.md "Test vectors"), including the ids the vectors cite;
+(b) the signature vectors: RFC 8032 section 7.1 (transcribed below; the signer
+    must reproduce them), Project Wycheproof's EdDSA vectors and the twelve
+    ed25519-speccheck cases, with the verdicts of "Strict verification";
+(c) counting unit cases, then synthetic co-ops and reports built here with an
+    RFC 8032 signer, which must verify, and single tamperings of them, which must
+    be refused with the right class (docs/protocol.md "Verifying a report").
+
+Exit status 0 when everything passes; one summary line at the end.
+"""
+
+import copy
+import glob
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True     # leave no __pycache__ in the repository
+
+import canonical  # noqa: E402
+import ed25519  # noqa: E402
+import records  # noqa: E402
+import tally as tally_mod  # noqa: E402
+import verify_report  # noqa: E402
+from fold import Fold  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+RECORD_VECTORS = os.path.join(ROOT, "tests", "vectors")
+SIG_VECTORS = os.path.join(ROOT, "crates", "sangam-model", "tests", "vectors")
+
+failures = []
+counts = {}
+
+
+def check(group, cond, what):
+    counts[group] = counts.get(group, 0) + 1
+    if not cond:
+        failures.append("%s: %s" % (group, what))
+        print("FAIL %s: %s" % (group, what))
+
+
+# --- (a) record vectors -------------------------------------------------------------
+
+def test_record_vectors():
+    files = sorted(glob.glob(os.path.join(RECORD_VECTORS, "*.json")))
+    check("record vectors", bool(files), "no vector files in %s" % RECORD_VECTORS)
+    valid_ids = set()
+    cited = []
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            vectors = json.load(f)
+        for v in vectors:
+            try:
+                rec = records.check_record(v["record"].encode("utf-8"))
+                got = (True, None)
+            except records.RecordError as exc:
+                rec = None
+                got = (False, exc.cls)
+            want = (v["valid"], v.get("error"))
+            check("record vectors", got == want,
+                  "%s: %s, expected %s" % (v["name"], got, want))
+            if rec is not None:
+                valid_ids.add(rec.id)
+                check("record vectors", canonical.dumps(json.loads(v["record"])) == v["record"],
+                      "%s: canonical form is not the record text" % v["name"])
+                cited.append((v["name"], rec))
+    for name, rec in cited:
+        for i in ([rec.coop] if rec.coop else []) + rec.deps:
+            check("record vector ids", i in valid_ids,
+                  "%s cites %s, the id of no valid vector" % (name, i))
+
+
+# --- (b) signature vectors ----------------------------------------------------------
+
+# RFC 8032 section 7.1 (secret key, public key, message, signature), hex.
+RFC8032 = [
+    ("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+     "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+    ("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+     "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+     "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+     "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+     "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"),
+    ("f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5",
+     "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e",
+     "08b8b2b733424243760fe426a4b54908632110a66c2f6591eabd3345e3e4eb98fa6e264bf09efe12ee50f8f54e9f77b1"
+     "e355f6c50544e23fb1433ddf73be84d879de7c0046dc4996d9e773f4bc9efe5738829adb26c81b37c93a1b270b20329d"
+     "658675fc6ea534e0810a4432826bf58c941efb65d57a338bbd2e26640f89ffbc1a858efcb8550ee3a5e1998bd177e93a"
+     "7363c344fe6b199ee5d02e82d522c4feba15452f80288a821a579116ec6dad2b3b310da903401aa62100ab5d1a36553e"
+     "06203b33890cc9b832f79ef80560ccb9a39ce767967ed628c6ad573cb116dbefefd75499da96bd68a8a97b928a8bbc10"
+     "3b6621fcde2beca1231d206be6cd9ec7aff6f6c94fcd7204ed3455c68c83f4a41da4af2b74ef5c53f1d8ac70bdcb7ed1"
+     "85ce81bd84359d44254d95629e9855a94a7c1958d1f8ada5d0532ed8a5aa3fb2d17ba70eb6248e594e1a2297acbbb39d"
+     "502f1a8c6eb6f1ce22b3de1a1f40cc24554119a831a9aad6079cad88425de6bde1a9187ebb6092cf67bf2b13fd65f270"
+     "88d78b7e883c8759d2c4f5c65adb7553878ad575f9fad878e80a0c9ba63bcbcc2732e69485bbc9c90bfbd62481d9089b"
+     "eccf80cfe2df16a2cf65bd92dd597b0707e0917af48bbb75fed413d238f5555a7a569d80c3414a8d0859dc65a46128ba"
+     "b27af87a71314f318c782b23ebfe808b82b0ce26401d2e22f04d83d1255dc51addd3b75a2b1ae0784504df543af8969b"
+     "e3ea7082ff7fc9888c144da2af58429ec96031dbcad3dad9af0dcbaaaf268cb8fcffead94f3c7ca495e056a9b47acdb7"
+     "51fb73e666c6c655ade8297297d07ad1ba5e43f1bca32301651339e22904cc8c42f58c30c04aafdb038dda0847dd988d"
+     "cda6f3bfd15c4b4c4525004aa06eeff8ca61783aacec57fb3d1f92b0fe2fd1a85f6724517b65e614ad6808d6f6ee34df"
+     "f7310fdc82aebfd904b01e1dc54b2927094b2db68d6f903b68401adebf5a7e08d78ff4ef5d63653a65040cf9bfd4aca7"
+     "984a74d37145986780fc0b16ac451649de6188a7dbdf191f64b5fc5e2ab47b57f7f7276cd419c17a3ca8e1b939ae49e4"
+     "88acba6b965610b5480109c8b17b80e1b7b750dfc7598d5d5011fd2dcc5600a32ef5b52a1ecc820e308aa342721aac09"
+     "43bf6686b64b2579376504ccc493d97e6aed3fb0f9cd71a43dd497f01f17c0e2cb3797aa2a2f256656168e6c496afc5f"
+     "b93246f6b1116398a346f1a641f3b041e989f7914f90cc2c7fff357876e506b50d334ba77c225bc307ba537152f3f161"
+     "0e4eafe595f6d9d90d11faa933a15ef1369546868a7f3a45a96768d40fd9d03412c091c6315cf4fde7cb68606937380d"
+     "b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c0618983f8741c5ef68d3a101e8a3b8ca"
+     "c60c905c15fc910840b94c00a0b9d0",
+     "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350"
+     "aa5371b1508f9f4528ecea23c436d94b5e8fcd4f681e30a6ac00a9704a188a03"),
+    ("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
+     "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+     "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+     "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
+     "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"),
+]
+
+# "The edge cases of ed25519-speccheck": the cases Sangam accepts; all others refused.
+SPECCHECK_ACCEPTED = {3, 4, 5}
+
+
+def test_signature_vectors():
+    for sk, pk, msg, sig in RFC8032:
+        seed, pub, m, s = (bytes.fromhex(x) for x in (sk, pk, msg, sig))
+        check("rfc8032", ed25519.public_key(seed) == pub, "public key of %s" % sk[:8])
+        check("rfc8032", ed25519.sign(seed, m) == s, "signature of %s" % sk[:8])
+        check("rfc8032", ed25519.verify_strict(pub, m, s), "verify %s" % sk[:8])
+        bad = bytearray(s)
+        bad[0] ^= 1
+        check("rfc8032", not ed25519.verify_strict(pub, m, bytes(bad)), "flipped %s" % sk[:8])
+
+    with open(os.path.join(SIG_VECTORS, "wycheproof_ed25519_test.json"), encoding="utf-8") as f:
+        wp = json.load(f)
+    n = 0
+    for group in wp["testGroups"]:
+        pub = bytes.fromhex(group["publicKey"]["pk"])
+        for t in group["tests"]:
+            n += 1
+            ok = ed25519.verify_strict(pub, bytes.fromhex(t["msg"]), bytes.fromhex(t["sig"]))
+            check("wycheproof", ok == (t["result"] == "valid"),
+                  "tcId %d (%s): verified=%s, published %s" % (t["tcId"], t["comment"], ok,
+                                                               t["result"]))
+    check("wycheproof", n == 151 == wp["numberOfTests"], "expected 151 vectors, found %d" % n)
+
+    with open(os.path.join(SIG_VECTORS, "ed25519_speccheck_cases.json"), encoding="utf-8") as f:
+        cases = json.load(f)
+    check("speccheck", len(cases) == 12, "expected 12 cases")
+    for i, c in enumerate(cases):
+        ok = ed25519.verify_strict(bytes.fromhex(c["pub_key"]), bytes.fromhex(c["message"]),
+                                   bytes.fromhex(c["signature"]))
+        check("speccheck", ok == (i in SPECCHECK_ACCEPTED),
+              "case %d: verified=%s, the spec's table says %s"
+              % (i, ok, "accepted" if i in SPECCHECK_ACCEPTED else "refused"))
+
+    # The small-order key with the identity signature verifies under the plain
+    # equation and must be refused (rule 3).
+    one = (1).to_bytes(32, "little")
+    check("strict rules", not ed25519.verify_strict(one, b"x", one + bytes(32)),
+          "small-order key with the identity signature")
+    # Non-canonical y (y = p + 1, a valid y after reduction) is refused by rule 2.
+    noncanon = (ed25519.P + 1).to_bytes(32, "little")
+    check("strict rules", ed25519.decode_point(noncanon) is None, "y >= p decodes")
+    # S = l is refused by rule 1.
+    seed = bytes(range(32))
+    pub = ed25519.public_key(seed)
+    s = ed25519.sign(seed, b"m")
+    s_plus_l = s[:32] + (int.from_bytes(s[32:], "little") + ed25519.L).to_bytes(32, "little")
+    check("strict rules", not ed25519.verify_strict(pub, b"m", s_plus_l), "S + l accepted")
+    check("strict rules", ed25519.verify_strict(pub, b"m", s), "own signature refused")
+
+
+# --- (c) counting unit cases --------------------------------------------------------
+
+class FakeBallot:
+    def __init__(self, author, choice, seq=1, id_=None):
+        self.author = author
+        self.body = {"choice": choice, "seq": seq}
+        self.id = id_ or hashlib.sha256(("%s%s%s" % (author, choice, seq)).encode()).hexdigest()
+        self.kind = "ballot"
+
+
+class FakeProp:
+    def __init__(self, method, options=(), num=1, den=2, consent_blocks=True):
+        self.method = method
+        self.options = list(options)
+        self.num, self.den = num, den
+        self.consent_blocks = consent_blocks
+
+
+def test_counting():
+    def rk(*opts):
+        return FakeBallot(str(opts), {"rank": list(opts)})
+    # Ranked: a tie for the least in round 2, broken by round 1 (C leaves, not B,
+    # although B is listed last of the two).
+    ballots = [(rk("A"), 7), (rk("B"), 5), (rk("C", "B"), 4), (rk("D", "C"), 1)]
+    counts, rounds, outcome = tally_mod.instant_runoff(["A", "C", "B", "D"], ballots)
+    check("counting", counts == {"A": 7, "C": 4, "B": 5, "D": 1}, "ranked counts %r" % counts)
+    check("counting", rounds == [{"A": 7, "C": 4, "B": 5, "D": 1}, {"A": 7, "C": 5, "B": 5},
+                                 {"A": 7, "B": 9}], "ranked rounds %r" % rounds)
+    check("counting", outcome == "B", "ranked look-back outcome %r" % outcome)
+    # Ranked: a tie for the least in round 1: the option listed last leaves.
+    ballots = [(rk("X"), 2), (rk("Y"), 1), (rk("Z", "X"), 1)]
+    _, rounds, outcome = tally_mod.instant_runoff(["X", "Z", "Y"], ballots)
+    check("counting", rounds[1] == {"X": 2, "Z": 1} and outcome == "X",
+          "ranked first-round tie %r %r" % (rounds, outcome))
+    # Ranked: every option level -> tie; nothing ranked -> failed.
+    _, _, outcome = tally_mod.instant_runoff(["X", "Y"], [(rk("X"), 1), (rk("Y"), 1)])
+    check("counting", outcome == "tie", "ranked tie %r" % outcome)
+    _, rounds, outcome = tally_mod.instant_runoff(
+        ["X", "Y"], [(FakeBallot("a", {"vote": "abstain"}), 1)])
+    check("counting", outcome == "failed" and rounds == [{"X": 0, "Y": 0}], "ranked failed")
+    # yes_no: the threshold, ties, nothing but abstentions.
+    def yn(*votes, num=2, den=3):
+        bs = [(FakeBallot(str(i), {"vote": v}), 1) for i, v in enumerate(votes)]
+        return tally_mod.count_method(FakeProp("yes_no", num=num, den=den), bs)
+    check("counting", yn("yes", "yes", "no")[2] == "passed", "2 of 3 at 2/3")
+    check("counting", yn("yes", "no")[2] == "tie", "yes_no tie")
+    check("counting", yn("yes", "yes", "no", num=3, den=4)[2] == "failed", "2 of 3 at 3/4")
+    check("counting", yn("abstain")[2] == "failed", "only abstentions")
+    check("counting", yn("yes", "abstain")[0] == {"yes": 1, "no": 0, "abstain": 1}, "counts")
+    # consent: a block fails with consent_blocks, counts for nothing without.
+    cs = [(FakeBallot("a", {"vote": "agree"}), 2), (FakeBallot("b", {"vote": "block"}), 1)]
+    check("counting", tally_mod.count_method(FakeProp("consent"), cs)[2] == "failed", "block")
+    check("counting", tally_mod.count_method(FakeProp("consent", consent_blocks=False), cs)[2]
+          == "passed", "block without consent_blocks")
+    # choice / approval / score
+    opts = ["Oak", "Pine"]
+    ch = [(FakeBallot("a", {"option": "Oak"}), 2), (FakeBallot("b", {"option": "Pine"}), 1)]
+    check("counting", tally_mod.count_method(FakeProp("choice", opts), ch)[2] == "Oak", "choice")
+    ap = [(FakeBallot("a", {"approve": ["Oak", "Pine"]}), 1),
+          (FakeBallot("b", {"approve": ["Pine"]}), 1)]
+    check("counting", tally_mod.count_method(FakeProp("approval", opts), ap)[2] == "Pine",
+          "approval")
+    sc = [(FakeBallot("a", {"scores": {"Oak": 5, "Pine": 2}}), 1),
+          (FakeBallot("b", {"scores": {"Pine": 3}}), 1)]
+    r = tally_mod.count_method(FakeProp("score", opts), sc)
+    check("counting", r[0] == {"Oak": 5, "Pine": 5} and r[2] == "tie", "score tie %r" % (r,))
+    r = tally_mod.count_method(FakeProp("score", opts), [(FakeBallot("a", {"scores": {}}), 1)])
+    check("counting", r[2] == "failed", "score all zero")
+    # canonical JSON key order: UTF-16 code units, not code points
+    check("canonical", canonical.dumps({"\ufb01": 1, "\U0001F600": 2}) ==
+          '{"\U0001F600":2,"\ufb01":1}', "UTF-16 key order")
+    check("canonical", canonical.dumps(["\x1f\b/\x7f\u00e9"]) == '["\\u001f\\b/\x7f\u00e9"]',
+          "string escapes")
+
+
+# --- (c) synthetic co-ops and reports -----------------------------------------------
+
+class Key:
+    def __init__(self, label):
+        self.label = label
+        self.seed = hashlib.sha256(("sangam selftest " + label).encode()).digest()
+        self.pub = ed25519.public_key(self.seed).hex()
+
+
+class Log:
+    """One co-op's records as an app would hold them."""
+
+    def __init__(self):
+        self.recs = {}
+        self.cited = set()
+        self.coop = ""
+
+    def heads(self):
+        return sorted(i for i in self.recs if i not in self.cited)
+
+    def add(self, key, kind, body, at, deps=None):
+        if deps is None:
+            deps = self.heads()
+        env = {"at": at, "author": key.pub, "body": body,
+               "coop": "" if kind == "coop.genesis" else self.coop,
+               "deps": sorted(deps), "kind": kind, "v": 2}
+        env["sig"] = sign_record(key, env)
+        rec = records.check_record(canonical.dumps_bytes(env))
+        self.recs[rec.id] = rec
+        self.cited.update(deps)
+        if kind == "coop.genesis":
+            self.coop = rec.id
+        return rec.id
+
+
+def sign_record(key, env):
+    unsigned = {k: v for k, v in env.items() if k != "sig"}
+    return ed25519.sign(key.seed, ed25519.domain(records.RECORD_TAG,
+                                                canonical.dumps_bytes(unsigned))).hex()
+
+
+OWN_KINDS = ("ballot", "proxy.grant", "proxy.revoke", "proposal.close", "proposal.withdraw")
+
+
+def report_records(log, pid):
+    """"Which records": the own records and their causal past."""
+    own = [i for i, r in log.recs.items()
+           if i == pid or (r.kind in OWN_KINDS and r.body["proposal"] == pid)]
+    keep = set()
+    stack = list(own)
+    while stack:
+        i = stack.pop()
+        if i not in keep:
+            keep.add(i)
+            stack.extend(log.recs[i].deps)
+    return sorted(keep)
+
+
+def make_report(log, pid, exporter, exported_at=10 ** 12):
+    ids = report_records(log, pid)
+    wires = [log.recs[i].wire.decode("utf-8") for i in ids]
+    fresh = [records.check_record(w.encode("utf-8")) for w in wires]
+    fold = Fold(fresh, log.coop)
+    open_rec = fold.by_id[pid]
+    view = fold.context_view(open_rec)
+    electorate = [{"admitted_by": view.members[k][2], "member": k}
+                  for k in open_rec.body["electorate"]]
+    t, _ = fold.tally(pid)
+    cited = set()
+    for r in fresh:
+        cited.update(r.deps)
+    doc = {"format": "sangam/report/1", "coop": log.coop, "proposal": pid, "records": wires,
+           "electorate": electorate, "tally": t,
+           "heads": {"document": [hashlib.sha256(b"doc head").hexdigest()],
+                     "records": sorted(r.id for r in fresh if r.id not in cited)},
+           "exported_at": exported_at, "exporter": exporter.pub}
+    sign_report(doc, exporter)
+    return doc
+
+
+def sign_report(doc, key):
+    unsigned = {k: v for k, v in doc.items() if k != "sig"}
+    doc["sig"] = ed25519.sign(key.seed, ed25519.domain(verify_report.REPORT_TAG,
+                                                      canonical.dumps_bytes(unsigned))).hex()
+
+
+def to_bytes(doc):
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def verdict(data):
+    try:
+        v = verify_report.verify_bytes(data)
+        return "verified", v
+    except verify_report.Refusal as exc:
+        return exc.cls, exc.reason
+
+
+BYLAWS = {"admission": "any_member", "consent_blocks": True, "proxies_per_holder": 1,
+          "voting": {"quorum_pct": 50, "threshold": {"den": 2, "num": 1}}}
+
+
+def build_river():
+    """A co-op with a yes_no proposal (proxies over the cap, a re-vote, a late
+    ballot, an admit effect) and then a ranked proposal whose electorate includes
+    the member the effect admitted (early close, with a proxy)."""
+    k = {n: Key(n) for n in ("asha", "bo", "chen", "dev", "eve", "fay", "laptop", "phone")}
+    log = Log()
+    log.add(k["asha"], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": k["laptop"].pub,
+             "founder_name": "Asha", "name": "River Bakery",
+             "nonce": "00112233445566778899aabbccddeeff"}, 1000)
+    for i, n in enumerate(("bo", "chen", "dev", "eve")):
+        log.add(k["asha"], "member.admit", {"member": k[n].pub, "name": n.capitalize()},
+                2000 + i)
+    log.add(k["bo"], "member.update", {"name": "Bo Bakery"}, 3000)
+    log.add(k["bo"], "device.add", {"device": k["phone"].pub, "name": "phone"}, 3100)
+    log.add(k["chen"], "coop.settings", {"relay": "https://relay.example.org:3340"}, 3200)
+    electorate = sorted(k[n].pub for n in ("asha", "bo", "chen", "dev", "eve"))
+    p1 = log.add(k["asha"], "proposal.open",
+                 {"closes_at": 100000, "electorate": electorate,
+                  "effect": {"admit": {"member": k["fay"].pub, "name": "Fay"}},
+                  "method": "yes_no", "options": [], "quorum_pct": 50,
+                  "text": "Admit Fay, who bakes rye.",
+                  "threshold": {"den": 3, "num": 2}, "title": "Admit Fay"}, 6000)
+    ids = {"p1": p1}
+    ids["asha_yes"] = log.add(k["asha"], "ballot",
+                              {"choice": {"vote": "yes"}, "proposal": p1, "seq": 1}, 7000)
+    ids["bo_no"] = log.add(k["bo"], "ballot",
+                           {"choice": {"vote": "no"}, "proposal": p1, "seq": 1}, 7001)
+    ids["chen_grant"] = log.add(k["chen"], "proxy.grant",
+                                {"holder": k["asha"].pub, "proposal": p1, "seq": 1}, 7002)
+    ids["dev_no"] = log.add(k["dev"], "ballot",
+                            {"choice": {"vote": "no"}, "proposal": p1, "seq": 1}, 7003)
+    ids["dev_yes"] = log.add(k["dev"], "ballot",
+                             {"choice": {"vote": "yes"}, "proposal": p1, "seq": 2}, 7004)
+    ids["eve_grant"] = log.add(k["eve"], "proxy.grant",
+                               {"holder": k["asha"].pub, "proposal": p1, "seq": 1}, 7005)
+    before_close = log.heads()
+    # Eve's ballot, concurrent with the close (the close does not cite or name it).
+    ids["eve_late"] = log.add(k["eve"], "ballot",
+                              {"choice": {"vote": "no"}, "proposal": p1, "seq": 2}, 7006,
+                              deps=before_close)
+    ids["close1"] = log.add(k["bo"], "proposal.close",
+                            {"ballots": sorted([ids["asha_yes"], ids["bo_no"], ids["dev_no"],
+                                                ids["dev_yes"]]),
+                             "proposal": p1,
+                             "proxies": sorted([ids["chen_grant"], ids["eve_grant"]])},
+                            200000, deps=before_close)
+    # Ranked proposal, written after the close: Fay is in it.
+    electorate2 = sorted(k[n].pub for n in ("asha", "bo", "chen", "dev", "eve", "fay"))
+    opts = ["Oak", "Pine", "Elm", "Birch"]
+    p2 = log.add(k["bo"], "proposal.open",
+                 {"closes_at": 900000, "electorate": electorate2, "method": "ranked",
+                  "options": opts, "quorum_pct": 50, "text": "Which wood for the new shelves?",
+                  "threshold": {"den": 2, "num": 1}, "title": "Shelf wood"}, 210000)
+    ids["p2"] = p2
+    at = 211000
+    for n, rank in (("asha", ["Oak", "Pine"]), ("bo", ["Pine", "Oak"]), ("chen", ["Elm", "Pine"]),
+                    ("dev", ["Birch", "Pine"]), ("eve", ["Oak"])):
+        ids["r_" + n] = log.add(k[n], "ballot",
+                                {"choice": {"rank": rank}, "proposal": p2, "seq": 1}, at,
+                                deps=[p2])
+        at += 1
+    ids["fay_grant"] = log.add(k["fay"], "proxy.grant",
+                               {"holder": k["bo"].pub, "proposal": p2, "seq": 1}, at, deps=[p2])
+    ids["close2"] = log.add(k["asha"], "proposal.close",
+                            {"ballots": sorted(ids["r_" + n] for n in
+                                               ("asha", "bo", "chen", "dev", "eve")),
+                             "proposal": p2, "proxies": [ids["fay_grant"]]}, 220000)
+    # A later, unrelated record (not in either report).
+    log.add(k["fay"], "member.update", {"contact": "fay@example.org"}, 230000)
+    return log, k, ids
+
+
+def build_meadow():
+    """A co-op whose bylaws need a proposal to admit: a consent proposal with an
+    admit effect, then a yes_no proposal including the newcomer, and a withdrawn
+    proposal."""
+    k = {n: Key(n) for n in ("mira", "noor", "mdev")}
+    log = Log()
+    bylaws = {"admission": "proposal", "consent_blocks": True, "proxies_per_holder": 1,
+              "voting": {"quorum_pct": 0, "threshold": {"den": 2, "num": 1}}}
+    log.add(k["mira"], "coop.genesis",
+            {"bylaws": bylaws, "currency": "HOURS", "device": k["mdev"].pub,
+             "founder_name": "Mira", "name": "Meadow Tools",
+             "nonce": "ffeeddccbbaa99887766554433221100"}, 1000)
+    ids = {}
+    ids["c1"] = log.add(k["mira"], "proposal.open",
+                        {"closes_at": 5000, "electorate": [k["mira"].pub],
+                         "effect": {"admit": {"member": k["noor"].pub, "name": "Noor"}},
+                         "method": "consent", "options": [], "quorum_pct": 0, "text": "",
+                         "threshold": {"den": 2, "num": 1}, "title": "Admit Noor"}, 2000)
+    ids["c1_agree"] = log.add(k["mira"], "ballot",
+                              {"choice": {"vote": "agree"}, "proposal": ids["c1"], "seq": 1}, 3000)
+    ids["c1_close"] = log.add(k["mira"], "proposal.close",
+                              {"ballots": [ids["c1_agree"]], "proposal": ids["c1"],
+                               "proxies": []}, 6000)
+    electorate = sorted([k["mira"].pub, k["noor"].pub])
+    ids["y1"] = log.add(k["noor"], "proposal.open",
+                        {"closes_at": 9000, "electorate": electorate, "method": "yes_no",
+                         "options": [], "quorum_pct": 100, "text": "Buy a ladder.",
+                         "threshold": {"den": 2, "num": 1}, "title": "Ladder"}, 7000)
+    ids["y1_mira"] = log.add(k["mira"], "ballot",
+                             {"choice": {"vote": "yes"}, "proposal": ids["y1"], "seq": 1}, 7100)
+    ids["w1"] = log.add(k["mira"], "proposal.open",
+                        {"closes_at": 99999, "electorate": electorate, "method": "choice",
+                         "options": ["Red", "Blue"], "quorum_pct": 0, "text": "",
+                         "threshold": {"den": 2, "num": 1}, "title": "Paint"}, 7200)
+    ids["w1_withdraw"] = log.add(k["mira"], "proposal.withdraw", {"proposal": ids["w1"]}, 7300)
+    return log, k, ids
+
+
+def expect_verified(name, doc, **want):
+    cls, v = verdict(to_bytes(doc))
+    check("reports", cls == "verified", "%s: %s %s" % (name, cls, v if cls != "verified" else ""))
+    if cls != "verified":
+        return None
+    for key, value in want.items():
+        check("reports", v.tally[key] == value,
+              "%s: tally %s is %r, expected %r" % (name, key, v.tally[key], value))
+    return v
+
+
+def expect_refused(name, data, cls):
+    got, why = verdict(data)
+    check("tamperings", got == cls, "%s: got %s (%s), expected %s" % (
+        name, got, why if got != "verified" else "", cls))
+
+
+def test_reports():
+    log, k, ids = build_river()
+    r1 = make_report(log, ids["p1"], k["bo"])
+    # Hand-computed: counted Asha yes, Bo no, Dev yes (seq 2). Chen's and Eve's grants
+    # both stand for Asha; the cap of 1 keeps the lower id. yes = 2 + 1, no = 1,
+    # 3 x 3 >= 2 x 4: passed. Eve's unnamed ballot is late.
+    grants = sorted([ids["chen_grant"], ids["eve_grant"]])
+    v1 = expect_verified("river yes_no", r1, status="closed", outcome="passed",
+                         counts={"yes": 3, "no": 1, "abstain": 0}, rounds=[],
+                         electorate_size=5, ballots_counted=3, represented=1,
+                         quorum_met=True,
+                         counted=sorted([ids["asha_yes"], ids["bo_no"], ids["dev_yes"]]),
+                         proxies=[grants[0]], late=[ids["eve_late"]], closes=[ids["close1"]],
+                         contested=[])
+    r2 = make_report(log, ids["p2"], k["asha"])
+    # Round 1: Oak 2, Pine 2 (Bo with Fay's proxy), Elm 1, Birch 1: Elm and Birch
+    # share the least, Birch is listed last and leaves. Round 2: Oak 2, Pine 3,
+    # Elm 1: Elm leaves. Round 3: Oak 2, Pine 4: Pine wins.
+    v2 = expect_verified("river ranked", r2, status="closed", outcome="Pine",
+                         counts={"Oak": 2, "Pine": 2, "Elm": 1, "Birch": 1},
+                         rounds=[{"Oak": 2, "Pine": 2, "Elm": 1, "Birch": 1},
+                                 {"Oak": 2, "Pine": 3, "Elm": 1}, {"Oak": 2, "Pine": 4}],
+                         electorate_size=6, ballots_counted=5, represented=1,
+                         proxies=[ids["fay_grant"]], late=[], contested=[])
+    if v2 is not None:
+        fay = [e for e in r2["electorate"] if e["member"] == k["fay"].pub]
+        check("reports", fay and fay[0]["admitted_by"] == ids["close1"],
+              "Fay is admitted by the close of the admit proposal")
+        check("reports", len(r2["records"]) > len(r1["records"]), "the ranked report holds more")
+
+    mlog, mk, mids = build_meadow()
+    expect_verified("meadow consent with admit effect", make_report(mlog, mids["c1"], mk["mira"]),
+                    status="closed", outcome="passed",
+                    counts={"agree": 1, "abstain": 0, "disagree": 0, "block": 0})
+    y1 = make_report(mlog, mids["y1"], mk["noor"])
+    expect_verified("meadow provisional", y1, status="provisional", outcome="no_quorum",
+                    quorum_met=False, ballots_counted=1, closes=[], late=[])
+    check("reports", [e["admitted_by"] for e in y1["electorate"]
+                      if e["member"] == mk["noor"].pub] == [mids["c1_close"]],
+          "Noor admitted by the consent close")
+    expect_verified("meadow withdrawn", make_report(mlog, mids["w1"], mk["mira"]),
+                    status="withdrawn", outcome="failed", counts={"Red": 0, "Blue": 0})
+
+    # CLI contract
+    with tempfile.TemporaryDirectory() as tmp:
+        good = os.path.join(tmp, "r1.json")
+        with open(good, "wb") as f:
+            f.write(to_bytes(r1))
+        cli = os.path.join(HERE, "verify_report.py")
+        p = subprocess.run([sys.executable, cli, good], capture_output=True, text=True)
+        check("cli", p.returncode == 0 and p.stdout.splitlines()[0] == "verified",
+              "verified report: rc %d, %r" % (p.returncode, p.stdout[:200]))
+        check("cli", "report id: " in p.stdout, "summary prints the report id")
+        bad = os.path.join(tmp, "bad.json")
+        with open(bad, "wb") as f:
+            f.write(to_bytes(r1)[:-40])
+        p = subprocess.run([sys.executable, cli, bad], capture_output=True, text=True)
+        check("cli", p.returncode == 1 and p.stdout.startswith("refused malformed: "),
+              "truncated: rc %d %r" % (p.returncode, p.stdout[:200]))
+        big = os.path.join(tmp, "big.json")
+        with open(big, "wb") as f:
+            f.truncate(verify_report.MAX_REPORT + 1)          # sparse: no disk used
+        p = subprocess.run([sys.executable, cli, big], capture_output=True, text=True)
+        check("cli", p.returncode == 1 and p.stdout.startswith("refused too_large: "),
+              "too large: rc %d %r" % (p.returncode, p.stdout[:200]))
+        p = subprocess.run([sys.executable, cli, os.path.join(tmp, "missing.json")],
+                           capture_output=True, text=True)
+        check("cli", p.returncode == 2 and p.stdout == "", "missing file: rc %d" % p.returncode)
+        p = subprocess.run([sys.executable, cli], capture_output=True, text=True)
+        check("cli", p.returncode == 2, "no argument: rc %d" % p.returncode)
+
+    tamperings(log, k, ids, r1, mlog)
+    return log, k
+
+
+def rec_index(doc, rid):
+    for i, s in enumerate(doc["records"]):
+        if records.check_record(s.encode()).id == rid:
+            return i
+    raise KeyError(rid)
+
+
+def tamperings(log, k, ids, r1, mlog):
+    data = to_bytes(r1)
+
+    def variant(edit, resign=False):
+        d = copy.deepcopy(r1)
+        edit(d)
+        if resign:
+            sign_report(d, k["bo"])
+        return to_bytes(d)
+
+    # a named ballot removed
+    expect_refused("named ballot removed",
+                   variant(lambda d: d["records"].pop(rec_index(d, ids["dev_no"]))), "incomplete")
+    # the late ballot removed (nothing cites it): the tally's late list is wrong
+    expect_refused("late ballot removed",
+                   variant(lambda d: d["records"].pop(rec_index(d, ids["eve_late"]))), "tally")
+    # a choice changed, a signature bit flipped
+    def change_choice(d):
+        i = rec_index(d, ids["bo_no"])
+        d["records"][i] = d["records"][i].replace('"vote":"no"', '"vote":"yes"')
+    expect_refused("choice changed", variant(change_choice, resign=True), "bad_signature")
+
+    def flip_sig(d):
+        i = rec_index(d, ids["asha_yes"])
+        s = d["records"][i]
+        j = s.index('"sig":"') + 7
+        d["records"][i] = s[:j] + ("1" if s[j] == "0" else "0") + s[j + 1:]
+    expect_refused("record signature bit flipped", variant(flip_sig), "bad_signature")
+    # a record re-encoded with whitespace
+    def spaces(d):
+        d["records"][0] = d["records"][0].replace('","', '", "', 1)
+    expect_refused("record not canonical", variant(spaces), "bad_record")
+    # the tally edited (also when the exporter re-signs it)
+    def more_yes(d):
+        d["tally"]["counts"]["yes"] += 1
+    expect_refused("tally edited", variant(more_yes), "tally")
+    expect_refused("tally edited and re-signed", variant(more_yes, resign=True), "tally")
+    expect_refused("status edited", variant(lambda d: d["tally"].update(status="provisional")),
+                   "tally")
+    expect_refused("late list emptied", variant(lambda d: d["tally"].update(late=[])), "tally")
+    expect_refused("quorum_met as 1", variant(lambda d: d["tally"].update(quorum_met=1)),
+                   "malformed")
+    # the electorate padded, or an admitted_by changed
+    expect_refused("electorate padded", variant(lambda d: d["electorate"].append(
+        {"admitted_by": ids["p1"], "member": k["fay"].pub})), "electorate")
+
+    def wrong_admitted_by(d):
+        d["electorate"][0]["admitted_by"] = ids["p1"]
+    expect_refused("admitted_by changed", variant(wrong_admitted_by), "electorate")
+    expect_refused("electorate reordered", variant(lambda d: d["electorate"].reverse()),
+                   "electorate")
+    # the exporter's signature stripped, null, wrong, or not covering a change
+    expect_refused("sig stripped", variant(lambda d: d.pop("sig")), "unsigned")
+    expect_refused("sig null", variant(lambda d: d.update(sig=None)), "unsigned")
+    expect_refused("exported_at changed", variant(lambda d: d.update(exported_at=5)),
+                   "bad_report_signature")
+    expect_refused("exporter swapped", variant(lambda d: d.update(exporter=k["asha"].pub)),
+                   "bad_report_signature")
+    expect_refused("small-order exporter", variant(
+        lambda d: d.update(exporter="01" + "00" * 31), resign=False), "bad_report_signature")
+    # truncated JSON, repeated member, float, format
+    expect_refused("truncated", data[: len(data) // 2], "malformed")
+    expect_refused("repeated member", data.replace(b'"format"', b'"exported_at": 1, "format"', 1),
+                   "malformed")
+    expect_refused("float number", data.replace(b'"exported_at": %d' % r1["exported_at"],
+                                                b'"exported_at": 1.5', 1), "malformed")
+    expect_refused("extra member", variant(lambda d: d.update(note="hi")), "malformed")
+    expect_refused("format", variant(lambda d: d.update(format="sangam/report/2")),
+                   "unsupported_format")
+    # a duplicate record
+    expect_refused("duplicate record", variant(lambda d: d["records"].append(d["records"][3])),
+                   "duplicate_record")
+    # a record from another co-op: its genesis, and one of its records
+    other_genesis = next(r for r in mlog.recs.values() if r.kind == "coop.genesis")
+    other = next(r for r in mlog.recs.values() if r.kind == "ballot")
+    expect_refused("another co-op's genesis", variant(
+        lambda d: d["records"].append(other_genesis.wire.decode())), "wrong_coop")
+    expect_refused("another co-op's record", variant(
+        lambda d: d["records"].insert(2, other.wire.decode())), "wrong_coop")
+    expect_refused("report's coop changed", variant(lambda d: d.update(coop=mlog.coop)),
+                   "wrong_coop")
+    # the proposal id pointing at a ballot
+    expect_refused("proposal is a ballot", variant(lambda d: d.update(proposal=ids["asha_yes"])),
+                   "no_proposal")
+    # a record that nothing of this proposal depends on
+    bo = k["bo"]
+    extra = Log()
+    extra.coop = log.coop
+    extra.recs = dict(log.recs)
+    heads_now = sorted(set(r1["heads"]["records"]))
+    uid = extra.add(bo, "member.update", {"contact": "bo@example.org"}, 300000, deps=heads_now)
+    expect_refused("unrelated record", variant(
+        lambda d: d["records"].append(extra.recs[uid].wire.decode())), "unrelated_record")
+    # heads edited
+    expect_refused("heads edited", variant(lambda d: d["heads"]["records"].pop()), "heads")
+    # a record of the ranked proposal's past missing from its report
+    # (covered above by "named ballot removed"); a proposal refused where written:
+    rk = {n: Key(n) for n in ("asha", "bo")}
+    bad = Log()
+    bad.add(rk["asha"], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": Key("d").pub, "founder_name": "Asha",
+             "name": "Bad", "nonce": "0" * 32}, 1)
+    bad.add(rk["asha"], "member.admit", {"member": rk["bo"].pub, "name": "Bo"}, 2)
+    pid = bad.add(rk["asha"], "proposal.open",
+                  {"closes_at": 10, "electorate": [rk["asha"].pub], "method": "yes_no",
+                   "options": [], "quorum_pct": 50, "text": "", "threshold": {"den": 2, "num": 1},
+                   "title": "Leaves Bo out"}, 3)
+    ids_bad = report_records(bad, pid)
+    doc = {"format": "sangam/report/1", "coop": bad.coop, "proposal": pid,
+           "records": [bad.recs[i].wire.decode() for i in ids_bad],
+           "electorate": [{"admitted_by": bad.coop, "member": rk["asha"].pub}],
+           "tally": dict(r1["tally"]), "heads": {"document": [], "records": [pid]},
+           "exported_at": 1, "exporter": rk["asha"].pub}
+    sign_report(doc, rk["asha"])
+    expect_refused("proposal refused where written", to_bytes(doc), "refused_proposal")
+    # a report whose own close names a ballot of another proposal it does not hold
+    # is incomplete; a ballot of the ranked proposal in the yes_no report needs its
+    # proposal too:
+    expect_refused("foreign ballot without its past", variant(
+        lambda d: d["records"].append(log.recs[ids["r_asha"]].wire.decode())), "incomplete")
+
+
+def test_concurrent_closes():
+    """Two concurrent closes that name different ballots: the union counts, the
+    difference is contested, and an admit effect that passes in one close's
+    context but fails in the final state ("Effects"); two concurrent admissions of
+    one key (one is void)."""
+    k = {n: Key(n) for n in ("asha", "bo", "chen", "zed", "yan", "fdev")}
+    log = Log()
+    bylaws = {"admission": "any_member", "consent_blocks": True, "proxies_per_holder": 1,
+              "voting": {"quorum_pct": 0, "threshold": {"den": 2, "num": 1}}}
+    log.add(k["asha"], "coop.genesis",
+            {"bylaws": bylaws, "currency": "EUR", "device": k["fdev"].pub, "founder_name": "Asha",
+             "name": "Fork Farm", "nonce": "12" * 16}, 1)
+    log.add(k["asha"], "member.admit", {"member": k["bo"].pub, "name": "Bo"}, 2)
+    log.add(k["asha"], "member.admit", {"member": k["chen"].pub, "name": "Chen"}, 3)
+    three = sorted(k[n].pub for n in ("asha", "bo", "chen"))
+    p = log.add(k["asha"], "proposal.open",
+                {"closes_at": 5000, "electorate": three,
+                 "effect": {"admit": {"member": k["zed"].pub, "name": "Zed"}},
+                 "method": "yes_no", "options": [], "quorum_pct": 0, "text": "",
+                 "threshold": {"den": 2, "num": 1}, "title": "Admit Zed"}, 10)
+    b1 = log.add(k["asha"], "ballot", {"choice": {"vote": "yes"}, "proposal": p, "seq": 1}, 11,
+                 deps=[p])
+    b2 = log.add(k["bo"], "ballot", {"choice": {"vote": "no"}, "proposal": p, "seq": 1}, 12,
+                 deps=[p])
+    b3 = log.add(k["chen"], "ballot", {"choice": {"vote": "no"}, "proposal": p, "seq": 1}, 13,
+                 deps=[p])
+    c1 = log.add(k["asha"], "proposal.close", {"ballots": [b1], "proposal": p, "proxies": []},
+                 6000, deps=[b1])
+    c2 = log.add(k["bo"], "proposal.close",
+                 {"ballots": sorted([b1, b2, b3]), "proposal": p, "proxies": []}, 6000,
+                 deps=sorted([b1, b2, b3]))
+    # In c1's context the proposal passed and Zed was admitted.
+    four = sorted(three + [k["zed"].pub])
+    p2 = log.add(k["asha"], "proposal.open",
+                 {"closes_at": 9000, "electorate": four, "method": "yes_no", "options": [],
+                  "quorum_pct": 0, "text": "", "threshold": {"den": 2, "num": 1},
+                  "title": "Zed's first vote"}, 7000, deps=[c1])
+    log.add(k["zed"], "ballot", {"choice": {"vote": "yes"}, "proposal": p2, "seq": 1}, 7100,
+            deps=[p2])
+    # Two concurrent admissions of Yan after c2 only.
+    a1 = log.add(k["bo"], "member.admit", {"member": k["yan"].pub, "name": "Yan"}, 8000, deps=[c2])
+    a2 = log.add(k["chen"], "member.admit", {"member": k["yan"].pub, "name": "Yan C"}, 8000,
+                 deps=[c2])
+    first_admit = min(a1, a2)          # same depth: the lower id is first in order
+    with_yan = sorted(three + [k["yan"].pub])
+    p3 = log.add(k["bo"], "proposal.open",
+                 {"closes_at": 9000, "electorate": with_yan, "method": "yes_no", "options": [],
+                  "quorum_pct": 0, "text": "", "threshold": {"den": 2, "num": 1},
+                  "title": "After both admits"}, 8100, deps=sorted([a1, a2]))
+    # A proposal that sees both closes: Zed is not a member there.
+    p4 = log.add(k["chen"], "proposal.open",
+                 {"closes_at": 9000, "electorate": three, "method": "yes_no", "options": [],
+                  "quorum_pct": 0, "text": "", "threshold": {"den": 2, "num": 1},
+                  "title": "Both closes seen"}, 8200, deps=sorted([c1, c2]))
+
+    expect_verified("concurrent closes", make_report(log, p, k["bo"]), status="closed",
+                    outcome="failed", closes=sorted([c1, c2]), contested=sorted([b2, b3]),
+                    counted=sorted([b1, b2, b3]), counts={"yes": 1, "no": 2, "abstain": 0})
+    r2 = make_report(log, p2, k["zed"])
+    expect_verified("effect seen in one close's context", r2, ballots_counted=1,
+                    outcome="passed", status="provisional")
+    check("reports", [e["admitted_by"] for e in r2["electorate"]
+                      if e["member"] == k["zed"].pub] == [c1], "Zed admitted by c1")
+    r3 = make_report(log, p3, k["bo"])
+    expect_verified("concurrent admissions", r3, status="provisional")
+    check("reports", [e["admitted_by"] for e in r3["electorate"]
+                      if e["member"] == k["yan"].pub] == [first_admit],
+          "Yan admitted by the first admission in order")
+    expect_verified("both closes seen", make_report(log, p4, k["chen"]), status="provisional")
+    # The same proposal claiming Zed as an elector is refused where written.
+    bad = Log()
+    bad.coop, bad.recs = log.coop, dict(log.recs)
+    p5 = bad.add(k["chen"], "proposal.open",
+                 {"closes_at": 9000, "electorate": four, "method": "yes_no", "options": [],
+                  "quorum_pct": 0, "text": "", "threshold": {"den": 2, "num": 1},
+                  "title": "Zed claimed"}, 8300, deps=sorted([c1, c2]))
+    doc = make_report_unchecked(bad, p5, k["chen"])
+    expect_refused("electorate with a member void in the final state", to_bytes(doc),
+                   "refused_proposal")
+
+
+def make_report_unchecked(log, pid, exporter):
+    """A signed report whose electorate and tally are placeholders."""
+    ids = report_records(log, pid)
+    doc = {"format": "sangam/report/1", "coop": log.coop, "proposal": pid,
+           "records": [log.recs[i].wire.decode() for i in ids], "electorate": [],
+           "tally": {"status": "provisional", "outcome": "failed", "counts": {}, "rounds": [],
+                     "electorate_size": 0, "ballots_counted": 0, "represented": 0,
+                     "quorum_met": False, "counted": [], "proxies": [], "late": [],
+                     "closes": [], "contested": []},
+           "heads": {"document": [], "records": []}, "exported_at": 0,
+           "exporter": exporter.pub}
+    sign_report(doc, exporter)
+    return doc
+
+
+def test_vector_report():
+    """A report built from the records of tests/vectors/ (signed by Sangam), with an
+    exporter key of our own (not a member), and with the torsion-component copy of
+    the ballot in place of the plain one (same id)."""
+    with open(os.path.join(RECORD_VECTORS, "records.json"), encoding="utf-8") as f:
+        vectors = [v for v in json.load(f) if v["valid"]]
+    by_name = {v["name"]: v["record"] for v in vectors}
+    parsed = {n: records.check_record(w.encode()) for n, w in by_name.items()}
+    log = Log()
+    for n, r in parsed.items():
+        if n.startswith("ballot whose signature"):
+            continue
+        log.recs[r.id] = r
+        log.cited.update(r.deps)
+    log.coop = parsed["genesis"].id
+    pid = parsed["proposal.open"].id
+    exporter = Key("outside auditor")
+    doc = make_report(log, pid, exporter)
+    check("vector report", len(doc["records"]) == 7, "7 records (the remove and the leave "
+          "are not in the past of the proposal's records): %d" % len(doc["records"]))
+    v = expect_verified("report of the vector records", doc, status="closed", outcome="passed",
+                        counts={"yes": 1, "no": 0, "abstain": 0}, quorum_met=True,
+                        counted=[parsed["ballot"].id], closes=[parsed["proposal.close"].id])
+    if v is not None:
+        check("vector report", any("not a current member" in line for line in
+                                   verify_report.summary(v)),
+              "the summary says the exporter is not a member")
+    torsion = by_name["ballot whose signature has a torsion component (only the cofactored "
+                      "equation holds)"]
+    swapped = copy.deepcopy(doc)
+    swapped["records"] = [torsion if w == by_name["ballot"] else w for w in doc["records"]]
+    sign_report(swapped, exporter)
+    expect_verified("torsion copy of the ballot", swapped, outcome="passed")
+    both = copy.deepcopy(doc)
+    both["records"].append(torsion)
+    sign_report(both, exporter)
+    expect_refused("both copies of the ballot", to_bytes(both), "duplicate_record")
+    # the member.remove of tests/vectors/ is not in the proposal's past
+    extra = copy.deepcopy(doc)
+    extra["records"].append(by_name["member.remove"])
+    expect_refused("the vectors' removal added", to_bytes(extra), "unrelated_record")
+
+
+def test_performance(timings):
+    """A co-op of 80 members whose device keys are bound concurrently, and a yes_no
+    proposal with concurrent ballots, re-votes and proxies: over 300 records in its
+    report, with many concurrent authority records (views folded from scratch)."""
+    n = 80
+    members = [Key("m%d" % i) for i in range(n)]
+    log = Log()
+    log.add(members[0], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": Key("dev0").pub,
+             "founder_name": "Founder", "name": "Big Co-op", "nonce": "ab" * 16}, 1)
+    at = 10
+    for i, m in enumerate(members[1:], 1):
+        log.add(members[0], "member.admit", {"member": m.pub, "name": "Member %d" % i}, at)
+        at += 1
+    last_admit = log.heads()
+    for i, m in enumerate(members[1:], 1):
+        log.add(m, "device.add", {"device": Key("dev%d" % i).pub, "name": "laptop"}, at,
+                deps=last_admit)
+        at += 1
+    electorate = sorted(m.pub for m in members)
+    pid = log.add(members[0], "proposal.open",
+                  {"closes_at": 10 ** 6, "electorate": electorate, "method": "yes_no",
+                   "options": [], "quorum_pct": 50, "text": "Big question.",
+                   "threshold": {"den": 2, "num": 1}, "title": "Big question"}, at)
+    want_yes = want_no = 0
+    for i, m in enumerate(members):
+        if i % 10 == 9:          # grants to the member before, who votes: kept (cap 1)
+            log.add(m, "proxy.grant", {"holder": members[i - 1].pub, "proposal": pid, "seq": 1},
+                    at + i, deps=[pid])
+            continue
+        first = log.add(m, "ballot", {"choice": {"vote": "no"}, "proposal": pid, "seq": 1},
+                        at + i, deps=[pid])
+        final = "yes" if i % 3 else "no"
+        log.add(m, "ballot", {"choice": {"vote": final}, "proposal": pid, "seq": 2},
+                at + 100 + i, deps=[first])
+        weight = 2 if i % 10 == 8 else 1
+        if final == "yes":
+            want_yes += weight
+        else:
+            want_no += weight
+    named = [i for i, r in log.recs.items() if r.kind == "ballot"]
+    proxies = [i for i, r in log.recs.items() if r.kind == "proxy.grant"]
+    log.add(members[1], "proposal.close", {"ballots": sorted(named), "proposal": pid,
+                                           "proxies": sorted(proxies)}, 2 * 10 ** 6)
+    for i, m in enumerate(members[:40]):          # later records: not in the report
+        log.add(m, "member.update", {"contact": "member%d@example.org" % i}, 3 * 10 ** 6 + i)
+    doc = make_report(log, pid, members[1])
+    data = to_bytes(doc)
+    t0 = time.perf_counter()
+    cls, v = verdict(data)
+    elapsed = time.perf_counter() - t0
+    check("performance", cls == "verified", "big report: %s %s" % (cls, v if cls != "verified" else ""))
+    if cls == "verified":
+        check("performance", v.tally["counts"] == {"yes": want_yes, "no": want_no, "abstain": 0}
+              and v.tally["represented"] == n // 10 and v.tally["outcome"] == "passed",
+              "big report tally %r" % (v.tally["counts"],))
+    timings.append((len(doc["records"]), elapsed))
+    check("performance", elapsed < 10, "verifying %d records took %.1f s"
+          % (len(doc["records"]), elapsed))
+
+
+def main():
+    t0 = time.perf_counter()
+    test_record_vectors()
+    test_signature_vectors()
+    test_counting()
+    test_reports()
+    test_concurrent_closes()
+    test_vector_report()
+    timings = []
+    test_performance(timings)
+    total = sum(counts.values())
+    parts = ", ".join("%s %d" % kv for kv in counts.items())
+    perf = "; %d-record report verified in %.2f s" % timings[0] if timings else ""
+    status = "PASS" if not failures else "FAIL (%d failed)" % len(failures)
+    print("selftest %s: %d checks (%s)%s; %.1f s in all" % (
+        status, total, parts, perf, time.perf_counter() - t0))
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
