@@ -7,7 +7,7 @@ use sangam_core::{
     ApiError, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DeviceDto, ErrorCode, ExportDto,
     Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LogEntryDto, MemberDto, NetworkDto,
     PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId,
-    RefusedDto, SyncReport, TallyDto,
+    RefusedDto, ReportDto, SyncReport, TallyDto,
 };
 use tauri::{AppHandle, State};
 
@@ -62,6 +62,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         default_bundle_path,
         export_bundle,
         import_bundle,
+        default_report_path,
+        export_report,
+        verify_report,
         log,
         refused,
         take_notices,
@@ -300,4 +303,39 @@ async fn export_bundle(app: State<'_, App>, coop: CoopId, path: String) -> Answe
 #[tauri::command(rename_all = "snake_case")]
 async fn import_bundle(app: State<'_, App>, bytes: Vec<u8>) -> Answer<ImportDto> {
     on_home(&app, move |home| home.import_bundle(&bytes)).await
+}
+
+// Vote reports.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn default_report_path(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<String> {
+    on_home(&app, move |home| {
+        Ok(home.default_report_path(coop, id)?.display().to_string())
+    })
+    .await
+}
+
+/// Writes the report to `path` and its printable page beside it (`.html`) when `page`.
+#[tauri::command(rename_all = "snake_case")]
+async fn export_report(
+    app: State<'_, App>,
+    coop: CoopId,
+    id: RecordId,
+    path: String,
+    page: bool,
+) -> Answer<ReportDto> {
+    on_home(&app, move |home| {
+        let json = std::path::PathBuf::from(&path);
+        let html = page.then(|| json.with_extension("html"));
+        home.export_report_to(coop, id, &json, html.as_deref())
+    })
+    .await
+}
+
+/// Verifies a report file's bytes; needs nothing of the home.
+#[tauri::command(rename_all = "snake_case")]
+async fn verify_report(bytes: Vec<u8>) -> Answer<ReportDto> {
+    tauri::async_runtime::spawn_blocking(move || sangam_core::verify_report(&bytes))
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the check failed to run: {e}")))
 }

@@ -4,7 +4,7 @@
 // (the window's tally moves without a reload), the close. Every screen is checked with
 // axe-core and photographed, in English and in Tamil.
 import assert from "node:assert/strict";
-import { statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -176,6 +176,42 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     }, "the CLI home to see the close");
   });
 
+  it("exports the closed proposal's report and verifies it; a tampered copy says why it fails", async () => {
+    const file = join(appHome, "..", `${appHome.split("/").pop()}-seed-drill-report.json`);
+    await type("report-export-path", file);
+    await click("report-export");
+    const written = await byId(browser, "report-written");
+    await written.waitForDisplayed({ timeout: 20_000 });
+    await written.scrollIntoView({ block: "end" });
+    assert.ok(statSync(file.replace(/\.json$/, ".html")).size > 0, "the page is written beside it");
+    await checkScreen("en", "report-exported");
+    // The CLI member, who holds the same records, checks it with nothing but the file.
+    assert.match(cli(cliHome, "verify", file), /^VERIFIED/);
+
+    await click("nav-verify");
+    await (await byId(browser, "verify-file")).setValue(file);
+    const verdict = await byId(browser, "verify-verdict");
+    await verdict.waitForDisplayed({ timeout: 20_000 });
+    assert.equal(await verdict.getAttribute("data-verified"), "true");
+    assert.equal(await (await byId(browser, "verify-title")).getText(), "Buy a seed drill");
+    assert.equal((await browser.$$('[data-testid="verify-ballot"]')).length, 2, "Bo's and Asha's ballots");
+    await checkScreen("en", "verify-verified");
+
+    // Bo's yes turned into a no after the report was signed.
+    const tampered = file.replace(/\.json$/, "-edited.json");
+    const text = readFileSync(file, "utf8");
+    const edited = text.replace('\\"vote\\":\\"yes\\"', '\\"vote\\":\\"no\\"');
+    assert.notEqual(edited, text, "the report holds Bo's yes");
+    writeFileSync(tampered, edited);
+    await (await byId(browser, "verify-file")).setValue(tampered);
+    await until(
+      async () => (await (await byId(browser, "verify-verdict")).getAttribute("data-verified")) === "false",
+      "the tampered report refused",
+    );
+    assert.match(await (await byId(browser, "verify-reason")).getText(), /changed after it was signed/);
+    await checkScreen("en", "verify-refused");
+  });
+
   it("shows the peers, bundles and settings screens", async () => {
     await click("nav-peers");
     await until(async () => (await browser.$$('[data-testid="peer-row"]')).length >= 1, "the CLI laptop as a peer");
@@ -202,7 +238,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
   it("speaks Tamil on every screen", async () => {
     await setLanguage("ta");
     await checkScreen("ta", "settings");
-    for (const screen of ["members", "proposals", "peers", "bundles"]) {
+    for (const screen of ["members", "proposals", "peers", "bundles", "verify"]) {
       await click(`nav-${screen}`);
       await browser.pause(400);
       await checkScreen("ta", screen);

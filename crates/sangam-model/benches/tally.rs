@@ -7,7 +7,9 @@
 //!   the co-op); the 10,000 ballots arrive, are parsed, verified (in batches, on every
 //!   core), folded and tallied;
 //! - `whole_coop`: everything (genesis, 10,000 admissions, the proposal, 10,000 ballots)
-//!   is parsed, verified, folded and tallied from nothing.
+//!   is parsed, verified, folded and tallied from nothing;
+//! - `verify_report`: the proposal's vote report checked from its file, as `sangam verify`
+//!   does.
 //!
 //! The other benches split `ballots_only` into its parts, give the floors (bare signature
 //! checks: ed25519-dalek's `verify_strict`, Sangam's single check, a batch on one core and
@@ -299,6 +301,26 @@ fn whole_coop(bencher: Bencher) {
         assert_eq!(tally.ballots_counted, MEMBERS as usize);
         tally
     });
+}
+
+/// Verifying the vote report of that proposal (20,003 records: the co-op's history with
+/// every ballot) from its file's bytes, as `sangam verify` does: every signature, the fold
+/// and the tally.
+#[divan::bench(sample_count = 5)]
+fn verify_report(bencher: Bencher) {
+    let coop = build();
+    let mut fold = Fold::new(coop.coop);
+    fold_all(&mut fold, &coop.setup);
+    fold_all(&mut fold, &coop.ballots);
+    let report = sangam_model::report::Report::build(&fold, coop.proposal, vec![], 0, &key(0, 1))
+        .expect("a report");
+    let bytes = report.to_json();
+    eprintln!(
+        "report of {} records: {} bytes",
+        report.records.len(),
+        bytes.len()
+    );
+    bencher.bench_local(|| sangam_model::report::verify(&bytes).expect("verifies"));
 }
 
 fn main() {

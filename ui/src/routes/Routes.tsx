@@ -5,6 +5,7 @@ import { PeersView } from "../components/peers/PeersView";
 import { ProposalDetail } from "../components/proposals/ProposalDetail";
 import { ProposalForm } from "../components/proposals/ProposalForm";
 import { ProposalsView } from "../components/proposals/ProposalsView";
+import { VerifyView } from "../components/reports/VerifyView";
 import { SettingsView } from "../components/settings/SettingsView";
 import { Welcome } from "../components/welcome/Welcome";
 import { screen, type Screen } from "../lib/app/screen";
@@ -38,6 +39,9 @@ export function Routes(props: { coop: string }) {
       </Match>
       <Match when={screen().name === "bundles"}>
         <BundlesView coop={props.coop} />
+      </Match>
+      <Match when={screen().name === "verify"}>
+        <VerifyView />
       </Match>
       <Match when={screen().name === "settings"}>
         <SettingsView coop={props.coop} />

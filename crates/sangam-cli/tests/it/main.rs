@@ -4,6 +4,7 @@ mod crash;
 mod governance;
 mod lan;
 mod races;
+mod reports;
 mod safety;
 mod scenario;
 mod serve;

@@ -152,7 +152,11 @@ impl Report {
         // The format first: another format may change every other member.
         let peek: FormatOnly = serde_json::from_slice(bytes).map_err(not_json)?;
         match peek.format {
-            None => return Err(malformed("the file is JSON but not a Sangam report: it has no format")),
+            None => {
+                return Err(malformed(
+                    "the file is JSON but not a Sangam report: it has no format",
+                ));
+            }
             Some(format) if format != REPORT_FORMAT => {
                 return Err(ReportError::new(
                     ReportClass::UnsupportedFormat,

@@ -9,6 +9,7 @@ import type { TallyDto } from "../../lib/ipc";
 import { shortKey } from "../../lib/members/format";
 import { methodLabel, outcomeLine, ruleWords } from "../../lib/proposals/format";
 import { FormError } from "../common/FormError";
+import { ReportExport } from "../reports/ReportExport";
 import { Deadline } from "./ProposalCard";
 import { ProxyControl } from "./ProxyControl";
 import { TallyView } from "./TallyView";
@@ -111,6 +112,9 @@ export function ProposalDetail(props: { coop: string; id: string }) {
                 <TallyView tally={tally()} options={p().options} />
               </div>
               <VoterList voters={p().voters} />
+              <Show when={!open()}>
+                <ReportExport coop={props.coop} id={p().id} />
+              </Show>
               <Show when={open()}>
                 <ProxyControl
                   coop={props.coop}

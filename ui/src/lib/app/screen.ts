@@ -12,10 +12,11 @@ export type Screen =
   | { name: "proposal-new"; prefill?: ProposalPrefill }
   | { name: "peers" }
   | { name: "bundles" }
+  | { name: "verify" }
   | { name: "settings" }
   | { name: "add-coop" };
 
-export type Section = "members" | "proposals" | "peers" | "bundles" | "settings";
+export type Section = "members" | "proposals" | "peers" | "bundles" | "verify" | "settings";
 
 const [screen, setScreen] = createSignal<Screen>({ name: "members" });
 export { screen };

@@ -20,6 +20,7 @@ import type { MemberDto } from "./bindings/MemberDto";
 import type { PeerDto } from "./bindings/PeerDto";
 import type { ProposalDto } from "./bindings/ProposalDto";
 import type { ProposalSummaryDto } from "./bindings/ProposalSummaryDto";
+import type { ReportDto } from "./bindings/ReportDto";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TallyDto } from "./bindings/TallyDto";
 import type { CoopForm } from "./bindings/CoopForm";
@@ -58,6 +59,12 @@ export type * from "./bindings/ProposalFilter";
 export type * from "./bindings/ProposalForm";
 export type * from "./bindings/ProposalSummaryDto";
 export type * from "./bindings/RejectedDto";
+export type * from "./bindings/BallotFate";
+export type * from "./bindings/ReportBallotDto";
+export type * from "./bindings/ReportCloseDto";
+export type * from "./bindings/ReportDto";
+export type * from "./bindings/ReportProxyDto";
+export type * from "./bindings/ReportSummaryDto";
 export type * from "./bindings/Standing";
 export type * from "./bindings/Status";
 export type * from "./bindings/SyncReport";
@@ -164,6 +171,13 @@ export const defaultBundlePath = (coop: string) => call<string>("default_bundle_
 export const exportBundle = (coop: string, path: string) =>
   call<ExportDto>("export_bundle", { coop, path });
 export const importBundle = (bytes: number[]) => call<ImportDto>("import_bundle", { bytes });
+
+// Vote reports.
+export const defaultReportPath = (coop: string, id: string) =>
+  call<string>("default_report_path", { coop, id });
+export const exportReport = (coop: string, id: string, path: string, page: boolean) =>
+  call<ReportDto>("export_report", { coop, id, path, page });
+export const verifyReport = (bytes: number[]) => call<ReportDto>("verify_report", { bytes });
 
 /**
  * Calls `cb` with every event the home emits. Resolves to the function that stops
