@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, createUniqueId, For, Show } from "solid-js";
+import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
 import { formatBytes, t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { fileBytes } from "../../lib/app/files";
@@ -7,6 +7,7 @@ import * as ipc from "../../lib/ipc";
 import type { ExportDto, ImportDto } from "../../lib/ipc";
 import { Busy } from "../common/Busy";
 import { FormError } from "../common/FormError";
+import { createSavePath, SaveAsField } from "../common/SaveAs";
 
 type Result = { kind: "export"; path: string; dto: ExportDto } | { kind: "import"; dto: ImportDto };
 
@@ -14,20 +15,10 @@ type Result = { kind: "export"; path: string; dto: ExportDto } | { kind: "import
 export function BundlesView(props: { coop: string }) {
   const id = createUniqueId();
   const [defaultPath] = createResource(() => props.coop, ipc.defaultBundlePath);
-  const [path, setPath] = createSignal("");
+  const [path, setPath] = createSavePath(() => defaultPath.latest);
   const [result, setResult] = createSignal<Result | null>(null);
   const exporting = createAction();
   const importing = createAction();
-
-  // Prefill once; later reads must not replace a path the member typed.
-  let filled = false;
-  createEffect(() => {
-    const p = defaultPath.latest;
-    if (p && !filled) {
-      filled = true;
-      setPath(p);
-    }
-  });
 
   const exported = () => {
     const r = result();
@@ -68,17 +59,13 @@ export function BundlesView(props: { coop: string }) {
         <section class="card" aria-labelledby={`${id}-ex`}>
           <h2 id={`${id}-ex`}>{t("bundles.export")}</h2>
           <form onSubmit={doExport} novalidate>
-            <div class="field">
-              <label for={`${id}-path`}>{t("bundles.path")}</label>
-              <input
-                id={`${id}-path`}
-                data-testid="bundle-export-path"
-                class="mono"
-                spellcheck={false}
-                value={path()}
-                onInput={(e) => setPath(e.currentTarget.value)}
-              />
-            </div>
+            <SaveAsField
+              id={`${id}-path`}
+              testid="bundle-export-path"
+              label={t("bundles.path")}
+              value={path()}
+              onInput={setPath}
+            />
             <Busy when={exporting.busy()} text={t("bundles.exporting")} />
             <FormError error={exporting.error()} />
             <button type="submit" class="primary" data-testid="bundle-export" disabled={exporting.busy()}>

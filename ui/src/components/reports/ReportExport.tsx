@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, createUniqueId, Show } from "solid-js";
+import { createResource, createSignal, createUniqueId, Show } from "solid-js";
 import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { go } from "../../lib/app/screen";
@@ -6,6 +6,7 @@ import * as ipc from "../../lib/ipc";
 import type { ReportDto } from "../../lib/ipc";
 import { Busy } from "../common/Busy";
 import { FormError } from "../common/FormError";
+import { createSavePath, SaveAsField } from "../common/SaveAs";
 
 /** On a decided proposal: write its signed report (and a printable page) for an auditor. */
 export function ReportExport(props: { coop: string; id: string }) {
@@ -14,20 +15,10 @@ export function ReportExport(props: { coop: string; id: string }) {
     () => ({ coop: props.coop, id: props.id }),
     (q) => ipc.defaultReportPath(q.coop, q.id),
   );
-  const [path, setPath] = createSignal("");
+  const [path, setPath] = createSavePath(() => defaultPath.latest);
   const [page, setPage] = createSignal(true);
   const [written, setWritten] = createSignal<{ path: string; dto: ReportDto } | null>(null);
   const exporting = createAction();
-
-  // Prefill once; a path the member typed stays.
-  let filled = false;
-  createEffect(() => {
-    const p = defaultPath.latest;
-    if (p && !filled) {
-      filled = true;
-      setPath(p);
-    }
-  });
 
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
@@ -43,17 +34,13 @@ export function ReportExport(props: { coop: string; id: string }) {
       <h2 id={`${uid}-h`}>{t("report.export_title")}</h2>
       <p class="hint">{t("report.export_hint")}</p>
       <form onSubmit={submit} novalidate>
-        <div class="field">
-          <label for={`${uid}-path`}>{t("report.path")}</label>
-          <input
-            id={`${uid}-path`}
-            data-testid="report-export-path"
-            class="mono"
-            spellcheck={false}
-            value={path()}
-            onInput={(e) => setPath(e.currentTarget.value)}
-          />
-        </div>
+        <SaveAsField
+          id={`${uid}-path`}
+          testid="report-export-path"
+          label={t("report.path")}
+          value={path()}
+          onInput={setPath}
+        />
         <div class="check">
           <input
             id={`${uid}-page`}
