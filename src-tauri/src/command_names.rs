@@ -32,7 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "network",
     "set_lan",
     "set_relays_used",
-    "set_coop_relay",
+    "propose_coop_relay",
     "sync_now",
     "default_bundle_path",
     "export_bundle",

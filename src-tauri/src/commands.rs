@@ -57,7 +57,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         network,
         set_lan,
         set_relays_used,
-        set_coop_relay,
+        propose_coop_relay,
         sync_now,
         default_bundle_path,
         export_bundle,
@@ -273,8 +273,15 @@ async fn set_relays_used(app: State<'_, App>, used: bool) -> Answer<()> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-async fn set_coop_relay(app: State<'_, App>, coop: CoopId, url: Option<String>) -> Answer<()> {
-    on_home(&app, move |home| home.set_coop_relay(coop, url.as_deref())).await
+async fn propose_coop_relay(
+    app: State<'_, App>,
+    coop: CoopId,
+    url: Option<String>,
+) -> Answer<ProposalDto> {
+    on_home(&app, move |home| {
+        home.propose_coop_relay(coop, url.as_deref())
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -234,8 +234,9 @@ class Fold:
                     v.void.add(r.id)
                 else:
                     v.set_standing(e["member"], REMOVED)
-            else:
+            elif kind == "bylaws":
                 v.bylaws = e
+            # settings: the co-op's relay; nothing a report checks depends on it
         # proposal.open and proposal.withdraw change nothing by themselves
 
     def outcome_in(self, p, vmask):
@@ -355,6 +356,9 @@ class Fold:
 
     def _rule_none(self, r, view):
         pass
+
+    def _rule_coop_settings(self, r, view):
+        raise Refused("the co-op's relay is changed only by a passed proposal")
 
     def _rule_device_add(self, r, view):
         if r.body["device"] in view.devices:
@@ -541,7 +545,7 @@ RULES = {
     "member.leave": Fold._rule_leave,
     "member.remove": Fold._rule_remove,
     "member.update": Fold._rule_none,
-    "coop.settings": Fold._rule_none,
+    "coop.settings": Fold._rule_coop_settings,
     "device.add": Fold._rule_device_add,
     "device.revoke": Fold._rule_device_revoke,
     "proposal.open": Fold._rule_open,

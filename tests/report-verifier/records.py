@@ -389,7 +389,7 @@ def body_device_revoke(v):
 
 
 def _effect(v):
-    k, x = _one_of(v, ("admit", "remove", "bylaws"), "effect")
+    k, x = _one_of(v, ("admit", "remove", "bylaws", "settings"), "effect")
     if k == "admit":
         a = _struct(x, [("member", REQ, None), ("name", REQ, None)], "effect.admit")
         _need_point_key(a["member"], "effect.admit.member")
@@ -400,6 +400,8 @@ def _effect(v):
         _need_hex64(r["member"], "effect.remove.member")
         _need_text(r["reason"], "effect.remove.reason")
         return {"remove": r}
+    if k == "settings":
+        return {"settings": body_settings(x)}
     return {"bylaws": _bylaws(x, "effect.bylaws")}
 
 

@@ -251,10 +251,10 @@ pub enum ProposalCommand {
 
 #[derive(Subcommand)]
 pub enum RelayCommand {
-    /// `URL`: the co-op's own relay for every member's laptop (an `iroh-relay` server);
-    /// `default`: n0's public relays for the co-op. Both are written to the co-op and
-    /// reach the others with the next sync. `off` / `on`: whether this laptop uses relays
-    /// at all (off: LAN and direct connections only).
+    /// `URL`: propose the co-op's own relay for every member's laptop (an `iroh-relay`
+    /// server); `default`: propose n0's public relays. Either is a yes/no proposal (prints
+    /// its id), and the relay changes when the members pass it. `off` / `on`: whether this
+    /// laptop uses relays at all (off: LAN and direct connections only), its own choice.
     Set {
         /// A URL such as https://relay.example.org, `default`, `off` or `on`.
         value: String,

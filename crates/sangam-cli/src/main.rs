@@ -585,16 +585,15 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         "This laptop uses no relay: LAN and direct connections only."
                     })?;
                 }
-                "default" => {
-                    home.set_coop_relay(coop()?, None).map_err(api)?;
-                    outln(
-                        "The co-op uses n0's public relays (the others learn it when they sync).",
-                    )?;
-                }
-                url => {
-                    home.set_coop_relay(coop()?, Some(url)).map_err(api)?;
+                value => {
+                    let url = (value != "default").then_some(value);
+                    let proposal = home.propose_coop_relay(coop()?, url).map_err(api)?;
                     outln(&format!(
-                        "The co-op's relay is now {url} (the others learn it when they sync)."
+                        "{}\nProposed: {}. The co-op's relay changes for every laptop when the \
+                         members pass it (sangam vote {} yes; sangam close once decided).",
+                        proposal.id,
+                        proposal.effect.as_deref().unwrap_or_default(),
+                        &proposal.id[..8],
                     ))?;
                 }
             }

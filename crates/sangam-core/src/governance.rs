@@ -1,8 +1,8 @@
 //! Proposals, votes, proxies and closing: the governance use cases.
 
 use sangam_model::body::{
-    Admission, Ballot, Choice, Effect, Fraction, MemberAdmit, MemberRemove, Method, ProposalClose,
-    ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
+    Admission, Ballot, Choice, CoopSettings, Effect, Fraction, MemberAdmit, MemberRemove, Method,
+    ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
 };
 use sangam_model::governance::Tally;
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
@@ -49,6 +49,8 @@ pub enum EffectDraft {
     },
     /// Changes who admits newcomers (the rest of the bylaws stay as they are).
     Admission(Admission),
+    /// Sets the co-op's relay for every laptop (`None`: n0's public relays).
+    Relay(Option<String>),
 }
 
 /// Which proposals a list shows.
@@ -118,6 +120,10 @@ pub(crate) fn describe(effect: &Effect) -> String {
                 Admission::Proposal => "proposal",
             }
         ),
+        Effect::Settings(s) => match &s.relay {
+            Some(url) => format!("every laptop uses the co-op's relay {url}"),
+            None => "every laptop uses n0's public relays".to_owned(),
+        },
     }
 }
 
@@ -153,6 +159,7 @@ impl Node {
                 admission,
                 ..bylaws
             }),
+            EffectDraft::Relay(relay) => Effect::Settings(CoopSettings { relay }),
         });
         let electorate: Vec<PublicKey> = {
             let mut keys: Vec<PublicKey> = state.active_members().map(|m| m.key).collect();

@@ -465,9 +465,14 @@ impl Home {
         self.node().set_relays_used(used)
     }
 
-    /// Sets the co-op's relay for every member's laptop (`None`: n0's public relays).
-    pub fn set_coop_relay(&self, coop: CoopId, url: Option<&str>) -> Result<(), ApiError> {
-        self.node().set_coop_relay(coop, url)
+    /// Proposes the co-op's relay for every member's laptop (`None`: n0's public relays);
+    /// it changes when the proposal passes.
+    pub fn propose_coop_relay(
+        &self,
+        coop: CoopId,
+        url: Option<&str>,
+    ) -> Result<ProposalDto, ApiError> {
+        self.node().propose_coop_relay(coop, url)
     }
 
     /// Whether this home finds and announces devices on the local network.

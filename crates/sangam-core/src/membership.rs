@@ -295,8 +295,10 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
         ),
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
         Body::CoopSettings(c) => match &c.relay {
-            Some(url) => format!("set the co-op's relay to {url}"),
-            None => "set the co-op's relay to n0's public relays".to_owned(),
+            Some(url) => format!("set the co-op's relay to {url} alone (only a vote may)"),
+            None => {
+                "set the co-op's relay to n0's public relays alone (only a vote may)".to_owned()
+            }
         },
     }
 }

@@ -28,6 +28,9 @@ const RELAY_SETTING: &str = "relay";
 /// The home setting that turns LAN discovery (mDNS) on or off.
 const LAN_SETTING: &str = "lan";
 
+/// How long a relay proposal stays open: a week, so members who meet weekly can vote.
+const RELAY_VOTE: std::time::Duration = std::time::Duration::from_secs(7 * 86_400);
+
 impl Node {
     /// The relays this laptop uses: none when it was told `off`; else the co-op's own
     /// relay when its settings name one (the first such co-op in this home, by id), else
@@ -59,22 +62,50 @@ impl Node {
             .set_setting(RELAY_SETTING, if used { "on" } else { "off" })?)
     }
 
-    /// Sets the co-op's relay for every member's laptop: the URL of the co-op's own
-    /// `iroh-relay`, or `None` for n0's public relays. Written as a `coop.settings`
-    /// record, so it reaches the others with the next sync.
-    pub(crate) fn set_coop_relay(
+    /// Proposes the co-op's relay for every member's laptop: the URL of the co-op's own
+    /// `iroh-relay`, or `None` for n0's public relays. The relay carries every laptop's
+    /// traffic, so it changes only when the members pass the proposal (a yes/no vote
+    /// under the bylaws' quorum and threshold, open for a week).
+    pub(crate) fn propose_coop_relay(
         &mut self,
         coop: CoopId,
         url: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<crate::ProposalDto, ApiError> {
         let relay = url.map(|u| u.trim().to_owned());
         if let Some(url) = &relay {
             sangam_model::body::check_relay_url(url)
                 .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
         }
-        self.write(
+        let (title, text) = match &relay {
+            Some(url) => (
+                "Use the co-op's own relay".to_owned(),
+                format!(
+                    "Every member's laptop reaches the others through the relay at {url} \
+                     when they are not on the same network."
+                ),
+            ),
+            None => (
+                "Use n0's public relays".to_owned(),
+                "Every member's laptop reaches the others through n0's public relays when \
+                 they are not on the same network."
+                    .to_owned(),
+            ),
+        };
+        let closes_at = crate::node::time_after(self.now(), RELAY_VOTE).ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidInput, "the clock is past the year 9999")
+        })?;
+        self.propose(
             coop,
-            sangam_model::Body::CoopSettings(sangam_model::body::CoopSettings { relay }),
+            crate::ProposalDraft {
+                title,
+                text,
+                method: sangam_model::body::Method::YesNo,
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at,
+                effect: Some(crate::EffectDraft::Relay(relay)),
+            },
         )
     }
 

@@ -177,7 +177,17 @@ fn serve_is_ready_at_once_when_its_relay_never_answers() {
     a.ok(&["lan", "set", "off"]);
     // A relay on this machine's loopback that nobody runs: it never answers (and nothing
     // leaves the machine).
-    a.ok(&["relay", "set", "https://127.0.0.1:9"]);
+    // The co-op's relay is a proposal; Asha alone is the electorate, so her yes passes it.
+    let proposed = a.ok(&["relay", "set", "https://127.0.0.1:9"]);
+    let id = proposed
+        .lines()
+        .next()
+        .expect("the proposal id")
+        .trim()
+        .to_owned();
+    a.ok(&["vote", &id, "yes"]);
+    a.ok(&["close", &id]);
+    assert_eq!(a.ok(&["relay", "show"]).trim(), "https://127.0.0.1:9");
     let mut child = a
         .command(&["serve", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())

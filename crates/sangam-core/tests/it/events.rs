@@ -242,9 +242,9 @@ async fn every_public_write_reaches_a_peer_in_a_live_session() {
     asha.shared.close(coop, oven).expect("close");
     from_peer(&mut heard, "proposal.close", asha_device).await;
     asha.shared
-        .set_coop_relay(coop, Some("https://relay.example.org"))
-        .expect("relay");
-    from_peer(&mut heard, "coop.settings", asha_device).await;
+        .propose_coop_relay(coop, Some("https://relay.example.org"))
+        .expect("relay proposed");
+    from_peer(&mut heard, "proposal.open", asha_device).await;
     let newcomer = sangam_model::SecretKey::from_seed([9; 32]).public();
     asha.shared.admit(coop, newcomer, "Dee").expect("admit");
     from_peer(&mut heard, "member.admit", asha_device).await;

@@ -316,7 +316,8 @@ async fn two_homes_with_no_direct_route_sync_through_a_local_relay() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out() {
+async fn the_coops_relay_changes_by_a_passed_proposal_reaches_every_laptop_and_a_laptop_may_opt_out()
+ {
     let dir = TempDir::new().expect("tmp");
     let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
     let (asha, bo) = (&homes[0], &homes[1]);
@@ -326,18 +327,43 @@ async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out()
         Relays::Default,
         "n0's relays until the co-op names one"
     );
-    let bad = asha.shared.set_coop_relay(coop, Some("relay.example.org"));
+    let bad = asha
+        .shared
+        .propose_coop_relay(coop, Some("relay.example.org"));
     assert_eq!(
         bad.expect_err("no scheme").code,
         sangam_core::ErrorCode::InvalidInput
     );
+    let bad_port = asha
+        .shared
+        .propose_coop_relay(coop, Some("https://[::1]:99999"));
+    assert_eq!(
+        bad_port.expect_err("no such port").code,
+        sangam_core::ErrorCode::InvalidInput
+    );
+    // Both members vote for the relay; it changes at the close, not before.
+    let pass = |url: Option<&str>| {
+        let proposal = asha.shared.propose_coop_relay(coop, url).expect("proposed");
+        crate::rid(&proposal.id)
+    };
+    let sync = || async {
+        bo.net
+            .sync_with(asha.net.addr(), coop, false)
+            .await
+            .expect("sync");
+    };
+    let yes = sangam_core::Choice::Vote(sangam_core::Vote::Yes);
     let url = "https://relay.example.org";
-    asha.shared.set_coop_relay(coop, Some(url)).expect("set");
+    let id = pass(Some(url));
+    assert_eq!(relays(asha), Relays::Default, "proposed is not decided");
+    asha.shared.vote(coop, id, yes.clone()).expect("vote");
+    sync().await;
+    bo.shared.vote(coop, id, yes.clone()).expect("vote");
+    sync().await;
+    assert_eq!(relays(asha), Relays::Default, "voted is not closed");
+    asha.shared.close(coop, id).expect("everyone voted: close");
     assert_eq!(relays(asha), Relays::Custom(url.into()));
-    bo.net
-        .sync_with(asha.net.addr(), coop, false)
-        .await
-        .expect("sync");
+    sync().await;
     assert_eq!(relays(bo), Relays::Custom(url.into()), "learnt by sync");
     bo.shared.set_relays_used(false).expect("off");
     assert_eq!(relays(bo), Relays::Disabled);
@@ -347,14 +373,14 @@ async fn the_coops_relay_setting_reaches_every_laptop_and_a_laptop_may_opt_out()
         "a home-level choice"
     );
     bo.shared.set_relays_used(true).expect("on");
-    asha.shared
-        .set_coop_relay(coop, None)
-        .expect("back to n0's");
-    bo.net
-        .sync_with(asha.net.addr(), coop, false)
-        .await
-        .expect("sync");
-    assert_eq!(relays(bo), Relays::Default);
+    let back = pass(None);
+    asha.shared.vote(coop, back, yes.clone()).expect("vote");
+    sync().await;
+    bo.shared.vote(coop, back, yes).expect("vote");
+    sync().await;
+    asha.shared.close(coop, back).expect("close");
+    sync().await;
+    assert_eq!(relays(bo), Relays::Default, "back to n0's by the next vote");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -96,6 +96,9 @@ pub enum Refusal {
     /// An effect this proposal cannot carry.
     #[error("invalid effect: {0}")]
     BadEffect(&'static str),
+    /// `coop.settings`: the co-op's relay is set by a passed proposal.
+    #[error("the co-op's relay is changed only by a passed proposal")]
+    SettingsByProposal,
     // "Void rules": any authority kind.
     /// Valid where written, but voided by a concurrent record ordered before it.
     #[error("void: {0}")]

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::field::{FieldError, Fields, check_name, check_text, fold_name};
 use crate::id::RecordId;
 use crate::keys::PublicKey;
-use crate::membership::{Bylaws, Fraction, MemberAdmit, MemberRemove, MembershipFieldError};
+use crate::membership::{
+    Bylaws, CoopSettings, Fraction, MemberAdmit, MemberRemove, MembershipFieldError,
+};
 
 /// Words an option may not be: they name outcomes and answers.
 pub const RESERVED_OPTIONS: &[&str] = &["passed", "failed", "no_quorum", "tie", "abstain"];
@@ -217,6 +219,8 @@ pub enum Effect {
     Remove(MemberRemove),
     /// Replaces the bylaws.
     Bylaws(Bylaws),
+    /// Sets how the co-op's laptops reach each other (its own relay, or n0's).
+    Settings(CoopSettings),
 }
 
 /// `proposal.open`: puts a question to the members current at opening.
@@ -350,6 +354,7 @@ impl Fields for ProposalOpen {
             }
             Some(Effect::Remove(r)) => check_text("reason", &r.reason)?,
             Some(Effect::Bylaws(b)) => b.check()?,
+            Some(Effect::Settings(s)) => s.check()?,
             None => {}
         }
         Ok(())

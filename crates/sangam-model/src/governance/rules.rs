@@ -236,7 +236,7 @@ impl Rules for ProposalClose {
             Some(Effect::Admit(a)) => (Some(a.member), false),
             Some(Effect::Remove(r)) => (Some(r.member), false),
             Some(Effect::Bylaws(_)) => (None, true),
-            None => (None, false),
+            Some(Effect::Settings(_)) | None => (None, false),
         };
         if let Some(member) = member {
             fold.index.membership.note_effect_on(member, id);
@@ -275,6 +275,10 @@ impl Rules for ProposalClose {
             Effect::Remove(remove) => view.remove(remove.member),
             Effect::Bylaws(bylaws) => {
                 view.bylaws = Some(*bylaws);
+                None
+            }
+            Effect::Settings(settings) => {
+                view.relay = Some(settings.relay.clone());
                 None
             }
         }

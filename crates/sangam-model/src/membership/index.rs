@@ -1,11 +1,10 @@
 //! Membership's indexes in the fold: which records can change a key's standing or a
-//! device's binding, which can change the bylaws, and each member's latest profile and
-//! the latest settings. Judging a record then reads the few records about its author,
+//! device's binding, which can change the bylaws, and each member's latest profile.
+//! Judging a record then reads the few records about its author,
 //! never every record.
 
 use std::collections::HashMap;
 
-use super::body::CoopSettings;
 use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::kinds::Body;
@@ -25,8 +24,6 @@ pub(crate) struct Index {
     pub(crate) amendments: Vec<RecordId>,
     /// Each author's latest valid name and contact.
     pub(crate) profiles: HashMap<PublicKey, Profile>,
-    /// The latest valid co-op settings.
-    pub(crate) settings: Option<(Order, CoopSettings)>,
 }
 
 /// A member's latest profile fields, each with the fold order of the record that set it.

@@ -303,14 +303,10 @@ impl Rules for DeviceRevoke {
     }
 }
 
+/// The co-op's relay moves every laptop's traffic, so no member sets it alone: it is a
+/// passed proposal's settings effect. A `coop.settings` record is refused where written.
 impl Rules for CoopSettings {
-    fn index(&self, placed: &Placed, fold: &mut Fold) {
-        let Some(order) = order(placed) else {
-            return;
-        };
-        let settings = &mut fold.index.membership.settings;
-        if settings.as_ref().is_none_or(|(o, _)| *o < order) {
-            *settings = Some((order, self.clone()));
-        }
+    fn judge(&self, _: &Record, _: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
+        Err(Refusal::SettingsByProposal)
     }
 }

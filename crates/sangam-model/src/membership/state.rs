@@ -129,10 +129,7 @@ impl Fold {
             members: members.into_values().collect(),
             devices,
             void: view.void.clone(),
-            relay: index
-                .settings
-                .as_ref()
-                .and_then(|(_, settings)| settings.relay.clone()),
+            relay: view.relay.clone().flatten(),
         }
     }
 

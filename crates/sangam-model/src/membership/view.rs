@@ -64,6 +64,9 @@ pub struct View {
     pub devices: HashMap<PublicKey, DeviceEntry>,
     /// Records that were valid where written but voided here, with why.
     pub void: BTreeMap<RecordId, Refusal>,
+    /// The co-op's relay as the latest passed settings effect set it (`Some(None)`: n0's
+    /// public relays); `None` while no proposal has set it.
+    pub relay: Option<Option<String>>,
 }
 
 impl View {

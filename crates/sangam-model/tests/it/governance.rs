@@ -1,7 +1,7 @@
 //! Governance in the fold: THREATS.md 8, 9, 11–13 and the order-independence of tallies.
 
 use proptest::prelude::*;
-use sangam_model::body::{Admission, Effect, Fraction, MemberAdmit, Vote};
+use sangam_model::body::{Admission, CoopSettings, Effect, Fraction, MemberAdmit, Vote};
 use sangam_model::governance::{Outcome, Status};
 use sangam_model::{Bylaws, Record, Refusal, Standing};
 
@@ -524,6 +524,143 @@ fn admission_by_proposal_takes_effect_when_the_vote_passes() {
             Err(Refusal::NotAMember(_))
         ));
     }
+}
+
+#[test]
+fn the_coops_relay_changes_only_by_a_passed_proposal() {
+    let (p, records) = five();
+    let coop = records[0].id();
+    let last = records.last().expect("admissions").clone();
+    let relay = |url: Option<&str>| {
+        Effect::Settings(CoopSettings {
+            relay: url.map(str::to_owned),
+        })
+    };
+    // Any one member pointing every laptop at their relay: refused where written.
+    let alone = record(
+        coop,
+        &p[1],
+        &[&last],
+        2_000,
+        sangam_model::Body::CoopSettings(CoopSettings {
+            relay: Some("https://relay.bo.example".into()),
+        }),
+    );
+    // Two proposals: one the members pass, one they do not.
+    let everyone: Vec<&Person> = p.iter().collect();
+    let passes = record(
+        coop,
+        &p[0],
+        &[&alone],
+        3_000,
+        with_effect(
+            yes_no(&everyone, DEADLINE, HALF, 50),
+            relay(Some("https://relay.river.coop:8443")),
+        ),
+    );
+    let fails = record(
+        coop,
+        &p[2],
+        &[&passes],
+        3_100,
+        with_effect(
+            yes_no(&everyone, DEADLINE, HALF, 50),
+            relay(Some("https://evil.example")),
+        ),
+    );
+    let mut all = records.clone();
+    all.extend([alone.clone(), passes.clone(), fails.clone()]);
+    let mut yes = vec![];
+    let mut no = vec![];
+    for (i, voter) in p.iter().enumerate().take(3) {
+        let last = all.last().expect("records").clone();
+        let y = record(
+            coop,
+            voter,
+            &[&last],
+            4_000 + i as i64,
+            vote(&passes, 1, Vote::Yes),
+        );
+        all.push(y.clone());
+        yes.push(y);
+        let n = record(
+            coop,
+            voter,
+            &[&all.last().expect("y").clone()],
+            4_100 + i as i64,
+            vote(&fails, 1, Vote::No),
+        );
+        all.push(n.clone());
+        no.push(n);
+    }
+    let before_close = fold(coop, all.clone());
+    assert_eq!(
+        before_close.get(&alone.id()).expect("placed").verdict,
+        Err(Refusal::SettingsByProposal)
+    );
+    assert_eq!(
+        before_close.state().relay,
+        None,
+        "no proposal has passed yet"
+    );
+    let last = all.last().expect("votes").clone();
+    let yes_refs: Vec<&Record> = yes.iter().collect();
+    let no_refs: Vec<&Record> = no.iter().collect();
+    let close_passes = record(
+        coop,
+        &p[3],
+        &[&last],
+        DEADLINE + 1,
+        close(&passes, &yes_refs, &[]),
+    );
+    let close_fails = record(
+        coop,
+        &p[3],
+        &[&close_passes],
+        DEADLINE + 2,
+        close(&fails, &no_refs, &[]),
+    );
+    all.extend([close_passes, close_fails]);
+    for order in [all.clone(), all.iter().rev().cloned().collect()] {
+        let state = fold(coop, order).state();
+        assert_eq!(
+            state.relay.as_deref(),
+            Some("https://relay.river.coop:8443")
+        );
+    }
+    // A proposal back to n0's public relays, passed by all: the relay is cleared again.
+    let last = all.last().expect("closes").clone();
+    let back = record(
+        coop,
+        &p[0],
+        &[&last],
+        DEADLINE + 10,
+        with_effect(yes_no(&everyone, DEADLINE + 100_000, HALF, 50), relay(None)),
+    );
+    all.push(back.clone());
+    let mut ballots = vec![];
+    for (i, voter) in p.iter().enumerate() {
+        let last = all.last().expect("records").clone();
+        let b = record(
+            coop,
+            voter,
+            &[&last],
+            DEADLINE + 20 + i as i64,
+            vote(&back, 1, Vote::Yes),
+        );
+        all.push(b.clone());
+        ballots.push(b);
+    }
+    let last = all.last().expect("ballots").clone();
+    let refs: Vec<&Record> = ballots.iter().collect();
+    all.push(record(
+        coop,
+        &p[0],
+        &[&last],
+        DEADLINE + 30,
+        close(&back, &refs, &[]),
+    ));
+    assert_eq!(fold(coop, all).state().relay, None);
 }
 
 #[test]

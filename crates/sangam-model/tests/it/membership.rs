@@ -228,57 +228,82 @@ fn one_device_bound_concurrently_by_two_members_goes_to_one() {
 }
 
 #[test]
-fn the_co_ops_relay_is_the_latest_setting_in_fold_order_whatever_the_arrival_order() {
-    let (asha, bo, stranger) = (person(1), person(2), person(9));
+fn the_co_ops_relay_from_concurrent_passed_proposals_is_the_same_whatever_the_arrival_order() {
+    use sangam_model::body::{Effect, Fraction, Vote};
+    let (asha, stranger) = (person(1), person(9));
     let g = genesis(&asha);
     let coop = g.id();
-    let settings = |url: Option<&str>| {
-        sangam_model::Body::CoopSettings(sangam_model::body::CoopSettings {
-            relay: url.map(str::to_owned),
-        })
+    let settings = |url: &str| sangam_model::body::CoopSettings {
+        relay: Some(url.to_owned()),
     };
-    let admit_bo = record(coop, &asha, &[&g], 2_000, admit(&bo, "Bo"));
-    let first = record(
+    // Setting it directly: refused for a member (a vote decides) and a stranger alike.
+    let direct = record(
         coop,
         &asha,
-        &[&admit_bo],
-        3_000,
-        settings(Some("https://one.example")),
+        &[&g],
+        2_000,
+        sangam_model::Body::CoopSettings(settings("https://mine.example")),
     );
-    // Two members set it concurrently on top of the first: one of them wins, the same one
-    // on every laptop.
-    let by_asha = record(
-        coop,
-        &asha,
-        &[&first],
-        4_000,
-        settings(Some("https://two.example")),
-    );
-    let by_bo = record(coop, &bo, &[&first], 4_000, settings(None));
-    // A stranger's setting counts for nothing.
     let forged = record(
         coop,
         &stranger,
-        &[&first],
-        5_000,
-        settings(Some("https://evil.example")),
+        &[&g],
+        2_000,
+        sangam_model::Body::CoopSettings(settings("https://evil.example")),
     );
-    let forged_id = forged.id();
-    let all = [g, admit_bo, first, by_asha.clone(), by_bo.clone(), forged];
+    // Two relay proposals decided apart (Asha alone is the electorate): both pass, and the
+    // close later in fold order names the relay, on every laptop.
+    let half = Fraction { num: 1, den: 2 };
+    let decide = |url: &str, at: i64| {
+        let open = record(
+            coop,
+            &asha,
+            &[&g],
+            at,
+            crate::support::with_effect(
+                crate::support::yes_no(&[&asha], 1_000_000, half, 50),
+                Effect::Settings(settings(url)),
+            ),
+        );
+        let yes = record(
+            coop,
+            &asha,
+            &[&open],
+            at + 1,
+            crate::support::vote(&open, 1, Vote::Yes),
+        );
+        let close = record(
+            coop,
+            &asha,
+            &[&yes],
+            at + 2,
+            crate::support::close(&open, &[&yes], &[]),
+        );
+        (vec![open, yes], close)
+    };
+    let (one, close_one) = decide("https://one.example", 3_000);
+    let (two, close_two) = decide("https://two.example", 3_000);
+    let mut all = vec![g, direct.clone(), forged.clone()];
+    all.extend(one);
+    all.extend(two);
+    all.extend([close_one.clone(), close_two.clone()]);
     let folded = fold(coop, all.clone());
+    assert_eq!(
+        folded.get(&direct.id()).expect("placed").verdict,
+        Err(Refusal::SettingsByProposal)
+    );
     assert!(matches!(
-        folded.get(&forged_id).expect("placed").verdict,
+        folded.get(&forged.id()).expect("placed").verdict,
         Err(Refusal::NotAMember(_))
     ));
-    let expected = folded.state().relay;
-    let winner = if by_asha.id() > by_bo.id() {
-        Some("https://two.example".to_owned())
+    let winner = if close_one.id() > close_two.id() {
+        "https://one.example"
     } else {
-        None
+        "https://two.example"
     };
-    assert_eq!(expected, winner);
-    for order in permutations(&all[2..]) {
-        let records = all[..2].iter().cloned().chain(order);
-        assert_eq!(fold(coop, records).state().relay, expected);
+    assert_eq!(folded.state().relay.as_deref(), Some(winner));
+    for order in permutations(&all[3..]) {
+        let records = all[..3].iter().cloned().chain(order);
+        assert_eq!(fold(coop, records).state().relay.as_deref(), Some(winner));
     }
 }

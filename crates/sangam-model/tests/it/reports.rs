@@ -607,3 +607,40 @@ fn two_partitions_that_closed_differently_each_verify_as_what_they_are() {
         assert_eq!(python_verdict(&file), "verified", "{name}");
     }
 }
+
+#[test]
+fn a_relay_proposal_and_a_refused_settings_record_verify_with_both_verifiers() {
+    let (asha, bo) = (person(1), person(2));
+    let mut book = Book::new(&asha);
+    book.write(&asha, admit(&bo, "Bo"));
+    // Bo points every laptop at his relay by himself: refused where written, but evidence.
+    book.write(
+        &bo,
+        Body::CoopSettings(sangam_model::body::CoopSettings {
+            relay: Some("https://relay.bo.example".into()),
+        }),
+    );
+    let mut body = open(Method::YesNo, &[&asha, &bo], "Our own relay");
+    if let Body::ProposalOpen(open) = &mut body {
+        open.effect = Some(sangam_model::body::Effect::Settings(
+            sangam_model::body::CoopSettings {
+                relay: Some("https://relay.river.coop:8443".into()),
+            },
+        ));
+    }
+    let proposal = book.write(&asha, body);
+    let a = book.write(&asha, ballot(&proposal, 1, Choice::Vote(Vote::Yes)));
+    let b = book.write(&bo, ballot(&proposal, 1, Choice::Vote(Vote::Yes)));
+    book.write(&bo, close(&proposal, &[&a, &b], &[]));
+    let fold = book.fold();
+    assert_eq!(
+        fold.state().relay.as_deref(),
+        Some("https://relay.river.coop:8443")
+    );
+    let bytes = report_of(&fold, &proposal, &bo).to_json();
+    let verified = verify(&bytes).expect("verifies");
+    assert_eq!(verified.tally.outcome.label(), "passed");
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = write(dir.path(), "relay.json", &bytes);
+    assert_eq!(python_verdict(&file), "verified");
+}

@@ -1,6 +1,7 @@
 import { createEffect, createResource, createSignal, createUniqueId, Show } from "solid-js";
 import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
+import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 
@@ -9,7 +10,7 @@ export function NetworkSettings(props: { coop: string }) {
   const id = createUniqueId();
   const [net, { refetch, mutate }] = createResource(() => props.coop, ipc.network);
   const [relay, setRelay] = createSignal("");
-  const [saved, setSaved] = createSignal(false);
+  const [proposed, setProposed] = createSignal<string | null>(null);
   const toggles = createAction();
   const relayAction = createAction();
 
@@ -46,11 +47,11 @@ export function NetworkSettings(props: { coop: string }) {
 
   const saveRelay = (e: SubmitEvent) => {
     e.preventDefault();
-    setSaved(false);
+    setProposed(null);
     const url = relay().trim();
     void relayAction.run(async () => {
-      await ipc.setCoopRelay(props.coop, url === "" ? null : url);
-      setSaved(true);
+      const proposal = await ipc.proposeCoopRelay(props.coop, url === "" ? null : url);
+      setProposed(proposal.id);
     });
   };
 
@@ -98,10 +99,15 @@ export function NetworkSettings(props: { coop: string }) {
         <button type="submit" data-testid="coop-relay-save" disabled={relayAction.busy()}>
           {t("peers.relay_save")}
         </button>
-        <Show when={saved()}>
-          <span class="ok" role="status">
-            {t("peers.saved")}
-          </span>
+        <Show when={proposed()}>
+          {(id) => (
+            <span class="ok" role="status" data-testid="coop-relay-proposed">
+              {t("peers.relay_proposed")}{" "}
+              <button type="button" class="link" onClick={() => go({ name: "proposal", id: id() })}>
+                {t("peers.relay_see_proposal")}
+              </button>
+            </span>
+          )}
         </Show>
       </form>
     </section>

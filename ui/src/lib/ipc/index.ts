@@ -162,8 +162,9 @@ export const peers = (coop: string) => call<PeerDto[]>("peers", { coop });
 export const network = (coop: string) => call<NetworkDto>("network", { coop });
 export const setLan = (on: boolean) => call<null>("set_lan", { on });
 export const setRelaysUsed = (used: boolean) => call<null>("set_relays_used", { used });
-export const setCoopRelay = (coop: string, url: string | null) =>
-  call<null>("set_coop_relay", { coop, url });
+/** The co-op's relay changes only by a vote: this opens the proposal. */
+export const proposeCoopRelay = (coop: string, url: string | null) =>
+  call<ProposalDto>("propose_coop_relay", { coop, url });
 export const syncNow = (coop: string) => call<SyncReport>("sync_now", { coop });
 
 // Bundles.
