@@ -303,6 +303,15 @@ pub enum IdCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Make this new laptop one of yours: with a ticket from `sangam device link` on a
+    /// laptop that holds your member key (its `sangam serve` running), receive the key and
+    /// the co-ops; this laptop binds a device key of its own.
+    Link {
+        /// The link ticket (starts with SANGAMLINK1).
+        ticket: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Subcommand)]
@@ -383,6 +392,19 @@ pub enum DeviceCommand {
     Revoke {
         /// The device key.
         device: String,
+    },
+    /// Link a second laptop of yours: prints a one-time ticket (and its QR code) for
+    /// `sangam id link` on the new laptop, which links through this home's `sangam serve`.
+    /// The ticket hands over your member key: show it only to your own laptop.
+    Link {
+        /// How long the ticket stays good, at most 1h.
+        #[arg(long, default_value = "10m", value_name = "DURATION")]
+        expires_in: String,
+        /// Print the ticket without its QR code.
+        #[arg(long)]
+        no_qr: bool,
+        #[command(flatten)]
+        out: Output,
     },
 }
 

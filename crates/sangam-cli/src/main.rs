@@ -107,6 +107,26 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 .collect();
             outln(&lines.join("\n"))
         }
+        Command::Id(IdCommand::Link { ticket, out }) => {
+            let linked = runtime()?.block_on(home.link(&ticket)).map_err(api)?;
+            print(out, &linked, || {
+                let coops: Vec<String> = linked
+                    .coops
+                    .iter()
+                    .map(|c| format!("{:?} ({} change(s))", c.name, c.received))
+                    .collect();
+                format!(
+                    "This laptop is now {}'s ({}), with a device key of its own.\nCo-ops received: {}. `sangam serve` keeps it in sync.",
+                    linked.name,
+                    &linked.member[..12],
+                    if coops.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        coops.join(", ")
+                    }
+                )
+            })
+        }
         Command::Id(IdCommand::Restore { name, out }) => {
             let mut phrase = String::new();
             std::io::Read::read_to_string(
@@ -240,6 +260,28 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         vec![d.key.clone(), d.name.clone(), d.member_name.clone(), status]
                     }),
                 )
+            })
+        }
+        Command::Device(DeviceCommand::Link {
+            expires_in,
+            no_qr,
+            out,
+        }) => {
+            let span = words::duration(&expires_in, "--expires-in")?;
+            let link = home.create_link(coop()?, span).map_err(api)?;
+            print(out, &link, || {
+                let mut text = String::new();
+                if !no_qr {
+                    text.push_str(&qr(&link.ticket));
+                    text.push('\n');
+                }
+                text.push_str(&format!(
+                    "{}\n\nGood once until {}; it hands over your member key, so show it only to your own laptop. On the new laptop:\n  sangam id link {}",
+                    link.ticket,
+                    when(link.expires_at),
+                    link.ticket
+                ));
+                text
             })
         }
         Command::Device(DeviceCommand::Revoke { device }) => {

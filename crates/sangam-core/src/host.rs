@@ -325,6 +325,16 @@ impl Host for Shared {
         })
     }
 
+    fn link(&self, secret: &[u8; 32], device: &PublicKey) -> sangam_net::LinkAnswer {
+        self.node().answer_link(secret, device)
+    }
+
+    fn linked(&self, member: &str, name: &str) -> Result<(), HostError> {
+        self.node()
+            .take_linked_identity(member, name)
+            .map_err(|e| HostError(e.message))
+    }
+
     fn welcomed(
         &self,
         coop: CoopId,

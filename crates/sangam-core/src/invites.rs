@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sangam_model::body::{MemberAdmit, Method};
 use sangam_model::{Admission, Body, CoopId, CoopState, PublicKey, RecordId};
-use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr};
+use sangam_net::{Invite, JoinAnswer, JoinOutcome, JoinRequest, Net, NetError, PeerAddr, Purpose};
 use sangam_replica::{ChangeHash, RawChange};
 use sangam_store::InviteRow;
 use serde::Serialize;
@@ -64,7 +64,7 @@ pub struct JoinDto {
     pub received: usize,
 }
 
-fn secret_hash(secret: &[u8; 32]) -> [u8; 32] {
+pub(crate) fn secret_hash(secret: &[u8; 32]) -> [u8; 32] {
     Sha256::digest(secret).into()
 }
 
@@ -84,6 +84,15 @@ impl Node {
         Ok(self
             .store()
             .set_setting(SERVE_ADDR_SETTING, &sangam_net::addr_to_json(addr))?)
+    }
+
+    /// The address this home serves at, for a ticket to carry; `not_serving` says why
+    /// there is none.
+    pub(crate) fn serve_addr(&mut self, not_serving: &str) -> Result<PeerAddr, ApiError> {
+        self.store()
+            .setting(SERVE_ADDR_SETTING)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .ok_or_else(|| ApiError::new(ErrorCode::NotServing, not_serving))
     }
 
     /// Issues an invite to `coop`, good for `uses` newcomers until `expires_in` from now.
@@ -115,16 +124,9 @@ impl Node {
                 "only a current member of the co-op can invite",
             ));
         }
-        let addr: PeerAddr = self
-            .store()
-            .setting(SERVE_ADDR_SETTING)?
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::NotServing,
-                    "this home is not serving yet: the newcomer joins through this home while it serves, and the invite carries its address",
-                )
-            })?;
+        let addr = self.serve_addr(
+            "this home is not serving yet: the newcomer joins through this home while it serves, and the invite carries its address",
+        )?;
         let now = self.now();
         let secret = random_seed();
         let row = InviteRow {
@@ -292,6 +294,12 @@ impl Home {
     ) -> Result<JoinDto, ApiError> {
         let invite = Invite::from_text(ticket)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+        if invite.purpose == Purpose::Link {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "this ticket links a member's own new laptop, not an invite: a newcomer joins with an invite",
+            ));
+        }
         if invite.inviter_device() == net.id() {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,

@@ -20,6 +20,14 @@ pub const DB_FILE: &str = "sangam.sqlite3";
 /// shown as a date.
 pub const LATEST_TIME: Timestamp = 253_402_300_799_999;
 
+/// A time for people: UTC, to the minute ("2026-12-01 18:00 UTC").
+pub(crate) fn when_utc(ms: Timestamp) -> String {
+    let ms = ms.clamp(0, LATEST_TIME);
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
+    let text = humantime::format_rfc3339_seconds(time).to_string();
+    format!("{} {} UTC", &text[..10], &text[11..16])
+}
+
 /// `span` after `now`, if that is not past [`LATEST_TIME`].
 pub(crate) fn time_after(now: Timestamp, span: std::time::Duration) -> Option<Timestamp> {
     let millis = i64::try_from(span.as_millis()).ok()?;

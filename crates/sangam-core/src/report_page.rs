@@ -6,8 +6,9 @@ use std::fmt::Write;
 
 use sangam_model::body::Method;
 
+use crate::ProposalStatus;
+use crate::node::when_utc as when;
 use crate::reports::{BallotFate, ReportDto, ReportSummaryDto};
-use crate::{LATEST_TIME, ProposalStatus};
 
 /// The page of a verified report (a refused one gets a page saying why).
 pub fn render(report: &ReportDto) -> String {
@@ -308,14 +309,6 @@ fn who(name: &Option<String>, key: &str) -> String {
 
 fn short(key: &str) -> String {
     key.chars().take(12).collect()
-}
-
-/// A time for people: UTC, to the minute.
-fn when(ms: i64) -> String {
-    let ms = ms.clamp(0, LATEST_TIME);
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
-    let text = humantime::format_rfc3339_seconds(time).to_string();
-    format!("{} {} UTC", &text[..10], &text[11..16])
 }
 
 /// Text made safe inside HTML elements and attributes.

@@ -288,6 +288,16 @@ impl Home {
         joined
     }
 
+    /// Links this (new) laptop with a link ticket from another laptop of the member, over
+    /// an endpoint of its own for the duration.
+    pub async fn link(&self, ticket: &str) -> Result<crate::LinkedDto, ApiError> {
+        let net = self.start_net_with(None, None).await?;
+        let linked = self.link_over(&net, ticket).await;
+        net.shutdown().await;
+        self.save_snapshots(std::time::Duration::ZERO)?;
+        linked
+    }
+
     /// Starts this home's endpoint: on `bind` (default: every interface, a random port),
     /// with `relays` (default: the home's choice, [`Home::relays`]).
     pub async fn start_net_with(

@@ -24,8 +24,36 @@ use sangam_model::{CoopId, PublicKey, SecretKey, Signature, Timestamp};
 /// The text every invite ticket starts with.
 pub const INVITE_PREFIX: &str = "SANGAM1";
 
-/// Domain of the inviter's signature over a ticket.
-const INVITE_DOMAIN: &str = "sangam/invite/1";
+/// The text every link ticket starts with.
+pub const LINK_PREFIX: &str = "SANGAMLINK1";
+
+/// What a ticket lets its holder do. Both have one layout; the prefix and the signature's
+/// domain tell them apart, so neither can be passed off as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Join a co-op as a new member (`sangam/join/1`).
+    Join,
+    /// Link a member's own new laptop: receive the member key and the co-ops
+    /// (`sangam/link/1`).
+    Link,
+}
+
+impl Purpose {
+    fn prefix(self) -> &'static str {
+        match self {
+            Purpose::Join => INVITE_PREFIX,
+            Purpose::Link => LINK_PREFIX,
+        }
+    }
+
+    /// Domain of the issuing device's signature over a ticket.
+    fn domain(self) -> &'static str {
+        match self {
+            Purpose::Join => "sangam/invite/1",
+            Purpose::Link => "sangam/link/1",
+        }
+    }
+}
 
 const VERSION: u8 = 1;
 /// Bytes before the inviter's address.
@@ -37,7 +65,9 @@ const MAX_TICKET_CHARS: usize = 4096;
 /// An invite to one co-op. Its `Debug` output leaves the secret out.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Invite {
-    /// The co-op.
+    /// Joining, or linking a laptop.
+    pub purpose: Purpose,
+    /// The co-op (for a link: the one the ticket was made in).
     pub coop: CoopId,
     /// Where the inviter's laptop (or always-on peer) can be reached.
     pub inviter: EndpointAddr,
@@ -53,7 +83,9 @@ pub struct Invite {
 #[non_exhaustive]
 pub enum InviteError {
     /// Not an invite ticket at all.
-    #[error("this is not a Sangam invite (an invite starts with {INVITE_PREFIX})")]
+    #[error(
+        "this is not a Sangam invite (an invite starts with {INVITE_PREFIX}, a ticket to link a laptop with {LINK_PREFIX})"
+    )]
     NotAnInvite,
     /// Longer than any invite ticket: not one, or one with something pasted after it.
     #[error(
@@ -70,6 +102,7 @@ pub enum InviteError {
 impl std::fmt::Debug for Invite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Invite")
+            .field("purpose", &self.purpose)
             .field("coop", &self.coop)
             .field("inviter", &self.inviter)
             .field("secret", &"<secret>")
@@ -88,14 +121,37 @@ impl Invite {
         expires_at: Timestamp,
         device: &SecretKey,
     ) -> Self {
+        Self::with_purpose(Purpose::Join, coop, inviter, secret, expires_at, device)
+    }
+
+    /// A ticket to link a member's new laptop, signed like an invite.
+    pub fn link(
+        coop: CoopId,
+        inviter: EndpointAddr,
+        secret: [u8; 32],
+        expires_at: Timestamp,
+        device: &SecretKey,
+    ) -> Self {
+        Self::with_purpose(Purpose::Link, coop, inviter, secret, expires_at, device)
+    }
+
+    fn with_purpose(
+        purpose: Purpose,
+        coop: CoopId,
+        inviter: EndpointAddr,
+        secret: [u8; 32],
+        expires_at: Timestamp,
+        device: &SecretKey,
+    ) -> Self {
         let mut invite = Self {
+            purpose,
             coop,
             inviter,
             secret,
             expires_at,
             sig: Signature::from_bytes([0; 64]),
         };
-        invite.sig = device.sign(INVITE_DOMAIN, &invite.signed_bytes());
+        invite.sig = device.sign(purpose.domain(), &invite.signed_bytes());
         invite
     }
 
@@ -130,7 +186,7 @@ impl Invite {
         let mut bytes = self.head();
         bytes.extend_from_slice(self.sig.as_bytes());
         bytes.extend_from_slice(&self.address_bytes());
-        let mut text = INVITE_PREFIX.to_owned();
+        let mut text = self.purpose.prefix().to_owned();
         data_encoding::BASE32_NOPAD.encode_append(&bytes, &mut text);
         text
     }
@@ -143,9 +199,14 @@ impl Invite {
             return Err(InviteError::TooLong(text.chars().count()));
         }
         let text = text.to_ascii_uppercase();
-        let body = text
-            .strip_prefix(INVITE_PREFIX)
-            .ok_or(InviteError::NotAnInvite)?;
+        let (purpose, body) = if let Some(body) = text.strip_prefix(LINK_PREFIX) {
+            (Purpose::Link, body)
+        } else {
+            let body = text
+                .strip_prefix(INVITE_PREFIX)
+                .ok_or(InviteError::NotAnInvite)?;
+            (Purpose::Join, body)
+        };
         let bytes = data_encoding::BASE32_NOPAD
             .decode(body.as_bytes())
             .map_err(|_| InviteError::Damaged)?;
@@ -164,6 +225,7 @@ impl Invite {
             .endpoint_addr()
             .clone();
         let invite = Self {
+            purpose,
             coop,
             inviter,
             secret,
@@ -176,7 +238,7 @@ impl Invite {
         }
         invite
             .inviter_device()
-            .verify(INVITE_DOMAIN, &invite.signed_bytes(), &invite.sig)
+            .verify(purpose.domain(), &invite.signed_bytes(), &invite.sig)
             .map_err(|_| InviteError::Damaged)?;
         Ok(invite)
     }

@@ -204,8 +204,15 @@ impl ProtocolHandler for JoinProtocol {
         let result = async {
             write_message(&mut send, &answer).await?;
             if welcomed {
-                self.welcome(&conn, &mut send, &mut recv, request.coop, &newcomer)
-                    .await?;
+                welcome(
+                    self.host.as_ref(),
+                    &conn,
+                    &mut send,
+                    &mut recv,
+                    request.coop,
+                    &newcomer,
+                )
+                .await?;
             }
             let _ = send.finish();
             Ok::<(), NetError>(())
@@ -222,59 +229,93 @@ impl ProtocolHandler for JoinProtocol {
     }
 }
 
-impl JoinProtocol {
-    /// Sends the whole co-op, then stores the newcomer's own changes.
-    async fn welcome(
-        &self,
-        conn: &Connection,
-        send: &mut SendStream,
-        recv: &mut RecvStream,
-        coop: CoopId,
-        newcomer: &PublicKey,
-    ) -> Result<(), NetError> {
-        let addr = EndpointAddr::new(conn.remote_id());
-        // A session with the newcomer opens here; it ends, well or not, when this returns.
-        self.host.connected(newcomer, coop, &addr, path_kind(conn));
-        let welcomed = self.send_and_take(send, recv, coop, newcomer).await;
-        self.host
-            .ended(newcomer, coop, &addr, path_kind(conn), welcomed.is_ok());
-        welcomed?;
-        write_frames(send, &[Frame::Idle]).await
-    }
+/// Sends the whole co-op to a welcomed device, then stores the device's own changes (its
+/// binding), and confirms: the welcome of a join, and of each co-op a link hands over.
+pub(crate) async fn welcome(
+    host: &dyn Host,
+    conn: &Connection,
+    send: &mut SendStream,
+    recv: &mut RecvStream,
+    coop: CoopId,
+    newcomer: &PublicKey,
+) -> Result<(), NetError> {
+    let addr = EndpointAddr::new(conn.remote_id());
+    // A session with the newcomer opens here; it ends, well or not, when this returns.
+    host.connected(newcomer, coop, &addr, path_kind(conn));
+    let welcomed = send_and_take(host, send, recv, coop, newcomer).await;
+    host.ended(newcomer, coop, &addr, path_kind(conn), welcomed.is_ok());
+    welcomed?;
+    write_frames(send, &[Frame::Idle]).await
+}
 
-    /// The welcome's exchange: the whole co-op out, the newcomer's own changes in.
-    async fn send_and_take(
-        &self,
-        send: &mut SendStream,
-        recv: &mut RecvStream,
-        coop: CoopId,
-        newcomer: &PublicKey,
-    ) -> Result<(), NetError> {
-        let (heads, changes) = self
-            .host
-            .everything(coop)
-            .map_err(|e| NetError::Sync(e.0))?;
-        let mut frames = vec![Frame::Heads(heads)];
-        frames.extend(change_frames(changes));
-        frames.push(Frame::Idle);
-        write_frames(send, &frames).await?;
-        let mut session = SyncSession::new();
-        loop {
-            let frame = tokio::time::timeout(FRAME_TIMEOUT, read_frame(recv))
-                .await
-                .map_err(|_| NetError::Timeout)??;
-            match frame {
-                Some(frame @ Frame::Changes(_)) => {
-                    self.host
-                        .incoming(coop, &mut session, frame, newcomer)
-                        .map_err(|e| NetError::Sync(e.0))?;
-                }
-                Some(Frame::Idle) => break,
-                _ => return Err(NetError::Sync("expected the newcomer's changes".into())),
+/// The welcome's exchange: the whole co-op out, the newcomer's own changes in.
+async fn send_and_take(
+    host: &dyn Host,
+    send: &mut SendStream,
+    recv: &mut RecvStream,
+    coop: CoopId,
+    newcomer: &PublicKey,
+) -> Result<(), NetError> {
+    let (heads, changes) = host.everything(coop).map_err(|e| NetError::Sync(e.0))?;
+    let mut frames = vec![Frame::Heads(heads)];
+    frames.extend(change_frames(changes));
+    frames.push(Frame::Idle);
+    write_frames(send, &frames).await?;
+    let mut session = SyncSession::new();
+    loop {
+        let frame = tokio::time::timeout(FRAME_TIMEOUT, read_frame(recv))
+            .await
+            .map_err(|_| NetError::Timeout)??;
+        match frame {
+            Some(frame @ Frame::Changes(_)) => {
+                host.incoming(coop, &mut session, frame, newcomer)
+                    .map_err(|e| NetError::Sync(e.0))?;
             }
+            Some(Frame::Idle) => break,
+            _ => return Err(NetError::Sync("expected the newcomer's changes".into())),
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// The welcomed side of [`welcome`]: receives the co-op, hands it to the host, sends back
+/// what the host wrote (this device's binding) and waits for the confirmation. Returns
+/// how many changes it received.
+pub(crate) async fn receive_welcome(
+    host: &dyn Host,
+    conn: &Connection,
+    send: &mut SendStream,
+    recv: &mut RecvStream,
+    coop: CoopId,
+    remote: &PublicKey,
+    from: &EndpointAddr,
+) -> Result<usize, NetError> {
+    let heads = match timed(read_frame(recv)).await? {
+        Some(Frame::Heads(heads)) => heads,
+        _ => return Err(NetError::Sync("expected the inviter's heads".into())),
+    };
+    let mut changes = Vec::new();
+    loop {
+        match timed(read_frame(recv)).await? {
+            Some(Frame::Changes(batch)) => changes.extend(batch),
+            Some(Frame::Idle) => break,
+            _ => return Err(NetError::Sync("expected the co-op's changes".into())),
+        }
+    }
+    let received = changes.len();
+    let mine: Vec<RawChange> = host
+        .welcomed(coop, heads, changes, remote)
+        .map_err(|e| NetError::Sync(e.0))?;
+    let mut frames = change_frames(mine);
+    frames.push(Frame::Idle);
+    write_frames(send, &frames).await?;
+    match timed(read_frame(recv)).await? {
+        Some(Frame::Idle) => {}
+        _ => return Err(NetError::Sync("the inviter did not confirm".into())),
+    }
+    host.connected(remote, coop, from, path_kind(conn));
+    host.ended(remote, coop, from, path_kind(conn), true);
+    Ok(received)
 }
 
 /// The newcomer's side: dials the inviter, asks, and on a welcome receives the co-op,
@@ -293,31 +334,16 @@ pub(crate) async fn join(
         JoinAnswer::Refused { reason } => Err(NetError::Refused(reason)),
         JoinAnswer::Pending { proposal } => Ok(JoinOutcome::Pending { proposal }),
         JoinAnswer::Welcome => {
-            let heads = match timed(read_frame(&mut recv)).await? {
-                Some(Frame::Heads(heads)) => heads,
-                _ => return Err(NetError::Sync("expected the inviter's heads".into())),
-            };
-            let mut changes = Vec::new();
-            loop {
-                match timed(read_frame(&mut recv)).await? {
-                    Some(Frame::Changes(batch)) => changes.extend(batch),
-                    Some(Frame::Idle) => break,
-                    _ => return Err(NetError::Sync("expected the co-op's changes".into())),
-                }
-            }
-            let received = changes.len();
-            let mine: Vec<RawChange> = host
-                .welcomed(coop, heads, changes, &remote)
-                .map_err(|e| NetError::Sync(e.0))?;
-            let mut frames = change_frames(mine);
-            frames.push(Frame::Idle);
-            write_frames(&mut send, &frames).await?;
-            match timed(read_frame(&mut recv)).await? {
-                Some(Frame::Idle) => {}
-                _ => return Err(NetError::Sync("the inviter did not confirm".into())),
-            }
-            host.connected(&remote, coop, &inviter, path_kind(&conn));
-            host.ended(&remote, coop, &inviter, path_kind(&conn), true);
+            let received = receive_welcome(
+                host.as_ref(),
+                &conn,
+                &mut send,
+                &mut recv,
+                coop,
+                &remote,
+                &inviter,
+            )
+            .await?;
             Ok(JoinOutcome::Welcome { received })
         }
     };
@@ -325,13 +351,18 @@ pub(crate) async fn join(
     outcome
 }
 
-async fn timed<T>(read: impl Future<Output = Result<T, NetError>>) -> Result<T, NetError> {
+pub(crate) async fn timed<T>(
+    read: impl Future<Output = Result<T, NetError>>,
+) -> Result<T, NetError> {
     tokio::time::timeout(FRAME_TIMEOUT, read)
         .await
         .map_err(|_| NetError::Timeout)?
 }
 
-async fn write_message(send: &mut SendStream, message: &impl Serialize) -> Result<(), NetError> {
+pub(crate) async fn write_message(
+    send: &mut SendStream,
+    message: &impl Serialize,
+) -> Result<(), NetError> {
     let body = serde_json::to_vec(message).expect("join messages serialize");
     let mut out = (body.len() as u32).to_be_bytes().to_vec();
     out.extend_from_slice(&body);
@@ -340,7 +371,9 @@ async fn write_message(send: &mut SendStream, message: &impl Serialize) -> Resul
         .map_err(|e| refused_or(e, NetError::Sync))
 }
 
-async fn read_message<T: for<'de> Deserialize<'de>>(recv: &mut RecvStream) -> Result<T, NetError> {
+pub(crate) async fn read_message<T: for<'de> Deserialize<'de>>(
+    recv: &mut RecvStream,
+) -> Result<T, NetError> {
     let mut prefix = [0u8; 4];
     recv.read_exact(&mut prefix)
         .await
@@ -348,13 +381,12 @@ async fn read_message<T: for<'de> Deserialize<'de>>(recv: &mut RecvStream) -> Re
     let len = u32::from_be_bytes(prefix) as usize;
     if len > MAX_MESSAGE_BYTES {
         return Err(NetError::Sync(format!(
-            "join message of {len} bytes is over the limit"
+            "a message of {len} bytes is over the limit"
         )));
     }
     let mut body = vec![0u8; len];
     recv.read_exact(&mut body)
         .await
         .map_err(|e| refused_or(e, NetError::Sync))?;
-    serde_json::from_slice(&body)
-        .map_err(|e| NetError::Sync(format!("malformed join message: {e}")))
+    serde_json::from_slice(&body).map_err(|e| NetError::Sync(format!("malformed message: {e}")))
 }

@@ -9,6 +9,7 @@
 mod allowlist;
 mod invite;
 mod join;
+mod link;
 mod session;
 
 use std::net::SocketAddr;
@@ -24,11 +25,12 @@ use sangam_model::{CoopId, PublicKey};
 use sangam_replica::sync::{Frame, SyncSession};
 use sangam_replica::{ChangeHash, RawChange};
 
-pub use invite::{INVITE_PREFIX, Invite, InviteError};
+pub use invite::{INVITE_PREFIX, Invite, InviteError, LINK_PREFIX, Purpose};
 pub use iroh::EndpointAddr as PeerAddr;
 pub use join::{
     JOIN_ALPN, JOIN_REQUEST_TIMEOUT, JoinAnswer, JoinOutcome, JoinRequest, MAX_JOINS_AT_ONCE,
 };
+pub use link::{LINK_ALPN, LinkAnswer, LinkOutcome, LinkRequest};
 pub use session::{MAX_SESSIONS_PER_DEVICE, SyncSummary};
 
 /// The ALPN of the sync protocol between members' devices.
@@ -96,6 +98,13 @@ pub trait Host: Send + Sync + 'static {
         changes: Vec<RawChange>,
         from: &PublicKey,
     ) -> Result<Vec<RawChange>, HostError>;
+    /// Decides a link request from `device` (the new laptop, as the handshake proved
+    /// it): takes the ticket's one use and answers with the member's identity and the
+    /// co-ops that follow, or refuses.
+    fn link(&self, secret: &[u8; 32], device: &PublicKey) -> LinkAnswer;
+    /// On the new laptop: takes on the identity a link answered with (the member key's
+    /// seed in hex, and the name), before the co-ops arrive.
+    fn linked(&self, member: &str, name: &str) -> Result<(), HostError>;
 }
 
 /// The text form of a peer address, to print and to paste: an endpoint ticket.
@@ -327,13 +336,19 @@ impl Net {
             host: host.clone(),
             sessions: sessions.clone(),
         };
+        let slots = Arc::new(tokio::sync::Semaphore::new(join::MAX_JOINS_AT_ONCE));
         let join = join::JoinProtocol {
             host: host.clone(),
-            slots: Arc::new(tokio::sync::Semaphore::new(join::MAX_JOINS_AT_ONCE)),
+            slots: slots.clone(),
+        };
+        let link = link::LinkProtocol {
+            host: host.clone(),
+            slots,
         };
         let router = Router::builder(endpoint)
             .accept(SYNC_ALPN, sync)
             .accept(JOIN_ALPN, join)
+            .accept(LINK_ALPN, link)
             .spawn();
         Ok(Self {
             router,
@@ -397,6 +412,20 @@ impl Net {
         request: JoinRequest,
     ) -> Result<JoinOutcome, NetError> {
         self.dialer().join(invite, request).await
+    }
+
+    /// Links this laptop to a member's identity with a link ticket: receives the member key
+    /// and the co-ops from the laptop that made the ticket, this device bound in each.
+    pub async fn link(&self, ticket: &Invite) -> Result<LinkOutcome, NetError> {
+        link::link(
+            self.router.endpoint(),
+            self.host.clone(),
+            ticket.inviter.clone(),
+            LinkRequest {
+                secret: ticket.secret,
+            },
+        )
+        .await
     }
 
     /// A handle that can dial from this endpoint in another task.

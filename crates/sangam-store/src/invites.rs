@@ -1,5 +1,6 @@
 //! The `invites` this home issued (by the hash of their secret) and the newcomers who
-//! joined with them (`invite_joins`).
+//! joined with them (`invite_joins`), and the tickets to link the member's own laptops
+//! (`links`).
 
 use rusqlite::{OptionalExtension, params};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
@@ -133,5 +134,66 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+}
+
+/// What became of an attempt to use a link ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkUse {
+    /// Taken now by this device.
+    Taken,
+    /// This home never issued it.
+    Unknown,
+    /// Already used (by the device named).
+    Used(PublicKey),
+    /// Past its expiry (ms since the epoch).
+    Expired(Timestamp),
+}
+
+impl Store {
+    /// Records a new link ticket, keyed by the SHA-256 of its secret.
+    pub fn add_link(
+        &self,
+        secret_hash: &[u8; 32],
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO links (secret_hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+            params![secret_hash, created_at, expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// Takes a link ticket's one use for `device`, in one transaction, if it is known,
+    /// unused and not expired at `now`.
+    pub fn use_link(
+        &mut self,
+        secret_hash: &[u8; 32],
+        device: &PublicKey,
+        now: Timestamp,
+    ) -> Result<LinkUse, StoreError> {
+        let tx = self.conn.savepoint()?;
+        let row = tx
+            .query_row(
+                "SELECT expires_at, used_by FROM links WHERE secret_hash = ?1",
+                [secret_hash],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+            )
+            .optional()?;
+        let verdict = match row {
+            None => LinkUse::Unknown,
+            Some((_, Some(by))) => LinkUse::Used(PublicKey::from_bytes(array(&by)?)),
+            Some((expires_at, None)) if now > expires_at => LinkUse::Expired(expires_at),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE links SET used_by = ?2, used_at = ?3 WHERE secret_hash = ?1",
+                    params![secret_hash, device.as_bytes(), now],
+                )?;
+                LinkUse::Taken
+            }
+        };
+        tx.commit()?;
+        Ok(verdict)
     }
 }

@@ -41,7 +41,7 @@ use rusqlite::Connection;
 use sangam_model::{CoopId, Timestamp};
 use sangam_replica::SignedChange;
 
-pub use invites::{InviteJoin, InviteRow};
+pub use invites::{InviteJoin, InviteRow, LinkUse};
 pub use keys::MemberIdentity;
 pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection, RejectionRow};
 pub use peers::{PeerPath, PeerRow};

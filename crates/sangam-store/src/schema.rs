@@ -110,6 +110,17 @@ const MIGRATIONS: &[&str] = &[
         retired_at INTEGER NOT NULL
     );
     "#,
+    // 5: tickets this home issued to link the member's own new laptops (by the hash of
+    // their secret), each good once.
+    r#"
+    CREATE TABLE links (
+        secret_hash BLOB PRIMARY KEY CHECK (length(secret_hash) = 32),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_by BLOB CHECK (used_by IS NULL OR length(used_by) = 32),
+        used_at INTEGER
+    );
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

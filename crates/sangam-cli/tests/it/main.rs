@@ -3,6 +3,7 @@
 mod crash;
 mod governance;
 mod lan;
+mod links;
 mod races;
 mod reports;
 mod safety;

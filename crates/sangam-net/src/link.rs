@@ -1,0 +1,203 @@
+//! The link protocol (`sangam/link/1`): a member's new laptop, holding a link ticket from
+//! one of the member's laptops, receives the member key and every co-op that laptop holds,
+//! and binds its own device in each.
+//!
+//! The new laptop dials the endpoint id named in the (signed) ticket, so the secret, and
+//! the member key that answers it, only ever travel encrypted between those two devices.
+//! One bidirectional stream:
+//! ```text
+//! new laptop -> member's laptop  request  {secret}                          (JSON, length-prefixed)
+//! member's laptop -> new laptop  answer   welcome {member, name, coops} | refused
+//! then for each co-op in `coops`, in order: the welcome of the join protocol
+//! (the co-op's heads and changes out, the new device's binding back, Idle)
+//! ```
+//! The member's laptop takes the ticket's one use before it answers, so a ticket opens one
+//! link at most, even if the connection then breaks.
+
+use std::sync::Arc;
+
+use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr};
+use sangam_model::{CoopId, PublicKey};
+use serde::{Deserialize, Serialize};
+
+use crate::join::{
+    JOIN_REQUEST_TIMEOUT, read_message, receive_welcome, timed, welcome, write_message,
+};
+use crate::session::open_stream;
+use crate::{FRAME_TIMEOUT, Host, NetError};
+
+/// The ALPN of the link protocol.
+pub const LINK_ALPN: &[u8] = b"sangam/link/1";
+
+/// QUIC application error code for a link protocol violation.
+const PROTOCOL: u32 = 400;
+
+/// QUIC application error code for "too many links or joins at once; try again".
+const BUSY: u32 = 503;
+
+/// What a new laptop asks: the ticket's secret. Its `Debug` output leaves it out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The link ticket's secret.
+    pub secret: [u8; 32],
+}
+
+impl std::fmt::Debug for LinkRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkRequest { secret: <secret> }")
+    }
+}
+
+/// What the member's laptop answers.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum LinkAnswer {
+    /// The ticket holds: the member's identity, then each co-op in turn.
+    Welcome {
+        /// The member key's 32-byte seed, hex: the identity the new laptop takes on.
+        member: String,
+        /// The member's name on this laptop.
+        name: String,
+        /// The co-ops that follow, in order.
+        coops: Vec<CoopId>,
+    },
+    /// Refused, with the reason to show.
+    Refused {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl std::fmt::Debug for LinkAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkAnswer::Welcome { name, coops, .. } => f
+                .debug_struct("Welcome")
+                .field("member", &"<secret>")
+                .field("name", name)
+                .field("coops", coops)
+                .finish(),
+            LinkAnswer::Refused { reason } => {
+                f.debug_struct("Refused").field("reason", reason).finish()
+            }
+        }
+    }
+}
+
+/// How a link ended, on the new laptop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkOutcome {
+    /// Each co-op received, and how many changes came with it.
+    pub coops: Vec<(CoopId, usize)>,
+}
+
+pub(crate) struct LinkProtocol {
+    pub(crate) host: Arc<dyn Host>,
+    /// Shared with the join protocol: anyone may dial either.
+    pub(crate) slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for LinkProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkProtocol")
+    }
+}
+
+impl ProtocolHandler for LinkProtocol {
+    async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let Ok(_slot) = self.slots.clone().try_acquire_owned() else {
+            conn.close(BUSY.into(), b"busy: try again in a minute");
+            return Ok(());
+        };
+        let device = PublicKey::from_bytes(*conn.remote_id().as_bytes());
+        let opened = tokio::time::timeout(JOIN_REQUEST_TIMEOUT, async {
+            let (send, mut recv) = conn
+                .accept_bi()
+                .await
+                .map_err(|e| NetError::Connect(e.to_string()))?;
+            let request = read_message::<LinkRequest>(&mut recv).await?;
+            Ok::<_, NetError>((send, recv, request))
+        })
+        .await
+        .map_err(|_| NetError::Timeout)
+        .and_then(|r| r);
+        let (mut send, mut recv, request) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                conn.close(PROTOCOL.into(), e.to_string().as_bytes());
+                return Ok(());
+            }
+        };
+        let answer = self.host.link(&request.secret, &device);
+        let result = async {
+            write_message(&mut send, &answer).await?;
+            if let LinkAnswer::Welcome { coops, .. } = &answer {
+                for coop in coops {
+                    welcome(
+                        self.host.as_ref(),
+                        &conn,
+                        &mut send,
+                        &mut recv,
+                        *coop,
+                        &device,
+                    )
+                    .await?;
+                }
+            }
+            let _ = send.finish();
+            Ok::<(), NetError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
+            }
+            Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
+        }
+        Ok(())
+    }
+}
+
+/// The new laptop's side: dials the member's laptop, proves the ticket, takes on the
+/// identity it answers with, and receives each co-op.
+pub(crate) async fn link(
+    endpoint: &Endpoint,
+    host: Arc<dyn Host>,
+    from: EndpointAddr,
+    request: LinkRequest,
+) -> Result<LinkOutcome, NetError> {
+    let (conn, remote, mut send, mut recv) = open_stream(endpoint, &from, LINK_ALPN).await?;
+    write_message(&mut send, &request).await?;
+    let answer: LinkAnswer = timed(read_message(&mut recv)).await?;
+    let outcome = match answer {
+        LinkAnswer::Refused { reason } => Err(NetError::Refused(reason)),
+        LinkAnswer::Welcome {
+            member,
+            name,
+            coops,
+        } => {
+            host.linked(&member, &name)
+                .map_err(|e| NetError::Refused(e.0))?;
+            let mut received = Vec::with_capacity(coops.len());
+            for coop in coops {
+                let n = receive_welcome(
+                    host.as_ref(),
+                    &conn,
+                    &mut send,
+                    &mut recv,
+                    coop,
+                    &remote,
+                    &from,
+                )
+                .await?;
+                received.push((coop, n));
+            }
+            Ok(LinkOutcome { coops: received })
+        }
+    };
+    conn.close(0u32.into(), b"done");
+    outcome
+}
