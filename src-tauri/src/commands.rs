@@ -5,9 +5,9 @@
 
 use sangam_core::{
     ApiError, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DeviceDto, ErrorCode, ExportDto,
-    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LogEntryDto, MemberDto, NetworkDto,
-    PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId,
-    RefusedDto, ReportDto, SyncReport, TallyDto,
+    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LinkDto, LinkedDto, LogEntryDto,
+    MemberDto, NetworkDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto,
+    PublicKey, RecordId, RefusedDto, ReportDto, SyncReport, TallyDto,
 };
 use tauri::{AppHandle, State};
 
@@ -45,6 +45,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         qr_svg,
         ticket_from_image,
         join,
+        create_link,
+        link,
+        recovery_phrase,
+        restore_identity,
         proposals,
         proposal,
         propose,
@@ -202,6 +206,40 @@ async fn join(
     let joined = app.home.join(&ticket, name.as_deref()).await?;
     app.serving.ensure(&window);
     Ok(joined)
+}
+
+// A member's own laptops and their key.
+
+/// A one-time ticket for a new laptop of this member, good for `minutes` (at most 60).
+#[tauri::command(rename_all = "snake_case")]
+async fn create_link(app: State<'_, App>, coop: CoopId, minutes: u32) -> Answer<LinkDto> {
+    let span = std::time::Duration::from_secs(u64::from(minutes) * 60);
+    on_home(&app, move |home| home.create_link(coop, span)).await
+}
+
+/// Links this (new) laptop with a ticket from another laptop of the member; it serves
+/// from then on, as after a join.
+#[tauri::command(rename_all = "snake_case")]
+async fn link(app: State<'_, App>, window: AppHandle, ticket: String) -> Answer<LinkedDto> {
+    let linked = app.home.link(&ticket).await?;
+    app.serving.ensure(&window);
+    Ok(linked)
+}
+
+/// The member key as its 24-word recovery phrase (the window asks before showing it).
+#[tauri::command(rename_all = "snake_case")]
+async fn recovery_phrase(app: State<'_, App>) -> Answer<Vec<String>> {
+    on_home(&app, |home| home.recovery_phrase()).await
+}
+
+/// Restores the member key from its phrase into a home with no identity yet.
+#[tauri::command(rename_all = "snake_case")]
+async fn restore_identity(
+    app: State<'_, App>,
+    phrase: String,
+    name: String,
+) -> Answer<IdentityDto> {
+    on_home(&app, move |home| home.restore_identity(&phrase, &name)).await
 }
 
 // Proposals and votes.

@@ -235,6 +235,36 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await checkScreen("en", "settings");
   });
 
+  it("links a second laptop of Asha's from Settings, and shows her recovery phrase", async () => {
+    const asha = cliJson(appHome, "id", "show").member;
+    await type("link-minutes", "10");
+    await click("link-create");
+    const box = await byId(browser, "link-ticket");
+    await box.waitForDisplayed({ timeout: 20_000 });
+    const ticket = (await box.getValue()).trim();
+    assert.match(ticket, /^SANGAMLINK1\S{40,}/);
+    await byId(browser, "link-qr").waitForDisplayed();
+    await box.scrollIntoView({ block: "center" });
+    await checkScreen("en", "settings-link");
+    // Asha's second laptop (a CLI home) takes the ticket: it becomes Asha, with the co-op.
+    const second = tempHome("asha-2");
+    offlineHome(second);
+    const linked = cliJson(second, "id", "link", ticket);
+    assert.equal(linked.member, asha);
+    assert.equal(linked.coops[0].name, "River Co-op");
+    assert.throws(() => cli(tempHome("asha-3"), "id", "link", ticket), /already been used/);
+
+    await click("phrase-ask");
+    await click("phrase-show");
+    const words = await byId(browser, "phrase-words");
+    await words.waitForDisplayed({ timeout: 20_000 });
+    assert.equal((await words.$$("li")).length, 24);
+    await words.scrollIntoView({ block: "center" });
+    await checkScreen("en", "settings-phrase");
+    await click("phrase-hide");
+    assert.equal((await browser.$$('[data-testid="phrase-words"]')).length, 0, "hidden again");
+  });
+
   it("speaks Tamil on every screen", async () => {
     await setLanguage("ta");
     await checkScreen("ta", "settings");

@@ -5,6 +5,8 @@ import { coopList, home, me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 import { LanguagePicker } from "../common/LanguagePicker";
+import { LinkPanel } from "./LinkPanel";
+import { PhrasePanel } from "./PhrasePanel";
 
 /** The member's profile in this co-op, the window's language, and where the home is. */
 export function SettingsView(props: { coop: string }) {
@@ -106,6 +108,8 @@ export function SettingsView(props: { coop: string }) {
           <input id={`${id}-member`} class="mono" readonly value={me()?.member ?? ""} />
         </div>
       </section>
+      <LinkPanel coop={props.coop} />
+      <PhrasePanel />
     </div>
   );
 }

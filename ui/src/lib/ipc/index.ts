@@ -16,6 +16,8 @@ import type { IdentityDto } from "./bindings/IdentityDto";
 import type { ImportDto } from "./bindings/ImportDto";
 import type { InviteDto } from "./bindings/InviteDto";
 import type { JoinDto } from "./bindings/JoinDto";
+import type { LinkDto } from "./bindings/LinkDto";
+import type { LinkedDto } from "./bindings/LinkedDto";
 import type { MemberDto } from "./bindings/MemberDto";
 import type { PeerDto } from "./bindings/PeerDto";
 import type { ProposalDto } from "./bindings/ProposalDto";
@@ -48,6 +50,9 @@ export type * from "./bindings/InviteDto";
 export type * from "./bindings/JoinDecision";
 export type * from "./bindings/JoinDto";
 export type * from "./bindings/JoinStatus";
+export type * from "./bindings/LinkDto";
+export type * from "./bindings/LinkedCoopDto";
+export type * from "./bindings/LinkedDto";
 export type * from "./bindings/MemberDto";
 export type * from "./bindings/Method";
 export type * from "./bindings/NetworkDto";
@@ -142,6 +147,14 @@ export const qrSvg = (text: string) => call<string>("qr_svg", { text });
 export const ticketFromImage = (bytes: number[]) => call<string>("ticket_from_image", { bytes });
 export const join = (ticket: string, name: string | null) =>
   call<JoinDto>("join", { ticket, name });
+
+// A member's own laptops and their key.
+export const createLink = (coop: string, minutes: number) =>
+  call<LinkDto>("create_link", { coop, minutes });
+export const link = (ticket: string) => call<LinkedDto>("link", { ticket });
+export const recoveryPhrase = () => call<string[]>("recovery_phrase", {});
+export const restoreIdentity = (phrase: string, name: string) =>
+  call<IdentityDto>("restore_identity", { phrase, name });
 
 // Proposals.
 export const proposals = (coop: string, filter: ProposalFilter) =>
