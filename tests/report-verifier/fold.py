@@ -357,6 +357,22 @@ class Fold:
     def _rule_none(self, r, view):
         pass
 
+    def _listing_in_past(self, r):
+        """"Marketplace": the listing is a valid listing.post in the record's past."""
+        lid = r.body["listing"]
+        post = self.by_id.get(lid)
+        if (post is None or post.kind != "listing.post" or not self.valid[post.pos]
+                or not (self.anc[r.pos] >> post.pos) & 1):
+            raise Refused("listing %s is not known where this was written" % lid[:12])
+        return post
+
+    def _rule_listing_change(self, r, view):
+        if self._listing_in_past(r).author != r.author:
+            raise Refused("only the listing's author may change it")
+
+    def _rule_listing_respond(self, r, view):
+        self._listing_in_past(r)
+
     def _rule_coop_settings(self, r, view):
         raise Refused("the co-op's relay is changed only by a passed proposal")
 
@@ -554,4 +570,8 @@ RULES = {
     "proxy.revoke": Fold._rule_revoke,
     "proposal.close": Fold._rule_close,
     "proposal.withdraw": Fold._rule_withdraw,
+    "listing.post": Fold._rule_none,
+    "listing.revise": Fold._rule_listing_change,
+    "listing.status": Fold._rule_listing_change,
+    "listing.respond": Fold._rule_listing_respond,
 }

@@ -510,6 +510,68 @@ def body_withdraw(v):
     return b
 
 
+def _listing_text(v, what):
+    """A listing's text ("Marketplace")."""
+    b = _struct(v, [("kind", REQ, None), ("title", REQ, None), ("description", REQ, None),
+                    ("category", OPT, None), ("price", OPT, None), ("quantity", OPT, None),
+                    ("location", OPT, None), ("expires_at", OPT, None)], what)
+    if b["kind"] not in ("offer", "want", "gift"):
+        raise BodyError("kind must be offer, want or gift")
+    _need_name(b["title"], "title")
+    if len(_need_str(b["description"], "description")) > 5000:
+        raise BodyError("description must be at most 5,000 characters")
+    if b["category"] is not None:
+        _need_name(b["category"], "category")
+    if b["location"] is not None:
+        _need_text(b["location"], "location")
+    if b["quantity"] is not None:
+        _need_int(b["quantity"], "quantity", 1, 2 ** 32 - 1)
+    if b["expires_at"] is not None:
+        _need_int(b["expires_at"], "expires_at", -canonical.MAX_INT, canonical.MAX_INT)
+    if b["price"] is not None:
+        p = _struct(b["price"], [("amount", REQ, None), ("commodity", REQ, None)], "price")
+        if b["kind"] == "gift":
+            raise BodyError("a gift has no price")
+        _need_int(p["amount"], "price.amount", 0, canonical.MAX_INT)
+        if not isinstance(p["commodity"], str) or not _CURRENCY.match(p["commodity"]):
+            raise BodyError("commodity must be 3 to 8 characters A-Z, 0-9, starting with a letter")
+        b["price"] = p
+    return _drop_none(b)
+
+
+def body_listing_post(v):
+    return _listing_text(v, "body")
+
+
+def body_listing_revise(v):
+    b = _struct(v, [("listing", REQ, None), ("seq", REQ, None), ("text", REQ, None)], "body")
+    _need_hex64(b["listing"], "listing")
+    _need_int(b["seq"], "seq", 0, canonical.MAX_INT)
+    b["text"] = _listing_text(b["text"], "text")
+    return b
+
+
+def body_listing_status(v):
+    b = _struct(v, [("listing", REQ, None), ("seq", REQ, None), ("status", REQ, None)], "body")
+    _need_hex64(b["listing"], "listing")
+    _need_int(b["seq"], "seq", 0, canonical.MAX_INT)
+    if b["status"] not in ("open", "reserved", "done", "withdrawn"):
+        raise BodyError("status must be open, reserved, done or withdrawn")
+    return b
+
+
+def body_listing_respond(v):
+    b = _struct(v, [("listing", REQ, None), ("message", REQ, None), ("quantity", OPT, None)],
+                "body")
+    _need_hex64(b["listing"], "listing")
+    if not _need_str(b["message"], "message").strip():
+        raise BodyError("a response needs a message")
+    _need_text(b["message"], "message")
+    if b["quantity"] is not None:
+        _need_int(b["quantity"], "quantity", 1, 2 ** 32 - 1)
+    return _drop_none(b)
+
+
 BODY_READERS = {
     "coop.genesis": body_genesis,
     "member.admit": body_admit,
@@ -525,6 +587,10 @@ BODY_READERS = {
     "proxy.revoke": body_revoke,
     "proposal.close": body_close,
     "proposal.withdraw": body_withdraw,
+    "listing.post": body_listing_post,
+    "listing.revise": body_listing_revise,
+    "listing.status": body_listing_status,
+    "listing.respond": body_listing_respond,
 }
 
 

@@ -133,6 +133,10 @@ fn affects(id: RecordId, body: &Body) -> (Option<RecordId>, bool) {
         | Body::MemberUpdate(_)
         | Body::DeviceAdd(_)
         | Body::DeviceRevoke(_) => (None, true),
-        Body::CoopSettings(_) => (None, false),
+        Body::CoopSettings(_)
+        | Body::ListingPost(_)
+        | Body::ListingRevise(_)
+        | Body::ListingStatusChange(_)
+        | Body::ListingRespond(_) => (None, false),
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::fold::{Fold, Placed, Refusal, Scope};
 use crate::governance;
 use crate::kinds::{Body, Kind, kinds_table};
+use crate::market;
 use crate::membership;
 use crate::record::Record;
 
@@ -84,6 +85,7 @@ pub(crate) fn judge(scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
 pub(crate) struct Indexes {
     pub(crate) membership: membership::Index,
     pub(crate) governance: governance::Index,
+    pub(crate) market: market::Index,
 }
 
 /// What one view build carries besides the view: the fold it reads, and each area's

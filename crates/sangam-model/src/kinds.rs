@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::field::Fields;
 use crate::governance::{self, GovernanceFieldError};
+use crate::market::{self, MarketFieldError};
 use crate::membership::{self, MembershipFieldError};
 
 /// Hands the kinds table to `$then!`, which generates something with one arm per kind.
@@ -39,6 +40,10 @@ macro_rules! kinds_table {
             ProposalClose(governance::ProposalClose)       = "proposal.close",    authority: true;
             ProposalWithdraw(governance::ProposalWithdraw) = "proposal.withdraw", authority: true;
             CoopSettings(membership::CoopSettings)         = "coop.settings",     authority: false;
+            ListingPost(market::ListingPost)               = "listing.post",      authority: false;
+            ListingRevise(market::ListingRevise)           = "listing.revise",    authority: false;
+            ListingStatusChange(market::ListingStatusChange) = "listing.status",  authority: false;
+            ListingRespond(market::ListingRespond)         = "listing.respond",   authority: false;
         }
     };
 }
@@ -79,6 +84,9 @@ pub enum InvalidBody {
     /// A governance body's field.
     #[error(transparent)]
     Governance(#[from] GovernanceFieldError),
+    /// A marketplace body's field.
+    #[error(transparent)]
+    Market(#[from] MarketFieldError),
 }
 
 macro_rules! define_kinds {

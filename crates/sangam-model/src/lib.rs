@@ -58,6 +58,7 @@ pub mod governance;
 pub mod id;
 pub mod keys;
 mod kinds;
+pub mod market;
 pub mod membership;
 pub mod parallel;
 pub mod record;

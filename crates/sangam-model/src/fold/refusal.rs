@@ -96,6 +96,12 @@ pub enum Refusal {
     /// An effect this proposal cannot carry.
     #[error("invalid effect: {0}")]
     BadEffect(&'static str),
+    /// A listing that is not a valid `listing.post` in the record's past.
+    #[error("listing {0} is not known where this was written")]
+    UnknownListing(String),
+    /// A revision or status change by someone other than the listing's author.
+    #[error("only the listing's author may change it")]
+    NotListingAuthor,
     /// `coop.settings`: the co-op's relay is set by a passed proposal.
     #[error("the co-op's relay is changed only by a passed proposal")]
     SettingsByProposal,

@@ -47,6 +47,30 @@ impl Scope<'_> {
             .or_else(|| self.earlier.iter().find(|p| p.record.id() == *id))
     }
 
+    /// Whether `target` is reachable from `deps` (inclusive) through records placed or
+    /// being admitted: the walk stops below `target`'s depth, so it visits only what was
+    /// written since.
+    pub(crate) fn reaches(&self, target: &RecordId, deps: &[RecordId]) -> bool {
+        let Some(floor) = self.placed(target).map(|p| p.depth) else {
+            return false;
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<RecordId> = deps.to_vec();
+        while let Some(id) = stack.pop() {
+            if id == *target {
+                return true;
+            }
+            let Some(placed) = self.placed(&id) else {
+                continue;
+            };
+            if placed.depth <= floor || !seen.insert(id) {
+                continue;
+            }
+            stack.extend(placed.record.deps().iter().copied());
+        }
+        false
+    }
+
     /// The full authority view of this context.
     pub(crate) fn full_view(&self) -> Arc<View> {
         self.fold.view_of(self.context, self.earlier)

@@ -170,6 +170,30 @@ fn scenario(method: Method) -> Scenario {
         book.write(asha, admit(p, name));
     }
     book.write(bo, rename("Bo Baker"));
+    // The marketplace runs beside the vote: its records are in the proposal's past.
+    let listing = book.write(
+        bo,
+        Body::ListingPost(sangam_model::market::ListingPost(
+            sangam_model::market::ListingText {
+                kind: sangam_model::market::ListingKind::Offer,
+                title: "Sourdough starter".into(),
+                description: "Ask at the counter.".into(),
+                category: None,
+                price: None,
+                quantity: Some(3),
+                location: None,
+                expires_at: None,
+            },
+        )),
+    );
+    book.write(
+        cy,
+        Body::ListingRespond(sangam_model::market::ListingRespond {
+            listing: listing.id(),
+            message: "One for me, please.".into(),
+            quantity: Some(1),
+        }),
+    );
     let all = [asha, bo, cy, dee, eli];
     let other = book.write(cy, open(Method::YesNo, &all, "Paint the door"));
     let proposal = book.write(asha, open(method, &all, "The counter's wood"));

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use sangam_model::{Record, RecordError};
+use sangam_model::{Body, Record, RecordError};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -141,6 +141,64 @@ fn generate() -> Value {
         close(&open, &[&ballot], &[]),
     );
 
+    let listing_text = |kind, price: Option<(u64, &str)>| sangam_model::market::ListingText {
+        kind,
+        title: "Soldering workshop".into(),
+        description: "Two hours, bring your own board.".into(),
+        category: Some("skills".into()),
+        price: price.map(|(amount, commodity)| sangam_model::market::Price {
+            amount,
+            commodity: commodity.into(),
+        }),
+        quantity: Some(6),
+        location: Some("the shed".into()),
+        expires_at: Some(200_000),
+    };
+    use sangam_model::market::{ListingKind, ListingStatus};
+    let listing = record(
+        coop,
+        &asha,
+        &[&device],
+        8_000,
+        Body::ListingPost(sangam_model::market::ListingPost(listing_text(
+            ListingKind::Offer,
+            Some((1_500, "EUR")),
+        ))),
+    );
+    let revision = record(
+        coop,
+        &asha,
+        &[&listing],
+        9_000,
+        Body::ListingRevise(sangam_model::market::ListingRevise {
+            listing: listing.id(),
+            seq: 1,
+            text: listing_text(ListingKind::Offer, None),
+        }),
+    );
+    let status = record(
+        coop,
+        &asha,
+        &[&revision],
+        10_000,
+        Body::ListingStatusChange(sangam_model::market::ListingStatusChange {
+            listing: listing.id(),
+            seq: 2,
+            status: ListingStatus::Reserved,
+        }),
+    );
+    let response = record(
+        coop,
+        &bo,
+        &[&listing],
+        9_500,
+        Body::ListingRespond(sangam_model::market::ListingRespond {
+            listing: listing.id(),
+            message: "Count me in, two seats.".into(),
+            quantity: Some(2),
+        }),
+    );
+
     let mut vectors = vec![];
     let mut valid = |name: &str, r: &Record| {
         vectors.push(json!({"name": name, "record": r.json(), "valid": true}))
@@ -154,6 +212,10 @@ fn generate() -> Value {
     valid("proposal.open", &open);
     valid("ballot", &ballot);
     valid("proposal.close", &close_rec);
+    valid("listing.post", &listing);
+    valid("listing.revise", &revision);
+    valid("listing.status", &status);
+    valid("listing.respond", &response);
 
     vectors.push(json!({
         "name": "ballot whose signature has a torsion component (only the cofactored equation holds)",
@@ -319,6 +381,21 @@ fn generate() -> Value {
         "explicit null for an absent field",
         resign(null_field, &bo.key),
         "not_canonical",
+    );
+    let listing_json: Value = serde_json::from_str(listing.json()).expect("json");
+    let mut gift_price = listing_json.clone();
+    gift_price["body"]["kind"] = json!("gift");
+    invalid(
+        "a gift with a price",
+        resign(gift_price, &asha.key),
+        "bad_body",
+    );
+    let mut no_quantity = listing_json.clone();
+    no_quantity["body"]["quantity"] = json!(0);
+    invalid(
+        "a listing quantity of 0",
+        resign(no_quantity, &asha.key),
+        "bad_body",
     );
     let mut array_body = parsed.clone();
     array_body["body"] = json!(["Bo Bakery", null]);
