@@ -43,6 +43,9 @@ pub enum Command {
     /// Proposals of the co-op.
     #[command(subcommand)]
     Proposal(ProposalCommand),
+    /// The marketplace: offers, wants and gifts between members.
+    #[command(subcommand)]
+    Listing(ListingCommand),
     /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
     /// option names (choice, approval); options in order of preference (ranked);
     /// NAME=SCORE (score).
@@ -244,6 +247,108 @@ pub enum ProposalCommand {
     Show {
         /// The proposal id.
         id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+/// A listing's text, for posting and revising.
+#[derive(Args)]
+pub struct ListingArgs {
+    /// Short title.
+    #[arg(long)]
+    pub title: String,
+    /// The full description.
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// A category, such as tools or food.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The price: an amount and a commodity, like "15.50 EUR".
+    #[arg(
+        long,
+        conflicts_with = "by_arrangement",
+        value_name = "AMOUNT COMMODITY"
+    )]
+    pub price: Option<String>,
+    /// No set price (the default, and always so for a gift).
+    #[arg(long)]
+    pub by_arrangement: bool,
+    /// How many.
+    #[arg(long)]
+    pub quantity: Option<u32>,
+    /// Where.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// How long it stands, e.g. 30d or 12h (default: until you change it).
+    #[arg(long, value_name = "DURATION")]
+    pub expires_in: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ListingCommand {
+    /// Post a listing (prints its id).
+    Post {
+        /// offer, want or gift.
+        #[arg(long)]
+        kind: String,
+        #[command(flatten)]
+        text: ListingArgs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Revise your listing: give its whole text again.
+    Revise {
+        /// The listing id (any unique prefix).
+        id: String,
+        #[command(flatten)]
+        text: ListingArgs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Set your listing's status: open, reserved, done or withdrawn.
+    Status {
+        /// The listing id.
+        id: String,
+        /// open, reserved, done or withdrawn.
+        status: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// List listings, newest first.
+    List {
+        /// Only offers, wants or gifts.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this category.
+        #[arg(long)]
+        category: Option<String>,
+        /// Only open, reserved, done, withdrawn or expired.
+        #[arg(long)]
+        status: Option<String>,
+        /// Words to find in titles, descriptions and categories (any script).
+        #[arg(long, allow_hyphen_values = true)]
+        search: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Show a listing and its responses.
+    Show {
+        /// The listing id.
+        id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Answer a listing.
+    Respond {
+        /// The listing id.
+        id: String,
+        /// What you say.
+        #[arg(long)]
+        message: String,
+        /// How many you want or offer.
+        #[arg(long)]
+        quantity: Option<u32>,
         #[command(flatten)]
         out: Output,
     },

@@ -13,6 +13,7 @@ use sangam_core::{
 };
 
 mod args;
+mod listing;
 mod report;
 mod resolve;
 mod show;
@@ -492,6 +493,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 .map_err(api)?;
             print(out, &tally, || tally_text(&tally))
         }
+        Command::Listing(command) => listing::run(home, coop()?, command),
         Command::Report {
             id,
             out,

@@ -64,6 +64,16 @@ pub fn member(home: &Home, coop: CoopId, prefix: &str) -> Result<PublicKey> {
 }
 
 /// A proposal by a unique id prefix.
+pub fn listing(home: &Home, coop: CoopId, prefix: &str) -> Result<RecordId> {
+    let listings = home
+        .listings(coop, &sangam_core::ListingFilter::default())
+        .map_err(crate::api)?;
+    let ids = listings
+        .iter()
+        .filter_map(|l| Some((l.id.clone(), l.id.parse::<RecordId>().ok()?)));
+    pick(prefix, ids, "listing").map_err(|e| anyhow::anyhow!("{e} (see `sangam listing list`)"))
+}
+
 pub fn proposal(home: &Home, coop: CoopId, prefix: &str) -> Result<RecordId> {
     let proposals = home
         .proposals(coop, ProposalFilter::All)

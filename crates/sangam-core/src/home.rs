@@ -121,7 +121,7 @@ impl Home {
         Ok(reads)
     }
 
-    fn reader(&self) -> MutexGuard<'_, sangam_store::Store> {
+    pub(crate) fn reader(&self) -> MutexGuard<'_, sangam_store::Store> {
         self.shared
             .reader
             .lock()

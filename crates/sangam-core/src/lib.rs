@@ -22,6 +22,7 @@ mod home;
 mod host;
 mod invites;
 mod links;
+mod market;
 mod membership;
 mod mend;
 mod node;
@@ -42,6 +43,10 @@ pub use governance::{EffectDraft, ProposalDraft, ProposalFilter, choice_text};
 pub use home::Home;
 pub use invites::{InviteDto, JoinDto, JoinStatus};
 pub use links::{LinkDto, LinkedCoopDto, LinkedDto, MAX_LINK_LIFETIME};
+pub use market::{
+    ListingDraft, ListingDto, ListingFilter, ListingSummaryDto, ResponseDto, parse_price,
+    price_text,
+};
 pub use node::{Clock, DB_FILE, LATEST_TIME, SystemClock};
 pub use recovery::PHRASE_WORDS;
 pub use report_page::render as report_page;
@@ -50,6 +55,7 @@ pub use reports::{
     ReportSummaryDto, verify_report,
 };
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
+pub use sangam_model::market::{ListingKind, ListingStatus};
 pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 pub use serve::{ServeInfo, ServeOptions, SyncReport};

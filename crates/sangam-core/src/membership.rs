@@ -296,11 +296,9 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
         Body::ListingPost(p) => format!("posted a {} listing {:?}", p.0.kind.as_str(), p.0.title),
         Body::ListingRevise(r) => format!("revised listing {}", r.listing.short()),
-        Body::ListingStatusChange(s) => format!(
-            "marked listing {} {}",
-            s.listing.short(),
-            s.status.as_str()
-        ),
+        Body::ListingStatusChange(s) => {
+            format!("marked listing {} {}", s.listing.short(), s.status.as_str())
+        }
         Body::ListingRespond(r) => format!("responded to listing {}", r.listing.short()),
         Body::CoopSettings(c) => match &c.relay {
             Some(url) => format!("set the co-op's relay to {url} alone (only a vote may)"),

@@ -297,6 +297,7 @@ impl Node {
             .filter(|old| !after.iter().any(|row| row.key == old.key))
             .map(|old| old.key)
             .collect();
+        let listings = crate::market::touched_listings(replica, changes);
         let commit = Commit {
             coop,
             coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
@@ -307,6 +308,7 @@ impl Node {
                 changed: &changed,
                 gone: &gone,
             },
+            listings: &listings,
         };
         let now = self.clock.now();
         if let Err(e) = self.store.commit(commit, now) {

@@ -45,6 +45,7 @@ pub use invites::{InviteJoin, InviteRow, LinkUse};
 pub use keys::MemberIdentity;
 pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection, RejectionRow};
 pub use peers::{PeerPath, PeerRow};
+pub use projection::market::{ListingQuery, ListingRow};
 pub use projection::membership::{MemberChanges, MemberRow};
 
 /// What went wrong with the home on disk.
@@ -124,6 +125,8 @@ pub struct Commit<'a> {
     /// The members whose projection rows the changes altered. Every other row is left as
     /// it is, so a commit that changed no member passes [`MemberChanges::default`].
     pub members: MemberChanges<'a>,
+    /// The listings the changes posted, revised, re-statused or answered, as they are now.
+    pub listings: &'a [ListingRow],
 }
 
 impl Store {
@@ -181,6 +184,7 @@ impl Store {
         log::append(&tx, commit.coop, commit.changes, now)?;
         log::reject(&tx, commit.coop, commit.source, commit.rejections, now)?;
         projection::membership::apply(&tx, commit.coop, commit.members)?;
+        projection::market::apply(&tx, commit.coop, commit.listings)?;
         tx.commit()?;
         Ok(())
     }

@@ -121,6 +121,34 @@ const MIGRATIONS: &[&str] = &[
         used_at INTEGER
     );
     "#,
+    // 6: the marketplace's projection: listings as last revised, and their full-text index
+    // (see projection/market.rs for the tokenizer).
+    r#"
+    CREATE TABLE listings (
+        rowid INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL REFERENCES coops(id),
+        id BLOB NOT NULL UNIQUE CHECK (length(id) = 32),
+        author BLOB NOT NULL,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        category TEXT,
+        status TEXT NOT NULL,
+        price_amount INTEGER,
+        price_commodity TEXT,
+        quantity INTEGER,
+        location TEXT,
+        expires_at INTEGER,
+        posted_at INTEGER NOT NULL,
+        revised_at INTEGER,
+        responses INTEGER NOT NULL
+    );
+    CREATE INDEX listings_by_coop ON listings (coop, posted_at);
+    CREATE VIRTUAL TABLE listing_text USING fts5 (
+        title, description, category,
+        tokenize = 'trigram remove_diacritics 1'
+    );
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

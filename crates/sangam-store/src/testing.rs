@@ -25,6 +25,7 @@ pub(crate) fn commit_of(coop: CoopId, source: ChangeSource) -> Commit<'static> {
         changes: &[],
         rejections: &[],
         members: MemberChanges::default(),
+        listings: &[],
     }
 }
 

@@ -4,6 +4,7 @@ mod crash;
 mod governance;
 mod lan;
 mod links;
+mod market;
 mod races;
 mod reports;
 mod safety;

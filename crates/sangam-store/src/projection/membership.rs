@@ -164,6 +164,7 @@ mod tests {
     fn write(store: &mut Store, coop: CoopId, changed: &[MemberRow], gone: &[PublicKey]) {
         let commit = Commit {
             members: MemberChanges { changed, gone },
+            listings: &[],
             ..commit_of(coop, ChangeSource::Local)
         };
         store.commit(commit, 1_000).expect("commit");

@@ -4,6 +4,8 @@
 //!
 //! One submodule per area, each owning its tables and their incremental update: a commit
 //! says what changed in each area and only those rows are written, never a co-op's whole
-//! table. Today one area is projected: `membership` (the members table).
+//! table. Two areas are projected: `membership` (the members table) and `market` (the
+//! listings, with their full-text index).
 
+pub(crate) mod market;
 pub(crate) mod membership;

@@ -201,6 +201,7 @@ fn the_same_writes_store_what_the_old_store_stored() {
                 changed: &changed,
                 gone: &[],
             },
+            listings: &[],
         };
         store.commit(commit, now).expect("commit");
         projected = rows;

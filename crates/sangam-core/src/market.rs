@@ -1,0 +1,509 @@
+//! The marketplace's use cases: posting, revising, setting the status of and answering
+//! listings, and reading them, searched from the projection (fast at tens of thousands)
+//! or whole from the fold (with every response).
+
+use serde::Serialize;
+
+use sangam_model::market::{
+    Listing, ListingKind, ListingPost, ListingRespond, ListingRevise, ListingStatus,
+    ListingStatusChange, ListingText, Price,
+};
+use sangam_model::{Body, CoopId, RecordId, Timestamp};
+use sangam_replica::{Replica, SignedChange};
+use sangam_store::{ListingQuery, ListingRow};
+
+use crate::home::Home;
+use crate::node::Node;
+use crate::{ApiError, ErrorCode};
+
+/// A listing in a list: as the projection holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ListingSummaryDto {
+    /// The listing's id (hex).
+    pub id: String,
+    /// Who posted it (hex) and their name.
+    pub author: String,
+    /// The author's name.
+    pub author_name: Option<String>,
+    /// Offer, want or gift.
+    pub kind: ListingKind,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Category.
+    pub category: Option<String>,
+    /// `open`, `reserved`, `done`, `withdrawn`, or `expired` (open, but past its expiry
+    /// by this laptop's clock).
+    pub status: String,
+    /// The price in words ("15.00 EUR"); none: by arrangement.
+    pub price: Option<String>,
+    /// Quantity.
+    pub quantity: Option<u32>,
+    /// Location.
+    pub location: Option<String>,
+    /// Expiry.
+    pub expires_at: Option<i64>,
+    /// When it was posted.
+    pub posted_at: i64,
+    /// When its text was last revised.
+    pub revised_at: Option<i64>,
+    /// How many responses.
+    pub responses: u32,
+}
+
+/// A listing with every response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ListingDto {
+    /// The listing as in a list.
+    pub listing: ListingSummaryDto,
+    /// The responses, oldest first.
+    pub responses: Vec<ResponseDto>,
+}
+
+/// A member's response to a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ResponseDto {
+    /// Record id (hex).
+    pub id: String,
+    /// Who (hex).
+    pub author: String,
+    /// Their name.
+    pub author_name: Option<String>,
+    /// When.
+    pub at: i64,
+    /// What they said.
+    pub message: String,
+    /// How many.
+    pub quantity: Option<u32>,
+}
+
+/// A listing's text as a member writes it: the price as text ("15.50 EUR").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListingDraft {
+    /// Offer, want or gift (`None` keeps a revised listing's kind; a new one is an offer).
+    pub kind: Option<ListingKind>,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Category.
+    pub category: Option<String>,
+    /// "AMOUNT COMMODITY", or none for "by arrangement".
+    pub price: Option<String>,
+    /// Quantity.
+    pub quantity: Option<u32>,
+    /// Location.
+    pub location: Option<String>,
+    /// Expiry.
+    pub expires_at: Option<Timestamp>,
+}
+
+/// Which listings a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListingFilter {
+    /// Words to find in the title, description or category.
+    pub search: Option<String>,
+    /// Only this kind.
+    pub kind: Option<ListingKind>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only this status (`expired` too).
+    pub status: Option<String>,
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, message)
+}
+
+/// Decimal places of a commodity: ISO 4217's for a currency (EUR 2, JPY 0), none for a
+/// co-op's own unit (HOURS).
+fn places(commodity: &str) -> u32 {
+    iso_currency::Currency::from_code(commodity)
+        .and_then(|c| c.exponent())
+        .map_or(0, u32::from)
+}
+
+/// "15.5 EUR" as 1550 minor units of EUR; more decimals than the commodity has, or an
+/// amount past 2^53 − 1 minor units, is refused.
+pub fn parse_price(text: &str) -> Result<Price, ApiError> {
+    let mut parts = text.split_whitespace();
+    let (Some(amount), Some(commodity), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid(format!(
+            "a price is an amount and a commodity, like \"15.50 EUR\", not {text:?}"
+        )));
+    };
+    let commodity = commodity.to_ascii_uppercase();
+    sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
+    let exp = places(&commodity);
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
+        return Err(invalid(format!("{amount:?} is not an amount")));
+    }
+    if fraction.len() > exp as usize {
+        return Err(invalid(format!(
+            "{commodity} has {exp} decimal place(s): {amount} is more precise than that"
+        )));
+    }
+    let scale = 10u64.pow(exp);
+    let minor = whole
+        .parse::<u64>()
+        .ok()
+        .and_then(|w| w.checked_mul(scale))
+        .and_then(|w| {
+            let f = format!("{fraction:0<width$}", width = exp as usize);
+            w.checked_add(if f.is_empty() {
+                0
+            } else {
+                f.parse::<u64>().ok()?
+            })
+        })
+        .filter(|m| *m <= sangam_model::canonical::MAX_SAFE_INTEGER as u64)
+        .ok_or_else(|| invalid(format!("{amount} {commodity} is too large")))?;
+    Ok(Price {
+        amount: minor,
+        commodity,
+    })
+}
+
+/// A price in words: "15.50 EUR".
+pub fn price_text(amount: u64, commodity: &str) -> String {
+    let exp = places(commodity);
+    if exp == 0 {
+        return format!("{amount} {commodity}");
+    }
+    let scale = 10u64.pow(exp);
+    format!(
+        "{}.{:0width$} {commodity}",
+        amount / scale,
+        amount % scale,
+        width = exp as usize
+    )
+}
+
+fn status_word(status: ListingStatus, expired: bool) -> String {
+    if status == ListingStatus::Open && expired {
+        "expired".into()
+    } else {
+        status.as_str().into()
+    }
+}
+
+/// The projection row of a listing.
+pub(crate) fn listing_row(l: &Listing) -> ListingRow {
+    ListingRow {
+        id: l.id,
+        author: l.author,
+        kind: l.text.kind.as_str().into(),
+        title: l.text.title.clone(),
+        description: l.text.description.clone(),
+        category: l.text.category.clone(),
+        status: l.status.as_str().into(),
+        price: l
+            .text
+            .price
+            .as_ref()
+            .map(|p| (p.amount, p.commodity.clone())),
+        quantity: l.text.quantity,
+        location: l.text.location.clone(),
+        expires_at: l.text.expires_at,
+        posted_at: l.posted_at,
+        revised_at: l.revised_at,
+        responses: l.responses.len() as u32,
+    }
+}
+
+/// The listings `changes` posted or touched, as the fold has them now.
+pub(crate) fn touched_listings(replica: &Replica, changes: &[SignedChange]) -> Vec<ListingRow> {
+    let fold = replica.fold();
+    let mut ids: Vec<RecordId> = Vec::new();
+    for change in changes {
+        for id in replica.records_in(&change.hash) {
+            let listing = match fold.get(id).map(|p| p.record.body()) {
+                Some(Body::ListingPost(_)) => *id,
+                Some(Body::ListingRevise(r)) => r.listing,
+                Some(Body::ListingStatusChange(s)) => s.listing,
+                Some(Body::ListingRespond(r)) => r.listing,
+                _ => continue,
+            };
+            if !ids.contains(&listing) {
+                ids.push(listing);
+            }
+        }
+    }
+    ids.iter()
+        .filter_map(|id| fold.listing(id))
+        .map(|l| listing_row(&l))
+        .collect()
+}
+
+impl Node {
+    fn text_of(draft: &ListingDraft, kind: ListingKind) -> Result<ListingText, ApiError> {
+        let price = draft.price.as_deref().map(parse_price).transpose()?;
+        let text = ListingText {
+            kind,
+            title: draft.title.trim().to_owned(),
+            description: draft.description.trim().to_owned(),
+            category: draft
+                .category
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            price,
+            quantity: draft.quantity,
+            location: draft
+                .location
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            expires_at: draft.expires_at,
+        };
+        // The field rules are checked as the record is signed; nothing is written if not.
+        Ok(text)
+    }
+
+    fn own_listing(&mut self, coop: CoopId, id: RecordId) -> Result<Listing, ApiError> {
+        let me = self.member()?.0.public();
+        let listing = self.replica(coop)?.fold().listing(&id).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{} is not a listing of this co-op", id.short()),
+            )
+        })?;
+        if listing.author != me {
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                "only the listing's author may change it",
+            ));
+        }
+        Ok(listing)
+    }
+
+    pub(crate) fn post_listing(
+        &mut self,
+        coop: CoopId,
+        draft: &ListingDraft,
+    ) -> Result<RecordId, ApiError> {
+        let text = Self::text_of(draft, draft.kind.unwrap_or(ListingKind::Offer))?;
+        self.write_returning(coop, Body::ListingPost(ListingPost(text)))
+    }
+
+    pub(crate) fn revise_listing(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+        draft: &ListingDraft,
+    ) -> Result<(), ApiError> {
+        self.write_unit(|node| {
+            let listing = node.own_listing(coop, id)?;
+            let text = Self::text_of(draft, draft.kind.unwrap_or(listing.text.kind))?;
+            let me = node.member()?.0.public();
+            let seq = node.replica(coop)?.fold().next_listing_seq(&id, &me);
+            node.write(
+                coop,
+                Body::ListingRevise(ListingRevise {
+                    listing: id,
+                    seq,
+                    text,
+                }),
+            )
+        })
+    }
+
+    pub(crate) fn set_listing_status(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+        status: ListingStatus,
+    ) -> Result<(), ApiError> {
+        self.write_unit(|node| {
+            node.own_listing(coop, id)?;
+            let me = node.member()?.0.public();
+            let seq = node.replica(coop)?.fold().next_listing_seq(&id, &me);
+            node.write(
+                coop,
+                Body::ListingStatusChange(ListingStatusChange {
+                    listing: id,
+                    seq,
+                    status,
+                }),
+            )
+        })
+    }
+
+    pub(crate) fn respond(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+        message: &str,
+        quantity: Option<u32>,
+    ) -> Result<(), ApiError> {
+        if self.replica(coop)?.fold().listing(&id).is_none() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("{} is not a listing of this co-op", id.short()),
+            ));
+        }
+        let body = Body::ListingRespond(ListingRespond {
+            listing: id,
+            message: message.trim().to_owned(),
+            quantity,
+        });
+        self.write(coop, body)
+    }
+
+    pub(crate) fn listing_show(
+        &mut self,
+        coop: CoopId,
+        id: RecordId,
+    ) -> Result<ListingDto, ApiError> {
+        let now = self.now();
+        let state = self.state(coop)?;
+        let name = |k: &sangam_model::PublicKey| state.member(k).map(|m| m.name.clone());
+        let listing = self.replica(coop)?.fold().listing(&id).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{} is not a listing of this co-op", id.short()),
+            )
+        })?;
+        let row = listing_row(&listing);
+        Ok(ListingDto {
+            listing: summary(&row, name(&row.author), now),
+            responses: listing
+                .responses
+                .iter()
+                .map(|r| ResponseDto {
+                    id: r.id.to_string(),
+                    author: r.author.to_string(),
+                    author_name: name(&r.author),
+                    at: r.at,
+                    message: r.message.clone(),
+                    quantity: r.quantity,
+                })
+                .collect(),
+        })
+    }
+}
+
+fn summary(row: &ListingRow, author_name: Option<String>, now: Timestamp) -> ListingSummaryDto {
+    let kind = match row.kind.as_str() {
+        "want" => ListingKind::Want,
+        "gift" => ListingKind::Gift,
+        _ => ListingKind::Offer,
+    };
+    let expired = row.expires_at.is_some_and(|at| at < now);
+    let status = match row.status.as_str() {
+        "reserved" => ListingStatus::Reserved,
+        "done" => ListingStatus::Done,
+        "withdrawn" => ListingStatus::Withdrawn,
+        _ => ListingStatus::Open,
+    };
+    ListingSummaryDto {
+        id: row.id.to_string(),
+        author: row.author.to_string(),
+        author_name,
+        kind,
+        title: row.title.clone(),
+        description: row.description.clone(),
+        category: row.category.clone(),
+        status: status_word(status, expired),
+        price: row.price.as_ref().map(|(a, c)| price_text(*a, c)),
+        quantity: row.quantity,
+        location: row.location.clone(),
+        expires_at: row.expires_at,
+        posted_at: row.posted_at,
+        revised_at: row.revised_at,
+        responses: row.responses,
+    }
+}
+
+impl Home {
+    /// Posts a listing; returns it.
+    pub fn post_listing(&self, coop: CoopId, draft: &ListingDraft) -> Result<ListingDto, ApiError> {
+        let mut node = self.node();
+        let id = node.post_listing(coop, draft)?;
+        node.listing_show(coop, id)
+    }
+
+    /// Revises this member's listing (the whole text; `kind: None` keeps its kind).
+    pub fn revise_listing(
+        &self,
+        coop: CoopId,
+        id: RecordId,
+        draft: &ListingDraft,
+    ) -> Result<ListingDto, ApiError> {
+        let mut node = self.node();
+        node.revise_listing(coop, id, draft)?;
+        node.listing_show(coop, id)
+    }
+
+    /// Sets this member's listing's status.
+    pub fn set_listing_status(
+        &self,
+        coop: CoopId,
+        id: RecordId,
+        status: ListingStatus,
+    ) -> Result<ListingDto, ApiError> {
+        let mut node = self.node();
+        node.set_listing_status(coop, id, status)?;
+        node.listing_show(coop, id)
+    }
+
+    /// Answers a listing.
+    pub fn respond(
+        &self,
+        coop: CoopId,
+        id: RecordId,
+        message: &str,
+        quantity: Option<u32>,
+    ) -> Result<ListingDto, ApiError> {
+        let mut node = self.node();
+        node.respond(coop, id, message, quantity)?;
+        node.listing_show(coop, id)
+    }
+
+    /// A listing with its responses.
+    pub fn listing(&self, coop: CoopId, id: RecordId) -> Result<ListingDto, ApiError> {
+        self.node().listing_show(coop, id)
+    }
+
+    /// Listings, newest first, searched in the projection (the full-text index).
+    pub fn listings(
+        &self,
+        coop: CoopId,
+        filter: &ListingFilter,
+    ) -> Result<Vec<ListingSummaryDto>, ApiError> {
+        let now = self.now();
+        let expired_only = filter.status.as_deref() == Some("expired");
+        let query = ListingQuery {
+            text: filter.search.clone(),
+            kind: filter.kind.map(|k| k.as_str().to_owned()),
+            category: filter.category.clone(),
+            status: if expired_only {
+                Some("open".into())
+            } else {
+                filter.status.clone()
+            },
+            author: None,
+            limit: 500,
+        };
+        let names: std::collections::HashMap<sangam_model::PublicKey, String> = self
+            .members(coop)?
+            .into_iter()
+            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
+            .collect();
+        let rows = self.reader().listings(coop, &query)?;
+        Ok(rows
+            .iter()
+            .map(|row| summary(row, names.get(&row.author).cloned(), now))
+            .filter(|s| match filter.status.as_deref() {
+                Some("expired") => s.status == "expired",
+                Some("open") => s.status == "open",
+                _ => true,
+            })
+            .collect())
+    }
+}
