@@ -5,9 +5,10 @@
 
 use sangam_core::{
     ApiError, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DeviceDto, ErrorCode, ExportDto,
-    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LinkDto, LinkedDto, LogEntryDto,
-    MemberDto, NetworkDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto,
-    PublicKey, RecordId, RefusedDto, ReportDto, SyncReport, TallyDto,
+    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LinkDto, LinkedDto, ListingDraft,
+    ListingDto, ListingFilter, ListingStatus, ListingSummaryDto, LogEntryDto, MemberDto,
+    NetworkDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey,
+    RecordId, RefusedDto, ReportDto, SyncReport, TallyDto,
 };
 use tauri::{AppHandle, State};
 
@@ -49,6 +50,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         link,
         recovery_phrase,
         restore_identity,
+        listings,
+        listing,
+        post_listing,
+        revise_listing,
+        set_listing_status,
+        respond,
         proposals,
         proposal,
         propose,
@@ -240,6 +247,62 @@ async fn restore_identity(
     name: String,
 ) -> Answer<IdentityDto> {
     on_home(&app, move |home| home.restore_identity(&phrase, &name)).await
+}
+
+// The marketplace.
+
+#[tauri::command(rename_all = "snake_case")]
+async fn listings(
+    app: State<'_, App>,
+    coop: CoopId,
+    filter: ListingFilter,
+) -> Answer<Vec<ListingSummaryDto>> {
+    on_home(&app, move |home| home.listings(coop, &filter)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn listing(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<ListingDto> {
+    on_home(&app, move |home| home.listing(coop, id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn post_listing(
+    app: State<'_, App>,
+    coop: CoopId,
+    draft: ListingDraft,
+) -> Answer<ListingDto> {
+    on_home(&app, move |home| home.post_listing(coop, &draft)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn revise_listing(
+    app: State<'_, App>,
+    coop: CoopId,
+    id: RecordId,
+    draft: ListingDraft,
+) -> Answer<ListingDto> {
+    on_home(&app, move |home| home.revise_listing(coop, id, &draft)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_listing_status(
+    app: State<'_, App>,
+    coop: CoopId,
+    id: RecordId,
+    status: ListingStatus,
+) -> Answer<ListingDto> {
+    on_home(&app, move |home| home.set_listing_status(coop, id, status)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn respond(
+    app: State<'_, App>,
+    coop: CoopId,
+    id: RecordId,
+    message: String,
+    quantity: Option<u32>,
+) -> Answer<ListingDto> {
+    on_home(&app, move |home| home.respond(coop, id, &message, quantity)).await
 }
 
 // Proposals and votes.

@@ -212,6 +212,49 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await checkScreen("en", "verify-refused");
   });
 
+  it("posts a listing, finds it by search, and sees a response from the CLI member arrive", async () => {
+    await click("nav-market");
+    await click("listing-new");
+    await type("listing-title", "Seed drill for loan");
+    await type("listing-description", "Two days at a time; bring it back clean.");
+    await type("listing-price", "250 INR");
+    await checkScreen("en", "listing-form");
+    await click("listing-submit");
+    const detail = await byId(browser, "listing-detail");
+    await detail.waitForDisplayed({ timeout: 20_000 });
+    const listingId = await detail.getAttribute("data-id");
+    assert.equal(await (await byId(browser, "listing-price")).getText(), "250.00 INR");
+
+    await click("nav-market");
+    await type("listing-search", "drill");
+    await until(async () => (await browser.$$('[data-testid="listing-card"]')).length === 1, "the listing found");
+    await type("listing-search", "tractor");
+    await until(async () => (await browser.$$('[data-testid="listing-card"]')).length === 0, "nothing for tractor");
+    await type("listing-search", "seed");
+    await until(async () => (await browser.$$('[data-testid="listing-card"]')).length === 1, "found again");
+    await checkScreen("en", "market");
+    await (await browser.$('[data-testid="listing-card"] button')).click();
+    await byId(browser, "listing-detail").waitForDisplayed({ timeout: 20_000 });
+
+    // Bo, on the CLI laptop, answers; the window shows it without a reload.
+    cli(cliHome, "sync");
+    cli(cliHome, "listing", "respond", listingId, "--message", "Can I have it on Saturday?");
+    cli(cliHome, "sync");
+    await until(async () => (await browser.$$('[data-testid="listing-response"]')).length === 1, "Bo's response");
+    assert.match(await (await byId(browser, "listing-response")).getText(), /Bo.*Saturday/);
+    await click("listing-set-reserved");
+    await until(
+      async () => (await (await byId(browser, "listing-set-reserved")).getAttribute("disabled")) !== null,
+      "reserved",
+    );
+    await checkScreen("en", "listing");
+    // The reservation reaches Bo's laptop too.
+    await until(() => {
+      cli(cliHome, "sync");
+      return cliJson(cliHome, "listing", "show", listingId).listing.status === "reserved";
+    }, "the CLI home to see the listing reserved");
+  });
+
   it("shows the peers, bundles and settings screens", async () => {
     await click("nav-peers");
     await until(async () => (await browser.$$('[data-testid="peer-row"]')).length >= 1, "the CLI laptop as a peer");
@@ -268,7 +311,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
   it("speaks Tamil on every screen", async () => {
     await setLanguage("ta");
     await checkScreen("ta", "settings");
-    for (const screen of ["members", "proposals", "peers", "bundles", "verify"]) {
+    for (const screen of ["members", "proposals", "market", "peers", "bundles", "verify"]) {
       await click(`nav-${screen}`);
       await browser.pause(400);
       await checkScreen("ta", screen);

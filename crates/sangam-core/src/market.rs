@@ -78,8 +78,9 @@ pub struct ResponseDto {
     pub quantity: Option<u32>,
 }
 
-/// A listing's text as a member writes it: the price as text ("15.50 EUR").
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A listing's text as a member writes it (and as the window's form sends it): the price
+/// as text ("15.50 EUR").
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, ts_rs::TS)]
 pub struct ListingDraft {
     /// Offer, want or gift (`None` keeps a revised listing's kind; a new one is an offer).
     pub kind: Option<ListingKind>,
@@ -100,7 +101,7 @@ pub struct ListingDraft {
 }
 
 /// Which listings a list shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 pub struct ListingFilter {
     /// Words to find in the title, description or category.
     pub search: Option<String>,

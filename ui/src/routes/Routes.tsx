@@ -1,5 +1,8 @@
 import { Match, Switch } from "solid-js";
 import { BundlesView } from "../components/bundles/BundlesView";
+import { ListingDetail } from "../components/market/ListingDetail";
+import { ListingForm } from "../components/market/ListingForm";
+import { MarketView } from "../components/market/MarketView";
 import { MembersView } from "../components/members/MembersView";
 import { PeersView } from "../components/peers/PeersView";
 import { ProposalDetail } from "../components/proposals/ProposalDetail";
@@ -33,6 +36,18 @@ export function Routes(props: { coop: string }) {
       </Match>
       <Match when={when("proposal-new")()} keyed>
         {(s) => <ProposalForm coop={props.coop} prefill={s.prefill} />}
+      </Match>
+      <Match when={screen().name === "market"}>
+        <MarketView coop={props.coop} />
+      </Match>
+      <Match when={when("listing")()} keyed>
+        {(s) => <ListingDetail coop={props.coop} id={s.id} />}
+      </Match>
+      <Match when={screen().name === "listing-new"}>
+        <ListingForm coop={props.coop} />
+      </Match>
+      <Match when={when("listing-edit")()} keyed>
+        {(s) => <ListingForm coop={props.coop} id={s.id} />}
       </Match>
       <Match when={screen().name === "peers"}>
         <PeersView coop={props.coop} />

@@ -10,13 +10,17 @@ export type Screen =
   | { name: "proposals" }
   | { name: "proposal"; id: string }
   | { name: "proposal-new"; prefill?: ProposalPrefill }
+  | { name: "market" }
+  | { name: "listing"; id: string }
+  | { name: "listing-new" }
+  | { name: "listing-edit"; id: string }
   | { name: "peers" }
   | { name: "bundles" }
   | { name: "verify" }
   | { name: "settings" }
   | { name: "add-coop" };
 
-export type Section = "members" | "proposals" | "peers" | "bundles" | "verify" | "settings";
+export type Section = "members" | "proposals" | "market" | "peers" | "bundles" | "verify" | "settings";
 
 const [screen, setScreen] = createSignal<Screen>({ name: "members" });
 export { screen };
@@ -37,6 +41,10 @@ export function sectionOf(s: Screen): Section | null {
     case "proposal":
     case "proposal-new":
       return "proposals";
+    case "listing":
+    case "listing-new":
+    case "listing-edit":
+      return "market";
     case "add-coop":
       return null;
     default:

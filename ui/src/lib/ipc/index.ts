@@ -18,6 +18,11 @@ import type { InviteDto } from "./bindings/InviteDto";
 import type { JoinDto } from "./bindings/JoinDto";
 import type { LinkDto } from "./bindings/LinkDto";
 import type { LinkedDto } from "./bindings/LinkedDto";
+import type { ListingDraft } from "./bindings/ListingDraft";
+import type { ListingDto } from "./bindings/ListingDto";
+import type { ListingFilter } from "./bindings/ListingFilter";
+import type { ListingStatus } from "./bindings/ListingStatus";
+import type { ListingSummaryDto } from "./bindings/ListingSummaryDto";
 import type { MemberDto } from "./bindings/MemberDto";
 import type { PeerDto } from "./bindings/PeerDto";
 import type { ProposalDto } from "./bindings/ProposalDto";
@@ -53,6 +58,13 @@ export type * from "./bindings/JoinStatus";
 export type * from "./bindings/LinkDto";
 export type * from "./bindings/LinkedCoopDto";
 export type * from "./bindings/LinkedDto";
+export type * from "./bindings/ListingDraft";
+export type * from "./bindings/ListingDto";
+export type * from "./bindings/ListingFilter";
+export type * from "./bindings/ListingKind";
+export type * from "./bindings/ListingStatus";
+export type * from "./bindings/ListingSummaryDto";
+export type * from "./bindings/ResponseDto";
 export type * from "./bindings/MemberDto";
 export type * from "./bindings/Method";
 export type * from "./bindings/NetworkDto";
@@ -147,6 +159,19 @@ export const qrSvg = (text: string) => call<string>("qr_svg", { text });
 export const ticketFromImage = (bytes: number[]) => call<string>("ticket_from_image", { bytes });
 export const join = (ticket: string, name: string | null) =>
   call<JoinDto>("join", { ticket, name });
+
+// The marketplace.
+export const listings = (coop: string, filter: ListingFilter) =>
+  call<ListingSummaryDto[]>("listings", { coop, filter });
+export const listing = (coop: string, id: string) => call<ListingDto>("listing", { coop, id });
+export const postListing = (coop: string, draft: ListingDraft) =>
+  call<ListingDto>("post_listing", { coop, draft });
+export const reviseListing = (coop: string, id: string, draft: ListingDraft) =>
+  call<ListingDto>("revise_listing", { coop, id, draft });
+export const setListingStatus = (coop: string, id: string, status: ListingStatus) =>
+  call<ListingDto>("set_listing_status", { coop, id, status });
+export const respond = (coop: string, id: string, message: string, quantity: number | null) =>
+  call<ListingDto>("respond", { coop, id, message, quantity });
 
 // A member's own laptops and their key.
 export const createLink = (coop: string, minutes: number) =>
