@@ -22,8 +22,16 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 const THINGS: [&str; 10] = [
-    "drill", "bicycle", "seedlings", "sewing machine", "ladder", "தேன்", "jam jars", "tent",
-    "guitar lessons", "café table",
+    "drill",
+    "bicycle",
+    "seedlings",
+    "sewing machine",
+    "ladder",
+    "தேன்",
+    "jam jars",
+    "tent",
+    "guitar lessons",
+    "café table",
 ];
 
 fn main() {
