@@ -10,8 +10,7 @@ use sangam_core::{Clock, Home, ListingDraft, ListingFilter, SystemClock};
 use sangam_model::Body;
 use sangam_model::body::MemberAdmit;
 use sangam_model::market::{ListingKind, ListingPost, ListingText};
-use sangam_replica::{Bundle, SignedChange};
-use sangam_testkit::{Person, found};
+use sangam_testkit::{Person, bundle_of, found};
 
 const LISTINGS: u32 = 50_000;
 const RUNS: usize = 30;
@@ -72,16 +71,7 @@ fn main() {
             )
             .expect("write");
     }
-    let bundle = Bundle {
-        coop: replica.coop(),
-        heads: replica.heads(),
-        changes: replica
-            .changes_since(&[])
-            .iter()
-            .map(SignedChange::to_raw)
-            .collect(),
-    }
-    .encode();
+    let bundle = bundle_of(&mut replica);
     drop(replica);
     println!("built {LISTINGS} listings in {:.1?}", started.elapsed());
     let started = Instant::now();

@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 use sangam_core::{Choice, Clock, Home, Method, ProposalDraft, SystemClock, Vote};
 use sangam_model::Body;
 use sangam_model::body::MemberAdmit;
-use sangam_replica::{Bundle, SignedChange};
-use sangam_testkit::{Person, found, rename};
+use sangam_testkit::{Person, bundle_of, found, rename};
 
 const VOTES: usize = 40;
 
@@ -48,16 +47,7 @@ fn run(unrelated: u32) {
             )
             .expect("write");
     }
-    let bundle = Bundle {
-        coop: replica.coop(),
-        heads: replica.heads(),
-        changes: replica
-            .changes_since(&[])
-            .iter()
-            .map(SignedChange::to_raw)
-            .collect(),
-    }
-    .encode();
+    let bundle = bundle_of(&mut replica);
     drop(replica);
     let imported = node.import_bundle(&bundle).expect("import");
     let coop = imported.coop.parse().expect("coop id");

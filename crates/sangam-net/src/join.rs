@@ -180,24 +180,8 @@ impl ProtocolHandler for JoinProtocol {
             return Ok(());
         };
         let newcomer = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-        // A connection that opens no stream, or sends no request, gives its slot back soon.
-        let opened = tokio::time::timeout(JOIN_REQUEST_TIMEOUT, async {
-            let (send, mut recv) = conn
-                .accept_bi()
-                .await
-                .map_err(|e| NetError::Connect(e.to_string()))?;
-            let request = read_message::<JoinRequest>(&mut recv).await?;
-            Ok::<_, NetError>((send, recv, request))
-        })
-        .await
-        .map_err(|_| NetError::Timeout)
-        .and_then(|r| r);
-        let (mut send, mut recv, request) = match opened {
-            Ok(opened) => opened,
-            Err(e) => {
-                conn.close(PROTOCOL.into(), e.to_string().as_bytes());
-                return Ok(());
-            }
+        let Some((mut send, mut recv, request)) = take_request::<JoinRequest>(&conn).await else {
+            return Ok(());
         };
         let answer = self.host.join(&request, &newcomer);
         let welcomed = answer == JoinAnswer::Welcome;
@@ -218,14 +202,45 @@ impl ProtocolHandler for JoinProtocol {
             Ok::<(), NetError>(())
         }
         .await;
-        match result {
-            // The newcomer closes once it has read everything.
-            Ok(()) => {
-                let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
-            }
-            Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
-        }
+        finish(&conn, result).await;
         Ok(())
+    }
+}
+
+/// The first stream of a join or link connection and the request on it. A connection
+/// that opens no stream, or sends no request, within [`JOIN_REQUEST_TIMEOUT`] (or sends
+/// one that does not parse) is closed with the reason, and gives its slot back: `None`.
+pub(crate) async fn take_request<T: for<'de> Deserialize<'de>>(
+    conn: &Connection,
+) -> Option<(SendStream, RecvStream, T)> {
+    let opened = tokio::time::timeout(JOIN_REQUEST_TIMEOUT, async {
+        let (send, mut recv) = conn
+            .accept_bi()
+            .await
+            .map_err(|e| NetError::Connect(e.to_string()))?;
+        let request = read_message::<T>(&mut recv).await?;
+        Ok::<_, NetError>((send, recv, request))
+    })
+    .await
+    .map_err(|_| NetError::Timeout)
+    .and_then(|r| r);
+    match opened {
+        Ok(opened) => Some(opened),
+        Err(e) => {
+            conn.close(PROTOCOL.into(), e.to_string().as_bytes());
+            None
+        }
+    }
+}
+
+/// After an exchange on `conn`: on success, waits for the other side to close (it does
+/// once it has read everything); on failure, closes with the error.
+pub(crate) async fn finish(conn: &Connection, result: Result<(), NetError>) {
+    match result {
+        Ok(()) => {
+            let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
+        }
+        Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
     }
 }
 

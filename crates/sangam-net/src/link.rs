@@ -23,16 +23,13 @@ use sangam_model::{CoopId, PublicKey};
 use serde::{Deserialize, Serialize};
 
 use crate::join::{
-    JOIN_REQUEST_TIMEOUT, read_message, receive_welcome, timed, welcome, write_message,
+    finish, read_message, receive_welcome, take_request, timed, welcome, write_message,
 };
 use crate::session::open_stream;
-use crate::{FRAME_TIMEOUT, Host, NetError};
+use crate::{Host, NetError};
 
 /// The ALPN of the link protocol.
 pub const LINK_ALPN: &[u8] = b"sangam/link/1";
-
-/// QUIC application error code for a link protocol violation.
-const PROTOCOL: u32 = 400;
 
 /// QUIC application error code for "too many links or joins at once; try again".
 const BUSY: u32 = 503;
@@ -113,23 +110,8 @@ impl ProtocolHandler for LinkProtocol {
             return Ok(());
         };
         let device = PublicKey::from_bytes(*conn.remote_id().as_bytes());
-        let opened = tokio::time::timeout(JOIN_REQUEST_TIMEOUT, async {
-            let (send, mut recv) = conn
-                .accept_bi()
-                .await
-                .map_err(|e| NetError::Connect(e.to_string()))?;
-            let request = read_message::<LinkRequest>(&mut recv).await?;
-            Ok::<_, NetError>((send, recv, request))
-        })
-        .await
-        .map_err(|_| NetError::Timeout)
-        .and_then(|r| r);
-        let (mut send, mut recv, request) = match opened {
-            Ok(opened) => opened,
-            Err(e) => {
-                conn.close(PROTOCOL.into(), e.to_string().as_bytes());
-                return Ok(());
-            }
+        let Some((mut send, mut recv, request)) = take_request::<LinkRequest>(&conn).await else {
+            return Ok(());
         };
         let answer = self.host.link(&request.secret, &device);
         let result = async {
@@ -151,12 +133,7 @@ impl ProtocolHandler for LinkProtocol {
             Ok::<(), NetError>(())
         }
         .await;
-        match result {
-            Ok(()) => {
-                let _ = tokio::time::timeout(FRAME_TIMEOUT, conn.closed()).await;
-            }
-            Err(e) => conn.close(PROTOCOL.into(), e.to_string().as_bytes()),
-        }
+        finish(&conn, result).await;
         Ok(())
     }
 }

@@ -182,3 +182,18 @@ pub fn forge_change(
 pub fn entry(record: &Record) -> (String, String) {
     (record.id().to_string(), record.json().to_owned())
 }
+
+/// Every change of `replica` as a bundle file's bytes: how a test or a benchmark hands a
+/// home a co-op built in memory.
+pub fn bundle_of(replica: &mut Replica) -> Vec<u8> {
+    sangam_replica::Bundle {
+        coop: replica.coop(),
+        heads: replica.heads(),
+        changes: replica
+            .changes_since(&[])
+            .iter()
+            .map(SignedChange::to_raw)
+            .collect(),
+    }
+    .encode()
+}

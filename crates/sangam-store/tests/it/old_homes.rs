@@ -24,27 +24,40 @@ fn fixture_dump() -> String {
 }
 
 /// The fixture as today's store leaves it on opening: every row as it was, plus the
-/// tables later migrations add (empty) and their schema version.
+/// schema objects later migrations add and their own rows (a new home's: the full-text
+/// index's bookkeeping), and their schema version.
 fn migrated_dump() -> String {
     let (_dir, path) = temp();
     drop(Store::open(&path).expect("a new home"));
     let fresh = dump(&path);
-    let added = &fresh[fresh.find("CREATE TABLE links").expect("the links table")..];
-    let end = added
-        .find("INSERT INTO")
-        .or_else(|| added.find("PRAGMA"))
-        .expect("rows or the version after the schema");
+    let fixture = fixture_dump();
+    // Where the rows begin: the first row, or the version when there is none.
+    let rows_start = |d: &str| {
+        d.find("INSERT INTO ")
+            .or_else(|| d.find("PRAGMA user_version"))
+            .expect("a dump ends with its version")
+    };
     let version = fresh
         .lines()
         .find(|l| l.starts_with("PRAGMA user_version"))
         .expect("a version");
-    fixture_dump()
-        .replacen(
-            "INSERT INTO identity",
-            &format!("{}INSERT INTO identity", &added[..end]),
-            1,
-        )
-        .replace("PRAGMA user_version = 4;", version)
+    // Tables the fixture's schema does not have, and a new home's rows in them.
+    let old_schema = &fixture[..rows_start(&fixture)];
+    let new_rows: String = fresh
+        .lines()
+        .filter(|l| {
+            l.strip_prefix("INSERT INTO ")
+                .and_then(|rest| rest.split_once(' '))
+                .is_some_and(|(table, _)| !old_schema.contains(&format!("CREATE TABLE {table} ")))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let old_rows =
+        &fixture[rows_start(&fixture)..fixture.find("PRAGMA user_version").expect("version")];
+    format!(
+        "{}{old_rows}{new_rows}{version}\n",
+        &fresh[..rows_start(&fresh)]
+    )
 }
 
 fn people() -> (Person, Person, Person) {
