@@ -236,7 +236,8 @@ class Fold:
                     v.set_standing(e["member"], REMOVED)
             elif kind == "bylaws":
                 v.bylaws = e
-            # settings: the co-op's relay; nothing a report checks depends on it
+            # settings (the co-op's relay) and withdraw_listing (read by the listing):
+            # nothing a report checks depends on them
         # proposal.open and proposal.withdraw change nothing by themselves
 
     def outcome_in(self, p, vmask):
@@ -435,6 +436,12 @@ class Fold:
             elif kind == "remove":
                 if not view.is_current(e["member"]):
                     raise Refused("invalid effect: %s is not a current member" % e["member"])
+            elif kind == "withdraw_listing":
+                post = self.by_id.get(e["listing"])
+                if (post is None or post.kind != "listing.post" or not self.valid[post.pos]
+                        or not (self.anc[r.pos] >> post.pos) & 1):
+                    raise Refused("listing %s is not known where this was written"
+                                  % e["listing"][:12])
 
     def _rule_ballot(self, r, view):
         prop = self._require_open(r, r.body["proposal"])

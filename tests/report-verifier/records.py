@@ -389,7 +389,7 @@ def body_device_revoke(v):
 
 
 def _effect(v):
-    k, x = _one_of(v, ("admit", "remove", "bylaws", "settings"), "effect")
+    k, x = _one_of(v, ("admit", "remove", "bylaws", "settings", "withdraw_listing"), "effect")
     if k == "admit":
         a = _struct(x, [("member", REQ, None), ("name", REQ, None)], "effect.admit")
         _need_point_key(a["member"], "effect.admit.member")
@@ -402,6 +402,10 @@ def _effect(v):
         return {"remove": r}
     if k == "settings":
         return {"settings": body_settings(x)}
+    if k == "withdraw_listing":
+        w = _struct(x, [("listing", REQ, None)], "effect.withdraw_listing")
+        _need_hex64(w["listing"], "effect.withdraw_listing.listing")
+        return {"withdraw_listing": w}
     return {"bylaws": _bylaws(x, "effect.bylaws")}
 
 

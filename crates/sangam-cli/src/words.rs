@@ -106,7 +106,15 @@ pub fn effect(text: &str, member: impl FnOnce(&str) -> Result<PublicKey>) -> Res
             "any_member" | "any-member" => Admission::AnyMember,
             other => bail!("admission={other:?}: use proposal or any_member"),
         })),
-        other => bail!("unknown effect {other:?}: use admit, remove or admission"),
+        "withdraw_listing" | "withdraw-listing" => Ok(EffectDraft::WithdrawListing {
+            listing: value
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("withdraw-listing=ID needs the listing's full id"))?,
+        }),
+        other => {
+            bail!("unknown effect {other:?}: use admit, remove, admission or withdraw-listing")
+        }
     }
 }
 

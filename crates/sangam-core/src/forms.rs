@@ -67,6 +67,11 @@ pub enum EffectForm {
         /// The new rule.
         admission: Admission,
     },
+    /// Withdraws a marketplace listing (moderation).
+    WithdrawListing {
+        /// The listing's id (hex).
+        listing: String,
+    },
 }
 
 /// A member or device key typed or pasted into a form.
@@ -96,6 +101,11 @@ impl TryFrom<ProposalForm> for ProposalDraft {
                 member: key_from_text(&member, "the member to remove")?,
             }),
             Some(EffectForm::Admission { admission }) => Some(EffectDraft::Admission(admission)),
+            Some(EffectForm::WithdrawListing { listing }) => Some(EffectDraft::WithdrawListing {
+                listing: listing.trim().parse().map_err(|_| {
+                    ApiError::new(ErrorCode::InvalidInput, "a listing id is 64 hex characters")
+                })?,
+            }),
         };
         // Blank option lines (a trailing newline in a textarea) are not options.
         let options = form

@@ -51,6 +51,11 @@ pub enum EffectDraft {
     Admission(Admission),
     /// Sets the co-op's relay for every laptop (`None`: n0's public relays).
     Relay(Option<String>),
+    /// Withdraws a marketplace listing (moderation).
+    WithdrawListing {
+        /// The listing.
+        listing: RecordId,
+    },
 }
 
 /// Which proposals a list shows.
@@ -120,6 +125,7 @@ pub(crate) fn describe(effect: &Effect) -> String {
                 Admission::Proposal => "proposal",
             }
         ),
+        Effect::WithdrawListing(w) => format!("withdraw listing {}", w.listing.short()),
         Effect::Settings(s) => match &s.relay {
             Some(url) => format!("every laptop uses the co-op's relay {url}"),
             None => "every laptop uses n0's public relays".to_owned(),
@@ -160,6 +166,9 @@ impl Node {
                 ..bylaws
             }),
             EffectDraft::Relay(relay) => Effect::Settings(CoopSettings { relay }),
+            EffectDraft::WithdrawListing { listing } => {
+                Effect::WithdrawListing(sangam_model::governance::ListingWithdrawal { listing })
+            }
         });
         let electorate: Vec<PublicKey> = {
             let mut keys: Vec<PublicKey> = state.active_members().map(|m| m.key).collect();

@@ -226,6 +226,13 @@ pub(crate) fn touched_listings(replica: &Replica, changes: &[SignedChange]) -> V
                 Some(Body::ListingRevise(r)) => r.listing,
                 Some(Body::ListingStatusChange(s)) => s.listing,
                 Some(Body::ListingRespond(r)) => r.listing,
+                // A close may decide a vote that withdraws a listing.
+                Some(Body::ProposalClose(c)) => {
+                    match fold.proposal(&c.proposal).and_then(|p| p.effect.as_ref()) {
+                        Some(sangam_model::governance::Effect::WithdrawListing(w)) => w.listing,
+                        _ => continue,
+                    }
+                }
                 _ => continue,
             };
             if !ids.contains(&listing) {

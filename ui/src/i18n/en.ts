@@ -428,6 +428,10 @@ export const en = {
   "listing.message": "Your response",
   "listing.respond": "Send response",
   "listing.price_shown": "Price",
+  "listing.moderate_hint": "Does this listing not belong here?",
+  "listing.moderate": "Ask the members to withdraw it",
+  "listing.withdraw_title": "Withdraw the listing “{title}”",
+  "listing.withdraw_text": "Only its author changes a listing, or the members by this vote: if it passes, the listing is withdrawn.",
 } as const;
 
 export type Key = keyof typeof en;

@@ -414,4 +414,8 @@ export const ta: Partial<Record<Key, string>> = {
   "listing.message": "உங்கள் பதில்",
   "listing.respond": "பதிலை அனுப்பு",
   "listing.price_shown": "விலை",
+  "listing.moderate_hint": "இந்தப் பட்டியல் இங்கே பொருந்தவில்லையா?",
+  "listing.moderate": "திரும்பப் பெற உறுப்பினர்களிடம் கேள்",
+  "listing.withdraw_title": "“{title}” பட்டியலைத் திரும்பப் பெறு",
+  "listing.withdraw_text": "பட்டியலை அதன் ஆசிரியர் மட்டுமே மாற்றலாம், அல்லது இந்த வாக்கின் மூலம் உறுப்பினர்கள்: நிறைவேறினால் பட்டியல் திரும்பப் பெறப்படும்.",
 };

@@ -181,4 +181,55 @@ fn a_listing_travels_is_found_revised_answered_and_closed() {
         ["Cordless drill (two batteries)"],
         "the index follows revisions"
     );
+
+    // Bo cannot change Asha's listing, but the members can withdraw it by vote.
+    let effect = format!("withdraw-listing={drill}");
+    let id = b
+        .ok(&[
+            "propose",
+            "--title",
+            "Withdraw the drill listing",
+            "--text",
+            "It is not ours to lend.",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            "7d",
+            "--effect",
+            &effect,
+        ])
+        .trim()
+        .to_owned();
+    carry(&b, &a, &file("4.bundle"));
+    a.ok(&["vote", &id, "yes"]);
+    carry(&a, &b, &file("5.bundle"));
+    b.ok(&["vote", &id, "yes"]);
+    b.ok(&["close", &id]);
+    carry(&b, &a, &file("6.bundle"));
+    for home in [&a, &b] {
+        assert_eq!(
+            home.json(&["listing", "show", &drill[..10]])["listing"]["status"],
+            "withdrawn"
+        );
+        let withdrawn = home.json(&["listing", "list", "--status", "withdrawn"]);
+        assert_eq!(
+            withdrawn.as_array().expect("list").len(),
+            1,
+            "the projection follows the vote"
+        );
+    }
+    let bad = b.fails(&[
+        "propose",
+        "--title",
+        "X",
+        "--text",
+        "",
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "1d",
+        "--effect",
+        "withdraw-listing=abc",
+    ]);
+    assert!(bad.contains("full id"), "{bad}");
 }

@@ -221,6 +221,16 @@ pub enum Effect {
     Bylaws(Bylaws),
     /// Sets how the co-op's laptops reach each other (its own relay, or n0's).
     Settings(CoopSettings),
+    /// Withdraws a member's marketplace listing (moderation by the members' vote).
+    WithdrawListing(ListingWithdrawal),
+}
+
+/// A listing the members withdraw by passing a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingWithdrawal {
+    /// The listing (its `listing.post` record id).
+    pub listing: RecordId,
 }
 
 /// `proposal.open`: puts a question to the members current at opening.
@@ -355,7 +365,7 @@ impl Fields for ProposalOpen {
             Some(Effect::Remove(r)) => check_text("reason", &r.reason)?,
             Some(Effect::Bylaws(b)) => b.check()?,
             Some(Effect::Settings(s)) => s.check()?,
-            None => {}
+            Some(Effect::WithdrawListing(_)) | None => {}
         }
         Ok(())
     }

@@ -33,9 +33,9 @@ use serde::Serialize;
 
 use crate::id::RecordId;
 pub use body::{
-    Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, MAX_OPTIONS, MAX_PROPOSAL_CHARS,
-    Method, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
-    RESERVED_OPTIONS, Vote,
+    Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, ListingWithdrawal, MAX_OPTIONS,
+    MAX_PROPOSAL_CHARS, Method, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant,
+    ProxyRevoke, RESERVED_OPTIONS, Vote,
 };
 pub use count::{Count, Outcome};
 pub(crate) use index::Index;

@@ -121,6 +121,14 @@ impl Rules for ProposalOpen {
             Some(Effect::Remove(remove)) if !view.is_active(&remove.member) => {
                 Err(Refusal::TargetNotMember(remove.member.short()))
             }
+            // The members can only withdraw a listing the proposer has seen.
+            Some(Effect::WithdrawListing(w))
+                if !scope.placed(&w.listing).is_some_and(|p| {
+                    p.verdict.is_ok() && matches!(p.record.body(), Body::ListingPost(_))
+                }) || !scope.reaches(&w.listing, record.deps()) =>
+            {
+                Err(Refusal::UnknownListing(w.listing.short()))
+            }
             _ => Ok(()),
         }
     }
@@ -236,7 +244,7 @@ impl Rules for ProposalClose {
             Some(Effect::Admit(a)) => (Some(a.member), false),
             Some(Effect::Remove(r)) => (Some(r.member), false),
             Some(Effect::Bylaws(_)) => (None, true),
-            Some(Effect::Settings(_)) | None => (None, false),
+            Some(Effect::Settings(_) | Effect::WithdrawListing(_)) | None => (None, false),
         };
         if let Some(member) = member {
             fold.index.membership.note_effect_on(member, id);
@@ -281,6 +289,8 @@ impl Rules for ProposalClose {
                 view.relay = Some(settings.relay.clone());
                 None
             }
+            // Read by the listing itself (`Fold::listing`): nothing in the view.
+            Effect::WithdrawListing(_) => None,
         }
     }
 }

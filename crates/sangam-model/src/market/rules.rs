@@ -8,6 +8,7 @@ use super::body::{
 };
 use crate::areas::Rules;
 use crate::fold::{Fold, Placed, Refusal, Scope};
+use crate::governance::{Effect, Outcome, Status};
 use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::kinds::Body;
@@ -40,6 +41,8 @@ pub struct Listing {
     pub status: ListingStatus,
     /// Responses, in fold order.
     pub responses: Vec<Response>,
+    /// The passed proposal that withdrew it, if the members did.
+    pub withdrawn_by: Option<RecordId>,
 }
 
 impl Listing {
@@ -181,6 +184,7 @@ impl Fold {
             revised_at: None,
             status: ListingStatus::Open,
             responses: Vec::new(),
+            withdrawn_by: None,
         };
         let mut about: Vec<&Placed> = self
             .index
@@ -215,7 +219,34 @@ impl Fold {
                 _ => {}
             }
         }
+        // A passed proposal that withdraws it outweighs its author's status.
+        listing.withdrawn_by = self
+            .moderations()
+            .remove(id)
+            .and_then(|passed| passed.first().copied());
+        if listing.withdrawn_by.is_some() {
+            listing.status = ListingStatus::Withdrawn;
+        }
         Some(listing)
+    }
+
+    /// Listings the members withdrew: by listing, the closed, passed proposals whose
+    /// effect withdraws it, in fold order.
+    fn moderations(&self) -> BTreeMap<RecordId, Vec<RecordId>> {
+        let mut out: BTreeMap<RecordId, Vec<RecordId>> = BTreeMap::new();
+        for (placed, open) in self.proposals() {
+            let Some(Effect::WithdrawListing(w)) = &open.effect else {
+                continue;
+            };
+            let id = placed.record.id();
+            if self
+                .tally(id)
+                .is_ok_and(|t| t.status == Status::Closed && t.outcome == Outcome::Passed)
+            {
+                out.entry(w.listing).or_default().push(id);
+            }
+        }
+        out
     }
 
     /// The sequence number for `member`'s next revision or status change of `listing`:

@@ -138,3 +138,95 @@ fn an_expired_listing_is_not_open_by_the_readers_clock() {
     assert!(listing.is_expired_at(1_000_001));
     assert!(!listing.is_open_at(1_000_001));
 }
+
+#[test]
+fn the_members_withdraw_a_listing_by_passing_a_proposal() {
+    use sangam_model::body::{Effect, Fraction, Vote};
+    use sangam_model::governance::ListingWithdrawal;
+    let (asha, bo) = (person(1), person(2));
+    let g = genesis(&asha);
+    let coop = g.id();
+    let admit_bo = record(coop, &asha, &[&g], 2_000, admit(&bo, "Bo"));
+    let post = record(
+        coop,
+        &bo,
+        &[&admit_bo],
+        3_000,
+        Body::ListingPost(ListingPost(text("Miracle cure", None))),
+    );
+    let withdraw = |after: &Record, at| {
+        record(
+            coop,
+            &asha,
+            &[after],
+            at,
+            with_effect(
+                yes_no(&[&asha, &bo], 100_000, Fraction { num: 1, den: 2 }, 50),
+                Effect::WithdrawListing(ListingWithdrawal { listing: post.id() }),
+            ),
+        )
+    };
+    // A proposal written before the listing reached its proposer: refused where written.
+    let blind = withdraw(&admit_bo, 3_500);
+    let open = withdraw(&post, 4_000);
+    let yes = record(coop, &asha, &[&open], 5_000, vote(&open, 1, Vote::Yes));
+    let bo_yes = record(coop, &bo, &[&yes], 5_100, vote(&open, 1, Vote::Yes));
+    // Bo says it is open again while the vote runs: the vote still decides.
+    let reopened = record(
+        coop,
+        &bo,
+        &[&bo_yes],
+        5_200,
+        Body::ListingStatusChange(ListingStatusChange {
+            listing: post.id(),
+            seq: 5,
+            status: ListingStatus::Open,
+        }),
+    );
+    let close_rec = record(
+        coop,
+        &asha,
+        &[&reopened],
+        6_000,
+        close(&open, &[&yes, &bo_yes], &[]),
+    );
+    let before = fold(
+        coop,
+        [
+            g.clone(),
+            admit_bo.clone(),
+            post.clone(),
+            blind.clone(),
+            open.clone(),
+            yes.clone(),
+            bo_yes.clone(),
+            reopened.clone(),
+        ],
+    );
+    assert!(matches!(
+        before.get(&blind.id()).expect("placed").verdict,
+        Err(Refusal::UnknownListing(_))
+    ));
+    assert_eq!(
+        before.listing(&post.id()).expect("listing").status,
+        ListingStatus::Open,
+        "voting is not deciding"
+    );
+    let after = fold(
+        coop,
+        [
+            g,
+            admit_bo,
+            post.clone(),
+            blind,
+            open.clone(),
+            yes,
+            bo_yes,
+            reopened,
+            close_rec,
+        ],
+    );
+    let listing = after.listing(&post.id()).expect("listing");
+    assert_eq!(listing.status, ListingStatus::Withdrawn);
+    assert_eq!(listing.withdrawn_by, Some(open.id()));
+}

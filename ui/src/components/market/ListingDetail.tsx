@@ -19,6 +19,23 @@ export function ListingDetail(props: { coop: string; id: string }) {
   const [message, setMessage] = createSignal("");
   const responding = createAction();
   const statusing = createAction();
+  const moderating = createAction();
+
+  // Only the author changes a listing, or the members by vote: this opens that vote.
+  const proposeWithdrawal = (title: string) =>
+    void moderating.run(async () => {
+      const proposal = await ipc.propose(props.coop, {
+        title: t("listing.withdraw_title", { title }),
+        text: t("listing.withdraw_text"),
+        method: "yes_no",
+        options: [],
+        quorum_pct: null,
+        threshold: null,
+        closes_at: Date.now() + 7 * 86_400_000,
+        effect: { kind: "withdraw_listing", listing: props.id },
+      });
+      go({ name: "proposal", id: proposal.id });
+    });
 
   useEvent((e) => {
     if (e.type === "record_added" && e.coop === props.coop && e.kind.startsWith("listing.")) void refetch();
@@ -109,6 +126,21 @@ export function ListingDetail(props: { coop: string; id: string }) {
                     )}
                   </For>
                 </ul>
+                <Show when={!mine() && l().status !== "withdrawn"}>
+                  <p class="hint">
+                    {t("listing.moderate_hint")}{" "}
+                    <button
+                      type="button"
+                      class="link"
+                      data-testid="listing-moderate"
+                      disabled={moderating.busy()}
+                      onClick={() => proposeWithdrawal(l().title)}
+                    >
+                      {t("listing.moderate")}
+                    </button>
+                  </p>
+                  <FormError error={moderating.error()} />
+                </Show>
                 <Show when={!mine()}>
                   <form onSubmit={send} novalidate>
                     <div class="field">

@@ -20,4 +20,8 @@ member: string, } | { "kind": "admission",
 /**
  * The new rule.
  */
-admission: Admission, };
+admission: Admission, } | { "kind": "withdraw_listing", 
+/**
+ * The listing's id (hex).
+ */
+listing: string, };
