@@ -374,6 +374,35 @@ class Fold:
     def _rule_listing_respond(self, r, view):
         self._listing_in_past(r)
 
+    def _valid_in_past(self, r, rid, kind):
+        x = self.by_id.get(rid)
+        return (x is not None and x.kind == kind and self.valid[x.pos]
+                and (self.anc[r.pos] >> x.pos) & 1)
+
+    def _rule_ledger_account(self, r, view):
+        m = r.body.get("member")
+        if m is not None and m not in view.members:
+            raise Refused("%s is not a member" % m[:12])
+
+    def _rule_ledger_entry(self, r, view):
+        """"Ledger": accounts in the past; a reversal negates its entry exactly."""
+        for p in r.body["postings"]:
+            if not self._valid_in_past(r, p["account"], "ledger.account"):
+                raise Refused("account %s is not known where this was written" % p["account"][:12])
+        ap = r.body.get("approved_by")
+        if ap is not None and not (ap in self.opens and (self.anc[r.pos] >> self.by_id[ap].pos) & 1):
+            raise Refused("proposal %s is not known where this was written" % ap[:12])
+        rev = r.body.get("reverses")
+        if rev is not None:
+            if not self._valid_in_past(r, rev, "ledger.entry"):
+                raise Refused("entry %s is not known where this was written" % rev[:12])
+            key = lambda p: (p["account"], p["amount"], p["commodity"])
+            mine = sorted(key(p) for p in r.body["postings"])
+            theirs = sorted((p["account"], -p["amount"], p["commodity"])
+                            for p in self.by_id[rev].body["postings"])
+            if mine != theirs:
+                raise Refused("a reversal must post exactly the reversed entry's amounts, negated")
+
     def _rule_coop_settings(self, r, view):
         raise Refused("the co-op's relay is changed only by a passed proposal")
 
@@ -581,4 +610,7 @@ RULES = {
     "listing.revise": Fold._rule_listing_change,
     "listing.status": Fold._rule_listing_change,
     "listing.respond": Fold._rule_listing_respond,
+    "ledger.account": Fold._rule_ledger_account,
+    "ledger.entry": Fold._rule_ledger_entry,
+    "labour.log": Fold._rule_none,
 }

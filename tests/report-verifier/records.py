@@ -576,6 +576,75 @@ def body_listing_respond(v):
     return _drop_none(b)
 
 
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+
+
+def _need_date(v, what):
+    """"Ledger": a calendar date written YYYY-MM-DD, years 0001 to 9999."""
+    m = _DATE.match(v) if isinstance(v, str) else None
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        leap = (y % 4 == 0 and y % 100 != 0) or y % 400 == 0
+        days = {1: 31, 2: 29 if leap else 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31,
+                9: 30, 10: 31, 11: 30, 12: 31}.get(mo)
+        if y >= 1 and days and 1 <= d <= days:
+            return v
+    raise BodyError("%s is not a date written YYYY-MM-DD" % what)
+
+
+def body_ledger_account(v):
+    b = _struct(v, [("name", REQ, None), ("type", REQ, None), ("member", OPT, None)], "body")
+    _need_name(b["name"], "name")
+    if b["type"] not in ("asset", "liability", "equity", "income", "expense"):
+        raise BodyError("type must be asset, liability, equity, income or expense")
+    if b["member"] is not None:
+        _need_hex64(b["member"], "member")
+        if b["type"] != "equity":
+            raise BodyError("only an equity account (a member's capital) names a member")
+    return _drop_none(b)
+
+
+def body_ledger_entry(v):
+    b = _struct(v, [("date", REQ, None), ("description", REQ, None), ("postings", REQ, None),
+                    ("payee", OPT, None), ("approved_by", OPT, None), ("reverses", OPT, None)],
+                "body")
+    _need_date(b["date"], "date")
+    _need_text(b["description"], "description")
+    if b["payee"] is not None:
+        _need_text(b["payee"], "payee")
+    ps = b["postings"]
+    if not isinstance(ps, list) or not 2 <= len(ps) <= 64:
+        raise BodyError("an entry has 2 to 64 postings")
+    out, sums = [], {}
+    for p in ps:
+        p = _struct(p, [("account", REQ, None), ("amount", REQ, None), ("commodity", REQ, None)],
+                    "posting")
+        _need_hex64(p["account"], "posting.account")
+        _need_int(p["amount"], "posting.amount", -canonical.MAX_INT, canonical.MAX_INT)
+        if p["amount"] == 0:
+            raise BodyError("a posting's amount is not 0")
+        if not isinstance(p["commodity"], str) or not _CURRENCY.match(p["commodity"]):
+            raise BodyError("commodity must be 3 to 8 characters A-Z, 0-9, starting with a letter")
+        sums[p["commodity"]] = sums.get(p["commodity"], 0) + p["amount"]
+        out.append(p)
+    if any(s != 0 for s in sums.values()):
+        raise BodyError("the entry does not balance")
+    b["postings"] = out
+    for k in ("approved_by", "reverses"):
+        if b[k] is not None:
+            _need_hex64(b[k], k)
+    return _drop_none(b)
+
+
+def body_labour_log(v):
+    b = _struct(v, [("date", REQ, None), ("minutes", REQ, None), ("note", OPT, None)], "body")
+    _need_date(b["date"], "date")
+    _need_int(b["minutes"], "minutes", 1, 1440)
+    if b["note"] is not None:
+        _need_text(b["note"], "note")
+    return _drop_none(b)
+
+
 BODY_READERS = {
     "coop.genesis": body_genesis,
     "member.admit": body_admit,
@@ -595,6 +664,9 @@ BODY_READERS = {
     "listing.revise": body_listing_revise,
     "listing.status": body_listing_status,
     "listing.respond": body_listing_respond,
+    "ledger.account": body_ledger_account,
+    "ledger.entry": body_ledger_entry,
+    "labour.log": body_labour_log,
 }
 
 

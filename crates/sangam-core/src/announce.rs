@@ -137,6 +137,9 @@ fn affects(id: RecordId, body: &Body) -> (Option<RecordId>, bool) {
         | Body::ListingPost(_)
         | Body::ListingRevise(_)
         | Body::ListingStatusChange(_)
-        | Body::ListingRespond(_) => (None, false),
+        | Body::ListingRespond(_)
+        | Body::LedgerAccount(_)
+        | Body::LedgerEntry(_)
+        | Body::LabourLog(_) => (None, false),
     }
 }

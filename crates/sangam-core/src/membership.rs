@@ -300,6 +300,9 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             format!("marked listing {} {}", s.listing.short(), s.status.as_str())
         }
         Body::ListingRespond(r) => format!("responded to listing {}", r.listing.short()),
+        Body::LedgerAccount(a) => format!("opened the account {:?}", a.name),
+        Body::LedgerEntry(e) => format!("posted the entry {:?} of {}", e.description, e.date),
+        Body::LabourLog(l) => format!("logged {} minutes of work on {}", l.minutes, l.date),
         Body::CoopSettings(c) => match &c.relay {
             Some(url) => format!("set the co-op's relay to {url} alone (only a vote may)"),
             None => {

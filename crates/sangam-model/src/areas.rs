@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::fold::{Fold, Placed, Refusal, Scope};
 use crate::governance;
 use crate::kinds::{Body, Kind, kinds_table};
+use crate::ledger;
 use crate::market;
 use crate::membership;
 use crate::record::Record;
@@ -86,6 +87,7 @@ pub(crate) struct Indexes {
     pub(crate) membership: membership::Index,
     pub(crate) governance: governance::Index,
     pub(crate) market: market::Index,
+    pub(crate) ledger: ledger::Index,
 }
 
 /// What one view build carries besides the view: the fold it reads, and each area's

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::field::Fields;
 use crate::governance::{self, GovernanceFieldError};
+use crate::ledger::{self, LedgerFieldError};
 use crate::market::{self, MarketFieldError};
 use crate::membership::{self, MembershipFieldError};
 
@@ -44,6 +45,9 @@ macro_rules! kinds_table {
             ListingRevise(market::ListingRevise)           = "listing.revise",    authority: false;
             ListingStatusChange(market::ListingStatusChange) = "listing.status",  authority: false;
             ListingRespond(market::ListingRespond)         = "listing.respond",   authority: false;
+            LedgerAccount(ledger::LedgerAccount)           = "ledger.account",    authority: false;
+            LedgerEntry(ledger::LedgerEntry)               = "ledger.entry",      authority: false;
+            LabourLog(ledger::LabourLog)                   = "labour.log",        authority: false;
         }
     };
 }
@@ -87,6 +91,9 @@ pub enum InvalidBody {
     /// A marketplace body's field.
     #[error(transparent)]
     Market(#[from] MarketFieldError),
+    /// A ledger body's field.
+    #[error(transparent)]
+    Ledger(#[from] LedgerFieldError),
 }
 
 macro_rules! define_kinds {

@@ -21,6 +21,8 @@
 //! - [`membership`]: genesis, `member.*`, `device.*`, `coop.settings`; the authority view
 //!   and the co-op's state;
 //! - [`governance`]: `proposal.*`, `ballot`, `proxy.*`; the tally;
+//! - [`market`]: listings, their revisions, status and responses;
+//! - [`ledger`]: accounts, balanced entries and reversals, labour logged;
 //! - [`report`]: a proposal's signed vote report, built from a fold and verified from the
 //!   file alone.
 //!
@@ -41,7 +43,7 @@
 //! # Adding a kind or an area
 //!
 //! A kind is its body (with `Fields`) and its `Rules` in its area, plus one row in the
-//! kinds table. An area (`ledger`, `market` and `report` are next) is a module like
+//! kinds table. An area (`market` and `ledger` were added this way) is a module like
 //! [`membership`]: it adds its rows to the kinds table, its field error to
 //! `InvalidBody`, its index to `areas::Indexes` (and any state a view build needs to
 //! `areas::Applying`), and its refusals to [`Refusal`].
@@ -58,6 +60,7 @@ pub mod governance;
 pub mod id;
 pub mod keys;
 mod kinds;
+pub mod ledger;
 pub mod market;
 pub mod membership;
 pub mod parallel;

@@ -99,6 +99,15 @@ pub enum Refusal {
     /// A listing that is not a valid `listing.post` in the record's past.
     #[error("listing {0} is not known where this was written")]
     UnknownListing(String),
+    /// An account that is not a valid `ledger.account` in the entry's past.
+    #[error("account {0} is not known where this was written")]
+    UnknownAccount(String),
+    /// An entry to reverse that is not a valid `ledger.entry` in the record's past.
+    #[error("entry {0} is not known where this was written")]
+    UnknownEntry(String),
+    /// A reversal whose postings are not the reversed entry's, negated.
+    #[error("a reversal must post exactly the reversed entry's amounts, negated")]
+    NotAReversal,
     /// A revision or status change by someone other than the listing's author.
     #[error("only the listing's author may change it")]
     NotListingAuthor,

@@ -2,6 +2,7 @@
 //! concurrency and attack, and the committed test vectors.
 
 mod governance;
+mod ledger;
 mod market;
 mod membership;
 mod order;

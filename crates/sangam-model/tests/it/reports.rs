@@ -194,6 +194,42 @@ fn scenario(method: Method) -> Scenario {
             quantity: Some(1),
         }),
     );
+    // And the books: two accounts and a sale.
+    use sangam_model::ledger::{AccountType, LedgerAccount, LedgerEntry, Posting};
+    let mut account = |name: &str, account_type| {
+        book.write(
+            asha,
+            Body::LedgerAccount(LedgerAccount {
+                name: name.into(),
+                account_type,
+                member: None,
+            }),
+        )
+    };
+    let till = account("Till", AccountType::Asset);
+    let sales = account("Bread sales", AccountType::Income);
+    book.write(
+        dee,
+        Body::LedgerEntry(LedgerEntry {
+            date: "2026-11-29".into(),
+            description: "Saturday market".into(),
+            postings: vec![
+                Posting {
+                    account: till.id(),
+                    amount: 12_050,
+                    commodity: "EUR".into(),
+                },
+                Posting {
+                    account: sales.id(),
+                    amount: -12_050,
+                    commodity: "EUR".into(),
+                },
+            ],
+            payee: None,
+            approved_by: None,
+            reverses: None,
+        }),
+    );
     let all = [asha, bo, cy, dee, eli];
     let other = book.write(cy, open(Method::YesNo, &all, "Paint the door"));
     let proposal = book.write(asha, open(method, &all, "The counter's wood"));

@@ -199,6 +199,66 @@ fn generate() -> Value {
         }),
     );
 
+    use sangam_model::ledger::{AccountType, LabourLog, LedgerAccount, LedgerEntry, Posting};
+    let bank = record(
+        coop,
+        &asha,
+        &[&device],
+        11_000,
+        Body::LedgerAccount(LedgerAccount {
+            name: "Bank".into(),
+            account_type: AccountType::Asset,
+            member: None,
+        }),
+    );
+    let capital = record(
+        coop,
+        &asha,
+        &[&bank],
+        11_100,
+        Body::LedgerAccount(LedgerAccount {
+            name: "Capital: Bo".into(),
+            account_type: AccountType::Equity,
+            member: Some(bo.key.public()),
+        }),
+    );
+    let shares = record(
+        coop,
+        &asha,
+        &[&capital],
+        12_000,
+        Body::LedgerEntry(LedgerEntry {
+            date: "2026-11-30".into(),
+            description: "Bo's member share".into(),
+            postings: vec![
+                Posting {
+                    account: bank.id(),
+                    amount: 10_000,
+                    commodity: "EUR".into(),
+                },
+                Posting {
+                    account: capital.id(),
+                    amount: -10_000,
+                    commodity: "EUR".into(),
+                },
+            ],
+            payee: Some("Bo".into()),
+            approved_by: None,
+            reverses: None,
+        }),
+    );
+    let labour = record(
+        coop,
+        &bo,
+        &[&device],
+        12_500,
+        Body::LabourLog(LabourLog {
+            date: "2026-11-30".into(),
+            minutes: 240,
+            note: Some("the morning bake".into()),
+        }),
+    );
+
     let mut vectors = vec![];
     let mut valid = |name: &str, r: &Record| {
         vectors.push(json!({"name": name, "record": r.json(), "valid": true}))
@@ -216,6 +276,10 @@ fn generate() -> Value {
     valid("listing.revise", &revision);
     valid("listing.status", &status);
     valid("listing.respond", &response);
+    valid("ledger.account", &bank);
+    valid("ledger.account of a member's capital", &capital);
+    valid("ledger.entry", &shares);
+    valid("labour.log", &labour);
 
     vectors.push(json!({
         "name": "ballot whose signature has a torsion component (only the cofactored equation holds)",
@@ -395,6 +459,21 @@ fn generate() -> Value {
     invalid(
         "a listing quantity of 0",
         resign(no_quantity, &asha.key),
+        "bad_body",
+    );
+    let shares_json: Value = serde_json::from_str(shares.json()).expect("json");
+    let mut unbalanced = shares_json.clone();
+    unbalanced["body"]["postings"][0]["amount"] = json!(9_999);
+    invalid(
+        "an entry that does not balance",
+        resign(unbalanced, &asha.key),
+        "bad_body",
+    );
+    let mut bad_date = shares_json.clone();
+    bad_date["body"]["date"] = json!("2026-02-30");
+    invalid(
+        "an entry dated February 30",
+        resign(bad_date, &asha.key),
         "bad_body",
     );
     let mut array_body = parsed.clone();

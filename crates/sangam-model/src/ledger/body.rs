@@ -1,0 +1,209 @@
+//! Ledger bodies and their field rules.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::MAX_SAFE_INTEGER;
+use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::id::RecordId;
+use crate::keys::PublicKey;
+use crate::membership::{MembershipFieldError, check_currency};
+
+/// Most postings one entry may have.
+pub const MAX_POSTINGS: usize = 64;
+
+/// A ledger body field that breaks its rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerFieldError {
+    /// A name, description, payee or note.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// A commodity that is not a commodity code.
+    #[error(transparent)]
+    Commodity(#[from] MembershipFieldError),
+    /// Not a calendar date written `YYYY-MM-DD`.
+    #[error("{0:?} is not a date written YYYY-MM-DD")]
+    Date(String),
+    /// Fewer than 2 or more than [`MAX_POSTINGS`] postings.
+    #[error("an entry has 2 to {MAX_POSTINGS} postings")]
+    PostingCount,
+    /// A posting of 0, or beyond JSON's exact integers.
+    #[error("a posting's amount is a whole number of minor units, not 0, within ±(2^53 − 1)")]
+    Amount,
+    /// The postings of one commodity do not sum to zero.
+    #[error("the entry does not balance: {commodity} is off by {off} minor units")]
+    Unbalanced {
+        /// The commodity.
+        commodity: String,
+        /// By how much.
+        off: i128,
+    },
+    /// A member named on an account that is not an equity account.
+    #[error("only an equity account (a member's capital) names a member")]
+    MemberAccount,
+    /// Labour outside 1 to 1,440 minutes.
+    #[error("labour is 1 to 1,440 minutes on one date")]
+    Minutes,
+}
+
+/// What kind of account.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountType {
+    /// What the co-op has.
+    Asset,
+    /// What it owes.
+    Liability,
+    /// Members' capital and the reserves.
+    Equity,
+    /// What it earns.
+    Income,
+    /// What it spends.
+    Expense,
+}
+
+/// `ledger.account`: opens an account; its record id is the account's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerAccount {
+    /// Its name (name rules), such as "Bank" or "Capital: Asha".
+    pub name: String,
+    /// Asset, liability, equity, income or expense.
+    #[serde(rename = "type")]
+    pub account_type: AccountType,
+    /// The member whose capital account it is (equity accounts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<PublicKey>,
+}
+
+/// One line of an entry: an amount in minor units of a commodity, to an account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Posting {
+    /// The account (its `ledger.account` record id).
+    pub account: RecordId,
+    /// Minor units; positive debits, negative credits.
+    pub amount: i64,
+    /// The commodity code.
+    pub commodity: String,
+}
+
+/// `ledger.entry`: a balanced transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerEntry {
+    /// When it happened, `YYYY-MM-DD`.
+    pub date: String,
+    /// What it was (text rule).
+    pub description: String,
+    /// 2 to [`MAX_POSTINGS`] postings, summing to zero per commodity.
+    pub postings: Vec<Posting>,
+    /// Who was paid or paid (text rule), if anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee: Option<String>,
+    /// The proposal that approved it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<RecordId>,
+    /// The entry it reverses, if it is a correction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<RecordId>,
+}
+
+/// `labour.log`: a member's work on a date, the usual basis of patronage in a worker co-op.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabourLog {
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Minutes worked, 1 to 1,440.
+    pub minutes: u32,
+    /// What the work was (text rule), if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A calendar date written `YYYY-MM-DD` (years 0001 to 9999, the Gregorian calendar).
+pub fn check_date(date: &str) -> Result<(), LedgerFieldError> {
+    let bad = || LedgerFieldError::Date(date.chars().take(20).collect());
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad());
+    }
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(y), Some(m), Some(d)) = (num(&b[..4]), num(&b[5..7]), num(&b[8..])) else {
+        return Err(bad());
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if y == 0 || d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+impl Fields for LedgerAccount {
+    type Error = LedgerFieldError;
+    fn check(&self) -> Result<(), LedgerFieldError> {
+        check_name("name", &self.name)?;
+        if self.member.is_some() && self.account_type != AccountType::Equity {
+            return Err(LedgerFieldError::MemberAccount);
+        }
+        Ok(())
+    }
+}
+
+impl Fields for LedgerEntry {
+    type Error = LedgerFieldError;
+    fn check(&self) -> Result<(), LedgerFieldError> {
+        check_date(&self.date)?;
+        check_text("description", &self.description)?;
+        if let Some(payee) = &self.payee {
+            check_text("payee", payee)?;
+        }
+        if !(2..=MAX_POSTINGS).contains(&self.postings.len()) {
+            return Err(LedgerFieldError::PostingCount);
+        }
+        let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
+        for p in &self.postings {
+            if p.amount == 0 || p.amount.abs() > MAX_SAFE_INTEGER {
+                return Err(LedgerFieldError::Amount);
+            }
+            check_currency(&p.commodity)?;
+            *sums.entry(&p.commodity).or_default() += i128::from(p.amount);
+        }
+        match sums.into_iter().find(|(_, sum)| *sum != 0) {
+            Some((commodity, off)) => Err(LedgerFieldError::Unbalanced {
+                commodity: commodity.to_owned(),
+                off,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Fields for LabourLog {
+    type Error = LedgerFieldError;
+    fn check(&self) -> Result<(), LedgerFieldError> {
+        check_date(&self.date)?;
+        if !(1..=1440).contains(&self.minutes) {
+            return Err(LedgerFieldError::Minutes);
+        }
+        if let Some(note) = &self.note {
+            check_text("note", note)?;
+        }
+        Ok(())
+    }
+}
