@@ -169,6 +169,8 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     const outcome = await byId(browser, "proposal-outcome");
     await outcome.waitForDisplayed({ timeout: 20_000 });
     assert.match(await outcome.getText(), /1/);
+    // The screen from its top, as a member arrives at it.
+    await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("en", "proposal-closed");
     await until(() => {
       cli(cliHome, "sync");
@@ -310,6 +312,8 @@ describe("the desktop app", { timeout: 480_000 }, () => {
 
   it("speaks Tamil on every screen", async () => {
     await setLanguage("ta");
+    // The screen from its top, as a member arrives at it.
+    await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "settings");
     for (const screen of ["members", "proposals", "market", "peers", "bundles", "verify"]) {
       await click(`nav-${screen}`);
@@ -320,6 +324,8 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await click("proposal-tab-closed");
     await (await browser.$('[data-testid="proposal-card"] button')).click();
     await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
+    // The screen from its top, as a member arrives at it.
+    await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "proposal-closed");
     await click("nav-settings");
     await setLanguage("en");

@@ -4,13 +4,14 @@
 //! one listing (sign, durably commit, project and index it).
 //! Run: `cargo bench -p sangam-core --bench market`.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use sangam_core::{Clock, Home, ListingDraft, ListingFilter, SystemClock};
+use sangam_core::{ListingDraft, ListingFilter};
 use sangam_model::Body;
-use sangam_model::body::MemberAdmit;
 use sangam_model::market::{ListingKind, ListingPost, ListingText};
-use sangam_testkit::{Person, bundle_of, found};
+use sangam_testkit::bundle_of;
 
 const LISTINGS: u32 = 50_000;
 const RUNS: usize = 30;
@@ -34,21 +35,13 @@ const THINGS: [&str; 10] = [
 ];
 
 fn main() {
-    let dir = tempfile::TempDir::new().expect("tmp");
-    let node =
-        Home::open_with_clock(&dir.path().join("a"), Box::<SystemClock>::default()).expect("open");
-    node.create_identity("Asha").expect("identity");
-    let me = node.identity().expect("id").member.parse().expect("key");
-    let founder = Person::seeded(1, "Founder");
-    let now = SystemClock::default().now() - 3_600_000;
-    let (mut replica, _) = found(&founder, now);
-    let admit = Body::MemberAdmit(MemberAdmit {
-        member: me,
-        name: "Asha".into(),
-    });
-    replica
-        .write(admit, &founder.member, &founder.device, now + 1)
-        .expect("admit");
+    let support::Setup {
+        _dir,
+        home: node,
+        founder,
+        mut replica,
+        now,
+    } = support::setup();
     let started = Instant::now();
     for i in 0..LISTINGS {
         let thing = THINGS[i as usize % THINGS.len()];

@@ -6,12 +6,12 @@
 //! updates, the size of a ledger entry), so the figures show whether any step grows with
 //! them. Run: `cargo bench -p sangam-core --bench vote`.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use sangam_core::{Choice, Clock, Home, Method, ProposalDraft, SystemClock, Vote};
-use sangam_model::Body;
-use sangam_model::body::MemberAdmit;
-use sangam_testkit::{Person, bundle_of, found, rename};
+use sangam_core::{Choice, Method, ProposalDraft, Vote};
+use sangam_testkit::{bundle_of, rename};
 
 const VOTES: usize = 40;
 
@@ -21,22 +21,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn run(unrelated: u32) {
-    let dir = tempfile::TempDir::new().expect("tmp");
-    let node =
-        Home::open_with_clock(&dir.path().join("a"), Box::<SystemClock>::default()).expect("open");
-    node.create_identity("Asha").expect("identity");
-    let me = node.identity().expect("id").member.parse().expect("key");
-
-    let founder = Person::seeded(1, "Founder");
-    let now = SystemClock::default().now() - 3_600_000;
-    let (mut replica, _) = found(&founder, now);
-    let admit = Body::MemberAdmit(MemberAdmit {
-        member: me,
-        name: "Asha".into(),
-    });
-    replica
-        .write(admit, &founder.member, &founder.device, now + 1)
-        .expect("admit");
+    let support::Setup {
+        _dir,
+        home: node,
+        founder,
+        mut replica,
+        now,
+    } = support::setup();
     for i in 0..unrelated {
         replica
             .write(

@@ -240,10 +240,7 @@ pub(crate) fn touched_listings(replica: &Replica, changes: &[SignedChange]) -> V
             }
         }
     }
-    ids.iter()
-        .filter_map(|id| fold.listing(id))
-        .map(|l| listing_row(&l))
-        .collect()
+    fold.listings_of(&ids).iter().map(listing_row).collect()
 }
 
 impl Node {

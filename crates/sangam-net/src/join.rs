@@ -172,11 +172,7 @@ impl std::fmt::Debug for JoinProtocol {
 
 impl ProtocolHandler for JoinProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
-        let Ok(_slot) = self.slots.clone().try_acquire_owned() else {
-            conn.close(
-                BUSY.into(),
-                b"busy with other newcomers: try again in a minute",
-            );
+        let Some(_slot) = take_slot(&self.slots, &conn) else {
             return Ok(());
         };
         let newcomer = PublicKey::from_bytes(*conn.remote_id().as_bytes());
@@ -205,6 +201,22 @@ impl ProtocolHandler for JoinProtocol {
         finish(&conn, result).await;
         Ok(())
     }
+}
+
+/// One of the slots join and link connections share, or `None` with the connection closed
+/// as busy: anyone may dial these protocols, so a flood must not pile up.
+pub(crate) fn take_slot(
+    slots: &Arc<tokio::sync::Semaphore>,
+    conn: &Connection,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    let slot = slots.clone().try_acquire_owned().ok();
+    if slot.is_none() {
+        conn.close(
+            BUSY.into(),
+            b"busy with other newcomers: try again in a minute",
+        );
+    }
+    slot
 }
 
 /// The first stream of a join or link connection and the request on it. A connection

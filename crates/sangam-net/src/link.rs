@@ -23,16 +23,13 @@ use sangam_model::{CoopId, PublicKey};
 use serde::{Deserialize, Serialize};
 
 use crate::join::{
-    finish, read_message, receive_welcome, take_request, timed, welcome, write_message,
+    finish, read_message, receive_welcome, take_request, take_slot, timed, welcome, write_message,
 };
 use crate::session::open_stream;
 use crate::{Host, NetError};
 
 /// The ALPN of the link protocol.
 pub const LINK_ALPN: &[u8] = b"sangam/link/1";
-
-/// QUIC application error code for "too many links or joins at once; try again".
-const BUSY: u32 = 503;
 
 /// What a new laptop asks: the ticket's secret. Its `Debug` output leaves it out.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,8 +102,7 @@ impl std::fmt::Debug for LinkProtocol {
 
 impl ProtocolHandler for LinkProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
-        let Ok(_slot) = self.slots.clone().try_acquire_owned() else {
-            conn.close(BUSY.into(), b"busy: try again in a minute");
+        let Some(_slot) = take_slot(&self.slots, &conn) else {
             return Ok(());
         };
         let device = PublicKey::from_bytes(*conn.remote_id().as_bytes());

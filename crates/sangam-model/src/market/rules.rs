@@ -161,17 +161,36 @@ fn newer(seq: u64, id: RecordId, than: Option<(u64, RecordId)>) -> bool {
 impl Fold {
     /// Every valid listing, newest in fold order first.
     pub fn listings(&self) -> Vec<Listing> {
-        self.index
+        let ids: Vec<RecordId> = self
+            .index
             .market
             .listings
             .iter()
             .rev()
-            .filter_map(|(_, id)| self.listing(id))
-            .collect()
+            .map(|(_, id)| *id)
+            .collect();
+        self.listings_of(&ids)
     }
 
     /// A valid listing, with its latest text and status and its responses.
     pub fn listing(&self, id: &RecordId) -> Option<Listing> {
+        self.listing_with(id, &self.moderations())
+    }
+
+    /// The valid listings among `ids`, in that order: the members' withdrawals are read
+    /// once for all of them (a commit can touch thousands).
+    pub fn listings_of(&self, ids: &[RecordId]) -> Vec<Listing> {
+        let moderations = self.moderations();
+        ids.iter()
+            .filter_map(|id| self.listing_with(id, &moderations))
+            .collect()
+    }
+
+    fn listing_with(
+        &self,
+        id: &RecordId,
+        moderations: &BTreeMap<RecordId, Vec<RecordId>>,
+    ) -> Option<Listing> {
         let post = self.get(id).filter(|p| p.verdict.is_ok())?;
         let Body::ListingPost(ListingPost(text)) = post.record.body() else {
             return None;
@@ -220,9 +239,8 @@ impl Fold {
             }
         }
         // A passed proposal that withdraws it outweighs its author's status.
-        listing.withdrawn_by = self
-            .moderations()
-            .remove(id)
+        listing.withdrawn_by = moderations
+            .get(id)
             .and_then(|passed| passed.first().copied());
         if listing.withdrawn_by.is_some() {
             listing.status = ListingStatus::Withdrawn;
