@@ -329,6 +329,9 @@ pub enum ListingCommand {
         /// Words to find in titles, descriptions and categories (any script).
         #[arg(long, allow_hyphen_values = true)]
         search: Option<String>,
+        /// Only this member's listings (a key or a unique prefix of one).
+        #[arg(long, value_name = "MEMBER")]
+        by: Option<String>,
         #[command(flatten)]
         out: Output,
     },

@@ -149,8 +149,13 @@ pub fn run(home: &Home, coop: CoopId, command: ListingCommand) -> Result<()> {
             category,
             status: s,
             search,
+            by,
             out,
         } => {
+            let author = by
+                .map(|m| resolve::member(home, coop, &m))
+                .transpose()?
+                .map(|k| k.to_string());
             if let Some(s) = &s
                 && s != "expired"
             {
@@ -161,6 +166,7 @@ pub fn run(home: &Home, coop: CoopId, command: ListingCommand) -> Result<()> {
                 kind: k.as_deref().map(kind).transpose()?,
                 category,
                 status: s,
+                author,
             };
             let list = home.listings(coop, &filter).map_err(api)?;
             print(out, &list, || {

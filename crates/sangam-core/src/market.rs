@@ -111,6 +111,8 @@ pub struct ListingFilter {
     pub category: Option<String>,
     /// Only this status (`expired` too).
     pub status: Option<String>,
+    /// Only this member's listings (their member key, hex).
+    pub author: Option<String>,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -492,7 +494,11 @@ impl Home {
             } else {
                 filter.status.clone()
             },
-            author: None,
+            author: filter
+                .author
+                .as_deref()
+                .map(|key| crate::key_from_text(key, "the author"))
+                .transpose()?,
             limit: 500,
         };
         let names: std::collections::HashMap<sangam_model::PublicKey, String> = self

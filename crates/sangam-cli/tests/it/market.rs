@@ -133,6 +133,22 @@ fn a_listing_travels_is_found_revised_answered_and_closed() {
         "LIKE wildcards are text"
     );
     assert!(found(&b, "hammer").is_empty());
+    let by = |home: &Home, who: &str| {
+        home.json(&["listing", "list", "--by", who])
+            .as_array()
+            .expect("a list")
+            .len()
+    };
+    let asha_key = a.json(&["id", "show"])["member"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let bo_key = b.json(&["id", "show"])["member"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    assert_eq!(by(&b, &asha_key[..10]), 3, "Asha posted all three");
+    assert_eq!(by(&b, &bo_key[..10]), 0);
 
     // Only Asha changes her listing.
     let refused = b.fails(&["listing", "status", &drill[..10], "done"]);

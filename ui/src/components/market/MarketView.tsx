@@ -21,6 +21,7 @@ export function MarketView(props: { coop: string }) {
         kind: q.kind === "" ? null : q.kind,
         category: null,
         status: q.status === "" ? null : q.status,
+        author: null,
       }),
   );
 

@@ -20,4 +20,8 @@ category: string | null,
 /**
  * Only this status (`expired` too).
  */
-status: string | null, };
+status: string | null, 
+/**
+ * Only this member's listings (their member key, hex).
+ */
+author: string | null, };
