@@ -9,6 +9,9 @@ NPM ?= npm
 # it builds from scratch, only slower.
 ifdef CI
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sangam/target
+# A CI build starts from a clean tree each time, so incremental state would only fill the
+# cache's disk.
+export CARGO_INCREMENTAL ?= 0
 endif
 TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 

@@ -1,7 +1,30 @@
 #!/usr/bin/env bash
-# What only the test suite needs on top of scripts/deps.sh: tauri-driver, the WebDriver
-# bridge the window's end-to-end tests drive the app through.
+# What only the test suite needs on top of scripts/deps.sh:
+# - tauri-driver, the WebDriver bridge the window's end-to-end tests drive the app through;
+# - hledger (Debian) and beancount's bean-check (PyPI, in a virtual environment of its
+#   own), the accounting tools the ledger's exports are checked by.
+# Idempotent: installs nothing when everything is present.
 set -euo pipefail
+tools="${SANGAM_TOOLS:-$HOME/.cache/sangam/tools}"
+
+missing=()
+for p in hledger python3-venv; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing missing system packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+fi
+
+if [ ! -x "$tools/beancount/bin/bean-check" ]; then
+  echo "Installing beancount 3.2.3 (bean-check) into $tools/beancount"
+  python3 -m venv "$tools/beancount"
+  "$tools/beancount/bin/pip" install --quiet beancount==3.2.3
+fi
+
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "Installing tauri-driver (cargo install, about two minutes)"
   cargo install tauri-driver --version '^2' --locked

@@ -7,6 +7,9 @@ trap 'rm -f "$log"' EXIT
 # The independent report verifier checks itself first (the Rust tests then run it on
 # reports Sangam wrote).
 python3 tests/report-verifier/selftest.py || exit 1
+# The ledger's exports are checked by the real accounting tools scripts/test-deps.sh
+# installs: hledger on the PATH, bean-check in its own environment.
+export SANGAM_BEAN_CHECK="${SANGAM_BEAN_CHECK:-${SANGAM_TOOLS:-$HOME/.cache/sangam/tools}/beancount/bin/bean-check}"
 cargo test --workspace --locked "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
