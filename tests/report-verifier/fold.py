@@ -101,6 +101,10 @@ class Fold:
             self.anc[r.pos] = a
             if r.kind in AUTHORITY:
                 self.auth_mask |= 1 << r.pos
+        self.closes_of = {}                 # account -> positions of its ledger.close records
+        for r in self.order:
+            if r.kind == "ledger.close":
+                self.closes_of.setdefault(r.body["account"], []).append(r.pos)
         self.valid = [None] * n             # verdict per position
         self.reason = [None] * n
         self.valid_mask = 0
@@ -379,16 +383,47 @@ class Fold:
         return (x is not None and x.kind == kind and self.valid[x.pos]
                 and (self.anc[r.pos] >> x.pos) & 1)
 
+    def _keeps_books(self, r, view):
+        treasurers = view.bylaws.get("ledger", {}).get("treasurers", [])
+        if treasurers and r.author not in treasurers:
+            raise Refused("the bylaws name treasurers, and %s is not one of them" % r.author[:12])
+
+    def _closed_in_past(self, r, account):
+        return any(self.valid[pos] and (self.anc[r.pos] >> pos) & 1
+                   for pos in self.closes_of.get(account, ()))
+
+    def _rule_ledger_close(self, r, view):
+        self._keeps_books(r, view)
+        a = r.body["account"]
+        if not self._valid_in_past(r, a, "ledger.account"):
+            raise Refused("account %s is not known where this was written" % a[:12])
+        if self._closed_in_past(r, a):
+            raise Refused("account %s was closed" % a[:12])
+
     def _rule_ledger_account(self, r, view):
+        self._keeps_books(r, view)
         m = r.body.get("member")
         if m is not None and m not in view.members:
             raise Refused("%s is not a member" % m[:12])
 
     def _rule_ledger_entry(self, r, view):
-        """"Ledger": accounts in the past; a reversal negates its entry exactly."""
+        """"Ledger": the author keeps the books; accounts in the past and not closed
+        there; over the bylaws' limit, a cited proposal; a reversal negates its entry
+        exactly."""
+        self._keeps_books(r, view)
         for p in r.body["postings"]:
             if not self._valid_in_past(r, p["account"], "ledger.account"):
                 raise Refused("account %s is not known where this was written" % p["account"][:12])
+            if self._closed_in_past(r, p["account"]):
+                raise Refused("account %s was closed" % p["account"][:12])
+        limits = view.bylaws.get("ledger", {}).get("approval_over", {})
+        if r.body.get("reverses") is None and r.body.get("approved_by") is None:
+            for c, limit in sorted(limits.items()):
+                moved = sum(p["amount"] for p in r.body["postings"]
+                            if p["commodity"] == c and p["amount"] > 0)
+                if moved > limit:
+                    raise Refused("the bylaws require a passed proposal for an entry moving "
+                                  "over %d minor units of %s" % (limit, c))
         ap = r.body.get("approved_by")
         if ap is not None and not (ap in self.opens and (self.anc[r.pos] >> self.by_id[ap].pos) & 1):
             raise Refused("proposal %s is not known where this was written" % ap[:12])
@@ -612,5 +647,6 @@ RULES = {
     "listing.respond": Fold._rule_listing_respond,
     "ledger.account": Fold._rule_ledger_account,
     "ledger.entry": Fold._rule_ledger_entry,
+    "ledger.close": Fold._rule_ledger_close,
     "labour.log": Fold._rule_none,
 }

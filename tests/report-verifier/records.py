@@ -283,9 +283,48 @@ def _threshold(v, what):
     return {"num": t["num"], "den": t["den"]}
 
 
+def _ledger_bylaws(v, what):
+    """The ledger's part of the bylaws ("Ledger"), written as Sangam writes it: each
+    part only when set, the whole only when any part is."""
+    b = _struct(v, [("treasurers", DEF, []), ("approval_over", DEF, {}),
+                    ("reserve_pct", DEF, 0), ("education_pct", DEF, 0)], what)
+    t = b["treasurers"]
+    if not isinstance(t, list):
+        raise BodyError("%s.treasurers must be a list" % what)
+    for k in t:
+        _need_hex64(k, what + ".treasurers")
+    if len(t) > 64:
+        raise BodyError("the ledger's bylaws: at most 64 treasurers")
+    if any(a >= b2 for a, b2 in zip(t, t[1:])):
+        raise BodyError("the ledger's bylaws: treasurers are listed once each, in ascending order")
+    limits = b["approval_over"]
+    if not isinstance(limits, dict):
+        raise BodyError("%s.approval_over must be an object" % what)
+    for c, n in limits.items():
+        _need_int(n, what + ".approval_over", -canonical.MAX_INT, canonical.MAX_INT)
+        if not _CURRENCY.match(c):
+            raise BodyError("the ledger's bylaws: an approval limit names a commodity code")
+        if n < 0:
+            raise BodyError("the ledger's bylaws: an approval limit is 0 to 2^53 - 1 minor units")
+    _need_int(b["reserve_pct"], what + ".reserve_pct", 0, 255)
+    _need_int(b["education_pct"], what + ".education_pct", 0, 255)
+    if b["reserve_pct"] + b["education_pct"] > 100:
+        raise BodyError("the ledger's bylaws: the reserve and education shares add up to at most 100%")
+    out = {}
+    if t:
+        out["treasurers"] = list(t)
+    if limits:
+        out["approval_over"] = dict(limits)
+    for k in ("reserve_pct", "education_pct"):
+        if b[k]:
+            out[k] = b[k]
+    return out
+
+
 def _bylaws(v, what="bylaws"):
     b = _struct(v, [("admission", REQ, None), ("voting", REQ, None),
-                    ("proxies_per_holder", DEF, 1), ("consent_blocks", DEF, True)], what)
+                    ("proxies_per_holder", DEF, 1), ("consent_blocks", DEF, True),
+                    ("ledger", DEF, {})], what)
     if b["admission"] not in ("any_member", "proposal"):
         raise BodyError("%s.admission must be \"any_member\" or \"proposal\"" % what)
     voting = _struct(b["voting"], [("quorum_pct", REQ, None), ("threshold", REQ, None)],
@@ -297,10 +336,14 @@ def _bylaws(v, what="bylaws"):
     threshold = _threshold(voting["threshold"], what + ".voting.threshold")
     _need_int(b["proxies_per_holder"], what + ".proxies_per_holder", 0, 255)
     _need_bool(b["consent_blocks"], what + ".consent_blocks")
-    return {"admission": b["admission"],
-            "voting": {"quorum_pct": voting["quorum_pct"], "threshold": threshold},
-            "proxies_per_holder": b["proxies_per_holder"],
-            "consent_blocks": b["consent_blocks"]}
+    ledger = _ledger_bylaws(b["ledger"], what + ".ledger")
+    out = {"admission": b["admission"],
+           "voting": {"quorum_pct": voting["quorum_pct"], "threshold": threshold},
+           "proxies_per_holder": b["proxies_per_holder"],
+           "consent_blocks": b["consent_blocks"]}
+    if ledger:
+        out["ledger"] = ledger
+    return out
 
 
 def _one_of(v, names, what):
@@ -593,28 +636,36 @@ def _need_date(v, what):
 
 
 def body_ledger_account(v):
-    b = _struct(v, [("name", REQ, None), ("type", REQ, None), ("member", OPT, None)], "body")
+    b = _struct(v, [("name", REQ, None), ("type", REQ, None), ("member", OPT, None),
+                    ("role", OPT, None)], "body")
     _need_name(b["name"], "name")
     if b["type"] not in ("asset", "liability", "equity", "income", "expense"):
         raise BodyError("type must be asset, liability, equity, income or expense")
     if b["member"] is not None:
         _need_hex64(b["member"], "member")
-        if b["type"] != "equity":
-            raise BodyError("only an equity account (a member's capital) names a member")
+    if b["role"] is not None and b["role"] not in ("surplus", "reserve", "education"):
+        raise BodyError("role must be surplus, reserve or education")
+    tagged = b["member"] is not None or b["role"] is not None
+    if (tagged and b["type"] != "equity") or (b["member"] is not None and b["role"] is not None):
+        raise BodyError("only an equity account names a member (a capital account) or a role "
+                        "(a fund), and not both")
     return _drop_none(b)
 
 
 def body_ledger_entry(v):
     b = _struct(v, [("date", REQ, None), ("description", REQ, None), ("postings", REQ, None),
-                    ("payee", OPT, None), ("approved_by", OPT, None), ("reverses", OPT, None)],
+                    ("payee", OPT, None), ("approved_by", OPT, None), ("reverses", OPT, None),
+                    ("allocates", OPT, None), ("reference", OPT, None)],
                 "body")
     _need_date(b["date"], "date")
     _need_text(b["description"], "description")
     if b["payee"] is not None:
         _need_text(b["payee"], "payee")
+    if b["reference"] is not None:
+        _need_text(b["reference"], "reference")
     ps = b["postings"]
-    if not isinstance(ps, list) or not 2 <= len(ps) <= 64:
-        raise BodyError("an entry has 2 to 64 postings")
+    if not isinstance(ps, list) or not 2 <= len(ps) <= 4096:
+        raise BodyError("an entry has 2 to 4096 postings")
     out, sums = [], {}
     for p in ps:
         p = _struct(p, [("account", REQ, None), ("amount", REQ, None), ("commodity", REQ, None)],
@@ -633,7 +684,24 @@ def body_ledger_entry(v):
     for k in ("approved_by", "reverses"):
         if b[k] is not None:
             _need_hex64(b[k], k)
+    if b["allocates"] is not None:
+        a = _struct(b["allocates"], [("from", REQ, None), ("to", REQ, None), ("basis", REQ, None)],
+                    "allocates")
+        _need_date(a["from"], "allocates.from")
+        _need_date(a["to"], "allocates.to")
+        if a["basis"] != "labour":
+            raise BodyError("allocates.basis must be labour")
+        if b["approved_by"] is None or a["from"] > a["to"]:
+            raise BodyError("an allocation cites the proposal approving it, over a period from "
+                            "a day to a later one")
+        b["allocates"] = a
     return _drop_none(b)
+
+
+def body_ledger_close(v):
+    b = _struct(v, [("account", REQ, None)], "body")
+    _need_hex64(b["account"], "account")
+    return b
 
 
 def body_labour_log(v):
@@ -666,6 +734,7 @@ BODY_READERS = {
     "listing.respond": body_listing_respond,
     "ledger.account": body_ledger_account,
     "ledger.entry": body_ledger_entry,
+    "ledger.close": body_ledger_close,
     "labour.log": body_labour_log,
 }
 

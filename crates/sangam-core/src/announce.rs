@@ -140,6 +140,7 @@ fn affects(id: RecordId, body: &Body) -> (Option<RecordId>, bool) {
         | Body::ListingRespond(_)
         | Body::LedgerAccount(_)
         | Body::LedgerEntry(_)
+        | Body::LedgerClose(_)
         | Body::LabourLog(_) => (None, false),
     }
 }

@@ -144,7 +144,7 @@ impl Node {
             return Err(invalid("a proposal cannot close after the year 9999"));
         }
         let state = self.state(coop)?;
-        let bylaws = state.bylaws.unwrap_or_default();
+        let bylaws = state.bylaws.clone().unwrap_or_default();
         let threshold = draft.threshold.unwrap_or(bylaws.voting.threshold);
         if threshold.den == 0 || threshold.num == 0 || threshold.num > threshold.den {
             return Err(invalid(format!(

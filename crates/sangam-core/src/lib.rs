@@ -25,6 +25,7 @@ mod links;
 mod market;
 mod membership;
 mod mend;
+mod money;
 mod node;
 mod private;
 mod published;
@@ -47,6 +48,7 @@ pub use market::{
     ListingDraft, ListingDto, ListingFilter, ListingSummaryDto, ResponseDto, parse_price,
     price_text,
 };
+pub use money::{minor_text, money_text, parse_minor, parse_money, places};
 pub use node::{Clock, DB_FILE, LATEST_TIME, SystemClock};
 pub use recovery::PHRASE_WORDS;
 pub use report_page::render as report_page;

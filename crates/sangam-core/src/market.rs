@@ -119,70 +119,22 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
 }
 
-/// Decimal places of a commodity: ISO 4217's for a currency (EUR 2, JPY 0), none for a
-/// co-op's own unit (HOURS).
-fn places(commodity: &str) -> u32 {
-    iso_currency::Currency::from_code(commodity)
-        .and_then(|c| c.exponent())
-        .map_or(0, u32::from)
-}
-
-/// "15.5 EUR" as 1550 minor units of EUR; more decimals than the commodity has, or an
-/// amount past 2^53 − 1 minor units, is refused.
+/// "15.5 EUR" as 1550 minor units of EUR; a negative price, more decimals than the
+/// commodity has, or an amount past 2^53 − 1 minor units, is refused.
 pub fn parse_price(text: &str) -> Result<Price, ApiError> {
-    let mut parts = text.split_whitespace();
-    let (Some(amount), Some(commodity), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(invalid(format!(
-            "a price is an amount and a commodity, like \"15.50 EUR\", not {text:?}"
-        )));
-    };
-    let commodity = commodity.to_ascii_uppercase();
-    sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
-    let exp = places(&commodity);
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
-        return Err(invalid(format!("{amount:?} is not an amount")));
+    let (amount, commodity) = crate::money::parse_money(text, None)?;
+    if amount < 0 {
+        return Err(invalid(format!("a price is not negative: {text:?}")));
     }
-    if fraction.len() > exp as usize {
-        return Err(invalid(format!(
-            "{commodity} has {exp} decimal place(s): {amount} is more precise than that"
-        )));
-    }
-    let scale = 10u64.pow(exp);
-    let minor = whole
-        .parse::<u64>()
-        .ok()
-        .and_then(|w| w.checked_mul(scale))
-        .and_then(|w| {
-            let f = format!("{fraction:0<width$}", width = exp as usize);
-            w.checked_add(if f.is_empty() {
-                0
-            } else {
-                f.parse::<u64>().ok()?
-            })
-        })
-        .filter(|m| *m <= sangam_model::canonical::MAX_SAFE_INTEGER as u64)
-        .ok_or_else(|| invalid(format!("{amount} {commodity} is too large")))?;
     Ok(Price {
-        amount: minor,
+        amount: amount as u64,
         commodity,
     })
 }
 
 /// A price in words: "15.50 EUR".
 pub fn price_text(amount: u64, commodity: &str) -> String {
-    let exp = places(commodity);
-    if exp == 0 {
-        return format!("{amount} {commodity}");
-    }
-    let scale = 10u64.pow(exp);
-    format!(
-        "{}.{:0width$} {commodity}",
-        amount / scale,
-        amount % scale,
-        width = exp as usize
-    )
+    crate::money::money_text(i128::from(amount), commodity)
 }
 
 fn status_word(status: ListingStatus, expired: bool) -> String {

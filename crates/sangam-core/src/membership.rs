@@ -92,7 +92,7 @@ impl Node {
             .clone()
             .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
         // The bylaws in force, amendments included.
-        let bylaws = state.bylaws.unwrap_or(genesis.bylaws);
+        let bylaws = state.bylaws.clone().unwrap_or(genesis.bylaws.clone());
         let founder = state
             .members
             .iter()
@@ -302,6 +302,7 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
         Body::ListingRespond(r) => format!("responded to listing {}", r.listing.short()),
         Body::LedgerAccount(a) => format!("opened the account {:?}", a.name),
         Body::LedgerEntry(e) => format!("posted the entry {:?} of {}", e.description, e.date),
+        Body::LedgerClose(c) => format!("closed the account {}", c.account.short()),
         Body::LabourLog(l) => format!("logged {} minutes of work on {}", l.minutes, l.date),
         Body::CoopSettings(c) => match &c.relay {
             Some(url) => format!("set the co-op's relay to {url} alone (only a vote may)"),

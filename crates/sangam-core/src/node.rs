@@ -309,6 +309,7 @@ impl Node {
                 gone: &gone,
             },
             listings: &listings,
+            books: sangam_store::BooksChanges::default(),
         };
         let now = self.clock.now();
         if let Err(e) = self.store.commit(commit, now) {

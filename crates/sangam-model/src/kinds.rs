@@ -47,6 +47,7 @@ macro_rules! kinds_table {
             ListingRespond(market::ListingRespond)         = "listing.respond",   authority: false;
             LedgerAccount(ledger::LedgerAccount)           = "ledger.account",    authority: false;
             LedgerEntry(ledger::LedgerEntry)               = "ledger.entry",      authority: false;
+            LedgerClose(ledger::LedgerClose)               = "ledger.close",      authority: false;
             LabourLog(ledger::LabourLog)                   = "labour.log",        authority: false;
         }
     };

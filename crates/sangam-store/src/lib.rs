@@ -45,6 +45,9 @@ pub use invites::{InviteJoin, InviteRow, LinkUse};
 pub use keys::MemberIdentity;
 pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection, RejectionRow};
 pub use peers::{PeerPath, PeerRow};
+pub use projection::books::{
+    AccountRow, BalanceRow, BooksChanges, CapitalRow, EntryRow, JournalQuery, PostingRow,
+};
 pub use projection::market::{ListingQuery, ListingRow};
 pub use projection::membership::{MemberChanges, MemberRow};
 
@@ -127,6 +130,8 @@ pub struct Commit<'a> {
     pub members: MemberChanges<'a>,
     /// The listings the changes posted, revised, re-statused or answered, as they are now.
     pub listings: &'a [ListingRow],
+    /// The accounts and entries the changes opened, posted or re-standed, as they are now.
+    pub books: BooksChanges<'a>,
 }
 
 impl Store {
@@ -185,6 +190,7 @@ impl Store {
         log::reject(&tx, commit.coop, commit.source, commit.rejections, now)?;
         projection::membership::apply(&tx, commit.coop, commit.members)?;
         projection::market::apply(&tx, commit.coop, commit.listings)?;
+        projection::books::apply(&tx, commit.coop, commit.books)?;
         tx.commit()?;
         Ok(())
     }

@@ -149,6 +149,58 @@ const MIGRATIONS: &[&str] = &[
         tokenize = 'trigram remove_diacritics 1'
     );
     "#,
+    // 7: the books' projection: accounts, entries with their standing, their postings
+    // (each carrying its entry's date and whether it counts, so balances read one table),
+    // and each account's current balance per commodity (decimal text: a sum may pass
+    // SQLite's 64-bit integers). See projection/books.rs.
+    r#"
+    CREATE TABLE ledger_accounts (
+        coop BLOB NOT NULL REFERENCES coops(id),
+        id BLOB PRIMARY KEY CHECK (length(id) = 32),
+        depth INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        member BLOB,
+        role TEXT,
+        closed INTEGER NOT NULL
+    );
+    CREATE TABLE ledger_entries (
+        rowid INTEGER PRIMARY KEY,
+        coop BLOB NOT NULL REFERENCES coops(id),
+        id BLOB NOT NULL UNIQUE CHECK (length(id) = 32),
+        depth INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        description TEXT NOT NULL,
+        payee TEXT,
+        author BLOB NOT NULL,
+        at INTEGER NOT NULL,
+        approved_by BLOB,
+        reverses BLOB,
+        allocation INTEGER NOT NULL,
+        standing TEXT NOT NULL,
+        cause BLOB
+    );
+    CREATE INDEX ledger_entries_by_date ON ledger_entries (coop, date, depth);
+    CREATE TABLE ledger_postings (
+        entry INTEGER NOT NULL REFERENCES ledger_entries(rowid) ON DELETE CASCADE,
+        coop BLOB NOT NULL,
+        account BLOB NOT NULL,
+        commodity TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        counts INTEGER NOT NULL
+    );
+    CREATE INDEX ledger_postings_by_account ON ledger_postings (coop, account, date);
+    CREATE INDEX ledger_postings_by_date ON ledger_postings (coop, date);
+    CREATE INDEX ledger_postings_by_entry ON ledger_postings (entry);
+    CREATE TABLE ledger_balances (
+        coop BLOB NOT NULL,
+        account BLOB NOT NULL,
+        commodity TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        PRIMARY KEY (coop, account, commodity)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

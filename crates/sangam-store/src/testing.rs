@@ -26,6 +26,7 @@ pub(crate) fn commit_of(coop: CoopId, source: ChangeSource) -> Commit<'static> {
         rejections: &[],
         members: MemberChanges::default(),
         listings: &[],
+        books: Default::default(),
     }
 }
 

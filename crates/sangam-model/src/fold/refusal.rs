@@ -108,6 +108,18 @@ pub enum Refusal {
     /// A reversal whose postings are not the reversed entry's, negated.
     #[error("a reversal must post exactly the reversed entry's amounts, negated")]
     NotAReversal,
+    /// An entry to an account closed in its past, or a second close.
+    #[error("account {0} was closed")]
+    ClosedAccount(String),
+    /// The bylaws name treasurers and the author is not one.
+    #[error("the bylaws name treasurers, and {0} is not one of them")]
+    NotATreasurer(String),
+    /// An entry over the bylaws' limit without a passed proposal approving it.
+    #[error("the bylaws require a passed proposal for an entry moving over {0}")]
+    NeedsApproval(String),
+    /// `approved_by` names a proposal not closed as passed in the entry's past.
+    #[error("proposal {0} had not passed where this was written")]
+    NotPassed(String),
     /// A revision or status change by someone other than the listing's author.
     #[error("only the listing's author may change it")]
     NotListingAuthor,

@@ -282,7 +282,7 @@ impl Rules for ProposalClose {
             Effect::Admit(admit) => view.admit(admit.member, &admit.name, record),
             Effect::Remove(remove) => view.remove(remove.member),
             Effect::Bylaws(bylaws) => {
-                view.bylaws = Some(*bylaws);
+                view.bylaws = Some(bylaws.clone());
                 None
             }
             Effect::Settings(settings) => {

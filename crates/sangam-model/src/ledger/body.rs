@@ -10,8 +10,9 @@ use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::membership::{MembershipFieldError, check_currency};
 
-/// Most postings one entry may have.
-pub const MAX_POSTINGS: usize = 64;
+/// Most postings one entry may have: enough for a patronage allocation to every member of
+/// a large co-op (one posting each, plus the funds), well inside a record's size.
+pub const MAX_POSTINGS: usize = 4_096;
 
 /// A ledger body field that breaks its rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,12 +41,107 @@ pub enum LedgerFieldError {
         /// By how much.
         off: i128,
     },
-    /// A member named on an account that is not an equity account.
-    #[error("only an equity account (a member's capital) names a member")]
+    /// A member or a role on an account that is not an equity account, or both.
+    #[error(
+        "only an equity account names a member (a capital account) or a role (a fund), and not both"
+    )]
     MemberAccount,
+    /// An allocation without its approving proposal, or whose period ends before it starts.
+    #[error(
+        "an allocation cites the proposal approving it, over a period from a day to a later one"
+    )]
+    Allocation,
     /// Labour outside 1 to 1,440 minutes.
     #[error("labour is 1 to 1,440 minutes on one date")]
     Minutes,
+}
+
+/// Most treasurers the bylaws may name.
+pub const MAX_TREASURERS: usize = 64;
+
+/// The ledger's part of the bylaws. Every part is optional, and a co-op that sets none
+/// writes none of them (its bylaws read as they did before the ledger had rules).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerBylaws {
+    /// The members who may open and close accounts and post entries; none named means
+    /// any current member may.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(type = "string[]"))]
+    pub treasurers: Vec<PublicKey>,
+    /// Per commodity, the most an entry may move (the sum of its debits in that
+    /// commodity, in minor units) without a passed proposal approving it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number>"))]
+    pub approval_over: BTreeMap<String, i64>,
+    /// The share of a surplus (percent) set aside for the indivisible reserve before
+    /// patronage.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reserve_pct: u8,
+    /// The share of a surplus (percent) set aside for the education fund.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub education_pct: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+impl LedgerBylaws {
+    /// Whether nothing is set.
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Whether `member` may keep the books: a named treasurer, or anyone when none is
+    /// named.
+    pub fn may_keep_books(&self, member: &PublicKey) -> bool {
+        self.treasurers.is_empty() || self.treasurers.contains(member)
+    }
+
+    /// The range rules a genesis's bylaws and a bylaws effect share; what is wrong, if
+    /// anything.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.treasurers.len() > MAX_TREASURERS {
+            return Err("at most 64 treasurers");
+        }
+        if !self.treasurers.windows(2).all(|w| w[0] < w[1]) {
+            return Err("treasurers are listed once each, in ascending order");
+        }
+        for (commodity, limit) in &self.approval_over {
+            if check_currency(commodity).is_err() {
+                return Err("an approval limit names a commodity code");
+            }
+            if *limit < 0 || *limit > MAX_SAFE_INTEGER {
+                return Err("an approval limit is 0 to 2^53 − 1 minor units");
+            }
+        }
+        if u16::from(self.reserve_pct) + u16::from(self.education_pct) > 100 {
+            return Err("the reserve and education shares add up to at most 100%");
+        }
+        Ok(())
+    }
+
+    /// The commodity and limit an entry's debits go over, if any.
+    pub fn over_limit(&self, postings: &[Posting]) -> Option<(String, i64)> {
+        self.approval_over.iter().find_map(|(commodity, limit)| {
+            let moved: i128 = postings
+                .iter()
+                .filter(|p| &p.commodity == commodity && p.amount > 0)
+                .map(|p| i128::from(p.amount))
+                .sum();
+            (moved > i128::from(*limit)).then(|| (commodity.clone(), *limit))
+        })
+    }
+}
+
+/// `ledger.close`: closes an account; no entry written after it may post to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerClose {
+    /// The account (its `ledger.account` record id).
+    pub account: RecordId,
 }
 
 /// What kind of account.
@@ -77,6 +173,44 @@ pub struct LedgerAccount {
     /// The member whose capital account it is (equity accounts only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<PublicKey>,
+    /// What the co-op keeps it for, when it is one of the funds a surplus is split into
+    /// (equity accounts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<AccountRole>,
+}
+
+/// The equity accounts a surplus split moves money between.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRole {
+    /// Where a period's surplus waits to be split.
+    Surplus,
+    /// The indivisible reserve.
+    Reserve,
+    /// The education fund.
+    Education,
+}
+
+/// What an allocation entry split: the period and the basis of the shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    /// The period's first day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Its last day, `YYYY-MM-DD`.
+    pub to: String,
+    /// What the members' shares are in proportion to.
+    pub basis: Basis,
+}
+
+/// What patronage is in proportion to.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Minutes of labour logged in the period.
+    Labour,
 }
 
 /// One line of an entry: an amount in minor units of a commodity, to an account.
@@ -110,6 +244,14 @@ pub struct LedgerEntry {
     /// The entry it reverses, if it is a correction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverses: Option<RecordId>,
+    /// The surplus split it posts, if it is a patronage allocation (which cites the
+    /// proposal approving it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocates: Option<Allocation>,
+    /// An outside reference (text rule), such as the fingerprint of the bank statement
+    /// row it was imported from, by which a second import of that row is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// `labour.log`: a member's work on a date, the usual basis of patronage in a worker co-op.
@@ -158,9 +300,19 @@ impl Fields for LedgerAccount {
     type Error = LedgerFieldError;
     fn check(&self) -> Result<(), LedgerFieldError> {
         check_name("name", &self.name)?;
-        if self.member.is_some() && self.account_type != AccountType::Equity {
+        let tagged = self.member.is_some() || self.role.is_some();
+        if (tagged && self.account_type != AccountType::Equity)
+            || (self.member.is_some() && self.role.is_some())
+        {
             return Err(LedgerFieldError::MemberAccount);
         }
+        Ok(())
+    }
+}
+
+impl Fields for LedgerClose {
+    type Error = LedgerFieldError;
+    fn check(&self) -> Result<(), LedgerFieldError> {
         Ok(())
     }
 }
@@ -173,8 +325,18 @@ impl Fields for LedgerEntry {
         if let Some(payee) = &self.payee {
             check_text("payee", payee)?;
         }
+        if let Some(reference) = &self.reference {
+            check_text("reference", reference)?;
+        }
         if !(2..=MAX_POSTINGS).contains(&self.postings.len()) {
             return Err(LedgerFieldError::PostingCount);
+        }
+        if let Some(a) = &self.allocates {
+            check_date(&a.from)?;
+            check_date(&a.to)?;
+            if self.approved_by.is_none() || a.from > a.to {
+                return Err(LedgerFieldError::Allocation);
+            }
         }
         let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
         for p in &self.postings {

@@ -1,10 +1,13 @@
 //! The ledger's rules where written, its indexes in the fold, and the books read from them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::body::{AccountType, LabourLog, LedgerAccount, LedgerEntry, Posting};
+use super::body::{
+    AccountRole, AccountType, LabourLog, LedgerAccount, LedgerClose, LedgerEntry, Posting,
+};
 use crate::areas::Rules;
 use crate::fold::{Fold, Placed, Refusal, Scope};
+use crate::governance::{Outcome, Status};
 use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::kinds::Body;
@@ -19,6 +22,12 @@ pub(crate) struct Index {
     pub(crate) entries: BTreeSet<(u64, RecordId)>,
     /// Valid labour logs, in fold order.
     pub(crate) labour: BTreeSet<(u64, RecordId)>,
+    /// Valid closes, by account.
+    pub(crate) closes: HashMap<RecordId, Vec<RecordId>>,
+    /// Valid entries citing each proposal as their approval.
+    pub(crate) approved_by: HashMap<RecordId, Vec<RecordId>>,
+    /// Valid reversals of each entry.
+    pub(crate) reversals: HashMap<RecordId, Vec<RecordId>>,
 }
 
 /// An account of the books.
@@ -32,6 +41,10 @@ pub struct Account {
     pub account_type: AccountType,
     /// The member whose capital it holds, if any.
     pub member: Option<PublicKey>,
+    /// The fund it is, if any.
+    pub role: Option<AccountRole>,
+    /// Whether it has been closed.
+    pub closed: bool,
 }
 
 /// An entry of the journal.
@@ -41,8 +54,34 @@ pub struct Entry {
     pub id: RecordId,
     /// Who posted it.
     pub author: PublicKey,
+    /// When it was written (the record's time, milliseconds).
+    pub at: i64,
     /// The entry itself.
     pub entry: LedgerEntry,
+    /// Whether it counts in the books, and if not why.
+    pub standing: Standing,
+}
+
+/// Whether a valid entry counts in the books. An entry citing a proposal counts once that
+/// proposal has closed as passed, so the treasurer may post it while the vote runs; the
+/// same records give the same standing on every laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// It counts.
+    Counts,
+    /// Its proposal is still being voted on.
+    AwaitingVote(RecordId),
+    /// Its proposal closed without passing, or was withdrawn: it never counts.
+    NotApproved(RecordId),
+    /// It reverses an entry that does not count, so it does not either.
+    ReversesUncounted(RecordId),
+}
+
+impl Standing {
+    /// Whether the entry counts in the books.
+    pub fn counts(self) -> bool {
+        self == Standing::Counts
+    }
 }
 
 /// The record `id` must be a valid record of the kind `is` in `record`'s causal past.
@@ -74,8 +113,39 @@ fn negated(postings: &[Posting]) -> Vec<Posting> {
     out
 }
 
+/// Whether a close of `account` is in `record`'s past (placed, or in the change being
+/// admitted).
+fn closed_in_past(scope: &Scope<'_>, account: &RecordId, record: &Record) -> bool {
+    let placed = scope
+        .fold
+        .index
+        .ledger
+        .closes
+        .get(account)
+        .into_iter()
+        .flatten()
+        .copied();
+    let earlier = scope.earlier.iter().filter_map(|p| match p.record.body() {
+        Body::LedgerClose(c) if p.verdict.is_ok() && c.account == *account => Some(p.record.id()),
+        _ => None,
+    });
+    placed
+        .chain(earlier)
+        .any(|close| scope.reaches(&close, record.deps()))
+}
+
+/// Whether the bylaws in force let the author keep the books.
+fn keeps_books(record: &Record, bylaws: &Bylaws) -> Result<(), Refusal> {
+    if bylaws.ledger.may_keep_books(&record.author()) {
+        Ok(())
+    } else {
+        Err(Refusal::NotATreasurer(record.author().short()))
+    }
+}
+
 impl Rules for LedgerAccount {
-    fn judge(&self, _: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
+    fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
+        keeps_books(record, bylaws)?;
         match &self.member {
             Some(member) if !scope.full_view().members.contains_key(member) => {
                 Err(Refusal::NotAMember(member.short()))
@@ -89,14 +159,51 @@ impl Rules for LedgerAccount {
     }
 }
 
+impl Rules for LedgerClose {
+    fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
+        keeps_books(record, bylaws)?;
+        if !valid_in_past(scope, &self.account, record, |b| {
+            matches!(b, Body::LedgerAccount(_))
+        }) {
+            return Err(Refusal::UnknownAccount(self.account.short()));
+        }
+        if closed_in_past(scope, &self.account, record) {
+            return Err(Refusal::ClosedAccount(self.account.short()));
+        }
+        Ok(())
+    }
+
+    fn index(&self, placed: &Placed, fold: &mut Fold) {
+        if placed.verdict.is_ok() {
+            let closes = fold.index.ledger.closes.entry(self.account).or_default();
+            closes.push(placed.record.id());
+        }
+    }
+}
+
 impl Rules for LedgerEntry {
-    fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
+    fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
+        keeps_books(record, bylaws)?;
         for p in &self.postings {
             if !valid_in_past(scope, &p.account, record, |b| {
                 matches!(b, Body::LedgerAccount(_))
             }) {
                 return Err(Refusal::UnknownAccount(p.account.short()));
             }
+            if closed_in_past(scope, &p.account, record) {
+                return Err(Refusal::ClosedAccount(p.account.short()));
+            }
+        }
+        // A reversal puts back what a counted entry moved, so it needs no approval of
+        // its own; anything else over the limit must cite the proposal approving it
+        // (and counts once that proposal has passed: `Fold::approval`).
+        if self.reverses.is_none()
+            && self.approved_by.is_none()
+            && let Some((commodity, limit)) = bylaws.ledger.over_limit(&self.postings)
+        {
+            return Err(Refusal::NeedsApproval(format!(
+                "{limit} minor units of {commodity}"
+            )));
         }
         if let Some(proposal) = &self.approved_by
             && !(scope.context.contains(proposal) && scope.fold.proposal(proposal).is_some())
@@ -126,6 +233,16 @@ impl Rules for LedgerEntry {
 
     fn index(&self, placed: &Placed, fold: &mut Fold) {
         note(|i| &mut i.entries, placed, fold);
+        if placed.verdict.is_ok() {
+            let id = placed.record.id();
+            let index = &mut fold.index.ledger;
+            if let Some(p) = self.approved_by {
+                index.approved_by.entry(p).or_default().push(id);
+            }
+            if let Some(r) = self.reverses {
+                index.reversals.entry(r).or_default().push(id);
+            }
+        }
     }
 }
 
@@ -148,42 +265,180 @@ impl Fold {
                     name: a.name.clone(),
                     account_type: a.account_type,
                     member: a.member,
+                    role: a.role,
+                    closed: self.is_closed(id),
                 }),
                 _ => None,
             })
             .collect()
     }
 
-    /// Every valid entry, in fold order.
+    /// Every valid entry, in fold order, with its standing.
     pub fn journal(&self) -> Vec<Entry> {
+        let mut approvals = HashMap::new();
+        let mut standings = HashMap::new();
         self.index
             .ledger
             .entries
             .iter()
-            .filter_map(|(_, id)| {
-                let placed = self.get(id)?;
-                match placed.record.body() {
-                    Body::LedgerEntry(e) => Some(Entry {
-                        id: *id,
-                        author: placed.record.author(),
-                        entry: e.clone(),
-                    }),
-                    _ => None,
-                }
-            })
+            .filter_map(|(_, id)| self.entry_with(id, &mut approvals, &mut standings))
             .collect()
     }
 
-    /// Each account's balance per commodity, over every valid entry: the same whatever
-    /// order the entries arrived in.
-    pub fn balances(&self) -> BTreeMap<(RecordId, String), i64> {
-        let mut out: BTreeMap<(RecordId, String), i64> = BTreeMap::new();
+    /// The valid entries among `ids`, in that order, with their standing: each reads only
+    /// its own approval and the entries it reverses.
+    pub fn entries_of(&self, ids: &[RecordId]) -> Vec<Entry> {
+        let mut approvals = HashMap::new();
+        let mut standings = HashMap::new();
+        ids.iter()
+            .filter_map(|id| self.entry_with(id, &mut approvals, &mut standings))
+            .collect()
+    }
+
+    /// The entries whose standing a change to `ids` may have changed: the valid entries
+    /// among them, those citing a proposal among them, and every reversal of those.
+    pub fn entries_touched_by(&self, ids: &[RecordId]) -> Vec<RecordId> {
+        let index = &self.index.ledger;
+        let mut out: Vec<RecordId> = Vec::new();
+        let mut stack: Vec<RecordId> = Vec::new();
+        for id in ids {
+            if let Some(cited) = index.approved_by.get(id) {
+                stack.extend(cited.iter().copied());
+            }
+            if self.get(id).is_some_and(|p| {
+                p.verdict.is_ok() && matches!(p.record.body(), Body::LedgerEntry(_))
+            }) {
+                stack.push(*id);
+            }
+        }
+        while let Some(id) = stack.pop() {
+            if out.contains(&id) {
+                continue;
+            }
+            out.push(id);
+            if let Some(reversals) = index.reversals.get(&id) {
+                stack.extend(reversals.iter().copied());
+            }
+        }
+        out
+    }
+
+    fn entry_with(
+        &self,
+        id: &RecordId,
+        approvals: &mut HashMap<RecordId, Standing>,
+        standings: &mut HashMap<RecordId, Standing>,
+    ) -> Option<Entry> {
+        let placed = self.get(id).filter(|p| p.verdict.is_ok())?;
+        let Body::LedgerEntry(e) = placed.record.body() else {
+            return None;
+        };
+        let standing = self.standing_with(id, approvals, standings);
+        Some(Entry {
+            id: *id,
+            author: placed.record.author(),
+            at: placed.record.at(),
+            entry: e.clone(),
+            standing,
+        })
+    }
+
+    /// The standing of entry `id`: its approval's, unless it reverses an entry that does
+    /// not count. Walks a chain of reversals of reversals without recursing.
+    fn standing_with(
+        &self,
+        id: &RecordId,
+        approvals: &mut HashMap<RecordId, Standing>,
+        standings: &mut HashMap<RecordId, Standing>,
+    ) -> Standing {
+        let mut chain: Vec<(RecordId, &LedgerEntry)> = Vec::new();
+        let mut next = Some(*id);
+        // The standing of the entry the last of `chain` reverses.
+        let mut below = None;
+        while let Some(at) = next {
+            if let Some(known) = standings.get(&at) {
+                below = Some(*known);
+                break;
+            }
+            match self
+                .get(&at)
+                .filter(|p| p.verdict.is_ok())
+                .map(|p| p.record.body())
+            {
+                Some(Body::LedgerEntry(e)) => {
+                    chain.push((at, e));
+                    next = e.reverses;
+                }
+                _ => {
+                    below = Some(Standing::ReversesUncounted(at));
+                    break;
+                }
+            }
+        }
+        for (at, e) in chain.into_iter().rev() {
+            let mut standing = match e.approved_by {
+                Some(p) => *approvals.entry(p).or_insert_with(|| self.approval(p)),
+                None => Standing::Counts,
+            };
+            if let Some(reversed) = e.reverses
+                && standing.counts()
+                && !below.is_some_and(Standing::counts)
+            {
+                standing = Standing::ReversesUncounted(reversed);
+            }
+            standings.insert(at, standing);
+            below = Some(standing);
+        }
+        below.unwrap_or(Standing::ReversesUncounted(*id))
+    }
+
+    /// The standing of an entry approved by `proposal`, from its tally.
+    fn approval(&self, proposal: RecordId) -> Standing {
+        match self.tally(proposal) {
+            Ok(t) if t.status == Status::Closed && t.outcome == Outcome::Passed => Standing::Counts,
+            Ok(t) if t.status == Status::Provisional => Standing::AwaitingVote(proposal),
+            _ => Standing::NotApproved(proposal),
+        }
+    }
+
+    /// Each account's balance per commodity, over every entry that counts: the same
+    /// whatever order the entries arrived in. Sums are `i128`, so no number of entries
+    /// overflows them.
+    pub fn balances(&self) -> BTreeMap<(RecordId, String), i128> {
+        let mut out: BTreeMap<(RecordId, String), i128> = BTreeMap::new();
         for entry in self.journal() {
+            if !entry.standing.counts() {
+                continue;
+            }
             for p in entry.entry.postings {
-                *out.entry((p.account, p.commodity)).or_default() += p.amount;
+                *out.entry((p.account, p.commodity)).or_default() += i128::from(p.amount);
             }
         }
         out.retain(|_, sum| *sum != 0);
+        out
+    }
+
+    /// Whether the account has been closed.
+    pub fn is_closed(&self, account: &RecordId) -> bool {
+        self.index
+            .ledger
+            .closes
+            .get(account)
+            .is_some_and(|c| !c.is_empty())
+    }
+
+    /// Minutes of labour logged from `from` to `to` (dates `YYYY-MM-DD`, both included),
+    /// by member.
+    pub fn labour_between(&self, from: &str, to: &str) -> BTreeMap<PublicKey, u64> {
+        let mut out: BTreeMap<PublicKey, u64> = BTreeMap::new();
+        for (_, id) in &self.index.ledger.labour {
+            if let Some(placed) = self.get(id)
+                && let Body::LabourLog(l) = placed.record.body()
+                && (from..=to).contains(&l.date.as_str())
+            {
+                *out.entry(placed.record.author()).or_default() += u64::from(l.minutes);
+            }
+        }
         out
     }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::field::{FieldError, Fields, check_name, check_text};
 use crate::keys::PublicKey;
+use crate::ledger::LedgerBylaws;
 
 /// Longest relay URL accepted.
 pub const MAX_RELAY_URL: usize = 200;
@@ -32,6 +33,9 @@ pub enum MembershipFieldError {
     /// A bylaws quorum above 100%.
     #[error("quorum_pct must be at most 100")]
     Quorum,
+    /// The ledger's bylaws out of range.
+    #[error("the ledger's bylaws: {0}")]
+    LedgerBylaws(&'static str),
     /// A profile update that changes nothing.
     #[error("an update must change the name or the contact")]
     EmptyUpdate,
@@ -82,7 +86,7 @@ pub struct VotingDefaults {
 }
 
 /// The co-op's rules, set at genesis and amended by passed proposals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bylaws {
     /// Who may admit and remove members.
@@ -95,6 +99,9 @@ pub struct Bylaws {
     /// Whether a single block fails a consent proposal.
     #[serde(default = "default_true")]
     pub consent_blocks: bool,
+    /// Who keeps the books, what needs a proposal, and the reserve's share of a surplus.
+    #[serde(default, skip_serializing_if = "LedgerBylaws::is_unset")]
+    pub ledger: LedgerBylaws,
 }
 
 fn default_proxies() -> u8 {
@@ -115,6 +122,7 @@ impl Default for Bylaws {
             },
             proxies_per_holder: default_proxies(),
             consent_blocks: true,
+            ledger: LedgerBylaws::default(),
         }
     }
 }
@@ -129,7 +137,9 @@ impl Bylaws {
         if self.voting.quorum_pct > 100 {
             return Err(MembershipFieldError::Quorum);
         }
-        Ok(())
+        self.ledger
+            .check()
+            .map_err(MembershipFieldError::LedgerBylaws)
     }
 }
 

@@ -32,12 +32,11 @@ impl Scope<'_> {
 
     /// The bylaws in force: the genesis's unless a passed amendment may be in scope.
     pub(crate) fn bylaws(&self) -> Option<Bylaws> {
-        let genesis = self.genesis()?.bylaws;
         let amendments = &self.fold.index.membership.amendments;
         if amendments.iter().any(|id| self.context.contains(id)) {
-            return self.full_view().bylaws;
+            return self.full_view().bylaws.clone();
         }
-        Some(genesis)
+        Some(self.genesis()?.bylaws.clone())
     }
 
     pub(crate) fn standing(&self, member: &PublicKey) -> Option<Standing> {
@@ -110,7 +109,7 @@ impl Rules for Genesis {
     ) -> Option<&'static str> {
         let author = record.author();
         view.genesis = Some(record.clone());
-        view.bylaws = Some(self.bylaws);
+        view.bylaws = Some(self.bylaws.clone());
         view.members.insert(
             author,
             MemberEntry {

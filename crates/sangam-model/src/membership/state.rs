@@ -125,7 +125,7 @@ impl Fold {
         CoopState {
             coop: self.coop(),
             genesis,
-            bylaws: view.bylaws,
+            bylaws: view.bylaws.clone(),
             members: members.into_values().collect(),
             devices,
             void: view.void.clone(),

@@ -1,10 +1,17 @@
 //! The books in the fold: entries balance per commodity or are refused, an entry posts
-//! only to accounts in its past, a correction is a reversal that negates it exactly, and
-//! the balances are the same whatever order the entries arrive in.
+//! only to accounts in its past and not closed there, a correction is a reversal that
+//! negates it exactly, the bylaws' treasurers and approval limit hold, a surplus splits
+//! exactly, and the balances are the same whatever order the entries arrive in.
+
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use sangam_model::ledger::{AccountType, LabourLog, LedgerAccount, LedgerEntry, Posting};
-use sangam_model::{Body, Draft, Record, RecordError, RecordId, Refusal};
+use sangam_model::body::{Fraction, Vote};
+use sangam_model::ledger::{
+    AccountType, LabourLog, LedgerAccount, LedgerBylaws, LedgerClose, LedgerEntry, Posting,
+    Standing, split_surplus,
+};
+use sangam_model::{Body, Bylaws, Draft, PublicKey, Record, RecordError, RecordId, Refusal};
 
 use crate::support::*;
 
@@ -13,6 +20,7 @@ fn account(name: &str, account_type: AccountType) -> Body {
         name: name.into(),
         account_type,
         member: None,
+        role: None,
     })
 }
 
@@ -31,7 +39,23 @@ fn entry(postings: &[(&Record, i64, &str)], reverses: Option<RecordId>) -> Body 
         payee: None,
         approved_by: None,
         reverses,
+        allocates: None,
+        reference: None,
     })
+}
+
+fn approved(body: Body, proposal: &Record) -> Body {
+    match body {
+        Body::LedgerEntry(mut e) => {
+            e.approved_by = Some(proposal.id());
+            Body::LedgerEntry(e)
+        }
+        other => other,
+    }
+}
+
+fn verdict(fold: &sangam_model::Fold, r: &Record) -> Result<(), Refusal> {
+    fold.get(&r.id()).expect("placed").verdict.clone()
 }
 
 #[test]
@@ -88,6 +112,8 @@ fn an_unbalanced_entry_or_a_bad_date_cannot_be_signed() {
         payee: None,
         approved_by: None,
         reverses: None,
+        allocates: None,
+        reference: None,
     };
     bad_date.postings = vec![
         Posting {
@@ -179,6 +205,7 @@ fn entries_post_to_accounts_in_their_past_and_reversals_negate_exactly() {
             name: "Capital: Bo".into(),
             account_type: AccountType::Equity,
             member: Some(bo.key.public()),
+            role: None,
         }),
     );
     let folded = fold(
@@ -210,6 +237,337 @@ fn entries_post_to_accounts_in_their_past_and_reversals_negate_exactly() {
         "a reversed entry leaves nothing"
     );
     assert_eq!(folded.accounts().len(), 3);
+}
+
+#[test]
+fn when_the_bylaws_name_treasurers_only_they_keep_the_books() {
+    let (asha, bo) = (person(1), person(2));
+    let bylaws = Bylaws {
+        ledger: LedgerBylaws {
+            treasurers: vec![asha.key.public()],
+            ..LedgerBylaws::default()
+        },
+        ..Bylaws::default()
+    };
+    let g = genesis_with(&asha, bylaws);
+    let coop = g.id();
+    let admit_bo = record(coop, &asha, &[&g], 1_500, admit(&bo, "Bo"));
+    let by_bo = record(
+        coop,
+        &bo,
+        &[&admit_bo],
+        2_000,
+        account("Till", AccountType::Asset),
+    );
+    let bank = record(
+        coop,
+        &asha,
+        &[&admit_bo],
+        2_000,
+        account("Bank", AccountType::Asset),
+    );
+    let sales = record(
+        coop,
+        &asha,
+        &[&bank],
+        2_100,
+        account("Sales", AccountType::Income),
+    );
+    let sale_by_bo = record(
+        coop,
+        &bo,
+        &[&sales],
+        3_000,
+        entry(&[(&bank, 100, "EUR"), (&sales, -100, "EUR")], None),
+    );
+    let labour_by_bo = record(
+        coop,
+        &bo,
+        &[&admit_bo],
+        3_000,
+        Body::LabourLog(LabourLog {
+            date: "2026-11-30".into(),
+            minutes: 60,
+            note: None,
+        }),
+    );
+    let folded = fold(
+        coop,
+        [
+            g,
+            admit_bo,
+            by_bo.clone(),
+            bank.clone(),
+            sales.clone(),
+            sale_by_bo.clone(),
+            labour_by_bo.clone(),
+        ],
+    );
+    for refused in [&by_bo, &sale_by_bo] {
+        assert!(
+            matches!(verdict(&folded, refused), Err(Refusal::NotATreasurer(_))),
+            "{:?}",
+            verdict(&folded, refused)
+        );
+    }
+    assert_eq!(verdict(&folded, &bank), Ok(()));
+    assert_eq!(
+        verdict(&folded, &labour_by_bo),
+        Ok(()),
+        "every member logs their own labour"
+    );
+}
+
+#[test]
+fn an_entry_over_the_limit_cites_a_proposal_and_counts_once_it_has_passed() {
+    let (asha, bo) = (person(1), person(2));
+    let bylaws = Bylaws {
+        ledger: LedgerBylaws {
+            approval_over: BTreeMap::from([("EUR".to_owned(), 1_000)]),
+            ..LedgerBylaws::default()
+        },
+        ..Bylaws::default()
+    };
+    let g = genesis_with(&asha, bylaws);
+    let coop = g.id();
+    let admit_bo = record(coop, &asha, &[&g], 1_500, admit(&bo, "Bo"));
+    let bank = record(
+        coop,
+        &asha,
+        &[&admit_bo],
+        2_000,
+        account("Bank", AccountType::Asset),
+    );
+    let oven = record(
+        coop,
+        &asha,
+        &[&bank],
+        2_100,
+        account("Oven", AccountType::Asset),
+    );
+    let buy = entry(&[(&oven, 4_000, "EUR"), (&bank, -4_000, "EUR")], None);
+    let unapproved = record(coop, &asha, &[&oven], 3_000, buy.clone());
+    let small = record(
+        coop,
+        &asha,
+        &[&oven],
+        3_000,
+        entry(&[(&oven, 1_000, "EUR"), (&bank, -1_000, "EUR")], None),
+    );
+    let half = Fraction { num: 1, den: 2 };
+    let yes = record(
+        coop,
+        &asha,
+        &[&oven],
+        3_100,
+        yes_no(&[&asha, &bo], 90_000, half, 50),
+    );
+    let no = record(
+        coop,
+        &bo,
+        &[&oven],
+        3_100,
+        yes_no(&[&asha, &bo], 90_000, half, 50),
+    );
+    let while_voting = record(coop, &asha, &[&yes], 3_200, approved(buy.clone(), &yes));
+    let rejected = record(coop, &asha, &[&no], 3_200, approved(buy.clone(), &no));
+    // Over the limit too, but a reversal needs no approval of its own.
+    let undo_rejected = record(
+        coop,
+        &asha,
+        &[&rejected],
+        3_300,
+        entry(
+            &[(&bank, 4_000, "EUR"), (&oven, -4_000, "EUR")],
+            Some(rejected.id()),
+        ),
+    );
+    let (a_yes, b_yes) = (
+        record(coop, &asha, &[&yes], 4_000, vote(&yes, 1, Vote::Yes)),
+        record(coop, &bo, &[&yes], 4_000, vote(&yes, 1, Vote::Yes)),
+    );
+    let (a_no, b_no) = (
+        record(coop, &asha, &[&no], 4_000, vote(&no, 1, Vote::No)),
+        record(coop, &bo, &[&no], 4_000, vote(&no, 1, Vote::No)),
+    );
+    let close_yes = record(
+        coop,
+        &asha,
+        &[&a_yes, &b_yes],
+        5_000,
+        close(&yes, &[&a_yes, &b_yes], &[]),
+    );
+    let close_no = record(
+        coop,
+        &asha,
+        &[&a_no, &b_no],
+        5_000,
+        close(&no, &[&a_no, &b_no], &[]),
+    );
+    let before_close = [
+        g,
+        admit_bo,
+        bank.clone(),
+        oven.clone(),
+        unapproved.clone(),
+        small.clone(),
+        yes.clone(),
+        no.clone(),
+        while_voting.clone(),
+        rejected.clone(),
+        undo_rejected.clone(),
+        a_yes,
+        b_yes,
+        a_no,
+        b_no,
+    ];
+    let open = fold(coop, before_close.clone());
+    assert!(
+        matches!(verdict(&open, &unapproved), Err(Refusal::NeedsApproval(ref why)) if why.contains("1000 minor units of EUR")),
+        "{:?}",
+        verdict(&open, &unapproved)
+    );
+    assert_eq!(verdict(&open, &small), Ok(()), "at the limit needs no vote");
+    assert_eq!(verdict(&open, &while_voting), Ok(()));
+    let standing = |f: &sangam_model::Fold, r: &Record| {
+        f.entries_of(&[r.id()]).first().expect("an entry").standing
+    };
+    assert_eq!(
+        standing(&open, &while_voting),
+        Standing::AwaitingVote(yes.id())
+    );
+    assert_eq!(
+        open.balances()[&(oven.id(), "EUR".to_owned())],
+        1_000,
+        "only the small entry counts while the vote runs"
+    );
+    let closed = fold(coop, before_close.into_iter().chain([close_yes, close_no]));
+    assert_eq!(standing(&closed, &while_voting), Standing::Counts);
+    assert_eq!(standing(&closed, &rejected), Standing::NotApproved(no.id()));
+    assert_eq!(
+        standing(&closed, &undo_rejected),
+        Standing::ReversesUncounted(rejected.id()),
+        "reversing an entry that never counted moves nothing"
+    );
+    assert_eq!(closed.balances()[&(oven.id(), "EUR".to_owned())], 5_000);
+    let touched = closed.entries_touched_by(&[no.id()]);
+    assert_eq!(
+        touched.len(),
+        2,
+        "the rejected entry and its reversal: {touched:?}"
+    );
+}
+
+#[test]
+fn no_entry_posts_to_an_account_closed_in_its_past() {
+    let asha = person(1);
+    let g = genesis(&asha);
+    let coop = g.id();
+    let bank = record(
+        coop,
+        &asha,
+        &[&g],
+        2_000,
+        account("Bank", AccountType::Asset),
+    );
+    let till = record(
+        coop,
+        &asha,
+        &[&bank],
+        2_100,
+        account("Till", AccountType::Asset),
+    );
+    let shut = Body::LedgerClose(LedgerClose { account: till.id() });
+    let close_till = record(coop, &asha, &[&till], 3_000, shut.clone());
+    let after = record(
+        coop,
+        &asha,
+        &[&close_till],
+        3_100,
+        entry(&[(&till, 5, "EUR"), (&bank, -5, "EUR")], None),
+    );
+    // Written without having seen the close: it stands.
+    let concurrent = record(
+        coop,
+        &asha,
+        &[&till],
+        3_100,
+        entry(&[(&till, 7, "EUR"), (&bank, -7, "EUR")], None),
+    );
+    let again = record(coop, &asha, &[&close_till], 3_200, shut);
+    let folded = fold(
+        coop,
+        [
+            g,
+            bank,
+            till.clone(),
+            close_till,
+            after.clone(),
+            concurrent.clone(),
+            again.clone(),
+        ],
+    );
+    assert!(matches!(
+        verdict(&folded, &after),
+        Err(Refusal::ClosedAccount(_))
+    ));
+    assert!(matches!(
+        verdict(&folded, &again),
+        Err(Refusal::ClosedAccount(_))
+    ));
+    assert_eq!(verdict(&folded, &concurrent), Ok(()));
+    assert!(
+        folded
+            .accounts()
+            .iter()
+            .any(|a| a.id == till.id() && a.closed)
+    );
+}
+
+fn key(n: u8) -> PublicKey {
+    person(n).key.public()
+}
+
+#[test]
+fn a_surplus_splits_by_the_largest_remainder_with_ties_to_the_lower_key() {
+    // 1,000 after a 25% reserve and 10% education share of 1,537 (384 and 153, rounded
+    // down), split 1:1:1: 333 each and one left over, to the lowest key of the three tied.
+    let basis = BTreeMap::from([(key(1), 60), (key(2), 60), (key(3), 60)]);
+    let split = split_surplus(1_537, 25, 10, &basis).expect("splits");
+    assert_eq!((split.reserve, split.education), (384, 153));
+    let mut lowest = [key(1), key(2), key(3)];
+    lowest.sort();
+    let got: BTreeMap<PublicKey, i64> = split.members.iter().copied().collect();
+    assert_eq!(got[&lowest[0]], 334);
+    assert_eq!(got[&lowest[1]] + got[&lowest[2]], 666);
+    assert_eq!(split.total(), 1_537);
+    assert!(split_surplus(0, 25, 10, &basis).is_err());
+    assert!(split_surplus(100, 25, 10, &BTreeMap::new()).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn any_split_of_a_surplus_sums_exactly_to_it(
+        surplus in 1i64..=(1i64 << 53) - 1,
+        reserve in 0u8..=60,
+        education in 0u8..=40,
+        minutes in proptest::collection::vec(0u64..=1_000_000, 1..40),
+    ) {
+        prop_assume!(minutes.iter().any(|m| *m > 0));
+        let basis: BTreeMap<PublicKey, u64> =
+            minutes.iter().enumerate().map(|(i, m)| (key(i as u8 + 1), *m)).collect();
+        let split = split_surplus(surplus, reserve, education, &basis).expect("splits");
+        prop_assert_eq!(split.total(), i128::from(surplus));
+        let whole: u128 = basis.values().map(|m| u128::from(*m)).sum();
+        let rest = (surplus - split.reserve - split.education) as u128;
+        for (member, amount) in &split.members {
+            // Each share is its exact share rounded down or up, never further.
+            let exact = rest * u128::from(basis[member]);
+            let floor = (exact / whole) as i64;
+            prop_assert!(*amount == floor || *amount == floor + 1);
+        }
+    }
 }
 
 proptest! {

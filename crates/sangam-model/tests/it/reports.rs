@@ -203,6 +203,7 @@ fn scenario(method: Method) -> Scenario {
                 name: name.into(),
                 account_type,
                 member: None,
+                role: None,
             }),
         )
     };
@@ -228,6 +229,8 @@ fn scenario(method: Method) -> Scenario {
             payee: None,
             approved_by: None,
             reverses: None,
+            allocates: None,
+            reference: None,
         }),
     );
     let all = [asha, bo, cy, dee, eli];

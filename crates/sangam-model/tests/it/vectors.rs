@@ -209,6 +209,7 @@ fn generate() -> Value {
             name: "Bank".into(),
             account_type: AccountType::Asset,
             member: None,
+            role: None,
         }),
     );
     let capital = record(
@@ -220,6 +221,7 @@ fn generate() -> Value {
             name: "Capital: Bo".into(),
             account_type: AccountType::Equity,
             member: Some(bo.key.public()),
+            role: None,
         }),
     );
     let shares = record(
@@ -245,6 +247,8 @@ fn generate() -> Value {
             payee: Some("Bo".into()),
             approved_by: None,
             reverses: None,
+            allocates: None,
+            reference: None,
         }),
     );
     let labour = record(
@@ -257,6 +261,25 @@ fn generate() -> Value {
             minutes: 240,
             note: Some("the morning bake".into()),
         }),
+    );
+    let till = record(
+        coop,
+        &asha,
+        &[&shares],
+        12_700,
+        Body::LedgerAccount(LedgerAccount {
+            name: "Till".into(),
+            account_type: AccountType::Asset,
+            member: None,
+            role: None,
+        }),
+    );
+    let close_till = record(
+        coop,
+        &asha,
+        &[&till],
+        12_800,
+        Body::LedgerClose(sangam_model::ledger::LedgerClose { account: till.id() }),
     );
 
     let mut vectors = vec![];
@@ -280,6 +303,8 @@ fn generate() -> Value {
     valid("ledger.account of a member's capital", &capital);
     valid("ledger.entry", &shares);
     valid("labour.log", &labour);
+    valid("ledger.account closed later", &till);
+    valid("ledger.close", &close_till);
 
     vectors.push(json!({
         "name": "ballot whose signature has a torsion component (only the cofactored equation holds)",

@@ -165,6 +165,7 @@ mod tests {
         let commit = Commit {
             members: MemberChanges { changed, gone },
             listings: &[],
+            books: Default::default(),
             ..commit_of(coop, ChangeSource::Local)
         };
         store.commit(commit, 1_000).expect("commit");

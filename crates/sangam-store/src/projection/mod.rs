@@ -4,8 +4,10 @@
 //!
 //! One submodule per area, each owning its tables and their incremental update: a commit
 //! says what changed in each area and only those rows are written, never a co-op's whole
-//! table. Two areas are projected: `membership` (the members table) and `market` (the
-//! listings, with their full-text index).
+//! table. Three areas are projected: `membership` (the members table), `market` (the
+//! listings, with their full-text index) and `books` (the ledger's accounts, entries,
+//! postings and balances).
 
+pub(crate) mod books;
 pub(crate) mod market;
 pub(crate) mod membership;

@@ -215,6 +215,7 @@ fn the_same_writes_store_what_the_old_store_stored() {
                 gone: &[],
             },
             listings: &[],
+            books: Default::default(),
         };
         store.commit(commit, now).expect("commit");
         projected = rows;
