@@ -11,6 +11,7 @@
 
 mod announce;
 mod bindings;
+mod books;
 mod bundles;
 mod dto;
 mod error;
@@ -36,6 +37,12 @@ mod serve;
 mod settings;
 
 pub use bindings::{BINDINGS_DIR, check_bindings};
+pub use books::{
+    AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, BankRowDto, BookGroupDto, CapitalDto,
+    CapitalLineDto, EntryDraft, EntryDto, ExportFormat, IncomeStatementDto, JournalFilter,
+    LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto, PostingDraft, PostingDto,
+    SplitLineDto,
+};
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use events::{Event, JoinDecision, Origin};

@@ -298,6 +298,7 @@ impl Node {
             .map(|old| old.key)
             .collect();
         let listings = crate::market::touched_listings(replica, changes);
+        let (accounts, entries) = crate::books::touched_books(replica, changes);
         let commit = Commit {
             coop,
             coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
@@ -309,7 +310,10 @@ impl Node {
                 gone: &gone,
             },
             listings: &listings,
-            books: sangam_store::BooksChanges::default(),
+            books: sangam_store::BooksChanges {
+                accounts: &accounts,
+                entries: &entries,
+            },
         };
         let now = self.clock.now();
         if let Err(e) = self.store.commit(commit, now) {

@@ -177,10 +177,13 @@ const MIGRATIONS: &[&str] = &[
         approved_by BLOB,
         reverses BLOB,
         allocation INTEGER NOT NULL,
+        reference TEXT,
         standing TEXT NOT NULL,
         cause BLOB
     );
     CREATE INDEX ledger_entries_by_date ON ledger_entries (coop, date, depth);
+    CREATE INDEX ledger_entries_by_reference ON ledger_entries (coop, reference)
+        WHERE reference IS NOT NULL;
     CREATE TABLE ledger_postings (
         entry INTEGER NOT NULL REFERENCES ledger_entries(rowid) ON DELETE CASCADE,
         coop BLOB NOT NULL,

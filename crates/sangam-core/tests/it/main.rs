@@ -1,5 +1,6 @@
 //! Integration tests of the use cases over real SQLite homes in temporary directories.
 
+mod books;
 mod events;
 mod forks;
 mod forms;

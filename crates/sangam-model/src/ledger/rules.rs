@@ -418,6 +418,12 @@ impl Fold {
         out
     }
 
+    /// How many valid accounts and entries the fold holds.
+    pub fn ledger_counts(&self) -> (usize, usize) {
+        let index = &self.index.ledger;
+        (index.accounts.len(), index.entries.len())
+    }
+
     /// Whether the account has been closed.
     pub fn is_closed(&self, account: &RecordId) -> bool {
         self.index

@@ -71,6 +71,8 @@ pub struct EntryRow {
     pub reverses: Option<RecordId>,
     /// Whether it is a patronage allocation.
     pub allocation: bool,
+    /// Its outside reference (a bank row's fingerprint), if any.
+    pub reference: Option<String>,
     /// `counts`, `awaiting_vote`, `not_approved` or `reverses_uncounted`.
     pub standing: String,
     /// The proposal or entry that keeps it from counting, if it does not.
@@ -138,7 +140,7 @@ pub struct CapitalRow {
 }
 
 const ENTRY_COLUMNS: &str = "e.rowid, e.id, e.depth, e.date, e.description, e.payee, e.author,
-    e.at, e.approved_by, e.reverses, e.allocation, e.standing, e.cause";
+    e.at, e.approved_by, e.reverses, e.allocation, e.standing, e.cause, e.reference";
 
 /// Writes a commit's books changes: accounts replaced; entries inserted, or their
 /// standing updated; the balances moved by whatever started or stopped counting.
@@ -215,8 +217,8 @@ fn insert_entry(conn: &Connection, coop: CoopId, e: &EntryRow) -> Result<(), Sto
     let rowid: i64 = conn
         .prepare_cached(
             "INSERT INTO ledger_entries (coop, id, depth, date, description, payee, author, at,
-                approved_by, reverses, allocation, standing, cause)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING rowid",
+                approved_by, reverses, allocation, standing, cause, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
         )?
         .query_row(
             params![
@@ -233,6 +235,7 @@ fn insert_entry(conn: &Connection, coop: CoopId, e: &EntryRow) -> Result<(), Sto
                 e.allocation,
                 e.standing,
                 e.cause.map(|c| c.as_bytes().to_vec()),
+                e.reference,
             ],
             |r| r.get(0),
         )?;
@@ -360,14 +363,33 @@ impl Store {
         Ok(())
     }
 
-    /// How many entries `coop`'s books hold.
-    pub fn book_entry_count(&self, coop: CoopId) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM ledger_entries WHERE coop = ?1",
+    /// How many accounts and entries `coop`'s books hold.
+    pub fn book_counts(&self, coop: CoopId) -> Result<(u64, u64), StoreError> {
+        let (accounts, entries): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM ledger_accounts WHERE coop = ?1),
+                    (SELECT count(*) FROM ledger_entries WHERE coop = ?1)",
             [coop.as_bytes()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        Ok(n as u64)
+        Ok((accounts as u64, entries as u64))
+    }
+
+    /// Which of `references` an entry of `coop` already carries.
+    pub fn known_references(
+        &self,
+        coop: CoopId,
+        references: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM ledger_entries WHERE coop = ?1 AND reference = ?2 LIMIT 1",
+        )?;
+        let mut out = std::collections::HashSet::new();
+        for reference in references {
+            if stmt.exists(params![coop.as_bytes(), reference])? {
+                out.insert(reference.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// `coop`'s accounts, in fold order.
@@ -479,12 +501,13 @@ impl Store {
                     r.get::<_, bool>(10)?,
                     r.get::<_, String>(11)?,
                     r.get::<_, Option<Vec<u8>>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
                 ),
             ))
         })?;
         for row in rows {
             let (rowid, (id, depth, date, description, payee, author), rest) = row?;
-            let (at, approved_by, reverses, allocation, standing, cause) = rest;
+            let (at, approved_by, reverses, allocation, standing, cause, reference) = rest;
             let opt = |b: Option<Vec<u8>>| b.map(|b| id_of(&b)).transpose();
             out.push((
                 rowid,
@@ -499,6 +522,7 @@ impl Store {
                     approved_by: opt(approved_by)?,
                     reverses: opt(reverses)?,
                     allocation,
+                    reference,
                     standing,
                     cause: opt(cause)?,
                     postings: Vec::new(),
@@ -683,6 +707,7 @@ mod tests {
             approved_by: None,
             reverses: None,
             allocation: false,
+            reference: None,
             standing: standing.into(),
             cause: None,
             postings: vec![
@@ -759,7 +784,7 @@ mod tests {
             .rebuild_books(coop, &accounts, &[market, oven])
             .expect("rebuild");
         assert_eq!(store.balances(coop, None).expect("balances"), before);
-        assert_eq!(store.book_entry_count(coop).expect("count"), 2);
+        assert_eq!(store.book_counts(coop).expect("count"), (2, 2));
     }
 
     #[test]

@@ -1,0 +1,303 @@
+//! The books as files other tools read: an hledger journal, a beancount ledger (both of
+//! the entries that count, so their balances are Sangam's), and CSV (one row a posting,
+//! every entry with its standing).
+//!
+//! Account names become each tool's hierarchical names under the type's root
+//! ("Capital: Asha", an equity account, is `Equity:Capital:Asha`); beancount allows only
+//! ASCII letters, digits and dashes in a name's parts, so other characters become dashes,
+//! and a name left without a letter becomes the account's short id. Two accounts whose
+//! names come out the same get their short ids appended.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use sangam_model::{CoopId, RecordId};
+use sangam_store::{AccountRow, EntryRow};
+
+use super::{Home, invalid};
+use crate::ApiError;
+use crate::money::minor_text;
+
+/// A file format the books export to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// An hledger journal.
+    Hledger,
+    /// A beancount ledger.
+    Beancount,
+    /// CSV, one row a posting.
+    Csv,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = ApiError;
+    fn from_str(s: &str) -> Result<Self, ApiError> {
+        match s.to_ascii_lowercase().as_str() {
+            "hledger" | "ledger" | "journal" => Ok(Self::Hledger),
+            "beancount" => Ok(Self::Beancount),
+            "csv" => Ok(Self::Csv),
+            other => Err(invalid(format!(
+                "the formats are hledger, beancount and csv, not {other:?}"
+            ))),
+        }
+    }
+}
+
+fn root(account_type: &str) -> &'static str {
+    match account_type {
+        "asset" => "Assets",
+        "liability" => "Liabilities",
+        "income" => "Income",
+        "expense" => "Expenses",
+        _ => "Equity",
+    }
+}
+
+/// One line of text: newlines and tabs become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// hledger's part of a name: one line, single spaces, no characters hledger reads as
+/// syntax there.
+fn hledger_part(part: &str) -> String {
+    let cleaned: String = one_line(part)
+        .chars()
+        .map(|c| {
+            if matches!(c, ';' | '(' | ')' | '[' | ']') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// beancount's part of a name: `[A-Z0-9][A-Za-z0-9-]*`.
+fn beancount_part(part: &str) -> String {
+    let mut out = String::new();
+    for c in part.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_matches('-').to_owned();
+    if let Some(first) = out.get(..1) {
+        let upper = first.to_ascii_uppercase();
+        out.replace_range(..1, &upper);
+    }
+    out
+}
+
+/// Every account's name in a tool, unique.
+fn names(accounts: &[AccountRow], part: fn(&str) -> String) -> HashMap<RecordId, String> {
+    let mut proposed: Vec<(RecordId, String)> = accounts
+        .iter()
+        .map(|a| {
+            let parts: Vec<String> = a
+                .name
+                .split(':')
+                .map(part)
+                .filter(|p| p.chars().any(|c| c.is_alphanumeric()))
+                .collect();
+            let valid_start = parts
+                .first()
+                .and_then(|p| p.chars().next())
+                .is_some_and(|c| c.is_alphanumeric());
+            let tail = if parts.is_empty() || !valid_start {
+                format!("A{}", a.id.short())
+            } else {
+                parts.join(":")
+            };
+            (a.id, format!("{}:{tail}", root(&a.account_type)))
+        })
+        .collect();
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for (_, name) in &proposed {
+        *count.entry(name.clone()).or_default() += 1;
+    }
+    for (id, name) in &mut proposed {
+        if count[name.as_str()] > 1 {
+            name.push_str(&format!("-{}", id.short()));
+        }
+    }
+    proposed.into_iter().collect()
+}
+
+/// The name of `id`; an account missing from the books (which the fold never allows) is
+/// written by its id rather than failing the export.
+fn name_in(names: &HashMap<RecordId, String>, id: &RecordId) -> String {
+    names
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| format!("Equity:Unknown-{}", id.short()))
+}
+
+fn beancount_string(text: &str) -> String {
+    format!(
+        "\"{}\"",
+        one_line(text).replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
+/// The hledger journal of the entries that count.
+pub(crate) fn hledger(coop_name: &str, accounts: &[AccountRow], entries: &[EntryRow]) -> String {
+    let names = names(accounts, hledger_part);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "; The books of {}, exported by Sangam.",
+        one_line(coop_name)
+    );
+    let _ = writeln!(
+        out,
+        "; Only entries that count are here; amounts are exact.\n"
+    );
+    for a in accounts {
+        let _ = writeln!(out, "account {}", name_in(&names, &a.id));
+    }
+    for e in entries.iter().filter(|e| e.counts()) {
+        let _ = writeln!(
+            out,
+            "\n{} * {}  ; sangam:{}",
+            e.date,
+            one_line(&e.description),
+            e.id
+        );
+        if let Some(payee) = &e.payee {
+            let _ = writeln!(out, "    ; payee:{}", one_line(payee));
+        }
+        for p in &e.postings {
+            let _ = writeln!(
+                out,
+                "    {}  {} {}",
+                name_in(&names, &p.account),
+                minor_text(i128::from(p.amount), &p.commodity),
+                p.commodity
+            );
+        }
+    }
+    out
+}
+
+/// The beancount ledger of the entries that count; each account opened on the day of
+/// its first posting.
+pub(crate) fn beancount(
+    coop_name: &str,
+    currency: &str,
+    accounts: &[AccountRow],
+    entries: &[EntryRow],
+) -> String {
+    let names = names(accounts, beancount_part);
+    let counted: Vec<&EntryRow> = entries.iter().filter(|e| e.counts()).collect();
+    let mut opened: BTreeMap<RecordId, &str> = BTreeMap::new();
+    for e in &counted {
+        for p in &e.postings {
+            let day = opened.entry(p.account).or_insert(&e.date);
+            if e.date.as_str() < *day {
+                *day = &e.date;
+            }
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "; The books of {}, exported by Sangam.",
+        one_line(coop_name)
+    );
+    let _ = writeln!(out, "option \"title\" {}", beancount_string(coop_name));
+    let _ = writeln!(out, "option \"operating_currency\" \"{currency}\"\n");
+    for a in accounts {
+        let day = opened.get(&a.id).copied().unwrap_or("1970-01-01");
+        let _ = writeln!(out, "{day} open {}", name_in(&names, &a.id));
+    }
+    for e in counted {
+        let _ = write!(out, "\n{} *", e.date);
+        if let Some(payee) = &e.payee {
+            let _ = write!(out, " {}", beancount_string(payee));
+        }
+        let _ = writeln!(out, " {}", beancount_string(&e.description));
+        let _ = writeln!(out, "  sangam_id: \"{}\"", e.id);
+        for p in &e.postings {
+            let _ = writeln!(
+                out,
+                "  {}  {} {}",
+                name_in(&names, &p.account),
+                minor_text(i128::from(p.amount), &p.commodity),
+                p.commodity
+            );
+        }
+    }
+    out
+}
+
+/// CSV of every posting of every entry, with the entry's standing.
+pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<String, ApiError> {
+    let by_id: HashMap<RecordId, &AccountRow> = accounts.iter().map(|a| (a.id, a)).collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ApiError::new(crate::ErrorCode::Storage, e.to_string());
+    w.write_record([
+        "date",
+        "entry",
+        "description",
+        "payee",
+        "account",
+        "account_name",
+        "account_type",
+        "amount",
+        "commodity",
+        "minor_units",
+        "approved_by",
+        "reverses",
+        "standing",
+    ])
+    .map_err(fail)?;
+    for e in entries {
+        for p in &e.postings {
+            let account = by_id.get(&p.account);
+            w.write_record([
+                e.date.clone(),
+                e.id.to_string(),
+                e.description.clone(),
+                e.payee.clone().unwrap_or_default(),
+                p.account.to_string(),
+                account.map(|a| a.name.clone()).unwrap_or_default(),
+                account.map(|a| a.account_type.clone()).unwrap_or_default(),
+                minor_text(i128::from(p.amount), &p.commodity),
+                p.commodity.clone(),
+                p.amount.to_string(),
+                e.approved_by.map(|x| x.to_string()).unwrap_or_default(),
+                e.reverses.map(|x| x.to_string()).unwrap_or_default(),
+                e.standing.clone(),
+            ])
+            .map_err(fail)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))
+}
+
+impl Home {
+    /// The books in `format`, as text.
+    pub fn export_books(&self, coop: CoopId, format: ExportFormat) -> Result<String, ApiError> {
+        let coop_dto = self.coop(coop)?;
+        self.node().books_ready(coop)?;
+        let reader = self.reader();
+        let accounts = reader.book_accounts(coop)?;
+        let entries = reader.all_entries(coop)?;
+        Ok(match format {
+            ExportFormat::Hledger => hledger(&coop_dto.name, &accounts, &entries),
+            ExportFormat::Beancount => {
+                beancount(&coop_dto.name, &coop_dto.currency, &accounts, &entries)
+            }
+            ExportFormat::Csv => csv(&accounts, &entries)?,
+        })
+    }
+}

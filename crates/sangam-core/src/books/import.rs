@@ -1,0 +1,484 @@
+//! Importing a bank statement (CSV) through a small rules file (docs/cli.md "Bank
+//! statements"): which columns hold the date, amount and description, how dates are
+//! written, the account the statement is of, and which counter-account a row goes to.
+//!
+//! Each row becomes one entry carrying the row's fingerprint as its `reference`, so a row
+//! imported once (on any laptop) is skipped by the next import of an overlapping
+//! statement. A file with any bad row posts nothing, and says which line and why.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use sangam_model::ledger::{LedgerEntry, Posting};
+use sangam_model::{Body, CoopId};
+use sangam_store::AccountRow;
+
+use super::{Home, MoneyDto, find_account, invalid};
+use crate::ApiError;
+use crate::money::parse_minor;
+
+/// One row of a statement, as it would be or was posted.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BankRowDto {
+    /// Its line in the file (from 1).
+    pub line: u64,
+    /// The date read, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The description.
+    pub description: String,
+    /// The amount into the account (negative: out of it).
+    pub amount: Option<MoneyDto>,
+    /// The counter-account's name.
+    pub counter_account: Option<String>,
+    /// `new`, `imported` (posted now), `already imported` or `bad`.
+    pub status: String,
+    /// Why a bad row is bad.
+    pub error: Option<String>,
+    /// The entry posted (hex).
+    pub entry: Option<String>,
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BankImportDto {
+    /// Every row.
+    pub rows: Vec<BankRowDto>,
+    /// Entries posted.
+    pub posted: u32,
+    /// Rows skipped as imported before.
+    pub skipped: u32,
+    /// Bad rows (when any, nothing is posted).
+    pub bad: u32,
+    /// Whether this was a preview.
+    pub dry_run: bool,
+}
+
+/// A column, by position (from 1) or by its header's name.
+#[derive(Debug, Clone)]
+enum Column {
+    At(usize),
+    Named(String),
+}
+
+/// A rules file, read.
+#[derive(Debug, Clone)]
+struct Rules {
+    account: String,
+    default_account: String,
+    date: Column,
+    date_format: String,
+    description: Column,
+    amount: Option<Column>,
+    debit: Option<Column>,
+    credit: Option<Column>,
+    commodity: Option<String>,
+    decimal_comma: bool,
+    skip: usize,
+    delimiter: u8,
+    matches: Vec<(String, String)>,
+}
+
+fn column(value: &str) -> Column {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 1 => Column::At(n - 1),
+        _ => Column::Named(value.to_owned()),
+    }
+}
+
+fn read_rules(text: &str) -> Result<Rules, ApiError> {
+    let mut values: HashMap<String, (usize, String)> = HashMap::new();
+    let mut matches = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: &str| invalid(format!("rules line {}: {why}: {line:?}", i + 1));
+        if let Some(rest) = line.strip_prefix("match ") {
+            let (pattern, account) = rest
+                .split_once("=>")
+                .ok_or_else(|| bad("a match rule is `match TEXT => ACCOUNT`"))?;
+            let (pattern, account) = (pattern.trim(), account.trim());
+            if pattern.is_empty() || account.is_empty() {
+                return Err(bad("a match rule is `match TEXT => ACCOUNT`"));
+            }
+            matches.push((pattern.to_lowercase(), account.to_owned()));
+            continue;
+        }
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| bad("a rule is `key = value` or `match TEXT => ACCOUNT`"))?;
+        let key = key.trim().to_lowercase();
+        const KEYS: &[&str] = &[
+            "account",
+            "default-account",
+            "date",
+            "date-format",
+            "description",
+            "amount",
+            "debit",
+            "credit",
+            "commodity",
+            "decimal-mark",
+            "skip",
+            "separator",
+        ];
+        if !KEYS.contains(&key.as_str()) {
+            return Err(bad(&format!(
+                "unknown key (the keys are {})",
+                KEYS.join(", ")
+            )));
+        }
+        values.insert(key, (i + 1, value.trim().to_owned()));
+    }
+    let need = |key: &str| -> Result<String, ApiError> {
+        values
+            .get(key)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| invalid(format!("the rules need `{key} = …`")))
+    };
+    let get = |key: &str| values.get(key).map(|(_, v)| v.clone());
+    let amount = get("amount").map(|v| column(&v));
+    let (debit, credit) = (
+        get("debit").map(|v| column(&v)),
+        get("credit").map(|v| column(&v)),
+    );
+    if amount.is_none() && (debit.is_none() || credit.is_none()) {
+        return Err(invalid(
+            "the rules need `amount = COLUMN`, or `debit = COLUMN` and `credit = COLUMN`",
+        ));
+    }
+    let skip = match get("skip") {
+        Some(v) => v
+            .parse()
+            .map_err(|_| invalid(format!("skip is a number of lines, not {v:?}")))?,
+        None => 0,
+    };
+    let delimiter = match get("separator").as_deref() {
+        None | Some(",") => b',',
+        Some(";") => b';',
+        Some("tab") | Some("\\t") => b'\t',
+        Some(other) => {
+            return Err(invalid(format!(
+                "the separator is , ; or tab, not {other:?}"
+            )));
+        }
+    };
+    let decimal_comma = match get("decimal-mark").as_deref() {
+        None | Some(".") => false,
+        Some(",") => true,
+        Some(other) => {
+            return Err(invalid(format!("the decimal mark is . or , not {other:?}")));
+        }
+    };
+    Ok(Rules {
+        account: need("account")?,
+        default_account: need("default-account")?,
+        date: column(&need("date")?),
+        date_format: get("date-format").unwrap_or_else(|| "%Y-%m-%d".into()),
+        description: column(&need("description")?),
+        amount,
+        debit,
+        credit,
+        commodity: get("commodity").map(|c| c.to_ascii_uppercase()),
+        decimal_comma,
+        skip,
+        delimiter,
+        matches,
+    })
+}
+
+/// `text` read by `format` (`%Y`, `%m`, `%d`; anything else literal) as `YYYY-MM-DD`.
+fn read_date(text: &str, format: &str) -> Result<String, String> {
+    let text = text.trim();
+    let (mut y, mut m, mut d) = (None, None, None);
+    let mut rest = text;
+    let mut f = format.chars().peekable();
+    let take = |rest: &mut &str, most: usize| -> Option<u32> {
+        let n = rest
+            .chars()
+            .take(most)
+            .take_while(char::is_ascii_digit)
+            .count();
+        let (digits, tail) = rest.split_at(n);
+        *rest = tail;
+        digits.parse().ok()
+    };
+    while let Some(c) = f.next() {
+        if c == '%' {
+            match f.next() {
+                Some('Y') => y = take(&mut rest, 4),
+                Some('m') => m = take(&mut rest, 2),
+                Some('d') => d = take(&mut rest, 2),
+                other => return Err(format!("the date format has %{}", other.unwrap_or(' '))),
+            }
+        } else {
+            rest = rest
+                .strip_prefix(c)
+                .ok_or_else(|| format!("{text:?} is not a date written {format}"))?;
+        }
+    }
+    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+        return Err(format!("{text:?} is not a date written {format}"));
+    };
+    if !rest.is_empty() {
+        return Err(format!("{text:?} is not a date written {format}"));
+    }
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    sangam_model::ledger::check_date(&date)
+        .map_err(|_| format!("{text:?} is not a calendar date"))?;
+    Ok(date)
+}
+
+/// An amount as a bank writes it ("1.234,56" with a decimal comma, "(12.00)" for out).
+fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, String> {
+    let mut t = text.trim().replace([' ', '\u{a0}'], "");
+    let negative = t.starts_with('(') && t.ends_with(')');
+    if negative {
+        t = t[1..t.len() - 1].to_owned();
+    }
+    if decimal_comma {
+        t = t.replace('.', "").replace(',', ".");
+    }
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let minor = parse_minor(&t, commodity).map_err(|e| e.message)?;
+    Ok(if negative { -minor } else { minor })
+}
+
+fn index_of(col: &Column, header: Option<&csv::StringRecord>) -> Result<usize, ApiError> {
+    match col {
+        Column::At(n) => Ok(*n),
+        Column::Named(name) => header
+            .and_then(|h| {
+                h.iter()
+                    .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
+            })
+            .ok_or_else(|| {
+                invalid(format!(
+                    "the statement's first line has no column called {name:?}"
+                ))
+            }),
+    }
+}
+
+/// A row's stable fingerprint: the statement's account, date, amount and description,
+/// and which occurrence of that same row in the file it is.
+fn fingerprint(
+    account: &AccountRow,
+    date: &str,
+    minor: i64,
+    description: &str,
+    nth: u32,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        "sangam/bank-row/1".as_bytes(),
+        account.id.as_bytes(),
+        date.as_bytes(),
+        minor.to_string().as_bytes(),
+        description.as_bytes(),
+        nth.to_string().as_bytes(),
+    ] {
+        h.update(part);
+        h.update([0]);
+    }
+    format!("bank:{}", hex::encode(&h.finalize()[..16]))
+}
+
+impl Home {
+    /// Reads a bank statement through `rules`: with `dry_run`, shows what would be posted;
+    /// else posts every new row as an entry, in one write. A bad row posts nothing.
+    pub fn import_bank_csv(
+        &self,
+        coop: CoopId,
+        statement: &str,
+        rules: &str,
+        dry_run: bool,
+    ) -> Result<BankImportDto, ApiError> {
+        let rules = read_rules(rules)?;
+        let mut node = self.node();
+        let accounts = node.book_accounts(coop)?;
+        let currency = node.currency_of(coop)?;
+        let commodity = rules.commodity.clone().unwrap_or(currency);
+        sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
+        let bank = find_account(&accounts, &rules.account)?.clone();
+        let default = find_account(&accounts, &rules.default_account)?.clone();
+        let mut counter_of: Vec<(String, AccountRow)> = Vec::new();
+        for (pattern, account) in &rules.matches {
+            counter_of.push((pattern.clone(), find_account(&accounts, account)?.clone()));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(rules.delimiter)
+            .from_reader(statement.as_bytes());
+        let mut header = None;
+        let mut rows = Vec::new();
+        let mut planned: Vec<(usize, LedgerEntry)> = Vec::new();
+        let mut seen: HashMap<(String, i64, String), u32> = HashMap::new();
+        for (i, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| invalid(format!("the statement is not CSV: {e}")))?;
+            let line = record.position().map_or(i as u64 + 1, |p| p.line());
+            if i == 0 {
+                header = Some(record.clone());
+            }
+            if i < rules.skip || record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let field = |col: &Column| -> Result<String, String> {
+                let at = index_of(col, header.as_ref()).map_err(|e| e.message)?;
+                record
+                    .get(at)
+                    .map(|f| f.trim().to_owned())
+                    .ok_or_else(|| format!("the row has no column {}", at + 1))
+            };
+            let mut row = BankRowDto {
+                line,
+                date: None,
+                description: String::new(),
+                amount: None,
+                counter_account: None,
+                status: "new".into(),
+                error: None,
+                entry: None,
+            };
+            let parsed = (|| -> Result<(String, i64, String), String> {
+                let date = read_date(&field(&rules.date)?, &rules.date_format)?;
+                let description = field(&rules.description)?;
+                let minor = match (&rules.amount, &rules.debit, &rules.credit) {
+                    (Some(a), _, _) => read_amount(&field(a)?, rules.decimal_comma, &commodity)?,
+                    (None, Some(d), Some(c)) => {
+                        read_amount(&field(c)?, rules.decimal_comma, &commodity)?
+                            - read_amount(&field(d)?, rules.decimal_comma, &commodity)?
+                    }
+                    _ => return Err("no amount column".into()),
+                };
+                if minor == 0 {
+                    return Err("the amount is 0".into());
+                }
+                Ok((date, minor, description))
+            })();
+            match parsed {
+                Err(why) => {
+                    row.status = "bad".into();
+                    row.error = Some(format!("line {line}: {why}"));
+                }
+                Ok((date, minor, description)) => {
+                    let lower = description.to_lowercase();
+                    let counter = counter_of
+                        .iter()
+                        .find(|(p, _)| lower.contains(p.as_str()))
+                        .map_or(&default, |(_, a)| a);
+                    let nth = seen
+                        .entry((date.clone(), minor, description.clone()))
+                        .or_default();
+                    *nth += 1;
+                    let reference = fingerprint(&bank, &date, minor, &description, *nth);
+                    row.date = Some(date.clone());
+                    row.description = description.clone();
+                    row.amount = Some(MoneyDto::new(i128::from(minor), &commodity));
+                    row.counter_account = Some(counter.name.clone());
+                    planned.push((
+                        rows.len(),
+                        LedgerEntry {
+                            date,
+                            description: if description.is_empty() {
+                                "Bank statement row".into()
+                            } else {
+                                description
+                            },
+                            postings: vec![
+                                Posting {
+                                    account: bank.id,
+                                    amount: minor,
+                                    commodity: commodity.clone(),
+                                },
+                                Posting {
+                                    account: counter.id,
+                                    amount: -minor,
+                                    commodity: commodity.clone(),
+                                },
+                            ],
+                            payee: None,
+                            approved_by: None,
+                            reverses: None,
+                            allocates: None,
+                            reference: Some(reference),
+                        },
+                    ));
+                }
+            }
+            rows.push(row);
+        }
+        let references: Vec<String> = planned
+            .iter()
+            .filter_map(|(_, e)| e.reference.clone())
+            .collect();
+        let known = node.store.known_references(coop, &references)?;
+        planned.retain(|(i, e)| {
+            let old = e.reference.as_ref().is_some_and(|r| known.contains(r));
+            if old {
+                rows[*i].status = "already imported".into();
+            }
+            !old
+        });
+        let bad = rows.iter().filter(|r| r.status == "bad").count() as u32;
+        let skipped = rows
+            .iter()
+            .filter(|r| r.status == "already imported")
+            .count() as u32;
+        let mut posted = 0;
+        if !dry_run && bad == 0 && !planned.is_empty() {
+            let ids = node.write_unit(|node| {
+                planned
+                    .iter()
+                    .map(|(_, e)| node.write_returning(coop, Body::LedgerEntry(e.clone())))
+                    .collect::<Result<Vec<_>, ApiError>>()
+            })?;
+            for ((i, _), id) in planned.iter().zip(ids) {
+                rows[*i].status = "imported".into();
+                rows[*i].entry = Some(id.to_string());
+                posted += 1;
+            }
+        }
+        Ok(BankImportDto {
+            rows,
+            posted,
+            skipped,
+            bad,
+            dry_run,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_amounts_read_as_the_rules_say() {
+        assert_eq!(
+            read_date("03/11/2026", "%d/%m/%Y").expect("date"),
+            "2026-11-03"
+        );
+        assert_eq!(
+            read_date("2026-11-3", "%Y-%m-%d").expect("date"),
+            "2026-11-03"
+        );
+        assert!(read_date("31/02/2026", "%d/%m/%Y").is_err());
+        assert!(read_date("03.11.2026", "%d/%m/%Y").is_err());
+        assert_eq!(read_amount("1.234,56", true, "EUR").expect("eur"), 123_456);
+        assert_eq!(read_amount("(12.00)", false, "EUR").expect("eur"), -1_200);
+        assert!(read_amount("12.345", false, "INR").is_err());
+        assert!(
+            read_rules("account = Bank\n").is_err(),
+            "no default account"
+        );
+        assert!(read_rules("acount = Bank\n").is_err(), "a misspelt key");
+    }
+}

@@ -1,0 +1,715 @@
+//! The books' use cases: opening and closing accounts, posting and reversing entries,
+//! logging labour (`write`), the journal, balances and statements read from the
+//! projection (here), the surplus split (`patronage`), and files an accountant takes
+//! (`export`) or a bank gives (`import`).
+//!
+//! Reads go to the projection (SQLite), never through the fold, so they stay fast at
+//! 100,000 entries; writes go through the fold, which says why a record does not count.
+
+mod export;
+mod import;
+mod patronage;
+mod write;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use sangam_model::ledger::{AccountRole, AccountType, Entry, Standing};
+use sangam_model::{CoopId, Fold, PublicKey, RecordId};
+use sangam_replica::{Replica, SignedChange};
+use sangam_store::{AccountRow, BalanceRow, EntryRow, JournalQuery, PostingRow};
+
+pub use export::ExportFormat;
+pub use import::{BankImportDto, BankRowDto};
+pub use patronage::{LabourSummaryDto, PatronageDto, SplitLineDto};
+pub use write::{AccountDraft, EntryDraft, LabourDto, PostingDraft};
+
+use crate::home::Home;
+use crate::money::{minor_text, money_text};
+use crate::node::Node;
+use crate::{ApiError, ErrorCode};
+
+/// An amount of one commodity.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MoneyDto {
+    /// The commodity code.
+    pub commodity: String,
+    /// Minor units, as decimal text (a sum may pass a double's exact integers).
+    pub minor: String,
+    /// In words with the commodity's places: "1250.50".
+    pub text: String,
+    /// The same as a number, for charts and sorting only.
+    pub value: f64,
+}
+
+impl MoneyDto {
+    pub(crate) fn new(minor: i128, commodity: &str) -> Self {
+        let places = crate::money::places(commodity);
+        Self {
+            commodity: commodity.to_owned(),
+            minor: minor.to_string(),
+            text: minor_text(minor, commodity),
+            value: minor as f64 / 10f64.powi(places as i32),
+        }
+    }
+}
+
+/// An account with its balances.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct AccountDto {
+    /// Its id (hex).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Asset, liability, equity, income or expense.
+    pub account_type: AccountType,
+    /// The member whose capital account it is (hex), if any.
+    pub member: Option<String>,
+    /// That member's name.
+    pub member_name: Option<String>,
+    /// The fund it is, if any.
+    pub role: Option<AccountRole>,
+    /// Whether it has been closed.
+    pub closed: bool,
+    /// Its balance per commodity (debits positive), over the entries that count.
+    pub balances: Vec<MoneyDto>,
+}
+
+/// One line of an entry.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct PostingDto {
+    /// The account (hex).
+    pub account: String,
+    /// Its name.
+    pub account_name: String,
+    /// The amount: positive a debit, negative a credit.
+    pub amount: MoneyDto,
+}
+
+/// An entry of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct EntryDto {
+    /// Its id (hex).
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What it was.
+    pub description: String,
+    /// Who was paid or paid.
+    pub payee: Option<String>,
+    /// Who posted it (hex).
+    pub author: String,
+    /// Their name.
+    pub author_name: Option<String>,
+    /// The proposal it cites (hex).
+    pub approved_by: Option<String>,
+    /// The entry it reverses (hex).
+    pub reverses: Option<String>,
+    /// Whether it is a patronage allocation.
+    pub allocation: bool,
+    /// `counts`, `awaiting_vote`, `not_approved` or `reverses_uncounted`.
+    pub standing: String,
+    /// Its postings.
+    pub postings: Vec<PostingDto>,
+}
+
+/// One type's accounts in the balance sheet, with their totals.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BookGroupDto {
+    /// Asset, liability, equity, income or expense.
+    pub account_type: AccountType,
+    /// Its accounts (with a balance, or open), in the order they were opened.
+    pub accounts: Vec<AccountDto>,
+    /// The sum of their balances per commodity.
+    pub totals: Vec<MoneyDto>,
+}
+
+/// The balance sheet: every account by type, at a date or now.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BalanceSheetDto {
+    /// The day it is at (end of day), or none: now.
+    pub at: Option<String>,
+    /// The co-op's currency.
+    pub currency: String,
+    /// Assets, liabilities, equity, income, expenses.
+    pub groups: Vec<BookGroupDto>,
+    /// The reserve and education funds (accounts with those roles).
+    pub funds: Vec<AccountDto>,
+}
+
+/// The income statement of a period.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct IncomeStatementDto {
+    /// The first day.
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// Income accounts, with what they earned (as positive amounts).
+    pub income: Vec<AccountDto>,
+    /// Expense accounts, with what they spent.
+    pub expenses: Vec<AccountDto>,
+    /// Income less expenses per commodity: the period's surplus (negative: a deficit).
+    pub net: Vec<MoneyDto>,
+}
+
+/// Income and expenses of one month.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MonthDto {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Earned, per commodity (positive).
+    pub income: Vec<MoneyDto>,
+    /// Spent, per commodity (positive).
+    pub expenses: Vec<MoneyDto>,
+}
+
+/// A member's capital account statement.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct CapitalDto {
+    /// The member (hex).
+    pub member: String,
+    /// Their name.
+    pub name: Option<String>,
+    /// The capital account (hex).
+    pub account: String,
+    /// Its name.
+    pub account_name: String,
+    /// Per commodity.
+    pub lines: Vec<CapitalLineDto>,
+}
+
+/// A capital account's figures in one commodity.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct CapitalLineDto {
+    /// Paid-in shares: credits other than allocations.
+    pub paid_in: MoneyDto,
+    /// Allocated patronage.
+    pub allocated: MoneyDto,
+    /// Withdrawn.
+    pub withdrawn: MoneyDto,
+    /// What the member holds: paid in and allocated, less withdrawn.
+    pub balance: MoneyDto,
+}
+
+/// Which entries the journal shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct JournalFilter {
+    /// Only entries posting to this account (id, id prefix or name).
+    pub account: Option<String>,
+    /// Only entries by or for this member (hex key).
+    pub member: Option<String>,
+    /// Dated on or after this day.
+    pub from: Option<String>,
+    /// Dated on or before this day.
+    pub to: Option<String>,
+    /// Words in the description or payee.
+    pub search: Option<String>,
+    /// At most this many (default 500).
+    pub limit: Option<u32>,
+}
+
+pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, message)
+}
+
+fn type_word(t: AccountType) -> &'static str {
+    match t {
+        AccountType::Asset => "asset",
+        AccountType::Liability => "liability",
+        AccountType::Equity => "equity",
+        AccountType::Income => "income",
+        AccountType::Expense => "expense",
+    }
+}
+
+fn type_of(word: &str) -> AccountType {
+    match word {
+        "asset" => AccountType::Asset,
+        "liability" => AccountType::Liability,
+        "income" => AccountType::Income,
+        "expense" => AccountType::Expense,
+        _ => AccountType::Equity,
+    }
+}
+
+fn role_of(word: &str) -> Option<AccountRole> {
+    match word {
+        "surplus" => Some(AccountRole::Surplus),
+        "reserve" => Some(AccountRole::Reserve),
+        "education" => Some(AccountRole::Education),
+        _ => None,
+    }
+}
+
+fn role_word(role: AccountRole) -> &'static str {
+    match role {
+        AccountRole::Surplus => "surplus",
+        AccountRole::Reserve => "reserve",
+        AccountRole::Education => "education",
+    }
+}
+
+/// The words a standing is stored and shown as, and what keeps the entry from counting.
+fn standing_words(s: Standing) -> (&'static str, Option<RecordId>) {
+    match s {
+        Standing::Counts => ("counts", None),
+        Standing::AwaitingVote(p) => ("awaiting_vote", Some(p)),
+        Standing::NotApproved(p) => ("not_approved", Some(p)),
+        Standing::ReversesUncounted(e) => ("reverses_uncounted", Some(e)),
+    }
+}
+
+/// The projection row of every valid account among `ids`.
+fn account_rows(fold: &Fold, ids: &[RecordId]) -> Vec<AccountRow> {
+    let accounts = fold.accounts();
+    ids.iter()
+        .filter_map(|id| accounts.iter().find(|a| a.id == *id))
+        .map(|a| AccountRow {
+            id: a.id,
+            depth: fold.get(&a.id).map_or(0, |p| p.depth),
+            name: a.name.clone(),
+            account_type: type_word(a.account_type).to_owned(),
+            member: a.member,
+            role: a.role.map(|r| role_word(r).to_owned()),
+            closed: a.closed,
+        })
+        .collect()
+}
+
+fn entry_row(fold: &Fold, e: &Entry) -> EntryRow {
+    let (standing, cause) = standing_words(e.standing);
+    EntryRow {
+        id: e.id,
+        depth: fold.get(&e.id).map_or(0, |p| p.depth),
+        date: e.entry.date.clone(),
+        description: e.entry.description.clone(),
+        payee: e.entry.payee.clone(),
+        author: e.author,
+        at: e.at,
+        approved_by: e.entry.approved_by,
+        reverses: e.entry.reverses,
+        allocation: e.entry.allocates.is_some(),
+        reference: e.entry.reference.clone(),
+        standing: standing.to_owned(),
+        cause,
+        postings: e
+            .entry
+            .postings
+            .iter()
+            .map(|p| PostingRow {
+                account: p.account,
+                amount: p.amount,
+                commodity: p.commodity.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// What `changes` changed in the books, as the fold has it now: accounts opened or
+/// closed, entries posted, and entries whose standing a close may have changed.
+pub(crate) fn touched_books(
+    replica: &Replica,
+    changes: &[SignedChange],
+) -> (Vec<AccountRow>, Vec<EntryRow>) {
+    let fold = replica.fold();
+    let mut accounts: Vec<RecordId> = Vec::new();
+    let mut about: Vec<RecordId> = Vec::new();
+    for change in changes {
+        for id in replica.records_in(&change.hash) {
+            match fold.get(id).map(|p| p.record.body()) {
+                Some(sangam_model::Body::LedgerAccount(_)) => accounts.push(*id),
+                Some(sangam_model::Body::LedgerClose(c)) => accounts.push(c.account),
+                Some(sangam_model::Body::LedgerEntry(_)) => about.push(*id),
+                Some(sangam_model::Body::ProposalClose(c)) => about.push(c.proposal),
+                Some(sangam_model::Body::ProposalWithdraw(w)) => about.push(w.proposal),
+                _ => {}
+            }
+        }
+    }
+    if accounts.is_empty() && about.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let entries = fold.entries_of(&fold.entries_touched_by(&about));
+    (
+        account_rows(fold, &accounts),
+        entries.iter().map(|e| entry_row(fold, e)).collect(),
+    )
+}
+
+/// Every account and entry of the fold, for a rebuild of the books.
+pub(crate) fn all_books(fold: &Fold) -> (Vec<AccountRow>, Vec<EntryRow>) {
+    let ids: Vec<RecordId> = fold.accounts().iter().map(|a| a.id).collect();
+    let entries = fold.journal();
+    (
+        account_rows(fold, &ids),
+        entries.iter().map(|e| entry_row(fold, e)).collect(),
+    )
+}
+
+/// An account named by id, id prefix (4 hex characters or more) or name (any case).
+pub(crate) fn find_account<'a>(
+    accounts: &'a [AccountRow],
+    text: &str,
+) -> Result<&'a AccountRow, ApiError> {
+    let text = text.trim();
+    let lower = text.to_lowercase();
+    let by_name: Vec<&AccountRow> = accounts
+        .iter()
+        .filter(|a| a.name.to_lowercase() == lower)
+        .collect();
+    let matches: Vec<&AccountRow> =
+        if by_name.is_empty() && text.len() >= 4 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            accounts
+                .iter()
+                .filter(|a| a.id.to_string().starts_with(&lower))
+                .collect()
+        } else {
+            by_name
+        };
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no account is called {text:?}"),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::Ambiguous,
+            format!("several accounts match {text:?}: use its id"),
+        )),
+    }
+}
+
+/// A `YYYY-MM-DD` date, or a clear error naming `what`.
+pub(crate) fn date_arg(text: &str, what: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    sangam_model::ledger::check_date(text).map_err(|_| {
+        invalid(format!(
+            "{what} must be a date written YYYY-MM-DD, not {text:?}"
+        ))
+    })?;
+    Ok(text.to_owned())
+}
+
+/// Minor units by commodity.
+type Sums = BTreeMap<String, i128>;
+
+/// Amounts per commodity as DTOs, in commodity order, zeros left out.
+fn money_list(sums: &Sums) -> Vec<MoneyDto> {
+    sums.iter()
+        .filter(|(_, v)| **v != 0)
+        .map(|(c, v)| MoneyDto::new(*v, c))
+        .collect()
+}
+
+/// What the books' reads share: accounts, names and balances, read once.
+struct Ledger {
+    accounts: Vec<AccountRow>,
+    names: HashMap<PublicKey, String>,
+    currency: String,
+}
+
+impl Ledger {
+    fn account_dto(&self, a: &AccountRow, balances: &BTreeMap<String, i128>) -> AccountDto {
+        AccountDto {
+            id: a.id.to_string(),
+            name: a.name.clone(),
+            account_type: type_of(&a.account_type),
+            member: a.member.map(|m| m.to_string()),
+            member_name: a.member.and_then(|m| self.names.get(&m).cloned()),
+            role: a.role.as_deref().and_then(role_of),
+            closed: a.closed,
+            balances: money_list(balances),
+        }
+    }
+
+    fn name_of(&self, account: &RecordId) -> String {
+        self.accounts
+            .iter()
+            .find(|a| a.id == *account)
+            .map_or_else(|| account.short(), |a| a.name.clone())
+    }
+
+    fn entry_dto(&self, e: &EntryRow) -> EntryDto {
+        EntryDto {
+            id: e.id.to_string(),
+            date: e.date.clone(),
+            description: e.description.clone(),
+            payee: e.payee.clone(),
+            author: e.author.to_string(),
+            author_name: self.names.get(&e.author).cloned(),
+            approved_by: e.approved_by.map(|p| p.to_string()),
+            reverses: e.reverses.map(|r| r.to_string()),
+            allocation: e.allocation,
+            standing: e.standing.clone(),
+            postings: e
+                .postings
+                .iter()
+                .map(|p| PostingDto {
+                    account: p.account.to_string(),
+                    account_name: self.name_of(&p.account),
+                    amount: MoneyDto::new(i128::from(p.amount), &p.commodity),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Balances by account, then commodity.
+fn by_account(rows: &[BalanceRow]) -> HashMap<RecordId, BTreeMap<String, i128>> {
+    let mut out: HashMap<RecordId, BTreeMap<String, i128>> = HashMap::new();
+    for row in rows {
+        *out.entry(row.account)
+            .or_default()
+            .entry(row.commodity.clone())
+            .or_default() += row.amount;
+    }
+    out
+}
+
+impl Node {
+    /// Makes sure `coop`'s books are projected: the replica loaded, and the books rebuilt
+    /// from the fold when the projection holds other counts than the fold (a home whose
+    /// records came before the books' tables).
+    pub(crate) fn books_ready(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        let replica = self.replica(coop)?;
+        let (accounts, entries) = replica.fold().ledger_counts();
+        let stored = self.store.book_counts(coop)?;
+        if stored != (accounts as u64, entries as u64) {
+            let (accounts, entries) = all_books(self.replica(coop)?.fold());
+            self.store.rebuild_books(coop, &accounts, &entries)?;
+        }
+        Ok(())
+    }
+}
+
+impl Home {
+    fn ledger(&self, coop: CoopId) -> Result<Ledger, ApiError> {
+        self.node().books_ready(coop)?;
+        let names = self
+            .members(coop)?
+            .into_iter()
+            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
+            .collect();
+        let currency = self.coop(coop)?.currency;
+        let accounts = self.reader().book_accounts(coop)?;
+        Ok(Ledger {
+            accounts,
+            names,
+            currency,
+        })
+    }
+
+    /// Every account, in the order opened, with its balances now.
+    pub fn accounts(&self, coop: CoopId) -> Result<Vec<AccountDto>, ApiError> {
+        let ledger = self.ledger(coop)?;
+        let balances = by_account(&self.reader().balances(coop, None)?);
+        let empty = BTreeMap::new();
+        Ok(ledger
+            .accounts
+            .iter()
+            .map(|a| ledger.account_dto(a, balances.get(&a.id).unwrap_or(&empty)))
+            .collect())
+    }
+
+    /// The journal, newest first, as `filter` selects it.
+    pub fn journal(&self, coop: CoopId, filter: &JournalFilter) -> Result<Vec<EntryDto>, ApiError> {
+        let ledger = self.ledger(coop)?;
+        let query = JournalQuery {
+            account: filter
+                .account
+                .as_deref()
+                .map(|a| find_account(&ledger.accounts, a).map(|a| a.id))
+                .transpose()?,
+            member: filter
+                .member
+                .as_deref()
+                .map(|m| crate::key_from_text(m, "the member"))
+                .transpose()?,
+            from: filter
+                .from
+                .as_deref()
+                .map(|d| date_arg(d, "from"))
+                .transpose()?,
+            to: filter
+                .to
+                .as_deref()
+                .map(|d| date_arg(d, "to"))
+                .transpose()?,
+            text: filter.search.clone(),
+            limit: filter.limit.unwrap_or(0),
+        };
+        let rows = self.reader().journal(coop, &query)?;
+        Ok(rows.iter().map(|e| ledger.entry_dto(e)).collect())
+    }
+
+    /// The balance sheet now, or at the end of day `at`: every account by type.
+    pub fn balance_sheet(
+        &self,
+        coop: CoopId,
+        at: Option<&str>,
+    ) -> Result<BalanceSheetDto, ApiError> {
+        let at = at.map(|d| date_arg(d, "the date")).transpose()?;
+        let ledger = self.ledger(coop)?;
+        let balances = by_account(&self.reader().balances(coop, at.as_deref())?);
+        let empty = BTreeMap::new();
+        let groups = [
+            AccountType::Asset,
+            AccountType::Liability,
+            AccountType::Equity,
+            AccountType::Income,
+            AccountType::Expense,
+        ]
+        .into_iter()
+        .map(|t| {
+            let mut totals: BTreeMap<String, i128> = BTreeMap::new();
+            let accounts = ledger
+                .accounts
+                .iter()
+                .filter(|a| type_of(&a.account_type) == t)
+                .filter(|a| !a.closed || balances.contains_key(&a.id))
+                .map(|a| {
+                    let b = balances.get(&a.id).unwrap_or(&empty);
+                    for (c, v) in b {
+                        *totals.entry(c.clone()).or_default() += v;
+                    }
+                    ledger.account_dto(a, b)
+                })
+                .collect();
+            BookGroupDto {
+                account_type: t,
+                accounts,
+                totals: money_list(&totals),
+            }
+        })
+        .collect();
+        let funds = ledger
+            .accounts
+            .iter()
+            .filter(|a| matches!(a.role.as_deref(), Some("reserve" | "education")))
+            .map(|a| ledger.account_dto(a, balances.get(&a.id).unwrap_or(&empty)))
+            .collect();
+        Ok(BalanceSheetDto {
+            at,
+            currency: ledger.currency,
+            groups,
+            funds,
+        })
+    }
+
+    /// The income statement from `from` to `to` (both included).
+    pub fn income_statement(
+        &self,
+        coop: CoopId,
+        from: &str,
+        to: &str,
+    ) -> Result<IncomeStatementDto, ApiError> {
+        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        let ledger = self.ledger(coop)?;
+        let flows = by_account(&self.reader().flows(coop, Some(&from), Some(&to))?);
+        let mut net: BTreeMap<String, i128> = BTreeMap::new();
+        let mut side = |t: AccountType| -> Vec<AccountDto> {
+            ledger
+                .accounts
+                .iter()
+                .filter(|a| type_of(&a.account_type) == t)
+                .filter_map(|a| {
+                    // Income is credited (negative) and expenses debited: both shown positive.
+                    let shown: BTreeMap<String, i128> = flows
+                        .get(&a.id)?
+                        .iter()
+                        .map(|(c, v)| {
+                            *net.entry(c.clone()).or_default() -= v;
+                            (c.clone(), if t == AccountType::Income { -v } else { *v })
+                        })
+                        .collect();
+                    Some(ledger.account_dto(a, &shown))
+                })
+                .collect()
+        };
+        let income = side(AccountType::Income);
+        let expenses = side(AccountType::Expense);
+        Ok(IncomeStatementDto {
+            from,
+            to,
+            income,
+            expenses,
+            net: money_list(&net),
+        })
+    }
+
+    /// Income and expenses month by month, from `from` to `to`.
+    pub fn monthly(&self, coop: CoopId, from: &str, to: &str) -> Result<Vec<MonthDto>, ApiError> {
+        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        let ledger = self.ledger(coop)?;
+        let kind: HashMap<RecordId, AccountType> = ledger
+            .accounts
+            .iter()
+            .map(|a| (a.id, type_of(&a.account_type)))
+            .collect();
+        let mut months: BTreeMap<String, (Sums, Sums)> = BTreeMap::new();
+        for (month, row) in self.reader().monthly_flows(coop, &from, &to)? {
+            let (income, expenses) = months.entry(month).or_default();
+            match kind.get(&row.account) {
+                Some(AccountType::Income) => {
+                    *income.entry(row.commodity).or_default() -= row.amount;
+                }
+                Some(AccountType::Expense) => {
+                    *expenses.entry(row.commodity).or_default() += row.amount;
+                }
+                _ => {}
+            }
+        }
+        Ok(months
+            .into_iter()
+            .map(|(month, (income, expenses))| MonthDto {
+                month,
+                income: money_list(&income),
+                expenses: money_list(&expenses),
+            })
+            .collect())
+    }
+
+    /// The capital statements of every member's capital account, or of one member's.
+    pub fn capital(&self, coop: CoopId, member: Option<&str>) -> Result<Vec<CapitalDto>, ApiError> {
+        let only = member
+            .map(|m| crate::key_from_text(m, "the member"))
+            .transpose()?;
+        let ledger = self.ledger(coop)?;
+        let reader = self.reader();
+        let mut out = Vec::new();
+        for a in &ledger.accounts {
+            let Some(owner) = a.member else { continue };
+            if only.is_some_and(|o| o != owner) {
+                continue;
+            }
+            let lines = reader
+                .capital(coop, &a.id)?
+                .into_iter()
+                .map(|c| {
+                    let m = |v: i128| MoneyDto::new(v, &c.commodity);
+                    CapitalLineDto {
+                        paid_in: m(c.paid_in),
+                        allocated: m(c.allocated),
+                        withdrawn: m(c.withdrawn),
+                        balance: m(c.paid_in + c.allocated - c.withdrawn),
+                    }
+                })
+                .collect();
+            out.push(CapitalDto {
+                member: owner.to_string(),
+                name: ledger.names.get(&owner).cloned(),
+                account: a.id.to_string(),
+                account_name: a.name.clone(),
+                lines,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// "12.50 EUR" for an amount, for messages.
+pub(crate) fn amount_words(minor: i128, commodity: &str) -> String {
+    money_text(minor, commodity)
+}

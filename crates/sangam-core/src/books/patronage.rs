@@ -1,0 +1,251 @@
+//! Patronage: a period's surplus split by the bylaws' reserve and education shares and
+//! the members' labour (docs/protocol.md "Patronage"), shown before it is posted, and
+//! posted as one entry citing the proposal that approved it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use sangam_model::ledger::{Allocation, Basis, LedgerEntry, Posting, split_surplus};
+use sangam_model::{Body, CoopId, PublicKey};
+use sangam_store::AccountRow;
+
+use super::write::find_proposal;
+use super::{Home, MoneyDto, Node, date_arg, invalid};
+use crate::money::parse_money;
+use crate::{ApiError, ErrorCode};
+
+/// A member's labour in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct LabourSummaryDto {
+    /// The member (hex).
+    pub member: String,
+    /// Their name.
+    pub name: Option<String>,
+    /// Minutes logged.
+    pub minutes: u64,
+}
+
+/// One part of a split.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct SplitLineDto {
+    /// The account credited (hex).
+    pub account: String,
+    /// Its name.
+    pub account_name: String,
+    /// The member, for a patronage share (hex).
+    pub member: Option<String>,
+    /// Their name.
+    pub name: Option<String>,
+    /// Their minutes of labour in the period.
+    pub minutes: Option<u64>,
+    /// The part.
+    pub amount: MoneyDto,
+}
+
+/// A surplus split, previewed or posted.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct PatronageDto {
+    /// The period's first day.
+    pub from: String,
+    /// Its last day.
+    pub to: String,
+    /// The surplus split.
+    pub surplus: MoneyDto,
+    /// The account the surplus is taken from (hex), and its name.
+    pub surplus_account: String,
+    /// Its name.
+    pub surplus_account_name: String,
+    /// The reserve's part (the bylaws' `reserve_pct`).
+    pub reserve: Option<SplitLineDto>,
+    /// The education fund's part.
+    pub education: Option<SplitLineDto>,
+    /// Each member's part, by labour.
+    pub members: Vec<SplitLineDto>,
+    /// The reserve's and education fund's shares in percent, as the bylaws say.
+    pub reserve_pct: u8,
+    /// The education fund's share.
+    pub education_pct: u8,
+    /// The posted entry (hex), once allocated.
+    pub entry: Option<String>,
+}
+
+/// The one account with `role`, or why there is none.
+fn fund<'a>(accounts: &'a [AccountRow], role: &str) -> Result<&'a AccountRow, ApiError> {
+    let found: Vec<&AccountRow> = accounts
+        .iter()
+        .filter(|a| !a.closed && a.role.as_deref() == Some(role))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!(
+                "the co-op has no open {role} account: open an equity account with the role {role}"
+            ),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::Ambiguous,
+            format!("the co-op has several open {role} accounts"),
+        )),
+    }
+}
+
+impl Node {
+    /// The split and the entry that would post it.
+    fn patronage_plan(
+        &mut self,
+        coop: CoopId,
+        from: &str,
+        to: &str,
+        surplus: &str,
+    ) -> Result<(PatronageDto, LedgerEntry), ApiError> {
+        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        if from > to {
+            return Err(invalid(format!(
+                "the period ends ({to}) before it starts ({from})"
+            )));
+        }
+        let currency = self.currency_of(coop)?;
+        let (surplus, commodity) = parse_money(surplus, Some(&currency))?;
+        let state = self.state(coop)?;
+        let bylaws = state.bylaws.clone().unwrap_or_default().ledger;
+        let accounts = self.book_accounts(coop)?;
+        let basis: BTreeMap<PublicKey, u64> = self
+            .replica(coop)?
+            .fold()
+            .labour_between(&from, &to)
+            .into_iter()
+            .filter(|(_, m)| *m > 0)
+            .collect();
+        let split = split_surplus(surplus, bylaws.reserve_pct, bylaws.education_pct, &basis)
+            .map_err(|e| invalid(e.to_string()))?;
+        let name = |k: &PublicKey| state.member(k).map(|m| m.name.clone());
+        let from_account = fund(&accounts, "surplus")?;
+        let mut postings = vec![Posting {
+            account: from_account.id,
+            amount: surplus,
+            commodity: commodity.clone(),
+        }];
+        let mut line = |account: &AccountRow, member: Option<PublicKey>, amount: i64| {
+            if amount > 0 {
+                postings.push(Posting {
+                    account: account.id,
+                    amount: -amount,
+                    commodity: commodity.clone(),
+                });
+            }
+            SplitLineDto {
+                account: account.id.to_string(),
+                account_name: account.name.clone(),
+                member: member.map(|m| m.to_string()),
+                name: member.as_ref().and_then(name),
+                minutes: member.and_then(|m| basis.get(&m).copied()),
+                amount: MoneyDto::new(i128::from(amount), &commodity),
+            }
+        };
+        let reserve = (bylaws.reserve_pct > 0)
+            .then(|| fund(&accounts, "reserve").map(|a| line(a, None, split.reserve)))
+            .transpose()?;
+        let education = (bylaws.education_pct > 0)
+            .then(|| fund(&accounts, "education").map(|a| line(a, None, split.education)))
+            .transpose()?;
+        let mut members = Vec::new();
+        for (member, amount) in &split.members {
+            let capital = accounts
+                .iter()
+                .find(|a| !a.closed && a.member == Some(*member))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "{} logged labour in the period but has no open capital account",
+                            name(member).unwrap_or_else(|| member.short())
+                        ),
+                    )
+                })?;
+            members.push(line(capital, Some(*member), *amount));
+        }
+        let dto = PatronageDto {
+            from: from.clone(),
+            to: to.clone(),
+            surplus: MoneyDto::new(i128::from(surplus), &commodity),
+            surplus_account: from_account.id.to_string(),
+            surplus_account_name: from_account.name.clone(),
+            reserve,
+            education,
+            members,
+            reserve_pct: bylaws.reserve_pct,
+            education_pct: bylaws.education_pct,
+            entry: None,
+        };
+        let entry = LedgerEntry {
+            date: to.clone(),
+            description: format!("Surplus of {from} to {to} allocated by labour"),
+            postings,
+            payee: None,
+            approved_by: None,
+            reverses: None,
+            allocates: Some(Allocation {
+                from,
+                to,
+                basis: Basis::Labour,
+            }),
+            reference: None,
+        };
+        Ok((dto, entry))
+    }
+}
+
+impl Home {
+    /// The split of `surplus` ("12000 INR"; a bare number is in the co-op's currency) for
+    /// the period `from` to `to`, by labour: computed, nothing posted.
+    pub fn patronage_preview(
+        &self,
+        coop: CoopId,
+        from: &str,
+        to: &str,
+        surplus: &str,
+    ) -> Result<PatronageDto, ApiError> {
+        Ok(self.node().patronage_plan(coop, from, to, surplus)?.0)
+    }
+
+    /// Posts the split as one entry citing `proposal` (id or prefix), which must pass for
+    /// the entry to count.
+    pub fn allocate_patronage(
+        &self,
+        coop: CoopId,
+        from: &str,
+        to: &str,
+        surplus: &str,
+        proposal: &str,
+    ) -> Result<PatronageDto, ApiError> {
+        let mut node = self.node();
+        let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus)?;
+        entry.approved_by = Some(find_proposal(&mut node, coop, proposal)?);
+        let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
+        dto.entry = Some(id.to_string());
+        Ok(dto)
+    }
+
+    /// Minutes of labour logged from `from` to `to`, by member.
+    pub fn labour(
+        &self,
+        coop: CoopId,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<LabourSummaryDto>, ApiError> {
+        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        let mut node = self.node();
+        let state = node.state(coop)?;
+        let minutes = node.replica(coop)?.fold().labour_between(&from, &to);
+        Ok(minutes
+            .into_iter()
+            .map(|(k, minutes)| LabourSummaryDto {
+                member: k.to_string(),
+                name: state.member(&k).map(|x| x.name.clone()),
+                minutes,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,368 @@
+//! Writing the books: accounts opened and closed, entries posted and reversed, labour
+//! logged. Every draft is checked here first, in the member's own units ("EUR is off by
+//! 0.50"), so a bad form is refused with why and nothing is signed; the fold then judges
+//! the record by the co-op's rules (treasurers, the approval limit, closed accounts).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use sangam_model::ledger::{
+    AccountRole, AccountType, LabourLog, LedgerAccount, LedgerClose, LedgerEntry, Posting,
+};
+use sangam_model::{Body, CoopId, RecordId};
+use sangam_store::AccountRow;
+
+use super::{EntryDto, Home, Node, amount_words, date_arg, find_account, invalid};
+use crate::money::parse_money;
+use crate::{ApiError, ErrorCode};
+
+/// A new account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+pub struct AccountDraft {
+    /// Its name.
+    pub name: String,
+    /// Asset, liability, equity, income or expense.
+    pub account_type: AccountType,
+    /// The member whose capital account it is (hex key), for an equity account.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// The fund it is, for an equity account.
+    #[serde(default)]
+    pub role: Option<AccountRole>,
+}
+
+/// One line of a new entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+pub struct PostingDraft {
+    /// The account: id, id prefix or name.
+    pub account: String,
+    /// The amount as written ("-12.50"): positive a debit, negative a credit.
+    pub amount: String,
+    /// The commodity; none: the co-op's currency.
+    #[serde(default)]
+    pub commodity: Option<String>,
+}
+
+/// A new entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+pub struct EntryDraft {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What it was.
+    pub description: String,
+    /// Who was paid or paid.
+    #[serde(default)]
+    pub payee: Option<String>,
+    /// Its lines.
+    pub postings: Vec<PostingDraft>,
+    /// The proposal approving it (id or id prefix).
+    #[serde(default)]
+    pub approved_by: Option<String>,
+}
+
+/// Labour logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct LabourDto {
+    /// The record (hex).
+    pub id: String,
+    /// The day.
+    pub date: String,
+    /// Minutes.
+    pub minutes: u32,
+    /// What the work was.
+    pub note: Option<String>,
+}
+
+/// The postings of a draft in minor units, every account found, balanced per commodity.
+pub(crate) fn postings_of(
+    accounts: &[AccountRow],
+    drafts: &[PostingDraft],
+    currency: &str,
+) -> Result<Vec<Posting>, ApiError> {
+    let mut out = Vec::with_capacity(drafts.len());
+    for (i, p) in drafts.iter().enumerate() {
+        let account = find_account(accounts, &p.account)?;
+        if account.closed {
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                format!("the account {:?} is closed", account.name),
+            ));
+        }
+        let text = match &p.commodity {
+            Some(c) if !c.trim().is_empty() => format!("{} {}", p.amount.trim(), c.trim()),
+            _ => p.amount.trim().to_owned(),
+        };
+        let (amount, commodity) = parse_money(&text, Some(currency))
+            .map_err(|e| invalid(format!("line {}: {}", i + 1, e.message)))?;
+        if amount == 0 {
+            return Err(invalid(format!(
+                "line {}: an amount of 0 posts nothing",
+                i + 1
+            )));
+        }
+        out.push(Posting {
+            account: account.id,
+            amount,
+            commodity,
+        });
+    }
+    check_balanced(&out)?;
+    Ok(out)
+}
+
+/// 2 or more postings that sum to zero in every commodity; otherwise what is off, in the
+/// commodity's own units.
+pub(crate) fn check_balanced(postings: &[Posting]) -> Result<(), ApiError> {
+    if postings.len() < 2 {
+        return Err(invalid("an entry has at least two lines"));
+    }
+    let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
+    for p in postings {
+        *sums.entry(&p.commodity).or_default() += i128::from(p.amount);
+    }
+    match sums.into_iter().find(|(_, sum)| *sum != 0) {
+        Some((commodity, off)) => Err(invalid(format!(
+            "the entry does not balance: {commodity} is off by {}",
+            amount_words(off, commodity)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A proposal named by id or id prefix, among the co-op's.
+pub(crate) fn find_proposal(
+    node: &mut Node,
+    coop: CoopId,
+    text: &str,
+) -> Result<RecordId, ApiError> {
+    let text = text.trim().to_lowercase();
+    let fold = node.replica(coop)?.fold();
+    let found: Vec<RecordId> = fold
+        .proposals()
+        .map(|(p, _)| p.record.id())
+        .filter(|id| text.len() >= 4 && id.to_string().starts_with(&text))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no proposal of this co-op has the id {text:?}"),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::Ambiguous,
+            format!("several proposals start with {text:?}"),
+        )),
+    }
+}
+
+impl Node {
+    pub(crate) fn book_accounts(&mut self, coop: CoopId) -> Result<Vec<AccountRow>, ApiError> {
+        self.books_ready(coop)?;
+        Ok(self.store.book_accounts(coop)?)
+    }
+
+    pub(crate) fn currency_of(&mut self, coop: CoopId) -> Result<String, ApiError> {
+        let state = self.state(coop)?;
+        state
+            .genesis
+            .map(|g| g.currency)
+            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))
+    }
+
+    pub(crate) fn entry_body(
+        &mut self,
+        coop: CoopId,
+        draft: &EntryDraft,
+    ) -> Result<LedgerEntry, ApiError> {
+        let date = date_arg(&draft.date, "the date")?;
+        let accounts = self.book_accounts(coop)?;
+        let currency = self.currency_of(coop)?;
+        let postings = postings_of(&accounts, &draft.postings, &currency)?;
+        let approved_by = draft
+            .approved_by
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| find_proposal(self, coop, p))
+            .transpose()?;
+        Ok(LedgerEntry {
+            date,
+            description: draft.description.trim().to_owned(),
+            postings,
+            payee: draft
+                .payee
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned),
+            approved_by,
+            reverses: None,
+            allocates: None,
+            reference: None,
+        })
+    }
+
+    /// The entry `id` as the journal shows it.
+    pub(crate) fn entry_show(&mut self, coop: CoopId, id: RecordId) -> Result<EntryDto, ApiError> {
+        self.books_ready(coop)?;
+        let fold = self.replica(coop)?.fold();
+        let entry = fold.entries_of(&[id]).pop().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{} is not an entry of this co-op", id.short()),
+            )
+        })?;
+        let row = super::entry_row(fold, &entry);
+        let names = self
+            .members(coop)?
+            .into_iter()
+            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
+            .collect();
+        let ledger = super::Ledger {
+            accounts: self.store.book_accounts(coop)?,
+            names,
+            currency: String::new(),
+        };
+        Ok(ledger.entry_dto(&row))
+    }
+
+    fn find_entry(&mut self, coop: CoopId, text: &str) -> Result<LedgerEntry, ApiError> {
+        let text = text.trim().to_lowercase();
+        let fold = self.replica(coop)?.fold();
+        let found: Vec<_> = fold
+            .journal()
+            .into_iter()
+            .filter(|e| text.len() >= 4 && e.id.to_string().starts_with(&text))
+            .collect();
+        match found.as_slice() {
+            [one] => {
+                let mut entry = one.entry.clone();
+                entry.reverses = Some(one.id);
+                Ok(entry)
+            }
+            [] => Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no entry of this co-op has the id {text:?}"),
+            )),
+            _ => Err(ApiError::new(
+                ErrorCode::Ambiguous,
+                format!("several entries start with {text:?}"),
+            )),
+        }
+    }
+}
+
+impl Home {
+    /// Opens an account.
+    pub fn open_account(
+        &self,
+        coop: CoopId,
+        draft: &AccountDraft,
+    ) -> Result<super::AccountDto, ApiError> {
+        let member = draft
+            .member
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| crate::key_from_text(m, "the member"))
+            .transpose()?;
+        let body = Body::LedgerAccount(LedgerAccount {
+            name: draft.name.trim().to_owned(),
+            account_type: draft.account_type,
+            member,
+            role: draft.role,
+        });
+        let id = self.node().write_returning(coop, body)?;
+        self.account_dto(coop, id)
+    }
+
+    fn account_dto(&self, coop: CoopId, id: RecordId) -> Result<super::AccountDto, ApiError> {
+        self.accounts(coop)?
+            .into_iter()
+            .find(|a| a.id == id.to_string())
+            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the account was not projected"))
+    }
+
+    /// Closes an account (named by id, id prefix or name): no later entry may post to it.
+    pub fn close_account(
+        &self,
+        coop: CoopId,
+        account: &str,
+    ) -> Result<super::AccountDto, ApiError> {
+        let id = {
+            let mut node = self.node();
+            let accounts = node.book_accounts(coop)?;
+            let found = find_account(&accounts, account)?;
+            if found.closed {
+                return Err(ApiError::new(
+                    ErrorCode::Refused,
+                    format!("the account {:?} is closed already", found.name),
+                ));
+            }
+            let id = found.id;
+            node.write(coop, Body::LedgerClose(LedgerClose { account: id }))?;
+            id
+        };
+        self.account_dto(coop, id)
+    }
+
+    /// Posts an entry; nothing is signed unless it balances, every account is open and
+    /// every amount fits its commodity.
+    pub fn post_entry(&self, coop: CoopId, draft: &EntryDraft) -> Result<EntryDto, ApiError> {
+        let mut node = self.node();
+        let body = node.entry_body(coop, draft)?;
+        let id = node.write_returning(coop, Body::LedgerEntry(body))?;
+        node.entry_show(coop, id)
+    }
+
+    /// Reverses an entry (id or id prefix): a new entry of its postings negated.
+    pub fn reverse_entry(
+        &self,
+        coop: CoopId,
+        entry: &str,
+        date: &str,
+    ) -> Result<EntryDto, ApiError> {
+        let date = date_arg(date, "the date")?;
+        let mut node = self.node();
+        let mut body = node.find_entry(coop, entry)?;
+        for p in &mut body.postings {
+            p.amount = -p.amount;
+        }
+        body.description = format!("Reverses: {}", body.description)
+            .chars()
+            .take(sangam_model::field::MAX_TEXT_CHARS)
+            .collect();
+        body.date = date;
+        body.approved_by = None;
+        body.allocates = None;
+        body.reference = None;
+        let id = node.write_returning(coop, Body::LedgerEntry(body))?;
+        node.entry_show(coop, id)
+    }
+
+    /// Logs this member's work: `minutes` on `date`.
+    pub fn log_labour(
+        &self,
+        coop: CoopId,
+        date: &str,
+        minutes: u32,
+        note: Option<&str>,
+    ) -> Result<LabourDto, ApiError> {
+        let date = date_arg(date, "the date")?;
+        let note = note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        let body = Body::LabourLog(LabourLog {
+            date: date.clone(),
+            minutes,
+            note: note.clone(),
+        });
+        let id = self.node().write_returning(coop, body)?;
+        Ok(LabourDto {
+            id: id.to_string(),
+            date,
+            minutes,
+            note,
+        })
+    }
+}

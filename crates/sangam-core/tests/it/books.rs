@@ -1,0 +1,509 @@
+//! The books over a real home: accounts, entries in two commodities, a reversal, a closed
+//! account, labour and a patronage allocation approved by a vote; bad drafts refused with
+//! nothing posted; the exports read by the real `hledger` and `bean-check`, whose totals
+//! are Sangam's; a bank statement imported once, however often it is read.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use sangam_core::{
+    AccountDraft, Choice, Clock, EntryDraft, ErrorCode, ExportFormat, Home, JournalFilter, Method,
+    PostingDraft, ProposalDraft, Vote,
+};
+use sangam_model::ledger::{AccountRole, AccountType};
+use tempfile::TempDir;
+
+struct Ticking(Arc<AtomicI64>);
+
+impl Clock for Ticking {
+    fn now(&self) -> i64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+fn home(dir: &TempDir) -> Home {
+    let clock = Ticking(Arc::new(AtomicI64::new(1_780_000_000_000)));
+    let home = Home::open_with_clock(&dir.path().join("asha"), Box::new(clock)).expect("opens");
+    home.create_identity("Asha").expect("identity");
+    home
+}
+
+fn open(home: &Home, coop: sangam_model::CoopId, name: &str, t: AccountType) -> String {
+    open_with(home, coop, name, t, None, None)
+}
+
+fn open_with(
+    home: &Home,
+    coop: sangam_model::CoopId,
+    name: &str,
+    account_type: AccountType,
+    member: Option<String>,
+    role: Option<AccountRole>,
+) -> String {
+    home.open_account(
+        coop,
+        &AccountDraft {
+            name: name.into(),
+            account_type,
+            member,
+            role,
+        },
+    )
+    .expect("account opens")
+    .id
+}
+
+fn draft(date: &str, what: &str, lines: &[(&str, &str, Option<&str>)]) -> EntryDraft {
+    EntryDraft {
+        date: date.into(),
+        description: what.into(),
+        payee: None,
+        postings: lines
+            .iter()
+            .map(|(account, amount, commodity)| PostingDraft {
+                account: (*account).into(),
+                amount: (*amount).into(),
+                commodity: commodity.map(str::to_owned),
+            })
+            .collect(),
+        approved_by: None,
+    }
+}
+
+/// Sangam's balance of every account, as "account name" → "commodity" → minor units.
+fn sangam_balances(
+    home: &Home,
+    coop: sangam_model::CoopId,
+) -> BTreeMap<String, BTreeMap<String, i128>> {
+    let mut out = BTreeMap::new();
+    for a in home.accounts(coop).expect("accounts") {
+        for b in a.balances {
+            out.entry(a.name.clone())
+                .or_insert_with(BTreeMap::new)
+                .insert(b.commodity.clone(), b.minor.parse::<i128>().expect("minor"));
+        }
+    }
+    out
+}
+
+/// `hledger balance` of the file: the leaf account's last name part → commodity → minor
+/// units (EUR two places, HOURS none).
+fn hledger_balances(file: &Path) -> BTreeMap<String, BTreeMap<String, i128>> {
+    let out = Command::new("hledger")
+        .args(["-f"])
+        .arg(file)
+        .args(["balance", "--flat", "--no-total", "-O", "csv"])
+        .output()
+        .expect("hledger runs (scripts/test-deps.sh installs it)");
+    assert!(
+        out.status.success(),
+        "hledger read the journal: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut balances = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.trim_matches('"').split("\",\"").collect();
+        let [account, amounts] = fields[..] else {
+            panic!("an hledger line {line:?}");
+        };
+        let leaf = account.rsplit(':').next().expect("a name").to_owned();
+        for amount in amounts.split(", ") {
+            let (number, commodity) = amount.trim().split_once(' ').expect("amount commodity");
+            let minor = sangam_core::parse_minor(&number.replace(',', ""), commodity)
+                .expect("an amount Sangam reads");
+            balances
+                .entry(leaf.clone())
+                .or_insert_with(BTreeMap::new)
+                .insert(commodity.to_owned(), i128::from(minor));
+        }
+    }
+    balances
+}
+
+#[test]
+fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_accept() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    let me = home.identity().expect("identity").member;
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Sales", AccountType::Income);
+    open(&home, coop, "Flour", AccountType::Expense);
+    let till = open(&home, coop, "Till", AccountType::Asset);
+    open(&home, coop, "Time bank", AccountType::Liability);
+    open(&home, coop, "Volunteering", AccountType::Expense);
+    open_with(
+        &home,
+        coop,
+        "Capital: Asha",
+        AccountType::Equity,
+        Some(me.clone()),
+        None,
+    );
+    for (name, role) in [
+        ("Surplus", AccountRole::Surplus),
+        ("Reserve", AccountRole::Reserve),
+        ("Education fund", AccountRole::Education),
+    ] {
+        open_with(&home, coop, name, AccountType::Equity, None, Some(role));
+    }
+
+    let post = |d: EntryDraft| home.post_entry(coop, &d);
+    let shares = post(draft(
+        "2026-01-05",
+        "Asha's member share",
+        &[("Bank", "500", None), ("Capital: Asha", "-500", None)],
+    ))
+    .expect("shares");
+    assert_eq!(shares.standing, "counts");
+    post(draft(
+        "2026-02-07",
+        "Saturday market",
+        &[("Bank", "1,250.50", None), ("Sales", "-1250.50", None)],
+    ))
+    .expect("market");
+    let flour = post(draft(
+        "2026-02-09",
+        "Flour from the mill",
+        &[("Flour", "80", None), ("Bank", "-80", None)],
+    ))
+    .expect("flour");
+    post(draft(
+        "2026-02-10",
+        "Hours given to the market",
+        &[
+            ("Volunteering", "6", Some("hours")),
+            ("Time bank", "-6", Some("HOURS")),
+        ],
+    ))
+    .expect("hours");
+    post(draft(
+        "2026-02-11",
+        "Till float",
+        &[("Till", "20", None), ("Bank", "-20", None)],
+    ))
+    .expect("till");
+    home.reverse_entry(coop, &flour.id[..8], "2026-02-12")
+        .expect("reversal");
+    post(draft(
+        "2026-02-13",
+        "Flour, the right bill",
+        &[("Flour", "85.20", None), ("Bank", "-85.20", None)],
+    ))
+    .expect("flour again");
+
+    // Bad drafts: a clear error, and nothing posted.
+    let before = home
+        .journal(coop, &JournalFilter::default())
+        .expect("journal")
+        .len();
+    let refused = [
+        (
+            draft(
+                "2026-02-14",
+                "Unbalanced",
+                &[("Flour", "10", None), ("Bank", "-9.50", None)],
+            ),
+            "EUR is off by 0.50 EUR",
+        ),
+        (
+            draft(
+                "2026-02-14",
+                "Too precise",
+                &[("Flour", "10.001", None), ("Bank", "-10.001", None)],
+            ),
+            "2 decimal place",
+        ),
+        (
+            draft(
+                "2026-02-14",
+                "Nowhere",
+                &[("Cellar", "10", None), ("Bank", "-10", None)],
+            ),
+            "no account is called",
+        ),
+        (
+            draft(
+                "2026-02-14",
+                "Too big",
+                &[
+                    ("Flour", "90071992547409.92", None),
+                    ("Bank", "-90071992547409.92", None),
+                ],
+            ),
+            "too large",
+        ),
+        (
+            draft(
+                "2026-02-30",
+                "No such day",
+                &[("Flour", "1", None), ("Bank", "-1", None)],
+            ),
+            "YYYY-MM-DD",
+        ),
+    ];
+    for (d, why) in refused {
+        let err = post(d).expect_err("refused");
+        assert!(err.message.contains(why), "{why:?} in {:?}", err.message);
+    }
+    home.close_account(coop, &till[..8]).expect("close");
+    let err = post(draft(
+        "2026-02-15",
+        "Into the closed till",
+        &[("Till", "5", None), ("Bank", "-5", None)],
+    ))
+    .expect_err("closed");
+    assert_eq!(err.code, ErrorCode::Refused);
+    assert!(err.message.contains("closed"), "{}", err.message);
+    assert_eq!(
+        home.journal(coop, &JournalFilter::default())
+            .expect("journal")
+            .len(),
+        before
+    );
+
+    // Labour, then a surplus split approved by a vote.
+    home.log_labour(coop, "2026-02-08", 240, Some("the morning bake"))
+        .expect("labour");
+    assert!(
+        home.log_labour(coop, "2026-02-08", 1_441, None).is_err(),
+        "a day has 1,440 minutes"
+    );
+    let preview = home
+        .patronage_preview(coop, "2026-01-01", "2026-03-31", "1000")
+        .expect("preview");
+    assert_eq!(preview.members.len(), 1);
+    assert_eq!(
+        preview.members[0].amount.text, "1000.00",
+        "no shares set: all to the one member"
+    );
+    post(draft(
+        "2026-03-31",
+        "Close the year's income",
+        &[("Sales", "1000", None), ("Surplus", "-1000", None)],
+    ))
+    .expect("surplus");
+    let vote = home
+        .propose(
+            coop,
+            ProposalDraft {
+                title: "Allocate the first quarter's surplus".into(),
+                text: String::new(),
+                method: Method::YesNo,
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: 1_790_000_000_000,
+                effect: None,
+            },
+        )
+        .expect("proposal");
+    let allocated = home
+        .allocate_patronage(
+            coop,
+            "2026-01-01",
+            "2026-03-31",
+            "1000 EUR",
+            &vote.id,
+        )
+        .expect("allocated");
+    let entry = allocated.entry.expect("posted");
+    let standing = |home: &Home| {
+        home.journal(coop, &JournalFilter::default())
+            .expect("journal")
+            .into_iter()
+            .find(|e| e.id == entry)
+            .expect("the allocation")
+            .standing
+    };
+    assert_eq!(standing(&home), "awaiting_vote");
+    let vote_id = crate::rid(&vote.id);
+    home.vote(coop, vote_id, Choice::Vote(Vote::Yes))
+        .expect("vote");
+    home.close(coop, vote_id).expect("close");
+    assert_eq!(
+        standing(&home),
+        "counts",
+        "the allocation counts once the vote passed"
+    );
+
+    let balances = sangam_balances(&home, coop);
+    let eur = |name: &str| balances[name]["EUR"];
+    assert_eq!(eur("Bank"), 50_000 + 125_050 - 2_000 - 8_520);
+    assert_eq!(
+        eur("Capital: Asha"),
+        -150_000,
+        "paid in 500, allocated 1,000"
+    );
+    assert!(
+        !balances.contains_key("Surplus"),
+        "the surplus is all allocated"
+    );
+    assert_eq!(balances["Time bank"]["HOURS"], -6);
+    let capital = home.capital(coop, Some(&me)).expect("capital");
+    assert_eq!(capital[0].lines[0].paid_in.text, "500.00");
+    assert_eq!(capital[0].lines[0].allocated.text, "1000.00");
+    let sheet = home.balance_sheet(coop, Some("2026-02-08")).expect("sheet");
+    let bank_then = sheet.groups[0]
+        .accounts
+        .iter()
+        .find(|a| a.name == "Bank")
+        .expect("bank");
+    assert_eq!(bank_then.balances[0].text, "1750.50");
+    let statement = home
+        .income_statement(coop, "2026-02-01", "2026-02-28")
+        .expect("statement");
+    assert_eq!(
+        statement.net[0].text, "1165.30",
+        "1,250.50 sold less 85.20 of flour"
+    );
+    assert_eq!(
+        home.monthly(coop, "2026-01-01", "2026-12-31")
+            .expect("months")
+            .len(),
+        3
+    );
+    let found = home
+        .journal(
+            coop,
+            &JournalFilter {
+                search: Some("flour".into()),
+                ..JournalFilter::default()
+            },
+        )
+        .expect("search");
+    assert_eq!(found.len(), 3, "the bill, its reversal and the right bill");
+
+    // The real tools read the exports, and their totals are Sangam's.
+    let journal = dir.path().join("books.journal");
+    std::fs::write(
+        &journal,
+        home.export_books(coop, ExportFormat::Hledger)
+            .expect("hledger"),
+    )
+    .expect("write");
+    let from_hledger = hledger_balances(&journal);
+    let leaf_names: BTreeMap<String, BTreeMap<String, i128>> = balances
+        .iter()
+        .map(|(name, b)| {
+            (
+                name.rsplit(':').next().expect("name").trim().to_owned(),
+                b.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        from_hledger, leaf_names,
+        "hledger's balance of every account is Sangam's"
+    );
+
+    let ledger = dir.path().join("books.beancount");
+    std::fs::write(
+        &ledger,
+        home.export_books(coop, ExportFormat::Beancount)
+            .expect("beancount"),
+    )
+    .expect("write");
+    let bean_check = std::env::var("SANGAM_BEAN_CHECK").unwrap_or_else(|_| "bean-check".into());
+    let out = Command::new(&bean_check)
+        .arg(&ledger)
+        .output()
+        .expect("bean-check runs (scripts/test-deps.sh installs it; scripts/test.sh names it)");
+    assert!(
+        out.status.success(),
+        "bean-check accepts the ledger: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = home.export_books(coop, ExportFormat::Csv).expect("csv");
+    assert!(csv.starts_with("date,entry,description"), "{csv}");
+}
+
+#[test]
+fn a_bank_statement_is_imported_once_and_a_bad_row_posts_nothing() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "INR").expect("coop");
+    let coop = crate::only_coop(&home);
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Flour", AccountType::Expense);
+    open(&home, coop, "Sales", AccountType::Income);
+    open(&home, coop, "Suspense", AccountType::Liability);
+    let rules = "# the co-op's current account\n\
+                 account = Bank\n\
+                 default-account = Suspense\n\
+                 skip = 1\n\
+                 date = Date\n\
+                 date-format = %d/%m/%Y\n\
+                 description = Narration\n\
+                 debit = Withdrawal\n\
+                 credit = Deposit\n\
+                 match mill => Flour\n\
+                 match market => Sales\n";
+    let statement = "Date,Narration,Withdrawal,Deposit\n\
+                     03/02/2026,Sri Mill flour,\"1,200.00\",\n\
+                     07/02/2026,Market takings,,\"5,430.50\"\n\
+                     07/02/2026,Market takings,,\"5,430.50\"\n\
+                     09/02/2026,Unknown transfer,,99.99\n";
+    let preview = home
+        .import_bank_csv(coop, statement, rules, true)
+        .expect("preview");
+    assert_eq!((preview.posted, preview.bad), (0, 0));
+    assert_eq!(preview.rows.len(), 4);
+    assert_eq!(preview.rows[0].counter_account.as_deref(), Some("Flour"));
+    assert_eq!(
+        preview.rows[0].amount.as_ref().expect("amount").text,
+        "-1200.00"
+    );
+    assert_eq!(preview.rows[3].counter_account.as_deref(), Some("Suspense"));
+    assert!(
+        home.journal(coop, &JournalFilter::default())
+            .expect("journal")
+            .is_empty(),
+        "a preview posts nothing"
+    );
+
+    let done = home
+        .import_bank_csv(coop, statement, rules, false)
+        .expect("import");
+    assert_eq!(
+        done.posted, 4,
+        "the same takings twice in one statement are two rows"
+    );
+    let again = home
+        .import_bank_csv(coop, statement, rules, false)
+        .expect("again");
+    assert_eq!((again.posted, again.skipped), (0, 4));
+    let longer = format!("{statement}10/02/2026,Sri Mill flour,300,\n");
+    let more = home
+        .import_bank_csv(coop, &longer, rules, false)
+        .expect("longer");
+    assert_eq!((more.posted, more.skipped), (1, 4));
+
+    let bad = format!("{longer}31/02/2026,Nobody,1,\n11/02/2026,Odd amount,1.234,\n");
+    let refused = home
+        .import_bank_csv(coop, &bad, rules, false)
+        .expect("read");
+    assert_eq!((refused.posted, refused.bad), (0, 2));
+    let errors: Vec<String> = refused
+        .rows
+        .iter()
+        .filter_map(|r| r.error.clone())
+        .collect();
+    assert!(errors[0].starts_with("line 7:"), "{errors:?}");
+    assert!(
+        errors[1].starts_with("line 8:") && errors[1].contains("decimal place"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        home.journal(coop, &JournalFilter::default())
+            .expect("journal")
+            .len(),
+        5
+    );
+}
