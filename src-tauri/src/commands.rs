@@ -14,10 +14,10 @@ use tauri::{AppHandle, State};
 
 use crate::App;
 
-type Answer<T> = Result<T, ApiError>;
+pub(crate) type Answer<T> = Result<T, ApiError>;
 
 /// Runs `use_case` on the home on a blocking thread.
-async fn on_home<T: Send + 'static>(
+pub(crate) async fn on_home<T: Send + 'static>(
     app: &App,
     use_case: impl FnOnce(&Home) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
@@ -79,6 +79,22 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         log,
         refused,
         take_notices,
+        crate::books::accounts,
+        crate::books::open_account,
+        crate::books::close_account,
+        crate::books::journal,
+        crate::books::post_entry,
+        crate::books::reverse_entry,
+        crate::books::balance_sheet,
+        crate::books::monthly,
+        crate::books::capital,
+        crate::books::log_labour,
+        crate::books::labour,
+        crate::books::patronage_preview,
+        crate::books::allocate_patronage,
+        crate::books::import_bank_csv,
+        crate::books::default_books_path,
+        crate::books::export_books,
     ]
 }
 

@@ -1,8 +1,10 @@
 //! The desktop shell: a Tauri window over one [`sangam_core::Home`]. Commands
-//! (`commands.rs`) call one core use case each; `events.rs` forwards the core's event
-//! stream to the window; `serving.rs` keeps the home serving while the window is open.
+//! (`commands.rs`; the books' in `books.rs`) call one core use case each; `events.rs`
+//! forwards the core's event stream to the window; `serving.rs` keeps the home serving
+//! while the window is open.
 //! Nothing else lives here: logic that wants to belongs in core.
 
+mod books;
 mod command_names;
 mod commands;
 mod events;

@@ -46,6 +46,15 @@ pub enum Command {
     /// The marketplace: offers, wants and gifts between members.
     #[command(subcommand)]
     Listing(ListingCommand),
+    /// The books: accounts, entries, balances, capital, exports and bank statements.
+    #[command(subcommand)]
+    Ledger(crate::ledger::LedgerCommand),
+    /// Labour: log your hours; see a period's.
+    #[command(subcommand)]
+    Labour(crate::ledger::LabourCommand),
+    /// Split a period's surplus by labour: preview it, or post it citing its vote.
+    #[command(subcommand)]
+    Patronage(crate::ledger::PatronageCommand),
     /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
     /// option names (choice, approval); options in order of preference (ranked);
     /// NAME=SCORE (score).

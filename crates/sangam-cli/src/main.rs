@@ -14,6 +14,7 @@ use sangam_core::{
 
 mod args;
 mod identity;
+mod ledger;
 mod listing;
 mod report;
 mod resolve;
@@ -422,6 +423,9 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             print(out, &tally, || tally_text(&tally))
         }
         Command::Listing(command) => listing::run(home, coop()?, command),
+        Command::Ledger(command) => ledger::run(home, coop()?, command),
+        Command::Labour(command) => ledger::run_labour(home, coop()?, command),
+        Command::Patronage(command) => ledger::run_patronage(home, coop()?, command),
         Command::Report {
             id,
             out,

@@ -326,7 +326,7 @@ impl Home {
     }
 
     /// Today's date, `YYYY-MM-DD` (UTC), for file names.
-    fn today(&self) -> String {
+    pub(crate) fn today(&self) -> String {
         let day = humantime::format_rfc3339_seconds(
             std::time::UNIX_EPOCH
                 + Duration::from_millis(u64::try_from(self.now()).unwrap_or_default()),
@@ -492,7 +492,7 @@ impl Home {
 }
 
 /// The Downloads folder, else the home folder, else here.
-fn downloads() -> PathBuf {
+pub(crate) fn downloads() -> PathBuf {
     dirs::download_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(|| PathBuf::from("."))
@@ -500,7 +500,7 @@ fn downloads() -> PathBuf {
 
 /// A name made safe for a file: letters and digits lowercased, the rest dashes, at most 60
 /// characters.
-fn file_stem(name: &str) -> String {
+pub(crate) fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| {

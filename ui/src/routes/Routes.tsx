@@ -1,4 +1,6 @@
 import { Match, Switch } from "solid-js";
+import { BooksView } from "../components/books/BooksView";
+import { EntryForm } from "../components/books/EntryForm";
 import { BundlesView } from "../components/bundles/BundlesView";
 import { ListingDetail } from "../components/market/ListingDetail";
 import { ListingForm } from "../components/market/ListingForm";
@@ -48,6 +50,12 @@ export function Routes(props: { coop: string }) {
       </Match>
       <Match when={when("listing-edit")()} keyed>
         {(s) => <ListingForm coop={props.coop} id={s.id} />}
+      </Match>
+      <Match when={screen().name === "books"}>
+        <BooksView coop={props.coop} />
+      </Match>
+      <Match when={screen().name === "entry-new"}>
+        <EntryForm coop={props.coop} />
       </Match>
       <Match when={screen().name === "peers"}>
         <PeersView coop={props.coop} />

@@ -3,6 +3,7 @@
 mod crash;
 mod governance;
 mod lan;
+mod ledger;
 mod links;
 mod market;
 mod races;

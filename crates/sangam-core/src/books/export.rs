@@ -284,7 +284,34 @@ pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<Strin
     String::from_utf8(bytes).map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))
 }
 
+impl ExportFormat {
+    /// The file name extension the tool expects.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Hledger => "journal",
+            Self::Beancount => "beancount",
+            Self::Csv => "csv",
+        }
+    }
+}
+
 impl Home {
+    /// Where an export in `format` is offered to go: the downloads folder, named after
+    /// the co-op and today.
+    pub fn default_books_path(
+        &self,
+        coop: CoopId,
+        format: ExportFormat,
+    ) -> Result<std::path::PathBuf, ApiError> {
+        let name = self.coop(coop)?.name;
+        Ok(crate::home::downloads().join(format!(
+            "{}-books-{}.{}",
+            crate::home::file_stem(&name),
+            self.today(),
+            format.extension()
+        )))
+    }
+
     /// The books in `format`, as text.
     pub fn export_books(&self, coop: CoopId, format: ExportFormat) -> Result<String, ApiError> {
         let coop_dto = self.coop(coop)?;

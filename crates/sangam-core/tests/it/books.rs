@@ -304,13 +304,7 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         )
         .expect("proposal");
     let allocated = home
-        .allocate_patronage(
-            coop,
-            "2026-01-01",
-            "2026-03-31",
-            "1000 EUR",
-            &vote.id,
-        )
+        .allocate_patronage(coop, "2026-01-01", "2026-03-31", "1000 EUR", &vote.id)
         .expect("allocated");
     let entry = allocated.entry.expect("posted");
     let standing = |home: &Home| {

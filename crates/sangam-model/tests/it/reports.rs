@@ -28,7 +28,10 @@ struct Book {
 
 impl Book {
     fn new(founder: &Person) -> Self {
-        let g = genesis(founder);
+        Self::with(genesis(founder))
+    }
+
+    fn with(g: Record) -> Self {
         Self {
             coop: g.id(),
             records: vec![g],
@@ -705,5 +708,45 @@ fn a_relay_proposal_and_a_refused_settings_record_verify_with_both_verifiers() {
     assert_eq!(verified.tally.outcome.label(), "passed");
     let dir = tempfile::tempdir().expect("tmp");
     let file = write(dir.path(), "relay.json", &bytes);
+    assert_eq!(python_verdict(&file), "verified");
+}
+
+#[test]
+fn a_co_op_whose_bylaws_keep_the_books_verifies_with_both_verifiers() {
+    use sangam_model::ledger::{AccountType, LedgerAccount, LedgerBylaws, LedgerClose};
+    let (asha, bo) = (person(1), person(2));
+    let bylaws = sangam_model::Bylaws {
+        ledger: LedgerBylaws {
+            treasurers: vec![asha.key.public()],
+            approval_over: BTreeMap::from([("EUR".to_owned(), 50_000)]),
+            reserve_pct: 30,
+            education_pct: 5,
+        },
+        ..sangam_model::Bylaws::default()
+    };
+    let mut book = Book::with(crate::support::genesis_with(&asha, bylaws));
+    book.write(&asha, admit(&bo, "Bo"));
+    let account = |name: &str| {
+        Body::LedgerAccount(LedgerAccount {
+            name: name.into(),
+            account_type: AccountType::Asset,
+            member: None,
+            role: None,
+        })
+    };
+    let till = book.write(&asha, account("Till"));
+    // Bo is no treasurer: his account is refused where written, and stays evidence.
+    book.write(&bo, account("Bo's tin"));
+    book.write(&asha, Body::LedgerClose(LedgerClose { account: till.id() }));
+    let proposal = book.write(&asha, open(Method::YesNo, &[&asha, &bo], "A new oven"));
+    let a = book.write(&asha, ballot(&proposal, 1, Choice::Vote(Vote::Yes)));
+    let b = book.write(&bo, ballot(&proposal, 1, Choice::Vote(Vote::Yes)));
+    book.write(&bo, close(&proposal, &[&a, &b], &[]));
+    let fold = book.fold();
+    assert_eq!(fold.accounts().len(), 1, "Bo's account does not count");
+    let bytes = report_of(&fold, &proposal, &asha).to_json();
+    verify(&bytes).expect("verifies");
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = write(dir.path(), "books.json", &bytes);
     assert_eq!(python_verdict(&file), "verified");
 }

@@ -3,7 +3,7 @@ import { t, type Key } from "../../i18n";
 import { go, screen, sectionOf, type Section } from "../../lib/app/screen";
 import { coopId, coopList, home, setCoopId } from "../../lib/app/session";
 
-const SECTIONS: ReadonlyArray<Section> = ["members", "proposals", "market", "peers", "bundles", "verify", "settings"];
+const SECTIONS: ReadonlyArray<Section> = ["members", "proposals", "market", "books", "peers", "bundles", "verify", "settings"];
 
 /** The co-op being shown, the sections, and whether this laptop serves. */
 export function Header() {

@@ -14,13 +14,15 @@ export type Screen =
   | { name: "listing"; id: string }
   | { name: "listing-new" }
   | { name: "listing-edit"; id: string }
+  | { name: "books" }
+  | { name: "entry-new" }
   | { name: "peers" }
   | { name: "bundles" }
   | { name: "verify" }
   | { name: "settings" }
   | { name: "add-coop" };
 
-export type Section = "members" | "proposals" | "market" | "peers" | "bundles" | "verify" | "settings";
+export type Section = "members" | "proposals" | "market" | "books" | "peers" | "bundles" | "verify" | "settings";
 
 const [screen, setScreen] = createSignal<Screen>({ name: "members" });
 export { screen };
@@ -45,6 +47,8 @@ export function sectionOf(s: Screen): Section | null {
     case "listing-new":
     case "listing-edit":
       return "market";
+    case "entry-new":
+      return "books";
     case "add-coop":
       return null;
     default:

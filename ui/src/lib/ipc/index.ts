@@ -4,6 +4,18 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
+import type { AccountDraft } from "./bindings/AccountDraft";
+import type { AccountDto } from "./bindings/AccountDto";
+import type { BalanceSheetDto } from "./bindings/BalanceSheetDto";
+import type { BankImportDto } from "./bindings/BankImportDto";
+import type { CapitalDto } from "./bindings/CapitalDto";
+import type { EntryDraft } from "./bindings/EntryDraft";
+import type { EntryDto } from "./bindings/EntryDto";
+import type { JournalFilter } from "./bindings/JournalFilter";
+import type { LabourDto } from "./bindings/LabourDto";
+import type { LabourSummaryDto } from "./bindings/LabourSummaryDto";
+import type { MonthDto } from "./bindings/MonthDto";
+import type { PatronageDto } from "./bindings/PatronageDto";
 import type { ApiError } from "./bindings/ApiError";
 import type { Choice } from "./bindings/Choice";
 import type { CoopDto } from "./bindings/CoopDto";
@@ -88,6 +100,28 @@ export type * from "./bindings/SyncReport";
 export type * from "./bindings/TallyDto";
 export type * from "./bindings/Vote";
 export type * from "./bindings/VoterDto";
+export type * from "./bindings/AccountDraft";
+export type * from "./bindings/AccountDto";
+export type * from "./bindings/AccountRole";
+export type * from "./bindings/AccountType";
+export type * from "./bindings/BalanceSheetDto";
+export type * from "./bindings/BankImportDto";
+export type * from "./bindings/BankRowDto";
+export type * from "./bindings/BookGroupDto";
+export type * from "./bindings/CapitalDto";
+export type * from "./bindings/CapitalLineDto";
+export type * from "./bindings/EntryDraft";
+export type * from "./bindings/EntryDto";
+export type * from "./bindings/IncomeStatementDto";
+export type * from "./bindings/JournalFilter";
+export type * from "./bindings/LabourDto";
+export type * from "./bindings/LabourSummaryDto";
+export type * from "./bindings/MoneyDto";
+export type * from "./bindings/MonthDto";
+export type * from "./bindings/PatronageDto";
+export type * from "./bindings/PostingDraft";
+export type * from "./bindings/PostingDto";
+export type * from "./bindings/SplitLineDto";
 
 const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "no_identity",
@@ -172,6 +206,38 @@ export const setListingStatus = (coop: string, id: string, status: ListingStatus
   call<ListingDto>("set_listing_status", { coop, id, status });
 export const respond = (coop: string, id: string, message: string, quantity: number | null) =>
   call<ListingDto>("respond", { coop, id, message, quantity });
+
+// The books.
+export const accounts = (coop: string) => call<AccountDto[]>("accounts", { coop });
+export const openAccount = (coop: string, draft: AccountDraft) =>
+  call<AccountDto>("open_account", { coop, draft });
+export const closeAccount = (coop: string, account: string) =>
+  call<AccountDto>("close_account", { coop, account });
+export const journal = (coop: string, filter: JournalFilter) =>
+  call<EntryDto[]>("journal", { coop, filter });
+export const postEntry = (coop: string, draft: EntryDraft) =>
+  call<EntryDto>("post_entry", { coop, draft });
+export const reverseEntry = (coop: string, entry: string, date: string) =>
+  call<EntryDto>("reverse_entry", { coop, entry, date });
+export const balanceSheet = (coop: string, at: string | null) =>
+  call<BalanceSheetDto>("balance_sheet", { coop, at });
+export const monthly = (coop: string, from: string, to: string) =>
+  call<MonthDto[]>("monthly", { coop, from, to });
+export const capital = (coop: string) => call<CapitalDto[]>("capital", { coop });
+export const logLabour = (coop: string, date: string, minutes: number, note: string | null) =>
+  call<LabourDto>("log_labour", { coop, date, minutes, note });
+export const labour = (coop: string, from: string, to: string) =>
+  call<LabourSummaryDto[]>("labour", { coop, from, to });
+export const patronagePreview = (coop: string, from: string, to: string, surplus: string) =>
+  call<PatronageDto>("patronage_preview", { coop, from, to, surplus });
+export const allocatePatronage = (coop: string, from: string, to: string, surplus: string, proposal: string) =>
+  call<PatronageDto>("allocate_patronage", { coop, from, to, surplus, proposal });
+export const importBankCsv = (coop: string, statement: string, rules: string, dryRun: boolean) =>
+  call<BankImportDto>("import_bank_csv", { coop, statement, rules, dry_run: dryRun });
+export const defaultBooksPath = (coop: string, format: string) =>
+  call<string>("default_books_path", { coop, format });
+export const exportBooks = (coop: string, format: string, path: string) =>
+  call<string>("export_books", { coop, format, path });
 
 // A member's own laptops and their key.
 export const createLink = (coop: string, minutes: number) =>

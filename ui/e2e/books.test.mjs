@@ -1,0 +1,75 @@
+// The books in the window: a home whose accounts a `sangam` CLI opened; an entry posted
+// in the form changes the balance sheet; an unbalanced form keeps Post disabled with the
+// reason, and keeps what was typed.
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { accessibilityProblems, byId, cli, offlineHome, openApp, screenshot, tempHome } from "./harness.mjs";
+
+let closeApp;
+
+async function click(browser, id) {
+  const el = await byId(browser, id);
+  await el.waitForClickable({ timeout: 20_000 });
+  await el.click();
+}
+
+async function balanceOf(browser, name) {
+  const rows = await browser.$$(`[data-testid="balance-row"][data-name="${name}"] [data-testid="balance-amount"]`);
+  return rows.length === 0 ? null : rows[0].getText();
+}
+
+describe("the books", { timeout: 240_000 }, () => {
+  after(async () => {
+    if (closeApp) await closeApp();
+  });
+
+  it("posts an entry and shows the balance change; refuses an unbalanced one, keeping it", async () => {
+    const home = tempHome("books");
+    cli(home, "id", "new", "--name", "Asha");
+    offlineHome(home);
+    cli(home, "coop", "create", "River Bakery", "--currency", "INR");
+    cli(home, "ledger", "account", "add", "Bank", "--type", "asset");
+    cli(home, "ledger", "account", "add", "Bread sales", "--type", "income");
+    cli(home, "ledger", "post", "--date", "2026-11-28", "--description", "Saturday market",
+      "--posting", "Bank 1,250.50", "--posting", "Bread sales -1250.50");
+
+    const app = await openApp(home);
+    closeApp = app.close;
+    const browser = app.browser;
+    await browser.setWindowSize(1280, 800);
+    await click(browser, "nav-books");
+    await (await byId(browser, "balance-tree")).waitForDisplayed({ timeout: 20_000 });
+    await browser.waitUntil(async () => (await balanceOf(browser, "Bank")) === "1250.50 INR", { timeout: 20_000 });
+    assert.deepEqual(await accessibilityProblems(browser), [], "the balance sheet has accessibility problems");
+    await screenshot(browser, "en", "books-balances");
+
+    await click(browser, "entry-new");
+    const accounts = await browser.$$('[data-testid="posting-account"]');
+    const amounts = await browser.$$('[data-testid="posting-amount"]');
+    await (await byId(browser, "entry-description")).setValue("Flour from the mill");
+    await accounts[0].selectByVisibleText("Bank");
+    await amounts[0].setValue("-80");
+    await accounts[1].selectByVisibleText("Bread sales");
+    await amounts[1].setValue("79.50");
+    const reason = await byId(browser, "entry-reason");
+    await reason.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await reason.getText(), /INR is off by -0.50/);
+    assert.equal(await (await byId(browser, "entry-submit")).isEnabled(), false, "Post waits for a balanced entry");
+    assert.deepEqual(await accessibilityProblems(browser), [], "the posting form has accessibility problems");
+    await screenshot(browser, "en", "books-entry-unbalanced");
+    assert.equal(await amounts[1].getValue(), "79.50", "what was typed is kept");
+    assert.equal(await (await byId(browser, "entry-description")).getValue(), "Flour from the mill");
+
+    await amounts[1].setValue("80");
+    await browser.waitUntil(async () => (await (await byId(browser, "entry-submit")).isEnabled()), { timeout: 20_000 });
+    await click(browser, "entry-submit");
+    await (await byId(browser, "balance-tree")).waitForDisplayed({ timeout: 20_000 });
+    await browser.waitUntil(async () => (await balanceOf(browser, "Bank")) === "1170.50 INR", {
+      timeout: 20_000,
+      timeoutMsg: "the bank's balance moved by the entry",
+    });
+    await click(browser, "books-tab-journal");
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="entry-card"]')).length === 2, { timeout: 20_000 });
+    await screenshot(browser, "en", "books-journal");
+  });
+});
