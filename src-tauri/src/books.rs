@@ -2,8 +2,9 @@
 //! ledger (see `commands.rs` for how they run).
 
 use sangam_core::{
-    AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, CapitalDto, CoopId, EntryDraft,
-    EntryDto, ExportFormat, JournalFilter, LabourDto, LabourSummaryDto, MonthDto, PatronageDto,
+    AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, Basis, CapitalDto, CoopId,
+    EntryDraft, EntryDto, ExportFormat, JournalFilter, LabourDto, LabourSummaryDto, MonthDto,
+    PatronageDto,
 };
 use tauri::State;
 
@@ -112,9 +113,10 @@ pub async fn patronage_preview(
     from: String,
     to: String,
     surplus: String,
+    basis: Basis,
 ) -> Answer<PatronageDto> {
     on_home(&app, move |home| {
-        home.patronage_preview(coop, &from, &to, &surplus)
+        home.patronage_preview(coop, &from, &to, &surplus, basis)
     })
     .await
 }
@@ -126,10 +128,11 @@ pub async fn allocate_patronage(
     from: String,
     to: String,
     surplus: String,
+    basis: Basis,
     proposal: String,
 ) -> Answer<PatronageDto> {
     on_home(&app, move |home| {
-        home.allocate_patronage(coop, &from, &to, &surplus, &proposal)
+        home.allocate_patronage(coop, &from, &to, &surplus, basis, &proposal)
     })
     .await
 }

@@ -416,6 +416,8 @@ class Fold:
                 raise Refused("account %s is not known where this was written" % p["account"][:12])
             if self._closed_in_past(r, p["account"]):
                 raise Refused("account %s was closed" % p["account"][:12])
+            if p.get("member") is not None and p["member"] not in view.members:
+                raise Refused("%s is not a member" % p["member"][:12])
         limits = view.bylaws.get("ledger", {}).get("approval_over", {})
         if r.body.get("reverses") is None and r.body.get("approved_by") is None:
             for c, limit in sorted(limits.items()):
@@ -431,10 +433,10 @@ class Fold:
         if rev is not None:
             if not self._valid_in_past(r, rev, "ledger.entry"):
                 raise Refused("entry %s is not known where this was written" % rev[:12])
-            key = lambda p: (p["account"], p["amount"], p["commodity"])
-            mine = sorted(key(p) for p in r.body["postings"])
-            theirs = sorted((p["account"], -p["amount"], p["commodity"])
-                            for p in self.by_id[rev].body["postings"])
+            key = lambda p, sign: (p["account"], sign * p["amount"], p["commodity"],
+                                   p.get("member") or "")
+            mine = sorted(key(p, 1) for p in r.body["postings"])
+            theirs = sorted(key(p, -1) for p in self.by_id[rev].body["postings"])
             if mine != theirs:
                 raise Refused("a reversal must post exactly the reversed entry's amounts, negated")
 

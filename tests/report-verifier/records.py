@@ -668,8 +668,11 @@ def body_ledger_entry(v):
         raise BodyError("an entry has 2 to 4096 postings")
     out, sums = [], {}
     for p in ps:
-        p = _struct(p, [("account", REQ, None), ("amount", REQ, None), ("commodity", REQ, None)],
-                    "posting")
+        p = _struct(p, [("account", REQ, None), ("amount", REQ, None), ("commodity", REQ, None),
+                        ("member", OPT, None)], "posting")
+        if p["member"] is not None:
+            _need_hex64(p["member"], "posting.member")
+        p = _drop_none(p)
         _need_hex64(p["account"], "posting.account")
         _need_int(p["amount"], "posting.amount", -canonical.MAX_INT, canonical.MAX_INT)
         if p["amount"] == 0:
@@ -689,8 +692,8 @@ def body_ledger_entry(v):
                     "allocates")
         _need_date(a["from"], "allocates.from")
         _need_date(a["to"], "allocates.to")
-        if a["basis"] != "labour":
-            raise BodyError("allocates.basis must be labour")
+        if a["basis"] not in ("labour", "use"):
+            raise BodyError("allocates.basis must be labour or use")
         if b["approved_by"] is None or a["from"] > a["to"]:
             raise BodyError("an allocation cites the proposal approving it, over a period from "
                             "a day to a later one")

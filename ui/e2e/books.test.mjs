@@ -30,6 +30,7 @@ describe("the books", { timeout: 240_000 }, () => {
     cli(home, "coop", "create", "River Bakery", "--currency", "INR");
     cli(home, "ledger", "account", "add", "Bank", "--type", "asset");
     cli(home, "ledger", "account", "add", "Bread sales", "--type", "income");
+    cli(home, "ledger", "account", "add", "Flour", "--type", "expense");
     cli(home, "ledger", "post", "--date", "2026-11-28", "--description", "Saturday market",
       "--posting", "Bank 1,250.50", "--posting", "Bread sales -1250.50");
 
@@ -49,7 +50,7 @@ describe("the books", { timeout: 240_000 }, () => {
     await (await byId(browser, "entry-description")).setValue("Flour from the mill");
     await accounts[0].selectByVisibleText("Bank");
     await amounts[0].setValue("-80");
-    await accounts[1].selectByVisibleText("Bread sales");
+    await accounts[1].selectByVisibleText("Flour");
     await amounts[1].setValue("79.50");
     const reason = await byId(browser, "entry-reason");
     await reason.waitForDisplayed({ timeout: 20_000 });

@@ -5,8 +5,8 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use sangam_core::{
-    AccountDraft, AccountDto, AccountRole, AccountType, CoopId, EntryDraft, EntryDto, ExportFormat,
-    Home, JournalFilter, MoneyDto, PatronageDto, PostingDraft,
+    AccountDraft, AccountDto, AccountRole, AccountType, Basis, CoopId, EntryDraft, EntryDto,
+    ExportFormat, Home, JournalFilter, MoneyDto, PatronageDto, PostingDraft,
 };
 
 use crate::args::Output;
@@ -26,8 +26,9 @@ pub enum LedgerCommand {
         /// What it was.
         #[arg(long)]
         description: String,
-        /// "ACCOUNT AMOUNT [COMMODITY]": positive debits, negative credits; the co-op's
-        /// currency when no commodity is given.
+        /// "ACCOUNT AMOUNT [COMMODITY] [@MEMBER]": positive debits, negative credits; the
+        /// co-op's currency when no commodity is given; @MEMBER for a sale to a member
+        /// (patronage by use).
         #[arg(
             long = "posting",
             required = true,
@@ -190,7 +191,8 @@ pub struct SplitArgs {
     /// The surplus to split: "AMOUNT [COMMODITY]".
     #[arg(long)]
     pub surplus: String,
-    /// What the members' shares follow: labour.
+    /// What the members' shares follow: labour (hours logged) or use (income credited
+    /// for each member).
     #[arg(long, default_value = "labour")]
     pub basis: String,
 }
@@ -240,8 +242,17 @@ fn role(word: &str) -> Result<AccountRole> {
 
 /// "Capital: Asha -12.50 EUR" as account, amount and commodity: the last word is the
 /// commodity when it is not a number, the one before it the amount, the rest the name.
-pub(crate) fn posting(text: &str) -> Result<PostingDraft> {
-    let words: Vec<&str> = text.split_whitespace().collect();
+/// A last word `@MEMBER` (a key or unique prefix) says whom the posting is for.
+pub(crate) fn posting(home: &Home, coop: CoopId, text: &str) -> Result<PostingDraft> {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let member = match words.last().and_then(|w| w.strip_prefix('@')) {
+        Some(m) => {
+            let key = resolve::member(home, coop, m)?;
+            words.pop();
+            Some(key.to_string())
+        }
+        None => None,
+    };
     let is_amount = |w: &str| {
         w.trim_start_matches(['-', '+'])
             .chars()
@@ -264,6 +275,7 @@ pub(crate) fn posting(text: &str) -> Result<PostingDraft> {
         account: name.join(" "),
         amount: amount.to_owned(),
         commodity,
+        member,
     })
 }
 
@@ -341,11 +353,14 @@ fn split_text(p: &PatronageDto) -> String {
         ));
     }
     for m in &p.members {
-        let hours = m.minutes.unwrap_or(0) as f64 / 60.0;
+        let basis = match &m.used {
+            Some(used) => format!("{} {} used", used.text, used.commodity),
+            None => format!("{:.2} h", m.minutes.unwrap_or(0) as f64 / 60.0),
+        };
         text.push_str(&format!(
-            "\n  {:<18} {:>7.2} h {:>14} {c}  to {}",
+            "\n  {:<18} {:>16} {:>14} {c}  to {}",
             m.name.clone().unwrap_or_default(),
-            hours,
+            basis,
             m.amount.text,
             m.account_name
         ));
@@ -408,7 +423,10 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
                 date,
                 description,
                 payee,
-                postings: postings.iter().map(|p| posting(p)).collect::<Result<_>>()?,
+                postings: postings
+                    .iter()
+                    .map(|p| posting(home, coop, p))
+                    .collect::<Result<_>>()?,
                 approved_by: approved_by
                     .map(|p| resolve::proposal(home, coop, &p).map(|id| id.to_string()))
                     .transpose()?,
@@ -617,20 +635,22 @@ pub fn run_labour(home: &Home, coop: CoopId, command: LabourCommand) -> Result<(
 }
 
 pub fn run_patronage(home: &Home, coop: CoopId, command: PatronageCommand) -> Result<()> {
-    let check = |split: &SplitArgs| -> Result<(String, String)> {
-        if split.basis != "labour" {
-            bail!(
-                "the basis is labour (minutes logged with `sangam labour log`), not {:?}",
-                split.basis
-            );
-        }
-        period(&split.period)
+    let check = |split: &SplitArgs| -> Result<(String, String, Basis)> {
+        let basis = match split.basis.as_str() {
+            "labour" => Basis::Labour,
+            "use" => Basis::Use,
+            other => bail!(
+                "the basis is labour (hours logged with `sangam labour log`) or use (sales posted for a member), not {other:?}"
+            ),
+        };
+        let (from, to) = period(&split.period)?;
+        Ok((from, to, basis))
     };
     match command {
         PatronageCommand::Preview { split, out } => {
-            let (from, to) = check(&split)?;
+            let (from, to, basis) = check(&split)?;
             let dto = home
-                .patronage_preview(coop, &from, &to, &split.surplus)
+                .patronage_preview(coop, &from, &to, &split.surplus, basis)
                 .map_err(api)?;
             print(out, &dto, || split_text(&dto))
         }
@@ -639,10 +659,10 @@ pub fn run_patronage(home: &Home, coop: CoopId, command: PatronageCommand) -> Re
             approved_by,
             out,
         } => {
-            let (from, to) = check(&split)?;
+            let (from, to, basis) = check(&split)?;
             let proposal = resolve::proposal(home, coop, &approved_by)?.to_string();
             let dto = home
-                .allocate_patronage(coop, &from, &to, &split.surplus, &proposal)
+                .allocate_patronage(coop, &from, &to, &split.surplus, basis, &proposal)
                 .map_err(api)?;
             print(out, &dto, || split_text(&dto))
         }

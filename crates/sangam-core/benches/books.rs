@@ -110,11 +110,13 @@ fn main() {
                     account: debit,
                     amount,
                     commodity: "EUR".into(),
+                    member: None,
                 },
                 Posting {
                     account: credit,
                     amount: -amount,
                     commodity: "EUR".into(),
+                    member: None,
                 },
             ],
             payee: None,
@@ -165,6 +167,7 @@ fn main() {
             account: account.into(),
             amount: amount.into(),
             commodity: None,
+            member: None,
         };
         home.post_entry(
             coop,

@@ -56,6 +56,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::LinkDto,
         sangam_model::ledger::AccountType,
         sangam_model::ledger::AccountRole,
+        sangam_model::ledger::Basis,
         crate::AccountDraft,
         crate::AccountDto,
         crate::BalanceSheetDto,

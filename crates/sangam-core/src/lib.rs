@@ -64,7 +64,7 @@ pub use reports::{
     ReportSummaryDto, verify_report,
 };
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
-pub use sangam_model::ledger::{AccountRole, AccountType};
+pub use sangam_model::ledger::{AccountRole, AccountType, Basis};
 pub use sangam_model::market::{ListingKind, ListingStatus};
 pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};

@@ -397,11 +397,13 @@ impl Home {
                                     account: bank.id,
                                     amount: minor,
                                     commodity: commodity.clone(),
+                                    member: None,
                                 },
                                 Posting {
                                     account: counter.id,
                                     amount: -minor,
                                     commodity: commodity.clone(),
+                                    member: None,
                                 },
                             ],
                             payee: None,

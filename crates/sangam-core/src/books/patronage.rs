@@ -1,5 +1,5 @@
 //! Patronage: a period's surplus split by the bylaws' reserve and education shares and
-//! the members' labour (docs/protocol.md "Patronage"), shown before it is posted, and
+//! the members' labour or use (docs/protocol.md "Patronage"), shown before it is posted, and
 //! posted as one entry citing the proposal that approved it.
 
 use std::collections::BTreeMap;
@@ -37,8 +37,10 @@ pub struct SplitLineDto {
     pub member: Option<String>,
     /// Their name.
     pub name: Option<String>,
-    /// Their minutes of labour in the period.
+    /// Their minutes of labour in the period (basis labour).
     pub minutes: Option<u64>,
+    /// What they used in the period (basis use).
+    pub used: Option<MoneyDto>,
     /// The part.
     pub amount: MoneyDto,
 }
@@ -60,8 +62,10 @@ pub struct PatronageDto {
     pub reserve: Option<SplitLineDto>,
     /// The education fund's part.
     pub education: Option<SplitLineDto>,
-    /// Each member's part, by labour.
+    /// Each member's part, by the basis.
     pub members: Vec<SplitLineDto>,
+    /// What the members' parts follow.
+    pub basis: Basis,
     /// The reserve's and education fund's shares in percent, as the bylaws say.
     pub reserve_pct: u8,
     /// The education fund's share.
@@ -99,6 +103,7 @@ impl Node {
         from: &str,
         to: &str,
         surplus: &str,
+        basis: Basis,
     ) -> Result<(PatronageDto, LedgerEntry), ApiError> {
         let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
         if from > to {
@@ -111,14 +116,15 @@ impl Node {
         let state = self.state(coop)?;
         let bylaws = state.bylaws.clone().unwrap_or_default().ledger;
         let accounts = self.book_accounts(coop)?;
-        let basis: BTreeMap<PublicKey, u64> = self
-            .replica(coop)?
-            .fold()
-            .labour_between(&from, &to)
-            .into_iter()
-            .filter(|(_, m)| *m > 0)
-            .collect();
-        let split = split_surplus(surplus, bylaws.reserve_pct, bylaws.education_pct, &basis)
+        let fold = self.replica(coop)?.fold();
+        let weights: BTreeMap<PublicKey, u64> = match basis {
+            Basis::Labour => fold.labour_between(&from, &to),
+            Basis::Use => fold.use_between(&from, &to, &commodity),
+        }
+        .into_iter()
+        .filter(|(_, w)| *w > 0)
+        .collect();
+        let split = split_surplus(surplus, bylaws.reserve_pct, bylaws.education_pct, &weights)
             .map_err(|e| invalid(e.to_string()))?;
         let name = |k: &PublicKey| state.member(k).map(|m| m.name.clone());
         let from_account = fund(&accounts, "surplus")?;
@@ -126,6 +132,7 @@ impl Node {
             account: from_account.id,
             amount: surplus,
             commodity: commodity.clone(),
+            member: None,
         }];
         let mut line = |account: &AccountRow, member: Option<PublicKey>, amount: i64| {
             if amount > 0 {
@@ -133,6 +140,7 @@ impl Node {
                     account: account.id,
                     amount: -amount,
                     commodity: commodity.clone(),
+                    member: None,
                 });
             }
             SplitLineDto {
@@ -140,7 +148,13 @@ impl Node {
                 account_name: account.name.clone(),
                 member: member.map(|m| m.to_string()),
                 name: member.as_ref().and_then(name),
-                minutes: member.and_then(|m| basis.get(&m).copied()),
+                minutes: member
+                    .filter(|_| basis == Basis::Labour)
+                    .and_then(|m| weights.get(&m).copied()),
+                used: member
+                    .filter(|_| basis == Basis::Use)
+                    .and_then(|m| weights.get(&m))
+                    .map(|u| MoneyDto::new(i128::from(*u), &commodity)),
                 amount: MoneyDto::new(i128::from(amount), &commodity),
             }
         };
@@ -159,7 +173,7 @@ impl Node {
                     ApiError::new(
                         ErrorCode::NotFound,
                         format!(
-                            "{} logged labour in the period but has no open capital account",
+                            "{} has a share of the surplus but no open capital account",
                             name(member).unwrap_or_else(|| member.short())
                         ),
                     )
@@ -175,22 +189,26 @@ impl Node {
             reserve,
             education,
             members,
+            basis,
             reserve_pct: bylaws.reserve_pct,
             education_pct: bylaws.education_pct,
             entry: None,
         };
         let entry = LedgerEntry {
             date: to.clone(),
-            description: format!("Surplus of {from} to {to} allocated by labour"),
+            description: format!(
+                "Surplus of {from} to {to} allocated by {}",
+                if basis == Basis::Labour {
+                    "labour"
+                } else {
+                    "use"
+                }
+            ),
             postings,
             payee: None,
             approved_by: None,
             reverses: None,
-            allocates: Some(Allocation {
-                from,
-                to,
-                basis: Basis::Labour,
-            }),
+            allocates: Some(Allocation { from, to, basis }),
             reference: None,
         };
         Ok((dto, entry))
@@ -199,15 +217,19 @@ impl Node {
 
 impl Home {
     /// The split of `surplus` ("12000 INR"; a bare number is in the co-op's currency) for
-    /// the period `from` to `to`, by labour: computed, nothing posted.
+    /// the period `from` to `to`, by `basis`: computed, nothing posted.
     pub fn patronage_preview(
         &self,
         coop: CoopId,
         from: &str,
         to: &str,
         surplus: &str,
+        basis: Basis,
     ) -> Result<PatronageDto, ApiError> {
-        Ok(self.node().patronage_plan(coop, from, to, surplus)?.0)
+        Ok(self
+            .node()
+            .patronage_plan(coop, from, to, surplus, basis)?
+            .0)
     }
 
     /// Posts the split as one entry citing `proposal` (id or prefix), which must pass for
@@ -218,10 +240,11 @@ impl Home {
         from: &str,
         to: &str,
         surplus: &str,
+        basis: Basis,
         proposal: &str,
     ) -> Result<PatronageDto, ApiError> {
         let mut node = self.node();
-        let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus)?;
+        let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus, basis)?;
         entry.approved_by = Some(find_proposal(&mut node, coop, proposal)?);
         let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
         dto.entry = Some(id.to_string());

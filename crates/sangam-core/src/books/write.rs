@@ -42,6 +42,9 @@ pub struct PostingDraft {
     /// The commodity; none: the co-op's currency.
     #[serde(default)]
     pub commodity: Option<String>,
+    /// The member it is for (hex key), when it records their use of the co-op.
+    #[serde(default)]
+    pub member: Option<String>,
 }
 
 /// A new entry.
@@ -101,10 +104,17 @@ pub(crate) fn postings_of(
                 i + 1
             )));
         }
+        let member = p
+            .member
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| crate::key_from_text(m, "the member a posting is for"))
+            .transpose()?;
         out.push(Posting {
             account: account.id,
             amount,
             commodity,
+            member,
         });
     }
     check_balanced(&out)?;

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use sangam_core::{
-    AccountDraft, Choice, Clock, EntryDraft, ErrorCode, ExportFormat, Home, JournalFilter, Method,
-    PostingDraft, ProposalDraft, Vote,
+    AccountDraft, Basis, Choice, Clock, EntryDraft, ErrorCode, ExportFormat, Home, JournalFilter,
+    Method, PostingDraft, ProposalDraft, Vote,
 };
 use sangam_model::ledger::{AccountRole, AccountType};
 use tempfile::TempDir;
@@ -67,6 +67,7 @@ fn draft(date: &str, what: &str, lines: &[(&str, &str, Option<&str>)]) -> EntryD
                 account: (*account).into(),
                 amount: (*amount).into(),
                 commodity: commodity.map(str::to_owned),
+                member: None,
             })
             .collect(),
         approved_by: None,
@@ -275,7 +276,7 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         "a day has 1,440 minutes"
     );
     let preview = home
-        .patronage_preview(coop, "2026-01-01", "2026-03-31", "1000")
+        .patronage_preview(coop, "2026-01-01", "2026-03-31", "1000", Basis::Labour)
         .expect("preview");
     assert_eq!(preview.members.len(), 1);
     assert_eq!(
@@ -304,7 +305,14 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         )
         .expect("proposal");
     let allocated = home
-        .allocate_patronage(coop, "2026-01-01", "2026-03-31", "1000 EUR", &vote.id)
+        .allocate_patronage(
+            coop,
+            "2026-01-01",
+            "2026-03-31",
+            "1000 EUR",
+            Basis::Labour,
+            &vote.id,
+        )
         .expect("allocated");
     let entry = allocated.entry.expect("posted");
     let standing = |home: &Home| {
@@ -499,5 +507,86 @@ fn a_bank_statement_is_imported_once_and_a_bad_row_posts_nothing() {
             .expect("journal")
             .len(),
         5
+    );
+}
+
+#[test]
+fn a_surplus_split_by_use_follows_the_sales_posted_for_each_member() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    let asha = home.identity().expect("identity").member;
+    let bo = sangam_testkit::Person::seeded(2, "Bo").key().to_string();
+    home.admit(coop, crate::pk(&bo), "Bo").expect("admit");
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Sales", AccountType::Income);
+    open_with(
+        &home,
+        coop,
+        "Capital: Asha",
+        AccountType::Equity,
+        Some(asha.clone()),
+        None,
+    );
+    open_with(
+        &home,
+        coop,
+        "Capital: Bo",
+        AccountType::Equity,
+        Some(bo.clone()),
+        None,
+    );
+    open_with(
+        &home,
+        coop,
+        "Surplus",
+        AccountType::Equity,
+        None,
+        Some(AccountRole::Surplus),
+    );
+    let sale = |who: &str, amount: &str| {
+        let mut d = draft(
+            "2026-03-01",
+            "Bread",
+            &[
+                ("Bank", amount, None),
+                ("Sales", &format!("-{amount}"), None),
+            ],
+        );
+        d.postings[1].member = Some(who.to_owned());
+        home.post_entry(coop, &d)
+    };
+    sale(&asha, "30").expect("Asha's bread");
+    sale(&bo, "10").expect("Bo's bread");
+    let stranger = sangam_testkit::Person::seeded(9, "Stranger")
+        .key()
+        .to_string();
+    let err = sale(&stranger, "5").expect_err("not a member");
+    assert!(
+        err.message.contains("not a current member") || err.message.contains("member"),
+        "{}",
+        err.message
+    );
+    let split = home
+        .patronage_preview(coop, "2026-01-01", "2026-12-31", "100", Basis::Use)
+        .expect("preview");
+    let part = |key: &str| {
+        split
+            .members
+            .iter()
+            .find(|m| m.member.as_deref() == Some(key))
+            .expect("a part")
+            .amount
+            .text
+            .clone()
+    };
+    assert_eq!(
+        (part(&asha), part(&bo)),
+        ("75.00".to_owned(), "25.00".to_owned())
+    );
+    assert_eq!(
+        split.members[0].used.as_ref().map(|u| u.commodity.as_str()),
+        Some("EUR")
     );
 }

@@ -211,6 +211,9 @@ pub struct Allocation {
 pub enum Basis {
     /// Minutes of labour logged in the period.
     Labour,
+    /// The members' use: what the entries of the period credited to income accounts for
+    /// each member, in the surplus's commodity.
+    Use,
 }
 
 /// One line of an entry: an amount in minor units of a commodity, to an account.
@@ -223,6 +226,10 @@ pub struct Posting {
     pub amount: i64,
     /// The commodity code.
     pub commodity: String,
+    /// The member it is for, when it records their use of the co-op (a sale to them, on
+    /// an income account): the basis of patronage by use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<PublicKey>,
 }
 
 /// `ledger.entry`: a balanced transaction.

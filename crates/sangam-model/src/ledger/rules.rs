@@ -108,7 +108,12 @@ fn negated(postings: &[Posting]) -> Vec<Posting> {
         })
         .collect();
     out.sort_by(|a, b| {
-        (a.account, a.amount, &a.commodity).cmp(&(b.account, b.amount, &b.commodity))
+        (a.account, a.amount, &a.commodity, a.member).cmp(&(
+            b.account,
+            b.amount,
+            &b.commodity,
+            b.member,
+        ))
     });
     out
 }
@@ -193,6 +198,11 @@ impl Rules for LedgerEntry {
             if closed_in_past(scope, &p.account, record) {
                 return Err(Refusal::ClosedAccount(p.account.short()));
             }
+            if let Some(member) = &p.member
+                && !scope.full_view().members.contains_key(member)
+            {
+                return Err(Refusal::NotAMember(member.short()));
+            }
         }
         // A reversal puts back what a counted entry moved, so it needs no approval of
         // its own; anything else over the limit must cite the proposal approving it
@@ -222,7 +232,12 @@ impl Rules for LedgerEntry {
             };
             let mut mine = self.postings.clone();
             mine.sort_by(|a, b| {
-                (a.account, a.amount, &a.commodity).cmp(&(b.account, b.amount, &b.commodity))
+                (a.account, a.amount, &a.commodity, a.member).cmp(&(
+                    b.account,
+                    b.amount,
+                    &b.commodity,
+                    b.member,
+                ))
             });
             if mine != negated(&original.postings) {
                 return Err(Refusal::NotAReversal);
@@ -446,6 +461,36 @@ impl Fold {
             }
         }
         out
+    }
+
+    /// Each member's use from `from` to `to` in `commodity`: what the entries that count
+    /// credited to income accounts for them (a refund, a debit, takes it back; never
+    /// below 0).
+    pub fn use_between(&self, from: &str, to: &str, commodity: &str) -> BTreeMap<PublicKey, u64> {
+        let income: BTreeSet<RecordId> = self
+            .accounts()
+            .into_iter()
+            .filter(|a| a.account_type == AccountType::Income)
+            .map(|a| a.id)
+            .collect();
+        let mut sums: BTreeMap<PublicKey, i128> = BTreeMap::new();
+        for entry in self.journal() {
+            if !entry.standing.counts() || !(from..=to).contains(&entry.entry.date.as_str()) {
+                continue;
+            }
+            for p in &entry.entry.postings {
+                if let Some(member) = p.member
+                    && p.commodity == commodity
+                    && income.contains(&p.account)
+                {
+                    *sums.entry(member).or_default() -= i128::from(p.amount);
+                }
+            }
+        }
+        sums.into_iter()
+            .filter(|(_, s)| *s > 0)
+            .map(|(m, s)| (m, u64::try_from(s).unwrap_or(u64::MAX)))
+            .collect()
     }
 
     /// Minutes of labour logged, by member.

@@ -34,6 +34,7 @@ fn entry(postings: &[(&Record, i64, &str)], reverses: Option<RecordId>) -> Body 
                 account: a.id(),
                 amount: *amount,
                 commodity: (*c).into(),
+                member: None,
             })
             .collect(),
         payee: None,
@@ -120,11 +121,13 @@ fn an_unbalanced_entry_or_a_bad_date_cannot_be_signed() {
             account: flour.id(),
             amount: 1,
             commodity: "EUR".into(),
+            member: None,
         },
         Posting {
             account: bank.id(),
             amount: -1,
             commodity: "EUR".into(),
+            member: None,
         },
     ];
     assert!(

@@ -222,11 +222,13 @@ fn scenario(method: Method) -> Scenario {
                     account: till.id(),
                     amount: 12_050,
                     commodity: "EUR".into(),
+                    member: None,
                 },
                 Posting {
                     account: sales.id(),
                     amount: -12_050,
                     commodity: "EUR".into(),
+                    member: None,
                 },
             ],
             payee: None,

@@ -237,11 +237,13 @@ fn generate() -> Value {
                     account: bank.id(),
                     amount: 10_000,
                     commodity: "EUR".into(),
+                    member: None,
                 },
                 Posting {
                     account: capital.id(),
                     amount: -10_000,
                     commodity: "EUR".into(),
+                    member: None,
                 },
             ],
             payee: Some("Bo".into()),

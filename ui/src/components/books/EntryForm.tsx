@@ -43,7 +43,7 @@ export function EntryForm(props: { coop: string }) {
         date: date(),
         description: description(),
         payee: payee().trim() === "" ? null : payee(),
-        postings: filled().map((l) => ({ account: l.account, amount: l.amount, commodity: l.commodity.trim() === "" ? null : l.commodity })),
+        postings: filled().map((l) => ({ account: l.account, amount: l.amount, commodity: l.commodity.trim() === "" ? null : l.commodity, member: null })),
         approved_by: null,
       });
       go({ name: "books" });

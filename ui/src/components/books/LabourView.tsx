@@ -2,7 +2,7 @@ import { createResource, createSignal, createUniqueId, For, Show } from "solid-j
 import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import * as ipc from "../../lib/ipc";
-import type { PatronageDto } from "../../lib/ipc";
+import type { Basis, PatronageDto } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 
 const year = new Date().getUTCFullYear();
@@ -83,13 +83,14 @@ export function LabourView(props: { coop: string; version: number }) {
 function Patronage(props: { coop: string }) {
   const uid = createUniqueId();
   const [surplus, setSurplus] = createSignal("");
+  const [basis, setBasis] = createSignal<Basis>("labour");
   const [proposal, setProposal] = createSignal("");
   const [split, setSplit] = createSignal<PatronageDto | null>(null);
   const action = createAction();
   const [proposals] = createResource(() => props.coop, (c) => ipc.proposals(c, "all"));
-  const preview = () => void action.run(async () => setSplit(await ipc.patronagePreview(props.coop, from(), to(), surplus())));
+  const preview = () => void action.run(async () => setSplit(await ipc.patronagePreview(props.coop, from(), to(), surplus(), basis())));
   const allocate = () =>
-    void action.run(async () => setSplit(await ipc.allocatePatronage(props.coop, from(), to(), surplus(), proposal())));
+    void action.run(async () => setSplit(await ipc.allocatePatronage(props.coop, from(), to(), surplus(), basis(), proposal())));
   return (
     <section class="card">
       <h2>{t("books.patronage")}</h2>
@@ -98,6 +99,13 @@ function Patronage(props: { coop: string }) {
         <div class="field">
           <label for={`${uid}-s`}>{t("books.surplus")}</label>
           <input id={`${uid}-s`} data-testid="patronage-surplus" value={surplus()} onInput={(e) => setSurplus(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={`${uid}-b`}>{t("books.basis")}</label>
+          <select id={`${uid}-b`} data-testid="patronage-basis" onChange={(e) => setBasis(e.currentTarget.value as Basis)}>
+            <option value="labour" selected={basis() === "labour"}>{t("books.basis_labour")}</option>
+            <option value="use" selected={basis() === "use"}>{t("books.basis_use")}</option>
+          </select>
         </div>
         <button type="button" data-testid="patronage-preview" disabled={action.busy()} onClick={preview}>{t("books.preview")}</button>
       </div>
@@ -112,7 +120,10 @@ function Patronage(props: { coop: string }) {
                 <For each={s().members}>
                   {(m) => (
                     <tr>
-                      <td>{m.name ?? m.member?.slice(0, 12)} · {t("books.hours_n", { n: ((m.minutes ?? 0) / 60).toFixed(2) })}</td>
+                      <td>
+                        {m.name ?? m.member?.slice(0, 12)} ·{" "}
+                        {m.used ? `${m.used.text} ${m.used.commodity}` : t("books.hours_n", { n: ((m.minutes ?? 0) / 60).toFixed(2) })}
+                      </td>
                       <td class="amount">{m.amount.text} {m.amount.commodity}</td>
                     </tr>
                   )}

@@ -8,6 +8,7 @@ import type { AccountDraft } from "./bindings/AccountDraft";
 import type { AccountDto } from "./bindings/AccountDto";
 import type { BalanceSheetDto } from "./bindings/BalanceSheetDto";
 import type { BankImportDto } from "./bindings/BankImportDto";
+import type { Basis } from "./bindings/Basis";
 import type { CapitalDto } from "./bindings/CapitalDto";
 import type { EntryDraft } from "./bindings/EntryDraft";
 import type { EntryDto } from "./bindings/EntryDto";
@@ -107,6 +108,7 @@ export type * from "./bindings/AccountType";
 export type * from "./bindings/BalanceSheetDto";
 export type * from "./bindings/BankImportDto";
 export type * from "./bindings/BankRowDto";
+export type * from "./bindings/Basis";
 export type * from "./bindings/BookGroupDto";
 export type * from "./bindings/CapitalDto";
 export type * from "./bindings/CapitalLineDto";
@@ -228,10 +230,10 @@ export const logLabour = (coop: string, date: string, minutes: number, note: str
   call<LabourDto>("log_labour", { coop, date, minutes, note });
 export const labour = (coop: string, from: string, to: string) =>
   call<LabourSummaryDto[]>("labour", { coop, from, to });
-export const patronagePreview = (coop: string, from: string, to: string, surplus: string) =>
-  call<PatronageDto>("patronage_preview", { coop, from, to, surplus });
-export const allocatePatronage = (coop: string, from: string, to: string, surplus: string, proposal: string) =>
-  call<PatronageDto>("allocate_patronage", { coop, from, to, surplus, proposal });
+export const patronagePreview = (coop: string, from: string, to: string, surplus: string, basis: Basis) =>
+  call<PatronageDto>("patronage_preview", { coop, from, to, surplus, basis });
+export const allocatePatronage = (coop: string, from: string, to: string, surplus: string, basis: Basis, proposal: string) =>
+  call<PatronageDto>("allocate_patronage", { coop, from, to, surplus, basis, proposal });
 export const importBankCsv = (coop: string, statement: string, rules: string, dryRun: boolean) =>
   call<BankImportDto>("import_bank_csv", { coop, statement, rules, dry_run: dryRun });
 export const defaultBooksPath = (coop: string, format: string) =>

@@ -15,4 +15,8 @@ amount: string,
 /**
  * The commodity; none: the co-op's currency.
  */
-commodity: string | null, };
+commodity: string | null, 
+/**
+ * The member it is for (hex key), when it records their use of the co-op.
+ */
+member: string | null, };

@@ -22,9 +22,13 @@ member: string | null,
  */
 name: string | null, 
 /**
- * Their minutes of labour in the period.
+ * Their minutes of labour in the period (basis labour).
  */
 minutes: number | null, 
+/**
+ * What they used in the period (basis use).
+ */
+used: MoneyDto | null, 
 /**
  * The part.
  */
