@@ -627,7 +627,8 @@ def choice_problem(prop, choice):
 
 AUTHORITY = frozenset([
     "coop.genesis", "member.admit", "member.leave", "member.remove", "device.add",
-    "device.revoke", "proposal.open", "proposal.close", "proposal.withdraw"])
+    "device.revoke", "proposal.open", "proposal.close", "proposal.withdraw",
+    "ledger.account", "ledger.close"])
 
 RULES = {
     "member.admit": Fold._rule_admit,

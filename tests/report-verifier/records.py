@@ -28,7 +28,8 @@ ENVELOPE = ("at", "author", "body", "coop", "deps", "kind", "sig", "v")
 
 AUTHORITY_KINDS = frozenset([
     "coop.genesis", "member.admit", "member.leave", "member.remove", "device.add",
-    "device.revoke", "proposal.open", "proposal.close", "proposal.withdraw"])
+    "device.revoke", "proposal.open", "proposal.close", "proposal.withdraw",
+    "ledger.account", "ledger.close"])
 
 METHODS = ("yes_no", "consent", "choice", "approval", "ranked", "score")
 VOTES = ("yes", "no", "agree", "disagree", "block", "abstain")

@@ -45,9 +45,9 @@ macro_rules! kinds_table {
             ListingRevise(market::ListingRevise)           = "listing.revise",    authority: false;
             ListingStatusChange(market::ListingStatusChange) = "listing.status",  authority: false;
             ListingRespond(market::ListingRespond)         = "listing.respond",   authority: false;
-            LedgerAccount(ledger::LedgerAccount)           = "ledger.account",    authority: false;
+            LedgerAccount(ledger::LedgerAccount)           = "ledger.account",    authority: true;
             LedgerEntry(ledger::LedgerEntry)               = "ledger.entry",      authority: false;
-            LedgerClose(ledger::LedgerClose)               = "ledger.close",      authority: false;
+            LedgerClose(ledger::LedgerClose)               = "ledger.close",      authority: true;
             LabourLog(ledger::LabourLog)                   = "labour.log",        authority: false;
         }
     };

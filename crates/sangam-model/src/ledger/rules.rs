@@ -118,9 +118,19 @@ fn negated(postings: &[Posting]) -> Vec<Posting> {
     out
 }
 
-/// Whether a close of `account` is in `record`'s past (placed, or in the change being
-/// admitted).
-fn closed_in_past(scope: &Scope<'_>, account: &RecordId, record: &Record) -> bool {
+/// Whether `id` is a valid account in the record's context. Accounts are authority
+/// records, so this is a lookup in the context, never a walk back through every entry
+/// written since the account was opened.
+fn account_in_context(scope: &Scope<'_>, id: &RecordId) -> bool {
+    scope.context.contains(id)
+        && scope
+            .placed(id)
+            .is_some_and(|p| p.verdict.is_ok() && matches!(p.record.body(), Body::LedgerAccount(_)))
+}
+
+/// Whether a close of `account` is in the record's context (closes are authority records,
+/// placed or in the change being admitted).
+fn closed_in_past(scope: &Scope<'_>, account: &RecordId) -> bool {
     let placed = scope
         .fold
         .index
@@ -136,7 +146,7 @@ fn closed_in_past(scope: &Scope<'_>, account: &RecordId, record: &Record) -> boo
     });
     placed
         .chain(earlier)
-        .any(|close| scope.reaches(&close, record.deps()))
+        .any(|close| scope.context.contains(&close))
 }
 
 /// Whether the bylaws in force let the author keep the books.
@@ -167,12 +177,10 @@ impl Rules for LedgerAccount {
 impl Rules for LedgerClose {
     fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         keeps_books(record, bylaws)?;
-        if !valid_in_past(scope, &self.account, record, |b| {
-            matches!(b, Body::LedgerAccount(_))
-        }) {
+        if !account_in_context(scope, &self.account) {
             return Err(Refusal::UnknownAccount(self.account.short()));
         }
-        if closed_in_past(scope, &self.account, record) {
+        if closed_in_past(scope, &self.account) {
             return Err(Refusal::ClosedAccount(self.account.short()));
         }
         Ok(())
@@ -190,12 +198,10 @@ impl Rules for LedgerEntry {
     fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         keeps_books(record, bylaws)?;
         for p in &self.postings {
-            if !valid_in_past(scope, &p.account, record, |b| {
-                matches!(b, Body::LedgerAccount(_))
-            }) {
+            if !account_in_context(scope, &p.account) {
                 return Err(Refusal::UnknownAccount(p.account.short()));
             }
-            if closed_in_past(scope, &p.account, record) {
+            if closed_in_past(scope, &p.account) {
                 return Err(Refusal::ClosedAccount(p.account.short()));
             }
             if let Some(member) = &p.member
