@@ -97,6 +97,9 @@ pub(crate) struct Node {
     /// Per co-op, how many changes the stored snapshot holds (reading it from the table
     /// would walk the whole snapshot blob).
     pub(crate) snapshotted: HashMap<CoopId, usize>,
+    /// Co-ops whose books' projection this node has checked against the fold (once a
+    /// process: every commit keeps it up to date after that).
+    pub(crate) books_checked: std::collections::HashSet<CoopId>,
     /// Whether snapshots wait for [`Node::save_due_snapshots`] instead of being saved by
     /// the commit that made them due (a node serving the network saves them between
     /// syncs, not in the middle of one).
@@ -150,6 +153,7 @@ impl Node {
             loaded: HashMap::new(),
             projected: HashMap::new(),
             snapshotted: HashMap::new(),
+            books_checked: Default::default(),
             defer_snapshots: false,
             snapshots_due: Default::default(),
             last_commit: None,

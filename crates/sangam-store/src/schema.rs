@@ -194,7 +194,9 @@ const MIGRATIONS: &[&str] = &[
         counts INTEGER NOT NULL
     );
     CREATE INDEX ledger_postings_by_account ON ledger_postings (coop, account, date);
-    CREATE INDEX ledger_postings_by_date ON ledger_postings (coop, date);
+    -- Balances at a date and a period's flows read this index alone, in group order.
+    CREATE INDEX ledger_postings_for_sums
+        ON ledger_postings (coop, counts, account, commodity, date, amount);
     CREATE INDEX ledger_postings_by_entry ON ledger_postings (entry);
     CREATE TABLE ledger_balances (
         coop BLOB NOT NULL,

@@ -296,6 +296,9 @@ impl Node {
     /// from the fold when the projection holds other counts than the fold (a home whose
     /// records came before the books' tables).
     pub(crate) fn books_ready(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        if self.books_checked.contains(&coop) {
+            return Ok(());
+        }
         let replica = self.replica(coop)?;
         let (accounts, entries) = replica.fold().ledger_counts();
         let stored = self.store.book_counts(coop)?;
@@ -303,6 +306,7 @@ impl Node {
             let (accounts, entries) = all_books(self.replica(coop)?.fold());
             self.store.rebuild_books(coop, &accounts, &entries)?;
         }
+        self.books_checked.insert(coop);
         Ok(())
     }
 }

@@ -172,12 +172,20 @@ impl Node {
         Ok(self.store.book_accounts(coop)?)
     }
 
+    /// The co-op's currency, from its genesis record (whose id is the co-op's).
     pub(crate) fn currency_of(&mut self, coop: CoopId) -> Result<String, ApiError> {
-        let state = self.state(coop)?;
-        state
-            .genesis
-            .map(|g| g.currency)
-            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))
+        match self
+            .replica(coop)?
+            .fold()
+            .get(&coop)
+            .map(|p| p.record.body())
+        {
+            Some(Body::CoopGenesis(g)) => Ok(g.currency.clone()),
+            _ => Err(ApiError::new(
+                ErrorCode::Storage,
+                "the co-op has no genesis record",
+            )),
+        }
     }
 
     pub(crate) fn entry_body(

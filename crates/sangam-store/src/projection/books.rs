@@ -589,6 +589,23 @@ impl Store {
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<Vec<BalanceRow>, StoreError> {
+        // SQLite sums in 64 bits and stops with "integer overflow" past them: then the
+        // rows are summed here in 128 bits instead, slower but exact.
+        let mut grouped = self.conn.prepare_cached(
+            "SELECT account, commodity, SUM(amount) FROM ledger_postings
+             WHERE coop = ?1 AND counts = 1 AND date >= ifnull(?2, '') AND date <= ifnull(?3, '9')
+             GROUP BY account, commodity",
+        )?;
+        let sums: Result<Vec<(Vec<u8>, String, i64)>, rusqlite::Error> = grouped
+            .query_map(params![coop.as_bytes(), from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect();
+        match sums {
+            Ok(rows) => return summed(rows.into_iter().map(Ok)),
+            Err(e) if e.to_string().contains("integer overflow") => {}
+            Err(e) => return Err(e.into()),
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT account, commodity, amount FROM ledger_postings
              WHERE coop = ?1 AND counts = 1 AND date >= ifnull(?2, '') AND date <= ifnull(?3, '9')",
