@@ -16,18 +16,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev iproute2
   xvfb xauth webkit2gtk-driver fonts-noto-core python3)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if ((${#missing[@]})); then
-  echo "Installing missing system packages: ${missing[*]}"
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
-fi
+. "$root/scripts/apt-missing.sh"
+apt_missing "${packages[@]}"
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust 1.95 with rustup (https://rustup.rs), then rerun." >&2

@@ -7,17 +7,8 @@
 set -euo pipefail
 tools="${SANGAM_TOOLS:-$HOME/.cache/sangam/tools}"
 
-missing=()
-for p in hledger python3-venv; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "Installing missing system packages: ${missing[*]}"
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
-fi
+. "$(dirname "$0")/apt-missing.sh"
+apt_missing hledger python3-venv
 
 if [ ! -x "$tools/beancount/bin/bean-check" ]; then
   echo "Installing beancount 3.2.3 (bean-check) into $tools/beancount"

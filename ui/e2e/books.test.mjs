@@ -1,6 +1,6 @@
-// The books in the window: a home whose accounts a `sangam` CLI opened; an entry posted
-// in the form changes the balance sheet; an unbalanced form keeps Post disabled with the
-// reason, and keeps what was typed.
+// The books in the window: a home whose first accounts a `sangam` CLI opened, and one
+// opened in the window; an entry posted in the form changes the balance sheet; an
+// unbalanced form keeps Post disabled with the reason, and keeps what was typed.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { accessibilityProblems, byId, cli, offlineHome, openApp, screenshot, tempHome } from "./harness.mjs";
@@ -30,7 +30,6 @@ describe("the books", { timeout: 240_000 }, () => {
     cli(home, "coop", "create", "River Bakery", "--currency", "INR");
     cli(home, "ledger", "account", "add", "Bank", "--type", "asset");
     cli(home, "ledger", "account", "add", "Bread sales", "--type", "income");
-    cli(home, "ledger", "account", "add", "Flour", "--type", "expense");
     cli(home, "ledger", "post", "--date", "2026-11-28", "--description", "Saturday market",
       "--posting", "Bank 1,250.50", "--posting", "Bread sales -1250.50");
 
@@ -43,6 +42,15 @@ describe("the books", { timeout: 240_000 }, () => {
     await browser.waitUntil(async () => (await balanceOf(browser, "Bank")) === "1250.50 INR", { timeout: 20_000 });
     assert.deepEqual(await accessibilityProblems(browser), [], "the balance sheet has accessibility problems");
     await screenshot(browser, "en", "books-balances");
+
+    // An account opened in the window lands in the tree.
+    await (await byId(browser, "account-name")).setValue("Flour");
+    await (await byId(browser, "account-type")).selectByAttribute("value", "expense");
+    await click(browser, "account-open");
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="balance-row"][data-name="Flour"]')).length === 1, {
+      timeout: 20_000,
+      timeoutMsg: "the new account is in the balance sheet",
+    });
 
     await click(browser, "entry-new");
     const accounts = await browser.$$('[data-testid="posting-account"]');

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
+use super::like;
 use crate::{Store, StoreError, array};
 
 /// An account row of the projection.
@@ -301,19 +302,6 @@ fn decimal(text: &str) -> Result<i128, StoreError> {
 
 fn id_of(bytes: &[u8]) -> Result<RecordId, StoreError> {
     Ok(RecordId::from_bytes(array(bytes)?))
-}
-
-fn like(word: &str) -> String {
-    let mut out = String::with_capacity(word.len() + 2);
-    out.push('%');
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 /// Sums `(account, commodity, amount)` rows in `i128`.

@@ -13,6 +13,7 @@
 use rusqlite::{Connection, params, params_from_iter};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
+use super::like;
 use crate::{Store, StoreError, array};
 
 /// A listing row of the projection.
@@ -133,20 +134,6 @@ pub(crate) fn apply(
 /// types is read as query syntax.
 fn phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
-}
-
-/// `word` for `LIKE … ESCAPE '\'`: its own `%`, `_` and `\` match as themselves.
-fn like(word: &str) -> String {
-    let mut out = String::with_capacity(word.len() + 2);
-    out.push('%');
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 impl Store {

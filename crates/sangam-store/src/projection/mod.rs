@@ -11,3 +11,18 @@
 pub(crate) mod books;
 pub(crate) mod market;
 pub(crate) mod membership;
+
+/// `word` for `LIKE … ESCAPE '\'` anywhere in a text: its own `%`, `_` and `\` match as
+/// themselves, so what a member types is never a pattern.
+pub(crate) fn like(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 2);
+    out.push('%');
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}

@@ -4,7 +4,7 @@ import { createAction } from "../../lib/app/action";
 import { useEvent } from "../../lib/app/events";
 import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
-import type { AccountDto, AccountType, MoneyDto, MonthDto } from "../../lib/ipc";
+import type { AccountDto, AccountRole, AccountType, MoneyDto, MonthDto } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 import { JournalView } from "./JournalView";
 import { LabourView } from "./LabourView";
@@ -182,12 +182,22 @@ function AccountForm(props: { coop: string; onOpened: () => void }) {
   const uid = createUniqueId();
   const [name, setName] = createSignal("");
   const [type, setType] = createSignal<AccountType>("asset");
+  // An equity account may be a member's capital account or one of the surplus's funds.
+  const [tag, setTag] = createSignal("");
+  const [members] = createResource(() => props.coop, (c) => ipc.members(c));
   const action = createAction();
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
+    const [kind, value] = type() === "equity" ? tag().split(":") : ["", ""];
     void action.run(async () => {
-      await ipc.openAccount(props.coop, { name: name(), account_type: type(), member: null, role: null });
+      await ipc.openAccount(props.coop, {
+        name: name(),
+        account_type: type(),
+        member: kind === "member" ? value : null,
+        role: kind === "role" ? (value as AccountRole) : null,
+      });
       setName("");
+      setTag("");
       props.onOpened();
     });
   };
@@ -205,6 +215,20 @@ function AccountForm(props: { coop: string; onOpened: () => void }) {
           </For>
         </select>
       </div>
+      <Show when={type() === "equity"}>
+        <div class="field">
+          <label for={`${uid}-tag`}>{t("books.account_for")}</label>
+          <select id={`${uid}-tag`} data-testid="account-for" onChange={(e) => setTag(e.currentTarget.value)}>
+            <option value="" selected={tag() === ""}>—</option>
+            <For each={["surplus", "reserve", "education"] as const}>
+              {(r) => <option value={`role:${r}`} selected={tag() === `role:${r}`}>{t(`books.role_${r}` as Key)}</option>}
+            </For>
+            <For each={(members.latest ?? []).filter((m) => m.standing === "active")}>
+              {(m) => <option value={`member:${m.key}`} selected={tag() === `member:${m.key}`}>{t("books.capital_of", { name: m.name })}</option>}
+            </For>
+          </select>
+        </div>
+      </Show>
       <button type="submit" data-testid="account-open" disabled={action.busy()}>{t("books.open_account")}</button>
       <FormError error={action.error()} />
     </form>

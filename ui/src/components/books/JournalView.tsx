@@ -5,6 +5,7 @@ import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
 import type { EntryDto } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
+import { PeriodFields } from "./PeriodFields";
 
 // The filters survive a visit elsewhere, so the journal reopens as the member left it.
 const [search, setSearch] = createSignal("");
@@ -44,14 +45,7 @@ export function JournalView(props: { coop: string; version: number }) {
             <For each={accounts.latest ?? []}>{(a) => <option value={a.id} selected={account() === a.id}>{a.name}</option>}</For>
           </select>
         </div>
-        <div class="field">
-          <label for={`${uid}-f`}>{t("books.from")}</label>
-          <input id={`${uid}-f`} type="date" value={from()} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={`${uid}-t`}>{t("books.to")}</label>
-          <input id={`${uid}-t`} type="date" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
-        </div>
+        <PeriodFields from={from()} to={to()} onFrom={setFrom} onTo={setTo} />
       </div>
       <Show when={list.error}>
         <p class="form-error" role="alert">{ipc.toApiError(list.error).message}</p>

@@ -4,6 +4,7 @@ import { createAction } from "../../lib/app/action";
 import * as ipc from "../../lib/ipc";
 import type { Basis, PatronageDto } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
+import { PeriodFields } from "./PeriodFields";
 
 const year = new Date().getUTCFullYear();
 const [from, setFrom] = createSignal(`${year}-01-01`);
@@ -54,14 +55,7 @@ export function LabourView(props: { coop: string; version: number }) {
         <FormError error={logging.error()} />
       </form>
       <div class="inline-form">
-        <div class="field">
-          <label for={`${uid}-f`}>{t("books.from")}</label>
-          <input id={`${uid}-f`} type="date" value={from()} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={`${uid}-t`}>{t("books.to")}</label>
-          <input id={`${uid}-t`} type="date" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
-        </div>
+        <PeriodFields from={from()} to={to()} onFrom={setFrom} onTo={setTo} />
       </div>
       <table class="card postings" data-testid="labour-table">
         <tbody>
