@@ -287,6 +287,13 @@ pub(crate) fn period(text: &str) -> Result<(String, String)> {
     Ok((from.trim().to_owned(), to.trim().to_owned()))
 }
 
+/// A member named by key or unique prefix, as the key's text.
+fn member_key(home: &Home, coop: CoopId, member: Option<String>) -> Result<Option<String>> {
+    member
+        .map(|m| resolve::member(home, coop, &m).map(|k| k.to_string()))
+        .transpose()
+}
+
 fn today(home: &Home) -> String {
     crate::show::when(home.now())[..10].to_owned()
 }
@@ -384,10 +391,7 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             role: r,
             out,
         }) => {
-            let member = member
-                .map(|m| resolve::member(home, coop, &m))
-                .transpose()?
-                .map(|k| k.to_string());
+            let member = member_key(home, coop, member)?;
             let draft = AccountDraft {
                 name,
                 account_type: account_type(&t)?,
@@ -448,10 +452,7 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             limit,
             out,
         } => {
-            let member = member
-                .map(|m| resolve::member(home, coop, &m))
-                .transpose()?
-                .map(|k| k.to_string());
+            let member = member_key(home, coop, member)?;
             let filter = JournalFilter {
                 account,
                 member,
@@ -502,10 +503,7 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             })
         }
         LedgerCommand::Capital { member, out } => {
-            let member = member
-                .map(|m| resolve::member(home, coop, &m))
-                .transpose()?
-                .map(|k| k.to_string());
+            let member = member_key(home, coop, member)?;
             let list = home.capital(coop, member.as_deref()).map_err(api)?;
             print(out, &list, || {
                 if list.is_empty() {

@@ -138,6 +138,19 @@ fn name_in(names: &HashMap<RecordId, String>, id: &RecordId) -> String {
         .unwrap_or_else(|| format!("Equity:Unknown-{}", id.short()))
 }
 
+/// An entry's postings, one a line: "NAME  AMOUNT COMMODITY", as both tools read them.
+fn postings(out: &mut String, indent: &str, names: &HashMap<RecordId, String>, e: &EntryRow) {
+    for p in &e.postings {
+        let _ = writeln!(
+            out,
+            "{indent}{}  {} {}",
+            name_in(names, &p.account),
+            minor_text(i128::from(p.amount), &p.commodity),
+            p.commodity
+        );
+    }
+}
+
 fn beancount_string(text: &str) -> String {
     format!(
         "\"{}\"",
@@ -172,15 +185,7 @@ pub(crate) fn hledger(coop_name: &str, accounts: &[AccountRow], entries: &[Entry
         if let Some(payee) = &e.payee {
             let _ = writeln!(out, "    ; payee:{}", one_line(payee));
         }
-        for p in &e.postings {
-            let _ = writeln!(
-                out,
-                "    {}  {} {}",
-                name_in(&names, &p.account),
-                minor_text(i128::from(p.amount), &p.commodity),
-                p.commodity
-            );
-        }
+        postings(&mut out, "    ", &names, e);
     }
     out
 }
@@ -223,15 +228,7 @@ pub(crate) fn beancount(
         }
         let _ = writeln!(out, " {}", beancount_string(&e.description));
         let _ = writeln!(out, "  sangam_id: \"{}\"", e.id);
-        for p in &e.postings {
-            let _ = writeln!(
-                out,
-                "  {}  {} {}",
-                name_in(&names, &p.account),
-                minor_text(i128::from(p.amount), &p.commodity),
-                p.commodity
-            );
-        }
+        postings(&mut out, "  ", &names, e);
     }
     out
 }

@@ -62,6 +62,13 @@ enum Column {
     Named(String),
 }
 
+/// Where a row's money is: one signed column, or money out and money in.
+#[derive(Debug, Clone)]
+enum Money {
+    Amount(Column),
+    InOut { debit: Column, credit: Column },
+}
+
 /// A rules file, read.
 #[derive(Debug, Clone)]
 struct Rules {
@@ -70,9 +77,7 @@ struct Rules {
     date: Column,
     date_format: String,
     description: Column,
-    amount: Option<Column>,
-    debit: Option<Column>,
-    credit: Option<Column>,
+    money: Money,
     commodity: Option<String>,
     decimal_comma: bool,
     skip: usize,
@@ -141,16 +146,18 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
             .ok_or_else(|| invalid(format!("the rules need `{key} = …`")))
     };
     let get = |key: &str| values.get(key).map(|(_, v)| v.clone());
-    let amount = get("amount").map(|v| column(&v));
-    let (debit, credit) = (
-        get("debit").map(|v| column(&v)),
-        get("credit").map(|v| column(&v)),
-    );
-    if amount.is_none() && (debit.is_none() || credit.is_none()) {
-        return Err(invalid(
-            "the rules need `amount = COLUMN`, or `debit = COLUMN` and `credit = COLUMN`",
-        ));
-    }
+    let money = match (get("amount"), get("debit"), get("credit")) {
+        (Some(a), _, _) => Money::Amount(column(&a)),
+        (None, Some(d), Some(c)) => Money::InOut {
+            debit: column(&d),
+            credit: column(&c),
+        },
+        _ => {
+            return Err(invalid(
+                "the rules need `amount = COLUMN`, or `debit = COLUMN` and `credit = COLUMN`",
+            ));
+        }
+    };
     let skip = match get("skip") {
         Some(v) => v
             .parse()
@@ -180,9 +187,7 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
         date: column(&need("date")?),
         date_format: get("date-format").unwrap_or_else(|| "%Y-%m-%d".into()),
         description: column(&need("description")?),
-        amount,
-        debit,
-        credit,
+        money,
         commodity: get("commodity").map(|c| c.to_ascii_uppercase()),
         decimal_comma,
         skip,
@@ -191,9 +196,44 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
     })
 }
 
+/// Why one row of a statement cannot be posted; shown after its line number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum RowError {
+    /// The date does not match the rules' format.
+    #[error("{text:?} is not a date written {format}")]
+    NotWritten {
+        /// The field as found.
+        text: String,
+        /// The rules' format.
+        format: String,
+    },
+    /// It matches, but names no day of the calendar.
+    #[error("{0:?} is not a calendar date")]
+    NoSuchDay(String),
+    /// The rules' format uses a directive other than `%Y`, `%m`, `%d`.
+    #[error("the date format has %{0}")]
+    Directive(char),
+    /// The amount does not read in the commodity (the message says why).
+    #[error("{0}")]
+    Amount(String),
+    /// The row is shorter than a column the rules name.
+    #[error("the row has no column {0}")]
+    NoColumn(usize),
+    /// A column named by a header the first line lacks (the message says which).
+    #[error("{0}")]
+    Header(String),
+    /// Money in and out cancel, or both are empty.
+    #[error("the amount is 0")]
+    Zero,
+}
+
 /// `text` read by `format` (`%Y`, `%m`, `%d`; anything else literal) as `YYYY-MM-DD`.
-fn read_date(text: &str, format: &str) -> Result<String, String> {
+fn read_date(text: &str, format: &str) -> Result<String, RowError> {
     let text = text.trim();
+    let not_written = || RowError::NotWritten {
+        text: text.to_owned(),
+        format: format.to_owned(),
+    };
     let (mut y, mut m, mut d) = (None, None, None);
     let mut rest = text;
     let mut f = format.chars().peekable();
@@ -213,28 +253,25 @@ fn read_date(text: &str, format: &str) -> Result<String, String> {
                 Some('Y') => y = take(&mut rest, 4),
                 Some('m') => m = take(&mut rest, 2),
                 Some('d') => d = take(&mut rest, 2),
-                other => return Err(format!("the date format has %{}", other.unwrap_or(' '))),
+                other => return Err(RowError::Directive(other.unwrap_or(' '))),
             }
         } else {
-            rest = rest
-                .strip_prefix(c)
-                .ok_or_else(|| format!("{text:?} is not a date written {format}"))?;
+            rest = rest.strip_prefix(c).ok_or_else(not_written)?;
         }
     }
     let (Some(y), Some(m), Some(d)) = (y, m, d) else {
-        return Err(format!("{text:?} is not a date written {format}"));
+        return Err(not_written());
     };
     if !rest.is_empty() {
-        return Err(format!("{text:?} is not a date written {format}"));
+        return Err(not_written());
     }
     let date = format!("{y:04}-{m:02}-{d:02}");
-    sangam_model::ledger::check_date(&date)
-        .map_err(|_| format!("{text:?} is not a calendar date"))?;
+    sangam_model::ledger::check_date(&date).map_err(|_| RowError::NoSuchDay(text.to_owned()))?;
     Ok(date)
 }
 
 /// An amount as a bank writes it ("1.234,56" with a decimal comma, "(12.00)" for out).
-fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, String> {
+fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, RowError> {
     let mut t = text.trim().replace([' ', '\u{a0}'], "");
     let negative = t.starts_with('(') && t.ends_with(')');
     if negative {
@@ -246,7 +283,7 @@ fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, 
     if t.is_empty() {
         return Ok(0);
     }
-    let minor = parse_minor(&t, commodity).map_err(|e| e.message)?;
+    let minor = parse_minor(&t, commodity).map_err(|e| RowError::Amount(e.message))?;
     Ok(if negative { -minor } else { minor })
 }
 
@@ -330,12 +367,12 @@ impl Home {
             if i < rules.skip || record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            let field = |col: &Column| -> Result<String, String> {
-                let at = index_of(col, header.as_ref()).map_err(|e| e.message)?;
+            let field = |col: &Column| -> Result<String, RowError> {
+                let at = index_of(col, header.as_ref()).map_err(|e| RowError::Header(e.message))?;
                 record
                     .get(at)
                     .map(|f| f.trim().to_owned())
-                    .ok_or_else(|| format!("the row has no column {}", at + 1))
+                    .ok_or(RowError::NoColumn(at + 1))
             };
             let mut row = BankRowDto {
                 line,
@@ -347,19 +384,17 @@ impl Home {
                 error: None,
                 entry: None,
             };
-            let parsed = (|| -> Result<(String, i64, String), String> {
+            let parsed = (|| -> Result<(String, i64, String), RowError> {
                 let date = read_date(&field(&rules.date)?, &rules.date_format)?;
                 let description = field(&rules.description)?;
-                let minor = match (&rules.amount, &rules.debit, &rules.credit) {
-                    (Some(a), _, _) => read_amount(&field(a)?, rules.decimal_comma, &commodity)?,
-                    (None, Some(d), Some(c)) => {
-                        read_amount(&field(c)?, rules.decimal_comma, &commodity)?
-                            - read_amount(&field(d)?, rules.decimal_comma, &commodity)?
-                    }
-                    _ => return Err("no amount column".into()),
+                let amount =
+                    |col: &Column| read_amount(&field(col)?, rules.decimal_comma, &commodity);
+                let minor = match &rules.money {
+                    Money::Amount(a) => amount(a)?,
+                    Money::InOut { debit, credit } => amount(credit)? - amount(debit)?,
                 };
                 if minor == 0 {
-                    return Err("the amount is 0".into());
+                    return Err(RowError::Zero);
                 }
                 Ok((date, minor, description))
             })();

@@ -230,10 +230,21 @@ fn money_list(sums: &Sums) -> Vec<MoneyDto> {
 struct Ledger {
     accounts: Vec<AccountRow>,
     names: HashMap<PublicKey, String>,
-    currency: String,
 }
 
 impl Ledger {
+    /// The accounts and the members' names, from the projection.
+    fn read(store: &sangam_store::Store, coop: CoopId) -> Result<Self, ApiError> {
+        let names = crate::membership::members_in(store, coop)?
+            .into_iter()
+            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
+            .collect();
+        Ok(Self {
+            accounts: store.book_accounts(coop)?,
+            names,
+        })
+    }
+
     fn account_dto(&self, a: &AccountRow, balances: &BTreeMap<String, i128>) -> AccountDto {
         AccountDto {
             id: a.id.to_string(),
@@ -314,18 +325,7 @@ impl Node {
 impl Home {
     fn ledger(&self, coop: CoopId) -> Result<Ledger, ApiError> {
         self.node().books_ready(coop)?;
-        let names = self
-            .members(coop)?
-            .into_iter()
-            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
-            .collect();
-        let currency = self.coop(coop)?.currency;
-        let accounts = self.reader().book_accounts(coop)?;
-        Ok(Ledger {
-            accounts,
-            names,
-            currency,
-        })
+        Ledger::read(&self.reader(), coop)
     }
 
     /// Rebuilds `coop`'s books' projection from the fold of its change log (what opening
@@ -428,7 +428,7 @@ impl Home {
             .collect();
         Ok(BalanceSheetDto {
             at,
-            currency: ledger.currency,
+            currency: self.node().currency_of(coop)?,
             groups,
             funds,
         })

@@ -231,17 +231,7 @@ impl Node {
             )
         })?;
         let row = super::entry_row(fold, &entry);
-        let names = self
-            .members(coop)?
-            .into_iter()
-            .filter_map(|m| Some((m.key.parse().ok()?, m.name)))
-            .collect();
-        let ledger = super::Ledger {
-            accounts: self.store.book_accounts(coop)?,
-            names,
-            currency: String::new(),
-        };
-        Ok(ledger.entry_dto(&row))
+        Ok(super::Ledger::read(&self.store, coop)?.entry_dto(&row))
     }
 
     fn find_entry(&mut self, coop: CoopId, text: &str) -> Result<LedgerEntry, ApiError> {
