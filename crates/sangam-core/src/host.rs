@@ -23,14 +23,14 @@ impl Node {
     }
 
     fn sync_outgoing(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        match self.replica(coop) {
+        match self.replica_for_sync(coop) {
             Ok(replica) => session.outgoing(replica),
             Err(_) => vec![],
         }
     }
 
     fn sync_on_change(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        match self.replica(coop) {
+        match self.replica_for_sync(coop) {
             Ok(replica) => session.on_change(replica),
             Err(_) => vec![],
         }
@@ -71,7 +71,7 @@ impl Node {
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
         let now = self.now();
-        self.replica(coop)?;
+        self.replica_for_sync(coop)?;
         let mut replica = self.take_replica(coop);
         let taken = match input {
             FromPeer::Frame(frame) => session.incoming(&mut replica, frame, now),

@@ -209,7 +209,30 @@ impl Node {
     }
 
     pub(crate) fn load(&mut self, coop: CoopId) -> Result<(), ApiError> {
-        let snapshot = self.store.snapshot(coop)?;
+        let (mut replica, last, stale_snapshot) = self.restored(coop, true)?;
+        if stale_snapshot {
+            // A damaged (or forked) snapshot was skipped, or one without its heads was
+            // loaded: the document replaces it.
+            self.save_snapshot(&mut replica)?;
+        }
+        self.replicas.insert(coop, replica);
+        self.loaded.insert(coop, last);
+        Ok(())
+    }
+
+    /// A co-op's replica restored from the change log (on its snapshot, if `use_snapshot`
+    /// and it is usable), the log position it has read to, and whether the stored
+    /// snapshot should be replaced.
+    fn restored(
+        &mut self,
+        coop: CoopId,
+        use_snapshot: bool,
+    ) -> Result<(Replica, i64, bool), ApiError> {
+        let snapshot = if use_snapshot {
+            self.store.snapshot(coop)?
+        } else {
+            None
+        };
         let rows = self.store.changes_after(coop, 0)?;
         let last = rows.last().map_or(0, |row| row.position);
         let changes: Vec<_> = rows.into_iter().map(|row| row.change).collect();
@@ -219,7 +242,10 @@ impl Node {
                 format!("co-op {} is not in this home", coop.short()),
             ));
         }
-        let had_snapshot = snapshot.is_some();
+        let had_snapshot = !use_snapshot || snapshot.is_some();
+        // A snapshot saved before its heads were kept is rewritten with them, so the next
+        // open need not load it.
+        let legacy_snapshot = snapshot.as_ref().is_some_and(|s| s.heads.is_none());
         let device = self.device.public();
         let (mut replica, mut admitted, mut used_snapshot) =
             Replica::restore(coop, device, snapshot, changes);
@@ -248,13 +274,21 @@ impl Node {
                 admitted.rejected[0].reason
             ));
         }
-        if had_snapshot && !used_snapshot {
-            // A damaged (or forked) snapshot was skipped; the rebuilt document replaces it.
-            self.save_snapshot(&mut replica)?;
+        let stale_snapshot = had_snapshot && (!used_snapshot || legacy_snapshot);
+        Ok((replica, last, stale_snapshot))
+    }
+
+    /// A co-op's replica with its whole document, for a sync: one whose saved document
+    /// turns out not to load is restored from the change log alone, and the snapshot is
+    /// replaced.
+    pub(crate) fn replica_for_sync(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
+        if !self.replica(coop)?.load_saved_document() {
+            let mut replica = self.take_replica(coop);
+            let saved = self.save_snapshot(&mut replica);
+            self.put_replica(replica);
+            saved?;
         }
-        self.replicas.insert(coop, replica);
-        self.loaded.insert(coop, last);
-        Ok(())
+        Ok(self.replicas.get_mut(&coop).expect("loaded above"))
     }
 
     /// What this node did by itself that a member should hear of (a fork found and
@@ -356,9 +390,25 @@ impl Node {
     }
 
     pub(crate) fn save_snapshot(&mut self, replica: &mut Replica) -> Result<(), ApiError> {
+        let saved = match replica.save_document() {
+            Some(saved) => saved,
+            None => {
+                // The saved document did not load when it was needed: the replica is
+                // restored from the change log alone, and its document replaces it.
+                let coop = replica.coop();
+                self.notice(format!(
+                    "co-op {}: the saved document did not load; it was rebuilt from the change log",
+                    coop.short()
+                ));
+                *replica = self.restored(coop, false)?.0;
+                replica
+                    .save_document()
+                    .expect("restored without a snapshot, the document is whole")
+            }
+        };
         let count = replica.change_count();
         self.store
-            .save_snapshot(replica.coop(), &replica.save(), count, self.clock.now())?;
+            .save_snapshot(replica.coop(), &saved, count, self.clock.now())?;
         self.snapshotted.insert(replica.coop(), count);
         Ok(())
     }

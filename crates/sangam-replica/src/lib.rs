@@ -20,5 +20,7 @@ pub use bundle::{Bundle, BundleError, MAX_BUNDLE_BYTES};
 pub use change::{RawChange, SignedChange};
 pub use contain::DecodeError;
 pub use fork::Fork;
-pub use replica::{Admitted, Checked, Rejected, Rejection, Replica, Trust, WriteError};
+pub use replica::{
+    Admitted, Checked, Rejected, Rejection, Replica, SavedDocument, Trust, WriteError,
+};
 pub use sync::{Frame, SyncError, SyncSession};

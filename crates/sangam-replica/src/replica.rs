@@ -17,8 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, Automerge, Change, ChangeHash, ROOT, ReadDoc};
+use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use sangam_model::fold::Placed;
 use sangam_model::{
     Body, Context, CoopId, CoopState, Draft, Fold, PublicKey, Record, RecordId, Refusal, SecretKey,
@@ -31,7 +30,9 @@ pub use crate::admission::{
     WriteError,
 };
 use crate::change::{RawChange, SignedChange, sign_change};
+pub use restore::SavedDocument;
 
+mod document;
 mod forks;
 mod restore;
 mod vouched;
@@ -61,10 +62,25 @@ const RESTORE_SLICE: usize = 4096;
 pub struct Replica {
     coop: CoopId,
     device: PublicKey,
+    /// The Automerge document, needed only by sync and snapshots: writes build their
+    /// changes without it ([`crate::replica::document`]). Empty until first needed when
+    /// `unloaded` holds a snapshot.
     doc: Automerge,
+    /// A saved document the doc is loaded from when first needed; `pending` holds the
+    /// admitted changes it lacks. Opening a home to write never loads it.
+    unloaded: Option<Vec<u8>>,
+    /// The saved document did not load when it was needed: the document lacks its
+    /// changes, and the replica must be restored without it.
+    document_lost: bool,
+    /// The largest op counter of any admitted change: a new change starts after it, as a
+    /// transaction on the whole document would.
+    max_op: u64,
+    /// Changes applied one by one into the document since its slabs were last compacted
+    /// ([`crate::replica::document`]).
+    applied_singly: usize,
     /// Admitted changes not yet applied to `doc`. Applying to a large document costs a
     /// pass over it whatever the batch size, so changes arriving one by one (live sync)
-    /// wait here until the document is next needed (a local write, a sync message, a
+    /// and local writes wait here until the document is next needed (a sync message, a
     /// snapshot) and are then applied together.
     pending: Vec<Change>,
     /// Positions in `pending`, by hash.
@@ -116,6 +132,10 @@ impl Replica {
             coop,
             device,
             doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
+            unloaded: None,
+            document_lost: false,
+            max_op: 0,
+            applied_singly: 0,
             pending: Vec::new(),
             pending_at: HashMap::new(),
             replaying_onto_snapshot: false,
@@ -184,30 +204,21 @@ impl Replica {
     }
 
     /// An admitted change with its signature. Cheap for changes still pending; one
-    /// already in the document is rebuilt from it (a pass over the document).
-    pub fn signed_change(&self, hash: &ChangeHash) -> Option<SignedChange> {
+    /// already in the document is rebuilt from it (a pass over the document, loaded
+    /// first if it is not yet).
+    pub fn signed_change(&mut self, hash: &ChangeHash) -> Option<SignedChange> {
         let bytes = match self.pending_at.get(hash) {
             Some(at) => self.pending[*at].raw_bytes().to_vec(),
-            None => self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec(),
+            None => {
+                self.load_document();
+                self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec()
+            }
         };
         Some(SignedChange {
             hash: *hash,
             bytes,
             sig: self.changes.get(hash)?.sig,
         })
-    }
-
-    /// Applies the admitted changes still waiting to the document.
-    fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        self.pending_at.clear();
-        // Automerge skips a change it already has (a graph lookup); asking it first, one
-        // change at a time, would rebuild each change from the whole op set.
-        self.doc
-            .apply_changes(std::mem::take(&mut self.pending))
-            .expect("admitted changes have their deps and were decoded once already");
     }
 
     /// `heads` and every admitted change in their past (unknown hashes are ignored).
@@ -326,29 +337,29 @@ impl Replica {
         if !self.device_active_after(&device.public(), &heads, &placed) {
             return Err(WriteError::DeviceNotAllowed);
         }
-        // The new change's deps are the document's heads: everything admitted goes in first.
-        self.flush();
-        let mut tx = self.doc.transaction();
-        for p in &placed {
-            tx.put(ROOT, p.record.id().to_string(), p.record.json())
-                .expect("putting a string at a root key cannot fail");
-        }
-        // Automerge change times are seconds since the epoch (advisory, never authority).
-        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now.div_euclid(1000)));
-        let hash = hash.expect("a transaction with a put produces a change");
-        let change = self
-            .doc
-            .get_change_by_hash(&hash)
-            .expect("the change was just committed");
-        let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
-        self.register(
-            hash,
-            heads,
-            device.public(),
-            change.seq(),
-            signed.sig,
-            placed,
+        // The change is built from its parts, not by a transaction on the document: a
+        // write needs neither the document loaded nor the changes waiting applied to it
+        // (applying into a loaded document is what made writes cost gigabytes; see
+        // docs/automerge-raw-column.md). It is the change a transaction would make.
+        let seq = self
+            .chains
+            .get(&device.public())
+            .map_or(0, |c| c.len() as u64)
+            + 1;
+        let change = crate::replica::document::record_change(
+            &device.public(),
+            seq,
+            self.max_op + 1,
+            now.div_euclid(1000),
+            heads.clone(),
+            placed.iter().map(|p| &*p.record),
         );
+        let hash = change.hash();
+        let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
+        self.max_op = self.max_op.max(change.max_op());
+        self.register(hash, heads, device.public(), seq, signed.sig, placed);
+        self.pending_at.insert(hash, self.pending.len());
+        self.pending.push(change);
         Ok(signed)
     }
 
@@ -541,6 +552,7 @@ impl Replica {
             raw.sig,
             placed,
         );
+        self.max_op = self.max_op.max(change.max_op());
         Ok(())
     }
 

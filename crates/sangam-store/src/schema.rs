@@ -206,6 +206,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (coop, account, commodity)
     ) WITHOUT ROWID;
     "#,
+    // 8: a snapshot's heads (32-byte hashes, concatenated), so a home opened to write
+    // knows what the snapshot holds without loading it. NULL for older snapshots.
+    r#"
+    ALTER TABLE snapshots ADD COLUMN heads BLOB;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

@@ -4,34 +4,64 @@
 use rusqlite::{OptionalExtension, params};
 use sangam_model::{CoopId, Timestamp};
 
+use sangam_replica::{ChangeHash, SavedDocument};
+
 use crate::{Store, StoreError};
 
+/// Heads stored as concatenated 32-byte hashes; anything else is treated as unknown.
+fn decode_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
+    if !bytes.len().is_multiple_of(32) {
+        return None;
+    }
+    bytes
+        .chunks_exact(32)
+        .map(|h| ChangeHash::try_from(h).ok())
+        .collect()
+}
+
 impl Store {
-    /// The latest snapshot of a co-op's document.
-    pub fn snapshot(&self, coop: CoopId) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
+    /// The latest snapshot of a co-op's document, with its heads when they were kept
+    /// (`None` for a snapshot saved before they were, or whose heads column is damaged).
+    pub fn snapshot(&self, coop: CoopId) -> Result<Option<SavedDocument>, StoreError> {
+        let row: Option<(Vec<u8>, Option<Vec<u8>>)> = self
             .conn
             .query_row(
-                "SELECT doc FROM snapshots WHERE coop = ?1",
+                "SELECT doc, heads FROM snapshots WHERE coop = ?1",
                 [coop.as_bytes()],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()?;
+        Ok(row.map(|(bytes, heads)| SavedDocument {
+            bytes,
+            heads: heads.and_then(|h| decode_heads(&h)),
+        }))
     }
 
     /// Replaces a co-op's snapshot.
     pub fn save_snapshot(
         &self,
         coop: CoopId,
-        doc: &[u8],
+        saved: &SavedDocument,
         change_count: usize,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let heads: Option<Vec<u8>> = saved
+            .heads
+            .as_ref()
+            .map(|heads| heads.iter().flat_map(|h| h.0).collect());
         self.conn.execute(
-            "INSERT INTO snapshots (coop, doc, change_count, saved_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO snapshots (coop, doc, change_count, saved_at, heads)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (coop) DO UPDATE SET doc = excluded.doc,
-                change_count = excluded.change_count, saved_at = excluded.saved_at",
-            params![coop.as_bytes(), doc, change_count as i64, now],
+                change_count = excluded.change_count, saved_at = excluded.saved_at,
+                heads = excluded.heads",
+            params![
+                coop.as_bytes(),
+                saved.bytes,
+                change_count as i64,
+                now,
+                heads
+            ],
         )?;
         Ok(())
     }

@@ -2,6 +2,7 @@
 
 mod crash;
 mod governance;
+mod growth;
 mod lan;
 mod ledger;
 mod links;

@@ -82,10 +82,11 @@ impl Replica {
     }
 
     /// Whether the document holds a change the fork rule shadows (a fork's kept branch
-    /// arrived after the other): the replica must be replayed from the log with
+    /// arrived after the other), or lacks what a saved document that did not load held:
+    /// the replica must be replayed from the log with
     /// [`Replica::restore_excluding`] and [`Replica::fork_verdict`].
     pub fn needs_rebuild(&self) -> bool {
-        if self.replay {
+        if self.replay || self.document_lost {
             return true;
         }
         let (shadow, _) = self.fork_verdict();

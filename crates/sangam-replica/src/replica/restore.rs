@@ -9,15 +9,30 @@ use super::{RESTORE_SLICE, Replica};
 use crate::admission::{Admitted, Trust};
 use crate::change::{RawChange, SignedChange};
 
+/// A saved document to restore a replica on top of.
+#[derive(Debug, Clone)]
+pub struct SavedDocument {
+    /// The bytes [`Replica::save`] returned.
+    pub bytes: Vec<u8>,
+    /// Its heads, as [`Replica::save_document`] gave them; `None` for one
+    /// saved before heads were kept, which is loaded at once to learn them.
+    pub heads: Option<Vec<ChangeHash>>,
+}
+
 impl Replica {
     /// Rebuilds a replica from this home's stored changes, using a saved document as a
-    /// head start when it loads. The returned [`Admitted::applied`] carries hashes and
-    /// signatures only, not the bytes (the caller's store has them). A snapshot that fails to load is ignored (and the caller
-    /// should write a fresh one): the change log is the source of truth.
+    /// head start. The returned [`Admitted::applied`] carries hashes and signatures only,
+    /// not the bytes (the caller's store has them). The returned flag says whether the
+    /// saved document is used; one that fails to load, or whose heads are not all in the
+    /// change log, is not (and the caller should write a fresh one): the change log is the
+    /// source of truth, and the document never holds a change the log lacks.
+    ///
+    /// A saved document with known heads is not loaded here: only a sync or a snapshot
+    /// needs the document, and a write does not ([`Replica::write`]).
     pub fn restore(
         coop: CoopId,
         device: PublicKey,
-        snapshot: Option<Vec<u8>>,
+        snapshot: Option<SavedDocument>,
         changes: Vec<RawChange>,
     ) -> (Self, Admitted, bool) {
         Self::restore_excluding(coop, device, snapshot, changes, HashSet::new())
@@ -29,18 +44,28 @@ impl Replica {
     pub fn restore_excluding(
         coop: CoopId,
         device: PublicKey,
-        snapshot: Option<Vec<u8>>,
+        snapshot: Option<SavedDocument>,
         changes: Vec<RawChange>,
         exclude: HashSet<ChangeHash>,
     ) -> (Self, Admitted, bool) {
         let mut replica = Self::new(coop, device);
         replica.exclude = exclude;
-        // Loading the document is about a third of a full load: it runs on a thread of its
-        // own while the change log is replayed into the fold. The saved bytes are dropped
-        // as soon as the document is loaded from them.
-        let loading =
-            snapshot.map(|s| std::thread::spawn(move || crate::contain::load_document(&s)));
-        replica.replaying_onto_snapshot = loading.is_some();
+        // A snapshot saved before its heads were kept is loaded to learn them, on a thread
+        // of its own while the change log is replayed into the fold.
+        let (known_heads, loading) = match snapshot {
+            None => (None, None),
+            Some(SavedDocument {
+                bytes,
+                heads: Some(heads),
+            }) => (Some((bytes, heads)), None),
+            Some(SavedDocument { bytes, heads: None }) => (
+                None,
+                Some(std::thread::spawn(move || {
+                    crate::contain::load_document(&bytes)
+                })),
+            ),
+        };
+        replica.replaying_onto_snapshot = known_heads.is_some() || loading.is_some();
         // In slices, so only one slice's decoded changes and parsed records are held at a
         // time next to what the fold keeps. The store's order puts deps first.
         let mut admitted = Admitted::default();
@@ -53,7 +78,7 @@ impl Replica {
             }
             let part = replica.admit(slice, Trust::OwnStore);
             // The caller has the bytes in its store: keep hashes and signatures only (and,
-            // until the snapshot is in, the bytes apart).
+            // until it is known what the snapshot holds, the bytes apart).
             for change in part.applied {
                 if replica.replaying_onto_snapshot {
                     kept_bytes.push((change.hash, change.bytes));
@@ -69,15 +94,30 @@ impl Replica {
         }
         replica.replaying_onto_snapshot = false;
         let loaded = loading.and_then(|thread| thread.join().unwrap_or(None));
-        let used_snapshot = loaded.is_some();
-        let in_doc = match &loaded {
-            Some(doc) => replica.past_of(&doc.get_heads()),
-            None => HashSet::new(),
+        let snapshot_heads = match (&known_heads, &loaded) {
+            (Some((_, heads)), _) => Some(heads.clone()),
+            (None, Some(doc)) => Some(doc.get_heads()),
+            (None, None) => None,
         };
-        if let Some(doc) = loaded {
-            replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
+        // A snapshot holding a change the log lacks would put it in the document, and
+        // every later write would build on something no peer can get: dropped.
+        let usable = snapshot_heads
+            .as_ref()
+            .is_some_and(|heads| heads.iter().all(|h| replica.changes.contains_key(h)));
+        let in_doc = match (&snapshot_heads, usable) {
+            (Some(heads), true) => replica.past_of(heads),
+            _ => HashSet::new(),
+        };
+        if usable {
+            match (known_heads, loaded) {
+                (Some((bytes, _)), _) => replica.unloaded = Some(bytes),
+                (None, Some(doc)) => {
+                    replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
+                }
+                (None, None) => unreachable!("usable only with heads from one of the two"),
+            }
         }
-        // What the snapshot lacks (all of it, if it did not load) waits for the document.
+        // What the snapshot lacks (all of it, if it is not used) waits for the document.
         for (hash, bytes) in kept_bytes {
             if in_doc.contains(&hash) {
                 continue;
@@ -87,6 +127,20 @@ impl Replica {
             replica.pending_at.insert(hash, replica.pending.len());
             replica.pending.push(change);
         }
-        (replica, admitted, used_snapshot)
+        (replica, admitted, usable)
+    }
+
+    /// The document saved whole, with its heads, to restore from later; `None` when the
+    /// saved document it was restored with did not load ([`Replica::load_saved_document`]),
+    /// so the document is not whole.
+    pub fn save_document(&mut self) -> Option<SavedDocument> {
+        if !self.load_saved_document() {
+            return None;
+        }
+        let bytes = self.save();
+        Some(SavedDocument {
+            bytes,
+            heads: Some(self.doc.get_heads()),
+        })
     }
 }

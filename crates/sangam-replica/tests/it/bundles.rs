@@ -2,7 +2,7 @@
 //! refused whole.
 
 use proptest::prelude::*;
-use sangam_replica::{Bundle, BundleError, Trust};
+use sangam_replica::{Bundle, BundleError, SavedDocument, Trust};
 use sangam_testkit::*;
 
 /// Asha admits the seeded members `ns`, one change each.
@@ -89,11 +89,21 @@ fn a_replay_onto_a_snapshot_holds_every_change_and_writes_on_top() {
     let asha = Person::seeded(1, "Asha");
     let (mut a, _) = found(&asha, 1_000);
     admit_all(&mut a, &asha, 2..3);
-    let snapshot = a.save();
+    let saved = a.save_document().expect("whole");
     admit_all(&mut a, &asha, 3..6);
     let log = raw(&a.changes_since(&[]));
-    for snapshot in [Some(snapshot), Some(b"not a document".to_vec()), None] {
-        let damaged = snapshot.as_deref() == Some(b"not a document".as_slice());
+    let legacy = SavedDocument {
+        heads: None,
+        ..saved.clone()
+    };
+    let damaged = SavedDocument {
+        bytes: b"not a document".to_vec(),
+        heads: None,
+    };
+    for snapshot in [Some(saved), Some(legacy), Some(damaged), None] {
+        let damaged = snapshot
+            .as_ref()
+            .is_some_and(|s| s.bytes == b"not a document".as_slice());
         let (mut b, admitted, used) = sangam_replica::Replica::restore(
             a.coop(),
             asha.device.public(),
@@ -114,5 +124,39 @@ fn a_replay_onto_a_snapshot_holds_every_change_and_writes_on_top() {
         let mut a_copy = copy_of(&mut a, &Person::seeded(9, "X").device);
         let taken = a_copy.admit(raw(&[change]), Trust::Verify { now: i64::MAX });
         assert_eq!(taken.applied.len(), 1, "{:?}", taken.rejected);
+        assert!(!b.needs_rebuild());
     }
+}
+
+/// A saved document is not trusted over the log: one whose heads the log lacks is not
+/// used (the document never holds a change the log lacks), and one that turns out not to
+/// load when it is first needed marks the replica for a replay from the log.
+#[test]
+fn a_snapshot_the_log_does_not_back_is_not_used() {
+    let asha = Person::seeded(1, "Asha");
+    let (mut a, _) = found(&asha, 1_000);
+    admit_all(&mut a, &asha, 2..4);
+    let log = raw(&a.changes_since(&[]));
+    admit_all(&mut a, &asha, 4..5);
+    let ahead = a.save_document().expect("whole");
+    let (mut b, admitted, used) =
+        sangam_replica::Replica::restore(a.coop(), asha.device.public(), Some(ahead), log.clone());
+    assert!(!used, "the snapshot holds a change the log lacks");
+    assert!(admitted.rejected.is_empty());
+    assert_eq!(b.changes_since(&[]).len(), log.len());
+    assert_eq!(b.doc().get_heads(), b.heads());
+
+    let bogus = SavedDocument {
+        bytes: b"not a document".to_vec(),
+        heads: Some(b.heads()),
+    };
+    let (mut c, _, used) =
+        sangam_replica::Replica::restore(a.coop(), asha.device.public(), Some(bogus), log);
+    assert!(used, "heads known: not loaded until needed");
+    assert!(!c.needs_rebuild());
+    let _ = c.doc();
+    assert!(
+        c.needs_rebuild(),
+        "a snapshot that does not load asks for a replay"
+    );
 }
