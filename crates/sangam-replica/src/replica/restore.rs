@@ -70,6 +70,10 @@ impl Replica {
         // time next to what the fold keeps. The store's order puts deps first.
         let mut admitted = Admitted::default();
         let mut kept_bytes: Vec<(ChangeHash, Vec<u8>)> = Vec::new();
+        // What the snapshot holds, once all its heads have been admitted (the log puts a
+        // change after its deps, so its whole past is in by then): from then on only the
+        // bytes of changes it lacks are kept.
+        let mut held: Option<HashSet<ChangeHash>> = None;
         let mut changes = changes.into_iter();
         loop {
             let slice: Vec<RawChange> = changes.by_ref().take(RESTORE_SLICE).collect();
@@ -80,7 +84,11 @@ impl Replica {
             // The caller has the bytes in its store: keep hashes and signatures only (and,
             // until it is known what the snapshot holds, the bytes apart).
             for change in part.applied {
-                if replica.replaying_onto_snapshot {
+                if replica.replaying_onto_snapshot
+                    && !held
+                        .as_ref()
+                        .is_some_and(|held| held.contains(&change.hash))
+                {
                     kept_bytes.push((change.hash, change.bytes));
                 }
                 admitted.applied.push(SignedChange {
@@ -91,6 +99,13 @@ impl Replica {
             admitted.duplicates += part.duplicates;
             admitted.rejected.extend(part.rejected);
             admitted.shadowed.extend(part.shadowed);
+            if let (None, Some((_, heads))) = (&held, &known_heads)
+                && heads.iter().all(|h| replica.changes.contains_key(h))
+            {
+                let past = replica.past_of(heads);
+                kept_bytes.retain(|(hash, _)| !past.contains(hash));
+                held = Some(past);
+            }
         }
         replica.replaying_onto_snapshot = false;
         let loaded = loading.and_then(|thread| thread.join().unwrap_or(None));
@@ -105,7 +120,7 @@ impl Replica {
             .as_ref()
             .is_some_and(|heads| heads.iter().all(|h| replica.changes.contains_key(h)));
         let in_doc = match (&snapshot_heads, usable) {
-            (Some(heads), true) => replica.past_of(heads),
+            (Some(heads), true) => held.unwrap_or_else(|| replica.past_of(heads)),
             _ => HashSet::new(),
         };
         if usable {
