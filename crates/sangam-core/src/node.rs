@@ -393,13 +393,10 @@ impl Node {
         let saved = match replica.save_document() {
             Some(saved) => saved,
             None => {
-                // The saved document did not load when it was needed: the replica is
-                // restored from the change log alone, and its document replaces it.
+                // The saved document did not load when it was needed, or the document
+                // holds what the log does not: the replica is restored from the change log
+                // alone, and its document is saved.
                 let coop = replica.coop();
-                self.notice(format!(
-                    "co-op {}: the saved document did not load; it was rebuilt from the change log",
-                    coop.short()
-                ));
                 *replica = self.restored(coop, false)?.0;
                 replica
                     .save_document()
@@ -485,10 +482,10 @@ impl Node {
         }
         self.store.begin_write()?;
         self.writing = true;
-        let before: Vec<(CoopId, usize)> = self
+        let before: Vec<(CoopId, u64)> = self
             .replicas
             .iter()
-            .map(|(coop, r)| (*coop, r.admitted_count()))
+            .map(|(coop, r)| (*coop, r.generation()))
             .collect();
         let result = self.catch_up().and_then(|_| f(self));
         let result = result.and_then(|value| {
@@ -515,11 +512,11 @@ impl Node {
             // Nothing of this unit is on disk: forget what it changed in memory, so the
             // next use reloads from the log.
             let _ = self.store.end_write(false);
-            for &(coop, count) in &before {
+            for &(coop, generation) in &before {
                 if self
                     .replicas
                     .get(&coop)
-                    .is_none_or(|r| r.admitted_count() != count)
+                    .is_none_or(|r| r.generation() != generation)
                 {
                     self.forget(coop);
                 }

@@ -72,6 +72,9 @@ pub struct Replica {
     /// The saved document did not load when it was needed: the document lacks its
     /// changes, and the replica must be restored without it.
     document_lost: bool,
+    /// Bumped by everything that changes what the replica holds (a change admitted,
+    /// shadowed or written), so a caller that rolls back can tell whether it must drop it.
+    generation: u64,
     /// The largest op counter of any admitted change: a new change starts after it, as a
     /// transaction on the whole document would.
     max_op: u64,
@@ -134,6 +137,7 @@ impl Replica {
             doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
             unloaded: None,
             document_lost: false,
+            generation: 0,
             max_op: 0,
             applied_singly: 0,
             pending: Vec::new(),
@@ -190,6 +194,13 @@ impl Replica {
     /// The document heads (sorted).
     pub fn heads(&self) -> Vec<ChangeHash> {
         self.heads.iter().copied().collect()
+    }
+
+    /// A number that changes whenever a change is admitted, shadowed or written here: a
+    /// write unit that rolls back compares it to drop a replica it changed, even one that
+    /// only shadowed changes (which [`Replica::admitted_count`] does not see).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// How many changes were admitted so far: a position in admission order.
@@ -605,6 +616,7 @@ impl Replica {
         sig: Signature,
         placed: Vec<Placed>,
     ) {
+        self.generation += 1;
         let parents: Vec<&ChangeInfo> = deps.iter().filter_map(|d| self.changes.get(d)).collect();
         let depth = parents.iter().map(|p| p.depth + 1).max().unwrap_or(0);
         let own = placed

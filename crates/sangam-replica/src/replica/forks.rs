@@ -35,6 +35,7 @@ impl Replica {
         let (device, records) = pre?;
         let records = records?;
         let hash = change.hash();
+        self.generation += 1;
         self.shadowed.insert(
             hash,
             Shadow {

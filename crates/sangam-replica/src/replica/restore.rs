@@ -145,11 +145,14 @@ impl Replica {
         (replica, admitted, usable)
     }
 
-    /// The document saved whole, with its heads, to restore from later; `None` when the
-    /// saved document it was restored with did not load ([`Replica::load_saved_document`]),
-    /// so the document is not whole.
+    /// The document saved whole, with its heads, to restore from later; `None` when it
+    /// must be rebuilt from the change log first ([`Replica::needs_rebuild`]: the saved
+    /// document it was restored with did not load, or it holds a change it must not).
     pub fn save_document(&mut self) -> Option<SavedDocument> {
-        if !self.load_saved_document() {
+        if !self.load_saved_document() || self.needs_rebuild() {
+            // A document lacking what the snapshot held, or holding a change the log
+            // lacks (one admitted on a voucher that turned out bad) or that the fork rule
+            // shadows: saved, it would disagree with the log.
             return None;
         }
         let bytes = self.save();
