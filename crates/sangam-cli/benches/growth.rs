@@ -365,4 +365,7 @@ fn main() {
         "\n{round} rounds in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    if std::env::var_os("SANGAM_GROWTH_KEEP").is_some() {
+        println!("The homes are kept in {}", tmp.keep().display());
+    }
 }
