@@ -18,6 +18,13 @@ const VOUCH_ROUNDS: usize = 3;
 /// Most records one change may carry.
 pub const MAX_RECORDS_PER_CHANGE: usize = 1024;
 
+/// Largest op counter a change may use: half of what Automerge decodes (it refuses a
+/// change starting past `u32::MAX`). A local change starts one past the largest counter
+/// admitted, so a change that ran its counters up to Automerge's limit would make every
+/// later change of every laptop holding it one that peers cannot decode; the other half
+/// is room for the co-op's own writes.
+pub const MAX_OP_COUNTER: u64 = 1 << 31;
+
 /// How far in the future a record's claimed time may be before it is held back.
 pub const MAX_CLOCK_SKEW_MS: Timestamp = 10 * 60 * 1000;
 
@@ -72,6 +79,9 @@ pub enum Rejection {
     /// A change with no records.
     #[error("change carries no records")]
     Empty,
+    /// Op counters past [`MAX_OP_COUNTER`].
+    #[error("change numbers its operations past 2^31 (from {0})")]
+    OpCounter(u64),
     /// A record that does not parse or verify.
     #[error("record in change is invalid: {0}")]
     Record(#[from] RecordError),

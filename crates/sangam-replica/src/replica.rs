@@ -26,8 +26,8 @@ use sangam_model::{
 
 use crate::admission::Precheck;
 pub use crate::admission::{
-    Admitted, Checked, MAX_CLOCK_SKEW_MS, MAX_RECORDS_PER_CHANGE, Rejected, Rejection, Trust,
-    WriteError,
+    Admitted, Checked, MAX_CLOCK_SKEW_MS, MAX_OP_COUNTER, MAX_RECORDS_PER_CHANGE, Rejected,
+    Rejection, Trust, WriteError,
 };
 use crate::change::{RawChange, SignedChange, sign_change};
 pub use restore::SavedDocument;
@@ -519,6 +519,13 @@ impl Replica {
             });
         }
         let records = records?;
+        let start = change.start_op().get();
+        if start
+            .checked_add(change.len() as u64)
+            .is_none_or(|end| end > MAX_OP_COUNTER + 1)
+        {
+            return Err(Rejection::OpCounter(start));
+        }
         // A change built on every head here (a live push, the next change of a chain in a
         // sync) has all that is admitted in its past: no walk needed. Without this, a record
         // citing an old head (another device's binding, say) walked the whole history: 10 ms

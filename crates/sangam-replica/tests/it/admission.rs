@@ -408,3 +408,53 @@ fn a_record_dated_in_the_future_is_held_back_until_its_time() {
     let admitted = peer.admit(raw(&[change]), Trust::Verify { now: T + hour });
     assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
 }
+
+/// A member's device numbers a change's operations up to what Automerge decodes: were it
+/// admitted, every later change (which starts one past the largest counter admitted)
+/// would be one that peers cannot decode, and the co-op could no longer write.
+#[test]
+fn a_change_that_runs_its_op_counters_out_is_refused_and_writes_go_on() {
+    use automerge::legacy::{Key, ObjectId, Op, OpType, SortedVec};
+    let (asha, bo, mut a, b) = asha_and_bo();
+    let record = sign_record(a.coop(), &bo.member, a.fold().heads(), T + 5, rename("Bo"));
+    let limit = sangam_replica::replica::MAX_OP_COUNTER;
+    for start in [u64::from(u32::MAX), limit + 1, u64::MAX - 1] {
+        let change = automerge::Change::from(automerge::ExpandedChange {
+            operations: vec![Op {
+                action: OpType::Put(automerge::ScalarValue::Str(record.json().into())),
+                obj: ObjectId::Root,
+                key: Key::Map(record.id().to_string().into()),
+                pred: SortedVec::new(),
+                insert: false,
+            }],
+            actor_id: automerge::ActorId::from(bo.device.public().as_bytes()),
+            hash: None,
+            seq: 2,
+            start_op: std::num::NonZeroU64::new(start).expect("not 0"),
+            time: 0,
+            message: None,
+            deps: b.heads(),
+            extra_bytes: Vec::new(),
+            author: None,
+        });
+        let signed = sangam_replica::change::sign_change(
+            a.coop(),
+            change.hash(),
+            change.raw_bytes().to_vec(),
+            &bo.device,
+        );
+        let refused = reason(&a.admit(raw(&[signed]), Trust::Verify { now: i64::MAX })).clone();
+        if start <= u64::from(u32::MAX) {
+            assert_eq!(refused, Rejection::OpCounter(start));
+        } else {
+            // Automerge itself refuses to decode it.
+            assert!(matches!(refused, Rejection::Undecodable(_)), "{refused:?}");
+        }
+    }
+    let (_, change) = a
+        .write(rename("Asha"), &asha.member, &asha.device, T + 6)
+        .expect("Asha still writes");
+    let mut b = b;
+    let taken = b.admit(raw(&[change]), Trust::Verify { now: i64::MAX });
+    assert_eq!(taken.applied.len(), 1, "{:?}", taken.rejected);
+}
