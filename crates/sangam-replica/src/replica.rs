@@ -369,8 +369,7 @@ impl Replica {
         let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
         self.max_op = self.max_op.max(change.max_op());
         self.register(hash, heads, device.public(), seq, signed.sig, placed);
-        self.pending_at.insert(hash, self.pending.len());
-        self.pending.push(change);
+        self.queue(change);
         Ok(signed)
     }
 
@@ -481,8 +480,7 @@ impl Replica {
             if self.replaying_onto_snapshot {
                 continue;
             }
-            self.pending_at.insert(change.hash(), self.pending.len());
-            self.pending.push(change);
+            self.queue(change);
         }
         let authentic = |hash: &ChangeHash| {
             out.applied.iter().any(|c| c.hash == *hash) || self.shadowed.contains_key(hash)

@@ -88,6 +88,12 @@ impl Replica {
         }
     }
 
+    /// Puts an admitted change among those waiting for the document.
+    pub(super) fn queue(&mut self, change: Change) {
+        self.pending_at.insert(change.hash(), self.pending.len());
+        self.pending.push(change);
+    }
+
     /// Applies the admitted changes still waiting to the document (loading it first).
     pub(super) fn flush(&mut self) {
         self.load_document();

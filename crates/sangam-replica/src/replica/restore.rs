@@ -124,12 +124,10 @@ impl Replica {
             _ => HashSet::new(),
         };
         if usable {
-            match (known_heads, loaded) {
-                (Some((bytes, _)), _) => replica.unloaded = Some(bytes),
-                (None, Some(doc)) => {
-                    replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
-                }
-                (None, None) => unreachable!("usable only with heads from one of the two"),
+            if let Some((bytes, _)) = known_heads {
+                replica.unloaded = Some(bytes);
+            } else if let Some(doc) = loaded {
+                replica.doc = doc.with_actor(ActorId::from(device.as_bytes()));
             }
         }
         // What the snapshot lacks (all of it, if it is not used) waits for the document.
@@ -139,8 +137,7 @@ impl Replica {
             }
             let change = crate::contain::decode_change(&bytes)
                 .expect("decoded once already when it was admitted");
-            replica.pending_at.insert(hash, replica.pending.len());
-            replica.pending.push(change);
+            replica.queue(change);
         }
         (replica, admitted, usable)
     }
