@@ -59,9 +59,9 @@ pub enum Rejection {
     /// The device signature does not verify.
     #[error("change signature does not verify for device {0}")]
     BadSignature(String),
-    /// Deps that never arrived.
-    #[error("change depends on {0} change(s) that are not known")]
-    MissingDeps(usize),
+    /// Deps that are not here: the hashes a sync session asks the peer for.
+    #[error("change depends on {} change(s) that are not known", .0.len())]
+    MissingDeps(Vec<automerge::ChangeHash>),
     /// The device's sequence numbers skip or repeat.
     #[error("change sequence number {got} does not follow the device's {last}")]
     BadSequence {

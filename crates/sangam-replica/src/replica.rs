@@ -251,6 +251,69 @@ impl Replica {
         past
     }
 
+    /// Exactly the admitted changes a peer whose heads are `theirs` lacks, each after its
+    /// deps; `None` when some of `theirs` is not admitted here (then only the peer knows).
+    ///
+    /// Walks down from both sides' heads at once, deepest first, marking what each side
+    /// reaches (as git finds a merge base): a change's marks are final when it is taken, so
+    /// the walk stops as soon as nothing only this side reaches is left, and it visits
+    /// only what was written since the two last agreed, not the whole history.
+    pub fn lacking_from(&self, theirs: &[ChangeHash]) -> Option<Vec<ChangeHash>> {
+        const OURS: u8 = 1;
+        const THEIRS: u8 = 2;
+        if theirs.iter().any(|h| !self.changes.contains_key(h)) {
+            return None;
+        }
+        let mut marks: HashMap<ChangeHash, u8> = HashMap::new();
+        let mut queue = std::collections::BinaryHeap::new();
+        // How many changes are queued that only this side reaches: the walk's work left.
+        let mut ours_only = 0usize;
+        let mark = |hash: ChangeHash,
+                    with: u8,
+                    marks: &mut HashMap<ChangeHash, u8>,
+                    queue: &mut std::collections::BinaryHeap<(u64, ChangeHash)>,
+                    ours_only: &mut usize| {
+            let Some(depth) = self.changes.get(&hash).map(|c| c.depth) else {
+                return;
+            };
+            let old = marks.get(&hash).copied().unwrap_or(0);
+            let new = old | with;
+            if new == old {
+                return;
+            }
+            marks.insert(hash, new);
+            if old == 0 {
+                queue.push((depth, hash));
+            }
+            if new == OURS {
+                *ours_only += 1;
+            } else if old == OURS {
+                *ours_only -= 1;
+            }
+        };
+        for head in &self.heads {
+            mark(*head, OURS, &mut marks, &mut queue, &mut ours_only);
+        }
+        for head in theirs {
+            mark(*head, THEIRS, &mut marks, &mut queue, &mut ours_only);
+        }
+        let mut lacking = Vec::new();
+        while ours_only > 0 {
+            let Some((_, hash)) = queue.pop() else { break };
+            let taken = marks[&hash];
+            if taken == OURS {
+                ours_only -= 1;
+                lacking.push(hash);
+            }
+            for dep in &self.changes[&hash].deps {
+                mark(*dep, taken, &mut marks, &mut queue, &mut ours_only);
+            }
+        }
+        // Taken deepest first; a change is deeper than each of its deps.
+        lacking.reverse();
+        Some(lacking)
+    }
+
     /// How many changes are in the document.
     pub fn change_count(&self) -> usize {
         self.changes.len()
@@ -470,7 +533,8 @@ impl Replica {
                 .deps()
                 .iter()
                 .filter(|d| !self.changes.contains_key(d))
-                .count();
+                .copied()
+                .collect();
             out.rejected.push(Rejected {
                 hash: Some(change.hash()),
                 reason: Rejection::MissingDeps(missing),

@@ -17,7 +17,10 @@
 //! ```
 //! Every length is checked against its cap before anything is allocated.
 
-use automerge::sync::{self, SyncDoc};
+use std::collections::BTreeSet;
+
+use automerge::ChangeHash;
+use automerge::sync::{self, MessageFlags, SyncDoc};
 use sangam_model::{CoopId, RecordId, Signature, Timestamp};
 
 use crate::change::{MAX_CHANGE_BYTES, RawChange};
@@ -34,6 +37,8 @@ pub const MAX_IDLE_ROUNDS: u32 = 16;
 pub const MAX_PUSH: usize = 64;
 /// Largest total of change bytes put in one [`Frame::Changes`].
 pub const FRAME_CHANGE_BYTES: usize = 16 * 1024 * 1024;
+/// Most changes one session asks its peer for by hash at a time.
+pub const MAX_WANTED: usize = 4096;
 
 /// One unit of the sync protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +268,15 @@ pub struct SyncSession {
     push_from: usize,
     /// Changes that crossed this connection either way (not to be pushed again).
     exchanged: std::collections::HashSet<automerge::ChangeHash>,
+    /// Changes to ask the peer for by hash: what a refused change lacked, and the refused
+    /// change itself. Put in the `need` of every sync message until they arrive.
+    wanted: BTreeSet<ChangeHash>,
+    /// Hashes of `wanted` already asked for: a message is sent for the asking only when
+    /// something new is wanted, so a peer that lacks them too is not asked forever.
+    asked: BTreeSet<ChangeHash>,
+    /// The peer's changes refused here for what they are (a rule, a date in the future):
+    /// never asked for again in this session, or the peer would send them every round.
+    refused_here: BTreeSet<ChangeHash>,
 }
 
 impl Default for SyncSession {
@@ -286,6 +300,9 @@ impl SyncSession {
             wants_sync: false,
             push_from: 0,
             exchanged: Default::default(),
+            wanted: BTreeSet::new(),
+            asked: BTreeSet::new(),
+            refused_here: BTreeSet::new(),
         }
     }
 
@@ -360,29 +377,48 @@ impl SyncSession {
     }
 
     fn sync_frames(&mut self, replica: &mut Replica) -> Vec<Frame> {
-        if !self.heard_sync && self.peer_heads.as_ref() == Some(&replica.heads()) {
+        self.wanted
+            .retain(|h| !replica.knows(h) && !self.refused_here.contains(h));
+        let ask = self.wanted.iter().any(|h| !self.asked.contains(h));
+        if !ask && !self.heard_sync && self.peer_heads.as_ref() == Some(&replica.heads()) {
             // Both sides opened with the same heads and nothing has moved since: already
             // in sync (Automerge would spend a pass over the history to find that out).
             return vec![];
         }
-        let Some(mut message) = replica.doc().generate_sync_message(&mut self.state) else {
-            return vec![];
+        let mut message = match replica.doc().generate_sync_message(&mut self.state) {
+            Some(message) => message,
+            // Automerge sees nothing new to say, but a refused change lacked something:
+            // ask for it anyway. No filter: the peer then sends just what is named.
+            None if ask => sync::Message {
+                heads: replica.heads(),
+                need: vec![],
+                have: vec![],
+                changes: Vec::<Vec<u8>>::new().into(),
+                flags: None,
+                version: sync::MessageVersion::V1,
+            },
+            None => return vec![],
         };
+        message.need.extend(self.wanted.iter().copied());
+        message.need.retain(|h| !self.refused_here.contains(h));
+        message.need.sort();
+        message.need.dedup();
+        self.asked.extend(self.wanted.iter().copied());
+
         let chunks = std::mem::replace(&mut message.changes, Vec::<Vec<u8>>::new().into());
-        let mut changes: Vec<RawChange> = Vec::with_capacity(chunks.iter().len());
+        let mut chosen: Vec<(ChangeHash, Vec<u8>)> = Vec::with_capacity(chunks.iter().len());
         for bytes in chunks.iter() {
             // Peers are always treated as V1 (see `incoming`), so every chunk is one change.
-            match automerge::Change::try_from(bytes) {
-                Ok(change) => {
-                    if let Some(sig) = replica.signature_of(&change.hash()) {
-                        self.exchanged.insert(change.hash());
-                        changes.push(RawChange {
-                            bytes: bytes.to_vec(),
-                            sig,
-                        });
-                    }
-                }
-                Err(_) => continue,
+            if let Ok(change) = automerge::Change::try_from(bytes) {
+                chosen.push((change.hash(), bytes.to_vec()));
+            }
+        }
+        let chosen = self.with_what_the_filter_hid(replica, chosen);
+        let mut changes: Vec<RawChange> = Vec::with_capacity(chosen.len());
+        for (hash, bytes) in chosen {
+            if let Some(sig) = replica.signature_of(&hash) {
+                self.exchanged.insert(hash);
+                changes.push(RawChange { bytes, sig });
             }
         }
         if !changes.is_empty() {
@@ -393,28 +429,81 @@ impl SyncSession {
         frames
     }
 
+    /// The changes Automerge chose to send (from the peer's Bloom filter), completed when
+    /// this side holds all of the peer's heads: then exactly what the peer lacks is known,
+    /// and a change the filter reported present by mistake (about 1 in 100 of those the
+    /// peer lacks) is sent too. Without it the peer refuses every change built on the
+    /// hidden one, and a fresh session builds the same filter and hides it again. All
+    /// are put in an order where each follows its deps.
+    fn with_what_the_filter_hid(
+        &mut self,
+        replica: &mut Replica,
+        chosen: Vec<(ChangeHash, Vec<u8>)>,
+    ) -> Vec<(ChangeHash, Vec<u8>)> {
+        let ours = replica.heads();
+        let Some(theirs) = self.state.their_heads.clone().or(self.peer_heads.clone()) else {
+            return chosen;
+        };
+        if theirs == ours {
+            return chosen;
+        }
+        let Some(lacking) = replica.lacking_from(&theirs) else {
+            return chosen;
+        };
+        let mut by_hash: std::collections::HashMap<ChangeHash, Vec<u8>> =
+            chosen.into_iter().collect();
+        let mut out = Vec::with_capacity(lacking.len());
+        for hash in &lacking {
+            if let Some(bytes) = by_hash.remove(hash) {
+                out.push((*hash, bytes));
+            } else if !self.state.sent_hashes.contains(hash) && !self.exchanged.contains(hash) {
+                if let Some(change) = replica.signed_change(hash) {
+                    self.state.sent_hashes.insert(*hash);
+                    out.push((*hash, change.bytes));
+                }
+            }
+        }
+        // Whatever Automerge chose that the peer does not lack (it asked by hash for a
+        // change it holds but could not admit, say) goes first: it is in the peer's past.
+        let mut asked_for: Vec<(ChangeHash, Vec<u8>)> = by_hash.into_iter().collect();
+        asked_for.sort_by_key(|(hash, _)| *hash);
+        asked_for.extend(out);
+        asked_for
+    }
+
     /// Admits the changes of a [`Frame::Changes`] checked beforehand ([`Checked::new`],
     /// with [`Trust::Verify`]), as [`SyncSession::incoming`] would.
     pub fn incoming_checked(&mut self, replica: &mut Replica, checked: Checked) -> Admitted {
         let admitted = replica.admit_checked(checked);
-        self.took(admitted)
+        self.took(replica, admitted)
     }
 
     /// This session's bookkeeping after changes from the peer were admitted.
-    fn took(&mut self, admitted: Admitted) -> Admitted {
+    fn took(&mut self, replica: &Replica, admitted: Admitted) -> Admitted {
         if !admitted.applied.is_empty() {
             self.idle_rounds = 0;
         }
         self.exchanged
             .extend(admitted.applied.iter().map(|c| c.hash));
-        if admitted
-            .rejected
-            .iter()
-            .any(|r| matches!(r.reason, crate::Rejection::MissingDeps(_)))
-        {
+        for rejected in &admitted.rejected {
+            let crate::Rejection::MissingDeps(lacked) = &rejected.reason else {
+                if let Some(hash) = rejected.hash
+                    && self.refused_here.len() < MAX_WANTED
+                {
+                    self.refused_here.insert(hash);
+                }
+                continue;
+            };
+            // Ask for what it lacked and for the change itself: it was not kept.
+            for hash in lacked.iter().chain(&rejected.hash) {
+                if self.wanted.len() < MAX_WANTED && !replica.knows(hash) {
+                    self.wanted.insert(*hash);
+                }
+            }
             self.settled = false;
             self.wants_sync = true;
         }
+        self.wanted.retain(|h| !replica.knows(h));
         self.refused += admitted.rejected.len();
         admitted
     }
@@ -430,7 +519,7 @@ impl SyncSession {
         match frame {
             Frame::Changes(changes) => {
                 let admitted = replica.admit(changes, Trust::Verify { now });
-                Ok(self.took(admitted))
+                Ok(self.took(replica, admitted))
             }
             Frame::Sync(bytes) => {
                 self.idle_rounds += 1;
@@ -442,13 +531,26 @@ impl SyncSession {
                     return Err(SyncError::Unexpected("changes inside a sync message"));
                 }
                 // Treat every peer as a V1 peer: it then always receives changes one by one,
-                // never a whole document, so every change can carry its signature.
+                // never a whole document, so every change can carry its signature. Of the
+                // flags only a reset is honoured: the peer dropped what it had been sent.
+                let reset = message
+                    .flags
+                    .is_some_and(|f| f.contains(MessageFlags::SYNC_RESET));
                 message.flags = None;
                 replica
                     .receive_sync(&mut self.state, message)
                     .map_err(|e| {
                         SyncError::BadSyncMessage(crate::DecodeError::Refused(e.to_string()))
                     })?;
+                if reset {
+                    self.state.sent_hashes.clear();
+                }
+                // A change the peer asks for by hash is sent again even if it went
+                // before: the peer could not keep it (it lacked a dep then).
+                for hash in self.state.their_need.iter().flatten() {
+                    self.state.sent_hashes.remove(hash);
+                    self.exchanged.remove(hash);
+                }
                 Ok(Admitted::default())
             }
             Frame::Idle => {

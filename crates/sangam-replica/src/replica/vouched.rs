@@ -70,14 +70,19 @@ impl Replica {
         let mut out_of_batch: HashSet<ChangeHash> = bad.keys().copied().collect();
         let mut kept = Vec::with_capacity(out.applied.len());
         for change in std::mem::take(&mut out.applied) {
-            let deps = self.changes.get(&change.hash).map(|c| c.deps.clone());
-            if out_of_batch.contains(&change.hash)
-                || deps.is_some_and(|deps| deps.iter().any(|d| out_of_batch.contains(d)))
-            {
+            let lost_deps: Vec<ChangeHash> = self
+                .changes
+                .get(&change.hash)
+                .map(|c| c.deps.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| out_of_batch.contains(d))
+                .collect();
+            if out_of_batch.contains(&change.hash) || !lost_deps.is_empty() {
                 out_of_batch.insert(change.hash);
                 let reason = match bad.get(&change.hash) {
                     Some(device) => Rejection::BadSignature(device.short()),
-                    None => Rejection::MissingDeps(1),
+                    None => Rejection::MissingDeps(lost_deps),
                 };
                 out.rejected.push(Rejected {
                     hash: Some(change.hash),

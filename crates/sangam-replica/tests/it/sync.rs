@@ -325,3 +325,197 @@ fn a_burst_of_changes_goes_by_a_sync_round_even_in_a_settled_session() {
     assert_eq!(a.heads(), b.heads());
     assert_eq!(a.state(), b.state());
 }
+
+/// A change of Asha's that Bo's Bloom filter (of every change Bo holds) reports present
+/// though Bo lacks it: found by writing on copies of Asha's replica until one hash is a
+/// false positive. Deterministic (keys, times and texts are fixed), so it is the same
+/// change every run. Returns how many tries it took.
+fn write_a_change_bos_filter_hides(
+    a: &mut Replica,
+    asha: &Person,
+    bo_filter: &automerge::sync::BloomFilter,
+) -> usize {
+    for attempt in 0..10_000 {
+        let mut trial = copy_of(a, &asha.device);
+        let text = format!("Asha, try {attempt}");
+        let (_, change) = trial
+            .write(rename(&text), &asha.member, &asha.device, T + 100)
+            .expect("trial");
+        if bo_filter.contains_hash(&change.hash) {
+            let (_, written) = a
+                .write(rename(&text), &asha.member, &asha.device, T + 100)
+                .expect("write");
+            assert_eq!(written.hash, change.hash, "a write is deterministic");
+            return attempt + 1;
+        }
+    }
+    panic!("no false positive in 10,000 tries");
+}
+
+/// Bo's own changes since the two last agreed, and the filter Bo's sync messages carry.
+fn bos_filter(b: &mut Replica) -> automerge::sync::BloomFilter {
+    let hashes: Vec<_> = b.changes_since(&[]).iter().map(|c| c.hash).collect();
+    automerge::sync::BloomFilter::from_hashes(hashes.iter())
+}
+
+#[test]
+fn a_change_bos_filter_reports_present_still_reaches_bo_in_one_session() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = copy_of(&mut a, &bo.device);
+    b.write(add_device(&bo.device), &bo.member, &bo.device, T + 2)
+        .expect("bind");
+    run(&mut a, &mut b);
+    // Bo writes on his own for a while: his filter then has entries Asha lacks.
+    for i in 0..40 {
+        b.write(
+            rename(&format!("Bo {i}")),
+            &bo.member,
+            &bo.device,
+            T + 10 + i,
+        )
+        .expect("bo");
+    }
+    let filter = bos_filter(&mut b);
+    let tries = write_a_change_bos_filter_hides(&mut a, &asha, &filter);
+    assert!(
+        tries > 1,
+        "the search found a false positive, not a known change"
+    );
+    let hidden = a.heads()[0];
+    let (_, on_top) = a
+        .write(rename("Asha, after"), &asha.member, &asha.device, T + 101)
+        .expect("on top");
+    assert!(filter.contains_hash(&hidden) && !b.knows(&hidden));
+
+    run(&mut a, &mut b);
+    assert!(b.knows(&hidden), "Bo got the change his filter hid");
+    assert!(b.knows(&on_top.hash), "and the one built on it");
+    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.state(), b.state());
+}
+
+/// As the transport answers: a refused push (it lacked its deps) asks for a sync round.
+fn answer_as_transport(
+    session: &mut SyncSession,
+    replica: &mut Replica,
+    frame: Frame,
+) -> Vec<Frame> {
+    let reply = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
+    let idle = matches!(frame, Frame::Idle);
+    session.incoming(replica, frame, T).expect("accepted");
+    let mut out = Vec::new();
+    if session.wants_sync() {
+        out.extend(session.outgoing(replica));
+    }
+    if !(reply || idle) {
+        return out;
+    }
+    if out.is_empty() {
+        out = session.outgoing(replica);
+    }
+    if out.is_empty() && reply {
+        vec![Frame::Idle]
+    } else {
+        out
+    }
+}
+
+#[test]
+fn a_settled_live_session_asks_for_what_a_refused_push_lacked() {
+    let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+    let (mut a, _) = found(&asha, T);
+    a.write(admit(&bo), &asha.member, &asha.device, T + 1)
+        .expect("admit");
+    let mut b = Replica::new(a.coop(), bo.device.public());
+    let (mut sa, mut sb) = (SyncSession::new(), SyncSession::new());
+    let (mut to_b, mut to_a) = (vec![sa.opening(&a)], vec![sb.opening(&b)]);
+    let exchange = |a: &mut Replica,
+                    sa: &mut SyncSession,
+                    b: &mut Replica,
+                    sb: &mut SyncSession,
+                    to_b: &mut Vec<Frame>,
+                    to_a: &mut Vec<Frame>| {
+        for _ in 0..100 {
+            if to_a.is_empty() && to_b.is_empty() {
+                return;
+            }
+            let next_a: Vec<Frame> = to_b
+                .drain(..)
+                .flat_map(|f| answer_as_transport(sb, b, f))
+                .collect();
+            let next_b: Vec<Frame> = to_a
+                .drain(..)
+                .flat_map(|f| answer_as_transport(sa, a, f))
+                .collect();
+            *to_a = next_a;
+            *to_b = next_b;
+        }
+        panic!("the live exchange never went quiet");
+    };
+    exchange(&mut a, &mut sa, &mut b, &mut sb, &mut to_b, &mut to_a);
+    assert!(sa.is_settled() && a.heads() == b.heads());
+
+    // A push is lost on the way (a frame the connection dropped), then the next arrives.
+    let (_, lost) = a
+        .write(rename("lost"), &asha.member, &asha.device, T + 3)
+        .expect("lost");
+    assert!(!sa.on_change(&mut a).is_empty(), "it was pushed");
+    let (_, next) = a
+        .write(rename("next"), &asha.member, &asha.device, T + 4)
+        .expect("next");
+    let mut pushed = sa.on_change(&mut a);
+    exchange(&mut a, &mut sa, &mut b, &mut sb, &mut pushed, &mut vec![]);
+    assert!(b.knows(&lost.hash), "Bo asked for the change he lacked");
+    assert!(b.knows(&next.hash));
+    assert_eq!(a.heads(), b.heads());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// What a peer lacks, found by walking down from both sides' heads, is exactly every
+    /// change outside the past of the peer's heads, each after its deps: over random
+    /// histories of two laptops writing apart and taking each other's changes.
+    #[test]
+    fn what_a_peer_lacks_is_exactly_what_is_outside_its_past(
+        steps in proptest::collection::vec(0u8..4, 1..40),
+    ) {
+        let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
+        let (mut a, _) = found(&asha, T);
+        a.write(admit(&bo), &asha.member, &asha.device, T + 1).expect("admit");
+        let mut b = copy_of(&mut a, &bo.device);
+        b.write(add_device(&bo.device), &bo.member, &bo.device, T + 2).expect("bind");
+        let take = |to: &mut Replica, from: &mut Replica| {
+            let admitted = to.admit(raw(&from.changes_since(&[])), Trust::Verify { now: i64::MAX });
+            assert!(admitted.rejected.is_empty(), "{:?}", admitted.rejected);
+        };
+        for (i, step) in steps.iter().enumerate() {
+            let at = T + 10 + i as i64;
+            match step {
+                0 => { a.write(rename(&format!("A{i}")), &asha.member, &asha.device, at).expect("a"); }
+                1 => { b.write(rename(&format!("B{i}")), &bo.member, &bo.device, at).expect("b"); }
+                2 => take(&mut a, &mut b),
+                _ => take(&mut b, &mut a),
+            }
+        }
+        take(&mut a, &mut b);
+        let theirs = b.heads();
+        let lacking = a.lacking_from(&theirs).expect("A holds all of B's heads");
+        let past = a.past_of(&theirs);
+        let everything: std::collections::HashSet<_> =
+            a.changes_since(&[]).iter().map(|c| c.hash).collect();
+        let expected: std::collections::HashSet<_> = everything.difference(&past).copied().collect();
+        let found: std::collections::HashSet<_> = lacking.iter().copied().collect();
+        proptest::prop_assert_eq!(found.len(), lacking.len(), "no change twice");
+        proptest::prop_assert_eq!(&found, &expected);
+        // Each after its deps: B admits them in this order, one at a time.
+        let changes: Vec<_> = lacking.iter().map(|h| a.signed_change(h).expect("held")).collect();
+        for change in changes {
+            let admitted = b.admit(vec![change.to_raw()], Trust::Verify { now: i64::MAX });
+            proptest::prop_assert_eq!(admitted.applied.len(), 1, "{:?}", admitted.rejected);
+        }
+        proptest::prop_assert_eq!(a.heads(), b.heads());
+    }
+}
