@@ -97,7 +97,7 @@ impl Node {
             .iter()
             .map(sangam_store::Rejection::from)
             .collect();
-        let mut changes = admitted.to_store();
+        let changes = admitted.to_store();
         let state = replica.state();
         let joined = !known;
         let admits_me = state
@@ -121,18 +121,9 @@ impl Node {
                 ));
             }
         }
-        // A member's new device binds itself with its first change (the newcomer bootstrap).
-        if admits_me
+        let binds_me = admits_me
             && !replica.device_is_active(&self.device.public())
-            && !state.devices.iter().any(|d| d.key == self.device.public())
-        {
-            let add = Body::DeviceAdd(DeviceAdd {
-                device: self.device.public(),
-                name: device_label(),
-            });
-            let (_, change) = replica.write(add, &member, &self.device, self.clock.now())?;
-            changes.push(change);
-        }
+            && !state.devices.iter().any(|d| d.key == self.device.public());
         self.persist(&mut replica, origin, &changes, &rejections)?;
         let name = state
             .genesis
@@ -140,7 +131,18 @@ impl Node {
             .map(|g| g.name.clone())
             .unwrap_or_default();
         self.replicas.insert(coop, replica);
+        // Forks are settled before this home writes: the replica may hold a change the
+        // log does not (admitted on a voucher that failed) or one the fork rule shadows,
+        // and a change built on it could never be replayed or sent.
         self.settle_forks(coop)?;
+        // A member's new device binds itself with its first change (the newcomer bootstrap).
+        if binds_me {
+            let add = Body::DeviceAdd(DeviceAdd {
+                device: self.device.public(),
+                name: device_label(),
+            });
+            self.write(coop, add)?;
+        }
         let dto = ImportDto {
             coop: coop.to_string(),
             name,

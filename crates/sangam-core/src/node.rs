@@ -496,6 +496,8 @@ impl Node {
             for coop in coops {
                 self.loaded.insert(coop, last);
             }
+            #[cfg(debug_assertions)]
+            self.assert_replicas_agree_with_the_log(&before)?;
             self.store.end_write(true)?;
             Ok(value)
         });
@@ -530,6 +532,38 @@ impl Node {
             }
         }
         result
+    }
+
+    /// The invariant every write unit keeps (checked in debug builds, so by every test):
+    /// each replica this unit changed holds only changes its log holds, so anything built
+    /// on them can be replayed and sent. Whole for co-ops of up to a few thousand
+    /// changes; beyond, the heads only.
+    #[cfg(debug_assertions)]
+    fn assert_replicas_agree_with_the_log(&self, before: &[(CoopId, u64)]) -> Result<(), ApiError> {
+        for (coop, replica) in &self.replicas {
+            if before.contains(&(*coop, replica.generation())) {
+                continue;
+            }
+            let held: Vec<sangam_replica::ChangeHash> = if replica.change_count() <= 4096 {
+                replica.admitted_hashes().copied().collect()
+            } else {
+                replica.heads()
+            };
+            let mut unlogged = Vec::new();
+            for hash in &held {
+                if !self.store.holds_change(*coop, hash)? {
+                    unlogged.push(hash);
+                }
+            }
+            assert!(
+                unlogged.is_empty(),
+                "co-op {}: the replica holds {} change(s) its log lacks (first {})",
+                coop.short(),
+                unlogged.len(),
+                unlogged[0]
+            );
+        }
+        Ok(())
     }
 
     /// Drops a co-op's in-memory replica and what this node remembers of it.

@@ -151,6 +151,11 @@ pub enum WriteError {
     /// This device may not write to the co-op.
     #[error("this device is not an active device of a current member of the co-op")]
     DeviceNotAllowed,
+    /// The replica holds a change its log does not keep (admitted on a later change's
+    /// signature, then found bad): a change built on it could never be replayed or sent,
+    /// so the replica must be replayed from the log before anything is written.
+    #[error("this laptop must reread the co-op from its log before writing; try again")]
+    MustReplay,
 }
 
 /// Changes checked as far as they can be without a replica: size, decoding, device

@@ -94,8 +94,6 @@ pub struct Replica {
     replaying_onto_snapshot: bool,
     fold: Fold,
     changes: HashMap<ChangeHash, ChangeInfo>,
-    /// Every admitted change, in admission order (each after its deps).
-    order: Vec<ChangeHash>,
     /// Admitted changes no admitted change depends on.
     heads: std::collections::BTreeSet<ChangeHash>,
     /// Each device's admitted changes, by sequence number (the n-th is at n - 1).
@@ -145,7 +143,6 @@ impl Replica {
             replaying_onto_snapshot: false,
             fold: Fold::new(coop),
             changes: HashMap::new(),
-            order: Vec::new(),
             heads: Default::default(),
             chains: HashMap::new(),
             record_change: HashMap::new(),
@@ -198,20 +195,9 @@ impl Replica {
 
     /// A number that changes whenever a change is admitted, shadowed or written here: a
     /// write unit that rolls back compares it to drop a replica it changed, even one that
-    /// only shadowed changes (which [`Replica::admitted_count`] does not see).
+    /// only shadowed changes (which a count of admitted changes would not show).
     pub fn generation(&self) -> u64 {
         self.generation
-    }
-
-    /// How many changes were admitted so far: a position in admission order.
-    pub fn admitted_count(&self) -> usize {
-        self.order.len()
-    }
-
-    /// The hashes of the changes admitted after position `from` (see
-    /// [`Replica::admitted_count`]), in admission order.
-    pub fn admitted_since(&self, from: usize) -> &[ChangeHash] {
-        self.order.get(from..).unwrap_or_default()
     }
 
     /// An admitted change with its signature. Cheap for changes still pending; one
@@ -314,6 +300,11 @@ impl Replica {
         Some(lacking)
     }
 
+    /// Every admitted change's hash, in no particular order.
+    pub fn admitted_hashes(&self) -> impl Iterator<Item = &ChangeHash> {
+        self.changes.keys()
+    }
+
     /// How many changes are in the document.
     pub fn change_count(&self) -> usize {
         self.changes.len()
@@ -407,6 +398,9 @@ impl Replica {
         device: &SecretKey,
         now: Timestamp,
     ) -> Result<SignedChange, WriteError> {
+        if self.replay {
+            return Err(WriteError::MustReplay);
+        }
         let heads = self.heads();
         if !self.device_active_after(&device.public(), &heads, &placed) {
             return Err(WriteError::DeviceNotAllowed);
@@ -429,6 +423,11 @@ impl Replica {
             placed.iter().map(|p| &*p.record),
         );
         let hash = change.hash();
+        debug_assert_eq!(
+            change.deps(),
+            &heads[..],
+            "a change records the deps it was signed with"
+        );
         let signed = sign_change(self.coop, hash, change.raw_bytes().to_vec(), device);
         self.max_op = self.max_op.max(change.max_op());
         self.register(hash, heads, device.public(), seq, signed.sig, placed);
@@ -702,7 +701,6 @@ impl Replica {
             self.heads.remove(dep);
         }
         self.heads.insert(hash);
-        self.order.push(hash);
         let chain = self.chains.entry(device).or_default();
         debug_assert_eq!(chain.len() as u64 + 1, seq, "admission checks the sequence");
         chain.push(hash);

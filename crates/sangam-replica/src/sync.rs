@@ -264,8 +264,10 @@ pub struct SyncSession {
     settled: bool,
     /// A pushed change arrived without its deps: go back to a sync round.
     wants_sync: bool,
-    /// Position in the replica's admission order from which changes are pushed.
-    push_from: usize,
+    /// This side's heads when it last pushed (or opened): what came after them is what
+    /// a push sends. Heads, not a position in admission order, so a replica rebuilt from
+    /// its log in between (its order then differs) still pushes exactly what is new.
+    pushed_heads: Vec<ChangeHash>,
     /// Changes that crossed this connection either way (not to be pushed again).
     exchanged: std::collections::HashSet<automerge::ChangeHash>,
     /// Changes to ask the peer for by hash: what a refused change lacked, and the refused
@@ -298,7 +300,7 @@ impl SyncSession {
             self_idle: false,
             settled: false,
             wants_sync: false,
-            push_from: 0,
+            pushed_heads: Vec::new(),
             exchanged: Default::default(),
             wanted: BTreeSet::new(),
             asked: BTreeSet::new(),
@@ -315,20 +317,24 @@ impl SyncSession {
     /// The first frame to send: this side's heads. Changes admitted from now on are
     /// pushed once the session settles (those before are the sync rounds' business).
     pub fn opening(&mut self, replica: &Replica) -> Frame {
-        self.push_from = replica.admitted_count();
-        Frame::Heads(replica.heads())
+        self.pushed_heads = replica.heads();
+        Frame::Heads(self.pushed_heads.clone())
     }
 
     /// What to send after a local change (or one admitted from another peer): once the
     /// session has settled, the new changes themselves; before, a sync round.
     pub fn on_change(&mut self, replica: &mut Replica) -> Vec<Frame> {
-        let new: Vec<automerge::ChangeHash> = replica
-            .admitted_since(self.push_from)
-            .iter()
-            .filter(|hash| !self.exchanged.contains(*hash))
-            .copied()
+        let since = std::mem::replace(&mut self.pushed_heads, replica.heads());
+        let Some(new) = replica.lacking_from(&since) else {
+            // A head pushed from is no longer admitted (the replica was rebuilt and the
+            // fork rule shadowed it): what is new is for a sync round to find.
+            self.settled = false;
+            return self.outgoing(replica);
+        };
+        let new: Vec<ChangeHash> = new
+            .into_iter()
+            .filter(|hash| !self.exchanged.contains(hash))
             .collect();
-        self.push_from = replica.admitted_count();
         if new.is_empty() {
             // Nothing the peer lacks (what changed came from the peer itself): a sync
             // round now would only apply the pending changes to the document and

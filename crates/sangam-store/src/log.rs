@@ -203,6 +203,14 @@ impl Store {
         )?)
     }
 
+    /// Whether a co-op's log holds the change `hash`.
+    pub fn holds_change(&self, coop: CoopId, hash: &ChangeHash) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM changes WHERE coop = ?1 AND hash = ?2")?;
+        Ok(stmt.exists(params![coop.as_bytes(), &hash.0[..]])?)
+    }
+
     /// The stored changes of a co-op, in the order they were stored (each after its deps).
     pub fn changes(&self, coop: CoopId) -> Result<Vec<RawChange>, StoreError> {
         let mut stmt = self
