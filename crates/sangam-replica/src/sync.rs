@@ -462,11 +462,12 @@ impl SyncSession {
         for hash in &lacking {
             if let Some(bytes) = by_hash.remove(hash) {
                 out.push((*hash, bytes));
-            } else if !self.state.sent_hashes.contains(hash) && !self.exchanged.contains(hash) {
-                if let Some(change) = replica.signed_change(hash) {
-                    self.state.sent_hashes.insert(*hash);
-                    out.push((*hash, change.bytes));
-                }
+            } else if !self.state.sent_hashes.contains(hash)
+                && !self.exchanged.contains(hash)
+                && let Some(change) = replica.signed_change(hash)
+            {
+                self.state.sent_hashes.insert(*hash);
+                out.push((*hash, change.bytes));
             }
         }
         // Whatever Automerge chose that the peer does not lack (it asked by hash for a
