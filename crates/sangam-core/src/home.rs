@@ -24,7 +24,7 @@ use crate::events::{self, Event};
 use crate::forms::CoopForm;
 use crate::governance::{ProposalDraft, ProposalFilter};
 use crate::invites::InviteDto;
-use crate::node::{Clock, Node, Outlets, SystemClock};
+use crate::node::{Clock, Entropy, Node, OsEntropy, Outlets, SystemClock};
 use crate::published::{CoopReads, Published};
 use crate::reports::{ExportedReport, ReportDto};
 use crate::settings::PeerDto;
@@ -88,11 +88,21 @@ impl Home {
 
     /// Like [`Home::open`], with time from `clock` (tests pass a fixed one).
     pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Self, ApiError> {
+        Self::open_with(path, clock, Box::new(OsEntropy))
+    }
+
+    /// Like [`Home::open_with_clock`], with new secrets (device and member keys) from
+    /// `entropy`: a simulation passes a seeded one so that a run replays exactly.
+    pub fn open_with(
+        path: &Path,
+        clock: Box<dyn Clock>,
+        entropy: Box<dyn Entropy>,
+    ) -> Result<Self, ApiError> {
         let (events, _) = broadcast::channel(events::CAPACITY);
         let (changed, _) = broadcast::channel(256);
         let outlets = Outlets { events, changed };
         let published = Arc::new(Published::default());
-        let node = Node::open(path, clock, outlets.clone(), published.clone())?;
+        let node = Node::open(path, clock, entropy, outlets.clone(), published.clone())?;
         let reader = sangam_store::Store::open(&path.join(crate::DB_FILE))?;
         Ok(Self {
             shared: Arc::new(Shared {
@@ -228,6 +238,17 @@ impl Home {
     /// The co-op's state as folded from its records.
     pub fn state(&self, coop: CoopId) -> Result<CoopState, ApiError> {
         self.node().state(coop)
+    }
+
+    /// The co-op's change heads here: two homes that hold the same changes agree on them.
+    pub fn heads(&self, coop: CoopId) -> Result<Vec<sangam_replica::ChangeHash>, ApiError> {
+        Ok(self.node().replica(coop)?.heads())
+    }
+
+    /// This home as a sync transport calls into it: for a transport other than the
+    /// network's, such as a simulation's in-process one.
+    pub fn sync_host(&self) -> Arc<dyn sangam_net::Host> {
+        self.shared.clone()
     }
 
     // Membership.

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::governance::{EffectDraft, ProposalDraft};
 use crate::home::Home;
-use crate::node::{Node, random_seed};
+use crate::node::Node;
 use crate::{ApiError, ErrorCode};
 
 /// The home setting holding the address `sangam serve` listens on, put in invites.
@@ -128,7 +128,7 @@ impl Node {
             "this home is not serving yet: the newcomer joins through this home while it serves, and the invite carries its address",
         )?;
         let now = self.now();
-        let secret = random_seed();
+        let secret = self.random_seed();
         let row = InviteRow {
             coop,
             created_at: now,

@@ -56,7 +56,7 @@ pub use market::{
     price_text,
 };
 pub use money::{minor_text, money_text, parse_minor, parse_money, places};
-pub use node::{Clock, DB_FILE, LATEST_TIME, SystemClock};
+pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
 pub use recovery::PHRASE_WORDS;
 pub use report_page::render as report_page;
 pub use reports::{

@@ -14,7 +14,7 @@ use sangam_store::LinkUse;
 
 use crate::home::Home;
 use crate::invites::secret_hash;
-use crate::node::{Node, random_seed};
+use crate::node::Node;
 use crate::{ApiError, ErrorCode, Standing};
 
 /// The longest a link ticket may be good for: it hands over the member key, so it lives
@@ -90,7 +90,7 @@ impl Node {
         let expires_at = crate::node::time_after(now, expires_in).ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidInput, "the clock is past the year 9999")
         })?;
-        let secret = random_seed();
+        let secret = self.random_seed();
         self.store()
             .add_link(&secret_hash(&secret), now, expires_at)?;
         let ticket = Invite::link(coop, addr, secret, expires_at, self.device_secret());

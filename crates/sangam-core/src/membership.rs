@@ -7,13 +7,13 @@ use sangam_replica::Replica;
 
 use crate::dto::*;
 use crate::events::Origin;
-use crate::node::{Node, random_seed};
+use crate::node::Node;
 use crate::{ApiError, ErrorCode};
 
 impl Node {
     /// Creates this home's member identity.
     pub(crate) fn create_identity(&mut self, name: &str) -> Result<IdentityDto, ApiError> {
-        self.create_identity_from(SecretKey::from_seed(random_seed()), name)
+        self.create_identity_from(SecretKey::from_seed(self.random_seed()), name)
     }
 
     /// Sets this home's member identity to `key` (a new one, or one restored).
@@ -66,7 +66,7 @@ impl Node {
     ) -> Result<CoopDto, ApiError> {
         let (member, founder_name) = self.member()?;
         let mut nonce = [0u8; 16];
-        getrandom::fill(&mut nonce).expect("the operating system provides randomness");
+        nonce.copy_from_slice(&self.random_seed()[..16]);
         let genesis = Genesis {
             name: name.trim().to_owned(),
             currency: currency.trim().to_uppercase(),

@@ -6,7 +6,7 @@ use sangam_model::{Body, CoopId, SecretKey, Standing};
 
 use crate::ApiError;
 use crate::events::Origin;
-use crate::node::{Node, device_label, random_seed};
+use crate::node::{Node, device_label};
 
 impl Node {
     /// Mends what a fork left (docs/protocol.md "Forks"), in one write unit: records the
@@ -46,7 +46,7 @@ impl Node {
     /// co-op where this member is active.
     fn rekey(&mut self, found_in: CoopId) -> Result<(), ApiError> {
         let old = self.device.public();
-        let new = SecretKey::from_seed(random_seed());
+        let new = SecretKey::from_seed(self.random_seed());
         self.store.replace_device_key(&new, self.clock.now())?;
         self.device = new.clone();
         for replica in self.replicas.values_mut() {

@@ -88,6 +88,8 @@ pub(crate) struct Node {
     pub(crate) store: Store,
     pub(crate) device: SecretKey,
     pub(crate) clock: Box<dyn Clock>,
+    /// Where new secrets come from.
+    entropy: Box<dyn Entropy>,
     pub(crate) replicas: HashMap<CoopId, Replica>,
     /// Per loaded co-op, the last change-log position read into its replica.
     pub(crate) loaded: HashMap<CoopId, i64>,
@@ -126,29 +128,50 @@ impl std::fmt::Debug for Node {
     }
 }
 
-pub(crate) fn random_seed() -> [u8; 32] {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).expect("the operating system provides randomness");
-    seed
+/// Where a home's new secrets come from (its device key, a member key, invite and link
+/// secrets): the operating system, or a seeded generator when a simulation must replay a
+/// run exactly.
+pub trait Entropy: Send + Sync {
+    /// 32 bytes no one can guess (unless they chose the generator).
+    fn seed(&self) -> [u8; 32];
+}
+
+/// The operating system's randomness.
+#[derive(Debug, Default)]
+pub struct OsEntropy;
+
+impl Entropy for OsEntropy {
+    fn seed(&self) -> [u8; 32] {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the operating system provides randomness");
+        seed
+    }
 }
 
 impl Node {
+    /// 32 fresh secret bytes.
+    pub(crate) fn random_seed(&self) -> [u8; 32] {
+        self.entropy.seed()
+    }
+
     /// Opens the home at `home`, creating the directory, the database and the device key
     /// on first use.
     pub(crate) fn open(
         home: &Path,
         clock: Box<dyn Clock>,
+        entropy: Box<dyn Entropy>,
         outlets: Outlets,
         published: std::sync::Arc<crate::published::Published>,
     ) -> Result<Self, ApiError> {
         let tightened = crate::private::make_private(home, DB_FILE)?;
         let store = Store::open(&home.join(DB_FILE))?;
-        let device = store.device_key(random_seed, clock.now())?;
+        let device = store.device_key(|| entropy.seed(), clock.now())?;
         Ok(Self {
             home: home.to_path_buf(),
             store,
             device,
             clock,
+            entropy,
             replicas: HashMap::new(),
             loaded: HashMap::new(),
             projected: HashMap::new(),
