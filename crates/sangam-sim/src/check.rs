@@ -1,0 +1,166 @@
+//! Quiescence and what must hold then.
+
+use sangam_core::ProposalFilter;
+
+use crate::link::Link;
+use crate::world::{Sim, WRONG_CLOCK_MS};
+
+/// Most rounds of "every pair syncs" before the homes must agree.
+const MAX_PASSES: usize = 6;
+/// Most frames one clean session may take.
+const MAX_FRAMES: usize = 20_000;
+
+impl Sim {
+    /// Stops every connection, lets time pass beyond any clock's lead, then syncs every
+    /// pair of laptops, one-shot and with no fault, until a whole pass moves nothing.
+    pub fn quiesce(&mut self) -> Result<(), String> {
+        self.links.clear();
+        self.world_advance(WRONG_CLOCK_MS + 60_000);
+        let n = self.laptops.len();
+        for _ in 0..MAX_PASSES {
+            let before = self.all_heads()?;
+            for a in 0..n {
+                for b in 0..n {
+                    if a != b && self.laptops[a].joined && self.laptops[b].joined {
+                        self.clean_session(a, b)?;
+                    }
+                }
+            }
+            if self.all_heads()? == before {
+                return Ok(());
+            }
+        }
+        Err(format!(
+            "the laptops still moved changes after {MAX_PASSES} rounds of syncing every pair"
+        ))
+    }
+
+    fn all_heads(&self) -> Result<Vec<Vec<sangam_replica::ChangeHash>>, String> {
+        self.laptops
+            .iter()
+            .filter(|l| l.joined)
+            .map(|l| {
+                l.home
+                    .as_ref()
+                    .expect("open")
+                    .heads(self.coop)
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+
+    /// Runs one one-shot session from `a` to `b` to its end, reading frames in turn.
+    fn clean_session(&mut self, a: usize, b: usize) -> Result<(), String> {
+        let Some(mut link) = Link::open(self.coop, false, self.end_of(a), self.end_of(b)) else {
+            return Ok(());
+        };
+        for _ in 0..MAX_FRAMES {
+            if link.is_done() {
+                return Ok(());
+            }
+            let k = if link.sides[0].inbox.is_empty() { 1 } else { 0 };
+            if link.sides[k].inbox.is_empty() {
+                return Err(format!(
+                    "a session {a}->{b} stalled: neither side has anything to read and it did not end"
+                ));
+            }
+            if let Err(why) = link.deliver(k) {
+                // A refusal (the dialler was removed, say) ends it; that is allowed.
+                if matches!(why, crate::link::Broken::Refused) {
+                    return Ok(());
+                }
+                return Err(format!("a clean session {a}->{b} failed: {why:?}"));
+            }
+        }
+        Err(format!("a session {a}->{b} went on past {MAX_FRAMES} frames"))
+    }
+
+    /// What must hold once the laptops are quiet:
+    /// - every laptop whose member is current (by the founder's state) has the same heads,
+    ///   the same folded state, the same tallies and the same balances;
+    /// - reopened from disk, every laptop has what it had (its log and its document agree);
+    /// - no change was refused for anything an honest laptop does, save what the run
+    ///   explains (a clock running ahead, a member removed while writing).
+    pub fn check(&mut self) -> Result<(), String> {
+        let coop = self.coop;
+        let current: Vec<usize> = (0..self.laptops.len())
+            .filter(|k| self.laptops[*k].joined && self.current_by_founder(*k))
+            .collect();
+        let reference = current[0];
+        let home = |sim: &Sim, k: usize| sim.laptops[k].home.clone().expect("open");
+        let fingerprint = |sim: &Sim, k: usize| -> Result<String, String> {
+            let h = home(sim, k);
+            let e = |e: sangam_core::ApiError| e.to_string();
+            Ok(format!(
+                "heads {:?}\nstate {:?}\nproposals {:?}\naccounts {:?}",
+                h.heads(coop).map_err(e)?,
+                h.state(coop).map_err(e)?,
+                h.proposals(coop, ProposalFilter::All).map_err(e)?,
+                h.accounts(coop).map_err(e)?,
+            ))
+        };
+        let expected = fingerprint(self, reference)?;
+        for &k in &current[1..] {
+            let got = fingerprint(self, k)?;
+            if got != expected {
+                return Err(format!(
+                    "laptops {reference} and {k} disagree after syncing:\n{}",
+                    first_difference(&expected, &got)
+                ));
+            }
+        }
+        for k in 0..self.laptops.len() {
+            if !self.laptops[k].joined {
+                continue;
+            }
+            let before = fingerprint(self, k)?;
+            self.reopen(k)?;
+            let after = fingerprint(self, k)?;
+            if before != after {
+                return Err(format!(
+                    "laptop {k} reopened from disk differs from what it held:\n{}",
+                    first_difference(&before, &after)
+                ));
+            }
+        }
+        for k in 0..self.laptops.len() {
+            if !self.laptops[k].joined {
+                continue;
+            }
+            for refused in home(self, k).refused(coop).map_err(|e| e.to_string())? {
+                let reason = refused.reason.as_str();
+                let explained = reason.starts_with("change depends on")
+                    || (self.wrong_clock && reason.contains("in the future"))
+                    || (!self.removed.is_empty()
+                        && (reason.contains("not a member")
+                            || reason.contains("not an active device")));
+                *self.counts.entry("refusal seen").or_default() += 1;
+                if !explained {
+                    return Err(format!(
+                        "laptop {k} refused an honest change ({}): {reason}",
+                        refused.source
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn current_by_founder(&self, k: usize) -> bool {
+        let founder = self.laptops[0].home.as_ref().expect("open");
+        founder
+            .sync_host()
+            .allows(self.coop, &self.laptops[k].device)
+    }
+}
+
+/// The first line where two fingerprints differ, with both versions.
+fn first_difference(a: &str, b: &str) -> String {
+    for (x, y) in a.lines().zip(b.lines()) {
+        if x != y {
+            let cut = |s: &str| s.chars().take(600).collect::<String>();
+            return format!("  one:   {}\n  other: {}", cut(x), cut(y));
+        }
+    }
+    "  (one is longer)".into()
+}
