@@ -276,8 +276,8 @@ pub struct SyncSession {
     /// Hashes of `wanted` already asked for: a message is sent for the asking only when
     /// something new is wanted, so a peer that lacks them too is not asked forever.
     asked: BTreeSet<ChangeHash>,
-    /// The peer's changes refused here for what they are (a rule, a date in the future):
-    /// never asked for again in this session, or the peer would send them every round.
+    /// The peer's changes refused here for what they are (a rule, a bad signature): never
+    /// asked for again in this session, or the peer would send them every round.
     refused_here: BTreeSet<ChangeHash>,
 }
 
@@ -493,13 +493,21 @@ impl SyncSession {
         self.exchanged
             .extend(admitted.applied.iter().map(|c| c.hash));
         for rejected in &admitted.rejected {
-            let crate::Rejection::MissingDeps(lacked) = &rejected.reason else {
-                if let Some(hash) = rejected.hash
-                    && self.refused_here.len() < MAX_WANTED
-                {
-                    self.refused_here.insert(hash);
+            let lacked = match &rejected.reason {
+                crate::Rejection::MissingDeps(lacked) => lacked,
+                // Not yet, rather than never: asked for again, it is refused again until
+                // this laptop's clock catches up, and the session ends as stuck (a later
+                // one takes it). Never asked for, it would leave a live session settled
+                // and diverged, with every change built on it refused.
+                crate::Rejection::FromTheFuture(_) => continue,
+                _ => {
+                    if let Some(hash) = rejected.hash
+                        && self.refused_here.len() < MAX_WANTED
+                    {
+                        self.refused_here.insert(hash);
+                    }
+                    continue;
                 }
-                continue;
             };
             // Ask for what it lacked and for the change itself: it was not kept.
             for hash in lacked.iter().chain(&rejected.hash) {

@@ -14,6 +14,7 @@ impl Sim {
     /// Stops every connection, lets time pass beyond any clock's lead, then syncs every
     /// pair of laptops, one-shot and with no fault, until a whole pass moves nothing.
     pub fn quiesce(&mut self) -> Result<(), String> {
+        self.settle_live_sessions()?;
         self.links.clear();
         self.world_advance(WRONG_CLOCK_MS + 60_000);
         let n = self.laptops.len();
@@ -33,6 +34,58 @@ impl Sim {
         Err(format!(
             "the laptops still moved changes after {MAX_PASSES} rounds of syncing every pair"
         ))
+    }
+
+    /// Lets the connections still open read everything in flight, with no fault, until
+    /// nothing moves. Then two laptops joined by a live session that is still running,
+    /// and that nothing tampered with, must agree: a live session never stays settled
+    /// while one side lacks what the other has (unless the run explains it: a clock
+    /// ahead, a member removed).
+    fn settle_live_sessions(&mut self) -> Result<(), String> {
+        for _ in 0..MAX_FRAMES {
+            let next = self.links.iter().enumerate().find_map(|(i, link)| {
+                (0..2)
+                    .find(|k| !link.sides[*k].inbox.is_empty() || link.may_wake(*k))
+                    .map(|k| (i, k))
+            });
+            let Some((i, k)) = next else {
+                break;
+            };
+            let result = if self.links[i].sides[k].inbox.is_empty() {
+                self.links[i].wake(k)
+            } else {
+                self.links[i].deliver(k)
+            };
+            self.after_frame(i, result);
+        }
+        if self.wrong_clock || !self.removed.is_empty() {
+            return Ok(());
+        }
+        for i in 0..self.links.len() {
+            let link = &self.links[i];
+            if !link.live || link.tainted || !link.is_running() {
+                continue;
+            }
+            *self
+                .counts
+                .entry("live session checked at quiescence")
+                .or_default() += 1;
+            let (a, b) = (link.sides[0].laptop, link.sides[1].laptop);
+            let heads = |k: usize| {
+                self.laptops[k]
+                    .home
+                    .as_ref()
+                    .expect("open")
+                    .heads(self.coop)
+                    .map_err(|e| e.to_string())
+            };
+            if heads(a)? != heads(b)? {
+                return Err(format!(
+                    "laptops {a} and {b} are joined by a live session that went quiet, yet they disagree"
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn all_heads(&self) -> Result<Vec<Vec<sangam_replica::ChangeHash>>, String> {

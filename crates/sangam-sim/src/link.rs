@@ -67,6 +67,9 @@ pub struct Link {
     pub live: bool,
     /// The two sides.
     pub sides: [Side; 2],
+    /// A frame was tampered with: over QUIC that cannot happen to an honest peer, so the
+    /// session need not reach agreement (it must only do no harm).
+    pub tainted: bool,
 }
 
 /// A home as one end of a connection.
@@ -120,6 +123,7 @@ impl Link {
             coop,
             live,
             sides: [dialling, accepting],
+            tainted: false,
         };
         for k in 0..2 {
             let opening = {
@@ -141,6 +145,11 @@ impl Link {
             self.sides[k].finished = true;
             self.sides[1 - k].inbox.push_back(Wire::End);
         }
+    }
+
+    /// Whether both sides still run their loops: neither finished nor read the end.
+    pub fn is_running(&self) -> bool {
+        self.sides.iter().all(|s| !s.finished && !s.ended)
     }
 
     /// Whether the connection is over: the dialler read the end of the acceptor's stream

@@ -108,6 +108,9 @@ pub struct Sim {
     pub wrong_clock: bool,
     /// Members removed during the run (their laptops may lag behind for good).
     pub removed: Vec<PublicKey>,
+    /// Whether this run removes members at all (one in four does): the live-session
+    /// check holds only in runs without.
+    removals: bool,
     config: Config,
 }
 
@@ -155,6 +158,7 @@ impl Sim {
         let world = World::new(START);
         let root = tempfile::tempdir().map_err(err)?;
         let wrong_clock = rng.percent(10);
+        let removals = rng.percent(25);
         let mut sim = Self {
             seed,
             rng,
@@ -168,6 +172,7 @@ impl Sim {
             counts: Counts::new(),
             wrong_clock,
             removed: Vec::new(),
+            removals,
             config,
         };
         for _ in 0..sim.config.laptops {
@@ -324,7 +329,7 @@ impl Sim {
             76..=79 => self.restart(),
             80..=83 => self.carry_bundle(),
             84..=85 if self.laptops.len() < self.config.max_laptops => self.newcomer(),
-            86..=87 => self.remove_member(),
+            86..=87 if self.removals => self.remove_member(),
             88..=89 => {
                 let ms = self.rng.below(30 * 60 * 1000) as i64;
                 self.world.advance(ms);
@@ -392,12 +397,13 @@ impl Sim {
             }
         };
         self.count(what);
+        self.links[i].tainted = true;
         let laptop = self.links[i].sides[k].laptop;
         self.note(format!("{what} on its way to laptop {laptop}"));
         self.links[i].deliver(k)
     }
 
-    fn after_frame(&mut self, i: usize, result: Result<(), Broken>) {
+    pub(crate) fn after_frame(&mut self, i: usize, result: Result<(), Broken>) {
         let (a, b) = (self.links[i].sides[0].laptop, self.links[i].sides[1].laptop);
         match result {
             Ok(()) if self.links[i].is_done() => {
