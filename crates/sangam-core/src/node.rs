@@ -559,7 +559,7 @@ impl Node {
 
     /// The invariant every write unit keeps (checked in debug builds, so by every test):
     /// each replica this unit changed holds only changes its log holds, so anything built
-    /// on them can be replayed and sent. Whole for co-ops of up to a few thousand
+    /// on them can be replayed and sent. Whole for co-ops of up to a few hundred
     /// changes; beyond, the heads only.
     #[cfg(debug_assertions)]
     fn assert_replicas_agree_with_the_log(&self, before: &[(CoopId, u64)]) -> Result<(), ApiError> {
@@ -567,7 +567,7 @@ impl Node {
             if before.contains(&(*coop, replica.generation())) {
                 continue;
             }
-            let held: Vec<sangam_replica::ChangeHash> = if replica.change_count() <= 4096 {
+            let held: Vec<sangam_replica::ChangeHash> = if replica.change_count() <= 256 {
                 replica.admitted_hashes().copied().collect()
             } else {
                 replica.heads()

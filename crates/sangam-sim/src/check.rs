@@ -125,7 +125,9 @@ impl Sim {
                 return Err(format!("a clean session {a}->{b} failed: {why:?}"));
             }
         }
-        Err(format!("a session {a}->{b} went on past {MAX_FRAMES} frames"))
+        Err(format!(
+            "a session {a}->{b} went on past {MAX_FRAMES} frames"
+        ))
     }
 
     /// What must hold once the laptops are quiet:
@@ -197,6 +199,16 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// The founder's heads, once the checks passed: what every current laptop agreed on.
+    pub fn agreed_heads(&self) -> Result<Vec<sangam_replica::ChangeHash>, String> {
+        self.laptops[0]
+            .home
+            .as_ref()
+            .expect("open")
+            .heads(self.coop)
+            .map_err(|e| e.to_string())
     }
 
     fn current_by_founder(&self, k: usize) -> bool {

@@ -21,9 +21,18 @@ pub mod world;
 
 pub use world::{Config, Counts, Failure, Sim};
 
+/// What a run that passed did and where it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Actions taken and faults injected, by kind.
+    pub counts: Counts,
+    /// The heads the laptops agreed on.
+    pub heads: Vec<sangam_replica::ChangeHash>,
+}
+
 /// Runs seed `seed` with `config`, stopping the schedule after `steps` (all of
 /// `config.steps` when `None`), then quiesces and checks. Returns what the run did.
-pub fn run(seed: u64, config: &Config, steps: Option<usize>) -> Result<Counts, Failure> {
+pub fn run(seed: u64, config: &Config, steps: Option<usize>) -> Result<Outcome, Failure> {
     let steps = steps.unwrap_or(config.steps).min(config.steps);
     let mut sim = match Sim::new(seed, config.clone()) {
         Ok(sim) => sim,
@@ -39,9 +48,13 @@ pub fn run(seed: u64, config: &Config, steps: Option<usize>) -> Result<Counts, F
     let outcome = sim
         .run(steps)
         .and_then(|_| sim.quiesce())
-        .and_then(|_| sim.check());
+        .and_then(|_| sim.check())
+        .and_then(|_| sim.agreed_heads());
     match outcome {
-        Ok(()) => Ok(sim.counts),
+        Ok(heads) => Ok(Outcome {
+            counts: sim.counts,
+            heads,
+        }),
         Err(what) => Err(Failure {
             seed,
             steps,

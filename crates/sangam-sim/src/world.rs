@@ -232,8 +232,8 @@ impl Sim {
         let skew = self.rng.below(2 * HONEST_SKEW_MS as usize + 1) as i64 - HONEST_SKEW_MS;
         let entropy = SeededEntropy::new(self.seed.wrapping_mul(31).wrapping_add(k as u64));
         let clock = SkewedClock::new(self.world.clone(), skew);
-        let home =
-            Home::open_with(&dir, Box::new(clock.clone()), Box::new(entropy.clone())).map_err(err)?;
+        let home = Home::open_with(&dir, Box::new(clock.clone()), Box::new(entropy.clone()))
+            .map_err(err)?;
         let identity = home.create_identity(&format!("Member {k}")).map_err(err)?;
         let member = identity.member.parse().map_err(err)?;
         let device = identity.device.parse().map_err(err)?;
@@ -323,7 +323,16 @@ impl Sim {
         let roll = self.rng.below(100);
         match roll {
             0..=39 if !self.links.is_empty() => self.move_frames(),
-            0..=59 => self.write(),
+            0..=49 => self.write(),
+            50..=59 => {
+                // A burst: a member catching up on the books, or a statement's entries.
+                let k = self.rng.below(self.laptops.len());
+                let n = 3 + self.rng.below(13);
+                for _ in 0..n {
+                    self.write_on(k)?;
+                }
+                Ok(())
+            }
             60..=71 => self.connect(),
             72..=75 => self.cut(),
             76..=79 => self.restart(),
@@ -433,7 +442,11 @@ impl Sim {
         let live = self.rng.percent(50);
         match Link::open(self.coop, live, self.end(a), self.end(b)) {
             Some(link) => {
-                self.count(if live { "live session" } else { "one-shot session" });
+                self.count(if live {
+                    "live session"
+                } else {
+                    "one-shot session"
+                });
                 self.note(format!(
                     "laptop {a} dials {b} ({})",
                     if live { "live" } else { "one-shot" }
@@ -520,23 +533,27 @@ impl Sim {
             self.removed.push(member);
             self.count("member removed");
         }
-        self.note(format!("laptop {by} removes member {k}: {}", outcome(&result)));
+        self.note(format!(
+            "laptop {by} removes member {k}: {}",
+            outcome(&result)
+        ));
         Ok(())
     }
 
     /// Whether laptop `k`'s member is current and its device active, by its own state.
     pub fn is_current(&self, k: usize) -> bool {
         let laptop = &self.laptops[k];
-        laptop.joined
-            && laptop
-                .home()
-                .sync_host()
-                .allows(self.coop, &laptop.device)
+        laptop.joined && laptop.home().sync_host().allows(self.coop, &laptop.device)
     }
 
     /// A random member writes a random record through the use cases a member has.
     fn write(&mut self) -> Result<(), String> {
         let k = self.rng.below(self.laptops.len());
+        self.write_on(k)
+    }
+
+    /// Laptop `k`'s member writes a random record.
+    fn write_on(&mut self, k: usize) -> Result<(), String> {
         if !self.laptops[k].joined {
             return Ok(());
         }
@@ -544,7 +561,9 @@ impl Sim {
         let now = self.laptops[k].clock.clone();
         let now = sangam_core::Clock::now(&now);
         let home = self.laptops[k].home().clone();
-        let open = home.proposals(coop, ProposalFilter::Open).unwrap_or_default();
+        let open = home
+            .proposals(coop, ProposalFilter::Open)
+            .unwrap_or_default();
         let kind = self.rng.below(9);
         let (what, result): (&'static str, Result<(), String>) = match kind {
             0 => (
@@ -570,7 +589,12 @@ impl Sim {
             2 | 3 if !open.is_empty() => {
                 let id: RecordId = self.rng.pick(&open).id.parse().map_err(err)?;
                 let vote = *self.rng.pick(&[Vote::Yes, Vote::No, Vote::Abstain]);
-                ("ballot", home.vote(coop, id, Choice::Vote(vote)).map(drop).map_err(err))
+                (
+                    "ballot",
+                    home.vote(coop, id, Choice::Vote(vote))
+                        .map(drop)
+                        .map_err(err),
+                )
             }
             4 if !open.is_empty() => {
                 let id: RecordId = self.rng.pick(&open).id.parse().map_err(err)?;
@@ -609,7 +633,10 @@ impl Sim {
                     ],
                     approved_by: None,
                 };
-                ("entry", home.post_entry(coop, &draft).map(drop).map_err(err))
+                (
+                    "entry",
+                    home.post_entry(coop, &draft).map(drop).map_err(err),
+                )
             }
             7 => {
                 let draft = ListingDraft {
@@ -617,7 +644,10 @@ impl Sim {
                     description: "Fresh from the farm".into(),
                     ..ListingDraft::default()
                 };
-                ("listing", home.post_listing(coop, &draft).map(drop).map_err(err))
+                (
+                    "listing",
+                    home.post_listing(coop, &draft).map(drop).map_err(err),
+                )
             }
             _ => {
                 let listings = home
@@ -627,7 +657,12 @@ impl Sim {
                     return Ok(());
                 }
                 let id: RecordId = self.rng.pick(&listings).id.parse().map_err(err)?;
-                ("response", home.respond(coop, id, "Interested", None).map(drop).map_err(err))
+                (
+                    "response",
+                    home.respond(coop, id, "Interested", None)
+                        .map(drop)
+                        .map_err(err),
+                )
             }
         };
         self.count(match result {

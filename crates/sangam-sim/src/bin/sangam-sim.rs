@@ -37,9 +37,9 @@ fn main() -> ExitCode {
         let seed = parse(&seed, "--seed");
         let steps = value("--steps").map(|s| parse(&s, "--steps") as usize);
         return match run(seed, &config_of(seed), steps) {
-            Ok(counts) => {
+            Ok(outcome) => {
                 println!("seed {seed}: passed");
-                print_counts(&counts);
+                print_counts(&outcome.counts);
                 ExitCode::SUCCESS
             }
             Err(failure) => {
@@ -60,8 +60,8 @@ fn main() -> ExitCode {
     for seed in from..to {
         let config = config_of(seed);
         match run(seed, &config, None) {
-            Ok(counts) => {
-                for (what, n) in counts {
+            Ok(outcome) => {
+                for (what, n) in outcome.counts {
                     *totals.entry(what).or_default() += n;
                 }
                 *totals.entry("steps").or_default() += config.steps as u64;
