@@ -15,20 +15,79 @@ fn invalid(message: String) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
 }
 
+/// The mark that separates an amount's whole part from its fraction. The other one may
+/// group the whole part's digits in threes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DecimalMark {
+    /// "1,250.50": what members type in Sangam, and most banks' exports.
+    #[default]
+    Point,
+    /// "1.250,50": a statement whose rules file says `decimal-mark ,`.
+    Comma,
+}
+
+impl DecimalMark {
+    fn marks(self) -> (char, char) {
+        match self {
+            DecimalMark::Point => ('.', ','),
+            DecimalMark::Comma => (',', '.'),
+        }
+    }
+}
+
 /// `amount` ("-12.5", "1,250.50") in minor units of `commodity`: more decimals than the
 /// commodity has, or more than 2^53 − 1 minor units, is refused with why.
 pub fn parse_minor(amount: &str, commodity: &str) -> Result<i64, ApiError> {
+    parse_minor_marked(amount, commodity, DecimalMark::Point)
+}
+
+/// Like [`parse_minor`], with `mark` as the decimal mark. The other mark is read only as
+/// a thousands separator where it is one beyond doubt — between groups of exactly three
+/// digits, after a first group of one to three, in the whole part — and anything else
+/// that holds it ("1,5", "1,2,3", "5,", "-12,50" with a decimal point) is refused with what
+/// it would mean, never read as a different number.
+pub fn parse_minor_marked(
+    amount: &str,
+    commodity: &str,
+    mark: DecimalMark,
+) -> Result<i64, ApiError> {
     let exp = places(commodity);
     let (negative, digits_text) = match amount.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, amount.strip_prefix('+').unwrap_or(amount)),
     };
-    let plain = digits_text.replace(',', "");
-    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    let (decimal, grouping) = mark.marks();
+    let (grouped, fraction) = digits_text.split_once(decimal).unwrap_or((digits_text, ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
+    let groups: Vec<&str> = grouped.split(grouping).collect();
+    let well_grouped =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !well_grouped || fraction.contains(grouping) {
+        let sign = if negative { "-" } else { "" };
+        // One misplaced mark and no decimal mark: most likely a decimal mark from habit.
+        let meant = match digits_text.split_once(grouping) {
+            Some((w, f))
+                if !f.contains(grouping) && !digits_text.contains(decimal) && !f.is_empty() =>
+            {
+                let w = if w.is_empty() { "0" } else { w };
+                Some(format!("{sign}{w}{decimal}{f}"))
+            }
+            Some((w, "")) if !w.contains(decimal) => Some(format!("{sign}{w}")),
+            _ => None,
+        };
+        let advice = match meant {
+            Some(meant) => format!("write {meant} if that is what you meant"),
+            None => format!("write it without \"{grouping}\""),
+        };
+        return Err(invalid(format!(
+            "{amount:?} is ambiguous here: \"{grouping}\" only separates thousands, in groups of three, and \"{decimal}\" marks the decimals; {advice}"
+        )));
+    }
+    let whole = groups.concat();
+    if !digits(&whole) || !(fraction.is_empty() || digits(fraction)) {
         return Err(invalid(format!("{amount:?} is not an amount")));
     }
+    let whole = whole.as_str();
     if fraction.len() > exp as usize {
         return Err(invalid(format!(
             "{commodity} has {exp} decimal place(s): {amount} is more precise than that"
@@ -95,6 +154,68 @@ pub fn money_text(minor: i128, commodity: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mark_that_could_mean_two_numbers_is_refused_with_what_it_would_mean() {
+        for (text, suggestion) in [
+            ("1,5", "write 1.5 if"),
+            ("1,2,3", "without \",\""),
+            ("5,", "write 5 if"),
+            (",5", "write 0.5 if"),
+            ("-12,50", "write -12.50 if"),
+            ("1,25,000", "without \",\""),
+            ("1.5,0", "without \",\""),
+        ] {
+            let error = parse_minor(text, "EUR").expect_err(text);
+            assert!(
+                error.message.contains("ambiguous") && error.message.contains(suggestion),
+                "{text}: {}",
+                error.message
+            );
+        }
+        let comma = |t: &str| parse_minor_marked(t, "EUR", DecimalMark::Comma);
+        assert_eq!(comma("1.250,50").expect("comma"), 125_050);
+        assert_eq!(comma("-12,5").expect("comma"), -1_250);
+        assert!(
+            comma("1.5").is_err(),
+            "a point is not the decimal mark here"
+        );
+        assert!(comma("12,50,1").is_err());
+    }
+
+    proptest::proptest! {
+        /// Every amount written with grouping in threes, in either mark, reads back as
+        /// itself; written without grouping, too.
+        #[test]
+        fn grouped_amounts_read_back_exactly(
+            minor in -9_007_199_254_740_991i64..=9_007_199_254_740_991,
+            comma in proptest::bool::ANY,
+            group in proptest::bool::ANY,
+        ) {
+            let mark = if comma { DecimalMark::Comma } else { DecimalMark::Point };
+            let (decimal, grouping) = mark.marks();
+            let abs = minor.unsigned_abs();
+            let whole = (abs / 100).to_string();
+            let whole = if group {
+                let mut out = String::new();
+                for (i, c) in whole.chars().enumerate() {
+                    if i > 0 && (whole.len() - i) % 3 == 0 {
+                        out.push(grouping);
+                    }
+                    out.push(c);
+                }
+                out
+            } else {
+                whole
+            };
+            let text = format!(
+                "{}{whole}{decimal}{:02}",
+                if minor < 0 { "-" } else { "" },
+                abs % 100
+            );
+            proptest::prop_assert_eq!(parse_minor_marked(&text, "EUR", mark).expect(&text), minor);
+        }
+    }
 
     #[test]
     fn amounts_read_and_print_with_their_commoditys_places() {

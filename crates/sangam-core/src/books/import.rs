@@ -17,7 +17,7 @@ use sangam_store::AccountRow;
 
 use super::{Home, MoneyDto, find_account, invalid};
 use crate::ApiError;
-use crate::money::parse_minor;
+use crate::money::{DecimalMark, parse_minor_marked};
 
 /// One row of a statement, as it would be or was posted.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -277,13 +277,15 @@ fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, 
     if negative {
         t = t[1..t.len() - 1].to_owned();
     }
-    if decimal_comma {
-        t = t.replace('.', "").replace(',', ".");
-    }
     if t.is_empty() {
         return Ok(0);
     }
-    let minor = parse_minor(&t, commodity).map_err(|e| RowError::Amount(e.message))?;
+    let mark = if decimal_comma {
+        DecimalMark::Comma
+    } else {
+        DecimalMark::Point
+    };
+    let minor = parse_minor_marked(&t, commodity, mark).map_err(|e| RowError::Amount(e.message))?;
     Ok(if negative { -minor } else { minor })
 }
 

@@ -510,6 +510,45 @@ fn a_bank_statement_is_imported_once_and_a_bad_row_posts_nothing() {
     );
 }
 
+/// A decimal comma in a statement read with a decimal point is never a hundredfold
+/// amount: the row is refused with what it would mean, and a comma statement reads right.
+#[test]
+fn a_decimal_comma_is_never_read_as_a_hundred_times_the_amount() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Suspense", AccountType::Liability);
+    let rules = |mark: &str| {
+        format!(
+            "account = Bank\ndefault-account = Suspense\nskip = 1\ndate = 1\n\
+             date-format = %Y-%m-%d\ndescription = 2\namount = 3\ndecimal-mark = {mark}\n"
+        )
+    };
+    let statement =
+        "Date,What,Amount\n2026-02-03,Bakery,\"-12,50\"\n2026-02-04,Mill,\"1.234,56\"\n";
+    let read = home
+        .import_bank_csv(coop, statement, &rules("."), true)
+        .expect("read");
+    assert_eq!(read.bad, 2, "{:?}", read.rows);
+    let errors: Vec<String> = read.rows.iter().filter_map(|r| r.error.clone()).collect();
+    assert!(
+        errors[0].contains("ambiguous") && errors[0].contains("-12.50"),
+        "{errors:?}"
+    );
+    let comma = home
+        .import_bank_csv(coop, statement, &rules(","), false)
+        .expect("comma");
+    assert_eq!((comma.posted, comma.bad), (2, 0), "{:?}", comma.rows);
+    let amounts: Vec<String> = comma
+        .rows
+        .iter()
+        .map(|r| r.amount.as_ref().expect("amount").text.clone())
+        .collect();
+    assert_eq!(amounts, ["-12.50", "1234.56"]);
+}
+
 #[test]
 fn a_surplus_split_by_use_follows_the_sales_posted_for_each_member() {
     let dir = TempDir::new().expect("tmp");
