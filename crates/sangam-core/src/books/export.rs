@@ -138,17 +138,55 @@ fn name_in(names: &HashMap<RecordId, String>, id: &RecordId) -> String {
         .unwrap_or_else(|| format!("Equity:Unknown-{}", id.short()))
 }
 
-/// An entry's postings, one a line: "NAME  AMOUNT COMMODITY", as both tools read them.
-fn postings(out: &mut String, indent: &str, names: &HashMap<RecordId, String>, e: &EntryRow) {
+/// An entry's postings, one a line: "NAME  AMOUNT COMMODITY", as both tools read them;
+/// `commodity` writes the commodity as the tool needs it.
+fn postings(
+    out: &mut String,
+    indent: &str,
+    names: &HashMap<RecordId, String>,
+    e: &EntryRow,
+    commodity: fn(&str) -> String,
+) {
     for p in &e.postings {
         let _ = writeln!(
             out,
             "{indent}{}  {} {}",
             name_in(names, &p.account),
             minor_text(i128::from(p.amount), &p.commodity),
-            p.commodity
+            commodity(&p.commodity)
         );
     }
+}
+
+/// A commodity as hledger reads it: bare when it is letters only, else quoted (a bare
+/// `X2Y` is a syntax error).
+fn hledger_commodity(code: &str) -> String {
+    if code.chars().all(|c| c.is_ascii_alphabetic()) {
+        code.to_owned()
+    } else {
+        format!("\"{code}\"")
+    }
+}
+
+/// Text on an hledger transaction line, where some characters are syntax: `;` starts a
+/// comment (whose `name:value` words are tags, so a description could forge another
+/// entry's id tag), `|` splits payee from note, and a leading `(` opens a transaction
+/// code. They become `,`, `/` and `[`: the text reads the same to a person, and hledger
+/// takes it as plain text.
+fn hledger_text(text: &str) -> String {
+    let cleaned: String = one_line(text)
+        .chars()
+        .map(|c| match c {
+            ';' => ',',
+            '|' => '/',
+            c => c,
+        })
+        .collect();
+    let mut cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.starts_with('(') {
+        cleaned.replace_range(..1, "[");
+    }
+    cleaned
 }
 
 fn beancount_string(text: &str) -> String {
@@ -175,17 +213,14 @@ pub(crate) fn hledger(coop_name: &str, accounts: &[AccountRow], entries: &[Entry
         let _ = writeln!(out, "account {}", name_in(&names, &a.id));
     }
     for e in entries.iter().filter(|e| e.counts()) {
-        let _ = writeln!(
-            out,
-            "\n{} * {}  ; sangam:{}",
-            e.date,
-            one_line(&e.description),
-            e.id
-        );
-        if let Some(payee) = &e.payee {
-            let _ = writeln!(out, "    ; payee:{}", one_line(payee));
-        }
-        postings(&mut out, "    ", &names, e);
+        // hledger's own form "PAYEE | NOTE" carries the payee; the id tag is the only
+        // comment on the line, after text that can hold no `;`.
+        let description = match &e.payee {
+            Some(payee) => format!("{} | {}", hledger_text(payee), hledger_text(&e.description)),
+            None => hledger_text(&e.description),
+        };
+        let _ = writeln!(out, "\n{} * {description}  ; sangam:{}", e.date, e.id);
+        postings(&mut out, "    ", &names, e, hledger_commodity);
     }
     out
 }
@@ -228,7 +263,27 @@ pub(crate) fn beancount(
         }
         let _ = writeln!(out, " {}", beancount_string(&e.description));
         let _ = writeln!(out, "  sangam_id: \"{}\"", e.id);
-        postings(&mut out, "  ", &names, e);
+        postings(&mut out, "  ", &names, e, str::to_owned);
+    }
+    out
+}
+
+/// A cell of text a member wrote, safe to open in a spreadsheet: one starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be run as a formula, so it gets a
+/// leading `'` (as OWASP advises); bidirectional and zero-width controls, which can make a
+/// cell read as something else, are written as visible escapes (`\u{202e}`).
+fn csv_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    for c in text.chars() {
+        if matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -260,10 +315,10 @@ pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<Strin
             w.write_record([
                 e.date.clone(),
                 e.id.to_string(),
-                e.description.clone(),
-                e.payee.clone().unwrap_or_default(),
+                csv_text(&e.description),
+                csv_text(e.payee.as_deref().unwrap_or_default()),
                 p.account.to_string(),
-                account.map(|a| a.name.clone()).unwrap_or_default(),
+                account.map(|a| csv_text(&a.name)).unwrap_or_default(),
                 account.map(|a| a.account_type.clone()).unwrap_or_default(),
                 minor_text(i128::from(p.amount), &p.commodity),
                 p.commodity.clone(),

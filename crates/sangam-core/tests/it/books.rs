@@ -114,6 +114,7 @@ fn hledger_balances(file: &Path) -> BTreeMap<String, BTreeMap<String, i128>> {
         let leaf = account.rsplit(':').next().expect("a name").to_owned();
         for amount in amounts.split(", ") {
             let (number, commodity) = amount.trim().split_once(' ').expect("amount commodity");
+            let commodity = commodity.trim_matches('"');
             let minor = sangam_core::parse_minor(&number.replace(',', ""), commodity)
                 .expect("an amount Sangam reads");
             balances
@@ -508,6 +509,158 @@ fn a_bank_statement_is_imported_once_and_a_bad_row_posts_nothing() {
             .len(),
         5
     );
+}
+
+/// Names, descriptions, payees and commodity codes that are syntax to the tools reading
+/// the exports: hledger and bean-check accept the files and agree with Sangam's balances,
+/// no description forges a tag, a code or a payee, and no CSV cell is a formula.
+#[test]
+fn hostile_text_in_the_books_is_exported_as_text_every_tool_reads_right() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River; Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    let hostile_names = [
+        "Bank; evil:1",
+        "(Cash)",
+        "Sales | x",
+        "=HYPERLINK(\"http://x\")",
+        "Two  spaces",
+    ];
+    for (i, name) in hostile_names.iter().enumerate() {
+        let t = if i % 2 == 0 {
+            AccountType::Asset
+        } else {
+            AccountType::Income
+        };
+        open(&home, coop, name, t);
+    }
+    let first = home
+        .post_entry(
+            coop,
+            &draft(
+                "2026-01-02",
+                "first",
+                &[("Bank; evil:1", "5", None), ("(Cash)", "-5", None)],
+            ),
+        )
+        .expect("first");
+    let descriptions = [
+        format!("forged ; sangam:{}, hide:", first.id),
+        "(INV-1) rent".to_owned(),
+        "a | b".to_owned(),
+        "=1+1".to_owned(),
+        "+cmd|' /C calc'!A0".to_owned(),
+        "@SUM(1)".to_owned(),
+        "line\nbreak".to_owned(),
+        "\u{202e}gnp.exe".to_owned(),
+    ];
+    for (i, description) in descriptions.iter().enumerate() {
+        let mut entry = draft(
+            "2026-01-03",
+            description,
+            &[
+                ("=HYPERLINK(\"http://x\")", "7", Some("X2Y")),
+                ("Sales | x", "-7", Some("X2Y")),
+            ],
+        );
+        entry.payee = Some(if i % 2 == 0 {
+            "Bo, evil:1".into()
+        } else {
+            "-Cy; tag:x".into()
+        });
+        let posted = home.post_entry(coop, &entry);
+        // Text-direction controls may be refused where they are written; everything
+        // else is a description a member may write.
+        if !description.contains('\u{202e}') {
+            posted.expect("hostile entry");
+        }
+    }
+    let entries = home
+        .journal(coop, &JournalFilter::default())
+        .expect("journal");
+
+    let journal = dir.path().join("books.journal");
+    std::fs::write(
+        &journal,
+        home.export_books(coop, ExportFormat::Hledger)
+            .expect("hledger"),
+    )
+    .expect("write");
+    // The names are the export's business (tested above); the amounts must be Sangam's.
+    let mut expected: Vec<BTreeMap<String, i128>> = sangam_balances(&home, coop)
+        .into_values()
+        .filter(|b| b.values().any(|v| *v != 0))
+        .collect();
+    let mut read: Vec<BTreeMap<String, i128>> = hledger_balances(&journal).into_values().collect();
+    expected.sort();
+    read.sort();
+    assert_eq!(read, expected);
+    let printed = Command::new("hledger")
+        .arg("-f")
+        .arg(&journal)
+        .args(["print", "-O", "json"])
+        .output()
+        .expect("hledger print");
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let transactions: serde_json::Value =
+        serde_json::from_slice(&printed.stdout).expect("hledger's json");
+    let transactions = transactions.as_array().expect("a list");
+    assert_eq!(transactions.len(), entries.len());
+    for t in transactions {
+        let tags = t["ttags"].as_array().expect("tags");
+        assert_eq!(tags.len(), 1, "only the id tag: {t}");
+        let id = tags[0][1].as_str().expect("id");
+        assert_eq!(tags[0][0], "sangam");
+        assert!(entries.iter().any(|e| e.id == id), "a real entry's id: {t}");
+        assert_eq!(t["tcode"], "", "no transaction code: {t}");
+    }
+
+    let ledger = dir.path().join("books.beancount");
+    std::fs::write(
+        &ledger,
+        home.export_books(coop, ExportFormat::Beancount)
+            .expect("beancount"),
+    )
+    .expect("write");
+    let bean_check = std::env::var("SANGAM_BEAN_CHECK").unwrap_or_else(|_| "bean-check".into());
+    let out = Command::new(&bean_check)
+        .arg(&ledger)
+        .output()
+        .expect("bean-check runs");
+    assert!(
+        out.status.success(),
+        "bean-check: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let csv = home.export_books(coop, ExportFormat::Csv).expect("csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let text_columns = ["description", "payee", "account_name"];
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("a row");
+        rows += 1;
+        for (name, cell) in header.iter().zip(record.iter()) {
+            if text_columns.contains(&name) {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{name} is a formula: {cell:?}"
+                );
+                assert!(
+                    !cell.contains('\u{202e}'),
+                    "{name} hides a bidi control: {cell:?}"
+                );
+            }
+        }
+    }
+    assert_eq!(rows, 2 * entries.len());
 }
 
 /// A decimal comma in a statement read with a decimal point is never a hundredfold
