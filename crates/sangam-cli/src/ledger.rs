@@ -546,11 +546,12 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             dry_run,
             out,
         } => {
-            let read = |p: &std::path::Path| {
-                std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-            };
+            use sangam_core::files::{MAX_RULES_FILE, MAX_STATEMENT_FILE, read_text_capped};
+            let statement =
+                read_text_capped(&file, MAX_STATEMENT_FILE, "the statement").map_err(api)?;
+            let rules = read_text_capped(&rules, MAX_RULES_FILE, "the rules file").map_err(api)?;
             let report = home
-                .import_bank_csv(coop, &read(&file)?, &read(&rules)?, dry_run)
+                .import_bank_csv(coop, &statement, &rules, dry_run)
                 .map_err(api)?;
             print(out, &report, || {
                 let mut text = table(

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use sangam_core::{BallotFate, CoopId, Home, RecordId, ReportDto, ReportSummaryDto};
 
 use crate::show::{api, inert_text, outln, tally_text, when};
@@ -42,8 +42,12 @@ pub fn export(
 pub fn verify(files: &[PathBuf], json: bool) -> Result<()> {
     let mut verdicts = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(file)
-            .with_context(|| format!("could not read the report {}", file.display()))?;
+        let bytes = sangam_core::files::read_capped(
+            file,
+            sangam_core::files::MAX_REPORT_FILE,
+            "the report",
+        )
+        .map_err(crate::api)?;
         verdicts.push(sangam_core::verify_report(&bytes));
     }
     if json {

@@ -15,6 +15,16 @@ pub const MAX_BUNDLE_FILE: u64 = sangam_replica::MAX_BUNDLE_BYTES as u64;
 /// bytes a character, and some room.
 pub const MAX_TEXT_FILE: u64 = 96 * 1024;
 
+/// Most bytes a bank statement may hold: years of a busy account's rows, far from what
+/// would exhaust a laptop's memory.
+pub const MAX_STATEMENT_FILE: u64 = 32 << 20;
+
+/// Most bytes a statement's rules file may hold.
+pub const MAX_RULES_FILE: u64 = 256 * 1024;
+
+/// Most bytes a signed vote report may hold (the report format's own cap).
+pub const MAX_REPORT_FILE: u64 = sangam_model::report::MAX_REPORT_BYTES as u64;
+
 /// Where a home lives when none is named: `sangam` in the user's data directory
 /// (`~/.local/share/sangam` on Linux). `None` on a system with no data directory.
 pub fn default_home() -> Option<std::path::PathBuf> {
@@ -73,10 +83,35 @@ pub fn read_text_capped(path: &Path, cap: u64, what: &str) -> Result<String, Api
 }
 
 /// Writes `bytes` to `path` so that a reader sees the old file or the whole new one, never
-/// a part: into a temporary file beside it, synced, then renamed over it.
+/// a part: into a temporary file beside it, synced, then renamed over it. Only a regular
+/// file (or nothing) is ever replaced: a symbolic link, a pipe, a device or a directory at
+/// `path` is refused with what it is, and left as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     use std::io::Write;
     let shown = path.display();
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let kind = meta.file_type();
+        let what = if kind.is_symlink() {
+            match std::fs::read_link(path) {
+                Ok(to) => format!("a symbolic link to {}", to.display()),
+                Err(_) => "a symbolic link".to_owned(),
+            }
+        } else if kind.is_dir() {
+            "a directory".to_owned()
+        } else if kind.is_file() {
+            String::new()
+        } else {
+            "a device, pipe or socket".to_owned()
+        };
+        if !what.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "cannot write {shown}: it is {what}, not a regular file; name a file to write (it was left as it is)"
+                ),
+            ));
+        }
+    }
     let cannot = |e: std::io::Error| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -118,6 +153,44 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_regular_file_is_ever_replaced() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let target = dir.path().join("target");
+        std::fs::write(&target, b"kept").expect("write");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        for (path, what) in [
+            (&link, "a symbolic link to"),
+            (&fifo, "a device, pipe or socket"),
+            (&dir.path().to_path_buf(), "a directory"),
+        ] {
+            let err = write_atomically(path, b"new").expect_err("refused");
+            assert!(err.message.contains(what), "{}", err.message);
+        }
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink(),
+            "the link is still a link"
+        );
+        assert_eq!(std::fs::read(&target).expect("read"), b"kept");
+        let kind = std::fs::symlink_metadata(&fifo).expect("fifo").file_type();
+        assert!(!kind.is_file(), "the pipe is still a pipe");
+        write_atomically(&target, b"new").expect("a regular file is replaced");
+        assert_eq!(std::fs::read(&target).expect("read"), b"new");
+        let fresh = dir.path().join("fresh");
+        write_atomically(&fresh, b"made").expect("a new file is made");
+        assert_eq!(std::fs::read(&fresh).expect("read"), b"made");
+    }
 
     #[test]
     fn devices_and_oversized_files_are_refused_before_reading() {

@@ -226,8 +226,9 @@ pub enum Relays {
     Custom(String),
 }
 
-/// How to start the endpoint.
-#[derive(Debug, Clone)]
+/// How to start the endpoint. Its `Debug` leaves the secret out: a config printed to a
+/// log must not hand out the device's key.
+#[derive(Clone)]
 pub struct NetConfig {
     /// The device's secret key bytes (the endpoint's identity).
     pub secret: [u8; 32],
@@ -241,6 +242,18 @@ pub struct NetConfig {
     /// Whether to announce this device and find others on the local network by mDNS, so
     /// laptops in one room find each other with no internet and no address typed.
     pub lan: bool,
+}
+
+impl std::fmt::Debug for NetConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetConfig")
+            .field("secret", &"(redacted)")
+            .field("relays", &self.relays)
+            .field("bind", &self.bind)
+            .field("direct", &self.direct)
+            .field("lan", &self.lan)
+            .finish()
+    }
 }
 
 /// The mDNS service name Sangam devices announce themselves under.
@@ -461,4 +474,26 @@ fn transport_config() -> iroh::endpoint::QuicTransportConfig {
                 .expect("1.5 s fits QUIC's idle timeout"),
         ))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_config_leaves_the_secret_out() {
+        let config = NetConfig {
+            secret: [0xab; 32],
+            relays: Relays::Disabled,
+            bind: None,
+            direct: true,
+            lan: false,
+        };
+        let printed = format!("{config:?}");
+        assert!(printed.contains("redacted"), "{printed}");
+        assert!(
+            !printed.contains("171") && !printed.contains("ab, ab"),
+            "{printed}"
+        );
+    }
 }

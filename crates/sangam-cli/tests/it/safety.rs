@@ -245,6 +245,54 @@ fn confusable_input_gets_an_error_that_says_what_happened() {
     assert!(err.contains("20,000 characters"), "{err}");
 }
 
+/// Files a member names are read only if they are regular files within their cap, and
+/// written only over a regular file: `/dev/zero` is never read until memory runs out,
+/// and an export never replaces a link or a pipe with a file.
+#[test]
+fn endless_inputs_are_refused_and_exports_replace_only_regular_files() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = Home::new(tmp.path(), "asha");
+    a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery"]);
+    let rules = tmp.path().join("bank.rules");
+    std::fs::write(&rules, "account = Bank\ndefault-account = Suspense\n").expect("rules");
+    let rules = rules.to_str().expect("path");
+    let err = a.fails(&["verify", "/dev/zero"]);
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = a.fails(&["ledger", "import-csv", "/dev/zero", "--rules", rules]);
+    assert!(err.contains("not a regular file"), "{err}");
+    let statement = tmp.path().join("statement.csv");
+    std::fs::write(&statement, "Date,Amount\n").expect("statement");
+    let err = a.fails(&[
+        "ledger",
+        "import-csv",
+        statement.to_str().expect("path"),
+        "--rules",
+        "/dev/zero",
+    ]);
+    assert!(err.contains("not a regular file"), "{err}");
+
+    let kept = tmp.path().join("kept.txt");
+    std::fs::write(&kept, "mine").expect("kept");
+    let link = tmp.path().join("books.csv");
+    std::os::unix::fs::symlink(&kept, &link).expect("link");
+    let err = a.fails(&[
+        "ledger",
+        "export",
+        "--format",
+        "csv",
+        link.to_str().expect("path"),
+    ]);
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "mine");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}
+
 /// Runs `sangam ARGS` on `home` with `input` on standard input.
 fn with_stdin(home: &Home, args: &[&str], input: &str) -> std::process::Output {
     use std::io::Write as _;
