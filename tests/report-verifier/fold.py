@@ -102,9 +102,12 @@ class Fold:
             if r.kind in AUTHORITY:
                 self.auth_mask |= 1 << r.pos
         self.closes_of = {}                 # account -> positions of its ledger.close records
+        self.reversals_of = {}              # entry id -> positions of entries reversing it
         for r in self.order:
             if r.kind == "ledger.close":
                 self.closes_of.setdefault(r.body["account"], []).append(r.pos)
+            if r.kind == "ledger.entry" and r.body.get("reverses") is not None:
+                self.reversals_of.setdefault(r.body["reverses"], []).append(r.pos)
         self.valid = [None] * n             # verdict per position
         self.reason = [None] * n
         self.valid_mask = 0
@@ -433,6 +436,11 @@ class Fold:
         if rev is not None:
             if not self._valid_in_past(r, rev, "ledger.entry"):
                 raise Refused("entry %s is not known where this was written" % rev[:12])
+            if self.by_id[rev].body.get("reverses") is not None:
+                raise Refused("a reversal cannot be reversed: post the entry again instead")
+            if any(self.valid[pos] and (self.anc[r.pos] >> pos) & 1
+                   for pos in self.reversals_of.get(rev, ())):
+                raise Refused("entry %s is already reversed" % rev[:12])
             key = lambda p, sign: (p["account"], sign * p["amount"], p["commodity"],
                                    p.get("member") or "")
             mine = sorted(key(p, 1) for p in r.body["postings"])

@@ -85,7 +85,8 @@ pub struct EntryDto {
     pub reverses: Option<String>,
     /// Whether it is a patronage allocation.
     pub allocation: bool,
-    /// `counts`, `awaiting_vote`, `not_approved` or `reverses_uncounted`.
+    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
+    /// `another_reversal_counts`.
     pub standing: String,
     /// Its postings.
     pub postings: Vec<PostingDto>,

@@ -81,6 +81,7 @@ fn standing_words(s: Standing) -> (&'static str, Option<RecordId>) {
         Standing::AwaitingVote(p) => ("awaiting_vote", Some(p)),
         Standing::NotApproved(p) => ("not_approved", Some(p)),
         Standing::ReversesUncounted(e) => ("reverses_uncounted", Some(e)),
+        Standing::AnotherReversalCounts(r) => ("another_reversal_counts", Some(r)),
     }
 }
 

@@ -108,6 +108,12 @@ pub enum Refusal {
     /// A reversal whose postings are not the reversed entry's, negated.
     #[error("a reversal must post exactly the reversed entry's amounts, negated")]
     NotAReversal,
+    /// A reversal of an entry already reversed in its past.
+    #[error("entry {0} is already reversed")]
+    AlreadyReversed(String),
+    /// A reversal of a reversal (to undo a reversal, post the entry again).
+    #[error("a reversal cannot be reversed: post the entry again instead")]
+    ReversesAReversal,
     /// An entry to an account closed in its past, or a second close.
     #[error("account {0} was closed")]
     ClosedAccount(String),

@@ -75,6 +75,9 @@ pub enum Standing {
     NotApproved(RecordId),
     /// It reverses an entry that does not count, so it does not either.
     ReversesUncounted(RecordId),
+    /// It reverses an entry that another reversal, written without seeing this one and
+    /// first in fold order, already reverses: that one counts, this one is void.
+    AnotherReversalCounts(RecordId),
 }
 
 impl Standing {
@@ -236,6 +239,30 @@ impl Rules for LedgerEntry {
             else {
                 return Err(Refusal::UnknownEntry(reversed.short()));
             };
+            if original.reverses.is_some() {
+                return Err(Refusal::ReversesAReversal);
+            }
+            // One reversal an entry: a second one written after seeing the first is
+            // refused; concurrent ones are all valid, and the standing keeps one.
+            let placed = scope
+                .fold
+                .index
+                .ledger
+                .reversals
+                .get(reversed)
+                .into_iter()
+                .flatten()
+                .filter_map(|id| scope.fold.get(id));
+            let in_this_change = scope.earlier.iter().filter(|p| {
+                matches!(p.record.body(), Body::LedgerEntry(e) if e.reverses == Some(*reversed))
+            });
+            let already = placed
+                .chain(in_this_change)
+                .filter(|p| p.verdict.is_ok())
+                .any(|p| scope.reaches(&p.record.id(), record.deps()));
+            if already {
+                return Err(Refusal::AlreadyReversed(reversed.short()));
+            }
             let mut mine = self.postings.clone();
             mine.sort_by(|a, b| {
                 (a.account, a.amount, &a.commodity, a.member).cmp(&(
@@ -340,6 +367,13 @@ impl Fold {
             if let Some(reversals) = index.reversals.get(&id) {
                 stack.extend(reversals.iter().copied());
             }
+            // A new reversal may come first in fold order and void another of the same
+            // entry.
+            if let Some(Body::LedgerEntry(e)) = self.get(&id).map(|p| p.record.body())
+                && let Some(siblings) = e.reverses.and_then(|r| index.reversals.get(&r))
+            {
+                stack.extend(siblings.iter().copied());
+            }
         }
         out
     }
@@ -403,14 +437,32 @@ impl Fold {
             };
             if let Some(reversed) = e.reverses
                 && standing.counts()
-                && !below.is_some_and(Standing::counts)
             {
-                standing = Standing::ReversesUncounted(reversed);
+                if !below.is_some_and(Standing::counts) {
+                    standing = Standing::ReversesUncounted(reversed);
+                } else if let Some(first) = self.first_reversal(&reversed)
+                    && first != at
+                {
+                    standing = Standing::AnotherReversalCounts(first);
+                }
             }
             standings.insert(at, standing);
             below = Some(standing);
         }
         below.unwrap_or(Standing::ReversesUncounted(*id))
+    }
+
+    /// Of the valid reversals of `entry` (concurrent ones: each was written without
+    /// seeing the others), the one first in fold order (depth, then id): the one that
+    /// counts, the same on every laptop whatever the arrival order.
+    fn first_reversal(&self, entry: &RecordId) -> Option<RecordId> {
+        self.index
+            .ledger
+            .reversals
+            .get(entry)?
+            .iter()
+            .min_by_key(|id| (self.depth_of(id), **id))
+            .copied()
     }
 
     /// The standing of an entry approved by `proposal`, from its tally.

@@ -596,3 +596,133 @@ proptest! {
         prop_assert_eq!(reference[&(bank.id(), "EUR".to_owned())], 615);
     }
 }
+
+/// An entry and three reversals of it: `seen` written after the first (refused),
+/// `twin_a` and `twin_b` concurrent with each other; and a reversal of the first
+/// reversal (refused).
+struct Reversals {
+    coop: RecordId,
+    base: Vec<Record>,
+    first: Record,
+    seen: Record,
+    twin_b: Record,
+    of_reversal: Record,
+    buy: Record,
+}
+
+fn reversals() -> Reversals {
+    let (asha, bo) = (person(1), person(2));
+    let g = genesis(&asha);
+    let coop = g.id();
+    let admit_bo = record(coop, &asha, &[&g], 1_500, admit(&bo, "Bo"));
+    let bank = record(
+        coop,
+        &asha,
+        &[&admit_bo],
+        2_000,
+        account("Bank", AccountType::Asset),
+    );
+    let sales = record(
+        coop,
+        &asha,
+        &[&bank],
+        2_100,
+        account("Sales", AccountType::Income),
+    );
+    let buy = record(
+        coop,
+        &asha,
+        &[&sales],
+        3_000,
+        entry(&[(&bank, 1_000, "EUR"), (&sales, -1_000, "EUR")], None),
+    );
+    let undo = || {
+        entry(
+            &[(&bank, -1_000, "EUR"), (&sales, 1_000, "EUR")],
+            Some(buy.id()),
+        )
+    };
+    // Asha and Bo each reverse the sale, neither having seen the other's reversal.
+    let first = record(coop, &asha, &[&buy], 4_000, undo());
+    let twin_b = record(coop, &bo, &[&buy], 4_001, undo());
+    // Asha reverses it again, having seen her own reversal: refused where written.
+    let seen = record(coop, &asha, &[&first], 4_100, undo());
+    let of_reversal = record(
+        coop,
+        &bo,
+        &[&first],
+        4_200,
+        entry(
+            &[(&bank, 1_000, "EUR"), (&sales, -1_000, "EUR")],
+            Some(first.id()),
+        ),
+    );
+    Reversals {
+        coop,
+        base: vec![g, admit_bo, bank, sales, buy.clone()],
+        first,
+        seen,
+        twin_b,
+        of_reversal,
+        buy,
+    }
+}
+
+#[test]
+fn an_entry_is_reversed_once_and_a_reversal_is_not_reversed() {
+    let r = reversals();
+    let all: Vec<Record> = r
+        .base
+        .iter()
+        .cloned()
+        .chain([r.first.clone(), r.seen.clone(), r.of_reversal.clone()])
+        .collect();
+    let folded = fold(r.coop, all);
+    assert_eq!(verdict(&folded, &r.first), Ok(()));
+    assert_eq!(
+        verdict(&folded, &r.seen),
+        Err(Refusal::AlreadyReversed(r.buy.id().short()))
+    );
+    assert_eq!(
+        verdict(&folded, &r.of_reversal),
+        Err(Refusal::ReversesAReversal)
+    );
+    assert!(folded.balances().values().all(|v| *v == 0), "undone once");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Two reversals of one entry written apart are both valid; exactly one counts (the
+    /// first in fold order) and the other is void, in every arrival order, so the sale
+    /// is undone once and never twice.
+    #[test]
+    fn of_concurrent_reversals_one_counts_in_every_arrival_order(
+        order in Just((0..7usize).collect::<Vec<_>>()).prop_shuffle()
+    ) {
+        let r = reversals();
+        let records: Vec<Record> = r
+            .base
+            .iter()
+            .cloned()
+            .chain([r.first.clone(), r.twin_b.clone()])
+            .collect();
+        let shuffled: Vec<Record> = order.iter().map(|i| records[*i].clone()).collect();
+        let folded = fold(r.coop, shuffled);
+        prop_assert_eq!(verdict(&folded, &r.first), Ok(()));
+        prop_assert_eq!(verdict(&folded, &r.twin_b), Ok(()));
+        let journal = folded.journal();
+        let standing = |id: RecordId| journal.iter().find(|e| e.id == id).expect("entry").standing;
+        let (a, b) = (standing(r.first.id()), standing(r.twin_b.id()));
+        prop_assert!(a.counts() != b.counts(), "exactly one counts: {:?} {:?}", a, b);
+        let winner = if a.counts() { r.first.id() } else { r.twin_b.id() };
+        let loser = if a.counts() { b } else { a };
+        prop_assert_eq!(loser, Standing::AnotherReversalCounts(winner));
+        let depth = |id: RecordId| folded.get(&id).expect("placed").depth;
+        let first_in_order = [r.first.id(), r.twin_b.id()]
+            .into_iter()
+            .min_by_key(|id| (depth(*id), *id))
+            .expect("two");
+        prop_assert_eq!(winner, first_in_order);
+        prop_assert!(folded.balances().values().all(|v| *v == 0), "undone once, not twice");
+    }
+}

@@ -3,8 +3,9 @@
 //!
 //! - `ledger_accounts`: one row an account.
 //! - `ledger_entries`: one row an entry, with its standing (`counts`, `awaiting_vote`,
-//!   `not_approved`, `reverses_uncounted`): an entry's postings never change, but its
-//!   standing does when the proposal it cites closes.
+//!   `not_approved`, `reverses_uncounted`, `another_reversal_counts`): an entry's
+//!   postings never change, but its standing does when the proposal it cites closes or a
+//!   concurrent reversal of the same entry arrives.
 //! - `ledger_postings`: one row a posting, carrying its entry's date and whether it counts,
 //!   so a balance at a date reads this table alone.
 //! - `ledger_balances`: each account's balance per commodity over the entries that count,
@@ -74,7 +75,8 @@ pub struct EntryRow {
     pub allocation: bool,
     /// Its outside reference (a bank row's fingerprint), if any.
     pub reference: Option<String>,
-    /// `counts`, `awaiting_vote`, `not_approved` or `reverses_uncounted`.
+    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
+    /// `another_reversal_counts`.
     pub standing: String,
     /// The proposal or entry that keeps it from counting, if it does not.
     pub cause: Option<RecordId>,

@@ -42,7 +42,8 @@ reverses: string | null,
  */
 allocation: boolean, 
 /**
- * `counts`, `awaiting_vote`, `not_approved` or `reverses_uncounted`.
+ * `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
+ * `another_reversal_counts`.
  */
 standing: string, 
 /**
