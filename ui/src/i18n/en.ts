@@ -432,6 +432,7 @@ export const en = {
   "books.standing_not_approved": "Not approved: does not count",
   "books.standing_reverses_uncounted": "Reverses an entry that does not count",
   "books.standing_another_reversal_counts": "Void: another reversal of the same entry counts",
+  "books.standing_another_allocation_counts": "Void: another allocation of this period counts",
   "books.approved_by": "The proposal that approved it",
   "books.reverse": "Reverse it",
   "books.new_entry": "Post an entry",

@@ -121,6 +121,31 @@ fn the_books_kept_on_one_laptop_read_the_same_on_another() {
 
     let logged = a.json(&["labour", "log", "--hours", "2.5", "--date", "2026-02-07"]);
     assert_eq!(logged["minutes"], 150);
+    let overdraw = a.fails(&[
+        "patronage",
+        "preview",
+        "--period",
+        "2026-01-01..2026-03-31",
+        "--surplus",
+        "300",
+    ]);
+    assert!(
+        overdraw.contains("holds 0.00 EUR, less than the 300.00 EUR"),
+        "{overdraw}"
+    );
+    // The quarter's surplus is moved into the surplus account, then allocated.
+    a.ok(&[
+        "ledger",
+        "post",
+        "--date",
+        "2026-03-31",
+        "--description",
+        "The quarter's surplus",
+        "--posting",
+        "Bread sales 300",
+        "--posting",
+        "Surplus -300",
+    ]);
     let preview = a.ok(&[
         "patronage",
         "preview",

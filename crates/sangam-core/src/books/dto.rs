@@ -85,8 +85,8 @@ pub struct EntryDto {
     pub reverses: Option<String>,
     /// Whether it is a patronage allocation.
     pub allocation: bool,
-    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
-    /// `another_reversal_counts`.
+    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted`,
+    /// `another_reversal_counts` or `another_allocation_counts`.
     pub standing: String,
     /// Its postings.
     pub postings: Vec<PostingDto>,

@@ -82,6 +82,7 @@ fn standing_words(s: Standing) -> (&'static str, Option<RecordId>) {
         Standing::NotApproved(p) => ("not_approved", Some(p)),
         Standing::ReversesUncounted(e) => ("reverses_uncounted", Some(e)),
         Standing::AnotherReversalCounts(r) => ("another_reversal_counts", Some(r)),
+        Standing::AnotherAllocationCounts(a) => ("another_allocation_counts", Some(a)),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use sangam_model::ledger::{Allocation, Basis, LedgerEntry, Posting, split_surplus};
+use sangam_model::ledger::{Allocation, Basis, LedgerEntry, Posting, Standing, split_surplus};
 use sangam_model::{Body, CoopId, PublicKey};
 use sangam_store::AccountRow;
 
@@ -128,6 +128,47 @@ impl Node {
             .map_err(|e| invalid(e.to_string()))?;
         let name = |k: &PublicKey| state.member(k).map(|m| m.name.clone());
         let from_account = fund(&accounts, "surplus")?;
+        // The fold counts one allocation of a period (and basis); one that overlaps an
+        // allocation that counts or awaits its vote would count for nothing, and one larger
+        // than the surplus account holds would overdraw it: both are refused here.
+        let journal = fold.journal();
+        if let Some(other) = journal.iter().find(|e| {
+            e.entry
+                .allocates
+                .as_ref()
+                .is_some_and(|a| a.basis == basis && a.from <= to && from <= a.to)
+                && matches!(e.standing, Standing::Counts | Standing::AwaitingVote(_))
+        }) {
+            let a = other
+                .entry
+                .allocates
+                .as_ref()
+                .expect("found as an allocation");
+            return Err(invalid(format!(
+                "the surplus of {} to {} is already allocated by entry {} ({}): a period's surplus is allocated once",
+                a.from,
+                a.to,
+                other.id.short(),
+                if other.standing.counts() {
+                    "it counts"
+                } else {
+                    "its vote is open"
+                }
+            )));
+        }
+        let held = -fold
+            .balances()
+            .get(&(from_account.id, commodity.clone()))
+            .copied()
+            .unwrap_or(0);
+        if i128::from(surplus) > held {
+            return Err(invalid(format!(
+                "the surplus account {} holds {}, less than the {} to allocate",
+                from_account.name,
+                crate::money::money_text(held, &commodity),
+                crate::money::money_text(i128::from(surplus), &commodity)
+            )));
+        }
         let mut postings = vec![Posting {
             account: from_account.id,
             amount: surplus,

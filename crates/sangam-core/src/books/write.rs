@@ -365,12 +365,33 @@ impl Home {
             minutes,
             note: note.clone(),
         });
-        let id = self.node().write_returning(coop, body)?;
+        let mut node = self.node();
+        // A day counts for at most 24 hours of one member's work (the fold caps it); a
+        // log past that would count for nothing, so it is refused here, saying why.
+        let me = node.member()?.0.public();
+        let logged = node.replica(coop)?.fold().labour_between(&date, &date);
+        let so_far = logged.get(&me).copied().unwrap_or(0);
+        if so_far + u64::from(minutes) > sangam_model::ledger::MAX_DAY_MINUTES {
+            return Err(invalid(format!(
+                "you have logged {} on {date} already; a day holds at most 24 hours",
+                hours_text(so_far)
+            )));
+        }
+        let id = node.write_returning(coop, body)?;
         Ok(LabourDto {
             id: id.to_string(),
             date,
             minutes,
             note,
         })
+    }
+}
+
+/// Minutes as hours and minutes: "7 h 30 min".
+fn hours_text(minutes: u64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (h, 0) => format!("{h} h"),
+        (0, m) => format!("{m} min"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }

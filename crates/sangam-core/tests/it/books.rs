@@ -276,6 +276,20 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         home.log_labour(coop, "2026-02-08", 1_441, None).is_err(),
         "a day has 1,440 minutes"
     );
+    let overdraw = home
+        .patronage_preview(coop, "2026-01-01", "2026-03-31", "1000", Basis::Labour)
+        .expect_err("the surplus account holds nothing yet");
+    assert!(
+        overdraw.message.contains("holds 0.00 EUR"),
+        "{}",
+        overdraw.message
+    );
+    post(draft(
+        "2026-03-31",
+        "Close the year's income",
+        &[("Sales", "1000", None), ("Surplus", "-1000", None)],
+    ))
+    .expect("surplus");
     let preview = home
         .patronage_preview(coop, "2026-01-01", "2026-03-31", "1000", Basis::Labour)
         .expect("preview");
@@ -284,12 +298,6 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         preview.members[0].amount.text, "1000.00",
         "no shares set: all to the one member"
     );
-    post(draft(
-        "2026-03-31",
-        "Close the year's income",
-        &[("Sales", "1000", None), ("Surplus", "-1000", None)],
-    ))
-    .expect("surplus");
     let vote = home
         .propose(
             coop,
@@ -333,6 +341,21 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         standing(&home),
         "counts",
         "the allocation counts once the vote passed"
+    );
+    let again = home
+        .allocate_patronage(
+            coop,
+            "2026-02-01",
+            "2026-02-28",
+            "1 EUR",
+            Basis::Labour,
+            &vote.id,
+        )
+        .expect_err("the quarter is allocated");
+    assert!(
+        again.message.contains("already allocated"),
+        "{}",
+        again.message
     );
 
     let balances = sangam_balances(&home, coop);
@@ -760,6 +783,15 @@ fn a_surplus_split_by_use_follows_the_sales_posted_for_each_member() {
         "{}",
         err.message
     );
+    home.post_entry(
+        coop,
+        &draft(
+            "2026-12-31",
+            "The year's surplus",
+            &[("Sales", "100", None), ("Surplus", "-100", None)],
+        ),
+    )
+    .expect("surplus");
     let split = home
         .patronage_preview(coop, "2026-01-01", "2026-12-31", "100", Basis::Use)
         .expect("preview");
@@ -781,4 +813,35 @@ fn a_surplus_split_by_use_follows_the_sales_posted_for_each_member() {
         split.members[0].used.as_ref().map(|u| u.commodity.as_str()),
         Some("EUR")
     );
+}
+
+/// A day holds at most 24 hours of one member's work: a log past that is refused with
+/// what was logged already, and nothing is written.
+#[test]
+fn a_day_of_labour_holds_at_most_24_hours() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    home.log_labour(coop, "2026-03-02", 20 * 60, None)
+        .expect("20 hours");
+    let err = home
+        .log_labour(coop, "2026-03-02", 5 * 60, None)
+        .expect_err("25 hours in a day");
+    assert!(
+        err.message.contains("20 h on 2026-03-02 already"),
+        "{}",
+        err.message
+    );
+    home.log_labour(coop, "2026-03-02", 4 * 60, None)
+        .expect("24 hours in all");
+    home.log_labour(coop, "2026-03-03", 60, None)
+        .expect("the next day");
+    let minutes: u64 = home
+        .labour(coop, "2026-03-01", "2026-03-31")
+        .expect("labour")
+        .iter()
+        .map(|l| l.minutes)
+        .sum();
+    assert_eq!(minutes, 25 * 60);
 }

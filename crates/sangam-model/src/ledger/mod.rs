@@ -18,4 +18,4 @@ pub use body::{
 };
 pub use patronage::{Split, SplitError, split_surplus};
 pub(crate) use rules::Index;
-pub use rules::{Account, Entry, Standing};
+pub use rules::{Account, Entry, MAX_DAY_MINUTES, Standing};

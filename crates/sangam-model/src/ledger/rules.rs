@@ -28,6 +28,8 @@ pub(crate) struct Index {
     pub(crate) approved_by: HashMap<RecordId, Vec<RecordId>>,
     /// Valid reversals of each entry.
     pub(crate) reversals: HashMap<RecordId, Vec<RecordId>>,
+    /// Valid patronage allocations, in fold order.
+    pub(crate) allocations: BTreeSet<(u64, RecordId)>,
 }
 
 /// An account of the books.
@@ -62,6 +64,9 @@ pub struct Entry {
     pub standing: Standing,
 }
 
+/// The most minutes of one member's labour one day counts for: 24 hours.
+pub const MAX_DAY_MINUTES: u64 = 24 * 60;
+
 /// Whether a valid entry counts in the books. An entry citing a proposal counts once that
 /// proposal has closed as passed, so the treasurer may post it while the vote runs; the
 /// same records give the same standing on every laptop.
@@ -78,6 +83,9 @@ pub enum Standing {
     /// It reverses an entry that another reversal, written without seeing this one and
     /// first in fold order, already reverses: that one counts, this one is void.
     AnotherReversalCounts(RecordId),
+    /// It allocates a period's surplus that another allocation of the same basis, first
+    /// in fold order and counting, already allocates (their periods overlap): void.
+    AnotherAllocationCounts(RecordId),
 }
 
 impl Standing {
@@ -290,6 +298,9 @@ impl Rules for LedgerEntry {
             if let Some(r) = self.reverses {
                 index.reversals.entry(r).or_default().push(id);
             }
+            if self.allocates.is_some() {
+                index.allocations.insert((placed.depth, id));
+            }
         }
     }
 }
@@ -358,6 +369,15 @@ impl Fold {
             }) {
                 stack.push(*id);
             }
+        }
+        // Allocations decide their standings together (an earlier one that counts voids a
+        // later overlapping one): touching one, or the proposal one cites, touches all.
+        let allocation = |id: &RecordId| {
+            matches!(self.get(id).map(|p| p.record.body()),
+                Some(Body::LedgerEntry(e)) if e.allocates.is_some())
+        };
+        if stack.iter().any(allocation) {
+            stack.extend(index.allocations.iter().map(|(_, id)| *id));
         }
         while let Some(id) = stack.pop() {
             if out.contains(&id) {
@@ -435,6 +455,9 @@ impl Fold {
                 Some(p) => *approvals.entry(p).or_insert_with(|| self.approval(p)),
                 None => Standing::Counts,
             };
+            if e.allocates.is_some() && standing.counts() {
+                standing = self.allocation_standing(&at, approvals);
+            }
             if let Some(reversed) = e.reverses
                 && standing.counts()
             {
@@ -450,6 +473,43 @@ impl Fold {
             below = Some(standing);
         }
         below.unwrap_or(Standing::ReversesUncounted(*id))
+    }
+
+    /// The standing of allocation `id`: allocations of one basis are taken in fold order,
+    /// and each counts if its proposal passed and its period overlaps none of an earlier
+    /// one that counts. A period's surplus is so allocated once, whatever the order the
+    /// allocations arrive in and however many cite one proposal.
+    fn allocation_standing(
+        &self,
+        id: &RecordId,
+        approvals: &mut HashMap<RecordId, Standing>,
+    ) -> Standing {
+        let mut counted: Vec<(RecordId, &crate::ledger::Allocation)> = Vec::new();
+        for (_, other) in &self.index.ledger.allocations {
+            let Some(Body::LedgerEntry(e)) = self.get(other).map(|p| p.record.body()) else {
+                continue;
+            };
+            let Some(a) = &e.allocates else { continue };
+            let approved = match e.approved_by {
+                Some(p) => *approvals.entry(p).or_insert_with(|| self.approval(p)),
+                None => Standing::Counts,
+            };
+            let earlier = counted
+                .iter()
+                .find(|(_, b)| b.basis == a.basis && b.from <= a.to && a.from <= b.to)
+                .map(|(first, _)| *first);
+            let standing = match earlier {
+                Some(first) if approved.counts() => Standing::AnotherAllocationCounts(first),
+                _ => approved,
+            };
+            if other == id {
+                return standing;
+            }
+            if standing.counts() {
+                counted.push((*other, a));
+            }
+        }
+        Standing::Counts
     }
 
     /// Of the valid reversals of `entry` (concurrent ones: each was written without
@@ -509,14 +569,25 @@ impl Fold {
     /// Minutes of labour logged from `from` to `to` (dates `YYYY-MM-DD`, both included),
     /// by member.
     pub fn labour_between(&self, from: &str, to: &str) -> BTreeMap<PublicKey, u64> {
-        let mut out: BTreeMap<PublicKey, u64> = BTreeMap::new();
+        self.labour_where(|date| (from..=to).contains(&date))
+    }
+
+    /// Minutes of labour by member over the logs whose date `within` keeps. A member's
+    /// day counts at most [`MAX_DAY_MINUTES`], however many logs name it (written apart on
+    /// two laptops, say): the same sum whatever order they arrived in.
+    fn labour_where(&self, within: impl Fn(&str) -> bool) -> BTreeMap<PublicKey, u64> {
+        let mut days: BTreeMap<(PublicKey, &str), u64> = BTreeMap::new();
         for (_, id) in &self.index.ledger.labour {
             if let Some(placed) = self.get(id)
                 && let Body::LabourLog(l) = placed.record.body()
-                && (from..=to).contains(&l.date.as_str())
+                && within(&l.date)
             {
-                *out.entry(placed.record.author()).or_default() += u64::from(l.minutes);
+                *days.entry((placed.record.author(), &l.date)).or_default() += u64::from(l.minutes);
             }
+        }
+        let mut out: BTreeMap<PublicKey, u64> = BTreeMap::new();
+        for ((member, _), minutes) in days {
+            *out.entry(member).or_default() += minutes.min(MAX_DAY_MINUTES);
         }
         out
     }
@@ -551,16 +622,8 @@ impl Fold {
             .collect()
     }
 
-    /// Minutes of labour logged, by member.
+    /// Minutes of labour logged, by member (each day at most [`MAX_DAY_MINUTES`]).
     pub fn labour(&self) -> BTreeMap<PublicKey, u64> {
-        let mut out: BTreeMap<PublicKey, u64> = BTreeMap::new();
-        for (_, id) in &self.index.ledger.labour {
-            if let Some(placed) = self.get(id)
-                && let Body::LabourLog(l) = placed.record.body()
-            {
-                *out.entry(placed.record.author()).or_default() += u64::from(l.minutes);
-            }
-        }
-        out
+        self.labour_where(|_| true)
     }
 }

@@ -726,3 +726,110 @@ proptest! {
         prop_assert!(folded.balances().values().all(|v| *v == 0), "undone once, not twice");
     }
 }
+
+fn allocation(
+    postings: &[(&Record, i64, &str)],
+    proposal: &Record,
+    from: &str,
+    to: &str,
+    basis: sangam_model::ledger::Basis,
+) -> Body {
+    match approved(entry(postings, None), proposal) {
+        Body::LedgerEntry(mut e) => {
+            e.date = to.into();
+            e.allocates = Some(sangam_model::ledger::Allocation {
+                from: from.into(),
+                to: to.into(),
+                basis,
+            });
+            Body::LedgerEntry(e)
+        }
+        other => other,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// A period's surplus is allocated once: of allocations of one basis whose periods
+    /// overlap, the first in fold order whose vote passed counts and the others are void;
+    /// one whose vote failed blocks nothing; another basis or a later period is separate.
+    /// The same in every arrival order.
+    #[test]
+    fn a_periods_surplus_is_allocated_once_in_every_arrival_order(seed in 0u64..1_000_000) {
+        use sangam_model::ledger::Basis;
+        let (asha, bo) = (person(1), person(2));
+        let g = genesis(&asha);
+        let coop = g.id();
+        let admit_bo = record(coop, &asha, &[&g], 1_500, admit(&bo, "Bo"));
+        let surplus = record(coop, &asha, &[&admit_bo], 2_000, account("Surplus", AccountType::Equity));
+        let capital = record(coop, &asha, &[&surplus], 2_100, account("Capital", AccountType::Equity));
+        let half = Fraction { num: 1, den: 2 };
+        let yes = record(coop, &asha, &[&capital], 3_000, yes_no(&[&asha, &bo], 90_000, half, 50));
+        let no = record(coop, &bo, &[&capital], 3_000, yes_no(&[&asha, &bo], 90_000, half, 50));
+        let ballots = |p: &Record, v: Vote| {
+            (record(coop, &asha, &[p], 4_000, vote(p, 1, v)), record(coop, &bo, &[p], 4_000, vote(p, 1, v)))
+        };
+        let (ay, by) = ballots(&yes, Vote::Yes);
+        let (an, bn) = ballots(&no, Vote::No);
+        let close_yes = record(coop, &asha, &[&ay, &by], 5_000, close(&yes, &[&ay, &by], &[]));
+        let close_no = record(coop, &asha, &[&an, &bn], 5_000, close(&no, &[&an, &bn], &[]));
+        let lines = [(&surplus, 100, "EUR"), (&capital, -100, "EUR")];
+        let alloc = |by: &Person, deps: &[&Record], at: i64, p: &Record, from: &str, to: &str, basis| {
+            record(coop, by, deps, at, allocation(&lines, p, from, to, basis))
+        };
+        let failed = alloc(&bo, &[&close_no], 6_000, &no, "2026-01-01", "2026-03-31", Basis::Labour);
+        let first = alloc(&asha, &[&close_yes], 6_000, &yes, "2026-01-01", "2026-03-31", Basis::Labour);
+        let twin = alloc(&bo, &[&close_yes], 6_001, &yes, "2026-02-01", "2026-04-30", Basis::Labour);
+        let by_use = alloc(&bo, &[&close_yes], 6_002, &yes, "2026-01-01", "2026-03-31", Basis::Use);
+        let later = alloc(&asha, &[&close_yes], 6_003, &yes, "2026-05-01", "2026-06-30", Basis::Labour);
+        let mut records = vec![g, admit_bo, surplus.clone(), capital, yes, no, ay, by, an, bn, close_yes, close_no,
+            failed.clone(), first.clone(), twin.clone(), by_use.clone(), later.clone()];
+        // A shuffle drawn from the seed.
+        let mut state = seed;
+        for i in (1..records.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            records.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let folded = fold(coop, records);
+        let standing = |r: &Record| folded.entries_of(&[r.id()]).first().expect("an entry").standing;
+        prop_assert!(matches!(standing(&failed), Standing::NotApproved(_)));
+        let (a, b) = (standing(&first), standing(&twin));
+        prop_assert!(a.counts() != b.counts(), "one of the overlapping two counts: {:?} {:?}", a, b);
+        let depth = |r: &Record| folded.get(&r.id()).expect("placed").depth;
+        let winner = if (depth(&first), first.id()) < (depth(&twin), twin.id()) { &first } else { &twin };
+        prop_assert!(standing(winner).counts());
+        prop_assert_eq!(standing(&by_use), Standing::Counts, "another basis is another allocation");
+        prop_assert_eq!(standing(&later), Standing::Counts, "a later period is another allocation");
+        prop_assert_eq!(folded.balances()[&(surplus.id(), "EUR".to_owned())], 300, "three allocations count");
+    }
+}
+
+#[test]
+fn a_members_day_counts_for_at_most_24_hours() {
+    let asha = person(1);
+    let g = genesis(&asha);
+    let coop = g.id();
+    let day = |minutes: u32, at: i64, deps: &[&Record], date: &str| {
+        record(
+            coop,
+            &asha,
+            deps,
+            at,
+            Body::LabourLog(LabourLog {
+                date: date.into(),
+                minutes,
+                note: None,
+            }),
+        )
+    };
+    // Written apart (on two laptops, say): each alone is a valid day's work.
+    let one = day(1_000, 2_000, &[&g], "2026-03-02");
+    let two = day(1_000, 2_001, &[&g], "2026-03-02");
+    let next = day(60, 2_002, &[&g], "2026-03-03");
+    let folded = fold(coop, [g, one, two, next]);
+    assert_eq!(folded.labour()[&asha.key.public()], 1_440 + 60);
+    assert_eq!(
+        folded.labour_between("2026-03-02", "2026-03-02")[&asha.key.public()],
+        1_440
+    );
+}

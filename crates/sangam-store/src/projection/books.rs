@@ -3,7 +3,8 @@
 //!
 //! - `ledger_accounts`: one row an account.
 //! - `ledger_entries`: one row an entry, with its standing (`counts`, `awaiting_vote`,
-//!   `not_approved`, `reverses_uncounted`, `another_reversal_counts`): an entry's
+//!   `not_approved`, `reverses_uncounted`, `another_reversal_counts`,
+//!   `another_allocation_counts`): an entry's
 //!   postings never change, but its standing does when the proposal it cites closes or a
 //!   concurrent reversal of the same entry arrives.
 //! - `ledger_postings`: one row a posting, carrying its entry's date and whether it counts,
@@ -75,8 +76,8 @@ pub struct EntryRow {
     pub allocation: bool,
     /// Its outside reference (a bank row's fingerprint), if any.
     pub reference: Option<String>,
-    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
-    /// `another_reversal_counts`.
+    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted`,
+    /// `another_reversal_counts` or `another_allocation_counts`.
     pub standing: String,
     /// The proposal or entry that keeps it from counting, if it does not.
     pub cause: Option<RecordId>,

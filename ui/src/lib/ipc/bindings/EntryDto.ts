@@ -42,8 +42,8 @@ reverses: string | null,
  */
 allocation: boolean, 
 /**
- * `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted` or
- * `another_reversal_counts`.
+ * `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted`,
+ * `another_reversal_counts` or `another_allocation_counts`.
  */
 standing: string, 
 /**
