@@ -232,7 +232,9 @@ pub struct ProposeArgs {
     /// Deadline as a date and time, like 2026-12-01T18:00:00Z.
     #[arg(long, value_name = "RFC3339")]
     pub closes_at: Option<String>,
-    /// What passing does: admit=KEY:NAME, remove=MEMBER or admission=proposal|any_member.
+    /// What passing does: admit=KEY:NAME, remove=MEMBER, admission=proposal|any_member,
+    /// withdraw-listing=ID, treasurers=MEMBER,...|any, approval-over=AMOUNT COMMODITY
+    /// (or none COMMODITY), funds=RESERVE%,EDUCATION%.
     #[arg(long)]
     pub effect: Option<String>,
     #[command(flatten)]

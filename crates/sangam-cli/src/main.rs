@@ -95,8 +95,22 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Coop(CoopCommand::Show { out }) => {
             let c = home.coop(coop()?).map_err(api)?;
             print(out, &c, || {
+                let treasurers = if c.treasurers.is_empty() {
+                    "any member".to_owned()
+                } else {
+                    c.treasurers
+                        .iter()
+                        .map(|k| k.chars().take(12).collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let approval = if c.approval_over.is_empty() {
+                    "no limit".to_owned()
+                } else {
+                    format!("a vote for entries over {}", c.approval_over.join(", "))
+                };
                 format!(
-                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
+                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  books:     kept by {treasurers}; {approval}; surplus to the reserve {}%, the education fund {}%\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
                     c.name,
                     c.id,
                     c.currency,
@@ -106,6 +120,8 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     },
                     c.quorum_pct,
                     c.threshold,
+                    c.reserve_pct,
+                    c.education_pct,
                     c.members,
                     c.devices,
                     c.records,

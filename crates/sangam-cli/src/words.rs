@@ -2,7 +2,7 @@
 //! effects and deadlines. Core never sees words; these messages name the flags.
 
 use anyhow::{Context, Result, bail};
-use sangam_core::{Admission, Choice, EffectDraft, Fraction, Method, PublicKey, Vote};
+use sangam_core::{Admission, BooksChange, Choice, EffectDraft, Fraction, Method, PublicKey, Vote};
 
 /// A voting method by name.
 pub fn method(text: &str) -> Result<Method> {
@@ -82,11 +82,13 @@ pub fn choice(method: Method, words: &[String]) -> Result<Choice> {
     })
 }
 
-/// What `--effect` names: `admit=KEY:NAME`, `remove=MEMBER` or `admission=...`.
-/// `member` turns a member key prefix into a key.
-pub fn effect(text: &str, member: impl FnOnce(&str) -> Result<PublicKey>) -> Result<EffectDraft> {
+/// What `--effect` names: `admit=KEY:NAME`, `remove=MEMBER`, `admission=...`,
+/// `withdraw-listing=ID`, or a change to the books' bylaws: `treasurers=MEMBER,...` (or
+/// `treasurers=any`), `approval-over=AMOUNT COMMODITY` (or `approval-over=none
+/// COMMODITY`), `funds=RESERVE%,EDUCATION%`. `member` turns a member key prefix into a key.
+pub fn effect(text: &str, member: impl Fn(&str) -> Result<PublicKey>) -> Result<EffectDraft> {
     let (what, value) = text.split_once('=').context(
-        "--effect looks like admit=KEY:NAME, remove=MEMBER or admission=proposal|any_member",
+        "--effect looks like admit=KEY:NAME, remove=MEMBER, admission=proposal|any_member, treasurers=MEMBER,..., approval-over=AMOUNT COMMODITY or funds=RESERVE%,EDUCATION%",
     )?;
     match what.trim() {
         "admit" => {
@@ -112,8 +114,57 @@ pub fn effect(text: &str, member: impl FnOnce(&str) -> Result<PublicKey>) -> Res
                 .parse()
                 .map_err(|_| anyhow::anyhow!("withdraw-listing=ID needs the listing's full id"))?,
         }),
+        "treasurers" => {
+            let value = value.trim();
+            let keys = if value.eq_ignore_ascii_case("any") {
+                vec![]
+            } else {
+                value
+                    .split(',')
+                    .map(|m| member(m.trim()))
+                    .collect::<Result<Vec<_>>>()?
+            };
+            Ok(EffectDraft::Books(BooksChange::Treasurers(keys)))
+        }
+        "approval-over" | "approval_over" => {
+            let value = value.trim();
+            let (amount, commodity) = value.split_once(char::is_whitespace).context(
+                "approval-over=AMOUNT COMMODITY, like approval-over=500 EUR (or none EUR)",
+            )?;
+            let commodity = commodity.trim().to_ascii_uppercase();
+            let limit = if amount.eq_ignore_ascii_case("none") {
+                None
+            } else {
+                let (minor, _) = sangam_core::parse_money(&format!("{amount} {commodity}"), None)
+                    .map_err(|e| anyhow::anyhow!(e.message))?;
+                Some(minor)
+            };
+            Ok(EffectDraft::Books(BooksChange::ApprovalOver {
+                commodity,
+                limit,
+            }))
+        }
+        "funds" => {
+            let percent = |text: &str, what: &str| -> Result<u8> {
+                text.trim()
+                    .trim_end_matches('%')
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= 100)
+                    .with_context(|| format!("funds=RESERVE%,EDUCATION%: the {what}'s share is a percent from 0 to 100, not {text:?}"))
+            };
+            let (reserve, education) = value
+                .split_once(',')
+                .context("funds=RESERVE%,EDUCATION%, like funds=10%,5%")?;
+            Ok(EffectDraft::Books(BooksChange::Funds {
+                reserve_pct: percent(reserve, "reserve")?,
+                education_pct: percent(education, "education fund")?,
+            }))
+        }
         other => {
-            bail!("unknown effect {other:?}: use admit, remove, admission or withdraw-listing")
+            bail!(
+                "unknown effect {other:?}: use admit, remove, admission, withdraw-listing, treasurers, approval-over or funds"
+            )
         }
     }
 }

@@ -108,6 +108,15 @@ pub struct CoopDto {
     pub quorum_pct: u8,
     /// Default threshold, `num/den`.
     pub threshold: String,
+    /// Who keeps the books (member keys, hex); none: any current member.
+    pub treasurers: Vec<String>,
+    /// Per commodity, the most an entry may move without a passed proposal ("500.00
+    /// EUR"); none: no limit.
+    pub approval_over: Vec<String>,
+    /// The share of a surplus set aside for the reserve, percent.
+    pub reserve_pct: u8,
+    /// The share of a surplus set aside for the education fund, percent.
+    pub education_pct: u8,
     /// Founding member key.
     pub founder: String,
     /// Current members.

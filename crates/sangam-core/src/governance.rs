@@ -56,6 +56,83 @@ pub enum EffectDraft {
         /// The listing.
         listing: RecordId,
     },
+    /// Changes one part of the books' bylaws (the rest of the bylaws stay as they are).
+    Books(BooksChange),
+}
+
+/// One change to the books' bylaws ("Ledger" in docs/protocol.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BooksChange {
+    /// Who keeps the books (opens accounts, posts entries): these members; none named
+    /// means any current member.
+    Treasurers(Vec<PublicKey>),
+    /// The most an entry may move in `commodity` (minor units) without a passed proposal
+    /// approving it; `None` lifts the limit.
+    ApprovalOver {
+        /// The commodity.
+        commodity: String,
+        /// The limit in minor units.
+        limit: Option<i64>,
+    },
+    /// The shares of a surplus set aside before patronage, in percent.
+    Funds {
+        /// For the indivisible reserve.
+        reserve_pct: u8,
+        /// For the education fund.
+        education_pct: u8,
+    },
+}
+
+impl BooksChange {
+    /// The books' bylaws `ledger` with this change made, or why it cannot be.
+    fn apply(
+        &self,
+        mut ledger: sangam_model::ledger::LedgerBylaws,
+        state: &sangam_model::CoopState,
+    ) -> Result<sangam_model::ledger::LedgerBylaws, ApiError> {
+        match self {
+            BooksChange::Treasurers(keys) => {
+                if let Some(stranger) = keys.iter().find(|k| {
+                    !state
+                        .member(k)
+                        .is_some_and(|m| m.standing == sangam_model::Standing::Active)
+                }) {
+                    return Err(invalid(format!(
+                        "{} is not a current member: only members keep the books",
+                        stranger.short()
+                    )));
+                }
+                let mut keys = keys.clone();
+                keys.sort();
+                keys.dedup();
+                ledger.treasurers = keys;
+            }
+            BooksChange::ApprovalOver { commodity, limit } => match limit {
+                Some(limit) if *limit < 0 => {
+                    return Err(invalid("an approval limit is 0 or more"));
+                }
+                Some(limit) => {
+                    ledger.approval_over.insert(commodity.clone(), *limit);
+                }
+                None => {
+                    ledger.approval_over.remove(commodity);
+                }
+            },
+            BooksChange::Funds {
+                reserve_pct,
+                education_pct,
+            } => {
+                if u16::from(*reserve_pct) + u16::from(*education_pct) > 100 {
+                    return Err(invalid(format!(
+                        "the reserve's {reserve_pct}% and the education fund's {education_pct}% come to more than 100%"
+                    )));
+                }
+                ledger.reserve_pct = *reserve_pct;
+                ledger.education_pct = *education_pct;
+            }
+        }
+        Ok(ledger)
+    }
 }
 
 /// Which proposals a list shows.
@@ -118,13 +195,39 @@ pub(crate) fn describe(effect: &Effect) -> String {
     match effect {
         Effect::Admit(a) => format!("admit {} ({})", a.name, a.member.short()),
         Effect::Remove(r) => format!("remove member {}", r.member.short()),
-        Effect::Bylaws(b) => format!(
-            "set the bylaws: admission by {}",
-            match b.admission {
-                Admission::AnyMember => "any member",
-                Admission::Proposal => "proposal",
-            }
-        ),
+        Effect::Bylaws(b) => {
+            let ledger = &b.ledger;
+            let treasurers = if ledger.treasurers.is_empty() {
+                "any member keeps the books".to_owned()
+            } else {
+                let keys: Vec<String> = ledger.treasurers.iter().map(|k| k.short()).collect();
+                format!("treasurers {}", keys.join(", "))
+            };
+            let limits: Vec<String> = ledger
+                .approval_over
+                .iter()
+                .map(|(c, limit)| {
+                    format!(
+                        "a vote for entries over {}",
+                        crate::money::money_text(i128::from(*limit), c)
+                    )
+                })
+                .collect();
+            format!(
+                "set the bylaws: admission by {}; {treasurers}; {}reserve {}%, education fund {}%",
+                match b.admission {
+                    Admission::AnyMember => "any member",
+                    Admission::Proposal => "proposal",
+                },
+                if limits.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}; ", limits.join(", "))
+                },
+                ledger.reserve_pct,
+                ledger.education_pct
+            )
+        }
         Effect::WithdrawListing(w) => format!("withdraw listing {}", w.listing.short()),
         Effect::Settings(s) => match &s.relay {
             Some(url) => format!("every laptop uses the co-op's relay {url}"),
@@ -152,24 +255,35 @@ impl Node {
                 threshold.num, threshold.den
             )));
         }
-        let effect = draft.effect.map(|effect| match effect {
-            EffectDraft::Admit { member, name } => Effect::Admit(MemberAdmit {
-                member,
-                name: name.trim().to_owned(),
-            }),
-            EffectDraft::Remove { member } => Effect::Remove(MemberRemove {
-                member,
-                reason: String::new(),
-            }),
-            EffectDraft::Admission(admission) => Effect::Bylaws(sangam_model::Bylaws {
-                admission,
-                ..bylaws
-            }),
-            EffectDraft::Relay(relay) => Effect::Settings(CoopSettings { relay }),
-            EffectDraft::WithdrawListing { listing } => {
-                Effect::WithdrawListing(sangam_model::governance::ListingWithdrawal { listing })
-            }
-        });
+        let effect = draft
+            .effect
+            .map(|effect| -> Result<Effect, ApiError> {
+                Ok(match effect {
+                    EffectDraft::Admit { member, name } => Effect::Admit(MemberAdmit {
+                        member,
+                        name: name.trim().to_owned(),
+                    }),
+                    EffectDraft::Remove { member } => Effect::Remove(MemberRemove {
+                        member,
+                        reason: String::new(),
+                    }),
+                    EffectDraft::Admission(admission) => Effect::Bylaws(sangam_model::Bylaws {
+                        admission,
+                        ..bylaws.clone()
+                    }),
+                    EffectDraft::Relay(relay) => Effect::Settings(CoopSettings { relay }),
+                    EffectDraft::WithdrawListing { listing } => {
+                        Effect::WithdrawListing(sangam_model::governance::ListingWithdrawal {
+                            listing,
+                        })
+                    }
+                    EffectDraft::Books(change) => Effect::Bylaws(sangam_model::Bylaws {
+                        ledger: change.apply(bylaws.ledger.clone(), &state)?,
+                        ..bylaws.clone()
+                    }),
+                })
+            })
+            .transpose()?;
         let electorate: Vec<PublicKey> = {
             let mut keys: Vec<PublicKey> = state.active_members().map(|m| m.key).collect();
             keys.sort();

@@ -47,7 +47,7 @@ pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use events::{Event, JoinDecision, Origin};
 pub use forms::{CoopForm, EffectForm, ProposalForm, key_from_text};
-pub use governance::{EffectDraft, ProposalDraft, ProposalFilter, choice_text};
+pub use governance::{BooksChange, EffectDraft, ProposalDraft, ProposalFilter, choice_text};
 pub use home::Home;
 pub use invites::{InviteDto, JoinDto, JoinStatus};
 pub use links::{LinkDto, LinkedCoopDto, LinkedDto, MAX_LINK_LIFETIME};

@@ -108,6 +108,20 @@ impl Node {
                 "{}/{}",
                 bylaws.voting.threshold.num, bylaws.voting.threshold.den
             ),
+            treasurers: bylaws
+                .ledger
+                .treasurers
+                .iter()
+                .map(|k| k.to_string())
+                .collect(),
+            approval_over: bylaws
+                .ledger
+                .approval_over
+                .iter()
+                .map(|(c, limit)| crate::money::money_text(i128::from(*limit), c))
+                .collect(),
+            reserve_pct: bylaws.ledger.reserve_pct,
+            education_pct: bylaws.ledger.education_pct,
             founder: founder.unwrap_or_default(),
             members: state.active_members().count(),
             devices: state.devices.len(),

@@ -184,3 +184,82 @@ fn the_books_kept_on_one_laptop_read_the_same_on_another() {
     let text = std::fs::read_to_string(file("books.beancount")).expect("written");
     assert!(text.contains("open Equity:Capital:Asha"), "{text}");
 }
+
+/// The books' bylaws are set by passed proposals from the terminal: who keeps the books,
+/// the most an entry may move without a vote, and the funds' shares of a surplus; `coop
+/// show` says what is in force, and the rules hold from then on.
+#[test]
+fn the_books_bylaws_are_set_by_a_vote() {
+    let tmp = TempDir::new().expect("tmp");
+    let a = crate::support::Home::new(tmp.path(), "asha");
+    let asha = a.identity("Asha");
+    a.ok(&["coop", "create", "River Bakery", "--currency", "EUR"]);
+    a.ok(&["ledger", "account", "add", "Bank", "--type", "asset"]);
+    a.ok(&["ledger", "account", "add", "Sales", "--type", "income"]);
+    let pass = |effect: &str| {
+        let id = a.ok(&[
+            "propose",
+            "--title",
+            "Books",
+            "--text",
+            "Set the books' bylaws",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            "1d",
+            "--effect",
+            effect,
+        ]);
+        a.ok(&["vote", id.trim(), "yes"]);
+        a.ok(&["close", id.trim()]);
+    };
+    let refused = a.fails(&[
+        "propose",
+        "--title",
+        "Books",
+        "--text",
+        "t",
+        "--method",
+        "yes-no",
+        "--closes-in",
+        "1d",
+        "--effect",
+        "funds=80%,30%",
+    ]);
+    assert!(refused.contains("more than 100%"), "{refused}");
+    pass(&format!("treasurers={}", &asha[..10]));
+    pass("approval-over=100 EUR");
+    pass("funds=10%,5%");
+    let shown = a.json(&["coop", "show"]);
+    assert_eq!(shown["treasurers"][0], asha.as_str());
+    assert_eq!(shown["approval_over"][0], "100.00 EUR");
+    assert_eq!(
+        (shown["reserve_pct"].clone(), shown["education_pct"].clone()),
+        (10.into(), 5.into())
+    );
+    let text = a.ok(&["coop", "show"]);
+    assert!(
+        text.contains("a vote for entries over 100.00 EUR")
+            && text.contains("the reserve 10%, the education fund 5%"),
+        "{text}"
+    );
+    let post = |amount: &str| {
+        a.run(&[
+            "ledger",
+            "post",
+            "--date",
+            "2026-02-07",
+            "--description",
+            "Market",
+            "--posting",
+            &format!("Bank {amount}"),
+            "--posting",
+            &format!("Sales -{amount}"),
+        ])
+    };
+    assert!(post("100").status.success(), "at the limit needs no vote");
+    let over = post("150.50");
+    assert!(!over.status.success());
+    let why = String::from_utf8_lossy(&over.stderr);
+    assert!(why.contains("10000 minor units of EUR"), "{why}");
+}

@@ -30,6 +30,23 @@ quorum_pct: number,
  */
 threshold: string, 
 /**
+ * Who keeps the books (member keys, hex); none: any current member.
+ */
+treasurers: Array<string>, 
+/**
+ * Per commodity, the most an entry may move without a passed proposal ("500.00
+ * EUR"); none: no limit.
+ */
+approval_over: Array<string>, 
+/**
+ * The share of a surplus set aside for the reserve, percent.
+ */
+reserve_pct: number, 
+/**
+ * The share of a surplus set aside for the education fund, percent.
+ */
+education_pct: number, 
+/**
  * Founding member key.
  */
 founder: string, 
