@@ -93,9 +93,9 @@ impl BooksChange {
         match self {
             BooksChange::Treasurers(keys) => {
                 if let Some(stranger) = keys.iter().find(|k| {
-                    !state
+                    state
                         .member(k)
-                        .is_some_and(|m| m.standing == sangam_model::Standing::Active)
+                        .is_none_or(|m| m.standing != sangam_model::Standing::Active)
                 }) {
                     return Err(invalid(format!(
                         "{} is not a current member: only members keep the books",
