@@ -6,6 +6,8 @@ import { after, describe, it } from "node:test";
 import { accessibilityProblems, byId, cli, offlineHome, openApp, screenshot, tempHome } from "./harness.mjs";
 
 let closeApp;
+// The window the first test opens; the second goes on in it.
+let browser;
 
 async function click(browser, id) {
   const el = await byId(browser, id);
@@ -35,7 +37,7 @@ describe("the books", { timeout: 240_000 }, () => {
 
     const app = await openApp(home);
     closeApp = app.close;
-    const browser = app.browser;
+    browser = app.browser;
     await browser.setWindowSize(1280, 800);
     await click(browser, "nav-books");
     await (await byId(browser, "balance-tree")).waitForDisplayed({ timeout: 20_000 });
@@ -80,5 +82,33 @@ describe("the books", { timeout: 240_000 }, () => {
     await click(browser, "books-tab-journal");
     await browser.waitUntil(async () => (await browser.$$('[data-testid="entry-card"]')).length === 2, { timeout: 20_000 });
     await screenshot(browser, "en", "books-journal");
+  });
+
+  it("shows the books' bylaws and sets the funds' shares by a vote", async () => {
+    assert.ok(browser, "the window is open");
+    await click(browser, "nav-books");
+    const shares = await byId(browser, "books-shares");
+    await shares.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await (await byId(browser, "books-kept-by")).getText(), /any member/);
+    assert.match(await shares.getText(), /reserve 0%, education fund 0%/);
+    await click(browser, "books-bylaws-change");
+    await (await byId(browser, "proposal-text")).setValue("Set aside a tenth for the reserve and a twentieth for learning.");
+    await (await byId(browser, "proposal-effect")).selectByAttribute("value", "funds");
+    await (await byId(browser, "effect-reserve")).setValue("10");
+    await (await byId(browser, "effect-education")).setValue("5");
+    assert.deepEqual(await accessibilityProblems(browser), [], "the bylaws form has accessibility problems");
+    await screenshot(browser, "en", "books-bylaws-proposal");
+    await click(browser, "proposal-submit");
+    await (await byId(browser, "proposal-detail")).waitForDisplayed({ timeout: 20_000 });
+    await click(browser, "vote-yes");
+    await browser.waitUntil(async () => (await (await byId(browser, "proposal-close")).isEnabled()), { timeout: 20_000 });
+    await click(browser, "proposal-close");
+    await browser.pause(500);
+    await click(browser, "nav-books");
+    await browser.waitUntil(async () => /reserve 10%, education fund 5%/.test(await (await byId(browser, "books-shares")).getText()), {
+      timeout: 20_000,
+      timeoutMsg: "the passed proposal's shares are in force",
+    });
+    await screenshot(browser, "en", "books-bylaws");
   });
 });

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sangam_model::PublicKey;
 use sangam_model::body::{Admission, Fraction, Method};
 
-use crate::governance::{EffectDraft, ProposalDraft};
+use crate::governance::{BooksChange, EffectDraft, ProposalDraft};
 use crate::{ApiError, ErrorCode};
 
 /// A new co-op: its name, currency and founding bylaws.
@@ -72,6 +72,25 @@ pub enum EffectForm {
         /// The listing's id (hex).
         listing: String,
     },
+    /// Names who keeps the books; none named: any member.
+    Treasurers {
+        /// Their member keys (hex).
+        members: Vec<String>,
+    },
+    /// The most an entry may move in a commodity without a vote.
+    ApprovalOver {
+        /// The amount as typed ("500"); empty lifts the limit.
+        amount: String,
+        /// The commodity ("EUR").
+        commodity: String,
+    },
+    /// The surplus' shares set aside before patronage.
+    Funds {
+        /// For the reserve, percent.
+        reserve_pct: u8,
+        /// For the education fund, percent.
+        education_pct: u8,
+    },
 }
 
 /// A member or device key typed or pasted into a form.
@@ -106,6 +125,32 @@ impl TryFrom<ProposalForm> for ProposalDraft {
                     ApiError::new(ErrorCode::InvalidInput, "a listing id is 64 hex characters")
                 })?,
             }),
+            Some(EffectForm::Treasurers { members }) => {
+                Some(EffectDraft::Books(BooksChange::Treasurers(
+                    members
+                        .iter()
+                        .map(|m| key_from_text(m, "a treasurer"))
+                        .collect::<Result<_, _>>()?,
+                )))
+            }
+            Some(EffectForm::ApprovalOver { amount, commodity }) => {
+                let commodity = commodity.trim().to_ascii_uppercase();
+                let limit = match amount.trim() {
+                    "" => None,
+                    a => Some(crate::money::parse_money(&format!("{a} {commodity}"), None)?.0),
+                };
+                Some(EffectDraft::Books(BooksChange::ApprovalOver {
+                    commodity,
+                    limit,
+                }))
+            }
+            Some(EffectForm::Funds {
+                reserve_pct,
+                education_pct,
+            }) => Some(EffectDraft::Books(BooksChange::Funds {
+                reserve_pct,
+                education_pct,
+            })),
         };
         // Blank option lines (a trailing newline in a textarea) are not options.
         let options = form

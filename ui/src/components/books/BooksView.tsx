@@ -35,6 +35,7 @@ export function BooksView(props: { coop: string }) {
         </button>
       </div>
       <p class="lead">{t("books.hint")}</p>
+      <BooksBylaws coop={props.coop} version={version()} />
       <div class="tabs" role="tablist">
         <For each={tabs}>
           {(k) => (
@@ -49,6 +50,51 @@ export function BooksView(props: { coop: string }) {
       <Show when={tab() === "labour"}><LabourView coop={props.coop} version={version()} /></Show>
       <Show when={tab() === "files"}><FilesView coop={props.coop} /></Show>
     </div>
+  );
+}
+
+/** Who keeps the books, the approval limit and the funds' shares in force, and a way to
+ *  propose a change (a passed proposal sets them). */
+function BooksBylaws(props: { coop: string; version: number }) {
+  const [coop] = createResource(() => ({ coop: props.coop, v: props.version }), (q) => ipc.coop(q.coop));
+  const [members] = createResource(() => ({ coop: props.coop, v: props.version }), (q) => ipc.members(q.coop));
+  const name = (key: string) => members.latest?.find((m) => m.key === key)?.name ?? key.slice(0, 12);
+  return (
+    <Show when={coop.latest}>
+      {(c) => (
+        <section class="card" data-testid="books-bylaws" aria-label={t("books.bylaws")}>
+          <div class="row spread">
+            <h2>{t("books.bylaws")}</h2>
+            <button
+              type="button"
+              data-testid="books-bylaws-change"
+              onClick={() =>
+                go({
+                  name: "proposal-new",
+                  prefill: { title: t("books.bylaws"), effect: { kind: "treasurers", members: c().treasurers } },
+                })
+              }
+            >
+              {t("books.change_bylaws")}
+            </button>
+          </div>
+          <dl class="facts">
+            <dt>{t("books.kept_by")}</dt>
+            <dd data-testid="books-kept-by">
+              {c().treasurers.length === 0 ? t("books.kept_by_any") : c().treasurers.map(name).join(", ")}
+            </dd>
+            <dt>{t("books.approval")}</dt>
+            <dd data-testid="books-approval">
+              {c().approval_over.length === 0 ? t("books.approval_none") : c().approval_over.join(", ")}
+            </dd>
+            <dt>{t("books.shares")}</dt>
+            <dd data-testid="books-shares">
+              {t("books.shares_value", { reserve: String(c().reserve_pct), education: String(c().education_pct) })}
+            </dd>
+          </dl>
+        </section>
+      )}
+    </Show>
   );
 }
 

@@ -39,6 +39,11 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
   const [effectName, setEffectName] = createSignal(pre?.kind === "admit" ? pre.name : "");
   const [removeKey, setRemoveKey] = createSignal(pre?.kind === "remove" ? pre.member : "");
   const [admission, setAdmission] = createSignal<Admission>(pre?.kind === "admission" ? pre.admission : "proposal");
+  const [treasurers, setTreasurers] = createSignal<string[]>(pre?.kind === "treasurers" ? pre.members : []);
+  const [limit, setLimit] = createSignal(pre?.kind === "approval_over" ? pre.amount : "");
+  const [limitCommodity, setLimitCommodity] = createSignal(pre?.kind === "approval_over" ? pre.commodity : "");
+  const [reserve, setReserve] = createSignal(pre?.kind === "funds" ? String(pre.reserve_pct) : "0");
+  const [education, setEducation] = createSignal(pre?.kind === "funds" ? String(pre.education_pct) : "0");
   const action = createAction();
 
   const effect = (): EffectForm | null => {
@@ -50,6 +55,12 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
         return { kind: "remove", member: removeKey() };
       case "admission":
         return { kind: "admission", admission: admission() };
+      case "treasurers":
+        return { kind: "treasurers", members: treasurers() };
+      case "approval_over":
+        return { kind: "approval_over", amount: limit().trim(), commodity: (limitCommodity().trim() || coop.latest?.currency) ?? "" };
+      case "funds":
+        return { kind: "funds", reserve_pct: Number(reserve()), education_pct: Number(education()) };
       default:
         return null;
     }
@@ -71,6 +82,13 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
     if (closes() === "" || Number.isNaN(closesAt)) {
       action.setError(t("form.bad_closes"));
       return;
+    }
+    if (effectKind() === "funds") {
+      const shares = [reserve(), education()].map(Number);
+      if (shares.some((n) => !Number.isInteger(n) || n < 0 || n > 100)) {
+        action.setError(t("form.effect_funds_bad"));
+        return;
+      }
     }
     const q = quorum().trim();
     const quorumPct = q === "" ? null : Number(q);
@@ -94,6 +112,7 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
   };
 
   const others = () => (members.latest ?? []).filter((m) => m.standing === "active" && m.key !== me()?.member);
+  const current = () => (members.latest ?? []).filter((m) => m.standing === "active");
 
   return (
     <div class="view">
@@ -189,6 +208,9 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
                 <option value="admit">{t("form.effect_admit")}</option>
                 <option value="remove">{t("form.effect_remove")}</option>
                 <option value="admission">{t("form.effect_admission")}</option>
+                <option value="treasurers">{t("form.effect_treasurers")}</option>
+                <option value="approval_over">{t("form.effect_approval_over")}</option>
+                <option value="funds">{t("form.effect_funds")}</option>
               </select>
             </div>
             <Switch>
@@ -247,6 +269,56 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
                     <option value="proposal">{t("welcome.admission_proposal")}</option>
                   </select>
                 </div>
+              </Match>
+              <Match when={effectKind() === "treasurers"}>
+                <fieldset data-testid="effect-treasurers">
+                  <legend>{t("form.effect_treasurers_who")}</legend>
+                  <For each={current()}>
+                    {(m, i) => (
+                      <div class="check">
+                        <input
+                          type="checkbox"
+                          id={`${id}-tr-${i()}`}
+                          checked={treasurers().includes(m.key)}
+                          onChange={(e) => {
+                            const on = e.currentTarget.checked;
+                            setTreasurers((list) => (on ? [...list, m.key] : list.filter((k) => k !== m.key)));
+                          }}
+                        />
+                        <label for={`${id}-tr-${i()}`}>{m.name}</label>
+                      </div>
+                    )}
+                  </For>
+                  <p class="meta">{t("form.effect_treasurers_none")}</p>
+                </fieldset>
+              </Match>
+              <Match when={effectKind() === "approval_over"}>
+                <div class="field">
+                  <label for={`${id}-limit`}>{t("form.effect_limit")}</label>
+                  <input
+                    id={`${id}-limit`}
+                    data-testid="effect-limit"
+                    inputmode="decimal"
+                    value={limit()}
+                    onInput={(e) => setLimit(e.currentTarget.value)}
+                  />
+                </div>
+                <div class="field">
+                  <label for={`${id}-limit-c`}>{t("form.effect_limit_commodity")}</label>
+                  <input
+                    id={`${id}-limit-c`}
+                    data-testid="effect-limit-commodity"
+                    class="short mono"
+                    placeholder={coop.latest?.currency ?? ""}
+                    value={limitCommodity()}
+                    onInput={(e) => setLimitCommodity(e.currentTarget.value)}
+                  />
+                </div>
+                <p class="meta">{t("form.effect_limit_none")}</p>
+              </Match>
+              <Match when={effectKind() === "funds"}>
+                <NumberField label={t("form.effect_reserve")} testid="effect-reserve" value={reserve()} onInput={setReserve} min={0} max={100} />
+                <NumberField label={t("form.effect_education")} testid="effect-education" value={education()} onInput={setEducation} min={0} max={100} />
               </Match>
             </Switch>
           </Show>

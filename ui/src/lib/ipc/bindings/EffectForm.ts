@@ -24,4 +24,24 @@ admission: Admission, } | { "kind": "withdraw_listing",
 /**
  * The listing's id (hex).
  */
-listing: string, };
+listing: string, } | { "kind": "treasurers", 
+/**
+ * Their member keys (hex).
+ */
+members: Array<string>, } | { "kind": "approval_over", 
+/**
+ * The amount as typed ("500"); empty lifts the limit.
+ */
+amount: string, 
+/**
+ * The commodity ("EUR").
+ */
+commodity: string, } | { "kind": "funds", 
+/**
+ * For the reserve, percent.
+ */
+reserve_pct: number, 
+/**
+ * For the education fund, percent.
+ */
+education_pct: number, };
