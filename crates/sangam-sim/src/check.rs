@@ -189,7 +189,14 @@ impl Sim {
                     || (!self.removed.is_empty()
                         && (reason.contains("not a member")
                             || reason.contains("not an active device")));
-                *self.counts.entry("refusal seen").or_default() += 1;
+                let kind = if reason.starts_with("change depends on") {
+                    "refusal seen: deps not here yet"
+                } else if reason.contains("in the future") {
+                    "refusal seen: dated in the future"
+                } else {
+                    "refusal seen: a removed member's change"
+                };
+                *self.counts.entry(kind).or_default() += 1;
                 if !explained {
                     return Err(format!(
                         "laptop {k} refused an honest change ({}): {reason}",
