@@ -96,7 +96,11 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
     let mut values: HashMap<String, (usize, String)> = HashMap::new();
     let mut matches = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
+        // A `#` at the start of a line, or after a space, starts a comment.
+        let line = match raw.find(" #").or_else(|| raw.find("\t#")) {
+            Some(at) => raw[..at].trim(),
+            None => raw.trim(),
+        };
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -225,6 +229,10 @@ enum RowError {
     /// Money in and out cancel, or both are empty.
     #[error("the amount is 0")]
     Zero,
+    /// Both the debit and the credit column hold an amount: which one the bank meant is
+    /// not for Sangam to guess.
+    #[error("the row has an amount both out and in; a row moves money one way")]
+    BothWays,
 }
 
 /// `text` read by `format` (`%Y`, `%m`, `%d`; anything else literal) as `YYYY-MM-DD`.
@@ -360,9 +368,28 @@ impl Home {
         let mut rows = Vec::new();
         let mut planned: Vec<(usize, LedgerEntry)> = Vec::new();
         let mut seen: HashMap<(String, i64, String), u32> = HashMap::new();
+        // Line numbers are counted here from each record's byte offset: the CSV reader's own
+        // count slips by one a line in a statement with CRLF line ends.
+        let (mut newlines, mut counted_to) = (0u64, 0usize);
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| invalid(format!("the statement is not CSV: {e}")))?;
-            let line = record.position().map_or(i as u64 + 1, |p| p.line());
+            let line = match record.position() {
+                Some(p) => {
+                    let bytes = statement.as_bytes();
+                    let mut at = (p.byte() as usize).min(bytes.len());
+                    // With CRLF ends a record may be placed at the `\n` of the line before.
+                    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                        at += 1;
+                    }
+                    newlines += statement.as_bytes()[counted_to.min(at)..at]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count() as u64;
+                    counted_to = at;
+                    newlines + 1
+                }
+                None => i as u64 + 1,
+            };
             if i == 0 {
                 header = Some(record.clone());
             }
@@ -393,7 +420,13 @@ impl Home {
                     |col: &Column| read_amount(&field(col)?, rules.decimal_comma, &commodity);
                 let minor = match &rules.money {
                     Money::Amount(a) => amount(a)?,
-                    Money::InOut { debit, credit } => amount(credit)? - amount(debit)?,
+                    Money::InOut { debit, credit } => {
+                        let (out, into) = (amount(debit)?, amount(credit)?);
+                        if out != 0 && into != 0 {
+                            return Err(RowError::BothWays);
+                        }
+                        into - out
+                    }
                 };
                 if minor == 0 {
                     return Err(RowError::Zero);

@@ -845,3 +845,50 @@ fn a_day_of_labour_holds_at_most_24_hours() {
         .sum();
     assert_eq!(minutes, 25 * 60);
 }
+
+/// The rules file as docs/cli.md shows it (comments after the values) reads as written;
+/// a statement with CRLF line ends reports the lines a text editor shows; a row with
+/// money both out and in is refused, not netted.
+#[test]
+fn the_documented_rules_read_and_statement_lines_are_counted_right() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "INR").expect("coop");
+    let coop = crate::only_coop(&home);
+    for (name, t) in [
+        ("Bank", AccountType::Asset),
+        ("Suspense", AccountType::Liability),
+        ("Flour", AccountType::Expense),
+    ] {
+        open(&home, coop, name, t);
+    }
+    let docs = include_str!("../../../../docs/cli.md");
+    let start = docs.find("**Bank statements.**").expect("the section");
+    let block = &docs[start..];
+    let open_fence = block.find("```\n").expect("the example") + 4;
+    let close_fence = block[open_fence..].find("```").expect("its end");
+    let documented = &block[open_fence..open_fence + close_fence];
+    assert!(documented.contains("# the account the statement is of"));
+    // The documented file reads an `Amount` column; this statement has Withdrawal and
+    // Deposit, as the comment on that line offers.
+    let rules = documented.replace(
+        "amount = Amount               # or: debit = Withdrawal and credit = Deposit",
+        "debit = Withdrawal\ncredit = Deposit",
+    );
+    let statement = "Date,Narration,Withdrawal,Deposit\r\n\
+                     03/02/2026,Sri Mill flour,120.00,\r\n\
+                     04/02/2026,Odd row,5.00,7.00\r\n\
+                     05/02/2026,Market,,99.99\r\n";
+    let read = home
+        .import_bank_csv(coop, statement, &rules, true)
+        .expect("the documented rules read");
+    let lines: Vec<u64> = read.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4], "the lines an editor shows");
+    assert_eq!(read.bad, 1);
+    let error = read.rows[1].error.as_deref().expect("the odd row");
+    assert!(
+        error.starts_with("line 3:") && error.contains("both out and in"),
+        "{error}"
+    );
+    assert_eq!(read.rows[0].counter_account.as_deref(), Some("Flour"));
+}
