@@ -181,8 +181,15 @@ pub fn duration(text: &str, flag: &str) -> Result<std::time::Duration> {
         // open for months. Neither is guessed.
         bail!("{flag} {text:?}: write minutes as `m` (30m) and a month in days (30d)");
     }
-    humantime::parse_duration(text.trim())
-        .with_context(|| format!("{flag} {text:?}: use a duration like 24h, 7d or 30m"))
+    let span = humantime::parse_duration(text.trim())
+        .with_context(|| format!("{flag} {text:?}: use a duration like 24h, 7d or 30m"))?;
+    if span.is_zero() {
+        // A vote closed, or an invite, link or listing expired, the moment it is made.
+        bail!(
+            "{flag} {text:?}: a span of nothing would be over before it began; use one like 24h, 7d or 30m"
+        );
+    }
+    Ok(span)
 }
 
 /// The deadline in ms since the epoch, from `--closes-in` or `--closes-at`.

@@ -110,6 +110,12 @@ impl Node {
                 "an invite needs at least one use",
             ));
         }
+        if expires_in.is_zero() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "an invite that lasts no time would be expired when made",
+            ));
+        }
         let expires_at = crate::node::time_after(self.now(), expires_in).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidInput,

@@ -66,6 +66,12 @@ impl Node {
         coop: CoopId,
         expires_in: Duration,
     ) -> Result<LinkDto, ApiError> {
+        if expires_in.is_zero() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "a link ticket that lasts no time would be expired when made",
+            ));
+        }
         if expires_in > MAX_LINK_LIFETIME {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,

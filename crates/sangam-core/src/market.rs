@@ -247,6 +247,12 @@ impl Node {
         draft: &ListingDraft,
     ) -> Result<RecordId, ApiError> {
         let text = Self::text_of(draft, draft.kind.unwrap_or(ListingKind::Offer))?;
+        if text.expires_at.is_some_and(|at| at <= self.now()) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "the listing's expiry is already past: it would be expired when posted",
+            ));
+        }
         self.write_returning(coop, Body::ListingPost(ListingPost(text)))
     }
 

@@ -36,7 +36,17 @@ impl Home {
 /// The member key a phrase writes, or what is wrong with the phrase, naming the word.
 fn seed_of(phrase: &str) -> Result<[u8; 32], ApiError> {
     let invalid = |message: String| ApiError::new(ErrorCode::InvalidInput, message);
-    let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
+    // `sangam id backup` numbers its words ("1. word"): pasted back, the numbers are not
+    // words of the phrase.
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .filter(|w| {
+            !w.trim_end_matches(['.', ')', ':'])
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
+        .map(str::to_lowercase)
+        .collect();
     if words.len() != PHRASE_WORDS {
         return Err(invalid(format!(
             "a recovery phrase has {PHRASE_WORDS} words; this one has {}",

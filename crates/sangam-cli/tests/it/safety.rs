@@ -209,6 +209,21 @@ fn confusable_input_gets_an_error_that_says_what_happened() {
     };
     let err = propose("1M");
     assert!(err.contains("write minutes as `m`"), "{err}");
+    let err = propose("0s");
+    assert!(err.contains("over before it began"), "{err}");
+    let err = a.fails(&[
+        "listing",
+        "post",
+        "--kind",
+        "offer",
+        "--title",
+        "Bread",
+        "--description",
+        "Fresh",
+        "--expires-in",
+        "0s",
+    ]);
+    assert!(err.contains("over before it began"), "{err}");
     let id = a.ok(&[
         "propose",
         "--title",

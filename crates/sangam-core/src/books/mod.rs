@@ -378,6 +378,10 @@ impl Home {
             text: filter.search.clone(),
             limit: filter.limit.unwrap_or(0),
         };
+        if filter.limit == Some(0) {
+            // As `sangam log --limit 0`: the first none.
+            return Ok(vec![]);
+        }
         let rows = self.reader().journal(coop, &query)?;
         Ok(rows.iter().map(|e| ledger.entry_dto(e)).collect())
     }
@@ -444,6 +448,11 @@ impl Home {
         to: &str,
     ) -> Result<IncomeStatementDto, ApiError> {
         let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        if from > to {
+            return Err(invalid(format!(
+                "the period ends ({to}) before it starts ({from})"
+            )));
+        }
         let ledger = self.ledger(coop)?;
         let flows = by_account(&self.reader().flows(coop, Some(&from), Some(&to))?);
         let mut net: BTreeMap<String, i128> = BTreeMap::new();

@@ -203,6 +203,25 @@ impl Node {
             .filter(|p| !p.trim().is_empty())
             .map(|p| find_proposal(self, coop, p))
             .transpose()?;
+        if let Some(proposal) = approved_by {
+            // An entry citing a vote that is over and did not pass could never count.
+            use sangam_model::governance::{Outcome, Status};
+            let tally = self.replica(coop)?.fold().tally(proposal);
+            if let Ok(t) = tally
+                && (t.status == Status::Withdrawn
+                    || (t.status == Status::Closed && t.outcome != Outcome::Passed))
+            {
+                return Err(invalid(format!(
+                    "proposal {} {}: an entry citing it would never count",
+                    proposal.short(),
+                    if t.status == Status::Withdrawn {
+                        "was withdrawn"
+                    } else {
+                        "closed without passing"
+                    }
+                )));
+            }
+        }
         Ok(LedgerEntry {
             date,
             description: draft.description.trim().to_owned(),

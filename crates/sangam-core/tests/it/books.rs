@@ -892,3 +892,96 @@ fn the_documented_rules_read_and_statement_lines_are_counted_right() {
     );
     assert_eq!(read.rows[0].counter_account.as_deref(), Some("Flour"));
 }
+
+/// What a careless member types gets a clear answer: a reversed period, a journal of
+/// none, an entry citing a vote that failed, a listing already expired, a recovery phrase
+/// pasted back with its numbers.
+#[test]
+fn careless_input_gets_a_clear_answer() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Sales", AccountType::Income);
+    let err = home
+        .income_statement(coop, "2026-03-31", "2026-01-01")
+        .expect_err("reversed");
+    assert!(err.message.contains("before it starts"), "{}", err.message);
+    home.post_entry(
+        coop,
+        &draft(
+            "2026-02-01",
+            "Market",
+            &[("Bank", "5", None), ("Sales", "-5", None)],
+        ),
+    )
+    .expect("entry");
+    let none = home
+        .journal(
+            coop,
+            &JournalFilter {
+                limit: Some(0),
+                ..JournalFilter::default()
+            },
+        )
+        .expect("journal");
+    assert!(none.is_empty(), "--limit 0 shows none, as `log` does");
+
+    let vote = home
+        .propose(
+            coop,
+            ProposalDraft {
+                title: "Buy an oven".into(),
+                text: String::new(),
+                method: Method::YesNo,
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: 1_790_000_000_000,
+                effect: None,
+            },
+        )
+        .expect("proposal");
+    let id = crate::rid(&vote.id);
+    home.vote(coop, id, Choice::Vote(Vote::No)).expect("vote");
+    home.close(coop, id).expect("close");
+    let mut cites = draft(
+        "2026-02-02",
+        "Oven",
+        &[("Bank", "-5", None), ("Sales", "5", None)],
+    );
+    cites.approved_by = Some(vote.id.clone());
+    let err = home.post_entry(coop, &cites).expect_err("a failed vote");
+    assert!(
+        err.message.contains("closed without passing"),
+        "{}",
+        err.message
+    );
+
+    let listing = sangam_core::ListingDraft {
+        title: "Bread".into(),
+        description: "Fresh".into(),
+        expires_at: Some(1_000),
+        ..sangam_core::ListingDraft::default()
+    };
+    let err = home.post_listing(coop, &listing).expect_err("expired");
+    assert!(err.message.contains("already past"), "{}", err.message);
+
+    let words = home.recovery_phrase().expect("phrase");
+    let numbered: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{:>2}. {w}", i + 1))
+        .collect();
+    let other = TempDir::new().expect("tmp");
+    let restored = Home::open_with_clock(
+        &other.path().join("new"),
+        Box::new(Ticking(Arc::new(AtomicI64::new(1_780_000_000_000)))),
+    )
+    .expect("opens");
+    let id = restored
+        .restore_identity(&numbered.join("\n"), "Asha")
+        .expect("the numbered phrase restores");
+    assert_eq!(id.member, home.identity().expect("id").member);
+}
