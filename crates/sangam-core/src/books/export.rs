@@ -5,8 +5,9 @@
 //! Account names become each tool's hierarchical names under the type's root
 //! ("Capital: Asha", an equity account, is `Equity:Capital:Asha`); beancount allows only
 //! ASCII letters, digits and dashes in a name's parts, so other characters become dashes,
-//! and a name left without a letter becomes the account's short id. Two accounts whose
-//! names come out the same get their short ids appended.
+//! and a name left without a letter becomes the account's short id. When two accounts'
+//! names come out the same, the later one (in fold order) gets its short id appended, so
+//! an account keeps its exported name when another is added.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -117,13 +118,14 @@ fn names(accounts: &[AccountRow], part: fn(&str) -> String) -> HashMap<RecordId,
             (a.id, format!("{}:{tail}", root(&a.account_type)))
         })
         .collect();
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for (_, name) in &proposed {
-        *count.entry(name.clone()).or_default() += 1;
-    }
+    // The accounts come in fold order, oldest first: the first to take a name keeps it,
+    // and only a later one that comes out the same gets its short id appended, so a name
+    // in one export stays the same in every later one.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (id, name) in &mut proposed {
-        if count[name.as_str()] > 1 {
+        if !taken.insert(name.clone()) {
             name.push_str(&format!("-{}", id.short()));
+            taken.insert(name.clone());
         }
     }
     proposed.into_iter().collect()
@@ -378,5 +380,38 @@ impl Home {
             }
             ExportFormat::Csv => csv(&accounts, &entries)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(n: u8, depth: u64, name: &str) -> AccountRow {
+        AccountRow {
+            id: RecordId::from_bytes([n; 32]),
+            depth,
+            name: name.into(),
+            account_type: "asset".into(),
+            member: None,
+            role: None,
+            closed: false,
+        }
+    }
+
+    /// An account keeps its exported name when a later one's name comes out the same:
+    /// only the later one gets its short id.
+    #[test]
+    fn an_exported_name_stays_when_a_colliding_account_is_added() {
+        let first = account(9, 1, "Cash (till)");
+        let before = names(std::slice::from_ref(&first), beancount_part);
+        let later = account(1, 5, "Cash till");
+        let after = names(&[first.clone(), later.clone()], beancount_part);
+        assert_eq!(before[&first.id], "Assets:Cash-till");
+        assert_eq!(after[&first.id], before[&first.id]);
+        assert_eq!(
+            after[&later.id],
+            format!("Assets:Cash-till-{}", later.id.short())
+        );
     }
 }
