@@ -212,6 +212,17 @@ impl Home {
                 ),
             ));
         }
+        // Refused before dialling: the other laptop takes the ticket's one use when it
+        // answers, so a laptop that could not take the key would use it up for nothing.
+        if let Ok(mine) = self.identity() {
+            return Err(ApiError::new(
+                ErrorCode::IdentityExists,
+                format!(
+                    "this laptop already holds a member's identity ({}): a laptop holds one member; link from a fresh home, and the ticket stays good for it",
+                    mine.member.chars().take(12).collect::<String>()
+                ),
+            ));
+        }
         let outcome = net.link(&ticket).await.map_err(|e| match e {
             NetError::Refused(reason) => ApiError::new(ErrorCode::Refused, reason),
             other => ApiError::new(ErrorCode::Network, other.to_string()),
