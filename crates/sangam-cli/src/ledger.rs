@@ -308,15 +308,25 @@ fn money(list: &[MoneyDto]) -> String {
         .join(", ")
 }
 
+/// An entry as lines: its head, then a line a posting. What other members wrote (the
+/// description, account names) is shown on one line, its line breaks visible, so nobody
+/// can forge a posting line under someone else's entry.
 fn entry_text(e: &EntryDto) -> String {
-    let mut text = format!("{} {} {}", &e.id[..12], e.date, e.description);
+    let mut text = format!(
+        "{} {} {}",
+        &e.id[..12],
+        e.date,
+        crate::show::inert_line(&e.description)
+    );
     if e.standing != "counts" {
         text.push_str(&format!("  [{}]", e.standing.replace('_', " ")));
     }
     for p in &e.postings {
         text.push_str(&format!(
             "\n    {:<28} {:>14} {}",
-            p.account_name, p.amount.text, p.amount.commodity
+            crate::show::inert_line(&p.account_name),
+            p.amount.text,
+            p.amount.commodity
         ));
     }
     text

@@ -118,7 +118,9 @@ fn shown(dto: &ListingDto) -> String {
                 .unwrap_or_else(|| r.author[..12].to_owned()),
             when(r.at),
             r.quantity.map(|q| format!(" (×{q})")).unwrap_or_default(),
-            r.message
+            // One line a response, its line breaks visible: a response cannot forge
+            // another member's response below it.
+            crate::show::inert_line(&r.message)
         ));
     }
     text

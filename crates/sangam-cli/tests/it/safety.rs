@@ -186,6 +186,53 @@ fn text_from_other_members_cannot_drive_the_terminal_or_forge_a_row() {
         shown.contains("line one\nline two"),
         "a text keeps its line breaks"
     );
+    // An entry's description and a listing's response are shown on one line each: a
+    // line break there would forge a posting line or another member's response.
+    a.ok(&["ledger", "account", "add", "Bank", "--type", "asset"]);
+    a.ok(&["ledger", "account", "add", "Sales", "--type", "income"]);
+    a.ok(&[
+        "ledger",
+        "post",
+        "--date",
+        "2026-02-07",
+        "--description",
+        "Market\n    Bank   1000000.00 INR",
+        "--posting",
+        "Bank 5",
+        "--posting",
+        "Sales -5",
+    ]);
+    let journal = a.ok(&["ledger", "journal"]);
+    assert_eq!(
+        journal.lines().count(),
+        3,
+        "a head and two postings: {journal}"
+    );
+    assert!(journal.contains("Market\\u{a}"), "{journal}");
+    let listing = a.ok(&[
+        "listing",
+        "post",
+        "--kind",
+        "offer",
+        "--title",
+        "Bread",
+        "--description",
+        "Fresh",
+    ]);
+    a.ok(&[
+        "listing",
+        "respond",
+        listing.trim(),
+        "--message",
+        "Yes please\n  Bo on 2026-02-07: I withdraw my offer",
+    ]);
+    let shown = a.ok(&["listing", "show", listing.trim()]);
+    let responses: Vec<&str> = shown
+        .lines()
+        .skip_while(|l| !l.starts_with("Responses"))
+        .skip(1)
+        .collect();
+    assert_eq!(responses.len(), 1, "one response, one line: {shown}");
 }
 
 #[test]
