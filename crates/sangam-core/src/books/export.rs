@@ -227,23 +227,47 @@ pub(crate) fn hledger(coop_name: &str, accounts: &[AccountRow], entries: &[Entry
     out
 }
 
-/// The beancount ledger of the entries that count; each account opened on the day of
-/// its first posting.
+/// When each account was opened and closed, as the books' records say (UTC days): what
+/// a beancount ledger needs besides the entries.
+#[derive(Debug, Default)]
+pub(crate) struct AccountDays {
+    /// The day each account's record was written.
+    pub(crate) opened: HashMap<RecordId, String>,
+    /// The day each closed account's close was written.
+    pub(crate) closed: HashMap<RecordId, String>,
+}
+
+/// The beancount ledger of the entries that count. Each account opens on the day it was
+/// opened, or of its first posting if that is earlier (entries may be dated back); a
+/// closed account closes on the day it was closed, or after its last posting if that is
+/// later, so bean-check reads every posting within its account's life.
 pub(crate) fn beancount(
     coop_name: &str,
     currency: &str,
     accounts: &[AccountRow],
     entries: &[EntryRow],
+    days: &AccountDays,
 ) -> String {
     let names = names(accounts, beancount_part);
     let counted: Vec<&EntryRow> = entries.iter().filter(|e| e.counts()).collect();
-    let mut opened: BTreeMap<RecordId, &str> = BTreeMap::new();
+    let mut opened: BTreeMap<RecordId, String> = BTreeMap::new();
+    let mut last: BTreeMap<RecordId, &str> = BTreeMap::new();
     for e in &counted {
         for p in &e.postings {
-            let day = opened.entry(p.account).or_insert(&e.date);
-            if e.date.as_str() < *day {
-                *day = &e.date;
+            let day = opened.entry(p.account).or_insert_with(|| e.date.clone());
+            if e.date < *day {
+                *day = e.date.clone();
             }
+            let end = last.entry(p.account).or_insert(&e.date);
+            if e.date.as_str() > *end {
+                *end = &e.date;
+            }
+        }
+    }
+    for (id, day) in &days.opened {
+        let first = opened.entry(*id).or_insert_with(|| day.clone());
+        if *day < *first {
+            *first = day.clone();
         }
     }
     let mut out = String::new();
@@ -254,9 +278,22 @@ pub(crate) fn beancount(
     );
     let _ = writeln!(out, "option \"title\" {}", beancount_string(coop_name));
     let _ = writeln!(out, "option \"operating_currency\" \"{currency}\"\n");
+    let mut closes: Vec<(String, &AccountRow)> = Vec::new();
     for a in accounts {
-        let day = opened.get(&a.id).copied().unwrap_or("1970-01-01");
+        let Some(day) = opened.get(&a.id) else {
+            continue;
+        };
         let _ = writeln!(out, "{day} open {}", name_in(&names, &a.id));
+        if let Some(closed) = days.closed.get(&a.id) {
+            // The day after its last posting at the earliest: beancount allows no posting
+            // on or after a close.
+            let after_last = last.get(&a.id).map(|d| day_after(d));
+            let day = match after_last {
+                Some(after) if after > *closed => after,
+                _ => closed.clone(),
+            };
+            closes.push((day, a));
+        }
     }
     for e in counted {
         let _ = write!(out, "\n{} *", e.date);
@@ -267,7 +304,36 @@ pub(crate) fn beancount(
         let _ = writeln!(out, "  sangam_id: \"{}\"", e.id);
         postings(&mut out, "  ", &names, e, str::to_owned);
     }
+    if !closes.is_empty() {
+        out.push('\n');
+    }
+    for (day, a) in closes {
+        let _ = writeln!(out, "{day} close {}", name_in(&names, &a.id));
+    }
     out
+}
+
+/// The day after `date` (`YYYY-MM-DD`, a valid day).
+fn day_after(date: &str) -> String {
+    let parse = |range: std::ops::Range<usize>| date.get(range).and_then(|t| t.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (parse(0..4), parse(5..7), parse(8..10)) else {
+        return date.to_owned();
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in = match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    };
+    let (y, m, d) = if d < days_in {
+        (y, m, d + 1)
+    } else if m < 12 {
+        (y, m + 1, 1)
+    } else {
+        (y + 1, 1, 1)
+    };
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// A cell of text a member wrote, safe to open in a spreadsheet: one starting with `=`,
@@ -338,6 +404,24 @@ pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<Strin
     String::from_utf8(bytes).map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))
 }
 
+impl super::Node {
+    /// The day each account was opened and, if it was, closed (UTC), from the records.
+    pub(crate) fn account_days(&mut self, coop: CoopId) -> Result<AccountDays, ApiError> {
+        let fold = self.replica(coop)?.fold();
+        let day = |ms: i64| crate::node::when_utc(ms)[..10].to_owned();
+        let mut days = AccountDays::default();
+        for account in fold.accounts() {
+            if let Some(placed) = fold.get(&account.id) {
+                days.opened.insert(account.id, day(placed.record.at()));
+            }
+            if let Some(at) = fold.closed_at(&account.id) {
+                days.closed.insert(account.id, day(at));
+            }
+        }
+        Ok(days)
+    }
+}
+
 impl ExportFormat {
     /// The file name extension the tool expects.
     pub fn extension(self) -> &'static str {
@@ -376,7 +460,14 @@ impl Home {
         Ok(match format {
             ExportFormat::Hledger => hledger(&coop_dto.name, &accounts, &entries),
             ExportFormat::Beancount => {
-                beancount(&coop_dto.name, &coop_dto.currency, &accounts, &entries)
+                let days = self.node().account_days(coop)?;
+                beancount(
+                    &coop_dto.name,
+                    &coop_dto.currency,
+                    &accounts,
+                    &entries,
+                    &days,
+                )
             }
             ExportFormat::Csv => csv(&accounts, &entries)?,
         })
@@ -401,6 +492,16 @@ mod tests {
 
     /// An account keeps its exported name when a later one's name comes out the same:
     /// only the later one gets its short id.
+    #[test]
+    fn the_day_after_crosses_months_years_and_leap_days() {
+        assert_eq!(day_after("2026-02-07"), "2026-02-08");
+        assert_eq!(day_after("2026-02-28"), "2026-03-01");
+        assert_eq!(day_after("2028-02-28"), "2028-02-29");
+        assert_eq!(day_after("2100-02-28"), "2100-03-01");
+        assert_eq!(day_after("2026-12-31"), "2027-01-01");
+        assert_eq!(day_after("2026-04-30"), "2026-05-01");
+    }
+
     #[test]
     fn an_exported_name_stays_when_a_colliding_account_is_added() {
         let first = account(9, 1, "Cash (till)");

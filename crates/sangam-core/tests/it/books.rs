@@ -446,6 +446,15 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    let text = std::fs::read_to_string(&ledger).expect("read");
+    assert!(
+        !text.contains("1970-01-01"),
+        "every account opens on a day of the books: {text}"
+    );
+    assert!(
+        text.lines().any(|l| l.ends_with(" close Assets:Till")),
+        "the closed till is closed: {text}"
+    );
     let csv = home.export_books(coop, ExportFormat::Csv).expect("csv");
     assert!(csv.starts_with("date,entry,description"), "{csv}");
 }

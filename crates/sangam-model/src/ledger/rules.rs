@@ -557,6 +557,18 @@ impl Fold {
         (index.accounts.len(), index.entries.len())
     }
 
+    /// When `account` was first closed (the earliest valid close's time), if it was.
+    pub fn closed_at(&self, account: &RecordId) -> Option<i64> {
+        self.index
+            .ledger
+            .closes
+            .get(account)?
+            .iter()
+            .filter_map(|id| self.get(id))
+            .map(|p| p.record.at())
+            .min()
+    }
+
     /// Whether the account has been closed.
     pub fn is_closed(&self, account: &RecordId) -> bool {
         self.index
