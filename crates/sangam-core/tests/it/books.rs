@@ -74,6 +74,24 @@ fn draft(date: &str, what: &str, lines: &[(&str, &str, Option<&str>)]) -> EntryD
     }
 }
 
+/// A yes/no proposal with the bylaws' quorum and threshold, open until 2026-09-21.
+fn yes_no(home: &Home, coop: sangam_model::CoopId, title: &str) -> sangam_core::ProposalDto {
+    home.propose(
+        coop,
+        ProposalDraft {
+            title: title.into(),
+            text: String::new(),
+            method: Method::YesNo,
+            options: vec![],
+            quorum_pct: None,
+            threshold: None,
+            closes_at: 1_790_000_000_000,
+            effect: None,
+        },
+    )
+    .expect("proposal")
+}
+
 /// Sangam's balance of every account, as "account name" → "commodity" → minor units.
 fn sangam_balances(
     home: &Home,
@@ -298,21 +316,7 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         preview.members[0].amount.text, "1000.00",
         "no shares set: all to the one member"
     );
-    let vote = home
-        .propose(
-            coop,
-            ProposalDraft {
-                title: "Allocate the first quarter's surplus".into(),
-                text: String::new(),
-                method: Method::YesNo,
-                options: vec![],
-                quorum_pct: None,
-                threshold: None,
-                closes_at: 1_790_000_000_000,
-                effect: None,
-            },
-        )
-        .expect("proposal");
+    let vote = yes_no(&home, coop, "Allocate the first quarter's surplus");
     let allocated = home
         .allocate_patronage(
             coop,
@@ -937,21 +941,7 @@ fn careless_input_gets_a_clear_answer() {
         .expect("journal");
     assert!(none.is_empty(), "--limit 0 shows none, as `log` does");
 
-    let vote = home
-        .propose(
-            coop,
-            ProposalDraft {
-                title: "Buy an oven".into(),
-                text: String::new(),
-                method: Method::YesNo,
-                options: vec![],
-                quorum_pct: None,
-                threshold: None,
-                closes_at: 1_790_000_000_000,
-                effect: None,
-            },
-        )
-        .expect("proposal");
+    let vote = yes_no(&home, coop, "Buy an oven");
     let id = crate::rid(&vote.id);
     home.vote(coop, id, Choice::Vote(Vote::No)).expect("vote");
     home.close(coop, id).expect("close");

@@ -162,15 +162,22 @@ fn a_session_with_a_change_the_peer_refuses_ends_as_stuck_instead_of_looping() {
 }
 
 /// One side of a live connection, answering as the transport does: a sync message gets
-/// frames or an Idle; an Idle gets frames only if there are some.
+/// frames or an Idle; an Idle gets frames only if there are some; a refused push (it
+/// lacked its deps) asks for a sync round.
 fn answer(session: &mut SyncSession, replica: &mut Replica, frame: Frame) -> Vec<Frame> {
     let reply = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
     let idle = matches!(frame, Frame::Idle);
     session.incoming(replica, frame, T).expect("accepted");
-    if !(reply || idle) {
-        return vec![];
+    let mut out = Vec::new();
+    if session.wants_sync() {
+        out.extend(session.outgoing(replica));
     }
-    let out = session.outgoing(replica);
+    if !(reply || idle) {
+        return out;
+    }
+    if out.is_empty() {
+        out = session.outgoing(replica);
+    }
     if out.is_empty() && reply {
         vec![Frame::Idle]
     } else {
@@ -404,32 +411,6 @@ fn a_change_bos_filter_reports_present_still_reaches_bo_in_one_session() {
     assert_eq!(a.state(), b.state());
 }
 
-/// As the transport answers: a refused push (it lacked its deps) asks for a sync round.
-fn answer_as_transport(
-    session: &mut SyncSession,
-    replica: &mut Replica,
-    frame: Frame,
-) -> Vec<Frame> {
-    let reply = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
-    let idle = matches!(frame, Frame::Idle);
-    session.incoming(replica, frame, T).expect("accepted");
-    let mut out = Vec::new();
-    if session.wants_sync() {
-        out.extend(session.outgoing(replica));
-    }
-    if !(reply || idle) {
-        return out;
-    }
-    if out.is_empty() {
-        out = session.outgoing(replica);
-    }
-    if out.is_empty() && reply {
-        vec![Frame::Idle]
-    } else {
-        out
-    }
-}
-
 #[test]
 fn a_settled_live_session_asks_for_what_a_refused_push_lacked() {
     let (asha, bo) = (Person::seeded(1, "Asha"), Person::seeded(2, "Bo"));
@@ -449,14 +430,8 @@ fn a_settled_live_session_asks_for_what_a_refused_push_lacked() {
             if to_a.is_empty() && to_b.is_empty() {
                 return;
             }
-            let next_a: Vec<Frame> = to_b
-                .drain(..)
-                .flat_map(|f| answer_as_transport(sb, b, f))
-                .collect();
-            let next_b: Vec<Frame> = to_a
-                .drain(..)
-                .flat_map(|f| answer_as_transport(sa, a, f))
-                .collect();
+            let next_a: Vec<Frame> = to_b.drain(..).flat_map(|f| answer(sb, b, f)).collect();
+            let next_b: Vec<Frame> = to_a.drain(..).flat_map(|f| answer(sa, a, f)).collect();
             *to_a = next_a;
             *to_b = next_b;
         }
