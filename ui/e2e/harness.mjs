@@ -109,9 +109,42 @@ export async function openApp(home) {
       await browser.deleteSession();
     } finally {
       await driver.stop();
+      await stopLeftover(home);
     }
   };
   return { browser, close };
+}
+
+/** The app on `home`, if it outlived its session and its driver (seen in about one full
+ * e2e run in two on the 2026-12-07 machine, never with a test file alone; cause not
+ * found): it is told to stop, and killed if it has not within 5 s. Left running it would
+ * hold the test runner's output pipe open, and the run would never end. */
+async function stopLeftover(home) {
+  const pids = () => {
+    try {
+      return execFileSync("pgrep", ["-f", `${APP} --home ${home}`], { encoding: "utf8" })
+        .split("\n")
+        .filter((p) => p.trim() !== "")
+        .map(Number);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  };
+  const left = pids();
+  if (left.length === 0) return;
+  console.error(`the app on ${home} outlived its session; stopping it`);
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {}
+  }
+  const end = Date.now() + 5_000;
+  while (pids().length > 0 && Date.now() < end) await sleep(100);
+  for (const pid of pids()) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
 }
 
 export const byId = (browser, id) => browser.$(`[data-testid="${id}"]`);
