@@ -84,9 +84,13 @@ impl Node {
                 return Err(ApiError::new(ErrorCode::InvalidInput, e.to_string()));
             }
         };
+        // A change that came before what it builds on is not refused for what it is: the
+        // session asks for what it lacked, by hash, and admits it then. Recorded, it
+        // would stay in the member's list of refused changes for good.
         let rejections: Vec<_> = admitted
             .rejected
             .iter()
+            .filter(|r| !matches!(r.reason, sangam_replica::Rejection::MissingDeps(_)))
             .map(sangam_store::Rejection::from)
             .collect();
         if admitted.applied.is_empty() && admitted.shadowed.is_empty() && rejections.is_empty() {

@@ -279,6 +279,8 @@ pub struct SyncSession {
     /// The peer's changes refused here for what they are (a rule, a bad signature): never
     /// asked for again in this session, or the peer would send them every round.
     refused_here: BTreeSet<ChangeHash>,
+    /// The peer's changes already reported as refused in this session.
+    refusals_reported: BTreeSet<ChangeHash>,
 }
 
 impl Default for SyncSession {
@@ -305,6 +307,7 @@ impl SyncSession {
             wanted: BTreeSet::new(),
             asked: BTreeSet::new(),
             refused_here: BTreeSet::new(),
+            refusals_reported: BTreeSet::new(),
         }
     }
 
@@ -486,7 +489,7 @@ impl SyncSession {
     }
 
     /// This session's bookkeeping after changes from the peer were admitted.
-    fn took(&mut self, replica: &Replica, admitted: Admitted) -> Admitted {
+    fn took(&mut self, replica: &Replica, mut admitted: Admitted) -> Admitted {
         if !admitted.applied.is_empty() {
             self.idle_rounds = 0;
         }
@@ -520,6 +523,14 @@ impl SyncSession {
         }
         self.wanted.retain(|h| !replica.knows(h));
         self.refused += admitted.rejected.len();
+        // A change refused again in this session (asked for once more, dated ahead still)
+        // is reported once: the caller records what is returned.
+        let seen = &mut self.refusals_reported;
+        admitted.rejected.retain(|r| match r.hash {
+            Some(hash) if seen.len() < MAX_WANTED => seen.insert(hash),
+            Some(hash) => !seen.contains(&hash),
+            None => true,
+        });
         admitted
     }
 

@@ -184,13 +184,18 @@ impl Sim {
             }
             for refused in home(self, k).refused(coop).map_err(|e| e.to_string())? {
                 let reason = refused.reason.as_str();
-                let explained = reason.starts_with("change depends on")
+                // Sessions record no change refused only for deps not here yet; a bundle
+                // does, for a change built on one refused (dated ahead, or a removed
+                // member's).
+                let refused_below = reason.starts_with("change depends on")
+                    && (self.wrong_clock || !self.removed.is_empty());
+                let explained = refused_below
                     || (self.wrong_clock && reason.contains("in the future"))
                     || (!self.removed.is_empty()
                         && (reason.contains("not a member")
                             || reason.contains("not an active device")));
-                let kind = if reason.starts_with("change depends on") {
-                    "refusal seen: deps not here yet"
+                let kind = if refused_below {
+                    "refusal seen: built on a refused change"
                 } else if reason.contains("in the future") {
                     "refusal seen: dated in the future"
                 } else {
