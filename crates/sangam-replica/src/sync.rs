@@ -600,10 +600,21 @@ impl SyncSession {
                     self.state.sent_hashes.clear();
                 }
                 // A change the peer asks for by hash is sent again even if it went
-                // before: the peer could not keep it (it lacked a dep then).
-                for hash in self.state.their_need.iter().flatten() {
-                    self.state.sent_hashes.remove(hash);
-                    self.exchanged.remove(hash);
+                // before: the peer could not keep it (it lacked a dep then). Automerge's
+                // own need names only our heads the peer lacks, and is sent while they
+                // are still on their way; a need naming an older change of ours is the
+                // peer asking for what a refused change lacked, and only then is what
+                // it names sent again (else every change would travel twice).
+                let need: Vec<ChangeHash> = self.state.their_need.clone().unwrap_or_default();
+                let heads = replica.heads();
+                let asked = need
+                    .iter()
+                    .any(|h| replica.signature_of(h).is_some() && !heads.contains(h));
+                if asked {
+                    for hash in &need {
+                        self.state.sent_hashes.remove(hash);
+                        self.exchanged.remove(hash);
+                    }
                 }
                 Ok(Admitted::default())
             }
