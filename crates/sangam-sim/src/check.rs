@@ -2,6 +2,7 @@
 
 use sangam_core::ProposalFilter;
 
+use crate::error::SimError;
 use crate::link::Link;
 use crate::world::{Sim, WRONG_CLOCK_MS};
 
@@ -13,7 +14,7 @@ const MAX_FRAMES: usize = 20_000;
 impl Sim {
     /// Stops every connection, lets time pass beyond any clock's lead, then syncs every
     /// pair of laptops, one-shot and with no fault, until a whole pass moves nothing.
-    pub fn quiesce(&mut self) -> Result<(), String> {
+    pub fn quiesce(&mut self) -> Result<(), SimError> {
         self.settle_live_sessions()?;
         self.links.clear();
         self.world_advance(WRONG_CLOCK_MS + 60_000);
@@ -31,9 +32,9 @@ impl Sim {
                 return Ok(());
             }
         }
-        Err(format!(
+        Err(SimError::Check(format!(
             "the laptops still moved changes after {MAX_PASSES} rounds of syncing every pair"
-        ))
+        )))
     }
 
     /// Lets the connections still open read everything in flight, with no fault, until
@@ -41,7 +42,7 @@ impl Sim {
     /// and that nothing tampered with, must agree: a live session never stays settled
     /// while one side lacks what the other has (unless the run explains it: a clock
     /// ahead, a member removed).
-    fn settle_live_sessions(&mut self) -> Result<(), String> {
+    fn settle_live_sessions(&mut self) -> Result<(), SimError> {
         for _ in 0..MAX_FRAMES {
             let next = self.links.iter().enumerate().find_map(|(i, link)| {
                 (0..2)
@@ -77,33 +78,26 @@ impl Sim {
                     .as_ref()
                     .expect("open")
                     .heads(self.coop)
-                    .map_err(|e| e.to_string())
             };
             if heads(a)? != heads(b)? {
-                return Err(format!(
+                return Err(SimError::Check(format!(
                     "laptops {a} and {b} are joined by a live session that went quiet, yet they disagree"
-                ));
+                )));
             }
         }
         Ok(())
     }
 
-    fn all_heads(&self) -> Result<Vec<Vec<sangam_replica::ChangeHash>>, String> {
+    fn all_heads(&self) -> Result<Vec<Vec<sangam_replica::ChangeHash>>, SimError> {
         self.laptops
             .iter()
             .filter(|l| l.joined)
-            .map(|l| {
-                l.home
-                    .as_ref()
-                    .expect("open")
-                    .heads(self.coop)
-                    .map_err(|e| e.to_string())
-            })
+            .map(|l| Ok(l.home.as_ref().expect("open").heads(self.coop)?))
             .collect()
     }
 
     /// Runs one one-shot session from `a` to `b` to its end, reading frames in turn.
-    fn clean_session(&mut self, a: usize, b: usize) -> Result<(), String> {
+    fn clean_session(&mut self, a: usize, b: usize) -> Result<(), SimError> {
         let Some(mut link) = Link::open(self.coop, false, self.end_of(a), self.end_of(b)) else {
             return Ok(());
         };
@@ -113,21 +107,23 @@ impl Sim {
             }
             let k = if link.sides[0].inbox.is_empty() { 1 } else { 0 };
             if link.sides[k].inbox.is_empty() {
-                return Err(format!(
+                return Err(SimError::Check(format!(
                     "a session {a}->{b} stalled: neither side has anything to read and it did not end"
-                ));
+                )));
             }
             if let Err(why) = link.deliver(k) {
                 // A refusal (the dialler was removed, say) ends it; that is allowed.
                 if matches!(why, crate::link::Broken::Refused) {
                     return Ok(());
                 }
-                return Err(format!("a clean session {a}->{b} failed: {why:?}"));
+                return Err(SimError::Check(format!(
+                    "a clean session {a}->{b} failed: {why:?}"
+                )));
             }
         }
-        Err(format!(
+        Err(SimError::Check(format!(
             "a session {a}->{b} went on past {MAX_FRAMES} frames"
-        ))
+        )))
     }
 
     /// What must hold once the laptops are quiet:
@@ -136,32 +132,31 @@ impl Sim {
     /// - reopened from disk, every laptop has what it had (its log and its document agree);
     /// - no change was refused for anything an honest laptop does, save what the run
     ///   explains (a clock running ahead, a member removed while writing).
-    pub fn check(&mut self) -> Result<(), String> {
+    pub fn check(&mut self) -> Result<(), SimError> {
         let coop = self.coop;
         let current: Vec<usize> = (0..self.laptops.len())
             .filter(|k| self.laptops[*k].joined && self.current_by_founder(*k))
             .collect();
         let reference = current[0];
         let home = |sim: &Sim, k: usize| sim.laptops[k].home.clone().expect("open");
-        let fingerprint = |sim: &Sim, k: usize| -> Result<String, String> {
+        let fingerprint = |sim: &Sim, k: usize| -> Result<String, SimError> {
             let h = home(sim, k);
-            let e = |e: sangam_core::ApiError| e.to_string();
             Ok(format!(
                 "heads {:?}\nstate {:?}\nproposals {:?}\naccounts {:?}",
-                h.heads(coop).map_err(e)?,
-                h.state(coop).map_err(e)?,
-                h.proposals(coop, ProposalFilter::All).map_err(e)?,
-                h.accounts(coop).map_err(e)?,
+                h.heads(coop)?,
+                h.state(coop)?,
+                h.proposals(coop, ProposalFilter::All)?,
+                h.accounts(coop)?,
             ))
         };
         let expected = fingerprint(self, reference)?;
         for &k in &current[1..] {
             let got = fingerprint(self, k)?;
             if got != expected {
-                return Err(format!(
+                return Err(SimError::Check(format!(
                     "laptops {reference} and {k} disagree after syncing:\n{}",
                     first_difference(&expected, &got)
-                ));
+                )));
             }
         }
         for k in 0..self.laptops.len() {
@@ -172,17 +167,17 @@ impl Sim {
             self.reopen(k)?;
             let after = fingerprint(self, k)?;
             if before != after {
-                return Err(format!(
+                return Err(SimError::Check(format!(
                     "laptop {k} reopened from disk differs from what it held:\n{}",
                     first_difference(&before, &after)
-                ));
+                )));
             }
         }
         for k in 0..self.laptops.len() {
             if !self.laptops[k].joined {
                 continue;
             }
-            for refused in home(self, k).refused(coop).map_err(|e| e.to_string())? {
+            for refused in home(self, k).refused(coop)? {
                 let reason = refused.reason.as_str();
                 // Sessions record no change refused only for deps not here yet; a bundle
                 // does, for a change built on one refused (dated ahead, or a removed
@@ -203,10 +198,10 @@ impl Sim {
                 };
                 *self.counts.entry(kind).or_default() += 1;
                 if !explained {
-                    return Err(format!(
+                    return Err(SimError::Check(format!(
                         "laptop {k} refused an honest change ({}): {reason}",
                         refused.source
-                    ));
+                    )));
                 }
             }
         }
@@ -214,13 +209,12 @@ impl Sim {
     }
 
     /// The founder's heads, once the checks passed: what every current laptop agreed on.
-    pub fn agreed_heads(&self) -> Result<Vec<sangam_replica::ChangeHash>, String> {
-        self.laptops[0]
+    pub fn agreed_heads(&self) -> Result<Vec<sangam_replica::ChangeHash>, SimError> {
+        Ok(self.laptops[0]
             .home
             .as_ref()
             .expect("open")
-            .heads(self.coop)
-            .map_err(|e| e.to_string())
+            .heads(self.coop)?)
     }
 
     fn current_by_founder(&self, k: usize) -> bool {

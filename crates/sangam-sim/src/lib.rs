@@ -14,11 +14,13 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod error;
 pub mod link;
 pub mod rng;
 pub mod time;
 pub mod world;
 
+pub use error::SimError;
 pub use world::{Config, Counts, Failure, Sim};
 
 /// What a run that passed did and where it ended.
@@ -58,7 +60,7 @@ pub fn run(seed: u64, config: &Config, steps: Option<usize>) -> Result<Outcome, 
         Err(what) => Err(Failure {
             seed,
             steps,
-            what,
+            what: what.to_string(),
             schedule: sim.schedule,
         }),
     }

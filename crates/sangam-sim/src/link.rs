@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use sangam_model::{CoopId, PublicKey};
 use sangam_net::Host;
-use sangam_replica::sync::{Frame, SyncSession};
+use sangam_replica::sync::{Frame, SyncError, SyncSession};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 /// What travels on one direction of a stream.
@@ -175,7 +175,7 @@ impl Link {
         if self.sides[k].ended {
             return Ok(());
         }
-        let frame = decode(&bytes).map_err(Broken::Failed)?;
+        let frame = decode(&bytes).map_err(|e| Broken::Failed(e.to_string()))?;
         let coop = self.coop;
         let is_sync = matches!(frame, Frame::Sync(_) | Frame::Heads(_));
         let is_idle = matches!(frame, Frame::Idle);
@@ -258,15 +258,17 @@ impl Link {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<Frame, String> {
+/// A frame as the network's reader takes it: the length prefix, then that many bytes.
+fn decode(bytes: &[u8]) -> Result<Frame, SyncError> {
     let prefix: [u8; 4] = bytes
         .get(..4)
         .and_then(|p| p.try_into().ok())
-        .ok_or("a frame shorter than its length prefix")?;
-    let len = Frame::body_len(prefix).map_err(|e| e.to_string())?;
-    let body = bytes.get(4..).ok_or("no body")?;
-    if body.len() != len {
-        return Err(format!("a frame of {} bytes announced {len}", body.len()));
+        .ok_or(SyncError::Malformed("truncated"))?;
+    let len = Frame::body_len(prefix)?;
+    match bytes.get(4..) {
+        Some(body) if body.len() == len => Frame::decode(body),
+        // Over a stream the reader would wait for the rest, then read the next frame's
+        // bytes as this one's: the connection ends either way.
+        _ => Err(SyncError::Malformed("truncated")),
     }
-    Frame::decode(body).map_err(|e| e.to_string())
 }

@@ -11,6 +11,7 @@ use sangam_model::body::{Choice, Method, Vote};
 use sangam_model::ledger::AccountType;
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
+use crate::error::SimError;
 use crate::link::{Broken, End, Link};
 use crate::rng::Rng;
 use crate::time::{SeededEntropy, SkewedClock, World};
@@ -146,14 +147,10 @@ impl std::fmt::Display for Failure {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
 impl Sim {
     /// Sets up run `seed`: the laptops, the co-op founded on the first, everyone admitted
     /// and carried in by bundle, as a co-op starts without a network.
-    pub fn new(seed: u64, config: Config) -> Result<Self, String> {
+    pub fn new(seed: u64, config: Config) -> Result<Self, SimError> {
         let mut rng = Rng::new(seed);
         let world = World::new(START);
         // Real SQLite files, in memory when the machine has a RAM disk: each write's fsync
@@ -163,8 +160,7 @@ impl Sim {
             tempfile::tempdir_in(ram)
         } else {
             tempfile::tempdir()
-        }
-        .map_err(err)?;
+        }?;
         let wrong_clock = rng.percent(10);
         let removals = rng.percent(25);
         let mut sim = Self {
@@ -187,22 +183,19 @@ impl Sim {
             sim.add_laptop()?;
         }
         let founder = sim.laptops[0].home();
-        let coop = founder.create_coop("Sim Co", "INR").map_err(err)?;
-        sim.coop = coop.id.parse().map_err(err)?;
+        let coop = founder.create_coop("Sim Co", "INR")?;
+        sim.coop = coop.id.parse()?;
         sim.laptops[0].joined = true;
         for (name, account_type) in [("Bank", AccountType::Asset), ("Sales", AccountType::Income)] {
-            sim.laptops[0]
-                .home()
-                .open_account(
-                    sim.coop,
-                    &AccountDraft {
-                        name: name.into(),
-                        account_type,
-                        member: None,
-                        role: None,
-                    },
-                )
-                .map_err(err)?;
+            sim.laptops[0].home().open_account(
+                sim.coop,
+                &AccountDraft {
+                    name: name.into(),
+                    account_type,
+                    member: None,
+                    role: None,
+                },
+            )?;
         }
         for k in 1..sim.laptops.len() {
             sim.join(0, k)?;
@@ -224,27 +217,25 @@ impl Sim {
         *self.counts.entry(what).or_default() += 1;
     }
 
-    fn open_home(&self, k: usize) -> Result<Home, String> {
+    fn open_home(&self, k: usize) -> Result<Home, SimError> {
         let laptop = &self.laptops[k];
-        Home::open_with(
+        Ok(Home::open_with(
             &laptop.dir,
             Box::new(laptop.clock.clone()),
             Box::new(laptop.entropy.clone()),
-        )
-        .map_err(err)
+        )?)
     }
 
-    fn add_laptop(&mut self) -> Result<usize, String> {
+    fn add_laptop(&mut self) -> Result<usize, SimError> {
         let k = self.laptops.len();
         let dir = self.root.join(format!("laptop-{k}"));
         let skew = self.rng.below(2 * HONEST_SKEW_MS as usize + 1) as i64 - HONEST_SKEW_MS;
         let entropy = SeededEntropy::new(self.seed.wrapping_mul(31).wrapping_add(k as u64));
         let clock = SkewedClock::new(self.world.clone(), skew);
-        let home = Home::open_with(&dir, Box::new(clock.clone()), Box::new(entropy.clone()))
-            .map_err(err)?;
-        let identity = home.create_identity(&format!("Member {k}")).map_err(err)?;
-        let member = identity.member.parse().map_err(err)?;
-        let device = identity.device.parse().map_err(err)?;
+        let home = Home::open_with(&dir, Box::new(clock.clone()), Box::new(entropy.clone()))?;
+        let identity = home.create_identity(&format!("Member {k}"))?;
+        let member = identity.member.parse()?;
+        let device = identity.device.parse()?;
         self.laptops.push(Laptop {
             dir,
             home: Some(home),
@@ -259,28 +250,21 @@ impl Sim {
 
     /// Laptop `by` admits laptop `k`'s member, hands it the co-op by bundle and takes its
     /// device binding back the same way.
-    fn join(&mut self, by: usize, k: usize) -> Result<(), String> {
+    fn join(&mut self, by: usize, k: usize) -> Result<(), SimError> {
         let coop = self.coop;
         let member = self.laptops[k].member;
         self.laptops[by]
             .home()
-            .admit(coop, member, &format!("Member {k}"))
-            .map_err(err)?;
-        let (bundle, _) = self.laptops[by]
-            .home()
-            .export_bundle(coop, None)
-            .map_err(err)?;
-        self.laptops[k].home().import_bundle(&bundle).map_err(err)?;
+            .admit(coop, member, &format!("Member {k}"))?;
+        let (bundle, _) = self.laptops[by].home().export_bundle(coop, None)?;
+        self.laptops[k].home().import_bundle(&bundle)?;
         self.laptops[k].joined = true;
-        let (back, _) = self.laptops[k]
-            .home()
-            .export_bundle(coop, None)
-            .map_err(err)?;
-        self.laptops[by].home().import_bundle(&back).map_err(err)?;
+        let (back, _) = self.laptops[k].home().export_bundle(coop, None)?;
+        self.laptops[by].home().import_bundle(&back)?;
         Ok(())
     }
 
-    fn restart_with_skew(&mut self, k: usize, skew: i64) -> Result<(), String> {
+    fn restart_with_skew(&mut self, k: usize, skew: i64) -> Result<(), SimError> {
         self.cut_links_of(k);
         self.laptops[k].home = None;
         self.laptops[k].clock = SkewedClock::new(self.world.clone(), skew);
@@ -297,7 +281,7 @@ impl Sim {
     }
 
     /// Shuts laptop `k` down and opens it again from its directory.
-    pub(crate) fn reopen(&mut self, k: usize) -> Result<(), String> {
+    pub(crate) fn reopen(&mut self, k: usize) -> Result<(), SimError> {
         self.cut_links_of(k);
         self.laptops[k].home = None;
         self.laptops[k].home = Some(self.open_home(k)?);
@@ -318,7 +302,7 @@ impl Sim {
     }
 
     /// Runs the schedule: `steps` random steps.
-    pub fn run(&mut self, steps: usize) -> Result<(), String> {
+    pub fn run(&mut self, steps: usize) -> Result<(), SimError> {
         for _ in 0..steps {
             self.step()?;
         }
@@ -326,7 +310,7 @@ impl Sim {
     }
 
     /// One random step.
-    pub fn step(&mut self) -> Result<(), String> {
+    pub fn step(&mut self) -> Result<(), SimError> {
         self.world.advance(self.rng.below(20_000) as i64);
         let roll = self.rng.below(100);
         match roll {
@@ -358,7 +342,7 @@ impl Sim {
     }
 
     /// Reads up to a few frames on random connections, tampering with some.
-    fn move_frames(&mut self) -> Result<(), String> {
+    fn move_frames(&mut self) -> Result<(), SimError> {
         let reads = 1 + self.rng.below(8);
         for _ in 0..reads {
             let waiting: Vec<(usize, usize)> = self
@@ -435,7 +419,7 @@ impl Sim {
         }
     }
 
-    fn connect(&mut self) -> Result<(), String> {
+    fn connect(&mut self) -> Result<(), SimError> {
         let joined: Vec<usize> = (0..self.laptops.len())
             .filter(|k| self.laptops[*k].joined)
             .collect();
@@ -466,7 +450,7 @@ impl Sim {
         Ok(())
     }
 
-    fn cut(&mut self) -> Result<(), String> {
+    fn cut(&mut self) -> Result<(), SimError> {
         if self.links.is_empty() {
             return Ok(());
         }
@@ -480,7 +464,7 @@ impl Sim {
         Ok(())
     }
 
-    fn restart(&mut self) -> Result<(), String> {
+    fn restart(&mut self) -> Result<(), SimError> {
         let k = self.rng.below(self.laptops.len());
         self.reopen(k)?;
         self.count("laptop restarted");
@@ -488,16 +472,13 @@ impl Sim {
         Ok(())
     }
 
-    fn carry_bundle(&mut self) -> Result<(), String> {
+    fn carry_bundle(&mut self) -> Result<(), SimError> {
         let from = self.rng.below(self.laptops.len());
         let to = self.rng.below(self.laptops.len());
         if from == to || !self.laptops[from].joined || !self.laptops[to].joined {
             return Ok(());
         }
-        let (bundle, _) = self.laptops[from]
-            .home()
-            .export_bundle(self.coop, None)
-            .map_err(err)?;
+        let (bundle, _) = self.laptops[from].home().export_bundle(self.coop, None)?;
         let result = self.laptops[to].home().import_bundle(&bundle);
         self.count("bundle carried");
         self.note(format!(
@@ -510,7 +491,7 @@ impl Sim {
         Ok(())
     }
 
-    fn newcomer(&mut self) -> Result<(), String> {
+    fn newcomer(&mut self) -> Result<(), SimError> {
         let by = self.rng.below(self.laptops.len());
         if !self.is_current(by) {
             return Ok(());
@@ -526,7 +507,7 @@ impl Sim {
         Ok(())
     }
 
-    fn remove_member(&mut self) -> Result<(), String> {
+    fn remove_member(&mut self) -> Result<(), SimError> {
         let by = self.rng.below(self.laptops.len());
         // The founder is never removed, so someone is always left to compare.
         let k = 1 + self.rng.below(self.laptops.len().max(2) - 1);
@@ -555,13 +536,13 @@ impl Sim {
     }
 
     /// A random member writes a random record through the use cases a member has.
-    fn write(&mut self) -> Result<(), String> {
+    fn write(&mut self) -> Result<(), SimError> {
         let k = self.rng.below(self.laptops.len());
         self.write_on(k)
     }
 
     /// Laptop `k`'s member writes a random record.
-    fn write_on(&mut self, k: usize) -> Result<(), String> {
+    fn write_on(&mut self, k: usize) -> Result<(), SimError> {
         if !self.laptops[k].joined {
             return Ok(());
         }
@@ -573,12 +554,11 @@ impl Sim {
             .proposals(coop, ProposalFilter::Open)
             .unwrap_or_default();
         let kind = self.rng.below(9);
-        let (what, result): (&'static str, Result<(), String>) = match kind {
+        let (what, result): (&'static str, Result<(), sangam_core::ApiError>) = match kind {
             0 => (
                 "profile",
                 home.update_profile(coop, Some(&format!("Member {k} at {now}")), None)
-                    .map(drop)
-                    .map_err(err),
+                    .map(drop),
             ),
             1 => {
                 let closes_at = now + 60_000 + self.rng.below(20 * 60 * 1000) as i64;
@@ -592,32 +572,26 @@ impl Sim {
                     closes_at,
                     effect: None,
                 };
-                ("proposal", home.propose(coop, draft).map(drop).map_err(err))
+                ("proposal", home.propose(coop, draft).map(drop))
             }
             2 | 3 if !open.is_empty() => {
-                let id: RecordId = self.rng.pick(&open).id.parse().map_err(err)?;
+                let id: RecordId = self.rng.pick(&open).id.parse()?;
                 let vote = *self.rng.pick(&[Vote::Yes, Vote::No, Vote::Abstain]);
-                (
-                    "ballot",
-                    home.vote(coop, id, Choice::Vote(vote))
-                        .map(drop)
-                        .map_err(err),
-                )
+                ("ballot", home.vote(coop, id, Choice::Vote(vote)).map(drop))
             }
             4 if !open.is_empty() => {
-                let id: RecordId = self.rng.pick(&open).id.parse().map_err(err)?;
+                let id: RecordId = self.rng.pick(&open).id.parse()?;
                 if self.rng.percent(50) {
-                    ("close", home.close(coop, id).map(drop).map_err(err))
+                    ("close", home.close(coop, id).map(drop))
                 } else {
                     let holder = self.laptops[self.rng.below(self.laptops.len())].member;
-                    ("proxy", home.proxy(coop, id, holder).map_err(err))
+                    ("proxy", home.proxy(coop, id, holder))
                 }
             }
             5 => (
                 "labour",
                 home.log_labour(coop, "2026-12-07", 30 + self.rng.below(240) as u32, None)
-                    .map(drop)
-                    .map_err(err),
+                    .map(drop),
             ),
             6 => {
                 let amount = format!("{}.{:02}", 1 + self.rng.below(500), self.rng.below(100));
@@ -641,10 +615,7 @@ impl Sim {
                     ],
                     approved_by: None,
                 };
-                (
-                    "entry",
-                    home.post_entry(coop, &draft).map(drop).map_err(err),
-                )
+                ("entry", home.post_entry(coop, &draft).map(drop))
             }
             7 => {
                 let draft = ListingDraft {
@@ -652,10 +623,7 @@ impl Sim {
                     description: "Fresh from the farm".into(),
                     ..ListingDraft::default()
                 };
-                (
-                    "listing",
-                    home.post_listing(coop, &draft).map(drop).map_err(err),
-                )
+                ("listing", home.post_listing(coop, &draft).map(drop))
             }
             _ => {
                 let listings = home
@@ -664,12 +632,10 @@ impl Sim {
                 if listings.is_empty() {
                     return Ok(());
                 }
-                let id: RecordId = self.rng.pick(&listings).id.parse().map_err(err)?;
+                let id: RecordId = self.rng.pick(&listings).id.parse()?;
                 (
                     "response",
-                    home.respond(coop, id, "Interested", None)
-                        .map(drop)
-                        .map_err(err),
+                    home.respond(coop, id, "Interested", None).map(drop),
                 )
             }
         };
