@@ -402,7 +402,6 @@ export const ta: Partial<Record<Key, string>> = {
   "books.standing_another_reversal_counts": "செல்லாது: அதே பதிவின் வேறொரு மாற்றுப் பதிவு கணக்கில் சேர்கிறது",
   "books.standing_another_allocation_counts": "செல்லாது: இந்தக் காலத்தின் வேறொரு ஒதுக்கீடு கணக்கில் சேர்கிறது",
   "books.funds": "நிதிகள்",
-  "books.capital": "உறுப்பினர்களின் மூலதனம்",
   "books.tab_balances": "இருப்புகள்",
   "books.tab_journal": "பதிவேடு",
   "books.tab_labour": "உழைப்பும் பங்கும்",
