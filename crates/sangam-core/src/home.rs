@@ -32,6 +32,8 @@ use crate::settings::PeerDto;
 /// What a home's handle shares with its sync sessions and serve tasks.
 pub(crate) struct Shared {
     node: Mutex<Node>,
+    /// The co-op locks of sync's document work (`lending.rs`).
+    pub(crate) lending: Arc<crate::lending::Lending>,
     pub(crate) outlets: Outlets,
     /// A second connection to the home's database, for the reads the projections answer
     /// (co-ops, members): they never wait on the node, so a window's member list shows
@@ -104,9 +106,11 @@ impl Home {
         let published = Arc::new(Published::default());
         let node = Node::open(path, clock, entropy, outlets.clone(), published.clone())?;
         let reader = sangam_store::Store::open(&path.join(crate::DB_FILE))?;
+        let lending = node.lending.clone();
         Ok(Self {
             shared: Arc::new(Shared {
                 node: Mutex::new(node),
+                lending,
                 reader: Mutex::new(reader),
                 published,
                 outlets,

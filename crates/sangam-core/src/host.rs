@@ -4,13 +4,17 @@
 use sangam_model::{CoopId, PublicKey};
 use sangam_net::{Host, HostError, JoinAnswer, JoinRequest, PathKind, PeerAddr, SyncSummary};
 use sangam_replica::sync::{Frame, SyncSession};
-use sangam_replica::{ChangeHash, RawChange};
+use sangam_replica::{ChangeHash, RawChange, Replica};
 use tokio::sync::broadcast;
 
 use crate::events::{Event, JoinDecision, Origin};
 use crate::home::Shared;
 use crate::node::Node;
 use crate::{ApiError, ErrorCode};
+
+/// How many of a frame's changes one write unit stores at most: the node lock is held
+/// for about 100 µs a change, and other co-ops' sessions wait for it.
+const CHANGES_PER_UNIT: usize = 256;
 
 impl Node {
     /// The member a device of `coop` belongs to, if this home knows it.
@@ -22,68 +26,27 @@ impl Node {
         self.replica(coop).is_ok_and(|r| r.device_is_active(device))
     }
 
-    fn sync_outgoing(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        match self.replica_for_sync(coop) {
-            Ok(replica) => session.outgoing(replica),
-            Err(_) => vec![],
-        }
-    }
-
-    fn sync_on_change(&mut self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        match self.replica_for_sync(coop) {
-            Ok(replica) => session.on_change(replica),
-            Err(_) => vec![],
-        }
-    }
-
-    fn sync_incoming(
+    /// Stores the changes of one frame from `from`, checked beforehand, in one write unit.
+    fn sync_changes(
         &mut self,
         coop: CoopId,
         session: &mut SyncSession,
-        frame: Frame,
+        checked: sangam_replica::Checked,
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
-        self.sync_input(coop, session, FromPeer::Frame(frame), from)
+        self.write_unit(|node| node.sync_changes_locked(coop, session, checked, from))
     }
 
-    /// Takes one input of a sync session from `from` in one write unit.
-    fn sync_input(
+    fn sync_changes_locked(
         &mut self,
         coop: CoopId,
         session: &mut SyncSession,
-        input: FromPeer,
+        checked: sangam_replica::Checked,
         from: &PublicKey,
     ) -> Result<usize, ApiError> {
-        match input {
-            // Only changes are stored: the other frames need no write lock.
-            FromPeer::Frame(frame) if !matches!(frame, Frame::Changes(_)) => {
-                self.sync_input_locked(coop, session, FromPeer::Frame(frame), from)
-            }
-            input => self.write_unit(|node| node.sync_input_locked(coop, session, input, from)),
-        }
-    }
-
-    fn sync_input_locked(
-        &mut self,
-        coop: CoopId,
-        session: &mut SyncSession,
-        input: FromPeer,
-        from: &PublicKey,
-    ) -> Result<usize, ApiError> {
-        let now = self.now();
-        self.replica_for_sync(coop)?;
+        self.replica(coop)?;
         let mut replica = self.take_replica(coop);
-        let taken = match input {
-            FromPeer::Frame(frame) => session.incoming(&mut replica, frame, now),
-            FromPeer::Checked(checked) => Ok(session.incoming_checked(&mut replica, checked)),
-        };
-        let admitted = match taken {
-            Ok(admitted) => admitted,
-            Err(e) => {
-                self.put_replica(replica);
-                return Err(ApiError::new(ErrorCode::InvalidInput, e.to_string()));
-            }
-        };
+        let admitted = session.incoming_checked(&mut replica, checked);
         // A change that came before what it builds on is not refused for what it is: the
         // session asks for what it lacked, by hash, and admits it then. Recorded, it
         // would stay in the member's list of refused changes for good.
@@ -106,13 +69,75 @@ impl Node {
     }
 }
 
-/// What a sync session brings in: a frame, or the changes of one checked beforehand.
-enum FromPeer {
-    Frame(Frame),
-    Checked(sangam_replica::Checked),
-}
-
 impl Shared {
+    /// Checks and stores the changes of one frame from `from`; returns how many were
+    /// stored.
+    fn store_changes(
+        &self,
+        coop: CoopId,
+        session: &mut SyncSession,
+        mut changes: Vec<RawChange>,
+        from: &PublicKey,
+    ) -> Result<usize, ApiError> {
+        // Under the co-op's lock, so the replica is never lent meanwhile and nothing
+        // below waits for it while holding the node lock.
+        let coop_lock = self.lending.coop_lock(coop);
+        let _held = coop_lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Signatures and records are checked before the node is locked, on every core, so
+        // other sessions and writers are not kept waiting meanwhile.
+        let now = self.node().now();
+        let trust = sangam_replica::Trust::Verify { now };
+        // Changes already here are skipped first (a brief lock each).
+        let known = |hash: &ChangeHash| {
+            self.node()
+                .replica(coop)
+                .is_ok_and(|replica| replica.knows(hash))
+        };
+        // A write unit per slice of the frame: each holds the node lock, which other
+        // co-ops' sessions wait for, only briefly (docs/benchmarks.md "Flood"). A slice's
+        // changes build on earlier slices or on what is here already.
+        let mut stored = 0;
+        while !changes.is_empty() {
+            let rest = changes.split_off(changes.len().min(CHANGES_PER_UNIT));
+            let slice = std::mem::replace(&mut changes, rest);
+            let checked = sangam_replica::Checked::new(coop, slice, trust, &known);
+            stored += self.node().sync_changes(coop, session, checked, from)?;
+        }
+        Ok(stored)
+    }
+
+    /// Runs `work` on `coop`'s replica with its whole document, holding the co-op's lock
+    /// and not the node's, so a second's work on one co-op's document holds up no other
+    /// co-op (`lending.rs`). Only the document may change meanwhile, never what the
+    /// replica admitted. A saved document that does not load is restored from the change
+    /// log under the node lock, and the work done there.
+    pub(crate) fn on_document<R>(
+        &self,
+        coop: CoopId,
+        work: impl FnOnce(&mut Replica) -> R,
+    ) -> Result<R, ApiError> {
+        let coop_lock = self.lending.coop_lock(coop);
+        let _held = coop_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut loan = self.node().lend(coop)?;
+        let generation = loan.replica().generation();
+        if loan.replica().load_saved_document() {
+            let done = work(loan.replica());
+            debug_assert_eq!(
+                generation,
+                loan.replica().generation(),
+                "a lent replica admits nothing"
+            );
+            loan.give_back();
+            // Back in the node at once, ready for the next use there.
+            self.node().recall(coop);
+            return Ok(done);
+        }
+        loan.give_back();
+        let mut node = self.node();
+        let replica = node.replica_for_sync(coop)?;
+        Ok(work(replica))
+    }
+
     /// Remembers a peer's address and how it was reached; a storage error is logged, not
     /// a reason to end the session.
     fn remember(&self, device: &PublicKey, coop: CoopId, addr: &PeerAddr, path: PathKind) {
@@ -170,7 +195,13 @@ impl Host for Shared {
             .into_iter()
             .map(|row| row.id)
             .collect();
-        coops.into_iter().any(|coop| node.sync_allows(coop, device))
+        // Co-ops whose replica is lent to a sync are asked last: asking one waits for
+        // that sync's document work, and most devices are known from another.
+        let (lent, here): (Vec<CoopId>, Vec<CoopId>) =
+            coops.into_iter().partition(|coop| node.is_lent(*coop));
+        here.into_iter()
+            .chain(lent)
+            .any(|coop| node.sync_allows(coop, device))
     }
 
     fn allows(&self, coop: CoopId, device: &PublicKey) -> bool {
@@ -193,11 +224,13 @@ impl Host for Shared {
     }
 
     fn outgoing(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        self.node().sync_outgoing(coop, session)
+        self.on_document(coop, |replica| session.outgoing(replica))
+            .unwrap_or_default()
     }
 
     fn on_change(&self, coop: CoopId, session: &mut SyncSession) -> Vec<Frame> {
-        self.node().sync_on_change(coop, session)
+        self.on_document(coop, |replica| session.on_change(replica))
+            .unwrap_or_default()
     }
 
     fn incoming(
@@ -212,24 +245,19 @@ impl Host for Shared {
                 // Heard of as they arrive, before they are checked and stored (records
                 // follow once they are durable).
                 self.count_traffic(coop, from, changes.len(), None);
-                // Signatures and records are checked before the node is locked, on every
-                // core, so other sessions and writers are not kept waiting meanwhile.
-                let now = self.node().now();
-                let trust = sangam_replica::Trust::Verify { now };
-                // Changes already here are skipped first (a brief lock each).
-                let known = |hash: &ChangeHash| {
-                    self.node()
-                        .replica(coop)
-                        .is_ok_and(|replica| replica.knows(hash))
-                };
-                let checked = sangam_replica::Checked::new(coop, changes, trust, &known);
-                // One write unit for the frame: cutting it into smaller units cost a third
-                // more time to converge and did not shorten other sessions' waits
-                // (docs/benchmarks.md "Flood").
-                self.node()
-                    .sync_input(coop, session, FromPeer::Checked(checked), from)
+                self.store_changes(coop, session, changes, from)
             }
-            frame => self.node().sync_incoming(coop, session, frame, from),
+            // The other frames change the session and the document, never what the
+            // replica admitted: nothing is stored.
+            frame => {
+                let now = self.node().now();
+                self.on_document(coop, |replica| session.incoming(replica, frame, now))
+                    .and_then(|taken| {
+                        taken
+                            .map(|_| 0)
+                            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+                    })
+            }
         };
         let stored = result.map_err(|e| {
             self.log(&format!("device {}: {}", from.short(), e.message));

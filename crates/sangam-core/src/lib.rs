@@ -22,6 +22,7 @@ mod governance;
 mod home;
 mod host;
 mod invites;
+mod lending;
 mod links;
 mod market;
 mod membership;

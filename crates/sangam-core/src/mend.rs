@@ -49,6 +49,7 @@ impl Node {
         let new = SecretKey::from_seed(self.random_seed());
         self.store.replace_device_key(&new, self.clock.now())?;
         self.device = new.clone();
+        self.recall_all();
         for replica in self.replicas.values_mut() {
             replica.switch_device(new.public());
         }

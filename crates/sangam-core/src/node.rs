@@ -91,6 +91,10 @@ pub(crate) struct Node {
     /// Where new secrets come from.
     entropy: Box<dyn Entropy>,
     pub(crate) replicas: HashMap<CoopId, Replica>,
+    /// Co-ops whose replica is lent out of the node for a sync's document work
+    /// ([`crate::lending`]), and where lent replicas come back.
+    pub(crate) lent: std::collections::HashSet<CoopId>,
+    pub(crate) lending: std::sync::Arc<crate::lending::Lending>,
     /// Per loaded co-op, the last change-log position read into its replica.
     pub(crate) loaded: HashMap<CoopId, i64>,
     /// Per co-op, the members as last written to the projection by this node, so a commit
@@ -173,6 +177,8 @@ impl Node {
             clock,
             entropy,
             replicas: HashMap::new(),
+            lent: Default::default(),
+            lending: Default::default(),
             loaded: HashMap::new(),
             projected: HashMap::new(),
             snapshotted: HashMap::new(),
@@ -214,6 +220,7 @@ impl Node {
     /// the fork rule and mended ([`Node::mend`]); a change that does not replay is
     /// skipped and reported in [`Node::take_notices`], never a reason to refuse the rest.
     pub(crate) fn replica(&mut self, coop: CoopId) -> Result<&mut Replica, ApiError> {
+        self.recall(coop);
         if !self.replicas.contains_key(&coop) {
             self.load(coop)?;
             if let Err(e) = self.mend(coop) {
@@ -426,41 +433,47 @@ impl Node {
                     .expect("restored without a snapshot, the document is whole")
             }
         };
-        let count = replica.change_count();
-        self.store
-            .save_snapshot(replica.coop(), &saved, count, self.clock.now())?;
-        self.snapshotted.insert(replica.coop(), count);
-        Ok(())
+        self.store_snapshot(replica.coop(), &saved, replica.change_count())
     }
 
-    /// Makes commits leave due snapshots to [`Node::save_due_snapshots`].
+    /// Makes commits leave due snapshots to [`crate::Home::save_snapshots`].
     pub(crate) fn defer_snapshots(&mut self) {
         self.defer_snapshots = true;
     }
 
-    /// Saves the snapshots that commits made due, once nothing has been committed for
-    /// `quiet` (so a sync in progress is not slowed by them). Returns how many it saved.
-    pub(crate) fn save_due_snapshots(
+    /// The co-ops whose snapshot commits made due, taken, once nothing has been committed
+    /// for `quiet` (so a sync in progress is not slowed by them).
+    pub(crate) fn take_due_snapshots(&mut self, quiet: std::time::Duration) -> Vec<CoopId> {
+        if self.last_commit.is_some_and(|at| at.elapsed() < quiet) {
+            return Vec::new();
+        }
+        let mut due: Vec<CoopId> = self.snapshots_due.drain().collect();
+        due.sort();
+        due
+    }
+
+    /// Stores a snapshot of `coop` saved from its replica (lent, so the saving held no
+    /// node lock) when it held `count` changes.
+    pub(crate) fn store_snapshot(
         &mut self,
-        quiet: std::time::Duration,
-    ) -> Result<usize, ApiError> {
-        if self.snapshots_due.is_empty() || self.last_commit.is_some_and(|at| at.elapsed() < quiet)
-        {
-            return Ok(0);
-        }
-        let due: Vec<CoopId> = self.snapshots_due.drain().collect();
-        let mut saved = 0;
-        for coop in due {
-            if self.replica(coop).is_err() {
-                continue;
-            }
-            let mut replica = self.take_replica(coop);
-            let result = self.save_snapshot(&mut replica);
-            self.put_replica(replica);
-            result?;
-            saved += 1;
-        }
-        Ok(saved)
+        coop: CoopId,
+        saved: &sangam_replica::SavedDocument,
+        count: usize,
+    ) -> Result<(), ApiError> {
+        self.store
+            .save_snapshot(coop, saved, count, self.clock.now())?;
+        self.snapshotted.insert(coop, count);
+        Ok(())
+    }
+
+    /// Saves `coop`'s snapshot under the node lock (when the document must be restored
+    /// from the change log first).
+    pub(crate) fn save_snapshot_of(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        self.replica(coop)?;
+        let mut replica = self.take_replica(coop);
+        let result = self.save_snapshot(&mut replica);
+        self.put_replica(replica);
+        result
     }
 
     /// Signs and durably commits one record by this home's member.
@@ -591,6 +604,7 @@ impl Node {
 
     /// Drops a co-op's in-memory replica and what this node remembers of it.
     pub(crate) fn forget(&mut self, coop: CoopId) {
+        self.recall(coop);
         self.published.drop_coop(coop);
         self.replicas.remove(&coop);
         self.loaded.remove(&coop);

@@ -332,9 +332,30 @@ impl Home {
         Ok(self.node().catch_up()?.len())
     }
 
-    /// Saves the snapshots that are due once nothing was committed for `quiet`.
+    /// Saves the snapshots that are due once nothing was committed for `quiet`. Returns
+    /// how many it saved. Each document is saved with its replica lent (`lending.rs`), so
+    /// other co-ops' sessions do not wait for it.
     pub fn save_snapshots(&self, quiet: std::time::Duration) -> Result<usize, ApiError> {
-        self.node().save_due_snapshots(quiet)
+        let due = self.node().take_due_snapshots(quiet);
+        let mut saved = 0;
+        for coop in due {
+            let coop_lock = self.shared.lending.coop_lock(coop);
+            let _held = coop_lock.lock().unwrap_or_else(|p| p.into_inner());
+            let Ok(mut loan) = self.node().lend(coop) else {
+                continue;
+            };
+            let document = loan.replica().save_document();
+            let count = loan.replica().change_count();
+            loan.give_back();
+            let mut node = self.node();
+            node.recall(coop);
+            match document {
+                Some(document) => node.store_snapshot(coop, &document, count)?,
+                None => node.save_snapshot_of(coop)?,
+            }
+            saved += 1;
+        }
+        Ok(saved)
     }
 
     /// Serves this home on `net` until `stop` completes: accepts sync connections from
