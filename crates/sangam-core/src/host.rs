@@ -94,7 +94,7 @@ impl Shared {
                 .is_ok_and(|replica| replica.knows(hash))
         };
         // A write unit per slice of the frame: each holds the node lock, which other
-        // co-ops' sessions wait for, only briefly (docs/benchmarks.md "Flood"). A slice's
+        // co-ops' sessions wait for, only briefly (docs/benchmarks.md "Locks per co-op"). A slice's
         // changes build on earlier slices or on what is here already.
         let mut stored = 0;
         while !changes.is_empty() {
