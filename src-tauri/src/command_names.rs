@@ -42,6 +42,7 @@ pub const COMMANDS: &[&str] = &[
     "network",
     "set_lan",
     "set_relays_used",
+    "set_decimal_mark",
     "propose_coop_relay",
     "sync_now",
     "default_bundle_path",

@@ -68,6 +68,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         network,
         set_lan,
         set_relays_used,
+        set_decimal_mark,
         propose_coop_relay,
         sync_now,
         default_bundle_path,
@@ -387,6 +388,14 @@ async fn set_lan(app: State<'_, App>, on: bool) -> Answer<()> {
 #[tauri::command(rename_all = "snake_case")]
 async fn set_relays_used(app: State<'_, App>, used: bool) -> Answer<()> {
     on_home(&app, move |home| home.set_relays_used(used)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_decimal_mark(app: State<'_, App>, coop: CoopId, mark: String) -> Answer<()> {
+    on_home(&app, move |home| {
+        home.set_decimal_mark(coop, sangam_core::DecimalMark::from_word(&mark)?)
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

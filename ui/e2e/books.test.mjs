@@ -111,4 +111,38 @@ describe("the books", { timeout: 240_000 }, () => {
     });
     await screenshot(browser, "en", "books-bylaws");
   });
+
+  it("reads amounts with the decimal comma the member chose for the co-op", async () => {
+    assert.ok(browser, "the window is open");
+    await click(browser, "nav-books");
+    const mark = await byId(browser, "books-decimal-mark");
+    await mark.waitForDisplayed({ timeout: 20_000 });
+    assert.equal(await mark.getValue(), "point");
+    await mark.selectByAttribute("value", "comma");
+    await browser.waitUntil(async () => (await (await byId(browser, "books-decimal-mark")).getValue()) === "comma", {
+      timeout: 20_000,
+      timeoutMsg: "the setting is kept",
+    });
+    await click(browser, "entry-new");
+    const accounts = await browser.$$('[data-testid="posting-account"]');
+    const amounts = await browser.$$('[data-testid="posting-amount"]');
+    await (await byId(browser, "entry-description")).setValue("Sunday market");
+    await accounts[0].selectByVisibleText("Bank");
+    await amounts[0].setValue("1.000,25");
+    await accounts[1].selectByVisibleText("Bread sales");
+    await amounts[1].setValue("-1.000");
+    const reason = await byId(browser, "entry-reason");
+    await reason.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await reason.getText(), /INR is off by 0,25/);
+    await amounts[1].setValue("-1.000,25");
+    await browser.waitUntil(async () => (await (await byId(browser, "entry-submit")).isEnabled()), { timeout: 20_000 });
+    await click(browser, "entry-submit");
+    // Back on the Books page, on the tab the member left (the journal, since the first test).
+    await click(browser, "books-tab-balances");
+    await (await byId(browser, "balance-tree")).waitForDisplayed({ timeout: 20_000 });
+    await browser.waitUntil(async () => (await balanceOf(browser, "Bank")) === "2170.75 INR", {
+      timeout: 20_000,
+      timeoutMsg: "1.000,25 was read as a thousand and a quarter",
+    });
+  });
 });

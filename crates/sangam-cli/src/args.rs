@@ -455,6 +455,13 @@ pub enum CoopCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// How this laptop reads the amounts you type for the co-op: `point` (1,250.50) or
+    /// `comma` (1.250,50). The other mark may only group thousands; anything ambiguous is
+    /// refused. A statement's rules file may name its own.
+    DecimalMark {
+        /// point or comma
+        mark: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -92,6 +92,19 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 )
             })
         }
+        Command::Coop(CoopCommand::DecimalMark { mark }) => {
+            let mark = sangam_core::DecimalMark::from_word(&mark).map_err(api)?;
+            home.set_decimal_mark(coop()?, mark).map_err(api)?;
+            println!(
+                "Amounts you type for this co-op are read with a decimal {}: {}.",
+                mark.as_str(),
+                match mark {
+                    sangam_core::DecimalMark::Point => "1,250.50",
+                    sangam_core::DecimalMark::Comma => "1.250,50",
+                }
+            );
+            Ok(())
+        }
         Command::Coop(CoopCommand::Show { out }) => {
             let c = home.coop(coop()?).map_err(api)?;
             print(out, &c, || {
@@ -110,7 +123,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     format!("a vote for entries over {}", c.approval_over.join(", "))
                 };
                 format!(
-                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  books:     kept by {treasurers}; {approval}; surplus to the reserve {}%, the education fund {}%\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
+                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  books:     kept by {treasurers}; {approval}; surplus to the reserve {}%, the education fund {}%\n  amounts:   typed with a decimal {}\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
                     c.name,
                     c.id,
                     c.currency,
@@ -122,6 +135,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     c.threshold,
                     c.reserve_pct,
                     c.education_pct,
+                    c.decimal_mark.as_str(),
                     c.members,
                     c.devices,
                     c.records,

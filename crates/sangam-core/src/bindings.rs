@@ -34,6 +34,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::IdentityDto,
         crate::CoopSummaryDto,
         crate::CoopDto,
+        crate::DecimalMark,
         crate::MemberDto,
         crate::DeviceDto,
         crate::LogEntryDto,

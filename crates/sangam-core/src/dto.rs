@@ -129,6 +129,8 @@ pub struct CoopDto {
     pub changes: usize,
     /// Document heads (hex change hashes).
     pub heads: Vec<String>,
+    /// How this home reads the amounts members type for this co-op ("1.5" or "1,5").
+    pub decimal_mark: crate::DecimalMark,
 }
 
 /// A member.

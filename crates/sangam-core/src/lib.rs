@@ -56,7 +56,9 @@ pub use market::{
     ListingDraft, ListingDto, ListingFilter, ListingSummaryDto, ResponseDto, parse_price,
     price_text,
 };
-pub use money::{minor_text, money_text, parse_minor, parse_money, places};
+pub use money::{
+    DecimalMark, minor_text, money_text, parse_minor, parse_money, parse_money_marked, places,
+};
 pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
 pub use recovery::PHRASE_WORDS;
 pub use report_page::render as report_page;

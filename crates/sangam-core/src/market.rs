@@ -122,7 +122,12 @@ fn invalid(message: impl Into<String>) -> ApiError {
 /// "15.5 EUR" as 1550 minor units of EUR; a negative price, more decimals than the
 /// commodity has, or an amount past 2^53 − 1 minor units, is refused.
 pub fn parse_price(text: &str) -> Result<Price, ApiError> {
-    let (amount, commodity) = crate::money::parse_money(text, None)?;
+    parse_price_marked(text, crate::DecimalMark::Point)
+}
+
+/// Like [`parse_price`], with `mark` as the decimal mark.
+fn parse_price_marked(text: &str, mark: crate::DecimalMark) -> Result<Price, ApiError> {
+    let (amount, commodity) = crate::money::parse_money_marked(text, None, mark)?;
     if amount < 0 {
         return Err(invalid(format!("a price is not negative: {text:?}")));
     }
@@ -198,8 +203,16 @@ pub(crate) fn touched_listings(replica: &Replica, changes: &[SignedChange]) -> V
 }
 
 impl Node {
-    fn text_of(draft: &ListingDraft, kind: ListingKind) -> Result<ListingText, ApiError> {
-        let price = draft.price.as_deref().map(parse_price).transpose()?;
+    fn text_of(
+        draft: &ListingDraft,
+        kind: ListingKind,
+        mark: crate::DecimalMark,
+    ) -> Result<ListingText, ApiError> {
+        let price = draft
+            .price
+            .as_deref()
+            .map(|price| parse_price_marked(price, mark))
+            .transpose()?;
         let text = ListingText {
             kind,
             title: draft.title.trim().to_owned(),
@@ -246,7 +259,8 @@ impl Node {
         coop: CoopId,
         draft: &ListingDraft,
     ) -> Result<RecordId, ApiError> {
-        let text = Self::text_of(draft, draft.kind.unwrap_or(ListingKind::Offer))?;
+        let mark = self.decimal_mark(coop)?;
+        let text = Self::text_of(draft, draft.kind.unwrap_or(ListingKind::Offer), mark)?;
         if text.expires_at.is_some_and(|at| at <= self.now()) {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -264,7 +278,8 @@ impl Node {
     ) -> Result<(), ApiError> {
         self.write_unit(|node| {
             let listing = node.own_listing(coop, id)?;
-            let text = Self::text_of(draft, draft.kind.unwrap_or(listing.text.kind))?;
+            let mark = node.decimal_mark(coop)?;
+            let text = Self::text_of(draft, draft.kind.unwrap_or(listing.text.kind), mark)?;
             let me = node.member()?.0.public();
             let seq = node.replica(coop)?.fold().next_listing_seq(&id, &me);
             node.write(

@@ -98,6 +98,11 @@ impl Node {
             .iter()
             .find(|m| m.admitted_by == coop)
             .map(|m| m.key.to_string());
+        let (records, changes, heads) = (
+            replica.fold().len(),
+            replica.change_count(),
+            replica.heads().iter().map(|h| h.to_string()).collect(),
+        );
         Ok(CoopDto {
             id: coop.to_string(),
             name: genesis.name,
@@ -125,9 +130,10 @@ impl Node {
             founder: founder.unwrap_or_default(),
             members: state.active_members().count(),
             devices: state.devices.len(),
-            records: replica.fold().len(),
-            changes: replica.change_count(),
-            heads: replica.heads().iter().map(|h| h.to_string()).collect(),
+            records,
+            changes,
+            heads,
+            decimal_mark: self.decimal_mark(coop)?,
         })
     }
 

@@ -17,16 +17,38 @@ fn invalid(message: String) -> ApiError {
 
 /// The mark that separates an amount's whole part from its fraction. The other one may
 /// group the whole part's digits in threes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum DecimalMark {
-    /// "1,250.50": what members type in Sangam, and most banks' exports.
+    /// "1,250.50": what members type unless their co-op's setting says otherwise, and
+    /// most banks' exports.
     #[default]
     Point,
-    /// "1.250,50": a statement whose rules file says `decimal-mark ,`.
+    /// "1.250,50": a co-op whose members write a decimal comma (its setting on this
+    /// home), or a statement whose rules file says `decimal-mark ,`.
     Comma,
 }
 
 impl DecimalMark {
+    /// The setting's word: `point` or `comma`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "point",
+            DecimalMark::Comma => "comma",
+        }
+    }
+
+    /// `point` or `.`, `comma` or `,`.
+    pub fn from_word(word: &str) -> Result<Self, ApiError> {
+        match word.trim() {
+            "point" | "." => Ok(DecimalMark::Point),
+            "comma" | "," => Ok(DecimalMark::Comma),
+            other => Err(invalid(format!(
+                "the decimal mark is point (.) or comma (,), not {other:?}"
+            ))),
+        }
+    }
+
     fn marks(self) -> (char, char) {
         match self {
             DecimalMark::Point => ('.', ','),
@@ -115,6 +137,16 @@ pub fn parse_minor_marked(
 /// "AMOUNT COMMODITY" ("15.50 EUR"; the commodity upper-cased), or a bare amount in
 /// `default` when there is one.
 pub fn parse_money(text: &str, default: Option<&str>) -> Result<(i64, String), ApiError> {
+    parse_money_marked(text, default, DecimalMark::Point)
+}
+
+/// Like [`parse_money`], with `mark` as the decimal mark (the co-op's setting on this
+/// home: [`crate::Home::set_decimal_mark`]).
+pub fn parse_money_marked(
+    text: &str,
+    default: Option<&str>,
+    mark: DecimalMark,
+) -> Result<(i64, String), ApiError> {
     let mut parts = text.split_whitespace();
     let (amount, commodity) = match (parts.next(), parts.next(), parts.next(), default) {
         (Some(amount), Some(commodity), None, _) => (amount, commodity.to_ascii_uppercase()),
@@ -126,7 +158,7 @@ pub fn parse_money(text: &str, default: Option<&str>) -> Result<(i64, String), A
         }
     };
     sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
-    Ok((parse_minor(amount, &commodity)?, commodity))
+    Ok((parse_minor_marked(amount, &commodity, mark)?, commodity))
 }
 
 /// Minor units in words, without the commodity: "-1250.50" for -125050 INR.

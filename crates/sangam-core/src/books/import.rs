@@ -79,7 +79,8 @@ struct Rules {
     description: Column,
     money: Money,
     commodity: Option<String>,
-    decimal_comma: bool,
+    /// The statement's decimal mark, if the rules file names one (else the co-op's).
+    decimal_mark: Option<DecimalMark>,
     skip: usize,
     delimiter: u8,
     matches: Vec<(String, String)>,
@@ -178,9 +179,10 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
             )));
         }
     };
-    let decimal_comma = match get("decimal-mark").as_deref() {
-        None | Some(".") => false,
-        Some(",") => true,
+    let decimal_mark = match get("decimal-mark").as_deref() {
+        None => None,
+        Some(".") => Some(DecimalMark::Point),
+        Some(",") => Some(DecimalMark::Comma),
         Some(other) => {
             return Err(invalid(format!("the decimal mark is . or , not {other:?}")));
         }
@@ -193,7 +195,7 @@ fn read_rules(text: &str) -> Result<Rules, ApiError> {
         description: column(&need("description")?),
         money,
         commodity: get("commodity").map(|c| c.to_ascii_uppercase()),
-        decimal_comma,
+        decimal_mark,
         skip,
         delimiter,
         matches,
@@ -279,7 +281,7 @@ fn read_date(text: &str, format: &str) -> Result<String, RowError> {
 }
 
 /// An amount as a bank writes it ("1.234,56" with a decimal comma, "(12.00)" for out).
-fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, RowError> {
+fn read_amount(text: &str, mark: DecimalMark, commodity: &str) -> Result<i64, RowError> {
     let mut t = text.trim().replace([' ', '\u{a0}'], "");
     let negative = t.starts_with('(') && t.ends_with(')');
     if negative {
@@ -288,11 +290,6 @@ fn read_amount(text: &str, decimal_comma: bool, commodity: &str) -> Result<i64, 
     if t.is_empty() {
         return Ok(0);
     }
-    let mark = if decimal_comma {
-        DecimalMark::Comma
-    } else {
-        DecimalMark::Point
-    };
     let minor = parse_minor_marked(&t, commodity, mark).map_err(|e| RowError::Amount(e.message))?;
     Ok(if negative { -minor } else { minor })
 }
@@ -349,6 +346,10 @@ impl Home {
     ) -> Result<BankImportDto, ApiError> {
         let rules = read_rules(rules)?;
         let mut node = self.node();
+        let mark = match rules.decimal_mark {
+            Some(mark) => mark,
+            None => node.decimal_mark(coop)?,
+        };
         let accounts = node.book_accounts(coop)?;
         let currency = node.currency_of(coop)?;
         let commodity = rules.commodity.clone().unwrap_or(currency);
@@ -416,8 +417,7 @@ impl Home {
             let parsed = (|| -> Result<(String, i64, String), RowError> {
                 let date = read_date(&field(&rules.date)?, &rules.date_format)?;
                 let description = field(&rules.description)?;
-                let amount =
-                    |col: &Column| read_amount(&field(col)?, rules.decimal_comma, &commodity);
+                let amount = |col: &Column| read_amount(&field(col)?, mark, &commodity);
                 let minor = match &rules.money {
                     Money::Amount(a) => amount(a)?,
                     Money::InOut { debit, credit } => {
@@ -544,9 +544,15 @@ mod tests {
         );
         assert!(read_date("31/02/2026", "%d/%m/%Y").is_err());
         assert!(read_date("03.11.2026", "%d/%m/%Y").is_err());
-        assert_eq!(read_amount("1.234,56", true, "EUR").expect("eur"), 123_456);
-        assert_eq!(read_amount("(12.00)", false, "EUR").expect("eur"), -1_200);
-        assert!(read_amount("12.345", false, "INR").is_err());
+        assert_eq!(
+            read_amount("1.234,56", DecimalMark::Comma, "EUR").expect("eur"),
+            123_456
+        );
+        assert_eq!(
+            read_amount("(12.00)", DecimalMark::Point, "EUR").expect("eur"),
+            -1_200
+        );
+        assert!(read_amount("12.345", DecimalMark::Point, "INR").is_err());
         assert!(
             read_rules("account = Bank\n").is_err(),
             "no default account"

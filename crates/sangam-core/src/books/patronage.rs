@@ -12,7 +12,7 @@ use sangam_store::AccountRow;
 
 use super::write::find_proposal;
 use super::{Home, MoneyDto, Node, date_arg, invalid};
-use crate::money::parse_money;
+use crate::money::parse_money_marked;
 use crate::{ApiError, ErrorCode};
 
 /// A member's labour in a period.
@@ -112,7 +112,8 @@ impl Node {
             )));
         }
         let currency = self.currency_of(coop)?;
-        let (surplus, commodity) = parse_money(surplus, Some(&currency))?;
+        let mark = self.decimal_mark(coop)?;
+        let (surplus, commodity) = parse_money_marked(surplus, Some(&currency), mark)?;
         let state = self.state(coop)?;
         let bylaws = state.bylaws.clone().unwrap_or_default().ledger;
         let accounts = self.book_accounts(coop)?;

@@ -14,7 +14,12 @@ use sangam_model::{Body, CoopId, RecordId};
 use sangam_store::AccountRow;
 
 use super::{EntryDto, Home, Node, amount_words, date_arg, find_account, invalid};
-use crate::money::parse_money;
+use crate::money::{DecimalMark, parse_money_marked};
+
+/// The home setting that holds how amounts for one co-op are read.
+fn decimal_mark_setting(coop: CoopId) -> String {
+    format!("decimal-mark:{coop}")
+}
 use crate::{ApiError, ErrorCode};
 
 /// A new account.
@@ -82,6 +87,7 @@ pub(crate) fn postings_of(
     accounts: &[AccountRow],
     drafts: &[PostingDraft],
     currency: &str,
+    mark: DecimalMark,
 ) -> Result<Vec<Posting>, ApiError> {
     let mut out = Vec::with_capacity(drafts.len());
     for (i, p) in drafts.iter().enumerate() {
@@ -96,7 +102,7 @@ pub(crate) fn postings_of(
             Some(c) if !c.trim().is_empty() => format!("{} {}", p.amount.trim(), c.trim()),
             _ => p.amount.trim().to_owned(),
         };
-        let (amount, commodity) = parse_money(&text, Some(currency))
+        let (amount, commodity) = parse_money_marked(&text, Some(currency), mark)
             .map_err(|e| invalid(format!("line {}: {}", i + 1, e.message)))?;
         if amount == 0 {
             return Err(invalid(format!(
@@ -172,6 +178,27 @@ impl Node {
         Ok(self.store.book_accounts(coop)?)
     }
 
+    /// How this home reads the amounts members type for `coop`: its setting, else
+    /// with a decimal point.
+    pub(crate) fn decimal_mark(&self, coop: CoopId) -> Result<DecimalMark, ApiError> {
+        match self.store().setting(&decimal_mark_setting(coop))? {
+            Some(word) => DecimalMark::from_word(&word),
+            None => Ok(DecimalMark::Point),
+        }
+    }
+
+    /// Sets how this home reads the amounts members type for `coop`.
+    pub(crate) fn set_decimal_mark(
+        &mut self,
+        coop: CoopId,
+        mark: DecimalMark,
+    ) -> Result<(), ApiError> {
+        self.replica(coop)?;
+        Ok(self
+            .store()
+            .set_setting(&decimal_mark_setting(coop), mark.as_str())?)
+    }
+
     /// The co-op's currency, from its genesis record (whose id is the co-op's).
     pub(crate) fn currency_of(&mut self, coop: CoopId) -> Result<String, ApiError> {
         match self
@@ -196,7 +223,8 @@ impl Node {
         let date = date_arg(&draft.date, "the date")?;
         let accounts = self.book_accounts(coop)?;
         let currency = self.currency_of(coop)?;
-        let postings = postings_of(&accounts, &draft.postings, &currency)?;
+        let mark = self.decimal_mark(coop)?;
+        let postings = postings_of(&accounts, &draft.postings, &currency, mark)?;
         let approved_by = draft
             .approved_by
             .as_deref()
@@ -204,9 +232,20 @@ impl Node {
             .map(|p| find_proposal(self, coop, p))
             .transpose()?;
         if let Some(proposal) = approved_by {
-            // An entry citing a vote that is over and did not pass could never count.
+            // An entry citing a vote that is over and did not pass could never count; nor
+            // one citing a choice among options, which has a winner and never "passed".
             use sangam_model::governance::{Outcome, Status};
-            let tally = self.replica(coop)?.fold().tally(proposal);
+            let fold = self.replica(coop)?.fold();
+            if let Some(open) = fold.proposal(&proposal)
+                && open.method.has_options()
+            {
+                return Err(invalid(format!(
+                    "proposal {} chooses among options ({}): only a yes/no or consent vote approves an entry, so an entry citing it would never count",
+                    proposal.short(),
+                    open.method.as_str()
+                )));
+            }
+            let tally = fold.tally(proposal);
             if let Ok(t) = tally
                 && (t.status == Status::Withdrawn
                     || (t.status == Status::Closed && t.outcome != Outcome::Passed))
@@ -330,6 +369,13 @@ impl Home {
             id
         };
         self.account_dto(coop, id)
+    }
+
+    /// Sets how this home reads the amounts members type for `coop` (entries, statements
+    /// whose rules file names no mark, surpluses, prices): `1.5` with a decimal point, or
+    /// `1,5` with a decimal comma. The other mark may only group thousands.
+    pub fn set_decimal_mark(&self, coop: CoopId, mark: DecimalMark) -> Result<(), ApiError> {
+        self.node().set_decimal_mark(coop, mark)
     }
 
     /// Posts an entry; nothing is signed unless it balances, every account is open and

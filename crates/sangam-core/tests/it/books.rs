@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use sangam_core::{
-    AccountDraft, Basis, Choice, Clock, EntryDraft, ErrorCode, ExportFormat, Home, JournalFilter,
-    Method, PostingDraft, ProposalDraft, Vote,
+    AccountDraft, Basis, Choice, Clock, DecimalMark, EntryDraft, ErrorCode, ExportFormat, Home,
+    JournalFilter, Method, PostingDraft, ProposalDraft, Vote,
 };
 use sangam_model::ledger::{AccountRole, AccountType};
 use tempfile::TempDir;
@@ -739,6 +739,71 @@ fn a_decimal_comma_is_never_read_as_a_hundred_times_the_amount() {
 }
 
 #[test]
+fn a_co_op_whose_members_write_a_decimal_comma_is_read_with_one() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("Mühle", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    open(&home, coop, "Bank", AccountType::Asset);
+    open(&home, coop, "Sales", AccountType::Income);
+    open(&home, coop, "Suspense", AccountType::Liability);
+    assert_eq!(
+        home.coop(coop).expect("coop").decimal_mark,
+        DecimalMark::Point
+    );
+    // With the decimal point, "12,50" is ambiguous: refused, with what was understood.
+    let typed = draft(
+        "2026-02-01",
+        "Bread",
+        &[("Bank", "12,50", None), ("Sales", "-12,50", None)],
+    );
+    let err = home.post_entry(coop, &typed).expect_err("ambiguous");
+    assert!(err.message.contains("12.50"), "{}", err.message);
+
+    home.set_decimal_mark(coop, DecimalMark::Comma)
+        .expect("the setting");
+    assert_eq!(
+        home.coop(coop).expect("coop").decimal_mark,
+        DecimalMark::Comma
+    );
+    let posted = home.post_entry(coop, &typed).expect("read with a comma");
+    let amounts: Vec<i64> = sangam_balances(&home, coop)
+        .values()
+        .flat_map(|by| by.values().map(|m| *m as i64))
+        .collect();
+    assert_eq!(posted.postings.len(), 2);
+    assert!(
+        amounts.contains(&1_250) && amounts.contains(&-1_250),
+        "{amounts:?}"
+    );
+    let grouped = draft(
+        "2026-02-02",
+        "Oven",
+        &[("Bank", "-1.250,50", None), ("Sales", "1.250,50", None)],
+    );
+    home.post_entry(coop, &grouped).expect("grouped thousands");
+    // Now "12.50" is the ambiguous one.
+    let pointed = draft(
+        "2026-02-03",
+        "Flour",
+        &[("Bank", "12.50", None), ("Sales", "-12.50", None)],
+    );
+    let err = home.post_entry(coop, &pointed).expect_err("ambiguous");
+    assert!(err.message.contains("12,50"), "{}", err.message);
+    // A statement whose rules file names no mark is read with the co-op's.
+    let rules = "account = Bank\ndefault-account = Suspense\nskip = 1\ndate = 1\n\
+                 date-format = %Y-%m-%d\ndescription = 2\namount = 3\n";
+    let statement = "Date,What,Amount\n2026-02-03,Bakery,\"-12,50\"\n";
+    let read = home
+        .import_bank_csv(coop, statement, rules, true)
+        .expect("read");
+    assert_eq!(read.bad, 0, "{:?}", read.rows);
+    assert_eq!(read.rows[0].amount.as_ref().expect("amount").text, "-12.50");
+    // The setting is this home's: a word it does not know is refused.
+    assert!(DecimalMark::from_word("semicolon").is_err());
+}
+
+#[test]
 fn a_surplus_split_by_use_follows_the_sales_posted_for_each_member() {
     let dir = TempDir::new().expect("tmp");
     let home = home(&dir);
@@ -954,6 +1019,31 @@ fn careless_input_gets_a_clear_answer() {
     let err = home.post_entry(coop, &cites).expect_err("a failed vote");
     assert!(
         err.message.contains("closed without passing"),
+        "{}",
+        err.message
+    );
+    // A choice among options has a winner, never "passed": citing it is refused too.
+    let choice = home
+        .propose(
+            coop,
+            ProposalDraft {
+                title: "Which oven".into(),
+                text: String::new(),
+                method: Method::Choice,
+                options: vec!["Gas".into(), "Wood".into()],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: 1_790_000_000_000,
+                effect: None,
+            },
+        )
+        .expect("a choice");
+    cites.approved_by = Some(choice.id.clone());
+    let err = home
+        .post_entry(coop, &cites)
+        .expect_err("a choice never passes");
+    assert!(
+        err.message.contains("chooses among options"),
         "{}",
         err.message
     );

@@ -56,8 +56,10 @@ export function BooksView(props: { coop: string }) {
 /** Who keeps the books, the approval limit and the funds' shares in force, and a way to
  *  propose a change (a passed proposal sets them). */
 function BooksBylaws(props: { coop: string; version: number }) {
-  const [coop] = createResource(() => ({ coop: props.coop, v: props.version }), (q) => ipc.coop(q.coop));
+  const uid = createUniqueId();
+  const [coop, { refetch }] = createResource(() => ({ coop: props.coop, v: props.version }), (q) => ipc.coop(q.coop));
   const [members] = createResource(() => ({ coop: props.coop, v: props.version }), (q) => ipc.members(q.coop));
+  const action = createAction();
   const name = (key: string) => members.latest?.find((m) => m.key === key)?.name ?? key.slice(0, 12);
   return (
     <Show when={coop.latest}>
@@ -90,6 +92,28 @@ function BooksBylaws(props: { coop: string; version: number }) {
             <dt>{t("books.shares")}</dt>
             <dd data-testid="books-shares">
               {t("books.shares_value", { reserve: String(c().reserve_pct), education: String(c().education_pct) })}
+            </dd>
+            <dt>
+              <label for={`${uid}-mark`}>{t("books.decimal_mark")}</label>
+            </dt>
+            <dd>
+              <select
+                id={`${uid}-mark`}
+                data-testid="books-decimal-mark"
+                value={c().decimal_mark}
+                disabled={action.busy()}
+                onChange={(e) => {
+                  const mark = e.currentTarget.value as ipc.DecimalMark;
+                  void action.run(async () => {
+                    await ipc.setDecimalMark(props.coop, mark);
+                    await refetch();
+                  });
+                }}
+              >
+                <option value="point">{t("books.decimal_point")}</option>
+                <option value="comma">{t("books.decimal_comma")}</option>
+              </select>
+              <FormError error={action.error()} />
             </dd>
           </dl>
         </section>

@@ -24,7 +24,7 @@ export function EntryForm(props: { coop: string }) {
   const action = createAction();
   const currency = () => coop()?.currency ?? "";
   const withCurrency = () => lines().map((l) => ({ ...l, commodity: l.commodity.trim() === "" ? currency() : l.commodity }));
-  const off = () => differences(withCurrency());
+  const off = () => differences(withCurrency(), coop()?.decimal_mark ?? "point");
   const filled = () => lines().filter((l) => l.account !== "" && l.amount.trim() !== "");
   const reason = () => {
     if (filled().length < 2) return t("books.need_two_lines");

@@ -2,9 +2,12 @@
 // "-1250.5" sum exactly (as scaled integers), so the form can say what is off before
 // anything is sent. The commodity's own decimal places are checked by core on posting.
 
-/** A typed amount as an integer of 10^-decimals units, or null when it is not a number. */
-export function parseAmount(text: string): { units: bigint; decimals: number } | null {
-  const t = text.replace(/,/g, "").trim();
+/** A typed amount as an integer of 10^-decimals units, or null when it is not a number.
+ *  `mark` is the co-op's decimal mark on this laptop; the other mark only groups. */
+export function parseAmount(text: string, mark: "point" | "comma" = "point"): { units: bigint; decimals: number } | null {
+  const grouping = mark === "comma" ? /\./g : /,/g;
+  const ungrouped = text.replace(grouping, "").trim();
+  const t = mark === "comma" ? ungrouped.replace(",", ".") : ungrouped;
   const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(t);
   if (!m) return null;
   const decimals = m[3]?.length ?? 0;
@@ -13,7 +16,10 @@ export function parseAmount(text: string): { units: bigint; decimals: number } |
 }
 
 /** Per commodity, the sum of the lines (in the most decimals any of them used). */
-export function differences(lines: { amount: string; commodity: string }[]): Map<string, string> {
+export function differences(
+  lines: { amount: string; commodity: string }[],
+  mark: "point" | "comma" = "point",
+): Map<string, string> {
   const by = new Map<string, { amount: string }[]>();
   for (const l of lines) {
     if (l.amount.trim() === "") continue;
@@ -22,20 +28,20 @@ export function differences(lines: { amount: string; commodity: string }[]): Map
   }
   const out = new Map<string, string>();
   for (const [c, ls] of by) {
-    const parsed = ls.map((l) => parseAmount(l.amount));
+    const parsed = ls.map((l) => parseAmount(l.amount, mark));
     if (parsed.some((p) => p === null)) continue;
     const places = Math.max(...parsed.map((p) => p!.decimals));
     let sum = 0n;
     for (const p of parsed) sum += p!.units * 10n ** BigInt(places - p!.decimals);
-    if (sum !== 0n) out.set(c, format(sum, places));
+    if (sum !== 0n) out.set(c, format(sum, places, mark));
   }
   return out;
 }
 
-function format(units: bigint, places: number): string {
+function format(units: bigint, places: number, mark: "point" | "comma"): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(places + 1, "0");
   const whole = places === 0 ? digits : digits.slice(0, -places);
-  const frac = places === 0 ? "" : "." + digits.slice(-places);
+  const frac = places === 0 ? "" : (mark === "comma" ? "," : ".") + digits.slice(-places);
   return (negative ? "-" : "") + whole + frac;
 }

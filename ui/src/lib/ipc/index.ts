@@ -20,6 +20,7 @@ import type { PatronageDto } from "./bindings/PatronageDto";
 import type { ApiError } from "./bindings/ApiError";
 import type { Choice } from "./bindings/Choice";
 import type { CoopDto } from "./bindings/CoopDto";
+import type { DecimalMark } from "./bindings/DecimalMark";
 import type { CoopSummaryDto } from "./bindings/CoopSummaryDto";
 import type { DeviceDto } from "./bindings/DeviceDto";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -53,6 +54,7 @@ export type * from "./bindings/Admission";
 export type * from "./bindings/ApiError";
 export type * from "./bindings/Choice";
 export type * from "./bindings/CoopDto";
+export type * from "./bindings/DecimalMark";
 export type * from "./bindings/CoopForm";
 export type * from "./bindings/CoopSummaryDto";
 export type * from "./bindings/DeviceDto";
@@ -268,6 +270,7 @@ export const peers = (coop: string) => call<PeerDto[]>("peers", { coop });
 export const network = (coop: string) => call<NetworkDto>("network", { coop });
 export const setLan = (on: boolean) => call<null>("set_lan", { on });
 export const setRelaysUsed = (used: boolean) => call<null>("set_relays_used", { used });
+export const setDecimalMark = (coop: string, mark: DecimalMark) => call<null>("set_decimal_mark", { coop, mark });
 /** The co-op's relay changes only by a vote: this opens the proposal. */
 export const proposeCoopRelay = (coop: string, url: string | null) =>
   call<ProposalDto>("propose_coop_relay", { coop, url });
