@@ -13,6 +13,9 @@ use crate::args::Output;
 use crate::resolve;
 use crate::show::{api, print, table};
 
+/// How many rows of a statement `import-csv` lists (with every bad row beyond them).
+const LISTED_ROWS: usize = 10_000;
+
 #[derive(Subcommand)]
 pub enum LedgerCommand {
     /// Accounts: add, list, close.
@@ -556,13 +559,44 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             dry_run,
             out,
         } => {
-            use sangam_core::files::{MAX_RULES_FILE, MAX_STATEMENT_FILE, read_text_capped};
-            let statement =
-                read_text_capped(&file, MAX_STATEMENT_FILE, "the statement").map_err(api)?;
+            use sangam_core::files::{
+                CappedFile, MAX_RULES_FILE, MAX_STATEMENT_FILE, read_text_capped,
+            };
+            let statement = CappedFile {
+                path: &file,
+                cap: MAX_STATEMENT_FILE,
+                what: "the statement",
+            };
             let rules = read_text_capped(&rules, MAX_RULES_FILE, "the rules file").map_err(api)?;
-            let report = home
-                .import_bank_csv(coop, &statement, &rules, dry_run)
+            // The statement is read as it is needed; its first rows and every bad one are
+            // kept to be listed, so a long one costs the memory of its new entries only.
+            let mut rows = Vec::new();
+            let mut unlisted = 0u64;
+            let totals = home
+                .import_bank_statement(coop, &statement, &rules, dry_run, &mut |row| {
+                    if rows.len() < LISTED_ROWS || row.status == "bad" {
+                        rows.push(row);
+                    } else {
+                        unlisted += 1;
+                    }
+                })
                 .map_err(api)?;
+            let mut entries = totals.entries.iter().peekable();
+            for row in &mut rows {
+                while entries.next_if(|(line, _)| *line < row.line).is_some() {}
+                if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
+                    row.status = "imported".into();
+                    row.entry = Some(id.to_string());
+                }
+            }
+            let report = sangam_core::BankImportDto {
+                rows,
+                posted: totals.posted,
+                skipped: totals.skipped,
+                bad: totals.bad,
+                dry_run,
+                unlisted,
+            };
             print(out, &report, || {
                 let mut text = table(
                     &["LINE", "DATE", "AMOUNT", "TO", "DESCRIPTION", "STATUS"],
@@ -580,6 +614,12 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
                         ]
                     }),
                 );
+                if report.unlisted > 0 {
+                    text.push_str(&format!(
+                        "\n… and {} more row(s), not listed (the first {LISTED_ROWS} and every bad row are).",
+                        report.unlisted
+                    ));
+                }
                 text.push_str(&if report.bad > 0 {
                     format!("\n{} bad row(s): nothing was posted.", report.bad)
                 } else if report.dry_run {

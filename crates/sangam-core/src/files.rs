@@ -72,6 +72,81 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiErro
     Ok(bytes)
 }
 
+/// A file read as it is needed (a bank statement), refused unless it is a regular file of
+/// at most `cap` bytes: checked at every opening, and a file that grows past `cap` while it
+/// is read gives an error there instead of more bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct CappedFile<'a> {
+    /// Where it is.
+    pub path: &'a Path,
+    /// The most bytes read from it.
+    pub cap: u64,
+    /// What it is, for messages ("the statement").
+    pub what: &'a str,
+}
+
+impl CappedFile<'_> {
+    /// A reader from the file's start.
+    pub fn reader(&self) -> Result<impl Read + use<'_>, ApiError> {
+        let (path, cap, what) = (self.path, self.cap, self.what);
+        let shown = path.display();
+        let cannot = |e: std::io::Error| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("cannot read {what} {shown}: {e}"),
+            )
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{what} {shown} is not a regular file (a device, pipe or directory); nothing was read"
+                ),
+            ));
+        }
+        if meta.len() > cap {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{what} {shown} is {} bytes, more than the {cap} allowed; nothing was read",
+                    meta.len()
+                ),
+            ));
+        }
+        Ok(Capped {
+            inner: std::io::BufReader::new(file).take(cap.saturating_add(1)),
+            read: 0,
+            cap,
+        })
+    }
+}
+
+/// A reader that fails once more than `cap` bytes came through it.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.read += n as u64;
+        if self.read > self.cap {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it grew past the {} bytes allowed while it was read",
+                    self.cap
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// Like [`read_capped`], for text that must be UTF-8.
 pub fn read_text_capped(path: &Path, cap: u64, what: &str) -> Result<String, ApiError> {
     String::from_utf8(read_capped(path, cap, what)?).map_err(|_| {

@@ -40,9 +40,9 @@ mod settings;
 pub use bindings::{BINDINGS_DIR, check_bindings};
 pub use books::{
     AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, BankRowDto, BookGroupDto, CapitalDto,
-    CapitalLineDto, EntryDraft, EntryDto, ExportFormat, IncomeStatementDto, JournalFilter,
-    LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto, PostingDraft, PostingDto,
-    SplitLineDto,
+    CapitalLineDto, EntryDraft, EntryDto, ExportFormat, ImportTotals, IncomeStatementDto,
+    JournalFilter, LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto, PostingDraft,
+    PostingDto, SplitLineDto, StatementSource,
 };
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};

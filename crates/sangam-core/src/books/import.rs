@@ -53,6 +53,10 @@ pub struct BankImportDto {
     pub bad: u32,
     /// Whether this was a preview.
     pub dry_run: bool,
+    /// Rows read but not in `rows`: a long statement read by the command line lists its
+    /// first rows and every bad one (0 when every row is listed).
+    #[ts(type = "number")]
+    pub unlisted: u64,
 }
 
 /// A column, by position (from 1) or by its header's name.
@@ -334,6 +338,273 @@ fn fingerprint(
     format!("bank:{}", hex::encode(&h.finalize()[..16]))
 }
 
+/// Where a statement is read from. It is read twice, once to check every row and once
+/// more to post them, so that no more than a row at a time is held: a statement of
+/// hundreds of thousands of rows costs the memory of its new entries, not of its text.
+pub trait StatementSource {
+    /// A reader from the statement's start.
+    fn open(&self) -> Result<Box<dyn std::io::Read + '_>, ApiError>;
+}
+
+impl StatementSource for &str {
+    fn open(&self) -> Result<Box<dyn std::io::Read + '_>, ApiError> {
+        Ok(Box::new(self.as_bytes()))
+    }
+}
+
+impl StatementSource for crate::files::CappedFile<'_> {
+    fn open(&self) -> Result<Box<dyn std::io::Read + '_>, ApiError> {
+        Ok(Box::new(self.reader()?))
+    }
+}
+
+/// CRLF line ends read as LF: the CSV reader counts a CRLF statement's lines wrong (one
+/// too low a line), and a row's line number is how a member finds it.
+struct LineFeeds<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    at: usize,
+    len: usize,
+    /// A `\r` read and not yet given out: dropped if a `\n` follows.
+    cr: bool,
+}
+
+impl<R: std::io::Read> LineFeeds<R> {
+    fn new(inner: R) -> Self {
+        Self::with_buffer(inner, 64 << 10)
+    }
+
+    fn with_buffer(inner: R, size: usize) -> Self {
+        Self {
+            inner,
+            buf: vec![0; size.max(1)].into_boxed_slice(),
+            at: 0,
+            len: 0,
+            cr: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineFeeds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut written = 0;
+        while written < out.len() {
+            if self.at == self.len {
+                if written > 0 {
+                    break;
+                }
+                self.len = self.inner.read(&mut self.buf)?;
+                self.at = 0;
+                if self.len == 0 {
+                    if std::mem::take(&mut self.cr) {
+                        out[0] = b'\r';
+                        return Ok(1);
+                    }
+                    return Ok(0);
+                }
+            }
+            let byte = self.buf[self.at];
+            self.at += 1;
+            if std::mem::take(&mut self.cr) && byte != b'\n' {
+                out[written] = b'\r';
+                written += 1;
+                if written == out.len() {
+                    // No room for this byte: read it again next time.
+                    self.at -= 1;
+                    break;
+                }
+            }
+            if byte == b'\r' {
+                self.cr = true;
+                continue;
+            }
+            out[written] = byte;
+            written += 1;
+        }
+        Ok(written)
+    }
+}
+
+/// One pass over a statement: each row read, checked and, when it is good, the entry it
+/// would post.
+struct Pass<'a> {
+    rules: &'a Rules,
+    mark: DecimalMark,
+    commodity: &'a str,
+    bank: &'a AccountRow,
+    default: &'a AccountRow,
+    counter_of: &'a [(String, AccountRow)],
+    /// Per (date, amount, description) seen so far, how many times: the n-th such row
+    /// of a statement is a row of its own (two coffees on one day). Keyed by a 128-bit
+    /// digest, so a long statement costs 20 bytes a row here, not its text.
+    seen: HashMap<[u8; 16], u32>,
+}
+
+impl Pass<'_> {
+    /// Reads every row of `source`, giving each to `each` with its entry if it is good.
+    fn run(
+        &mut self,
+        source: &dyn StatementSource,
+        each: &mut dyn FnMut(BankRowDto, Option<LedgerEntry>) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.rules.delimiter)
+            .from_reader(LineFeeds::new(source.open()?));
+        let mut header = None;
+        let mut record = csv::StringRecord::new();
+        let mut i = 0usize;
+        loop {
+            let more = reader
+                .read_record(&mut record)
+                .map_err(|e| match e.kind() {
+                    csv::ErrorKind::Io(io) => invalid(format!("cannot read the statement: {io}")),
+                    _ => invalid(format!("the statement is not CSV: {e}")),
+                })?;
+            if !more {
+                return Ok(());
+            }
+            let line = record.position().map_or(i as u64 + 1, |p| p.line());
+            if i == 0 {
+                header = Some(record.clone());
+            }
+            i += 1;
+            if i <= self.rules.skip || record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let (row, entry) = self.row(&record, header.as_ref(), line);
+            each(row, entry)?;
+        }
+    }
+
+    fn row(
+        &mut self,
+        record: &csv::StringRecord,
+        header: Option<&csv::StringRecord>,
+        line: u64,
+    ) -> (BankRowDto, Option<LedgerEntry>) {
+        let rules = self.rules;
+        let field = |col: &Column| -> Result<String, RowError> {
+            let at = index_of(col, header).map_err(|e| RowError::Header(e.message))?;
+            record
+                .get(at)
+                .map(|f| f.trim().to_owned())
+                .ok_or(RowError::NoColumn(at + 1))
+        };
+        let mut row = BankRowDto {
+            line,
+            date: None,
+            description: String::new(),
+            amount: None,
+            counter_account: None,
+            status: "new".into(),
+            error: None,
+            entry: None,
+        };
+        let parsed = (|| -> Result<(String, i64, String), RowError> {
+            let date = read_date(&field(&rules.date)?, &rules.date_format)?;
+            let description = field(&rules.description)?;
+            let amount = |col: &Column| read_amount(&field(col)?, self.mark, self.commodity);
+            let minor = match &rules.money {
+                Money::Amount(a) => amount(a)?,
+                Money::InOut { debit, credit } => {
+                    let (out, into) = (amount(debit)?, amount(credit)?);
+                    if out != 0 && into != 0 {
+                        return Err(RowError::BothWays);
+                    }
+                    into - out
+                }
+            };
+            if minor == 0 {
+                return Err(RowError::Zero);
+            }
+            Ok((date, minor, description))
+        })();
+        let (date, minor, description) = match parsed {
+            Ok(read) => read,
+            Err(why) => {
+                row.status = "bad".into();
+                row.error = Some(format!("line {line}: {why}"));
+                return (row, None);
+            }
+        };
+        let lower = description.to_lowercase();
+        let counter = self
+            .counter_of
+            .iter()
+            .find(|(p, _)| lower.contains(p.as_str()))
+            .map_or(self.default, |(_, a)| a);
+        let nth = self
+            .seen
+            .entry(row_key(&date, minor, &description))
+            .or_default();
+        *nth += 1;
+        let reference = fingerprint(self.bank, &date, minor, &description, *nth);
+        row.date = Some(date.clone());
+        row.description = description.clone();
+        row.amount = Some(MoneyDto::new(i128::from(minor), self.commodity));
+        row.counter_account = Some(counter.name.clone());
+        let posting = |account: &AccountRow, amount: i64| Posting {
+            account: account.id,
+            amount,
+            commodity: self.commodity.to_owned(),
+            member: None,
+        };
+        let entry = LedgerEntry {
+            date,
+            description: if description.is_empty() {
+                "Bank statement row".into()
+            } else {
+                description
+            },
+            postings: vec![posting(self.bank, minor), posting(counter, -minor)],
+            payee: None,
+            approved_by: None,
+            reverses: None,
+            allocates: None,
+            reference: Some(reference),
+        };
+        (row, Some(entry))
+    }
+}
+
+/// A row's (date, amount, description) as a digest, for counting repeats.
+fn row_key(date: &str, minor: i64, description: &str) -> [u8; 16] {
+    let mut h = Sha256::new();
+    for part in [
+        date.as_bytes(),
+        &minor.to_le_bytes(),
+        description.as_bytes(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&h.finalize()[..16]);
+    key
+}
+
+/// How many rows' references are looked up in the store at once.
+const ROWS_PER_LOOKUP: usize = 1024;
+
+/// What an import did, row by row (the rows themselves go to the caller as they are read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportTotals {
+    /// Rows read (not counting skipped header lines and blank lines).
+    pub rows: u64,
+    /// New rows: posted, or in a preview what would be.
+    pub new: u64,
+    /// Entries posted.
+    pub posted: u32,
+    /// Rows skipped as imported before.
+    pub skipped: u32,
+    /// Bad rows (when any, nothing is posted).
+    pub bad: u32,
+    /// The entries posted, by the line of their row.
+    pub entries: Vec<(u64, sangam_model::RecordId)>,
+}
+
 impl Home {
     /// Reads a bank statement through `rules`: with `dry_run`, shows what would be posted;
     /// else posts every new row as an entry, in one write. A bad row posts nothing.
@@ -344,6 +615,39 @@ impl Home {
         rules: &str,
         dry_run: bool,
     ) -> Result<BankImportDto, ApiError> {
+        let mut rows = Vec::new();
+        let totals = self.import_bank_statement(coop, &statement, rules, dry_run, &mut |row| {
+            rows.push(row);
+        })?;
+        let mut entries = totals.entries.iter().peekable();
+        for row in &mut rows {
+            if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
+                row.status = "imported".into();
+                row.entry = Some(id.to_string());
+            }
+        }
+        Ok(BankImportDto {
+            rows,
+            posted: totals.posted,
+            skipped: totals.skipped,
+            bad: totals.bad,
+            dry_run,
+            unlisted: 0,
+        })
+    }
+
+    /// [`Home::import_bank_csv`] for a statement of any length: read from `statement` as
+    /// needed, each row given to `each` as it is checked (with the status it has before
+    /// posting: new, already imported or bad), then, if it is not a preview and no row is
+    /// bad, read again to post the new rows in one write unit.
+    pub fn import_bank_statement(
+        &self,
+        coop: CoopId,
+        statement: &dyn StatementSource,
+        rules: &str,
+        dry_run: bool,
+        each: &mut dyn FnMut(BankRowDto),
+    ) -> Result<ImportTotals, ApiError> {
         let rules = read_rules(rules)?;
         let mut node = self.node();
         let mark = match rules.decimal_mark {
@@ -360,177 +664,121 @@ impl Home {
         for (pattern, account) in &rules.matches {
             counter_of.push((pattern.clone(), find_account(&accounts, account)?.clone()));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(rules.delimiter)
-            .from_reader(statement.as_bytes());
-        let mut header = None;
-        let mut rows = Vec::new();
-        let mut planned: Vec<(usize, LedgerEntry)> = Vec::new();
-        let mut seen: HashMap<(String, i64, String), u32> = HashMap::new();
-        // Line numbers are counted here from each record's byte offset: the CSV reader's own
-        // count slips by one a line in a statement with CRLF line ends.
-        let (mut newlines, mut counted_to) = (0u64, 0usize);
-        for (i, record) in reader.records().enumerate() {
-            let record = record.map_err(|e| invalid(format!("the statement is not CSV: {e}")))?;
-            let line = match record.position() {
-                Some(p) => {
-                    let bytes = statement.as_bytes();
-                    let mut at = (p.byte() as usize).min(bytes.len());
-                    // With CRLF ends a record may be placed at the `\n` of the line before.
-                    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-                        at += 1;
+        let pass = || Pass {
+            rules: &rules,
+            mark,
+            commodity: &commodity,
+            bank: &bank,
+            default: &default,
+            counter_of: &counter_of,
+            seen: HashMap::new(),
+        };
+        // First pass: every row checked, and looked up by its reference in slices.
+        let mut totals = ImportTotals::default();
+        // Rows wait here (in order) until their slice's references are looked up; a bad row
+        // has none to look up.
+        let mut waiting: Vec<(BankRowDto, Option<String>)> = Vec::new();
+        let mut settle = |waiting: &mut Vec<(BankRowDto, Option<String>)>,
+                          totals: &mut ImportTotals|
+         -> Result<(), ApiError> {
+            let references: Vec<String> = waiting.iter().filter_map(|(_, r)| r.clone()).collect();
+            let known = node.store.known_references(coop, &references)?;
+            for (mut row, reference) in waiting.drain(..) {
+                match reference {
+                    None => totals.bad += 1,
+                    Some(r) if known.contains(&r) => {
+                        row.status = "already imported".into();
+                        totals.skipped += 1;
                     }
-                    newlines += statement.as_bytes()[counted_to.min(at)..at]
-                        .iter()
-                        .filter(|b| **b == b'\n')
-                        .count() as u64;
-                    counted_to = at;
-                    newlines + 1
+                    Some(_) => totals.new += 1,
                 }
-                None => i as u64 + 1,
-            };
-            if i == 0 {
-                header = Some(record.clone());
+                each(row);
             }
-            if i < rules.skip || record.iter().all(|f| f.trim().is_empty()) {
-                continue;
+            Ok(())
+        };
+        pass().run(statement, &mut |row, entry| {
+            totals.rows += 1;
+            waiting.push((row, entry.and_then(|e| e.reference)));
+            if waiting.len() >= ROWS_PER_LOOKUP {
+                settle(&mut waiting, &mut totals)?;
             }
-            let field = |col: &Column| -> Result<String, RowError> {
-                let at = index_of(col, header.as_ref()).map_err(|e| RowError::Header(e.message))?;
-                record
-                    .get(at)
-                    .map(|f| f.trim().to_owned())
-                    .ok_or(RowError::NoColumn(at + 1))
-            };
-            let mut row = BankRowDto {
-                line,
-                date: None,
-                description: String::new(),
-                amount: None,
-                counter_account: None,
-                status: "new".into(),
-                error: None,
-                entry: None,
-            };
-            let parsed = (|| -> Result<(String, i64, String), RowError> {
-                let date = read_date(&field(&rules.date)?, &rules.date_format)?;
-                let description = field(&rules.description)?;
-                let amount = |col: &Column| read_amount(&field(col)?, mark, &commodity);
-                let minor = match &rules.money {
-                    Money::Amount(a) => amount(a)?,
-                    Money::InOut { debit, credit } => {
-                        let (out, into) = (amount(debit)?, amount(credit)?);
-                        if out != 0 && into != 0 {
-                            return Err(RowError::BothWays);
-                        }
-                        into - out
-                    }
-                };
-                if minor == 0 {
-                    return Err(RowError::Zero);
-                }
-                Ok((date, minor, description))
-            })();
-            match parsed {
-                Err(why) => {
-                    row.status = "bad".into();
-                    row.error = Some(format!("line {line}: {why}"));
-                }
-                Ok((date, minor, description)) => {
-                    let lower = description.to_lowercase();
-                    let counter = counter_of
-                        .iter()
-                        .find(|(p, _)| lower.contains(p.as_str()))
-                        .map_or(&default, |(_, a)| a);
-                    let nth = seen
-                        .entry((date.clone(), minor, description.clone()))
-                        .or_default();
-                    *nth += 1;
-                    let reference = fingerprint(&bank, &date, minor, &description, *nth);
-                    row.date = Some(date.clone());
-                    row.description = description.clone();
-                    row.amount = Some(MoneyDto::new(i128::from(minor), &commodity));
-                    row.counter_account = Some(counter.name.clone());
-                    planned.push((
-                        rows.len(),
-                        LedgerEntry {
-                            date,
-                            description: if description.is_empty() {
-                                "Bank statement row".into()
-                            } else {
-                                description
-                            },
-                            postings: vec![
-                                Posting {
-                                    account: bank.id,
-                                    amount: minor,
-                                    commodity: commodity.clone(),
-                                    member: None,
-                                },
-                                Posting {
-                                    account: counter.id,
-                                    amount: -minor,
-                                    commodity: commodity.clone(),
-                                    member: None,
-                                },
-                            ],
-                            payee: None,
-                            approved_by: None,
-                            reverses: None,
-                            allocates: None,
-                            reference: Some(reference),
-                        },
-                    ));
-                }
-            }
-            rows.push(row);
+            Ok(())
+        })?;
+        settle(&mut waiting, &mut totals)?;
+        if dry_run || totals.bad > 0 || totals.new == 0 {
+            return Ok(totals);
         }
-        let references: Vec<String> = planned
-            .iter()
-            .filter_map(|(_, e)| e.reference.clone())
-            .collect();
-        let known = node.store.known_references(coop, &references)?;
-        planned.retain(|(i, e)| {
-            let old = e.reference.as_ref().is_some_and(|r| known.contains(r));
-            if old {
-                rows[*i].status = "already imported".into();
-            }
-            !old
-        });
-        let bad = rows.iter().filter(|r| r.status == "bad").count() as u32;
-        let skipped = rows
-            .iter()
-            .filter(|r| r.status == "already imported")
-            .count() as u32;
-        let mut posted = 0;
-        if !dry_run && bad == 0 && !planned.is_empty() {
-            let ids = node.write_unit(|node| {
-                planned
+        // Second pass: the new rows posted, all in one write unit (all or nothing).
+        let entries = node.write_unit(|node| {
+            let mut posted = Vec::new();
+            let mut batch: Vec<(u64, LedgerEntry)> = Vec::new();
+            let mut post = |batch: &mut Vec<(u64, LedgerEntry)>,
+                            node: &mut crate::node::Node|
+             -> Result<(), ApiError> {
+                let references: Vec<String> = batch
                     .iter()
-                    .map(|(_, e)| node.write_returning(coop, Body::LedgerEntry(e.clone())))
-                    .collect::<Result<Vec<_>, ApiError>>()
+                    .filter_map(|(_, e)| e.reference.clone())
+                    .collect();
+                let known = node.store.known_references(coop, &references)?;
+                for (line, entry) in batch.drain(..) {
+                    if entry.reference.as_ref().is_some_and(|r| known.contains(r)) {
+                        continue;
+                    }
+                    let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
+                    posted.push((line, id));
+                }
+                Ok(())
+            };
+            pass().run(statement, &mut |row, entry| {
+                let entry = entry.ok_or_else(|| {
+                    invalid(format!(
+                        "the statement changed while it was read (line {} is bad now): nothing was posted",
+                        row.line
+                    ))
+                })?;
+                batch.push((row.line, entry));
+                if batch.len() >= ROWS_PER_LOOKUP {
+                    post(&mut batch, node)?;
+                }
+                Ok(())
             })?;
-            for ((i, _), id) in planned.iter().zip(ids) {
-                rows[*i].status = "imported".into();
-                rows[*i].entry = Some(id.to_string());
-                posted += 1;
-            }
-        }
-        Ok(BankImportDto {
-            rows,
-            posted,
-            skipped,
-            bad,
-            dry_run,
-        })
+            post(&mut batch, node)?;
+            Ok(posted)
+        })?;
+        totals.posted = entries.len() as u32;
+        totals.entries = entries;
+        Ok(totals)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whatever the text and however it is cut into reads, CRLF comes out as LF and
+        /// every other byte as it was.
+        #[test]
+        fn line_feeds_turn_crlf_into_lf_and_leave_the_rest(
+            text in proptest::collection::vec(proptest::sample::select(vec![b'\r', b'\n', b'a', b'"']), 0..64),
+            buffer in 1usize..8,
+            chunk in 1usize..8,
+        ) {
+            use std::io::Read;
+            let mut reader = LineFeeds::with_buffer(text.as_slice(), buffer);
+            let mut out = Vec::new();
+            let mut piece = vec![0u8; chunk];
+            loop {
+                let n = reader.read(&mut piece).expect("reads");
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&piece[..n]);
+            }
+            let expected = String::from_utf8(text.clone()).expect("ascii").replace("\r\n", "\n");
+            proptest::prop_assert_eq!(String::from_utf8(out).expect("ascii"), expected);
+        }
+    }
 
     #[test]
     fn dates_and_amounts_read_as_the_rules_say() {

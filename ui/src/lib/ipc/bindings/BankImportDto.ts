@@ -24,4 +24,9 @@ bad: number,
 /**
  * Whether this was a preview.
  */
-dry_run: boolean, };
+dry_run: boolean, 
+/**
+ * Rows read but not in `rows`: a long statement read by the command line lists its
+ * first rows and every bad one (0 when every row is listed).
+ */
+unlisted: number, };
