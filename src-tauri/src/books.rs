@@ -137,7 +137,8 @@ pub async fn allocate_patronage(
     .await
 }
 
-/// Reads the statement and the rules file from their paths, then previews or posts.
+/// Reads the rules file and then the statement, as it is needed, from their paths (regular
+/// files within their caps), then previews or posts.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_bank_csv(
     app: State<'_, App>,
@@ -147,15 +148,9 @@ pub async fn import_bank_csv(
     dry_run: bool,
 ) -> Answer<BankImportDto> {
     on_home(&app, move |home| {
-        let read = |path: &str| {
-            std::fs::read_to_string(path).map_err(|e| {
-                sangam_core::ApiError::new(
-                    sangam_core::ErrorCode::InvalidInput,
-                    format!("cannot read {path}: {e}"),
-                )
-            })
-        };
-        home.import_bank_csv(coop, &read(&statement)?, &read(&rules)?, dry_run)
+        use sangam_core::files::{MAX_RULES_FILE, read_text_capped};
+        let rules = read_text_capped(rules.as_ref(), MAX_RULES_FILE, "the rules file")?;
+        home.import_bank_file(coop, statement.as_ref(), &rules, dry_run)
     })
     .await
 }

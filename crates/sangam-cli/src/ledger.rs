@@ -13,9 +13,6 @@ use crate::args::Output;
 use crate::resolve;
 use crate::show::{api, print, table};
 
-/// How many rows of a statement `import-csv` lists (with every bad row beyond them).
-const LISTED_ROWS: usize = 10_000;
-
 #[derive(Subcommand)]
 pub enum LedgerCommand {
     /// Accounts: add, list, close.
@@ -559,44 +556,13 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
             dry_run,
             out,
         } => {
-            use sangam_core::files::{
-                CappedFile, MAX_RULES_FILE, MAX_STATEMENT_FILE, read_text_capped,
-            };
-            let statement = CappedFile {
-                path: &file,
-                cap: MAX_STATEMENT_FILE,
-                what: "the statement",
-            };
+            use sangam_core::files::{MAX_RULES_FILE, read_text_capped};
             let rules = read_text_capped(&rules, MAX_RULES_FILE, "the rules file").map_err(api)?;
-            // The statement is read as it is needed; its first rows and every bad one are
-            // kept to be listed, so a long one costs the memory of its new entries only.
-            let mut rows = Vec::new();
-            let mut unlisted = 0u64;
-            let totals = home
-                .import_bank_statement(coop, &statement, &rules, dry_run, &mut |row| {
-                    if rows.len() < LISTED_ROWS || row.status == "bad" {
-                        rows.push(row);
-                    } else {
-                        unlisted += 1;
-                    }
-                })
+            // The statement is read as it is needed (core lists its first rows and every
+            // bad one), so a long one costs the memory of its new entries only.
+            let report = home
+                .import_bank_file(coop, &file, &rules, dry_run)
                 .map_err(api)?;
-            let mut entries = totals.entries.iter().peekable();
-            for row in &mut rows {
-                while entries.next_if(|(line, _)| *line < row.line).is_some() {}
-                if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
-                    row.status = "imported".into();
-                    row.entry = Some(id.to_string());
-                }
-            }
-            let report = sangam_core::BankImportDto {
-                rows,
-                posted: totals.posted,
-                skipped: totals.skipped,
-                bad: totals.bad,
-                dry_run,
-                unlisted,
-            };
             print(out, &report, || {
                 let mut text = table(
                     &["LINE", "DATE", "AMOUNT", "TO", "DESCRIPTION", "STATUS"],
@@ -616,8 +582,9 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
                 );
                 if report.unlisted > 0 {
                     text.push_str(&format!(
-                        "\n… and {} more row(s), not listed (the first {LISTED_ROWS} and every bad row are).",
-                        report.unlisted
+                        "\n… and {} more row(s), not listed (the first {} and every bad row are).",
+                        report.unlisted,
+                        sangam_core::LISTED_ROWS
                     ));
                 }
                 text.push_str(&if report.bad > 0 {

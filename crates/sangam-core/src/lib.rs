@@ -41,8 +41,8 @@ pub use bindings::{BINDINGS_DIR, check_bindings};
 pub use books::{
     AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, BankRowDto, BookGroupDto, CapitalDto,
     CapitalLineDto, EntryDraft, EntryDto, ExportFormat, ImportTotals, IncomeStatementDto,
-    JournalFilter, LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto, PostingDraft,
-    PostingDto, SplitLineDto, StatementSource,
+    JournalFilter, LISTED_ROWS, LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto,
+    PostingDraft, PostingDto, SplitLineDto, StatementSource,
 };
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};

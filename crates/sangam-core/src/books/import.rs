@@ -585,6 +585,22 @@ fn row_key(date: &str, minor: i64, description: &str) -> [u8; 16] {
     key
 }
 
+/// How many rows of a statement read from a file are listed (with every bad row beyond).
+pub const LISTED_ROWS: usize = 10_000;
+
+/// Marks the rows whose entries were posted (`entries` by line, in order; rows not listed
+/// are passed over).
+fn mark_imported(rows: &mut [BankRowDto], entries: &[(u64, sangam_model::RecordId)]) {
+    let mut entries = entries.iter().peekable();
+    for row in rows {
+        while entries.next_if(|(line, _)| *line < row.line).is_some() {}
+        if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
+            row.status = "imported".into();
+            row.entry = Some(id.to_string());
+        }
+    }
+}
+
 /// How many rows' references are looked up in the store at once.
 const ROWS_PER_LOOKUP: usize = 1024;
 
@@ -619,13 +635,7 @@ impl Home {
         let totals = self.import_bank_statement(coop, &statement, rules, dry_run, &mut |row| {
             rows.push(row);
         })?;
-        let mut entries = totals.entries.iter().peekable();
-        for row in &mut rows {
-            if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
-                row.status = "imported".into();
-                row.entry = Some(id.to_string());
-            }
-        }
+        mark_imported(&mut rows, &totals.entries);
         Ok(BankImportDto {
             rows,
             posted: totals.posted,
@@ -633,6 +643,44 @@ impl Home {
             bad: totals.bad,
             dry_run,
             unlisted: 0,
+        })
+    }
+
+    /// [`Home::import_bank_csv`] for the statement in the file at `path` (a regular file of
+    /// at most [`crate::files::MAX_STATEMENT_FILE`] bytes), read as it is needed. The rows
+    /// listed are the first [`LISTED_ROWS`] and every bad one; `unlisted` counts the rest.
+    pub fn import_bank_file(
+        &self,
+        coop: CoopId,
+        path: &std::path::Path,
+        rules: &str,
+        dry_run: bool,
+    ) -> Result<BankImportDto, ApiError> {
+        let statement = crate::files::CappedFile {
+            path,
+            cap: crate::files::MAX_STATEMENT_FILE,
+            what: "the statement",
+        };
+        // A file that is no statement (a device, a pipe, too large) is refused first,
+        // before anything else is asked of the rules.
+        drop(statement.reader()?);
+        let mut rows = Vec::new();
+        let mut unlisted = 0u64;
+        let totals = self.import_bank_statement(coop, &statement, rules, dry_run, &mut |row| {
+            if rows.len() < LISTED_ROWS || row.status == "bad" {
+                rows.push(row);
+            } else {
+                unlisted += 1;
+            }
+        })?;
+        mark_imported(&mut rows, &totals.entries);
+        Ok(BankImportDto {
+            rows,
+            posted: totals.posted,
+            skipped: totals.skipped,
+            bad: totals.bad,
+            dry_run,
+            unlisted,
         })
     }
 

@@ -24,7 +24,7 @@ pub use dto::{
     IncomeStatementDto, JournalFilter, MoneyDto, MonthDto, PostingDto,
 };
 pub use export::ExportFormat;
-pub use import::{BankImportDto, BankRowDto, ImportTotals, StatementSource};
+pub use import::{BankImportDto, BankRowDto, ImportTotals, LISTED_ROWS, StatementSource};
 pub use patronage::{LabourSummaryDto, PatronageDto, SplitLineDto};
 pub use write::{AccountDraft, EntryDraft, LabourDto, PostingDraft};
 
