@@ -26,6 +26,8 @@ impl Node {
             let now = node.clock.now();
             for fork in &forks {
                 if node.store.record_fork(coop, fork, now)? {
+                    // The store unmarked the books: checked against the fold on next read.
+                    node.books_checked.remove(&coop);
                     node.notice(format!(
                         "device {} wrote two different changes numbered {} (a copy of its home was used): both are kept, and their records count",
                         fork.device.short(),

@@ -370,6 +370,7 @@ impl Node {
         let commit = Commit {
             coop,
             coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
+            coop_currency: state.genesis.as_ref().map_or("", |g| g.currency.as_str()),
             source: origin.into(),
             changes,
             rejections,

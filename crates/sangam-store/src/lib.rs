@@ -119,6 +119,8 @@ pub struct Commit<'a> {
     /// The co-op's name (from its genesis; empty when the changes do not carry it),
     /// recorded when the co-op is new to this home. A known co-op keeps the name it has.
     pub coop_name: &'a str,
+    /// The co-op's currency (from its genesis; empty when not known), recorded once.
+    pub coop_currency: &'a str,
     /// Where the changes came from.
     pub source: ChangeSource,
     /// Newly admitted changes, each after its deps.
@@ -185,12 +187,26 @@ impl Store {
         // A savepoint: its own transaction alone, or part of the write begun by
         // `begin_write`.
         let tx = self.conn.savepoint()?;
-        log::add_coop(&tx, commit.coop, commit.coop_name, now)?;
+        // A co-op's first commit starts its books' projection from nothing, so it holds
+        // every change from the start (older homes' co-ops are checked once instead).
+        let first = !tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM changes WHERE coop = ?1)")?
+            .query_row([commit.coop.as_bytes()], |r| r.get::<_, bool>(0))?;
+        log::add_coop(
+            &tx,
+            commit.coop,
+            commit.coop_name,
+            commit.coop_currency,
+            now,
+        )?;
         log::append(&tx, commit.coop, commit.changes, now)?;
         log::reject(&tx, commit.coop, commit.source, commit.rejections, now)?;
         projection::membership::apply(&tx, commit.coop, commit.members)?;
         projection::market::apply(&tx, commit.coop, commit.listings)?;
         projection::books::apply(&tx, commit.coop, commit.books)?;
+        if first {
+            projection::books::mark_current(&tx, commit.coop)?;
+        }
         tx.commit()?;
         Ok(())
     }

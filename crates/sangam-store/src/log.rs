@@ -100,16 +100,21 @@ pub struct ForkRow {
     pub found_at: Timestamp,
 }
 
-/// Records `coop` as held here, under `name`, unless it already is (its name stays).
+/// Records `coop` as held here, under `name`, unless it already is (its name stays), with
+/// its currency once known (empty: not known from this commit).
 pub(crate) fn add_coop(
     conn: &Connection,
     coop: CoopId,
     name: &str,
+    currency: &str,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    let currency = Some(currency).filter(|c| !c.is_empty());
     conn.execute(
-        "INSERT INTO coops (id, name, added_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
-        params![coop.as_bytes(), name, now],
+        "INSERT INTO coops (id, name, added_at, currency) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET currency = excluded.currency
+         WHERE coops.currency IS NULL AND excluded.currency IS NOT NULL",
+        params![coop.as_bytes(), name, now, currency],
     )?;
     Ok(())
 }
@@ -181,6 +186,17 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// `coop`'s currency, from its genesis, if a commit of this version recorded it.
+    pub fn coop_currency(&self, coop: CoopId) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT currency FROM coops WHERE id = ?1")?
+            .query_row([coop.as_bytes()], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
     }
 
     /// The position of the newest stored change of any co-op (0 for none): after a write
@@ -286,6 +302,13 @@ impl Store {
                 now
             ],
         )?;
+        if added > 0 {
+            // Which branch counts changed what the books hold: checked again on next read.
+            self.conn.execute(
+                "DELETE FROM books_current WHERE coop = ?1",
+                [coop.as_bytes()],
+            )?;
+        }
         Ok(added > 0)
     }
 

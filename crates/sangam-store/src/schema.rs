@@ -211,6 +211,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE snapshots ADD COLUMN heads BLOB;
     "#,
+    // 9: the co-ops whose books' projection holds every stored change (each commit keeps
+    // it so): reading their books needs no replay of the log. A co-op of an older home is
+    // checked against the fold once, then marked; a fork found unmarks it.
+    r#"
+    CREATE TABLE books_current (coop BLOB PRIMARY KEY) WITHOUT ROWID;
+    "#,
+    // 10: a co-op's currency, from its genesis (which never changes), so reading the books
+    // needs no replay to learn it. NULL until the next commit of an older home's co-op.
+    r#"
+    ALTER TABLE coops ADD COLUMN currency TEXT;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

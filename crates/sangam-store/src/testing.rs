@@ -21,6 +21,7 @@ pub(crate) fn commit_of(coop: CoopId, source: ChangeSource) -> Commit<'static> {
     Commit {
         coop,
         coop_name: COOP_NAME,
+        coop_currency: "",
         source,
         changes: &[],
         rejections: &[],

@@ -312,12 +312,21 @@ impl Node {
         if self.books_checked.contains(&coop) {
             return Ok(());
         }
+        // Every commit keeps the projection current once it is: only a co-op of a home from
+        // before the books were projected, or one where a fork was found, is replayed to
+        // check it.
+        if self.store.books_current(coop)? {
+            self.books_checked.insert(coop);
+            return Ok(());
+        }
         let replica = self.replica(coop)?;
         let (accounts, entries) = replica.fold().ledger_counts();
         let stored = self.store.book_counts(coop)?;
         if stored != (accounts as u64, entries as u64) {
             let (accounts, entries) = all_books(self.replica(coop)?.fold());
             self.store.rebuild_books(coop, &accounts, &entries)?;
+        } else {
+            self.store.mark_books_current(coop)?;
         }
         self.books_checked.insert(coop);
         Ok(())
@@ -559,4 +568,89 @@ impl Home {
 /// "12.50 EUR" for an amount, for messages.
 pub(crate) fn amount_words(minor: i128, commodity: &str) -> String {
     money_text(minor, commodity)
+}
+
+#[cfg(test)]
+mod tests {
+    use sangam_model::CoopId;
+    use sangam_model::ledger::AccountType;
+
+    use super::{AccountDraft, EntryDraft, PostingDraft};
+    use crate::Home;
+
+    fn account(home: &Home, coop: CoopId, name: &str, account_type: AccountType) {
+        home.open_account(
+            coop,
+            &AccountDraft {
+                name: name.into(),
+                account_type,
+                member: None,
+                role: None,
+            },
+        )
+        .expect("account");
+    }
+
+    /// Bank's balance as the balance sheet shows it, and whether reading it loaded the
+    /// co-op's replica (a replay of the whole change log).
+    fn bank(home: &Home, coop: CoopId) -> (String, bool) {
+        let accounts = home.accounts(coop).expect("accounts");
+        let bank = accounts.iter().find(|a| a.name == "Bank").expect("bank");
+        let text = bank
+            .balances
+            .first()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        (text, home.node().replicas.contains_key(&coop))
+    }
+
+    #[test]
+    fn the_books_of_a_home_are_read_from_its_projection_without_a_replay() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home");
+        let home = Home::open(&path).expect("opens");
+        home.create_identity("Asha").expect("identity");
+        let coop: CoopId = home
+            .create_coop("Bakery", "EUR")
+            .expect("coop")
+            .id
+            .parse()
+            .expect("id");
+        account(&home, coop, "Bank", AccountType::Asset);
+        account(&home, coop, "Sales", AccountType::Income);
+        let line = |account: &str, amount: &str| PostingDraft {
+            account: account.into(),
+            amount: amount.into(),
+            commodity: None,
+            member: None,
+        };
+        home.post_entry(
+            coop,
+            &EntryDraft {
+                date: "2026-12-01".into(),
+                description: "Market".into(),
+                payee: None,
+                postings: vec![line("Bank", "12.50"), line("Sales", "-12.50")],
+                approved_by: None,
+            },
+        )
+        .expect("entry");
+        drop(home);
+
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(bank(&home, coop), ("12.50".into(), false));
+        drop(home);
+
+        // A home from before the mark (or after a fork): checked against the fold once,
+        // by a replay, then marked.
+        let db = rusqlite::Connection::open(path.join(crate::DB_FILE)).expect("db");
+        db.execute("DELETE FROM books_current", [])
+            .expect("unmarked");
+        drop(db);
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(bank(&home, coop), ("12.50".into(), true));
+        drop(home);
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(bank(&home, coop), ("12.50".into(), false));
+    }
 }

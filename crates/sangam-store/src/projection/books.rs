@@ -148,6 +148,15 @@ const ENTRY_COLUMNS: &str = "e.rowid, e.id, e.depth, e.date, e.description, e.pa
 
 /// Writes a commit's books changes: accounts replaced; entries inserted, or their
 /// standing updated; the balances moved by whatever started or stopped counting.
+/// Marks `coop`'s books' projection as holding every stored change.
+pub(crate) fn mark_current(conn: &rusqlite::Connection, coop: CoopId) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO books_current (coop) VALUES (?1) ON CONFLICT (coop) DO NOTHING",
+        [coop.as_bytes()],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn apply(
     conn: &Connection,
     coop: CoopId,
@@ -350,8 +359,23 @@ impl Store {
             )?;
         }
         apply(&tx, coop, BooksChanges { accounts, entries })?;
+        mark_current(&tx, coop)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Whether `coop`'s books' projection holds every stored change (so reading it needs
+    /// no replay).
+    pub fn books_current(&self, coop: CoopId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM books_current WHERE coop = ?1)")?
+            .query_row([coop.as_bytes()], |r| r.get(0))?)
+    }
+
+    /// Records that `coop`'s books' projection was found to hold every stored change.
+    pub fn mark_books_current(&self, coop: CoopId) -> Result<(), StoreError> {
+        mark_current(&self.conn, coop)
     }
 
     /// How many accounts and entries `coop`'s books hold.
