@@ -94,7 +94,7 @@ pub struct CoopSummaryDto {
 }
 
 /// A co-op in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct CoopDto {
     /// Co-op id (hex).
     pub id: String,

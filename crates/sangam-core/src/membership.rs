@@ -83,58 +83,50 @@ impl Node {
         self.coop_show(coop)
     }
 
-    /// A co-op in detail.
+    /// A co-op in detail: from its replica when it is loaded, else as its last commit
+    /// left it (kept by the store), else from a replay (an older home's co-op, whose
+    /// details are then kept).
     pub(crate) fn coop_show(&mut self, coop: CoopId) -> Result<CoopDto, ApiError> {
+        let mut details = match self.kept_reads(coop)? {
+            Some((details, _)) => details,
+            None => self.reads_from_replica(coop)?.0,
+        };
+        details.decimal_mark = self.decimal_mark(coop)?;
+        Ok(details)
+    }
+
+    /// The co-op's details and devices as the store keeps them, when its replica is not
+    /// loaded (a loaded one answers as cheaply, and is newer if another process wrote).
+    fn kept_reads(&mut self, coop: CoopId) -> Result<Option<(CoopDto, Vec<DeviceRead>)>, ApiError> {
+        if self.replicas.contains_key(&coop) || self.is_lent(coop) {
+            return Ok(None);
+        }
+        let Some((details, devices)) = self.store.coop_reads(coop)? else {
+            return Ok(None);
+        };
+        // Written by this version's commits; one that does not parse is read again.
+        Ok(serde_json::from_str(&details)
+            .ok()
+            .zip(serde_json::from_str(&devices).ok()))
+    }
+
+    /// The co-op's details and devices from its replica (loaded if need be), kept for the
+    /// next process when the store had none.
+    fn reads_from_replica(&mut self, coop: CoopId) -> Result<(CoopDto, Vec<DeviceRead>), ApiError> {
         let replica = self.replica(coop)?;
         let state = replica.state();
-        let genesis = state
-            .genesis
-            .clone()
-            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
-        // The bylaws in force, amendments included.
-        let bylaws = state.bylaws.clone().unwrap_or(genesis.bylaws.clone());
-        let founder = state
-            .members
-            .iter()
-            .find(|m| m.admitted_by == coop)
-            .map(|m| m.key.to_string());
-        let (records, changes, heads) = (
-            replica.fold().len(),
-            replica.change_count(),
-            replica.heads().iter().map(|h| h.to_string()).collect(),
-        );
-        Ok(CoopDto {
-            id: coop.to_string(),
-            name: genesis.name,
-            currency: genesis.currency,
-            admission: bylaws.admission,
-            quorum_pct: bylaws.voting.quorum_pct,
-            threshold: format!(
-                "{}/{}",
-                bylaws.voting.threshold.num, bylaws.voting.threshold.den
-            ),
-            treasurers: bylaws
-                .ledger
-                .treasurers
-                .iter()
-                .map(|k| k.to_string())
-                .collect(),
-            approval_over: bylaws
-                .ledger
-                .approval_over
-                .iter()
-                .map(|(c, limit)| crate::money::money_text(i128::from(*limit), c))
-                .collect(),
-            reserve_pct: bylaws.ledger.reserve_pct,
-            education_pct: bylaws.ledger.education_pct,
-            founder: founder.unwrap_or_default(),
-            members: state.active_members().count(),
-            devices: state.devices.len(),
-            records,
-            changes,
-            heads,
-            decimal_mark: self.decimal_mark(coop)?,
-        })
+        let reads = (coop_reads(replica, &state)?, device_reads(&state));
+        if self.store.coop_reads(coop)?.is_none() {
+            let (details, devices) = (json(&reads.0)?, json(&reads.1)?);
+            self.store.save_coop_reads(
+                coop,
+                &sangam_store::CoopReads {
+                    details: &details,
+                    devices: &devices,
+                },
+            )?;
+        }
+        Ok(reads)
     }
 
     /// The co-op's state as folded from its records.
@@ -225,30 +217,27 @@ impl Node {
 
     /// Devices bound in the co-op.
     pub(crate) fn devices(&mut self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
-        let this = self.device.public();
-        let state = self.state(coop)?;
+        let this = self.device.public().to_string();
+        let devices = match self.kept_reads(coop)? {
+            Some((_, devices)) => devices,
+            None => self.reads_from_replica(coop)?.1,
+        };
         let forks = self.store.forks(coop)?;
-        Ok(state
-            .devices
-            .iter()
+        Ok(devices
+            .into_iter()
             .map(|d| DeviceDto {
-                key: d.key.to_string(),
-                member: d.member.to_string(),
-                member_name: state
-                    .member(&d.member)
-                    .map(|m| m.name.clone())
-                    .unwrap_or_default(),
-                member_active: state
-                    .member(&d.member)
-                    .is_some_and(|m| m.standing == Standing::Active),
-                name: d.name.clone(),
-                revoked: d.revoked,
                 this_device: d.key == this,
                 forked_at: forks
                     .iter()
-                    .filter(|f| f.device == d.key)
+                    .filter(|f| f.device.to_string() == d.key)
                     .map(|f| f.found_at)
                     .min(),
+                key: d.key,
+                member: d.member,
+                member_name: d.member_name,
+                member_active: d.member_active,
+                name: d.name,
+                revoked: d.revoked,
             })
             .collect())
     }
@@ -362,4 +351,144 @@ pub(crate) fn members_in(
             admitted_at: m.admitted_at,
         })
         .collect())
+}
+
+/// A device as the store keeps it (what this laptop is, and forks, are added on reading).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct DeviceRead {
+    key: String,
+    member: String,
+    member_name: String,
+    member_active: bool,
+    name: String,
+    revoked: bool,
+}
+
+/// The co-op's details from its replica and its folded state (`decimal_mark`, this
+/// home's setting, is the caller's).
+pub(crate) fn coop_reads(replica: &Replica, state: &CoopState) -> Result<CoopDto, ApiError> {
+    let coop = replica.coop();
+    let genesis = state
+        .genesis
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
+    // The bylaws in force, amendments included.
+    let bylaws = state.bylaws.clone().unwrap_or(genesis.bylaws.clone());
+    let founder = state
+        .members
+        .iter()
+        .find(|m| m.admitted_by == coop)
+        .map(|m| m.key.to_string());
+    let (records, changes, heads) = (
+        replica.fold().len(),
+        replica.change_count(),
+        replica.heads().iter().map(|h| h.to_string()).collect(),
+    );
+    Ok(CoopDto {
+        id: coop.to_string(),
+        name: genesis.name,
+        currency: genesis.currency,
+        admission: bylaws.admission,
+        quorum_pct: bylaws.voting.quorum_pct,
+        threshold: format!(
+            "{}/{}",
+            bylaws.voting.threshold.num, bylaws.voting.threshold.den
+        ),
+        treasurers: bylaws
+            .ledger
+            .treasurers
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
+        approval_over: bylaws
+            .ledger
+            .approval_over
+            .iter()
+            .map(|(c, limit)| crate::money::money_text(i128::from(*limit), c))
+            .collect(),
+        reserve_pct: bylaws.ledger.reserve_pct,
+        education_pct: bylaws.ledger.education_pct,
+        founder: founder.unwrap_or_default(),
+        members: state.active_members().count(),
+        devices: state.devices.len(),
+        records,
+        changes,
+        heads,
+        decimal_mark: crate::DecimalMark::Point,
+    })
+}
+
+/// The co-op's devices from its folded state.
+pub(crate) fn device_reads(state: &CoopState) -> Vec<DeviceRead> {
+    state
+        .devices
+        .iter()
+        .map(|d| DeviceRead {
+            key: d.key.to_string(),
+            member: d.member.to_string(),
+            member_name: state
+                .member(&d.member)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            member_active: state
+                .member(&d.member)
+                .is_some_and(|m| m.standing == Standing::Active),
+            name: d.name.clone(),
+            revoked: d.revoked,
+        })
+        .collect()
+}
+
+/// A value as the JSON the store keeps.
+pub(crate) fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value)
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("cannot keep a read: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use sangam_model::CoopId;
+
+    use crate::Home;
+
+    /// The co-op's details and devices, and whether reading them loaded its replica.
+    fn shown(home: &Home, coop: CoopId) -> (crate::CoopDto, Vec<crate::DeviceDto>, bool) {
+        let details = home.coop(coop).expect("details");
+        let devices = home.devices(coop).expect("devices");
+        let replayed = home.node().replicas.contains_key(&coop);
+        (details, devices, replayed)
+    }
+
+    #[test]
+    fn a_reopened_home_shows_its_co_op_and_devices_as_a_replay_would_without_one() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home");
+        let home = Home::open(&path).expect("opens");
+        home.create_identity("Asha").expect("identity");
+        let coop: CoopId = home.create_coop("Bakery", "INR").expect("coop").id.parse().expect("id");
+        let bo = sangam_model::SecretKey::from_seed([7; 32]).public();
+        home.admit(coop, bo, "Bo").expect("admit");
+        home.update_profile(coop, Some("Asha K"), Some("at the oven"))
+            .expect("profile");
+        home.set_decimal_mark(coop, crate::DecimalMark::Comma)
+            .expect("mark");
+        let (details, devices, replayed) = shown(&home, coop);
+        assert!(replayed, "the writing process holds its replica");
+        assert_eq!((details.members, details.devices), (2, 1));
+        drop(home);
+
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(shown(&home, coop), (details.clone(), devices.clone(), false));
+        drop(home);
+
+        // A home from before the reads were kept (or after a fork): one replay, and kept.
+        let db = rusqlite::Connection::open(path.join(crate::DB_FILE)).expect("db");
+        db.execute("DELETE FROM coop_reads", []).expect("dropped");
+        drop(db);
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(shown(&home, coop), (details.clone(), devices.clone(), true));
+        drop(home);
+        let home = Home::open(&path).expect("reopens");
+        assert_eq!(shown(&home, coop), (details, devices, false));
+    }
 }

@@ -17,7 +17,9 @@ fn invalid(message: String) -> ApiError {
 
 /// The mark that separates an amount's whole part from its fraction. The other one may
 /// group the whole part's digits in threes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DecimalMark {
     /// "1,250.50": what members type unless their co-op's setting says otherwise, and

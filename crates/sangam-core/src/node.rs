@@ -365,12 +365,24 @@ impl Node {
             .filter(|old| !after.iter().any(|row| row.key == old.key))
             .map(|old| old.key)
             .collect();
+        // The details and devices the next process shows without a replay (none for a
+        // co-op whose genesis is not here: it is read from a replay, as before).
+        let reads = crate::membership::coop_reads(replica, &state)
+            .and_then(|details| crate::membership::json(&details))
+            .and_then(|details| {
+                let devices = crate::membership::device_reads(&state);
+                Ok((details, crate::membership::json(&devices)?))
+            })
+            .ok();
         let listings = crate::market::touched_listings(replica, changes);
         let (accounts, entries) = crate::books::touched_books(replica, changes);
         let commit = Commit {
             coop,
             coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
             coop_currency: state.genesis.as_ref().map_or("", |g| g.currency.as_str()),
+            reads: reads
+                .as_ref()
+                .map(|(details, devices)| sangam_store::CoopReads { details, devices }),
             source: origin.into(),
             changes,
             rejections,

@@ -121,6 +121,9 @@ pub struct Commit<'a> {
     pub coop_name: &'a str,
     /// The co-op's currency (from its genesis; empty when not known), recorded once.
     pub coop_currency: &'a str,
+    /// The co-op's details and devices after this commit, as core reads them (JSON), if
+    /// it computed them.
+    pub reads: Option<CoopReads<'a>>,
     /// Where the changes came from.
     pub source: ChangeSource,
     /// Newly admitted changes, each after its deps.
@@ -207,9 +210,21 @@ impl Store {
         if first {
             projection::books::mark_current(&tx, commit.coop)?;
         }
+        if let Some(reads) = &commit.reads {
+            log::save_reads(&tx, commit.coop, reads)?;
+        }
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A co-op's details and devices as core reads them, kept as JSON the store does not read.
+#[derive(Debug, Clone, Copy)]
+pub struct CoopReads<'a> {
+    /// The co-op's details.
+    pub details: &'a str,
+    /// Its devices.
+    pub devices: &'a str,
 }
 
 /// A stored id, key or signature as its fixed-size array.

@@ -119,6 +119,20 @@ pub(crate) fn add_coop(
     Ok(())
 }
 
+/// Replaces `coop`'s stored reads.
+pub(crate) fn save_reads(
+    conn: &Connection,
+    coop: CoopId,
+    reads: &crate::CoopReads<'_>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO coop_reads (coop, details, devices) VALUES (?1, ?2, ?3)
+         ON CONFLICT (coop) DO UPDATE SET details = excluded.details, devices = excluded.devices",
+    )?
+    .execute(params![coop.as_bytes(), reads.details, reads.devices])?;
+    Ok(())
+}
+
 /// Appends admitted changes to `coop`'s log, in order; a change already stored is skipped.
 pub(crate) fn append(
     conn: &Connection,
@@ -186,6 +200,26 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// `coop`'s details and devices (JSON, as core wrote them), as its last commit left
+    /// them, if they are kept.
+    pub fn coop_reads(&self, coop: CoopId) -> Result<Option<(String, String)>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT details, devices FROM coop_reads WHERE coop = ?1")?
+            .query_row([coop.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Keeps `coop`'s details and devices read from a replay (an older home's co-op).
+    pub fn save_coop_reads(
+        &self,
+        coop: CoopId,
+        reads: &crate::CoopReads<'_>,
+    ) -> Result<(), StoreError> {
+        save_reads(&self.conn, coop, reads)
     }
 
     /// `coop`'s currency, from its genesis, if a commit of this version recorded it.
@@ -303,11 +337,14 @@ impl Store {
             ],
         )?;
         if added > 0 {
-            // Which branch counts changed what the books hold: checked again on next read.
+            // Which branch counts changed what the books and the details hold: both are
+            // read from a replay next time.
             self.conn.execute(
                 "DELETE FROM books_current WHERE coop = ?1",
                 [coop.as_bytes()],
             )?;
+            self.conn
+                .execute("DELETE FROM coop_reads WHERE coop = ?1", [coop.as_bytes()])?;
         }
         Ok(added > 0)
     }

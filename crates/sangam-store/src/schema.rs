@@ -222,6 +222,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE coops ADD COLUMN currency TEXT;
     "#,
+    // 11: a co-op's details and devices as its last commit left them (JSON written by
+    // core), so opening a home shows them without a replay. Rewritten by every commit;
+    // missing for an older home's co-op until it is read once, and dropped when a fork
+    // is found.
+    r#"
+    CREATE TABLE coop_reads (
+        coop BLOB PRIMARY KEY,
+        details TEXT NOT NULL,
+        devices TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

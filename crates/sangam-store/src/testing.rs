@@ -22,6 +22,7 @@ pub(crate) fn commit_of(coop: CoopId, source: ChangeSource) -> Commit<'static> {
         coop,
         coop_name: COOP_NAME,
         coop_currency: "",
+        reads: None,
         source,
         changes: &[],
         rejections: &[],

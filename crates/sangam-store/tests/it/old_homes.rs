@@ -227,6 +227,7 @@ fn the_same_writes_store_what_the_old_store_stored() {
             coop_name: "River Bakery",
             // Not known to the old store: the column stays NULL, as a migrated home's.
             coop_currency: "",
+            reads: None,
             source,
             changes,
             rejections,
