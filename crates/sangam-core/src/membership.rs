@@ -465,7 +465,12 @@ mod tests {
         let path = dir.path().join("home");
         let home = Home::open(&path).expect("opens");
         home.create_identity("Asha").expect("identity");
-        let coop: CoopId = home.create_coop("Bakery", "INR").expect("coop").id.parse().expect("id");
+        let coop: CoopId = home
+            .create_coop("Bakery", "INR")
+            .expect("coop")
+            .id
+            .parse()
+            .expect("id");
         let bo = sangam_model::SecretKey::from_seed([7; 32]).public();
         home.admit(coop, bo, "Bo").expect("admit");
         home.update_profile(coop, Some("Asha K"), Some("at the oven"))
@@ -478,7 +483,10 @@ mod tests {
         drop(home);
 
         let home = Home::open(&path).expect("reopens");
-        assert_eq!(shown(&home, coop), (details.clone(), devices.clone(), false));
+        assert_eq!(
+            shown(&home, coop),
+            (details.clone(), devices.clone(), false)
+        );
         drop(home);
 
         // A home from before the reads were kept (or after a fork): one replay, and kept.
