@@ -233,6 +233,17 @@ const MIGRATIONS: &[&str] = &[
         devices TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 12: a full-text index of the journal's descriptions and payees (by the entry's rowid;
+    // an entry's text never changes), as the listings have: a search reads the index,
+    // not every entry.
+    r#"
+    CREATE VIRTUAL TABLE ledger_text USING fts5 (
+        description, payee,
+        tokenize = 'trigram remove_diacritics 1'
+    );
+    INSERT INTO ledger_text (rowid, description, payee)
+        SELECT rowid, description, ifnull(payee, '') FROM ledger_entries;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

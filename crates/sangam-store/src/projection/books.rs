@@ -112,8 +112,9 @@ pub struct JournalQuery {
     pub from: Option<String>,
     /// Only entries dated on or before this day.
     pub to: Option<String>,
-    /// Words that must all appear in the description or the payee (case folded for
-    /// ASCII, as SQLite's `LIKE` does).
+    /// Words that must all appear in the description or the payee, in any case and
+    /// with or without accents (the full-text index folds both; words shorter than three
+    /// characters are matched by `LIKE`, which folds ASCII case only).
     pub text: Option<String>,
     /// At most this many, newest first (0: 500).
     pub limit: u32,
@@ -252,6 +253,12 @@ fn insert_entry(conn: &Connection, coop: CoopId, e: &EntryRow) -> Result<(), Sto
             ],
             |r| r.get(0),
         )?;
+    conn.prepare_cached("INSERT INTO ledger_text (rowid, description, payee) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            rowid,
+            e.description,
+            e.payee.as_deref().unwrap_or("")
+        ])?;
     let mut posting = conn.prepare_cached(
         "INSERT INTO ledger_postings (entry, coop, account, commodity, amount, date, counts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -347,6 +354,10 @@ impl Store {
         entries: &[EntryRow],
     ) -> Result<(), StoreError> {
         let tx = self.conn.savepoint()?;
+        tx.execute(
+            "DELETE FROM ledger_text WHERE rowid IN (SELECT rowid FROM ledger_entries WHERE coop = ?1)",
+            [coop.as_bytes()],
+        )?;
         for table in [
             "ledger_postings",
             "ledger_entries",
@@ -470,7 +481,17 @@ impl Store {
             sql.push_str(" AND e.date <= ?");
             args.push(to.clone().into());
         }
-        for word in query.text.as_deref().unwrap_or("").split_whitespace() {
+        // Words of three characters or more are looked up in the full-text index; shorter
+        // ones, which a trigram index cannot find, by `LIKE`.
+        let (long, short) = super::search_words(query.text.as_deref());
+        if !long.is_empty() {
+            let terms: Vec<String> = long.iter().map(|w| super::phrase(w)).collect();
+            sql.push_str(
+                " AND e.rowid IN (SELECT rowid FROM ledger_text WHERE ledger_text MATCH ?)",
+            );
+            args.push(terms.join(" ").into());
+        }
+        for word in short {
             sql.push_str(
                 " AND (e.description LIKE ? ESCAPE '\\' OR ifnull(e.payee, '') LIKE ? ESCAPE '\\')",
             );

@@ -114,6 +114,66 @@ fn balances_follow_each_entry_and_each_change_of_standing_and_match_a_rebuild() 
 }
 
 #[test]
+fn the_journal_is_searched_through_its_index_in_any_case_and_with_or_without_accents() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path).expect("open");
+    let coop = CoopId::from_bytes([7; 32]);
+    let other = CoopId::from_bytes([8; 32]);
+    let accounts = [account(1, "Bank", "asset"), account(2, "Sales", "income")];
+    let mut cafe = entry(10, "2026-11-28", "Café au lait, table 4", 450, "counts");
+    cafe.payee = Some("Marché Bio".into());
+    let mill = entry(11, "2026-11-29", "Flour from the MILL", -8_000, "counts");
+    let quote = entry(
+        12,
+        "2026-11-30",
+        "a \"quoted\" * word OR not",
+        100,
+        "counts",
+    );
+    let entries = [cafe.clone(), mill.clone(), quote.clone()];
+    write(&mut store, coop, &accounts, &entries);
+    write(
+        &mut store,
+        other,
+        &[],
+        &[entry(13, "2026-11-28", "mill", 1, "counts")],
+    );
+    let ids = |store: &Store, text: &str| -> Vec<u8> {
+        store
+            .journal(
+                coop,
+                &JournalQuery {
+                    text: Some(text.into()),
+                    ..JournalQuery::default()
+                },
+            )
+            .expect("journal")
+            .iter()
+            .map(|e| e.id.as_bytes()[0])
+            .collect()
+    };
+    assert_eq!(ids(&store, "mill"), [11], "any case, this co-op only");
+    assert_eq!(ids(&store, "cafe"), [10], "without the accent");
+    assert_eq!(ids(&store, "marche bio"), [10], "the payee, every word");
+    assert_eq!(
+        ids(&store, "au lait"),
+        [10],
+        "a word too short for the index, by LIKE"
+    );
+    assert_eq!(ids(&store, "\"quoted\" OR"), [12], "query syntax is text");
+    assert!(
+        ids(&store, "flour café").is_empty(),
+        "every word must appear"
+    );
+    // A rebuild keeps the index in step with the entries.
+    store
+        .rebuild_books(coop, &accounts, &entries)
+        .expect("rebuild");
+    assert_eq!(ids(&store, "mill"), [11]);
+    assert_eq!(ids(&store, "cafe"), [10]);
+}
+
+#[test]
 fn a_balance_past_64_bit_integers_is_kept_exactly() {
     let (_dir, path) = temp();
     let mut store = Store::open(&path).expect("open");

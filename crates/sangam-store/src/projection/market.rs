@@ -130,12 +130,6 @@ pub(crate) fn apply(
     Ok(())
 }
 
-/// The FTS5 string for one word: a quoted phrase, quotes doubled, so nothing a member
-/// types is read as query syntax.
-fn phrase(word: &str) -> String {
-    format!("\"{}\"", word.replace('"', "\"\""))
-}
-
 impl Store {
     /// The listings of `coop` that `query` selects, newest first.
     pub fn listings(
@@ -149,16 +143,9 @@ impl Store {
                 responses FROM listings WHERE coop = ?",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![coop.as_bytes().to_vec().into()];
-        let words: Vec<&str> = query
-            .text
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        let (long, short): (Vec<&str>, Vec<&str>) =
-            words.iter().partition(|w| w.chars().count() >= 3);
+        let (long, short) = super::search_words(query.text.as_deref());
         if !long.is_empty() {
-            let terms: Vec<String> = long.iter().map(|w| phrase(w)).collect();
+            let terms: Vec<String> = long.iter().map(|w| super::phrase(w)).collect();
             sql.push_str(
                 " AND rowid IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)",
             );

@@ -12,6 +12,20 @@ pub(crate) mod books;
 pub(crate) mod market;
 pub(crate) mod membership;
 
+/// The FTS5 string for one word: a quoted phrase, quotes doubled, so nothing a member
+/// types is read as query syntax.
+pub(crate) fn phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+/// The words of a search: those of three characters or more for a trigram index, and the
+/// shorter ones (which it cannot find) for `LIKE`.
+pub(crate) fn search_words(text: Option<&str>) -> (Vec<&str>, Vec<&str>) {
+    text.unwrap_or("")
+        .split_whitespace()
+        .partition(|w| w.chars().count() >= 3)
+}
+
 /// `word` for `LIKE … ESCAPE '\'` anywhere in a text: its own `%`, `_` and `\` match as
 /// themselves, so what a member types is never a pattern.
 pub(crate) fn like(word: &str) -> String {
