@@ -37,9 +37,17 @@ deps:
 test-deps:
 	@bash scripts/test-deps.sh
 
-## The window's UI (ui/dist), which the desktop crate builds into its binary.
-ui:
+## The window's UI (ui/dist), which the desktop crate builds into its binary. Built only
+## when its sources changed: a rebuilt dist, even the same, makes cargo rebuild the
+## desktop crate (about 1 min 45 s), so a second `make run` would wait for nothing.
+ui: ui/dist/index.html
+
+UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/package.json \
+	ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
+
+ui/dist/index.html: $(UI_SOURCES)
 	$(NPM) --prefix ui run build
+	@touch $@
 
 lint:
 	$(CARGO) fmt --all -- --check
