@@ -43,6 +43,11 @@ pub(crate) struct Shared {
     published: Arc<Published>,
     /// The address this home serves on while a serve runs (see [`Home::info`]).
     pub(crate) serving: Mutex<Option<String>>,
+    /// A dialer on the serving endpoint while a serve runs: "Sync now" goes through it
+    /// rather than opening a second endpoint under the same device key.
+    pub(crate) serving_dialer: Mutex<Option<sangam_net::Dialer>>,
+    /// How many endpoints this handle has started ([`Home::endpoints_started`]).
+    pub(crate) endpoints_started: std::sync::atomic::AtomicUsize,
     /// Per open session (co-op, device): changes received and sent so far.
     pub(crate) traffic: Mutex<std::collections::HashMap<(CoopId, PublicKey), (usize, usize)>>,
 }
@@ -115,6 +120,8 @@ impl Home {
                 published,
                 outlets,
                 serving: Mutex::default(),
+                serving_dialer: Mutex::default(),
+                endpoints_started: Default::default(),
                 traffic: Mutex::default(),
             }),
         })

@@ -131,6 +131,15 @@ impl LiveSessions {
     }
 }
 
+/// While a serve runs, the home's dialer on its endpoint; taken away when it ends.
+struct ServingDialer<'a>(&'a Home);
+
+impl Drop for ServingDialer<'_> {
+    fn drop(&mut self) {
+        self.0.set_serving_dialer(None);
+    }
+}
+
 impl Home {
     /// Serves this home until `stop` completes, in one call: starts the endpoint, records
     /// the address invites carry, tells `ready` where it listens (at once, relay or not),
@@ -252,10 +261,25 @@ impl Home {
                 "no peer to sync with: this home remembers none with an address yet",
             ));
         }
-        let net = self.start_net_with(None, relays).await?;
+        // While this home serves, through its serving endpoint: a second endpoint under the
+        // same device key would contend with it (a relay keeps one connection per key).
+        let serving = self
+            .shared
+            .serving_dialer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let (own, dialer) = match serving {
+            Some(dialer) => (None, dialer),
+            None => {
+                let net = self.start_net_with(None, relays).await?;
+                let dialer = net.dialer();
+                (Some(net), dialer)
+            }
+        };
         let mut report = SyncReport::default();
         for addr in addrs {
-            match net.sync_with(addr, coop, false).await {
+            match dialer.sync_with(addr, coop, false).await {
                 Ok(s) => {
                     report.received += s.received;
                     report.sent += s.sent;
@@ -264,7 +288,9 @@ impl Home {
                 Err(e) => report.failures.push(e.to_string()),
             }
         }
-        net.shutdown().await;
+        if let Some(net) = own {
+            net.shutdown().await;
+        }
         self.save_snapshots(std::time::Duration::ZERO)?;
         if report.frames == 0 && !report.failures.is_empty() {
             return Err(ApiError::new(
@@ -370,6 +396,9 @@ impl Home {
         peers: Vec<(CoopId, PeerAddr)>,
         stop: impl std::future::Future<Output = ()>,
     ) {
+        self.set_serving_dialer(Some(net.dialer()));
+        // Cleared however serving ends, even when this future is dropped.
+        let _serving = ServingDialer(self);
         let live = LiveSessions::default();
         let mut targets = peers;
         let coops = self.coops_held();
@@ -436,6 +465,23 @@ impl Home {
             task.abort();
         }
         live.stop_all();
+    }
+
+    fn set_serving_dialer(&self, dialer: Option<sangam_net::Dialer>) {
+        *self
+            .shared
+            .serving_dialer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = dialer;
+    }
+
+    /// How many endpoints this handle has started: one for a serve, however often "Sync
+    /// now" is asked for meanwhile; one more for each sync, join or link when it is not
+    /// serving.
+    pub fn endpoints_started(&self) -> usize {
+        self.shared
+            .endpoints_started
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn coops_held(&self) -> Vec<CoopId> {
@@ -516,6 +562,9 @@ impl Home {
     /// sync.
     pub async fn start_net(&self, config: NetConfig) -> Result<Net, ApiError> {
         self.node().defer_snapshots();
+        self.shared
+            .endpoints_started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let host: Arc<dyn sangam_net::Host> = self.shared.clone();
         Net::start(config, host)
             .await

@@ -408,3 +408,55 @@ async fn one_device_cannot_hold_more_than_a_few_sessions_at_once() {
         session.abort();
     }
 }
+
+/// "Sync now" on a laptop that serves goes through its serving endpoint, not a second one
+/// under the same device key (which a relay would let only one of hold); once serving has
+/// stopped it opens one of its own again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_while_serving_goes_through_the_serving_endpoint() {
+    let dir = TempDir::new().expect("tmp");
+    let (coop, homes) = coop_of(&dir, &["asha", "bo"]).await;
+    let (asha, bo) = (&homes[0], &homes[1]);
+    // Asha learns where Bo listens by syncing with him once.
+    asha.net
+        .sync_with(bo.net.addr(), coop, false)
+        .await
+        .expect("a first sync");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = asha.shared.serve(&asha.net, vec![], async {
+        let _ = stopped.await;
+    });
+    let sync_now = async {
+        bo.shared
+            .update_profile(coop, None, Some("by the mill"))
+            .expect("bo writes");
+        let before = asha.shared.endpoints_started();
+        let report = asha
+            .shared
+            .sync_now(coop, None, Some(Relays::Disabled))
+            .await
+            .expect("sync now");
+        assert!(report.failures.is_empty(), "{report:?}");
+        assert_eq!(
+            asha.shared.endpoints_started(),
+            before,
+            "no second endpoint while serving"
+        );
+        eventually("bo's contact reaches asha", || {
+            asha.shared
+                .members(coop)
+                .expect("members")
+                .iter()
+                .any(|m| m.contact.as_deref() == Some("by the mill"))
+        })
+        .await;
+        stop.send(()).expect("serving waits");
+    };
+    tokio::join!(serving, sync_now);
+    let before = asha.shared.endpoints_started();
+    asha.shared
+        .sync_now(coop, None, Some(Relays::Disabled))
+        .await
+        .expect("sync now, not serving");
+    assert_eq!(asha.shared.endpoints_started(), before + 1);
+}
