@@ -122,7 +122,7 @@ impl Node {
                 coop,
                 &sangam_store::CoopReads {
                     details: &details,
-                    devices: &devices,
+                    devices: Some(&devices),
                 },
             )?;
         }
@@ -223,21 +223,31 @@ impl Node {
             None => self.reads_from_replica(coop)?.1,
         };
         let forks = self.store.forks(coop)?;
+        let members: std::collections::HashMap<String, (String, bool)> = self
+            .store
+            .members(coop)?
+            .into_iter()
+            .map(|m| (m.key.to_string(), (m.name, m.standing == Standing::Active)))
+            .collect();
         Ok(devices
             .into_iter()
-            .map(|d| DeviceDto {
-                this_device: d.key == this,
-                forked_at: forks
-                    .iter()
-                    .filter(|f| f.device.to_string() == d.key)
-                    .map(|f| f.found_at)
-                    .min(),
-                key: d.key,
-                member: d.member,
-                member_name: d.member_name,
-                member_active: d.member_active,
-                name: d.name,
-                revoked: d.revoked,
+            .map(|d| {
+                let (member_name, member_active) =
+                    members.get(&d.member).cloned().unwrap_or_default();
+                DeviceDto {
+                    this_device: d.key == this,
+                    forked_at: forks
+                        .iter()
+                        .filter(|f| f.device.to_string() == d.key)
+                        .map(|f| f.found_at)
+                        .min(),
+                    key: d.key,
+                    member: d.member,
+                    member_name,
+                    member_active,
+                    name: d.name,
+                    revoked: d.revoked,
+                }
             })
             .collect())
     }
@@ -353,13 +363,13 @@ pub(crate) fn members_in(
         .collect())
 }
 
-/// A device as the store keeps it (what this laptop is, and forks, are added on reading).
+/// A device as the store keeps it. Its member's name and standing (from the members'
+/// projection), which device this laptop is, and forks, are added on reading: so the kept
+/// devices change only with authority records, not with every profile update.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DeviceRead {
     key: String,
     member: String,
-    member_name: String,
-    member_active: bool,
     name: String,
     revoked: bool,
 }
@@ -426,17 +436,23 @@ pub(crate) fn device_reads(state: &CoopState) -> Vec<DeviceRead> {
         .map(|d| DeviceRead {
             key: d.key.to_string(),
             member: d.member.to_string(),
-            member_name: state
-                .member(&d.member)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
-            member_active: state
-                .member(&d.member)
-                .is_some_and(|m| m.standing == Standing::Active),
             name: d.name.clone(),
             revoked: d.revoked,
         })
         .collect()
+}
+
+/// Whether `changes` may have changed the co-op's devices: an authority record (a device
+/// bound or revoked, a member admitted or removed) or a close (whose effect may remove one).
+pub(crate) fn devices_touched(replica: &Replica, changes: &[sangam_replica::SignedChange]) -> bool {
+    let fold = replica.fold();
+    changes.iter().any(|change| {
+        replica.records_in(&change.hash).iter().any(|id| {
+            fold.get(id).is_some_and(|p| {
+                p.record.kind().is_authority() || matches!(p.record.body(), Body::ProposalClose(_))
+            })
+        })
+    })
 }
 
 /// A value as the JSON the store keeps.

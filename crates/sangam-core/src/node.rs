@@ -370,8 +370,14 @@ impl Node {
         let reads = crate::membership::coop_reads(replica, &state)
             .and_then(|details| crate::membership::json(&details))
             .and_then(|details| {
-                let devices = crate::membership::device_reads(&state);
-                Ok((details, crate::membership::json(&devices)?))
+                let devices = if crate::membership::devices_touched(replica, changes) {
+                    Some(crate::membership::json(&crate::membership::device_reads(
+                        &state,
+                    ))?)
+                } else {
+                    None
+                };
+                Ok((details, devices))
             })
             .ok();
         let listings = crate::market::touched_listings(replica, changes);
@@ -382,7 +388,10 @@ impl Node {
             coop_currency: state.genesis.as_ref().map_or("", |g| g.currency.as_str()),
             reads: reads
                 .as_ref()
-                .map(|(details, devices)| sangam_store::CoopReads { details, devices }),
+                .map(|(details, devices)| sangam_store::CoopReads {
+                    details,
+                    devices: devices.as_deref(),
+                }),
             source: origin.into(),
             changes,
             rejections,

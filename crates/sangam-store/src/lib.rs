@@ -223,8 +223,8 @@ impl Store {
 pub struct CoopReads<'a> {
     /// The co-op's details.
     pub details: &'a str,
-    /// Its devices.
-    pub devices: &'a str,
+    /// Its devices, when the commit may have changed them (else those kept stay).
+    pub devices: Option<&'a str>,
 }
 
 /// A stored id, key or signature as its fixed-size array.

@@ -119,17 +119,25 @@ pub(crate) fn add_coop(
     Ok(())
 }
 
-/// Replaces `coop`'s stored reads.
+/// Replaces `coop`'s stored reads: both, or the details alone of a co-op whose reads are
+/// kept (one whose reads are not kept stays without, to be read from a replay).
 pub(crate) fn save_reads(
     conn: &Connection,
     coop: CoopId,
     reads: &crate::CoopReads<'_>,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO coop_reads (coop, details, devices) VALUES (?1, ?2, ?3)
-         ON CONFLICT (coop) DO UPDATE SET details = excluded.details, devices = excluded.devices",
-    )?
-    .execute(params![coop.as_bytes(), reads.details, reads.devices])?;
+    match reads.devices {
+        Some(devices) => conn
+            .prepare_cached(
+                "INSERT INTO coop_reads (coop, details, devices) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (coop) DO UPDATE SET details = excluded.details,
+                     devices = excluded.devices",
+            )?
+            .execute(params![coop.as_bytes(), reads.details, devices])?,
+        None => conn
+            .prepare_cached("UPDATE coop_reads SET details = ?2 WHERE coop = ?1")?
+            .execute(params![coop.as_bytes(), reads.details])?,
+    };
     Ok(())
 }
 
