@@ -94,8 +94,8 @@ impl Shared {
                 .is_ok_and(|replica| replica.knows(hash))
         };
         // A write unit per slice of the frame: each holds the node lock, which other
-        // co-ops' sessions wait for, only briefly (docs/benchmarks.md "Locks per co-op"). A slice's
-        // changes build on earlier slices or on what is here already.
+        // co-ops' sessions wait for, only briefly (docs/benchmarks.md "Locks per
+        // co-op"). A slice's changes build on earlier slices or on what is here already.
         let mut stored = 0;
         while !changes.is_empty() {
             let rest = changes.split_off(changes.len().min(CHANGES_PER_UNIT));

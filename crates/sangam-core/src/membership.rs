@@ -116,7 +116,7 @@ impl Node {
         let replica = self.replica(coop)?;
         let state = replica.state();
         let reads = (coop_reads(replica, &state)?, device_reads(&state));
-        if self.store.coop_reads(coop)?.is_none() {
+        if !self.store.has_coop_reads(coop)? {
             let (details, devices) = (json(&reads.0)?, json(&reads.1)?);
             self.store.save_coop_reads(
                 coop,

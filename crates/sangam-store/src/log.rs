@@ -221,6 +221,14 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether `coop`'s details and devices are kept.
+    pub fn has_coop_reads(&self, coop: CoopId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM coop_reads WHERE coop = ?1)")?
+            .query_row([coop.as_bytes()], |r| r.get(0))?)
+    }
+
     /// Keeps `coop`'s details and devices read from a replay (an older home's co-op).
     pub fn save_coop_reads(
         &self,
