@@ -340,7 +340,7 @@ async fn proposal(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<Pro
 
 #[tauri::command(rename_all = "snake_case")]
 async fn propose(app: State<'_, App>, coop: CoopId, form: ProposalForm) -> Answer<ProposalDto> {
-    on_home(&app, move |home| home.propose(coop, form.try_into()?)).await
+    on_home(&app, move |home| home.propose_form(coop, form)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

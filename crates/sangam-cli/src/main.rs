@@ -335,7 +335,10 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 effect: args
                     .effect
                     .as_deref()
-                    .map(|e| words::effect(e, |m| resolve::member(home, coop, m)))
+                    .map(|e| {
+                        let mark = home.coop(coop).map_err(api)?.decimal_mark;
+                        words::effect(e, mark, |m| resolve::member(home, coop, m))
+                    })
                     .transpose()?,
             };
             let p = home.propose(coop, draft).map_err(api)?;

@@ -85,8 +85,13 @@ pub fn choice(method: Method, words: &[String]) -> Result<Choice> {
 /// What `--effect` names: `admit=KEY:NAME`, `remove=MEMBER`, `admission=...`,
 /// `withdraw-listing=ID`, or a change to the books' bylaws: `treasurers=MEMBER,...` (or
 /// `treasurers=any`), `approval-over=AMOUNT COMMODITY` (or `approval-over=none
-/// COMMODITY`), `funds=RESERVE%,EDUCATION%`. `member` turns a member key prefix into a key.
-pub fn effect(text: &str, member: impl Fn(&str) -> Result<PublicKey>) -> Result<EffectDraft> {
+/// COMMODITY`), `funds=RESERVE%,EDUCATION%`. `member` turns a member key prefix into a key;
+/// amounts are read with `mark`, the co-op's decimal mark on this laptop.
+pub fn effect(
+    text: &str,
+    mark: sangam_core::DecimalMark,
+    member: impl Fn(&str) -> Result<PublicKey>,
+) -> Result<EffectDraft> {
     let (what, value) = text.split_once('=').context(
         "--effect looks like admit=KEY:NAME, remove=MEMBER, admission=proposal|any_member, treasurers=MEMBER,..., approval-over=AMOUNT COMMODITY or funds=RESERVE%,EDUCATION%",
     )?;
@@ -135,8 +140,9 @@ pub fn effect(text: &str, member: impl Fn(&str) -> Result<PublicKey>) -> Result<
             let limit = if amount.eq_ignore_ascii_case("none") {
                 None
             } else {
-                let (minor, _) = sangam_core::parse_money(&format!("{amount} {commodity}"), None)
-                    .map_err(|e| anyhow::anyhow!(e.message))?;
+                let (minor, _) =
+                    sangam_core::parse_money_marked(&format!("{amount} {commodity}"), None, mark)
+                        .map_err(|e| anyhow::anyhow!(e.message))?;
                 Some(minor)
             };
             Ok(EffectDraft::Books(BooksChange::ApprovalOver {

@@ -109,7 +109,16 @@ pub fn key_from_text(text: &str, what: &str) -> Result<PublicKey, ApiError> {
 impl TryFrom<ProposalForm> for ProposalDraft {
     type Error = ApiError;
 
+    /// With amounts read with a decimal point.
     fn try_from(form: ProposalForm) -> Result<Self, ApiError> {
+        ProposalDraft::from_form(form, crate::DecimalMark::Point)
+    }
+}
+
+impl ProposalDraft {
+    /// The draft a form describes, its amounts read with `mark` (the co-op's on this
+    /// laptop: [`crate::Home::propose_form`]).
+    pub fn from_form(form: ProposalForm, mark: crate::DecimalMark) -> Result<Self, ApiError> {
         let effect = match form.effect {
             None => None,
             Some(EffectForm::Admit { member, name }) => Some(EffectDraft::Admit {
@@ -137,7 +146,10 @@ impl TryFrom<ProposalForm> for ProposalDraft {
                 let commodity = commodity.trim().to_ascii_uppercase();
                 let limit = match amount.trim() {
                     "" => None,
-                    a => Some(crate::money::parse_money(&format!("{a} {commodity}"), None)?.0),
+                    a => Some(
+                        crate::money::parse_money_marked(&format!("{a} {commodity}"), None, mark)?
+                            .0,
+                    ),
                 };
                 Some(EffectDraft::Books(BooksChange::ApprovalOver {
                     commodity,

@@ -416,6 +416,18 @@ impl Home {
         self.node().propose(coop, draft)
     }
 
+    /// Opens the proposal a form describes, its amounts read with the co-op's decimal mark
+    /// on this laptop.
+    pub fn propose_form(
+        &self,
+        coop: CoopId,
+        form: crate::ProposalForm,
+    ) -> Result<ProposalDto, ApiError> {
+        let mut node = self.node();
+        let mark = node.decimal_mark(coop)?;
+        node.propose(coop, ProposalDraft::from_form(form, mark)?)
+    }
+
     /// Proposals, newest first, as of the last commit (after the first read of a co-op,
     /// this never waits for a write or a sync in progress).
     pub fn proposals(

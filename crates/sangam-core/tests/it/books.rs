@@ -799,6 +799,27 @@ fn a_co_op_whose_members_write_a_decimal_comma_is_read_with_one() {
         .expect("read");
     assert_eq!(read.bad, 0, "{:?}", read.rows);
     assert_eq!(read.rows[0].amount.as_ref().expect("amount").text, "-12.50");
+    // An approval limit proposed from the window's form is read with it too.
+    let limit = home
+        .propose_form(
+            coop,
+            sangam_core::ProposalForm {
+                title: "A limit".into(),
+                text: String::new(),
+                method: Method::YesNo,
+                options: vec![],
+                quorum_pct: None,
+                threshold: None,
+                closes_at: 1_790_000_000_000,
+                effect: Some(sangam_core::EffectForm::ApprovalOver {
+                    amount: "1.250,50".into(),
+                    commodity: "EUR".into(),
+                }),
+            },
+        )
+        .expect("a limit");
+    let effect = limit.effect.expect("an effect");
+    assert!(effect.contains("1250.50"), "{effect}");
     // The setting is this home's: a word it does not know is refused.
     assert!(DecimalMark::from_word("semicolon").is_err());
 }
