@@ -34,42 +34,52 @@ pub fn default_home() -> Option<std::path::PathBuf> {
 /// Reads the file at `path`, refusing anything but a regular file of at most `cap` bytes.
 /// `what` names the file in messages ("the bundle", "the text file").
 pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiError> {
-    let shown = path.display();
-    let cannot = |e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("cannot read {what} {shown}: {e}"),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
+    let (file, len) = open_capped(path, cap, what)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(path, what, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(path, what, bytes.len() as u64, cap));
+    }
+    Ok(bytes)
+}
+
+/// The file at `path` opened, with its length, if it is a regular file of at most `cap`
+/// bytes; else why not, before anything is read.
+fn open_capped(path: &Path, cap: u64, what: &str) -> Result<(std::fs::File, u64), ApiError> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, what, e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(path, what, e))?;
     if !meta.is_file() {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
             format!(
-                "{what} {shown} is not a regular file (a device, pipe or directory); nothing was read"
+                "{what} {} is not a regular file (a device, pipe or directory); nothing was read",
+                path.display()
             ),
         ));
     }
-    let too_large = |size: u64| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "{what} {shown} is {size} bytes, more than the {cap} allowed; nothing was read"
-            ),
-        )
-    };
     if meta.len() > cap {
-        return Err(too_large(meta.len()));
+        return Err(too_large(path, what, meta.len(), cap));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > cap {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
+}
+
+fn cannot_read(path: &Path, what: &str, e: std::io::Error) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidInput,
+        format!("cannot read {what} {}: {e}", path.display()),
+    )
+}
+
+fn too_large(path: &Path, what: &str, size: u64, cap: u64) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "{what} {} is {size} bytes, more than the {cap} allowed; nothing was read",
+            path.display()
+        ),
+    )
 }
 
 /// A file read as it is needed (a bank statement), refused unless it is a regular file of
@@ -88,33 +98,8 @@ pub struct CappedFile<'a> {
 impl CappedFile<'_> {
     /// A reader from the file's start.
     pub fn reader(&self) -> Result<impl Read + use<'_>, ApiError> {
-        let (path, cap, what) = (self.path, self.cap, self.what);
-        let shown = path.display();
-        let cannot = |e: std::io::Error| {
-            ApiError::new(
-                ErrorCode::InvalidInput,
-                format!("cannot read {what} {shown}: {e}"),
-            )
-        };
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        let meta = file.metadata().map_err(cannot)?;
-        if !meta.is_file() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "{what} {shown} is not a regular file (a device, pipe or directory); nothing was read"
-                ),
-            ));
-        }
-        if meta.len() > cap {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "{what} {shown} is {} bytes, more than the {cap} allowed; nothing was read",
-                    meta.len()
-                ),
-            ));
-        }
+        let (file, _) = open_capped(self.path, self.cap, self.what)?;
+        let cap = self.cap;
         Ok(Capped {
             inner: std::io::BufReader::new(file).take(cap.saturating_add(1)),
             read: 0,
