@@ -15,6 +15,7 @@ use sangam_model::ledger::{LedgerEntry, Posting};
 use sangam_model::{Body, CoopId};
 use sangam_store::AccountRow;
 
+use super::statement_rules::{Column, Money, Rules, index_of, read_rules};
 use super::{Home, MoneyDto, find_account, invalid};
 use crate::ApiError;
 use crate::money::{DecimalMark, parse_minor_marked};
@@ -57,153 +58,6 @@ pub struct BankImportDto {
     /// first rows and every bad one (0 when every row is listed).
     #[ts(type = "number")]
     pub unlisted: u64,
-}
-
-/// A column, by position (from 1) or by its header's name.
-#[derive(Debug, Clone)]
-enum Column {
-    At(usize),
-    Named(String),
-}
-
-/// Where a row's money is: one signed column, or money out and money in.
-#[derive(Debug, Clone)]
-enum Money {
-    Amount(Column),
-    InOut { debit: Column, credit: Column },
-}
-
-/// A rules file, read.
-#[derive(Debug, Clone)]
-struct Rules {
-    account: String,
-    default_account: String,
-    date: Column,
-    date_format: String,
-    description: Column,
-    money: Money,
-    commodity: Option<String>,
-    /// The statement's decimal mark, if the rules file names one (else the co-op's).
-    decimal_mark: Option<DecimalMark>,
-    skip: usize,
-    delimiter: u8,
-    matches: Vec<(String, String)>,
-}
-
-fn column(value: &str) -> Column {
-    match value.parse::<usize>() {
-        Ok(n) if n >= 1 => Column::At(n - 1),
-        _ => Column::Named(value.to_owned()),
-    }
-}
-
-fn read_rules(text: &str) -> Result<Rules, ApiError> {
-    let mut values: HashMap<String, (usize, String)> = HashMap::new();
-    let mut matches = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        // A `#` at the start of a line, or after a space, starts a comment.
-        let line = match raw.find(" #").or_else(|| raw.find("\t#")) {
-            Some(at) => raw[..at].trim(),
-            None => raw.trim(),
-        };
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |why: &str| invalid(format!("rules line {}: {why}: {line:?}", i + 1));
-        if let Some(rest) = line.strip_prefix("match ") {
-            let (pattern, account) = rest
-                .split_once("=>")
-                .ok_or_else(|| bad("a match rule is `match TEXT => ACCOUNT`"))?;
-            let (pattern, account) = (pattern.trim(), account.trim());
-            if pattern.is_empty() || account.is_empty() {
-                return Err(bad("a match rule is `match TEXT => ACCOUNT`"));
-            }
-            matches.push((pattern.to_lowercase(), account.to_owned()));
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| bad("a rule is `key = value` or `match TEXT => ACCOUNT`"))?;
-        let key = key.trim().to_lowercase();
-        const KEYS: &[&str] = &[
-            "account",
-            "default-account",
-            "date",
-            "date-format",
-            "description",
-            "amount",
-            "debit",
-            "credit",
-            "commodity",
-            "decimal-mark",
-            "skip",
-            "separator",
-        ];
-        if !KEYS.contains(&key.as_str()) {
-            return Err(bad(&format!(
-                "unknown key (the keys are {})",
-                KEYS.join(", ")
-            )));
-        }
-        values.insert(key, (i + 1, value.trim().to_owned()));
-    }
-    let need = |key: &str| -> Result<String, ApiError> {
-        values
-            .get(key)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| invalid(format!("the rules need `{key} = …`")))
-    };
-    let get = |key: &str| values.get(key).map(|(_, v)| v.clone());
-    let money = match (get("amount"), get("debit"), get("credit")) {
-        (Some(a), _, _) => Money::Amount(column(&a)),
-        (None, Some(d), Some(c)) => Money::InOut {
-            debit: column(&d),
-            credit: column(&c),
-        },
-        _ => {
-            return Err(invalid(
-                "the rules need `amount = COLUMN`, or `debit = COLUMN` and `credit = COLUMN`",
-            ));
-        }
-    };
-    let skip = match get("skip") {
-        Some(v) => v
-            .parse()
-            .map_err(|_| invalid(format!("skip is a number of lines, not {v:?}")))?,
-        None => 0,
-    };
-    let delimiter = match get("separator").as_deref() {
-        None | Some(",") => b',',
-        Some(";") => b';',
-        Some("tab") | Some("\\t") => b'\t',
-        Some(other) => {
-            return Err(invalid(format!(
-                "the separator is , ; or tab, not {other:?}"
-            )));
-        }
-    };
-    let decimal_mark = match get("decimal-mark").as_deref() {
-        None => None,
-        Some(".") => Some(DecimalMark::Point),
-        Some(",") => Some(DecimalMark::Comma),
-        Some(other) => {
-            return Err(invalid(format!("the decimal mark is . or , not {other:?}")));
-        }
-    };
-    Ok(Rules {
-        account: need("account")?,
-        default_account: need("default-account")?,
-        date: column(&need("date")?),
-        date_format: get("date-format").unwrap_or_else(|| "%Y-%m-%d".into()),
-        description: column(&need("description")?),
-        money,
-        commodity: get("commodity").map(|c| c.to_ascii_uppercase()),
-        decimal_mark,
-        skip,
-        delimiter,
-        matches,
-    })
 }
 
 /// Why one row of a statement cannot be posted; shown after its line number.
@@ -298,22 +152,6 @@ fn read_amount(text: &str, mark: DecimalMark, commodity: &str) -> Result<i64, Ro
     Ok(if negative { -minor } else { minor })
 }
 
-fn index_of(col: &Column, header: Option<&csv::StringRecord>) -> Result<usize, ApiError> {
-    match col {
-        Column::At(n) => Ok(*n),
-        Column::Named(name) => header
-            .and_then(|h| {
-                h.iter()
-                    .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
-            })
-            .ok_or_else(|| {
-                invalid(format!(
-                    "the statement's first line has no column called {name:?}"
-                ))
-            }),
-    }
-}
-
 /// A row's stable fingerprint: the statement's account, date, amount and description,
 /// and which occurrence of that same row in the file it is.
 fn fingerprint(
@@ -358,73 +196,6 @@ impl StatementSource for crate::files::CappedFile<'_> {
     }
 }
 
-/// CRLF line ends read as LF: the CSV reader counts a CRLF statement's lines wrong (one
-/// too low a line), and a row's line number is how a member finds it.
-struct LineFeeds<R> {
-    inner: R,
-    buf: Box<[u8]>,
-    at: usize,
-    len: usize,
-    /// A `\r` read and not yet given out: dropped if a `\n` follows.
-    cr: bool,
-}
-
-impl<R: std::io::Read> LineFeeds<R> {
-    fn new(inner: R) -> Self {
-        Self::with_buffer(inner, 64 << 10)
-    }
-
-    fn with_buffer(inner: R, size: usize) -> Self {
-        Self {
-            inner,
-            buf: vec![0; size.max(1)].into_boxed_slice(),
-            at: 0,
-            len: 0,
-            cr: false,
-        }
-    }
-}
-
-impl<R: std::io::Read> std::io::Read for LineFeeds<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let mut written = 0;
-        while written < out.len() {
-            if self.at == self.len {
-                if written > 0 {
-                    break;
-                }
-                self.len = self.inner.read(&mut self.buf)?;
-                self.at = 0;
-                if self.len == 0 {
-                    if std::mem::take(&mut self.cr) {
-                        out[0] = b'\r';
-                        return Ok(1);
-                    }
-                    return Ok(0);
-                }
-            }
-            let byte = self.buf[self.at];
-            self.at += 1;
-            if std::mem::take(&mut self.cr) && byte != b'\n' {
-                out[written] = b'\r';
-                written += 1;
-                if written == out.len() {
-                    // No room for this byte: read it again next time.
-                    self.at -= 1;
-                    break;
-                }
-            }
-            if byte == b'\r' {
-                self.cr = true;
-                continue;
-            }
-            out[written] = byte;
-            written += 1;
-        }
-        Ok(written)
-    }
-}
-
 /// One pass over a statement: each row read, checked and, when it is good, the entry it
 /// would post.
 struct Pass<'a> {
@@ -451,7 +222,7 @@ impl Pass<'_> {
             .has_headers(false)
             .flexible(true)
             .delimiter(self.rules.delimiter)
-            .from_reader(LineFeeds::new(source.open()?));
+            .from_reader(super::line_feeds::LineFeeds::new(source.open()?));
         let mut header = None;
         let mut record = csv::StringRecord::new();
         let mut i = 0usize;
@@ -631,19 +402,7 @@ impl Home {
         rules: &str,
         dry_run: bool,
     ) -> Result<BankImportDto, ApiError> {
-        let mut rows = Vec::new();
-        let totals = self.import_bank_statement(coop, &statement, rules, dry_run, &mut |row| {
-            rows.push(row);
-        })?;
-        mark_imported(&mut rows, &totals.entries);
-        Ok(BankImportDto {
-            rows,
-            posted: totals.posted,
-            skipped: totals.skipped,
-            bad: totals.bad,
-            dry_run,
-            unlisted: 0,
-        })
+        self.import_listed(coop, &statement, rules, dry_run, usize::MAX)
     }
 
     /// [`Home::import_bank_csv`] for the statement in the file at `path` (a regular file of
@@ -664,10 +423,22 @@ impl Home {
         // A file that is no statement (a device, a pipe, too large) is refused first,
         // before anything else is asked of the rules.
         drop(statement.reader()?);
+        self.import_listed(coop, &statement, rules, dry_run, LISTED_ROWS)
+    }
+
+    /// An import whose rows are listed up to `listed`, and every bad one beyond.
+    fn import_listed(
+        &self,
+        coop: CoopId,
+        statement: &dyn StatementSource,
+        rules: &str,
+        dry_run: bool,
+        listed: usize,
+    ) -> Result<BankImportDto, ApiError> {
         let mut rows = Vec::new();
         let mut unlisted = 0u64;
-        let totals = self.import_bank_statement(coop, &statement, rules, dry_run, &mut |row| {
-            if rows.len() < LISTED_ROWS || row.status == "bad" {
+        let totals = self.import_bank_statement(coop, statement, rules, dry_run, &mut |row| {
+            if rows.len() < listed || row.status == "bad" {
                 rows.push(row);
             } else {
                 unlisted += 1;
@@ -802,31 +573,6 @@ impl Home {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// Whatever the text and however it is cut into reads, CRLF comes out as LF and
-        /// every other byte as it was.
-        #[test]
-        fn line_feeds_turn_crlf_into_lf_and_leave_the_rest(
-            text in proptest::collection::vec(proptest::sample::select(vec![b'\r', b'\n', b'a', b'"']), 0..64),
-            buffer in 1usize..8,
-            chunk in 1usize..8,
-        ) {
-            use std::io::Read;
-            let mut reader = LineFeeds::with_buffer(text.as_slice(), buffer);
-            let mut out = Vec::new();
-            let mut piece = vec![0u8; chunk];
-            loop {
-                let n = reader.read(&mut piece).expect("reads");
-                if n == 0 {
-                    break;
-                }
-                out.extend_from_slice(&piece[..n]);
-            }
-            let expected = String::from_utf8(text.clone()).expect("ascii").replace("\r\n", "\n");
-            proptest::prop_assert_eq!(String::from_utf8(out).expect("ascii"), expected);
-        }
-    }
 
     #[test]
     fn dates_and_amounts_read_as_the_rules_say() {

@@ -9,7 +9,9 @@
 mod dto;
 mod export;
 mod import;
+mod line_feeds;
 mod patronage;
+mod statement_rules;
 mod write;
 
 use std::collections::{BTreeMap, HashMap};
