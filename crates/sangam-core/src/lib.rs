@@ -34,6 +34,7 @@ mod published;
 mod recovery;
 mod report_page;
 mod reports;
+mod saved_replicas;
 mod serve;
 mod settings;
 

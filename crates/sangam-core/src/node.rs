@@ -103,6 +103,11 @@ pub(crate) struct Node {
     /// Per co-op, how many changes the stored snapshot holds (reading it from the table
     /// would walk the whole snapshot blob).
     pub(crate) snapshotted: HashMap<CoopId, usize>,
+    /// Per co-op, how many records its saved replica holds ([`crate::saved_replicas`]).
+    pub(crate) saved_records: HashMap<CoopId, usize>,
+    /// How many times this node replayed a co-op's whole change log (tests check that
+    /// opening a saved replica needs none).
+    pub(crate) replays: usize,
     /// Co-ops whose books' projection this node has checked against the fold (once a
     /// process: every commit keeps it up to date after that).
     pub(crate) books_checked: std::collections::HashSet<CoopId>,
@@ -182,6 +187,8 @@ impl Node {
             loaded: HashMap::new(),
             projected: HashMap::new(),
             snapshotted: HashMap::new(),
+            saved_records: HashMap::new(),
+            replays: 0,
             books_checked: Default::default(),
             defer_snapshots: false,
             snapshots_due: Default::default(),
@@ -239,11 +246,25 @@ impl Node {
     }
 
     pub(crate) fn load(&mut self, coop: CoopId) -> Result<(), ApiError> {
+        if let Some((replica, last)) = self.opened_saved(coop)? {
+            // A long tail is saved on, so the next process does not replay it again (in a
+            // write unit only: a read never waits for the home's write lock).
+            if self.writing {
+                self.keep_replica(&replica, false)?;
+            }
+            self.replicas.insert(coop, replica);
+            self.loaded.insert(coop, last);
+            return Ok(());
+        }
         let (mut replica, last, stale_snapshot) = self.restored(coop, true)?;
         if stale_snapshot {
             // A damaged (or forked) snapshot was skipped, or one without its heads was
             // loaded: the document replaces it.
             self.save_snapshot(&mut replica)?;
+        }
+        // Replayed in full: saved, so the next process opens it instead.
+        if self.writing {
+            self.keep_replica(&replica, true)?;
         }
         self.replicas.insert(coop, replica);
         self.loaded.insert(coop, last);
@@ -258,6 +279,7 @@ impl Node {
         coop: CoopId,
         use_snapshot: bool,
     ) -> Result<(Replica, i64, bool), ApiError> {
+        self.replays += 1;
         let snapshot = if use_snapshot {
             self.store.snapshot(coop)?
         } else {
@@ -438,6 +460,7 @@ impl Node {
                 self.save_snapshot(replica)?;
             }
         }
+        self.keep_replica(replica, false)?;
         Ok(())
     }
 
@@ -632,6 +655,7 @@ impl Node {
         self.loaded.remove(&coop);
         self.projected.remove(&coop);
         self.snapshotted.remove(&coop);
+        self.saved_records.remove(&coop);
     }
 
     /// Reads changes that another process sharing this home (a CLI command while `serve`

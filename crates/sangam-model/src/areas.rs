@@ -82,7 +82,7 @@ pub(crate) fn judge(scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
 
 /// Each area's indexes over the placed records, kept up to date as records are placed so
 /// that judging reads a handful of records, never all of them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Indexes {
     pub(crate) membership: membership::Index,
     pub(crate) governance: governance::Index,

@@ -10,6 +10,11 @@ use crate::keys::hex_type;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecordId(pub(crate) [u8; 32]);
 
+/// A map keyed by record or change ids: they are hashes already, so a fast hasher does;
+/// seeded per process, so ids ground by a member to collide in one home collide nowhere
+/// else.
+pub type IdMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A co-op id: the id of its genesis record.
 pub type CoopId = RecordId;
 

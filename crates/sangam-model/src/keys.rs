@@ -192,20 +192,47 @@ macro_rules! hex_type {
                 $crate::keys::parse_hex::<$n>(s).map(Self)
             }
         }
+        // Hex in JSON (the wire and every file a member sees); raw bytes in the compact
+        // binary form a home keeps for itself (the saved fold), where parsing hex showed.
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.to_string())
+                if s.is_human_readable() {
+                    s.serialize_str(&self.to_string())
+                } else {
+                    s.serialize_bytes(&self.0)
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <String as ::serde::Deserialize>::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+                if d.is_human_readable() {
+                    let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                    s.parse().map_err(serde::de::Error::custom)
+                } else {
+                    d.deserialize_bytes($crate::keys::RawBytes::<$n>).map(Self)
+                }
             }
         }
     };
 }
 pub(crate) use hex_type;
+
+/// Reads exactly `N` raw bytes from a binary serde format.
+pub(crate) struct RawBytes<const N: usize>;
+
+impl<const N: usize> serde::de::Visitor<'_> for RawBytes<N> {
+    type Value = [u8; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{N} bytes")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<[u8; N], E> {
+        bytes
+            .try_into()
+            .map_err(|_| E::invalid_length(bytes.len(), &self))
+    }
+}
 
 hex_type!(PublicKey, 32);
 hex_type!(Signature, 64);

@@ -71,5 +71,6 @@ pub mod verify;
 pub use body::{Admission, Body, Bylaws, Kind};
 pub use context::Context;
 pub use fold::{CoopState, Fold, Member, Refusal, Standing, View};
+pub use id::IdMap;
 pub use keys::{PublicKey, SecretKey, Signature};
 pub use record::{CoopId, Draft, Record, RecordError, RecordId, Timestamp};

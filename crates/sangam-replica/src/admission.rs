@@ -408,7 +408,7 @@ fn actor(change: &Change) -> Result<PublicKey, Rejection> {
 }
 
 /// The record strings a change puts, checked against the whitelist of allowed ops.
-fn record_strings(change: &Change) -> Result<Vec<(String, String)>, Rejection> {
+pub(crate) fn record_strings(change: &Change) -> Result<Vec<(String, String)>, Rejection> {
     use automerge::legacy::{Key, ObjectId, OpType};
     if change.len() > MAX_RECORDS_PER_CHANGE {
         return Err(Rejection::TooManyRecords);

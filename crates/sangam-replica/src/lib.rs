@@ -21,6 +21,6 @@ pub use change::{RawChange, SignedChange};
 pub use contain::DecodeError;
 pub use fork::Fork;
 pub use replica::{
-    Admitted, Checked, Rejected, Rejection, Replica, SavedDocument, Trust, WriteError,
+    Admitted, ChangeLog, Checked, Rejected, Rejection, Replica, SavedDocument, Trust, WriteError,
 };
 pub use sync::{Frame, SyncError, SyncSession};

@@ -31,10 +31,12 @@ pub use crate::admission::{
 };
 use crate::change::{RawChange, SignedChange, sign_change};
 pub use restore::SavedDocument;
+pub use saved::ChangeLog;
 
 mod document;
 mod forks;
 mod restore;
+mod saved;
 mod vouched;
 
 /// A change the fork rule keeps out of the document.
@@ -72,6 +74,10 @@ pub struct Replica {
     /// The saved document did not load when it was needed: the document lacks its
     /// changes, and the replica must be restored without it.
     document_lost: bool,
+    /// Opened saved ([`Replica::open_saved`]): the changes the document lacks are not in
+    /// `pending` but in the home's change log, read from there when the document is first
+    /// needed.
+    log: Option<std::sync::Arc<dyn ChangeLog>>,
     /// Bumped by everything that changes what the replica holds (a change admitted,
     /// shadowed or written), so a caller that rolls back can tell whether it must drop it.
     generation: u64,
@@ -93,12 +99,12 @@ pub struct Replica {
     /// part of a full load's memory), only their bytes, sorted out once the snapshot is in.
     replaying_onto_snapshot: bool,
     fold: Fold,
-    changes: HashMap<ChangeHash, ChangeInfo>,
+    changes: sangam_model::IdMap<ChangeHash, ChangeInfo>,
     /// Admitted changes no admitted change depends on.
     heads: std::collections::BTreeSet<ChangeHash>,
     /// Each device's admitted changes, by sequence number (the n-th is at n - 1).
     chains: HashMap<PublicKey, Vec<ChangeHash>>,
-    record_change: HashMap<RecordId, ChangeHash>,
+    record_change: sangam_model::IdMap<RecordId, ChangeHash>,
     /// Changes kept out of the document by the fork rule, by hash, and their order of
     /// arrival (each after its deps).
     shadowed: HashMap<ChangeHash, Shadow>,
@@ -135,6 +141,7 @@ impl Replica {
             doc: Automerge::new().with_actor(ActorId::from(device.as_bytes())),
             unloaded: None,
             document_lost: false,
+            log: None,
             generation: 0,
             max_op: 0,
             applied_singly: 0,
@@ -142,10 +149,10 @@ impl Replica {
             pending_at: HashMap::new(),
             replaying_onto_snapshot: false,
             fold: Fold::new(coop),
-            changes: HashMap::new(),
+            changes: Default::default(),
             heads: Default::default(),
             chains: HashMap::new(),
-            record_change: HashMap::new(),
+            record_change: Default::default(),
             shadowed: HashMap::new(),
             shadow_order: Vec::new(),
             exclude: HashSet::new(),
@@ -204,12 +211,13 @@ impl Replica {
     /// already in the document is rebuilt from it (a pass over the document, loaded
     /// first if it is not yet).
     pub fn signed_change(&mut self, hash: &ChangeHash) -> Option<SignedChange> {
+        if !self.pending_at.contains_key(hash) {
+            // Loading may put it among the pending (read from the log).
+            self.load_document();
+        }
         let bytes = match self.pending_at.get(hash) {
             Some(at) => self.pending[*at].raw_bytes().to_vec(),
-            None => {
-                self.load_document();
-                self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec()
-            }
+            None => self.doc.get_change_by_hash(hash)?.raw_bytes().to_vec(),
         };
         Some(SignedChange {
             hash: *hash,

@@ -31,6 +31,7 @@ mod keys;
 mod log;
 mod peers;
 mod projection;
+mod saved;
 mod schema;
 mod settings;
 mod snapshots;
@@ -50,6 +51,7 @@ pub use projection::books::{
 };
 pub use projection::market::{ListingQuery, ListingRow};
 pub use projection::membership::{MemberChanges, MemberRow};
+pub use saved::{LogReader, SavedReplica};
 
 /// What went wrong with the home on disk.
 #[derive(Debug, thiserror::Error)]

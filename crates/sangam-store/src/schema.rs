@@ -244,6 +244,20 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO ledger_text (rowid, description, payee)
         SELECT rowid, description, ifnull(payee, '') FROM ledger_entries;
     "#,
+    // 13: each co-op's replica as a process left it (its fold, its changes' bookkeeping:
+    // bytes core writes and reads, see sangam-replica's `saved`), covering exactly the
+    // co-op's `change_count` changes at positions up to `position`: a later process opens
+    // it and reads only the changes after, instead of replaying the whole log.
+    r#"
+    CREATE TABLE saved_replicas (
+        coop BLOB PRIMARY KEY REFERENCES coops(id),
+        position INTEGER NOT NULL,
+        change_count INTEGER NOT NULL,
+        record_count INTEGER NOT NULL,
+        state BLOB NOT NULL,
+        saved_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

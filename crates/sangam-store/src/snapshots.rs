@@ -1,7 +1,7 @@
 //! Compacted `snapshots` of each co-op's document, so opening it need not replay the
 //! whole log.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use sangam_model::{CoopId, Timestamp};
 
 use sangam_replica::{ChangeHash, SavedDocument};
@@ -19,22 +19,29 @@ fn decode_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
         .collect()
 }
 
+/// [`Store::snapshot`] on any connection to the home.
+pub(crate) fn read_snapshot(
+    conn: &Connection,
+    coop: CoopId,
+) -> Result<Option<SavedDocument>, StoreError> {
+    let row: Option<(Vec<u8>, Option<Vec<u8>>)> = conn
+        .query_row(
+            "SELECT doc, heads FROM snapshots WHERE coop = ?1",
+            [coop.as_bytes()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(bytes, heads)| SavedDocument {
+        bytes,
+        heads: heads.and_then(|h| decode_heads(&h)),
+    }))
+}
+
 impl Store {
     /// The latest snapshot of a co-op's document, with its heads when they were kept
     /// (`None` for a snapshot saved before they were, or whose heads column is damaged).
     pub fn snapshot(&self, coop: CoopId) -> Result<Option<SavedDocument>, StoreError> {
-        let row: Option<(Vec<u8>, Option<Vec<u8>>)> = self
-            .conn
-            .query_row(
-                "SELECT doc, heads FROM snapshots WHERE coop = ?1",
-                [coop.as_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.map(|(bytes, heads)| SavedDocument {
-            bytes,
-            heads: heads.and_then(|h| decode_heads(&h)),
-        }))
+        read_snapshot(&self.conn, coop)
     }
 
     /// Replaces a co-op's snapshot.

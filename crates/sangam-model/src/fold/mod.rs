@@ -13,6 +13,7 @@
 //! here. The rules themselves are listed in docs/protocol.md ("Membership", "Governance").
 
 mod refusal;
+mod saved;
 mod scope;
 mod view;
 
@@ -23,6 +24,7 @@ use crate::areas::{self, Indexes, rules_of};
 use crate::context::Context;
 use crate::record::{CoopId, Record, RecordId};
 pub use refusal::Refusal;
+pub use saved::{RecordRef, RecordSource, SavedFold, bodies_here};
 pub(crate) use scope::Scope;
 
 // The authority view and the co-op's state are membership's; they are re-exported here,
@@ -32,8 +34,9 @@ pub use crate::areas::{CoopState, Device, DeviceEntry, Member, MemberEntry, Stan
 /// A record placed in the fold: its past is known and it has been judged.
 #[derive(Debug, Clone)]
 pub struct Placed {
-    /// The record.
-    pub record: Arc<Record>,
+    /// The record (its body read from the home's log when first needed, if the fold was
+    /// opened saved).
+    pub record: RecordRef,
     /// Authority records in its causal past (not including itself).
     pub context: Context,
     /// Its context plus itself if it is an authority record: what its children inherit.
@@ -51,7 +54,7 @@ const VIEW_CACHE: usize = 8;
 #[derive(Debug)]
 pub struct Fold {
     coop: CoopId,
-    placed: HashMap<RecordId, Placed>,
+    placed: crate::id::IdMap<RecordId, Placed>,
     /// Records waiting for deps, by the first missing dep.
     waiting: HashMap<RecordId, Vec<Record>>,
     waiting_count: usize,
@@ -73,7 +76,7 @@ impl Fold {
     pub fn new(coop: CoopId) -> Self {
         Self {
             coop,
-            placed: HashMap::new(),
+            placed: Default::default(),
             waiting: HashMap::new(),
             waiting_count: 0,
             authority: Vec::new(),
@@ -142,16 +145,21 @@ impl Fold {
             earlier,
         };
         let verdict = areas::judge(&scope, &record);
-        Ok(placed(Arc::new(record), context, depth, verdict))
+        Ok(placed(Arc::new(record).into(), context, depth, verdict))
     }
 
     /// Adds records judged by [`Fold::judge_new`].
     pub fn insert(&mut self, placed: Placed) {
+        rules_of(placed.record.body()).index(&placed, self);
+        self.place(placed);
+    }
+
+    /// Places a judged record whose area indexes already note it.
+    fn place(&mut self, placed: Placed) {
         let id = placed.record.id();
         if placed.record.kind().is_authority() {
             self.authority.push(id);
         }
-        rules_of(placed.record.body()).index(&placed, self);
         // A record is placed only after its deps, so nothing placed cites it yet.
         for dep in placed.record.deps() {
             self.heads.remove(dep);
@@ -173,7 +181,7 @@ impl Fold {
             earlier: &[],
         };
         let verdict = areas::judge(&scope, &record);
-        placed(record, context, depth, verdict)
+        placed(record.into(), context, depth, verdict)
     }
 
     /// A placed record's depth (0 if unknown).
@@ -285,12 +293,7 @@ fn context_of(parents: &[&Placed]) -> (Context, u64) {
 }
 
 /// A judged record with the context its children inherit.
-fn placed(
-    record: Arc<Record>,
-    context: Context,
-    depth: u64,
-    verdict: Result<(), Refusal>,
-) -> Placed {
+fn placed(record: RecordRef, context: Context, depth: u64, verdict: Result<(), Refusal>) -> Placed {
     let after = if record.kind().is_authority() {
         Context::join([&context], [record.id()])
     } else {

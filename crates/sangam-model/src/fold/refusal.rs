@@ -6,8 +6,12 @@
 //! part of docs/protocol.md that states them. An area adds its variants here; a variant
 //! carries text, never an area's type, so this module depends on no area.
 
-/// Why a record does not count.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+use std::borrow::Cow;
+
+/// Why a record does not count. Kept with each verdict in the saved fold, so it
+/// serializes; the texts a rule names are `Cow`, borrowed when judged and owned when read
+/// back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Refusal {
     // "Judging where written", steps 1 to 4: every kind.
@@ -26,7 +30,7 @@ pub enum Refusal {
     // "Kinds" and "Membership rules".
     /// The bylaws require a passed proposal for this.
     #[error("the bylaws require a passed proposal to {0}")]
-    NeedsProposal(&'static str),
+    NeedsProposal(Cow<'static, str>),
     /// The member key is a current member already.
     #[error("{0} is already a member")]
     AlreadyMember(String),
@@ -66,7 +70,7 @@ pub enum Refusal {
     BadChoice(String),
     /// A proxy that cannot stand.
     #[error("invalid proxy: {0}")]
-    BadProxy(&'static str),
+    BadProxy(Cow<'static, str>),
     /// The electorate is not exactly the current members.
     #[error("the electorate must be exactly the current members when the proposal opens")]
     ElectorateMismatch,
@@ -95,7 +99,7 @@ pub enum Refusal {
     BelowBylaws,
     /// An effect this proposal cannot carry.
     #[error("invalid effect: {0}")]
-    BadEffect(&'static str),
+    BadEffect(Cow<'static, str>),
     /// A listing that is not a valid `listing.post` in the record's past.
     #[error("listing {0} is not known where this was written")]
     UnknownListing(String),
@@ -135,5 +139,5 @@ pub enum Refusal {
     // "Void rules": any authority kind.
     /// Valid where written, but voided by a concurrent record ordered before it.
     #[error("void: {0}")]
-    Void(&'static str),
+    Void(Cow<'static, str>),
 }

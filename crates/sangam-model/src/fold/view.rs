@@ -60,9 +60,9 @@ fn build_view<'a>(fold: &'a Fold, records: impl Iterator<Item = &'a Placed>) -> 
     let mut applying = Applying::new(fold, &valid);
     let mut view = View::default();
     for placed in &valid {
-        let record = &placed.record;
-        if let Some(why) = rules_of(record.body()).apply(record, &mut view, &mut applying) {
-            view.void.insert(record.id(), Refusal::Void(why));
+        let record = placed.record.shared();
+        if let Some(why) = rules_of(record.body()).apply(&record, &mut view, &mut applying) {
+            view.void.insert(record.id(), Refusal::Void(why.into()));
         }
     }
     view

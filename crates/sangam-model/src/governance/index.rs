@@ -11,7 +11,7 @@ use crate::id::RecordId;
 use crate::keys::PublicKey;
 use crate::kinds::Body;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     /// Ballots, proxies, closes and withdrawals by proposal.
     pub(crate) by_proposal: HashMap<RecordId, Vec<RecordId>>,

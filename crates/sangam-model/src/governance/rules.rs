@@ -103,7 +103,7 @@ impl Rules for ProposalOpen {
         }
         if self.effect.is_some() && self.method.has_options() {
             return Err(Refusal::BadEffect(
-                "only yes/no and consent proposals can carry an effect",
+                "only yes/no and consent proposals can carry an effect".into(),
             ));
         }
         if let Some(revised) = &self.revises
@@ -162,7 +162,7 @@ impl Rules for ProxyGrant {
         let open = scope.open_to(&self.proposal, record, &author)?;
         if self.holder == author || open.electorate.binary_search(&self.holder).is_err() {
             return Err(Refusal::BadProxy(
-                "the holder must be another member of the electorate",
+                "the holder must be another member of the electorate".into(),
             ));
         }
         Ok(())

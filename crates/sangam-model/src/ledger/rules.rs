@@ -14,7 +14,7 @@ use crate::kinds::Body;
 use crate::membership::Bylaws;
 use crate::record::Record;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     /// Valid accounts, in fold order (depth, id).
     pub(crate) accounts: BTreeSet<(u64, RecordId)>,

@@ -15,7 +15,7 @@ use crate::kinds::Body;
 use crate::membership::Bylaws;
 use crate::record::{Record, Timestamp};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     /// Valid listings in fold order (depth, id).
     pub(crate) listings: BTreeSet<(u64, RecordId)>,

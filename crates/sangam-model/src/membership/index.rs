@@ -13,7 +13,7 @@ use crate::record::Record;
 /// Where in fold order (depth, id) a value was set: the latest wins.
 pub(crate) type Order = (u64, RecordId);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     /// Records that can change a member key's standing: its admission, leave or removal,
     /// and closes of proposals whose effect admits or removes it.
@@ -27,7 +27,7 @@ pub(crate) struct Index {
 }
 
 /// A member's latest profile fields, each with the fold order of the record that set it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Profile {
     pub(crate) name: Option<(Order, String)>,
     pub(crate) contact: Option<(Order, String)>,

@@ -134,7 +134,7 @@ impl Rules for Genesis {
 impl Rules for MemberAdmit {
     fn judge(&self, _: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         if bylaws.admission == Admission::Proposal {
-            return Err(Refusal::NeedsProposal("admit a member"));
+            return Err(Refusal::NeedsProposal("admit a member".into()));
         }
         match scope.standing(&self.member) {
             Some(Standing::Active) => Err(Refusal::AlreadyMember(self.member.short())),
@@ -190,7 +190,7 @@ impl Rules for MemberLeave {
 impl Rules for MemberRemove {
     fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         if bylaws.admission == Admission::Proposal {
-            return Err(Refusal::NeedsProposal("remove a member"));
+            return Err(Refusal::NeedsProposal("remove a member".into()));
         }
         if self.member == record.author() {
             return Err(Refusal::RemoveSelf);

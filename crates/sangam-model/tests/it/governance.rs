@@ -484,7 +484,7 @@ fn admission_by_proposal_takes_effect_when_the_vote_passes() {
     let direct = record(coop, &asha, &[&g], 2_000, admit(&newcomer, "Nia"));
     assert_eq!(
         refusal(&[g.clone(), direct.clone()], coop, &direct),
-        Err(Refusal::NeedsProposal("admit a member"))
+        Err(Refusal::NeedsProposal("admit a member".into()))
     );
     let effect = Effect::Admit(MemberAdmit {
         member: newcomer.key.public(),

@@ -72,19 +72,22 @@ impl Replica {
     }
 
     pub(super) fn load_document(&mut self) {
-        let Some(bytes) = self.unloaded.take() else {
-            return;
-        };
-        match crate::contain::load_document(&bytes) {
-            Some(doc) => {
-                let heads = doc.get_heads();
-                debug_assert!(
-                    heads.iter().all(|h| self.changes.contains_key(h)),
-                    "restore keeps only a snapshot whose heads are admitted"
-                );
-                self.doc = doc.with_actor(ActorId::from(self.device.as_bytes()));
+        self.read_saved_document();
+        if let Some(bytes) = self.unloaded.take() {
+            match crate::contain::load_document(&bytes) {
+                Some(doc) => {
+                    let heads = doc.get_heads();
+                    debug_assert!(
+                        heads.iter().all(|h| self.changes.contains_key(h)),
+                        "restore keeps only a snapshot whose heads are admitted"
+                    );
+                    self.doc = doc.with_actor(ActorId::from(self.device.as_bytes()));
+                }
+                None => self.document_lost = true,
             }
-            None => self.document_lost = true,
+        }
+        if !self.document_lost {
+            self.fill_document_from_log();
         }
     }
 

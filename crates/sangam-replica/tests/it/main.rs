@@ -2,5 +2,6 @@
 
 mod admission;
 mod bundles;
+mod saved;
 mod sync;
 mod vouch;

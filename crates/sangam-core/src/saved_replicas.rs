@@ -1,0 +1,170 @@
+//! Replicas kept between processes, so that opening a co-op reads its saved replica and
+//! the log's tail instead of replaying the whole log (sangam-replica's `saved` says what
+//! is kept, sangam-store's `saved` where).
+//!
+//! A replica is saved after a commit once its fold has grown by [`SAVE_EVERY_RECORDS`]
+//! since it was last saved, and after a load that replayed more than that; only when it
+//! holds exactly the co-op's changes in the log (so the saved position says what it
+//! covers). A saved replica that does not open, or whose tail does not replay cleanly, is
+//! ignored and the log is replayed as before. Debug builds check every small co-op opened
+//! this way against a full replay.
+
+use std::sync::Arc;
+
+use sangam_model::CoopId;
+use sangam_replica::{Replica, Trust};
+
+use crate::error::ApiError;
+use crate::node::Node;
+
+/// How many records a co-op's fold may grow by before its replica is saved again: the
+/// most a later process replays on top of it. A save costs about what a replay of this
+/// many records does at 100,000 records, so saving is a small part of what writes cost.
+pub(crate) const SAVE_EVERY_RECORDS: usize = 1_000;
+
+impl Node {
+    /// The co-op's replica opened from its saved state and the log's tail after it, with
+    /// the log position read to; `None` when there is no usable saved state.
+    pub(crate) fn opened_saved(
+        &mut self,
+        coop: CoopId,
+    ) -> Result<Option<(Replica, i64)>, ApiError> {
+        let Some(saved) = self.store.saved_replica(coop)? else {
+            return Ok(None);
+        };
+        let log = Arc::new(self.store.log_reader(coop)?);
+        let device = self.device.public();
+        let Ok(mut replica) = Replica::open_saved(coop, device, &saved.state, log) else {
+            return Ok(None);
+        };
+        let rows = self.store.changes_after(coop, saved.position)?;
+        let last = rows.last().map_or(saved.position, |row| row.position);
+        let admitted = replica.admit(
+            rows.into_iter().map(|row| row.change).collect(),
+            Trust::OwnStore,
+        );
+        if !admitted.rejected.is_empty() || replica.needs_rebuild() {
+            // A replay reports what did not replay, and applies the fork rule.
+            return Ok(None);
+        }
+        self.saved_records.insert(coop, saved.record_count as usize);
+        #[cfg(debug_assertions)]
+        self.assert_saved_replica_equals_a_replay(coop, &replica)?;
+        Ok(Some((replica, last)))
+    }
+
+    /// Saves `replica` if its fold grew by [`SAVE_EVERY_RECORDS`] since it was last saved
+    /// (or at once if `now`), and it holds exactly its co-op's changes in the log.
+    pub(crate) fn keep_replica(&mut self, replica: &Replica, now: bool) -> Result<(), ApiError> {
+        let coop = replica.coop();
+        let records = replica.fold().len();
+        let saved = match self.saved_records.get(&coop) {
+            Some(count) => *count,
+            None => {
+                let count = self.store.saved_replica_records(coop)?.unwrap_or(0) as usize;
+                self.saved_records.insert(coop, count);
+                count
+            }
+        };
+        if !now && records < saved + SAVE_EVERY_RECORDS {
+            return Ok(());
+        }
+        let change_count = self.store.change_count(coop)?;
+        if change_count != replica.change_count() as i64 {
+            return Ok(());
+        }
+        let Some(state) = replica.save_state() else {
+            return Ok(());
+        };
+        let position = self.store.last_position()?;
+        self.store.save_replica(
+            coop,
+            &sangam_store::SavedReplica {
+                position,
+                change_count,
+                record_count: records as i64,
+                state,
+            },
+            self.clock.now(),
+        )?;
+        self.saved_records.insert(coop, records);
+        Ok(())
+    }
+
+    /// Debug builds: a small co-op opened saved equals the same co-op replayed from its
+    /// log (fold, changes, heads), so a saved state that drifts from a replay fails the
+    /// tests that make one.
+    #[cfg(debug_assertions)]
+    fn assert_saved_replica_equals_a_replay(
+        &mut self,
+        coop: CoopId,
+        opened: &Replica,
+    ) -> Result<(), ApiError> {
+        if opened.change_count() > 2_000 {
+            return Ok(());
+        }
+        let changes = self.store.changes(coop)?;
+        let (replayed, _, _) = Replica::restore(coop, self.device.public(), None, changes);
+        let differences = opened.differences(&replayed);
+        assert!(
+            differences.is_empty(),
+            "co-op {}: the saved replica differs from a replay: {differences:?}",
+            coop.short()
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sangam_model::CoopId;
+    use sangam_model::fold::bodies_here;
+
+    use crate::Home;
+
+    /// Opens the home at `path`, writes a profile named `name`, and says how many full
+    /// replays that took and how many record bodies the replica then holds.
+    fn write_once(path: &std::path::Path, coop: CoopId, name: &str) -> (usize, usize) {
+        let home = Home::open(path).expect("opens");
+        home.update_profile(coop, Some(name), None).expect("writes");
+        let node = home.node();
+        (node.replays, bodies_here(node.replicas[&coop].fold()))
+    }
+
+    #[test]
+    fn a_reopened_home_writes_on_its_saved_replica_without_a_replay() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home");
+        let home = Home::open(&path).expect("opens");
+        home.create_identity("Asha").expect("identity");
+        let coop: CoopId = home
+            .create_coop("Bakery", "INR")
+            .expect("coop")
+            .id
+            .parse()
+            .expect("id");
+        for i in 0..40 {
+            home.update_profile(coop, Some(&format!("Asha {i}")), None)
+                .expect("profile");
+        }
+        drop(home);
+        // No saved replica yet: the first writing process replays, and saves it before it
+        // writes.
+        assert_eq!(write_once(&path, coop, "Asha K").0, 1);
+        // Every later one opens it and replays only the tail after it (checked against a
+        // whole replay in this debug build). The bodies in memory, of 42 records: the
+        // genesis (authority records are saved whole), the tail ("Asha K") and the new one.
+        assert_eq!(write_once(&path, coop, "Asha L"), (0, 3));
+        assert_eq!(write_once(&path, coop, "Asha M"), (0, 4));
+        let home = Home::open(&path).expect("opens");
+        let details = home.coop(coop).expect("details");
+        assert_eq!(details.members, 1);
+        let replica_name = {
+            let mut node = home.node();
+            let replica = node.replica(coop).expect("opens");
+            replica.state().members[0].name.clone()
+        };
+        assert_eq!(replica_name, "Asha M");
+        assert_eq!(home.node().replays, 0);
+    }
+}

@@ -1,0 +1,322 @@
+//! The fold kept between processes, so a process that writes one record does not replay
+//! the co-op's whole history first.
+//!
+//! A replay costs every record parsed and judged: about 20 µs and 4 KB a record, two
+//! seconds and 450 MB at 100,000 records, before one new record can be judged. What
+//! judging needs is far less: each placed record's deps, depth, verdict and context, the
+//! areas' indexes, and the bodies of the few records a rule looks at. So a saved fold
+//! ([`SavedFold`]) keeps each record's place and verdict, the indexes, and the bodies of
+//! authority records only (every view is built from them); every other body stays in
+//! the home's change log and is read from there the first time a rule or a reader asks
+//! for it ([`RecordRef`], through a [`RecordSource`]). Contexts are not saved: they are
+//! rebuilt from the deps, in fold order, as the replay would.
+//!
+//! A saved fold is the home's own state, written by this build: it is trusted as the
+//! change log is, and tests and debug builds check it against a replay
+//! ([`Fold::differences`]).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Fold, Refusal, context_of, placed};
+use crate::areas::Indexes;
+use crate::kinds::Kind;
+use crate::record::{CoopId, Record, RecordId};
+
+/// Where the bodies a saved fold left out are read from: the home's change log.
+pub trait RecordSource: Send + Sync {
+    /// The record `id`, held by the change the saving replica numbered `at`.
+    fn record(&self, at: u32, id: &RecordId) -> Result<Record, String>;
+}
+
+/// A placed record: its body here, or read from the home's log when first needed. It
+/// derefs to the [`Record`]; its id, kind and deps are known without reading the body.
+#[derive(Clone)]
+pub struct RecordRef(Inner);
+
+#[derive(Clone)]
+enum Inner {
+    Here(Arc<Record>),
+    Kept(Arc<Kept>),
+}
+
+struct Kept {
+    id: RecordId,
+    kind: Kind,
+    deps: Box<[RecordId]>,
+    at: u32,
+    source: Arc<dyn RecordSource>,
+    body: OnceLock<Arc<Record>>,
+}
+
+impl Kept {
+    fn record(&self) -> &Arc<Record> {
+        self.body.get_or_init(|| {
+            let record = self.source.record(self.at, &self.id).unwrap_or_else(|e| {
+                // The log is append-only and held this record when the fold was saved:
+                // losing it is a damaged home, not an input to refuse.
+                panic!(
+                    "record {} is in the saved fold but could not be read from the change log: {e}",
+                    self.id.short()
+                )
+            });
+            assert_eq!(
+                record.id(),
+                self.id,
+                "the change log gave another record for {}",
+                self.id.short()
+            );
+            Arc::new(record)
+        })
+    }
+}
+
+impl RecordRef {
+    /// The record's id.
+    pub fn id(&self) -> RecordId {
+        match &self.0 {
+            Inner::Here(r) => r.id(),
+            Inner::Kept(k) => k.id,
+        }
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> Kind {
+        match &self.0 {
+            Inner::Here(r) => r.kind(),
+            Inner::Kept(k) => k.kind,
+        }
+    }
+
+    /// The records it names as its deps.
+    pub fn deps(&self) -> &[RecordId] {
+        match &self.0 {
+            Inner::Here(r) => r.deps(),
+            Inner::Kept(k) => &k.deps,
+        }
+    }
+
+    /// The record, shared (read from the log first if it is not here yet).
+    pub fn shared(&self) -> Arc<Record> {
+        match &self.0 {
+            Inner::Here(r) => r.clone(),
+            Inner::Kept(k) => k.record().clone(),
+        }
+    }
+
+    /// Whether the body is in memory (it was placed here, or has been read).
+    pub fn is_here(&self) -> bool {
+        match &self.0 {
+            Inner::Here(_) => true,
+            Inner::Kept(k) => k.body.get().is_some(),
+        }
+    }
+}
+
+impl Deref for RecordRef {
+    type Target = Record;
+
+    fn deref(&self) -> &Record {
+        match &self.0 {
+            Inner::Here(r) => r,
+            Inner::Kept(k) => k.record(),
+        }
+    }
+}
+
+impl From<Arc<Record>> for RecordRef {
+    fn from(record: Arc<Record>) -> Self {
+        Self(Inner::Here(record))
+    }
+}
+
+impl fmt::Debug for RecordRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Inner::Here(r) => r.fmt(f),
+            Inner::Kept(k) => match k.body.get() {
+                Some(r) => r.fmt(f),
+                None => write!(f, "Record({} {}, in the log)", k.id.short(), k.kind),
+            },
+        }
+    }
+}
+
+/// A fold saved to be opened by a later process ([`Fold::save`], [`Fold::open_saved`]).
+/// It borrows from the fold it was saved from, and owns what it was read back into.
+#[derive(Serialize, Deserialize)]
+pub struct SavedFold<'a> {
+    /// Every placed record, in fold order (depth, id): its deps come before it.
+    #[serde(borrow)]
+    records: Vec<SavedPlaced<'a>>,
+    /// Records waiting for deps, as their JSON.
+    #[serde(borrow)]
+    waiting: Vec<Cow<'a, str>>,
+    indexes: Cow<'a, Indexes>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedPlaced<'a> {
+    id: RecordId,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    deps: Cow<'a, [RecordId]>,
+    verdict: Result<(), Refusal>,
+    /// Where the source finds the body.
+    at: u32,
+    /// The body itself, for authority records (every view reads them) and any record the
+    /// source could not be told where to find.
+    #[serde(borrow)]
+    json: Option<Cow<'a, str>>,
+}
+
+impl Fold {
+    /// The fold as saved for a later process. `locate` numbers the change holding a
+    /// record, for the [`RecordSource`] the fold is opened with.
+    pub fn save(&self, locate: impl Fn(&RecordId) -> Option<u32>) -> SavedFold<'_> {
+        let records = self
+            .ordered()
+            .into_iter()
+            .map(|p| {
+                let id = p.record.id();
+                let kind = p.record.kind();
+                let at = if kind.is_authority() {
+                    None
+                } else {
+                    locate(&id)
+                };
+                SavedPlaced {
+                    id,
+                    kind: Cow::Borrowed(kind.as_str()),
+                    deps: Cow::Borrowed(p.record.deps()),
+                    verdict: p.verdict.clone(),
+                    at: at.unwrap_or(u32::MAX),
+                    json: at.is_none().then(|| Cow::Borrowed(p.record.json())),
+                }
+            })
+            .collect();
+        let waiting = self
+            .waiting
+            .values()
+            .flatten()
+            .map(|r| Cow::Borrowed(r.json()))
+            .collect();
+        SavedFold {
+            records,
+            waiting,
+            indexes: Cow::Borrowed(&self.index),
+        }
+    }
+
+    /// Opens a saved fold of `coop`, reading the bodies it left out from `source` when
+    /// they are first needed. Contexts and depths are rebuilt from the deps, as a replay
+    /// builds them.
+    pub fn open_saved(
+        coop: CoopId,
+        saved: SavedFold<'_>,
+        source: Arc<dyn RecordSource>,
+    ) -> Result<Fold, String> {
+        let mut fold = Fold::new(coop);
+        fold.placed.reserve(saved.records.len());
+        for entry in saved.records {
+            let kind: Kind = entry
+                .kind
+                .parse()
+                .map_err(|_| format!("unknown kind {}", entry.kind))?;
+            let parents = entry
+                .deps
+                .iter()
+                .map(|d| {
+                    fold.placed
+                        .get(d)
+                        .ok_or_else(|| format!("{} is saved before its dep {}", entry.id, d))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let (context, depth) = context_of(&parents);
+            let record = match entry.json {
+                Some(json) => {
+                    let record = Record::from_trusted_json(json.as_bytes())
+                        .map_err(|e| format!("saved record {}: {e}", entry.id))?;
+                    if record.id() != entry.id {
+                        return Err(format!("saved record {} has another id", entry.id));
+                    }
+                    RecordRef::from(Arc::new(record))
+                }
+                None => RecordRef(Inner::Kept(Arc::new(Kept {
+                    id: entry.id,
+                    kind,
+                    deps: entry.deps.into_owned().into_boxed_slice(),
+                    at: entry.at,
+                    source: source.clone(),
+                    body: OnceLock::new(),
+                }))),
+            };
+            let placed = placed(record, context, depth, entry.verdict);
+            fold.place(placed);
+        }
+        for json in saved.waiting {
+            let record = Record::from_trusted_json(json.as_bytes())
+                .map_err(|e| format!("a saved waiting record: {e}"))?;
+            fold.add(record);
+        }
+        fold.index = saved.indexes.into_owned();
+        fold.views = Mutex::new(Vec::new());
+        Ok(fold)
+    }
+
+    /// How this fold differs from `other` (records, their places, verdicts and contexts,
+    /// heads, waiting records, indexes), for checking a saved fold against a replay.
+    pub fn differences(&self, other: &Fold) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.placed.len() != other.placed.len() {
+            out.push(format!(
+                "{} records placed against {}",
+                self.placed.len(),
+                other.placed.len()
+            ));
+        }
+        for (id, mine) in &self.placed {
+            let Some(theirs) = other.placed.get(id) else {
+                out.push(format!("{} is placed in one only", id.short()));
+                continue;
+            };
+            let same_context = |a: &super::Context, b: &super::Context| a.iter().eq(b.iter());
+            if mine.depth != theirs.depth
+                || mine.verdict != theirs.verdict
+                || !same_context(&mine.context, &theirs.context)
+                || !same_context(&mine.after, &theirs.after)
+                || mine.record.deps() != theirs.record.deps()
+            {
+                out.push(format!("{} is placed differently", id.short()));
+            }
+        }
+        if self.heads != other.heads {
+            out.push("the heads differ".into());
+        }
+        if self.waiting_count != other.waiting_count {
+            out.push("the waiting records differ".into());
+        }
+        let mut authority = self.authority.clone();
+        let mut their_authority = other.authority.clone();
+        authority.sort();
+        their_authority.sort();
+        if authority != their_authority {
+            out.push("the authority records differ".into());
+        }
+        // As JSON values, whose maps compare without regard to order.
+        let indexes = |f: &Fold| serde_json::to_value(&f.index).expect("indexes serialize");
+        if indexes(self) != indexes(other) {
+            out.push("the indexes differ".into());
+        }
+        out
+    }
+}
+
+/// Counts the bodies in memory, for tests and benchmarks that check what was read.
+pub fn bodies_here(fold: &Fold) -> usize {
+    fold.placed.values().filter(|p| p.record.is_here()).count()
+}
