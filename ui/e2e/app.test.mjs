@@ -330,4 +330,57 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await click("nav-settings");
     await setLanguage("en");
   });
+
+  it("lays Tamil's sections on one line at 1280 px, and keeps them usable at 1024 px", async () => {
+    await setLanguage("ta");
+    const rows = () =>
+      browser.execute(() => {
+        const tops = [...document.querySelectorAll(".nav button")].map((b) => b.getBoundingClientRect().top);
+        return { lines: new Set(tops).size, overflow: document.documentElement.scrollWidth > window.innerWidth };
+      });
+    assert.deepEqual(await rows(), { lines: 1, overflow: false });
+    await browser.setWindowSize(1024, 800);
+    await browser.pause(300);
+    const narrow = await rows();
+    assert.equal(narrow.overflow, false, "nothing runs off the side at 1024 px");
+    await click("nav-members");
+    await checkScreen("ta", "members-1024");
+    await browser.setWindowSize(1280, 800);
+    await click("nav-settings");
+    await setLanguage("en");
+  });
+
+  it("shows every screen dark when the member chooses it, in English and in Tamil", async () => {
+    await (await byId(browser, "theme")).selectByAttribute("value", "dark");
+    await until(
+      async () => (await browser.$("html").getAttribute("data-theme")) === "dark",
+      "the window dark",
+    );
+    const background = await browser.execute(() => getComputedStyle(document.body).backgroundColor);
+    assert.notEqual(background, "rgb(246, 245, 241)", "the page is not the light background");
+    for (const lang of ["en", "ta"]) {
+      await setLanguage(lang);
+      await browser.execute(() => window.scrollTo(0, 0));
+      await checkScreen(lang, "dark-settings");
+      for (const screen of ["members", "proposals", "market", "books", "peers", "bundles", "verify"]) {
+        await click(`nav-${screen}`);
+        await browser.pause(400);
+        await checkScreen(lang, `dark-${screen}`);
+      }
+      await click("nav-proposals");
+      await click("proposal-tab-closed");
+      await (await browser.$('[data-testid="proposal-card"] button')).click();
+      await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
+      await browser.execute(() => window.scrollTo(0, 0));
+      await checkScreen(lang, "dark-proposal-closed");
+      await click("nav-settings");
+    }
+    await setLanguage("en");
+    // Back to following the desktop (light here), as the other tests expect.
+    await (await byId(browser, "theme")).selectByAttribute("value", "system");
+    await until(
+      async () => (await browser.$("html").getAttribute("data-theme")) === "light",
+      "the window light again",
+    );
+  });
 });

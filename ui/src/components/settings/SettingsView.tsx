@@ -5,6 +5,7 @@ import { coopList, home, me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 import { LanguagePicker } from "../common/LanguagePicker";
+import { ThemePicker } from "../common/ThemePicker";
 import { LinkPanel } from "./LinkPanel";
 import { PhrasePanel } from "./PhrasePanel";
 
@@ -82,6 +83,7 @@ export function SettingsView(props: { coop: string }) {
       <section class="card" aria-labelledby={`${id}-l`}>
         <h2 id={`${id}-l`}>{t("settings.language")}</h2>
         <LanguagePicker />
+        <ThemePicker />
       </section>
       <section class="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{t("settings.home")}</h2>
