@@ -273,7 +273,8 @@ fn main() {
         let count = records(&a);
         RECORDS.store(count, std::sync::atomic::Ordering::Relaxed);
         if count >= next_step {
-            let write = a.run(&["labour", "log", "--hours", "1"]).0;
+            let day = past_day(10_000 + (next_step / step) as u64);
+            let write = a.run(&["labour", "log", "--hours", "1", "--date", &day]).0;
             statement(&root.join("measure.csv"), &mut serial, 500, &mut dice);
             let import = a
                 .run(&[
@@ -322,8 +323,21 @@ fn main() {
                 &format!("Sales -{amount}"),
             ]);
         }
-        a.grow(&["labour", "log", "--hours", "3", "--note", "baking"]);
-        b.grow(&["labour", "log", "--hours", "2", "--note", "deliveries"]);
+        // A day of its own for each round's work: a member logs at most 24 hours a day.
+        let day = past_day(round);
+        a.grow(&[
+            "labour", "log", "--hours", "3", "--note", "baking", "--date", &day,
+        ]);
+        b.grow(&[
+            "labour",
+            "log",
+            "--hours",
+            "2",
+            "--note",
+            "deliveries",
+            "--date",
+            &day,
+        ]);
         b.grow(&[
             "listing",
             "post",
@@ -368,4 +382,21 @@ fn main() {
     if std::env::var_os("SANGAM_GROWTH_KEEP").is_some() {
         println!("The homes are kept in {}", tmp.keep().display());
     }
+}
+
+/// The day `n` days before 2026-01-01, as YYYY-MM-DD (the proleptic Gregorian calendar,
+/// by the days-from-civil inverse).
+fn past_day(n: u64) -> String {
+    // Days from 1970-01-01 to 2026-01-01.
+    let days = 20_454 - n as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
