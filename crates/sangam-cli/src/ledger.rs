@@ -318,8 +318,8 @@ fn entry_text(e: &EntryDto) -> String {
         e.date,
         crate::show::inert_line(&e.description)
     );
-    if e.standing != "counts" {
-        text.push_str(&format!("  [{}]", e.standing.replace('_', " ")));
+    if e.standing != sangam_core::EntryStanding::Counts {
+        text.push_str(&format!("  [{}]", e.standing.as_str().replace('_', " ")));
     }
     for p in &e.postings {
         text.push_str(&format!(
@@ -576,7 +576,9 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
                                 .unwrap_or_default(),
                             r.counter_account.clone().unwrap_or_default(),
                             r.description.clone(),
-                            r.error.clone().unwrap_or_else(|| r.status.clone()),
+                            r.error
+                                .clone()
+                                .unwrap_or_else(|| r.status.as_str().to_owned()),
                         ]
                     }),
                 );

@@ -65,7 +65,7 @@ fn line(l: &ListingSummaryDto) -> Vec<String> {
         l.kind.as_str().to_owned(),
         l.title.clone(),
         l.price.clone().unwrap_or_else(|| "by arrangement".into()),
-        l.status.clone(),
+        l.status.to_string(),
         l.author_name
             .clone()
             .unwrap_or_else(|| l.author[..12].to_owned()),

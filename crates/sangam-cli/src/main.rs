@@ -669,7 +669,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     log.iter().map(|e| {
                         vec![
                             e.id[..12].to_owned(),
-                            e.kind.clone(),
+                            e.kind.to_string(),
                             e.author_name
                                 .clone()
                                 .unwrap_or_else(|| e.author[..8].to_owned()),

@@ -30,7 +30,7 @@ impl Node {
                 self.announce.push(Event::RecordAdded {
                     coop,
                     id: *id,
-                    kind: record.kind().to_string(),
+                    kind: record.kind(),
                     author: record.author(),
                     origin,
                 });

@@ -63,11 +63,13 @@ fn rendered() -> Vec<(String, String)> {
         crate::BalanceSheetDto,
         crate::BankImportDto,
         crate::BankRowDto,
+        crate::RowStatus,
         crate::BookGroupDto,
         crate::CapitalDto,
         crate::CapitalLineDto,
         crate::EntryDraft,
         crate::EntryDto,
+        crate::EntryStanding,
         crate::IncomeStatementDto,
         crate::JournalFilter,
         crate::LabourDto,
@@ -84,6 +86,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::ListingDto,
         crate::ResponseDto,
         crate::ListingKind,
+        crate::ShownStatus,
         crate::ListingStatus,
         crate::LinkedDto,
         crate::LinkedCoopDto,
@@ -103,6 +106,7 @@ fn rendered() -> Vec<(String, String)> {
         sangam_model::body::Vote,
         sangam_model::body::Choice,
         sangam_model::governance::Status,
+        sangam_model::Kind,
     );
     out
 }

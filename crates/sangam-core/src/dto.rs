@@ -178,7 +178,7 @@ pub struct LogEntryDto {
     /// Record id (hex).
     pub id: String,
     /// Kind, e.g. `member.admit`.
-    pub kind: String,
+    pub kind: sangam_model::Kind,
     /// Author key (hex).
     pub author: String,
     /// Author's current name, if a member.

@@ -76,7 +76,7 @@ pub enum Event {
         #[ts(type = "string")]
         id: RecordId,
         /// Its kind, e.g. `ballot`.
-        kind: String,
+        kind: sangam_model::Kind,
         /// The member who signed it.
         #[ts(type = "string")]
         author: PublicKey,

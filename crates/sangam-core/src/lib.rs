@@ -41,9 +41,9 @@ mod settings;
 pub use bindings::{BINDINGS_DIR, check_bindings};
 pub use books::{
     AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, BankRowDto, BookGroupDto, CapitalDto,
-    CapitalLineDto, EntryDraft, EntryDto, ExportFormat, ImportTotals, IncomeStatementDto,
-    JournalFilter, LISTED_ROWS, LabourDto, LabourSummaryDto, MoneyDto, MonthDto, PatronageDto,
-    PostingDraft, PostingDto, SplitLineDto, StatementSource,
+    CapitalLineDto, EntryDraft, EntryDto, EntryStanding, ExportFormat, ImportTotals,
+    IncomeStatementDto, JournalFilter, LISTED_ROWS, LabourDto, LabourSummaryDto, MoneyDto,
+    MonthDto, PatronageDto, PostingDraft, PostingDto, RowStatus, SplitLineDto, StatementSource,
 };
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
@@ -54,8 +54,8 @@ pub use home::Home;
 pub use invites::{InviteDto, JoinDto, JoinStatus};
 pub use links::{LinkDto, LinkedCoopDto, LinkedDto, MAX_LINK_LIFETIME};
 pub use market::{
-    ListingDraft, ListingDto, ListingFilter, ListingSummaryDto, ResponseDto, parse_price,
-    price_text,
+    ListingDraft, ListingDto, ListingFilter, ListingSummaryDto, ResponseDto, ShownStatus,
+    parse_price, price_text,
 };
 pub use money::{
     DecimalMark, minor_text, money_text, parse_minor, parse_money, parse_money_marked, places,
@@ -70,7 +70,7 @@ pub use reports::{
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
 pub use sangam_model::ledger::{AccountRole, AccountType, Basis};
 pub use sangam_model::market::{ListingKind, ListingStatus};
-pub use sangam_model::{Admission, CoopId, PublicKey, RecordId, Timestamp};
+pub use sangam_model::{Admission, CoopId, Kind, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 pub use serve::{ServeInfo, ServeOptions, SyncReport};
 pub use settings::PeerDto;

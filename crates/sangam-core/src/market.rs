@@ -33,9 +33,8 @@ pub struct ListingSummaryDto {
     pub description: String,
     /// Category.
     pub category: Option<String>,
-    /// `open`, `reserved`, `done`, `withdrawn`, or `expired` (open, but past its expiry
-    /// by this laptop's clock).
-    pub status: String,
+    /// Its status, or `expired` (open, but past its expiry by this laptop's clock).
+    pub status: ShownStatus,
     /// The price in words ("15.00 EUR"); none: by arrangement.
     pub price: Option<String>,
     /// Quantity.
@@ -142,11 +141,48 @@ pub fn price_text(amount: u64, commodity: &str) -> String {
     crate::money::money_text(i128::from(amount), commodity)
 }
 
-fn status_word(status: ListingStatus, expired: bool) -> String {
-    if status == ListingStatus::Open && expired {
-        "expired".into()
-    } else {
-        status.as_str().into()
+/// A listing's status as a member sees it: its author's word, or expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ShownStatus {
+    /// Open.
+    Open,
+    /// Reserved for someone.
+    Reserved,
+    /// Done.
+    Done,
+    /// Withdrawn by its author or the members.
+    Withdrawn,
+    /// Open, but past its expiry by this laptop's clock.
+    Expired,
+}
+
+impl ShownStatus {
+    /// The word the CLI prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Reserved => "reserved",
+            Self::Done => "done",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl std::fmt::Display for ShownStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn status_word(status: ListingStatus, expired: bool) -> ShownStatus {
+    match status {
+        ListingStatus::Open if expired => ShownStatus::Expired,
+        ListingStatus::Open => ShownStatus::Open,
+        ListingStatus::Reserved => ShownStatus::Reserved,
+        ListingStatus::Done => ShownStatus::Done,
+        ListingStatus::Withdrawn => ShownStatus::Withdrawn,
     }
 }
 
@@ -484,8 +520,8 @@ impl Home {
             .iter()
             .map(|row| summary(row, names.get(&row.author).cloned(), now))
             .filter(|s| match filter.status.as_deref() {
-                Some("expired") => s.status == "expired",
-                Some("open") => s.status == "open",
+                Some("expired") => s.status == ShownStatus::Expired,
+                Some("open") => s.status == ShownStatus::Open,
                 _ => true,
             })
             .collect())

@@ -272,7 +272,7 @@ impl Node {
                 };
                 LogEntryDto {
                     id: record.id().to_string(),
-                    kind: record.kind().to_string(),
+                    kind: record.kind(),
                     author: record.author().to_string(),
                     author_name: name_of(&record.author()),
                     at: record.at(),

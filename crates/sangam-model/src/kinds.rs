@@ -99,11 +99,17 @@ pub enum InvalidBody {
 
 macro_rules! define_kinds {
     ($($variant:ident($body:ty) = $name:literal, authority: $authority:literal;)*) => {
-        /// A record kind, namespaced by area.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        /// A record kind, namespaced by area. It crosses the seam as its wire name (a
+        /// union of those names in TypeScript).
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum Kind {
             $(
                 #[doc = concat!("`", $name, "`")]
+                #[serde(rename = $name)]
                 $variant,
             )*
         }

@@ -85,9 +85,8 @@ pub struct EntryDto {
     pub reverses: Option<String>,
     /// Whether it is a patronage allocation.
     pub allocation: bool,
-    /// `counts`, `awaiting_vote`, `not_approved`, `reverses_uncounted`,
-    /// `another_reversal_counts` or `another_allocation_counts`.
-    pub standing: String,
+    /// Whether it counts, and if not, why.
+    pub standing: EntryStanding,
     /// Its postings.
     pub postings: Vec<PostingDto>,
 }
@@ -186,4 +185,52 @@ pub struct JournalFilter {
     pub search: Option<String>,
     /// At most this many (default 500).
     pub limit: Option<u32>,
+}
+
+/// Whether an entry counts in the books, and if not, why (the words are those the store
+/// keeps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStanding {
+    /// It counts.
+    Counts,
+    /// It needs a passed proposal, whose vote is still open.
+    AwaitingVote,
+    /// The proposal it cites did not pass.
+    NotApproved,
+    /// It reverses an entry that does not count.
+    ReversesUncounted,
+    /// Another reversal of the same entry counts instead.
+    AnotherReversalCounts,
+    /// Another allocation of the same surplus counts instead.
+    AnotherAllocationCounts,
+}
+
+impl EntryStanding {
+    /// Every standing, for parsing the stored words.
+    const ALL: [EntryStanding; 6] = [
+        Self::Counts,
+        Self::AwaitingVote,
+        Self::NotApproved,
+        Self::ReversesUncounted,
+        Self::AnotherReversalCounts,
+        Self::AnotherAllocationCounts,
+    ];
+
+    /// The word it is stored and printed as.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counts => "counts",
+            Self::AwaitingVote => "awaiting_vote",
+            Self::NotApproved => "not_approved",
+            Self::ReversesUncounted => "reverses_uncounted",
+            Self::AnotherReversalCounts => "another_reversal_counts",
+            Self::AnotherAllocationCounts => "another_allocation_counts",
+        }
+    }
+
+    /// The standing a stored word names; `None` for a word this build never writes.
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == word)
+    }
 }

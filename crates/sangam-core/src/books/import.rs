@@ -33,12 +33,41 @@ pub struct BankRowDto {
     pub amount: Option<MoneyDto>,
     /// The counter-account's name.
     pub counter_account: Option<String>,
-    /// `new`, `imported` (posted now), `already imported` or `bad`.
-    pub status: String,
+    /// What became of it.
+    pub status: RowStatus,
     /// Why a bad row is bad.
     pub error: Option<String>,
     /// The entry posted (hex).
     pub entry: Option<String>,
+}
+
+/// What became of a statement's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub enum RowStatus {
+    /// Read, and not in the books yet (a preview).
+    #[serde(rename = "new")]
+    New,
+    /// Posted by this import.
+    #[serde(rename = "imported")]
+    Imported,
+    /// In the books already (by an earlier import of the same row).
+    #[serde(rename = "already imported")]
+    AlreadyImported,
+    /// Not readable as the rules say; `error` says why.
+    #[serde(rename = "bad")]
+    Bad,
+}
+
+impl RowStatus {
+    /// The words the CLI prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Imported => "imported",
+            Self::AlreadyImported => "already imported",
+            Self::Bad => "bad",
+        }
+    }
 }
 
 /// What an import found and did.
@@ -269,7 +298,7 @@ impl Pass<'_> {
             description: String::new(),
             amount: None,
             counter_account: None,
-            status: "new".into(),
+            status: RowStatus::New,
             error: None,
             entry: None,
         };
@@ -295,7 +324,7 @@ impl Pass<'_> {
         let (date, minor, description) = match parsed {
             Ok(read) => read,
             Err(why) => {
-                row.status = "bad".into();
+                row.status = RowStatus::Bad;
                 row.error = Some(format!("line {line}: {why}"));
                 return (row, None);
             }
@@ -366,7 +395,7 @@ fn mark_imported(rows: &mut [BankRowDto], entries: &[(u64, sangam_model::RecordI
     for row in rows {
         while entries.next_if(|(line, _)| *line < row.line).is_some() {}
         if let Some((_, id)) = entries.next_if(|(line, _)| *line == row.line) {
-            row.status = "imported".into();
+            row.status = RowStatus::Imported;
             row.entry = Some(id.to_string());
         }
     }
@@ -438,7 +467,7 @@ impl Home {
         let mut rows = Vec::new();
         let mut unlisted = 0u64;
         let totals = self.import_bank_statement(coop, statement, rules, dry_run, &mut |row| {
-            if rows.len() < listed || row.status == "bad" {
+            if rows.len() < listed || row.status == RowStatus::Bad {
                 rows.push(row);
             } else {
                 unlisted += 1;
@@ -506,7 +535,7 @@ impl Home {
                 match reference {
                     None => totals.bad += 1,
                     Some(r) if known.contains(&r) => {
-                        row.status = "already imported".into();
+                        row.status = RowStatus::AlreadyImported;
                         totals.skipped += 1;
                     }
                     Some(_) => totals.new += 1,

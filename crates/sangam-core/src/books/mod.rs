@@ -22,11 +22,13 @@ use sangam_replica::{Replica, SignedChange};
 use sangam_store::{AccountRow, BalanceRow, EntryRow, JournalQuery, PostingRow};
 
 pub use dto::{
-    AccountDto, BalanceSheetDto, BookGroupDto, CapitalDto, CapitalLineDto, EntryDto,
+    AccountDto, BalanceSheetDto, BookGroupDto, CapitalDto, CapitalLineDto, EntryDto, EntryStanding,
     IncomeStatementDto, JournalFilter, MoneyDto, MonthDto, PostingDto,
 };
 pub use export::ExportFormat;
-pub use import::{BankImportDto, BankRowDto, ImportTotals, LISTED_ROWS, StatementSource};
+pub use import::{
+    BankImportDto, BankRowDto, ImportTotals, LISTED_ROWS, RowStatus, StatementSource,
+};
 pub use patronage::{LabourSummaryDto, PatronageDto, SplitLineDto};
 pub use write::{AccountDraft, EntryDraft, LabourDto, PostingDraft};
 
@@ -78,14 +80,15 @@ fn role_word(role: AccountRole) -> &'static str {
 
 /// The words a standing is stored and shown as, and what keeps the entry from counting.
 fn standing_words(s: Standing) -> (&'static str, Option<RecordId>) {
-    match s {
-        Standing::Counts => ("counts", None),
-        Standing::AwaitingVote(p) => ("awaiting_vote", Some(p)),
-        Standing::NotApproved(p) => ("not_approved", Some(p)),
-        Standing::ReversesUncounted(e) => ("reverses_uncounted", Some(e)),
-        Standing::AnotherReversalCounts(r) => ("another_reversal_counts", Some(r)),
-        Standing::AnotherAllocationCounts(a) => ("another_allocation_counts", Some(a)),
-    }
+    let (standing, cause) = match s {
+        Standing::Counts => (EntryStanding::Counts, None),
+        Standing::AwaitingVote(p) => (EntryStanding::AwaitingVote, Some(p)),
+        Standing::NotApproved(p) => (EntryStanding::NotApproved, Some(p)),
+        Standing::ReversesUncounted(e) => (EntryStanding::ReversesUncounted, Some(e)),
+        Standing::AnotherReversalCounts(r) => (EntryStanding::AnotherReversalCounts, Some(r)),
+        Standing::AnotherAllocationCounts(a) => (EntryStanding::AnotherAllocationCounts, Some(a)),
+    };
+    (standing.as_str(), cause)
 }
 
 /// The projection row of every valid account among `ids`.
@@ -269,8 +272,18 @@ impl Ledger {
             .map_or_else(|| account.short(), |a| a.name.clone())
     }
 
-    fn entry_dto(&self, e: &EntryRow) -> EntryDto {
-        EntryDto {
+    fn entry_dto(&self, e: &EntryRow) -> Result<EntryDto, ApiError> {
+        let standing = EntryStanding::from_word(&e.standing).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Storage,
+                format!(
+                    "the books' projection is damaged: entry {} stands as {:?}",
+                    e.id.short(),
+                    e.standing
+                ),
+            )
+        })?;
+        Ok(EntryDto {
             id: e.id.to_string(),
             date: e.date.clone(),
             description: e.description.clone(),
@@ -280,7 +293,7 @@ impl Ledger {
             approved_by: e.approved_by.map(|p| p.to_string()),
             reverses: e.reverses.map(|r| r.to_string()),
             allocation: e.allocation,
-            standing: e.standing.clone(),
+            standing,
             postings: e
                 .postings
                 .iter()
@@ -290,7 +303,7 @@ impl Ledger {
                     amount: MoneyDto::new(i128::from(p.amount), &p.commodity),
                 })
                 .collect(),
-        }
+        })
     }
 }
 
@@ -394,7 +407,7 @@ impl Home {
             return Ok(vec![]);
         }
         let rows = self.reader().journal(coop, &query)?;
-        Ok(rows.iter().map(|e| ledger.entry_dto(e)).collect())
+        rows.iter().map(|e| ledger.entry_dto(e)).collect()
     }
 
     /// The balance sheet now, or at the end of day `at`: every account by type.

@@ -295,7 +295,7 @@ impl Node {
             )
         })?;
         let row = super::entry_row(fold, &entry);
-        Ok(super::Ledger::read(&self.store, coop)?.entry_dto(&row))
+        super::Ledger::read(&self.store, coop)?.entry_dto(&row)
     }
 
     fn find_entry(&mut self, coop: CoopId, text: &str) -> Result<LedgerEntry, ApiError> {

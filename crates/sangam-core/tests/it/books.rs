@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use sangam_core::{
-    AccountDraft, Basis, Choice, Clock, DecimalMark, EntryDraft, ErrorCode, ExportFormat, Home,
-    JournalFilter, Method, PostingDraft, ProposalDraft, Vote,
+    AccountDraft, Basis, Choice, Clock, DecimalMark, EntryDraft, EntryStanding, ErrorCode,
+    ExportFormat, Home, JournalFilter, Method, PostingDraft, ProposalDraft, Vote,
 };
 use sangam_model::ledger::{AccountRole, AccountType};
 use tempfile::TempDir;
@@ -180,7 +180,7 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
         &[("Bank", "500", None), ("Capital: Asha", "-500", None)],
     ))
     .expect("shares");
-    assert_eq!(shares.standing, "counts");
+    assert_eq!(shares.standing, EntryStanding::Counts);
     post(draft(
         "2026-02-07",
         "Saturday market",
@@ -336,14 +336,14 @@ fn the_books_balance_refuse_bad_entries_and_export_files_hledger_and_beancount_a
             .expect("the allocation")
             .standing
     };
-    assert_eq!(standing(&home), "awaiting_vote");
+    assert_eq!(standing(&home), EntryStanding::AwaitingVote);
     let vote_id = crate::rid(&vote.id);
     home.vote(coop, vote_id, Choice::Vote(Vote::Yes))
         .expect("vote");
     home.close(coop, vote_id).expect("close");
     assert_eq!(
         standing(&home),
-        "counts",
+        EntryStanding::Counts,
         "the allocation counts once the vote passed"
     );
     let again = home

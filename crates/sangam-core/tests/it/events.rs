@@ -36,7 +36,7 @@ async fn from_peer(
 ) -> sangam_core::RecordId {
     let event = next_matching(heard, kind, |e| {
         matches!(e, Event::RecordAdded { kind: k, origin, .. }
-            if k == kind && *origin == Origin::Peer { device })
+            if k.as_str() == kind && *origin == Origin::Peer { device })
     })
     .await;
     match event {
@@ -97,7 +97,7 @@ async fn a_subscriber_hears_the_peer_then_progress_then_the_record_then_the_tall
     next_matching(
         &mut heard,
         "the proposal",
-        |e| matches!(e, Event::RecordAdded { kind, .. } if kind == "proposal.open"),
+        |e| matches!(e, Event::RecordAdded { kind, .. } if kind.as_str() == "proposal.open"),
     )
     .await;
 
@@ -128,7 +128,7 @@ async fn a_subscriber_hears_the_peer_then_progress_then_the_record_then_the_tall
             ..
         } => {
             assert_eq!(c, coop);
-            assert_eq!(kind, "ballot");
+            assert_eq!(kind.as_str(), "ballot");
             assert_eq!(author, crate::pk(&key(asha)));
             assert_eq!(
                 origin,
@@ -236,7 +236,7 @@ async fn every_public_write_reaches_a_peer_in_a_live_session() {
     bo_ballot_here().await;
     next_matching(&mut heard, "Cy's ballot, passed on", |e| {
         matches!(e, Event::RecordAdded { kind, author, .. }
-            if kind == "ballot" && *author == crate::pk(&key(cy)))
+            if kind.as_str() == "ballot" && *author == crate::pk(&key(cy)))
     })
     .await;
     asha.shared.close(coop, oven).expect("close");

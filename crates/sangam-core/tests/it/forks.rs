@@ -163,7 +163,7 @@ fn a_restored_copy_converges_with_the_original_in_every_arrival_order() {
                 .log(f.coop)
                 .expect("log")
                 .into_iter()
-                .filter(|e| e.kind == "ballot")
+                .filter(|e| e.kind.as_str() == "ballot")
                 .count();
             assert_eq!(ballots, 3);
         }
@@ -250,7 +250,7 @@ fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
         .log(f.coop)
         .expect("log")
         .into_iter()
-        .filter(|e| e.kind == "ballot")
+        .filter(|e| e.kind.as_str() == "ballot")
         .count();
     assert_eq!(ballots, 2, "both of Asha's ballots are kept");
     assert!(state.members.len() == 2);
