@@ -1,13 +1,15 @@
 //! The desktop shell: a Tauri window over one [`sangam_core::Home`]. Commands
 //! (`commands.rs`; the books' in `books.rs`) call one core use case each; `events.rs`
 //! forwards the core's event stream to the window; `serving.rs` keeps the home serving
-//! while the window is open.
+//! while the window is open; `one_window.rs` keeps one window per home.
 //! Nothing else lives here: logic that wants to belongs in core.
 
 mod books;
 mod command_names;
 mod commands;
 mod events;
+#[cfg(unix)]
+mod one_window;
 mod serving;
 
 use std::path::PathBuf;
@@ -67,6 +69,24 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    #[cfg(unix)]
+    let first = match one_window::claim(&dir) {
+        Ok(one_window::Claim::First(first)) => first,
+        Ok(one_window::Claim::Shown) => {
+            println!(
+                "Sangam is already open on {}: its window is in front now.",
+                dir.display()
+            );
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!(
+                "sangam-desktop: cannot tell whether a window is open on {} already: {e}",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let app = App {
         serving: Serving::new(home.clone()),
         home,
@@ -79,6 +99,17 @@ pub fn run() -> ExitCode {
             events::forward(tauri_app.handle().clone(), state.home.subscribe());
             // A home that holds a co-op serves from the first second the window shows.
             state.serving.ensure(tauri_app.handle());
+            #[cfg(unix)]
+            {
+                let handle = tauri_app.handle().clone();
+                first.listen(move || {
+                    for window in handle.webview_windows().into_values() {
+                        let _ = window.unminimize();
+                        let _ = window.show();
+                        let _ = window.set_focus();
+                    }
+                });
+            }
             Ok(())
         })
         .manage(app)

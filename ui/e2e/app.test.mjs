@@ -4,10 +4,12 @@
 // (the window's tally moves without a reload), the close. Every screen is checked with
 // axe-core and photographed, in English and in Tamil.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
+  APP,
   accessibilityProblems,
   byId,
   cli,
@@ -382,5 +384,16 @@ describe("the desktop app", { timeout: 480_000 }, () => {
       async () => (await browser.$("html").getAttribute("data-theme")) === "light",
       "the window light again",
     );
+  });
+
+  it("brings its open window to the front when started again on the same home", async () => {
+    const second = spawnSync(APP, ["--home", appHome], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(second.status, 0, `the second launch failed: ${second.stderr}`);
+    assert.match(second.stdout, /already open/);
+    assert.equal(await browser.execute(() => document.hasFocus()), true, "the window has the focus");
+    // The first window carries on.
+    await click("nav-members");
+    await byId(browser, "member-row");
+    await click("nav-settings");
   });
 });

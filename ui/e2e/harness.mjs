@@ -100,6 +100,9 @@ export async function openApp(home) {
       browser = await session(driver.port, home);
     } catch (e) {
       await driver.stop();
+      // An app left from the failed launch holds the home's window: a new one would only
+      // bring it to the front.
+      await stopLeftover(home);
       if (attempt === 2) throw e;
       console.error(`the app did not start (${e.message}); trying once more`);
     }

@@ -1,0 +1,146 @@
+//! One window per home: a second launch on a home whose window is open brings that window
+//! to the front and exits, as members expect of a desktop app (two windows on one home
+//! would each serve, and show each other's writes only after a while).
+//!
+//! The first window holds a lock on `window.lock` in the home for as long as it runs, and
+//! listens on `window.sock` beside it. A later launch that cannot take the lock connects
+//! to the socket, asks the window to show itself, and exits. The lock, not the socket,
+//! decides who is first: it is let go when the process ends however it ends, so a window
+//! that crashed leaves nothing that stops the next one. Homes are independent: a window on
+//! another home opens beside this one.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const LOCK: &str = "window.lock";
+const SOCKET: &str = "window.sock";
+/// What a second launch says, and what the first answers once its window is shown.
+const SHOW: &str = "show";
+const SHOWN: &str = "shown";
+/// How long a second launch waits for the first to listen (it may have just started).
+const CONNECT_WAIT: Duration = Duration::from_secs(5);
+
+/// Whether this launch is the home's window.
+pub enum Claim {
+    /// It is: keep this while the window runs, and [`First::listen`].
+    First(First),
+    /// The home's window was open, and has been asked to come to the front.
+    Shown,
+}
+
+/// The first window's hold on its home.
+pub struct First {
+    _lock: File,
+    listener: UnixListener,
+}
+
+/// Claims `home` for this launch's window.
+pub fn claim(home: &Path) -> io::Result<Claim> {
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(home.join(LOCK))?;
+    match lock.try_lock() {
+        Ok(()) => {
+            let socket = home.join(SOCKET);
+            // Left by a window that ended without tidying up: the lock says it is gone.
+            match std::fs::remove_file(&socket) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            let listener = UnixListener::bind(&socket)?;
+            Ok(Claim::First(First {
+                _lock: lock,
+                listener,
+            }))
+        }
+        Err(TryLockError::WouldBlock) => ask_to_show(&home.join(SOCKET)).map(|()| Claim::Shown),
+        Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Asks the window listening on `socket` to come to the front, waiting for it to listen.
+fn ask_to_show(socket: &Path) -> io::Result<()> {
+    let started = Instant::now();
+    let mut stream = loop {
+        match UnixStream::connect(socket) {
+            Ok(stream) => break stream,
+            Err(e) if started.elapsed() >= CONNECT_WAIT => return Err(e),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    stream.set_read_timeout(Some(CONNECT_WAIT))?;
+    writeln!(stream, "{SHOW}")?;
+    let mut answer = String::new();
+    BufReader::new(stream).read_line(&mut answer)?;
+    if answer.trim() == SHOWN {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!(
+            "the open window answered {:?}",
+            answer.trim()
+        )))
+    }
+}
+
+impl First {
+    /// Answers later launches on a thread of its own for as long as the process runs,
+    /// calling `show` for each.
+    pub fn listen(self, show: impl Fn() + Send + 'static) {
+        std::thread::spawn(move || {
+            let _hold = self._lock;
+            for stream in self.listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(CONNECT_WAIT));
+                let mut line = String::new();
+                let mut reader = BufReader::new(&stream);
+                if reader.read_line(&mut line).is_ok() && line.trim() == SHOW {
+                    show();
+                    let _ = writeln!(&stream, "{SHOWN}");
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_second_launch_shows_the_first_and_another_home_opens_beside_it() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let (home, other) = (dir.path().join("asha"), dir.path().join("bo"));
+        std::fs::create_dir_all(&home).expect("home");
+        std::fs::create_dir_all(&other).expect("other");
+        let Claim::First(first) = claim(&home).expect("claims") else {
+            panic!("the first launch is the window");
+        };
+        let shown = Arc::new(AtomicUsize::new(0));
+        let counted = shown.clone();
+        first.listen(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+        });
+        for expected in 1..=2 {
+            assert!(matches!(claim(&home).expect("asks"), Claim::Shown));
+            assert_eq!(shown.load(Ordering::SeqCst), expected);
+        }
+        assert!(matches!(claim(&other).expect("claims"), Claim::First(_)));
+    }
+
+    #[test]
+    fn a_socket_left_by_a_window_that_ended_does_not_stop_the_next() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let home = dir.path().to_path_buf();
+        // A window that ended: its socket is there, its lock is not held.
+        drop(UnixListener::bind(home.join(SOCKET)).expect("a stale socket"));
+        assert!(home.join(SOCKET).exists());
+        assert!(matches!(claim(&home).expect("claims"), Claim::First(_)));
+    }
+}
