@@ -70,10 +70,20 @@ impl Node {
             return Ok(());
         }
         let change_count = self.store.change_count(coop)?;
-        if change_count != replica.change_count() as i64 {
-            return Ok(());
-        }
-        let Some(state) = replica.save_state() else {
+        let state = if change_count == replica.change_count() as i64 {
+            replica.save_state()
+        } else {
+            None
+        };
+        let Some(state) = state else {
+            if now {
+                // Replayed in full and still not savable (a fork's shadowed changes, a
+                // change the log holds that does not replay): a saved state kept from
+                // before would only be opened, found wanting and replayed after, on every
+                // open.
+                self.store.drop_saved_replica(coop)?;
+                self.saved_records.remove(&coop);
+            }
             return Ok(());
         };
         let position = self.store.last_position()?;
