@@ -105,6 +105,9 @@ pub(crate) struct Node {
     pub(crate) snapshotted: HashMap<CoopId, usize>,
     /// Per co-op, how many records its saved replica holds ([`crate::saved_replicas`]).
     pub(crate) saved_records: HashMap<CoopId, usize>,
+    /// Co-ops whose replica is due to be saved once the home is quiet (when snapshots are
+    /// deferred: a node serving the network does not save in the middle of a sync).
+    pub(crate) replicas_due: std::collections::HashSet<CoopId>,
     /// How many times this node replayed a co-op's whole change log (tests check that
     /// opening a saved replica needs none).
     pub(crate) replays: usize,
@@ -188,6 +191,7 @@ impl Node {
             projected: HashMap::new(),
             snapshotted: HashMap::new(),
             saved_records: HashMap::new(),
+            replicas_due: Default::default(),
             replays: 0,
             books_checked: Default::default(),
             defer_snapshots: false,

@@ -69,6 +69,12 @@ impl Node {
         if !now && records < saved + SAVE_EVERY_RECORDS {
             return Ok(());
         }
+        if !now && self.defer_snapshots {
+            // Saving costs a pass over the replica and a write of its size under the node:
+            // a sync in progress would wait for it every thousand records.
+            self.replicas_due.insert(coop);
+            return Ok(());
+        }
         let change_count = self.store.change_count(coop)?;
         let state = if change_count == replica.change_count() as i64 {
             replica.save_state()
@@ -99,6 +105,30 @@ impl Node {
         )?;
         self.saved_records.insert(coop, records);
         Ok(())
+    }
+
+    /// Saves the replicas commits made due while snapshots were deferred, once nothing was
+    /// committed for `quiet`, each in a write unit of its own (so it covers the log as the
+    /// unit finds it). Returns how many it saved or found unsavable.
+    pub(crate) fn save_due_replicas(
+        &mut self,
+        quiet: std::time::Duration,
+    ) -> Result<usize, ApiError> {
+        if self.last_commit.is_some_and(|at| at.elapsed() < quiet) {
+            return Ok(0);
+        }
+        let mut due: Vec<CoopId> = self.replicas_due.drain().collect();
+        due.sort();
+        for coop in &due {
+            self.write_unit(|node| {
+                node.replica(*coop)?;
+                let replica = node.take_replica(*coop);
+                let kept = node.keep_replica(&replica, true);
+                node.put_replica(replica);
+                kept
+            })?;
+        }
+        Ok(due.len())
     }
 
     /// Debug builds: a small co-op opened saved equals the same co-op replayed from its
@@ -176,5 +206,61 @@ mod tests {
         };
         assert_eq!(replica_name, "Asha M");
         assert_eq!(home.node().replays, 0);
+    }
+
+    #[test]
+    fn a_serving_home_saves_its_replica_when_quiet_not_in_the_middle_of_a_sync() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let home = Home::open(&dir.path().join("home")).expect("opens");
+        home.create_identity("Asha").expect("identity");
+        let coop: CoopId = home
+            .create_coop("Bakery", "INR")
+            .expect("coop")
+            .id
+            .parse()
+            .expect("id");
+        for (name, account_type) in [
+            ("Bank", sangam_model::ledger::AccountType::Asset),
+            ("Suspense", sangam_model::ledger::AccountType::Liability),
+        ] {
+            home.open_account(
+                coop,
+                &crate::AccountDraft {
+                    name: name.into(),
+                    account_type,
+                    member: None,
+                    role: None,
+                },
+            )
+            .expect("account");
+        }
+        let saved = |home: &Home| {
+            home.node()
+                .store()
+                .saved_replica_records(coop)
+                .expect("reads")
+        };
+        home.defer_snapshots();
+        let rows: String = (0..super::SAVE_EVERY_RECORDS + 50)
+            .map(|i| format!("2026-01-01,Row {i},1.00\n"))
+            .collect();
+        let rules =
+            "account = Bank\ndefault-account = Suspense\ndate = 1\ndescription = 2\namount = 3\n";
+        let imported = home
+            .import_bank_csv(coop, &rows, rules, false)
+            .expect("imports");
+        assert_eq!(imported.posted as usize, super::SAVE_EVERY_RECORDS + 50);
+        // Grown past the mark, but serving: due, not saved.
+        assert_eq!(saved(&home), None);
+        assert!(home.node().replicas_due.contains(&coop));
+        // Not quiet for an hour: still not.
+        home.save_snapshots(std::time::Duration::from_secs(3600))
+            .expect("saves");
+        assert_eq!(saved(&home), None);
+        home.save_snapshots(std::time::Duration::ZERO)
+            .expect("saves");
+        let records = home.node().replicas[&coop].fold().len() as i64;
+        assert_eq!(saved(&home), Some(records));
+        assert!(home.node().replicas_due.is_empty());
     }
 }

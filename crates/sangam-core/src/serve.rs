@@ -358,8 +358,8 @@ impl Home {
         Ok(self.node().catch_up()?.len())
     }
 
-    /// Saves the snapshots that are due once nothing was committed for `quiet`. Returns
-    /// how many it saved. Each document is saved with its replica lent (`lending.rs`), so
+    /// Saves the snapshots (and the replicas, [`crate::saved_replicas`]) that are due once
+    /// nothing was committed for `quiet`. Returns how many it saved. Each document is saved with its replica lent (`lending.rs`), so
     /// other co-ops' sessions do not wait for it.
     pub fn save_snapshots(&self, quiet: std::time::Duration) -> Result<usize, ApiError> {
         let due = self.node().take_due_snapshots(quiet);
@@ -381,6 +381,8 @@ impl Home {
             }
             saved += 1;
         }
+        // The co-ops' replicas, as each last commit left them due.
+        saved += self.node().save_due_replicas(quiet)?;
         Ok(saved)
     }
 
