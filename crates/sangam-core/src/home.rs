@@ -557,3 +557,18 @@ pub(crate) fn file_stem(name: &str) -> String {
         .collect();
     stem.trim_matches('-').chars().take(60).collect()
 }
+
+/// A home at `path` with Asha's identity and her co-op "Bakery" (INR), for core's own
+/// tests.
+#[cfg(test)]
+pub(crate) fn founded(path: &std::path::Path) -> (Home, sangam_model::CoopId) {
+    let home = Home::open(path).expect("opens");
+    home.create_identity("Asha").expect("identity");
+    let coop = home
+        .create_coop("Bakery", "INR")
+        .expect("coop")
+        .id
+        .parse()
+        .expect("id");
+    (home, coop)
+}

@@ -479,14 +479,7 @@ mod tests {
     fn a_reopened_home_shows_its_co_op_and_devices_as_a_replay_would_without_one() {
         let dir = tempfile::TempDir::new().expect("tmp");
         let path = dir.path().join("home");
-        let home = Home::open(&path).expect("opens");
-        home.create_identity("Asha").expect("identity");
-        let coop: CoopId = home
-            .create_coop("Bakery", "INR")
-            .expect("coop")
-            .id
-            .parse()
-            .expect("id");
+        let (home, coop) = crate::home::founded(&path);
         let bo = sangam_model::SecretKey::from_seed([7; 32]).public();
         home.admit(coop, bo, "Bo").expect("admit");
         home.update_profile(coop, Some("Asha K"), Some("at the oven"))

@@ -175,14 +175,7 @@ mod tests {
     fn a_reopened_home_writes_on_its_saved_replica_without_a_replay() {
         let dir = tempfile::TempDir::new().expect("tmp");
         let path = dir.path().join("home");
-        let home = Home::open(&path).expect("opens");
-        home.create_identity("Asha").expect("identity");
-        let coop: CoopId = home
-            .create_coop("Bakery", "INR")
-            .expect("coop")
-            .id
-            .parse()
-            .expect("id");
+        let (home, coop) = crate::home::founded(&path);
         for i in 0..40 {
             home.update_profile(coop, Some(&format!("Asha {i}")), None)
                 .expect("profile");
@@ -211,14 +204,7 @@ mod tests {
     #[test]
     fn a_serving_home_saves_its_replica_when_quiet_not_in_the_middle_of_a_sync() {
         let dir = tempfile::TempDir::new().expect("tmp");
-        let home = Home::open(&dir.path().join("home")).expect("opens");
-        home.create_identity("Asha").expect("identity");
-        let coop: CoopId = home
-            .create_coop("Bakery", "INR")
-            .expect("coop")
-            .id
-            .parse()
-            .expect("id");
+        let (home, coop) = crate::home::founded(&dir.path().join("home"));
         for (name, account_type) in [
             ("Bank", sangam_model::ledger::AccountType::Asset),
             ("Suspense", sangam_model::ledger::AccountType::Liability),
