@@ -32,7 +32,11 @@ impl Node {
         let Some(saved) = self.store.saved_replica(coop)? else {
             return Ok(None);
         };
-        let log = Arc::new(self.store.log_reader(coop)?);
+        // A home whose log cannot be read on a second connection is replayed instead.
+        let Ok(log) = self.store.log_reader(coop) else {
+            return Ok(None);
+        };
+        let log = Arc::new(log);
         let device = self.device.public();
         let Ok(mut replica) = Replica::open_saved(coop, device, &saved.state, log) else {
             return Ok(None);
