@@ -10,7 +10,8 @@
 //! read from the log then.
 //!
 //! A replica in an unusual state (a fork's shadowed changes, a replay owed, a document
-//! that did not load) is not saved: it is replayed from the log as before.
+//! that did not load, its own device key seen elsewhere) is not saved: it is replayed
+//! from the log as before.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -41,7 +42,6 @@ struct SavedReplica<'a> {
     version: u32,
     coop: CoopId,
     max_op: u64,
-    own_device_elsewhere: bool,
     /// Every admitted change, each after its deps.
     #[serde(borrow)]
     changes: Vec<SavedChange<'a>>,
@@ -65,6 +65,9 @@ impl Replica {
     pub fn save_state(&self) -> Option<Vec<u8>> {
         if self.replay
             || self.document_lost
+            // Judged against this device's key: after the home takes a new one (which it
+            // does on finding this), a replay would judge it anew.
+            || self.own_device_elsewhere
             || !self.shadowed.is_empty()
             || !self.exclude.is_empty()
             || self.fold.waiting() > 0
@@ -107,7 +110,6 @@ impl Replica {
             version: VERSION,
             coop: self.coop,
             max_op: self.max_op,
-            own_device_elsewhere: self.own_device_elsewhere,
             changes,
             fold,
         };
@@ -143,7 +145,6 @@ impl Replica {
         let mut replica = Replica::new(coop, device);
         replica.fold = fold;
         replica.max_op = saved.max_op;
-        replica.own_device_elsewhere = saved.own_device_elsewhere;
         replica.changes.reserve(hashes.len());
         replica.record_change.reserve(replica.fold.len());
         for (change, hash) in saved.changes.into_iter().zip(hashes) {
