@@ -148,14 +148,7 @@ mod tests {
 
     /// A home with its member and two co-ops.
     fn home_with_two_coops(dir: &tempfile::TempDir) -> (Home, CoopId, CoopId) {
-        let home = Home::open(&dir.path().join("home")).expect("opens");
-        home.create_identity("Asha").expect("identity");
-        let x = home
-            .create_coop("Bakery", "EUR")
-            .expect("x")
-            .id
-            .parse()
-            .expect("id");
+        let (home, x) = crate::home::founded(&dir.path().join("home"));
         let y = home
             .create_coop("Garden", "EUR")
             .expect("y")

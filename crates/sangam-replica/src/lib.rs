@@ -21,6 +21,7 @@ pub use change::{RawChange, SignedChange};
 pub use contain::DecodeError;
 pub use fork::Fork;
 pub use replica::{
-    Admitted, ChangeLog, Checked, Rejected, Rejection, Replica, SavedDocument, Trust, WriteError,
+    Admitted, ChangeLog, Checked, LogError, Rejected, Rejection, Replica, SavedDocument,
+    SavedReplicaError, Trust, WriteError,
 };
 pub use sync::{Frame, SyncError, SyncSession};

@@ -31,7 +31,7 @@ pub use crate::admission::{
 };
 use crate::change::{RawChange, SignedChange, sign_change};
 pub use restore::SavedDocument;
-pub use saved::ChangeLog;
+pub use saved::{ChangeLog, LogError, SavedReplicaError};
 
 mod document;
 mod forks;

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sangam_model::{CoopId, Timestamp};
-use sangam_replica::{ChangeHash, ChangeLog, SavedDocument};
+use sangam_replica::{ChangeHash, ChangeLog, LogError, SavedDocument};
 
 use crate::{Store, StoreError, WRITE_LOCK_WAIT};
 
@@ -138,24 +138,26 @@ impl LogReader {
 }
 
 impl ChangeLog for LogReader {
-    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, String> {
+    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, LogError> {
+        let storage = |e: rusqlite::Error| LogError::Storage(Box::new(e));
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let mut stmt = conn
             .prepare_cached("SELECT bytes FROM changes WHERE coop = ?1 AND hash = ?2")
-            .map_err(|e| e.to_string())?;
+            .map_err(storage)?;
         hashes
             .iter()
             .map(|hash| {
                 stmt.query_row(params![self.coop.as_bytes(), &hash.0[..]], |r| r.get(0))
                     .optional()
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("change {hash} is not in the log"))
+                    .map_err(storage)?
+                    .ok_or(LogError::Missing(*hash))
             })
             .collect()
     }
 
-    fn saved_document(&self) -> Result<Option<SavedDocument>, String> {
+    fn saved_document(&self) -> Result<Option<SavedDocument>, LogError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        crate::snapshots::read_snapshot(&conn, self.coop).map_err(|e| e.to_string())
+        crate::snapshots::read_snapshot(&conn, self.coop)
+            .map_err(|e| LogError::Storage(Box::new(e)))
     }
 }

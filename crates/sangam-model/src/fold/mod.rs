@@ -24,7 +24,7 @@ use crate::areas::{self, Indexes, rules_of};
 use crate::context::Context;
 use crate::record::{CoopId, Record, RecordId};
 pub use refusal::Refusal;
-pub use saved::{RecordRef, RecordSource, SavedFold, bodies_here};
+pub use saved::{RecordRef, RecordSource, SavedFold, SavedFoldError, SourceError, bodies_here};
 pub(crate) use scope::Scope;
 
 // The authority view and the co-op's state are membership's; they are re-exported here,

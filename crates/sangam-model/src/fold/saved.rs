@@ -25,12 +25,60 @@ use serde::{Deserialize, Serialize};
 use super::{Fold, Refusal, context_of, placed};
 use crate::areas::Indexes;
 use crate::kinds::Kind;
-use crate::record::{CoopId, Record, RecordId};
+use crate::record::{CoopId, Record, RecordError, RecordId};
 
 /// Where the bodies a saved fold left out are read from: the home's change log.
 pub trait RecordSource: Send + Sync {
     /// The record `id`, held by the change the saving replica numbered `at`.
-    fn record(&self, at: u32, id: &RecordId) -> Result<Record, String>;
+    fn record(&self, at: u32, id: &RecordId) -> Result<Record, SourceError>;
+}
+
+/// Why a body could not be read back from the home's change log.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The saved fold names a change the saved replica did not number.
+    #[error("no saved change is numbered {0}")]
+    NoSuchChange(u32),
+    /// The log could not be read, or the change there does not decode.
+    #[error("the change log could not give the change: {0}")]
+    Log(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The change holds no record of that id.
+    #[error("the change holds no record {0}")]
+    NotInChange(String),
+    /// The record there does not parse.
+    #[error("the record does not parse: {0}")]
+    Record(#[from] RecordError),
+    /// The record there is of another co-op.
+    #[error("the record is of another co-op")]
+    OtherCoop,
+}
+
+/// Why a saved fold cannot be opened (the caller replays the log instead).
+#[derive(Debug, thiserror::Error)]
+pub enum SavedFoldError {
+    /// A kind this build does not know.
+    #[error("unknown kind {0:?}")]
+    UnknownKind(String),
+    /// A record saved before one of its deps.
+    #[error("record {record} is saved before its dep {dep}")]
+    DepAfter {
+        /// The record (short id).
+        record: String,
+        /// The dep (short id).
+        dep: String,
+    },
+    /// A saved body that does not parse.
+    #[error("saved record {id} does not parse: {source}")]
+    Record {
+        /// The record (short id).
+        id: String,
+        /// Why.
+        #[source]
+        source: RecordError,
+    },
+    /// A saved body whose id is not the one it is saved under.
+    #[error("saved record {0} has another id")]
+    OtherId(String),
 }
 
 /// A placed record: its body here, or read from the home's log when first needed. It
@@ -219,30 +267,35 @@ impl Fold {
         coop: CoopId,
         saved: SavedFold<'_>,
         source: Arc<dyn RecordSource>,
-    ) -> Result<Fold, String> {
+    ) -> Result<Fold, SavedFoldError> {
         let mut fold = Fold::new(coop);
         fold.placed.reserve(saved.records.len());
         for entry in saved.records {
             let kind: Kind = entry
                 .kind
                 .parse()
-                .map_err(|_| format!("unknown kind {}", entry.kind))?;
+                .map_err(|_| SavedFoldError::UnknownKind(entry.kind.to_string()))?;
             let parents = entry
                 .deps
                 .iter()
                 .map(|d| {
-                    fold.placed
-                        .get(d)
-                        .ok_or_else(|| format!("{} is saved before its dep {}", entry.id, d))
+                    fold.placed.get(d).ok_or_else(|| SavedFoldError::DepAfter {
+                        record: entry.id.short(),
+                        dep: d.short(),
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let (context, depth) = context_of(&parents);
             let record = match entry.json {
                 Some(json) => {
-                    let record = Record::from_trusted_json(json.as_bytes())
-                        .map_err(|e| format!("saved record {}: {e}", entry.id))?;
+                    let record = Record::from_trusted_json(json.as_bytes()).map_err(|source| {
+                        SavedFoldError::Record {
+                            id: entry.id.short(),
+                            source,
+                        }
+                    })?;
                     if record.id() != entry.id {
-                        return Err(format!("saved record {} has another id", entry.id));
+                        return Err(SavedFoldError::OtherId(entry.id.short()));
                     }
                     RecordRef::from(Arc::new(record))
                 }
@@ -259,8 +312,12 @@ impl Fold {
             fold.place(placed);
         }
         for json in saved.waiting {
-            let record = Record::from_trusted_json(json.as_bytes())
-                .map_err(|e| format!("a saved waiting record: {e}"))?;
+            let record = Record::from_trusted_json(json.as_bytes()).map_err(|source| {
+                SavedFoldError::Record {
+                    id: "waiting".into(),
+                    source,
+                }
+            })?;
             fold.add(record);
         }
         fold.index = saved.indexes.into_owned();

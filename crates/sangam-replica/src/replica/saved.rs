@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use automerge::ChangeHash;
-use sangam_model::fold::{RecordSource, SavedFold};
+use sangam_model::fold::{RecordSource, SavedFold, SavedFoldError, SourceError};
 use sangam_model::{Context, CoopId, Fold, PublicKey, Record, RecordId, Signature};
 use serde::{Deserialize, Serialize};
 
@@ -27,10 +27,44 @@ use super::{ChangeInfo, Replica, SavedDocument};
 /// The home's change log, as the replica reads it after opening saved.
 pub trait ChangeLog: Send + Sync {
     /// The stored bytes of each of `hashes`, in their order.
-    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, String>;
+    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, LogError>;
 
     /// The saved document kept with the log, if any.
-    fn saved_document(&self) -> Result<Option<SavedDocument>, String>;
+    fn saved_document(&self) -> Result<Option<SavedDocument>, LogError>;
+}
+
+/// Why the home's change log could not give what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    /// The store could not be read.
+    #[error("the home's change log could not be read: {0}")]
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The change is not in the log.
+    #[error("change {0} is not in the home's change log")]
+    Missing(ChangeHash),
+}
+
+/// Why a saved replica cannot be opened (the caller replays the log instead).
+#[derive(Debug, thiserror::Error)]
+pub enum SavedReplicaError {
+    /// The bytes do not decode.
+    #[error("the saved replica does not decode: {0}")]
+    Unreadable(#[from] postcard::Error),
+    /// Saved by a build whose format differs.
+    #[error("the saved replica is of format version {0}")]
+    Version(u32),
+    /// Saved for another co-op.
+    #[error("the saved replica is of another co-op")]
+    OtherCoop,
+    /// Its fold does not open.
+    #[error(transparent)]
+    Fold(#[from] SavedFoldError),
+    /// A change saved before one of its deps.
+    #[error("change {0} is saved before one of its deps")]
+    DepAfter(ChangeHash),
+    /// A change out of its device's sequence.
+    #[error("change {0} is out of its device's sequence")]
+    Sequence(ChangeHash),
 }
 
 /// Bumped whenever what is saved changes shape or meaning: a saved state of another
@@ -125,14 +159,13 @@ impl Replica {
         device: PublicKey,
         bytes: &[u8],
         log: Arc<dyn ChangeLog>,
-    ) -> Result<Replica, String> {
-        let saved: SavedReplica<'_> =
-            postcard::from_bytes(bytes).map_err(|e| format!("unreadable: {e}"))?;
+    ) -> Result<Replica, SavedReplicaError> {
+        let saved: SavedReplica<'_> = postcard::from_bytes(bytes)?;
         if saved.version != VERSION {
-            return Err(format!("saved by version {}", saved.version));
+            return Err(SavedReplicaError::Version(saved.version));
         }
         if saved.coop != coop {
-            return Err("saved for another co-op".into());
+            return Err(SavedReplicaError::OtherCoop);
         }
         let hashes: Vec<ChangeHash> = saved.changes.iter().map(|c| ChangeHash(c.hash)).collect();
         let source = Arc::new(LogRecords {
@@ -153,7 +186,7 @@ impl Replica {
                 .iter()
                 .map(|d| replica.changes.get(d))
                 .collect::<Option<Vec<&ChangeInfo>>>()
-                .ok_or_else(|| format!("change {hash} is saved before a dep"))?;
+                .ok_or(SavedReplicaError::DepAfter(hash))?;
             let depth = parents.iter().map(|p| p.depth + 1).max().unwrap_or(0);
             let own = change.records.iter().copied().filter(|id| {
                 replica
@@ -171,7 +204,7 @@ impl Replica {
             replica.heads.insert(hash);
             let chain = replica.chains.entry(change.device).or_default();
             if chain.len() as u64 + 1 != change.seq {
-                return Err(format!("change {hash} is out of its device's sequence"));
+                return Err(SavedReplicaError::Sequence(hash));
             }
             chain.push(hash);
             replica.changes.insert(
@@ -278,7 +311,9 @@ impl Replica {
         let hashes: Vec<ChangeHash> = lacking.into_iter().map(|(_, hash)| hash).collect();
         let read = log.changes(&hashes).and_then(|all| {
             all.iter()
-                .map(|bytes| crate::contain::decode_change(bytes).map_err(|e| e.to_string()))
+                .map(|bytes| {
+                    crate::contain::decode_change(bytes).map_err(|e| LogError::Storage(e.into()))
+                })
                 .collect::<Result<Vec<_>, _>>()
         });
         match read {
@@ -308,20 +343,22 @@ struct LogRecords {
 type RecordStrings = Vec<(String, String)>;
 
 impl RecordSource for LogRecords {
-    fn record(&self, at: u32, id: &RecordId) -> Result<Record, String> {
+    fn record(&self, at: u32, id: &RecordId) -> Result<Record, SourceError> {
+        let log = |e: Box<dyn std::error::Error + Send + Sync>| SourceError::Log(e);
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         if last.as_ref().is_none_or(|(held, _)| *held != at) {
             let hash = self
                 .hashes
                 .get(at as usize)
-                .ok_or_else(|| format!("no saved change numbered {at}"))?;
+                .ok_or(SourceError::NoSuchChange(at))?;
             let bytes = self
                 .log
-                .changes(std::slice::from_ref(hash))?
+                .changes(std::slice::from_ref(hash))
+                .map_err(|e| log(e.into()))?
                 .pop()
-                .ok_or_else(|| format!("change {hash} is not in the log"))?;
-            let change = crate::contain::decode_change(&bytes).map_err(|e| e.to_string())?;
-            let strings = crate::admission::record_strings(&change).map_err(|e| e.to_string())?;
+                .ok_or_else(|| log(LogError::Missing(*hash).into()))?;
+            let change = crate::contain::decode_change(&bytes).map_err(|e| log(e.into()))?;
+            let strings = crate::admission::record_strings(&change).map_err(|e| log(e.into()))?;
             *last = Some((at, strings));
         }
         let key = id.to_string();
@@ -330,10 +367,10 @@ impl RecordSource for LogRecords {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, json)| json)
-            .ok_or_else(|| format!("the change holds no record {}", id.short()))?;
-        let record = Record::from_trusted_json(json.as_bytes()).map_err(|e| e.to_string())?;
+            .ok_or_else(|| SourceError::NotInChange(id.short()))?;
+        let record = Record::from_trusted_json(json.as_bytes())?;
         if record.coop() != self.coop {
-            return Err("the record is of another co-op".into());
+            return Err(SourceError::OtherCoop);
         }
         Ok(record)
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use sangam_model::fold::bodies_here;
-use sangam_replica::{ChangeHash, ChangeLog, Replica, SavedDocument, Trust};
+use sangam_replica::{ChangeHash, ChangeLog, LogError, Replica, SavedDocument, Trust};
 use sangam_testkit::*;
 
 const T: i64 = 1_700_000_000_000;
@@ -20,20 +20,15 @@ struct MemLog {
 }
 
 impl ChangeLog for MemLog {
-    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, String> {
+    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, LogError> {
         *self.reads.lock().expect("not poisoned") += hashes.len();
         hashes
             .iter()
-            .map(|h| {
-                self.changes
-                    .get(h)
-                    .cloned()
-                    .ok_or_else(|| format!("{h} missing"))
-            })
+            .map(|h| self.changes.get(h).cloned().ok_or(LogError::Missing(*h)))
             .collect()
     }
 
-    fn saved_document(&self) -> Result<Option<SavedDocument>, String> {
+    fn saved_document(&self) -> Result<Option<SavedDocument>, LogError> {
         Ok(self.document.clone())
     }
 }
