@@ -56,7 +56,8 @@ pub enum Command {
     #[command(subcommand)]
     Patronage(crate::ledger::PatronageCommand),
     /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
-    /// option names (choice, approval); options in order of preference (ranked);
+    /// option names (choice, approval); options or candidates in order of preference
+    /// (ranked, stv, scottish-stv); candidates approved (approval with seats);
     /// NAME=SCORE (score).
     Vote {
         /// The proposal id (any unique prefix).
@@ -209,12 +210,18 @@ pub struct ProposeArgs {
     /// Read the full text from a file.
     #[arg(long, value_name = "FILE")]
     pub text_file: Option<PathBuf>,
-    /// yes-no, consent, choice, approval, ranked or score.
+    /// yes-no, consent, choice, approval, ranked or score; for an election, stv (Meek
+    /// STV), scottish-stv, or approval with --seats.
     #[arg(long)]
     pub method: String,
-    /// An option (choice, approval, ranked, score); repeat for each.
-    #[arg(long = "option", value_name = "NAME")]
+    /// An option (choice, approval, ranked, score), or an election's candidate; repeat
+    /// for each.
+    #[arg(long = "option", visible_alias = "candidate", value_name = "NAME")]
     pub options: Vec<String>,
+    /// How many an election fills (stv and scottish-stv need it; with approval, each
+    /// member approves up to this many and that many win).
+    #[arg(long, value_name = "N")]
+    pub seats: Option<u32>,
     /// Share of members (percent) who must take part (default: the bylaws').
     #[arg(long, value_name = "PCT")]
     pub quorum: Option<u8>,

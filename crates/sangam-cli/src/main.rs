@@ -325,6 +325,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 text,
                 method,
                 options: args.options,
+                seats: args.seats,
                 quorum_pct: args.quorum,
                 threshold: args.threshold.as_deref().map(words::fraction).transpose()?,
                 closes_at: words::deadline(

@@ -13,8 +13,10 @@ pub fn method(text: &str) -> Result<Method> {
         "approval" => Method::Approval,
         "ranked" => Method::Ranked,
         "score" => Method::Score,
+        "stv" | "meek-stv" => Method::Stv,
+        "scottish-stv" => Method::ScottishStv,
         other => bail!(
-            "unknown method {other:?}: use yes-no, consent, choice, approval, ranked or score"
+            "unknown method {other:?}: use yes-no, consent, choice, approval, ranked, score, stv or scottish-stv"
         ),
     })
 }
@@ -63,7 +65,9 @@ pub fn choice(method: Method, words: &[String]) -> Result<Choice> {
             _ => bail!("name exactly one option (or abstain)"),
         },
         Method::Approval => Choice::Approve(words.iter().map(|w| (*w).to_owned()).collect()),
-        Method::Ranked => Choice::Rank(words.iter().map(|w| (*w).to_owned()).collect()),
+        Method::Ranked | Method::Stv | Method::ScottishStv => {
+            Choice::Rank(words.iter().map(|w| (*w).to_owned()).collect())
+        }
         Method::Score => {
             let mut scores = std::collections::BTreeMap::new();
             for word in &words {

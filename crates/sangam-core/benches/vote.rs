@@ -50,6 +50,7 @@ fn run(unrelated: u32) {
                 text: "Green.".into(),
                 method: Method::YesNo,
                 options: vec![],
+                seats: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at: node.now() + 86_400_000,

@@ -309,6 +309,91 @@ pub struct TallyDto {
     pub closes: Vec<String>,
     /// Ballots some closes name and others do not (closers saw different ballots).
     pub contested: Vec<String>,
+    /// An election's count, round by round (STV, or approval for k seats).
+    pub election: Option<ElectionDto>,
+}
+
+/// An election's count: every round, who was elected, and every tie broken. Figures are
+/// exact decimals as text ("1381.00000"), as the count computed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ElectionDto {
+    /// Seats filled.
+    pub seats: u32,
+    /// The candidates, in the proposal's order (every round's figures follow it).
+    pub candidates: Vec<String>,
+    /// Who was elected, in the order they were declared.
+    pub elected: Vec<String>,
+    /// Valid ballots counted, by weight (a proxy holder's ballot weighs more).
+    pub ballots: u64,
+    /// Every round.
+    pub rounds: Vec<ElectionRoundDto>,
+    /// Every tie broken.
+    pub ties: Vec<ElectionTieDto>,
+}
+
+/// What one round of an election did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundAction {
+    /// The first preferences (approval's only round).
+    FirstPreferences,
+    /// An elected candidate's surplus passed on (Scottish STV).
+    Surplus,
+    /// Keep factors settled until candidates reached the quota (Meek STV).
+    Settled,
+    /// The lowest candidate excluded.
+    Excluded,
+    /// As many candidates left as seats: all elected.
+    LastSeatsFilled,
+}
+
+/// One round of an election.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ElectionRoundDto {
+    /// What it did.
+    pub action: RoundAction,
+    /// Whose surplus was passed on, or who was excluded.
+    pub candidate: Option<String>,
+    /// The surplus passed on.
+    pub surplus: Option<String>,
+    /// The quota.
+    pub quota: String,
+    /// Each candidate's votes at the round's end (by `ElectionDto::candidates`); none
+    /// once excluded.
+    pub votes: Vec<Option<String>>,
+    /// Meek STV: each candidate's keep factor; empty for the other methods.
+    pub keep: Vec<Option<String>>,
+    /// Votes no longer with any candidate.
+    pub exhausted: String,
+    /// Who was elected at the round's end.
+    pub elected: Vec<String>,
+}
+
+/// Why a tie had to be broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TieFor {
+    /// Equal surpluses: which passes on first.
+    Surplus,
+    /// Equal lowest: who is excluded.
+    Exclusion,
+    /// Equal approvals at the last seat.
+    Seat,
+}
+
+/// A tie in an election, and how it was broken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ElectionTieDto {
+    /// The round it arose in (from 1).
+    pub round: usize,
+    /// What was decided.
+    pub tie_for: TieFor,
+    /// The tied candidates.
+    pub among: Vec<String>,
+    /// The one chosen.
+    pub chosen: String,
+    /// The earlier round that decided it; none when the lot did.
+    pub by_round: Option<usize>,
 }
 
 /// A proposal in detail.
@@ -322,8 +407,10 @@ pub struct ProposalDto {
     pub text: String,
     /// Voting method.
     pub method: Method,
-    /// Options (choice methods).
+    /// Options (choice methods); an election's candidates.
     pub options: Vec<String>,
+    /// An election's seats.
+    pub seats: Option<u32>,
     /// Proposer's member key.
     pub author: String,
     /// Opened at (claimed), ms since the epoch.

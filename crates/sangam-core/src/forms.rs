@@ -34,8 +34,13 @@ pub struct ProposalForm {
     pub text: String,
     /// How it is decided.
     pub method: Method,
-    /// The options, for the methods that choose among options (empty otherwise).
+    /// The options, for the methods that choose among options (empty otherwise); an
+    /// election's candidates.
     pub options: Vec<String>,
+    /// An election's seats (STV; approval for k seats); none for other proposals.
+    #[serde(default)]
+    #[ts(optional)]
+    pub seats: Option<u32>,
     /// Quorum, percent; the bylaws' when absent.
     pub quorum_pct: Option<u8>,
     /// Threshold; the bylaws' when absent.
@@ -175,6 +180,7 @@ impl ProposalDraft {
             text: form.text,
             method: form.method,
             options,
+            seats: form.seats,
             quorum_pct: form.quorum_pct,
             threshold: form.threshold,
             closes_at: form.closes_at,

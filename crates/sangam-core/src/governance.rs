@@ -1,5 +1,6 @@
 //! Proposals, votes, proxies and closing: the governance use cases.
 
+use sangam_count::{Action, TieBrokenBy};
 use sangam_model::body::{
     Admission, Ballot, Choice, CoopSettings, Effect, Fraction, MemberAdmit, MemberRemove, Method,
     ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
@@ -7,6 +8,7 @@ use sangam_model::body::{
 use sangam_model::governance::Tally;
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
+use crate::dto::{ElectionDto, ElectionRoundDto, ElectionTieDto, RoundAction, TieFor};
 use crate::node::Node;
 use crate::published::CoopReads;
 use crate::{ApiError, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
@@ -20,8 +22,10 @@ pub struct ProposalDraft {
     pub text: String,
     /// How it is decided.
     pub method: Method,
-    /// The options, for the methods that choose among options.
+    /// The options, for the methods that choose among options; an election's candidates.
     pub options: Vec<String>,
+    /// An election's seats (STV; approval for k seats).
+    pub seats: Option<u32>,
     /// Share of the electorate (percent) who must take part; the bylaws' when `None`.
     pub quorum_pct: Option<u8>,
     /// Share of yes among yes + no needed; the bylaws' when `None`.
@@ -188,6 +192,66 @@ pub(crate) fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
         late: ids(tally.late),
         closes: ids(tally.closes),
         contested: ids(tally.contested),
+        election: tally.election.map(|count| election_dto(open, count)),
+    }
+}
+
+fn election_dto(open: &ProposalOpen, count: sangam_count::Count) -> ElectionDto {
+    let name = |c: usize| open.options.get(c).cloned().unwrap_or_default();
+    let names = |list: Vec<usize>| list.into_iter().map(name).collect();
+    let text = |d: Option<sangam_count::Decimal>| d.map(|d| d.to_string());
+    ElectionDto {
+        seats: count.seats as u32,
+        candidates: open.options.clone(),
+        elected: names(count.elected),
+        ballots: count.ballots,
+        rounds: count
+            .rounds
+            .into_iter()
+            .map(|round| {
+                let (action, candidate, surplus) = match round.action {
+                    Action::FirstPreferences => (RoundAction::FirstPreferences, None, None),
+                    Action::Surplus { from, amount } => (
+                        RoundAction::Surplus,
+                        Some(name(from)),
+                        Some(amount.to_string()),
+                    ),
+                    Action::Settled => (RoundAction::Settled, None, None),
+                    Action::Excluded { candidate } => {
+                        (RoundAction::Excluded, Some(name(candidate)), None)
+                    }
+                    Action::LastSeatsFilled => (RoundAction::LastSeatsFilled, None, None),
+                };
+                ElectionRoundDto {
+                    action,
+                    candidate,
+                    surplus,
+                    quota: round.quota.to_string(),
+                    votes: round.votes.into_iter().map(text).collect(),
+                    keep: round.keep.into_iter().map(text).collect(),
+                    exhausted: round.exhausted.to_string(),
+                    elected: names(round.elected),
+                }
+            })
+            .collect(),
+        ties: count
+            .ties
+            .into_iter()
+            .map(|tie| ElectionTieDto {
+                round: tie.round,
+                tie_for: match tie.tie_for {
+                    sangam_count::TieFor::Surplus => TieFor::Surplus,
+                    sangam_count::TieFor::Exclusion => TieFor::Exclusion,
+                    sangam_count::TieFor::Seat => TieFor::Seat,
+                },
+                among: names(tie.among),
+                chosen: name(tie.chosen),
+                by_round: match tie.by {
+                    TieBrokenBy::EarlierRound { round } => Some(round),
+                    TieBrokenBy::Lot => None,
+                },
+            })
+            .collect(),
     }
 }
 
@@ -305,6 +369,7 @@ impl Node {
             text: draft.text,
             method: draft.method,
             options,
+            seats: draft.seats,
             quorum_pct: draft.quorum_pct.unwrap_or(bylaws.voting.quorum_pct),
             threshold,
             closes_at: draft.closes_at,
@@ -344,6 +409,7 @@ impl Node {
             text: open.text.clone(),
             method: open.method,
             options: open.options.clone(),
+            seats: open.seats,
             author: placed.record.author().to_string(),
             opened_at: placed.record.at(),
             electorate: open.electorate.iter().map(|k| k.to_string()).collect(),
@@ -411,14 +477,16 @@ impl Node {
         // One write unit: what the new record cites is read under the write lock.
         self.write_unit(|node| {
             let (proposal, open) = node.open_proposal(coop, id)?;
-            choice.check(open.method, &open.options).map_err(|e| {
-                let listed = if open.options.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (options: {})", open.options.join(", "))
-                };
-                invalid(format!("{e}{listed}"))
-            })?;
+            choice
+                .check(open.method, &open.options, open.seats)
+                .map_err(|e| {
+                    let listed = if open.options.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (options: {})", open.options.join(", "))
+                    };
+                    invalid(format!("{e}{listed}"))
+                })?;
             let me = node.member()?.0.public();
             let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
             node.write(

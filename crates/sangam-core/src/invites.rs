@@ -238,6 +238,7 @@ impl Node {
                         ),
                         method: Method::YesNo,
                         options: vec![],
+                        seats: None,
                         quorum_pct: None,
                         threshold: None,
                         closes_at: now.saturating_add(vote),

@@ -287,6 +287,8 @@ fn method_words(method: Method) -> &'static str {
         Method::Approval => "approval",
         Method::Ranked => "ranked choice (instant runoff)",
         Method::Score => "score",
+        Method::Stv => "single transferable vote (Meek)",
+        Method::ScottishStv => "single transferable vote (Scottish rules)",
     }
 }
 

@@ -101,6 +101,7 @@ impl Node {
                 text,
                 method: sangam_model::body::Method::YesNo,
                 options: vec![],
+                seats: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at,

@@ -92,6 +92,7 @@ fn build() -> Coop {
             text: "The 2027 budget as circulated.".into(),
             method: Method::YesNo,
             options: vec![],
+            seats: None,
             quorum_pct: 50,
             threshold: Fraction { num: 2, den: 3 },
             closes_at: 10_000_000,

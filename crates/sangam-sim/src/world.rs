@@ -567,6 +567,7 @@ impl Sim {
                     text: "Shall we?".into(),
                     method: Method::YesNo,
                     options: vec![],
+                    seats: None,
                     quorum_pct: None,
                     threshold: None,
                     closes_at,

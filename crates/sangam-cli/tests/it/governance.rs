@@ -253,3 +253,147 @@ fn a_passed_proposal_admits_a_member_and_can_switch_admission_to_votes_only() {
     let refused = asha.fails(&["member", "admit", &someone, "--name", "Someone"]);
     assert!(refused.contains("passed proposal"), "{refused}");
 }
+
+#[test]
+fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
+    let tmp = TempDir::new().expect("tmp");
+    let names = ["asha", "bo", "cy", "dee", "eli"];
+    let homes: Vec<Home> = names.iter().map(|n| Home::new(tmp.path(), n)).collect();
+    let keys: Vec<String> = homes
+        .iter()
+        .zip(names)
+        .map(|(h, n)| h.identity(n))
+        .collect();
+    let all: Vec<&Home> = homes.iter().collect();
+    let (asha, bo, cy, dee, eli) = (&homes[0], &homes[1], &homes[2], &homes[3], &homes[4]);
+    asha.ok(&["coop", "create", "River Bakery"]);
+    for (key, name) in keys.iter().zip(names).skip(1) {
+        asha.ok(&["member", "admit", key, "--name", name]);
+    }
+    let founding = export(asha, tmp.path(), "founding");
+    for home in &all[1..] {
+        home.ok(&["bundle", "import", &founding]);
+    }
+    exchange(&all, tmp.path(), "devices");
+
+    let propose = |method: &str, seats: &str| {
+        asha.ok(&[
+            "propose",
+            "--title",
+            "Board 2027",
+            "--text",
+            "Two seats on the board.",
+            "--method",
+            method,
+            "--seats",
+            seats,
+            "--candidate",
+            "Asha",
+            "--candidate",
+            "Bo",
+            "--candidate",
+            "Cy",
+            "--candidate",
+            "Dee",
+            "--closes-in",
+            "7d",
+        ])
+        .trim()
+        .to_owned()
+    };
+    // An election needs its seats, and no more of them than candidates.
+    assert!(propose_fails(asha, &["--method", "stv"]).contains("seats"));
+    assert!(propose_fails(asha, &["--method", "stv", "--seats", "5"]).contains("seats"));
+    let id = propose("stv", "2");
+    exchange(&all, tmp.path(), "proposal");
+
+    // Asha ranks herself then Bo, and holds Dee's proxy (weight 2); Bo ranks himself then
+    // Asha; Cy and Eli put Cy first. P = 5 papers, quota 5/3: Asha (2) and Cy (2) are
+    // elected in the first round, though Bo had the most second preferences.
+    assert!(asha.fails(&["vote", &id, "Asha", "Asha"]).contains("twice"));
+    asha.ok(&["vote", &id, "Asha", "Bo"]);
+    bo.ok(&["vote", &id, "Bo", "Asha"]);
+    cy.ok(&["vote", &id, "Cy", "Bo"]);
+    eli.ok(&["vote", &id, "Dee"]);
+    eli.ok(&["vote", &id, "Cy", "Dee"]); // Eli changes the ranking.
+    dee.ok(&["proxy", &id, &keys[0][..12]]);
+    exchange(&all, tmp.path(), "votes");
+    let closed = eli.json(&["close", &id]);
+    assert_eq!(closed["status"], "closed");
+    exchange(&all, tmp.path(), "close");
+
+    let after = tallies(&all, &id);
+    for t in &after[1..] {
+        assert_eq!(
+            t, &after[0],
+            "every home counts the same election, round for round"
+        );
+    }
+    let t = &after[0];
+    assert_eq!(t["outcome"], "elected");
+    let election = &t["election"];
+    assert_eq!(election["elected"], serde_json::json!(["Asha", "Cy"]));
+    assert_eq!(election["ballots"], 5);
+    assert_eq!(election["rounds"][0]["quota"], "1.666666667");
+    assert_eq!(
+        election["rounds"][0]["votes"][1], "1.000000000",
+        "Bo's first preferences"
+    );
+    assert_eq!(t["counts"]["Asha"], 2, "first preferences with the proxy");
+    // The human form names the winners and the rounds.
+    let shown = bo.ok(&["tally", &id]);
+    assert!(
+        shown.contains("elected: Asha, Cy (2 of 2 seats, 5 ballots)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("round 1 (keep factors settled; quota 1.666666667)"),
+        "{shown}"
+    );
+
+    // The same ballots by Scottish STV: quota ⌊5/3⌋ + 1 = 2, Asha and Cy elected with
+    // exactly the quota (no surplus to transfer).
+    let scottish = propose("scottish-stv", "2");
+    exchange(&all, tmp.path(), "scottish");
+    for (home, ranking) in [
+        (asha, ["Asha", "Bo"]),
+        (bo, ["Bo", "Asha"]),
+        (cy, ["Cy", "Bo"]),
+        (eli, ["Cy", "Dee"]),
+    ] {
+        home.ok(&["vote", &scottish, ranking[0], ranking[1]]);
+    }
+    dee.ok(&["proxy", &scottish, &keys[0][..12]]);
+    exchange(&all, tmp.path(), "scottish-votes");
+    let t = bo.json(&["tally", &scottish]);
+    assert_eq!(t["election"]["rounds"][0]["quota"], "2.00000");
+    assert_eq!(t["election"]["elected"], serde_json::json!(["Asha", "Cy"]));
+    assert_eq!(t["election"]["rounds"][0]["votes"][0], "2.00000");
+}
+
+fn export(home: &Home, dir: &std::path::Path, name: &str) -> String {
+    let file = dir
+        .join(format!("{name}.bundle"))
+        .to_string_lossy()
+        .into_owned();
+    home.ok(&["bundle", "export", &file]);
+    file
+}
+
+fn propose_fails(home: &Home, method: &[&str]) -> String {
+    let mut args = vec![
+        "propose",
+        "--title",
+        "Board",
+        "--text",
+        "Seats.",
+        "--candidate",
+        "Asha",
+        "--candidate",
+        "Bo",
+        "--closes-in",
+        "7d",
+    ];
+    args.extend_from_slice(method);
+    home.fails(&args)
+}

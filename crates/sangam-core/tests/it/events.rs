@@ -55,6 +55,7 @@ fn yes_no(title: &str, closes_at: i64) -> ProposalDraft {
         text: String::new(),
         method: Method::YesNo,
         options: vec![],
+        seats: None,
         quorum_pct: None,
         threshold: None,
         closes_at,

@@ -69,6 +69,7 @@ fn forked_homes() -> Fixture {
                 text: String::new(),
                 method: sangam_core::Method::YesNo,
                 options: vec![],
+                seats: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at: start + 86_400_000,

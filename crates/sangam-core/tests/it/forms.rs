@@ -20,6 +20,7 @@ fn form(method: Method, options: &[&str], effect: Option<EffectForm>) -> Proposa
         text: "Which day?".into(),
         method,
         options: options.iter().map(|o| (*o).to_owned()).collect(),
+        seats: None,
         quorum_pct: None,
         threshold: None,
         closes_at: sangam_core::LATEST_TIME - 1,

@@ -58,6 +58,12 @@ pub enum GovernanceFieldError {
     /// An approval or ranking naming more than [`MAX_OPTIONS`] options.
     #[error("at most {MAX_OPTIONS} options")]
     TooManyNamed,
+    /// An election's seats missing, zero, or more than its candidates.
+    #[error("a {} election fills 1 to as many seats as it has candidates", .0.as_str())]
+    Seats(Method),
+    /// Seats on a proposal that elects nobody.
+    #[error("a {} vote fills no seats", .0.as_str())]
+    NoSeats(Method),
     /// A close whose named ballots or proxies are not strictly ascending.
     #[error("named ballots and proxies must be distinct and ascending")]
     NamedUnsorted,
@@ -79,6 +85,9 @@ pub enum ChoiceError {
     /// A score above 5.
     #[error("scores run from 0 to 5")]
     ScoreRange,
+    /// An approval for k seats approving more than k candidates.
+    #[error("approve at most {0} candidates (one per seat)")]
+    TooManyApproved(u32),
     /// An answer of another method's form.
     #[error("this answer does not fit a {} vote", .0.as_str())]
     WrongMethod(Method),
@@ -101,6 +110,10 @@ pub enum Method {
     Ranked,
     /// 0 to 5 per option.
     Score,
+    /// Candidates in order of preference, electing `seats` of them by Meek STV.
+    Stv,
+    /// Candidates in order of preference, electing `seats` of them by Scottish STV.
+    ScottishStv,
 }
 
 impl Method {
@@ -113,7 +126,14 @@ impl Method {
             Method::Approval => "approval",
             Method::Ranked => "ranked",
             Method::Score => "score",
+            Method::Stv => "stv",
+            Method::ScottishStv => "scottish_stv",
         }
+    }
+
+    /// Whether the method is a single transferable vote: a ranking electing `seats`.
+    pub fn is_stv(self) -> bool {
+        matches!(self, Method::Stv | Method::ScottishStv)
     }
 
     /// Whether the method chooses among named options.
@@ -168,8 +188,14 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// Whether this choice is well-formed for `method` and `options`.
-    pub fn check(&self, method: Method, options: &[String]) -> Result<(), ChoiceError> {
+    /// Whether this choice is well-formed for `method` and `options` (and, for approval
+    /// for k seats, approves at most `seats`).
+    pub fn check(
+        &self,
+        method: Method,
+        options: &[String],
+        seats: Option<u32>,
+    ) -> Result<(), ChoiceError> {
         let known = |o: &String| {
             if options.contains(o) {
                 Ok(())
@@ -190,9 +216,15 @@ impl Choice {
             (Method::YesNo, Choice::Vote(Vote::Yes | Vote::No)) => Ok(()),
             (Method::Consent, Choice::Vote(Vote::Agree | Vote::Disagree | Vote::Block)) => Ok(()),
             (Method::Choice, Choice::Option(o)) => known(o),
-            (Method::Approval, Choice::Approve(list)) | (Method::Ranked, Choice::Rank(list)) => {
+            (Method::Approval, Choice::Approve(list))
+            | (Method::Ranked | Method::Stv | Method::ScottishStv, Choice::Rank(list)) => {
                 if list.is_empty() {
                     return Err(ChoiceError::NoneNamed);
+                }
+                if let (Method::Approval, Some(k)) = (method, seats)
+                    && list.len() > k as usize
+                {
+                    return Err(ChoiceError::TooManyApproved(k));
                 }
                 list.iter().try_for_each(known)?;
                 distinct(list)
@@ -243,9 +275,14 @@ pub struct ProposalOpen {
     pub text: String,
     /// How it is decided.
     pub method: Method,
-    /// Options for choice, approval, ranked and score (empty otherwise).
+    /// Options for choice, approval, ranked and score; the candidates of an election
+    /// (empty otherwise).
     #[serde(default)]
     pub options: Vec<String>,
+    /// An election's seats: required by `stv` and `scottish_stv`, and makes `approval`
+    /// approval for k seats (each member approves up to k, the k most approved win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<u32>,
     /// Share of the electorate (percent) that must take part.
     pub quorum_pct: u8,
     /// Share of yes (or agree) among yes + no needed to pass.
@@ -347,6 +384,19 @@ impl Fields for ProposalOpen {
         } else if !self.options.is_empty() {
             return Err(GovernanceFieldError::NoOptions(self.method));
         }
+        match (self.method, self.seats) {
+            (Method::Stv | Method::ScottishStv, None) => {
+                return Err(GovernanceFieldError::Seats(self.method));
+            }
+            (Method::Stv | Method::ScottishStv | Method::Approval, Some(seats))
+                if seats == 0 || seats as usize > self.options.len() =>
+            {
+                return Err(GovernanceFieldError::Seats(self.method));
+            }
+            (Method::Stv | Method::ScottishStv | Method::Approval, _) => {}
+            (_, Some(_)) => return Err(GovernanceFieldError::NoSeats(self.method)),
+            (_, None) => {}
+        }
         if !self.electorate.windows(2).all(|w| w[0] < w[1]) {
             return Err(GovernanceFieldError::Electorate);
         }
@@ -428,5 +478,72 @@ mod confusable_tests {
         }
         let err = Body::from_value(Kind::ProposalOpen, open_with(&["PASSED", "Oak"]));
         assert!(err.is_err(), "reads like an outcome");
+    }
+
+    fn election(method: &str, seats: Option<u32>) -> serde_json::Value {
+        let mut open = open_with(&["Asha", "Bala", "Chitra"]);
+        open["method"] = json!(method);
+        if let Some(seats) = seats {
+            open["seats"] = json!(seats);
+        }
+        open
+    }
+
+    #[test]
+    fn an_election_names_its_seats_and_only_elections_do() {
+        let valid = |v| Body::from_value(Kind::ProposalOpen, v).is_ok();
+        assert!(valid(election("stv", Some(2))));
+        assert!(
+            valid(election("scottish_stv", Some(3))),
+            "as many seats as candidates"
+        );
+        assert!(
+            valid(election("approval", Some(2))),
+            "approval for two seats"
+        );
+        assert!(
+            valid(election("approval", None)),
+            "approval for one winner, as before"
+        );
+        assert!(
+            !valid(election("stv", None)),
+            "an STV election needs its seats"
+        );
+        assert!(!valid(election("stv", Some(0))));
+        assert!(
+            !valid(election("scottish_stv", Some(4))),
+            "four seats, three candidates"
+        );
+        assert!(
+            !valid(election("ranked", Some(2))),
+            "instant runoff fills one seat"
+        );
+        // A proposal without seats writes no `seats` key: its bytes are as before.
+        let open = Body::from_value(Kind::ProposalOpen, open_with(&["Oak", "Elm"])).expect("valid");
+        assert!(open.to_value().get("seats").is_none());
+    }
+
+    #[test]
+    fn approval_for_two_seats_approves_at_most_two() {
+        use super::{Choice, ChoiceError, Method};
+        let options: Vec<String> = ["Asha", "Bala", "Chitra"].map(String::from).to_vec();
+        let approve = |n: usize| Choice::Approve(options[..n].to_vec());
+        assert!(
+            approve(2)
+                .check(Method::Approval, &options, Some(2))
+                .is_ok()
+        );
+        assert_eq!(
+            approve(3).check(Method::Approval, &options, Some(2)),
+            Err(ChoiceError::TooManyApproved(2))
+        );
+        assert!(approve(3).check(Method::Approval, &options, None).is_ok());
+        let rank = Choice::Rank(vec!["Chitra".into(), "Asha".into()]);
+        assert!(rank.check(Method::Stv, &options, Some(2)).is_ok());
+        assert!(rank.check(Method::ScottishStv, &options, Some(2)).is_ok());
+        assert!(
+            approve(1).check(Method::Stv, &options, Some(2)).is_err(),
+            "STV takes a ranking"
+        );
     }
 }

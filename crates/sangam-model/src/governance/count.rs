@@ -24,6 +24,8 @@ pub enum Outcome {
     Tie,
     /// The winning option of a choice, approval, ranked or score vote.
     Winner(String),
+    /// An election's winners, in the order they were declared.
+    Elected(Vec<String>),
 }
 
 impl Outcome {
@@ -35,6 +37,9 @@ impl Outcome {
             Outcome::NoQuorum => "no_quorum".into(),
             Outcome::Tie => "tie".into(),
             Outcome::Winner(option) => option.clone(),
+            // The winners are in the count's `election`; an election's outcome is never
+            // an option's name, so the word cannot be read as one.
+            Outcome::Elected(_) => "elected".into(),
         }
     }
 }
@@ -48,6 +53,8 @@ pub struct Count {
     pub outcome: Outcome,
     /// For ranked choice: the tallies of each round, in order.
     pub rounds: Vec<BTreeMap<String, u64>>,
+    /// For an election: its count, round by round.
+    pub election: Option<sangam_count::Count>,
 }
 
 fn add(counts: &mut BTreeMap<String, u64>, key: &str, weight: u64) {
@@ -80,6 +87,7 @@ pub fn yes_no(votes: &[(Vote, u64)], threshold: Fraction) -> Count {
         counts,
         outcome,
         rounds: vec![],
+        election: None,
     }
 }
 
@@ -108,6 +116,7 @@ pub fn consent(votes: &[(Vote, u64)], threshold: Fraction, blocks_count: bool) -
         counts,
         outcome,
         rounds: vec![],
+        election: None,
     }
 }
 
@@ -146,6 +155,7 @@ pub fn choice(votes: &[(Option<&str>, u64)], options: &[String]) -> Count {
         counts,
         outcome,
         rounds: vec![],
+        election: None,
     }
 }
 
@@ -162,6 +172,7 @@ pub fn approval(votes: &[(&[String], u64)], options: &[String]) -> Count {
         counts,
         outcome,
         rounds: vec![],
+        election: None,
     }
 }
 
@@ -178,6 +189,7 @@ pub fn score(votes: &[(&BTreeMap<String, u8>, u64)], options: &[String]) -> Coun
         counts,
         outcome,
         rounds: vec![],
+        election: None,
     }
 }
 
@@ -226,6 +238,75 @@ pub fn ranked(votes: &[(&[String], u64)], options: &[String]) -> Count {
         counts,
         outcome,
         rounds,
+        election: None,
+    }
+}
+
+/// An election for `seats` of the `options` (its candidates): `rankings` (approvals, for
+/// approval for k seats) with their weights, counted by `method` (docs/protocol.md
+/// "Counting an election"). Ties are broken by the earlier rounds, then by a lot drawn
+/// from `proposal` (its record id). `counts` holds the first preferences (approvals);
+/// the outcome is the candidates elected, or failed when no ballot names anyone.
+pub fn election(
+    method: sangam_count::Method,
+    seats: u32,
+    rankings: &[(&[String], u64)],
+    options: &[String],
+    proposal: &[u8],
+) -> Count {
+    let index = |name: &String| options.iter().position(|o| o == name);
+    let ballots: Vec<sangam_count::Ballot> = rankings
+        .iter()
+        .map(|(ranking, weight)| sangam_count::Ballot {
+            weight: *weight,
+            ranking: ranking.iter().filter_map(index).collect(),
+        })
+        .collect();
+    let mut counts = zeroed(options);
+    for (ranking, weight) in rankings {
+        let named: &[String] = if method == sangam_count::Method::Approval {
+            ranking
+        } else {
+            &ranking[..ranking.len().min(1)]
+        };
+        for option in named {
+            add(&mut counts, option, *weight);
+        }
+    }
+    let election = sangam_count::Election {
+        title: String::new(),
+        candidates: options.to_vec(),
+        seats: seats as usize,
+        withdrawn: Default::default(),
+        ballots,
+    };
+    let ties = sangam_count::TieBreak::drawn(proposal, options.len());
+    // The proposal's and the ballots' field rules are the election's: a valid proposal
+    // with valid ballots always counts.
+    let Ok(counted) = sangam_count::count(&election, method, &ties) else {
+        return Count {
+            counts,
+            outcome: Outcome::Failed,
+            rounds: vec![],
+            election: None,
+        };
+    };
+    let outcome = if counted.ballots == 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Elected(
+            counted
+                .elected
+                .iter()
+                .map(|c| options[*c].clone())
+                .collect(),
+        )
+    };
+    Count {
+        counts,
+        outcome,
+        rounds: vec![],
+        election: Some(counted),
     }
 }
 

@@ -67,6 +67,9 @@ pub struct Tally {
     pub counts: BTreeMap<String, u64>,
     /// Ranked choice: every round's tallies.
     pub rounds: Vec<BTreeMap<String, u64>>,
+    /// An election: its count, round by round (candidates by their place in the
+    /// proposal's options).
+    pub election: Option<sangam_count::Count>,
     /// Members who may vote.
     pub electorate_size: usize,
     /// Voters whose own ballot counted.

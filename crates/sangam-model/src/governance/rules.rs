@@ -145,7 +145,7 @@ impl Rules for Ballot {
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         let open = scope.open_to(&self.proposal, record, &record.author())?;
         self.choice
-            .check(open.method, &open.options)
+            .check(open.method, &open.options, open.seats)
             .map_err(|e| Refusal::BadChoice(e.to_string()))
     }
 

@@ -187,7 +187,7 @@ impl Fold {
                 _ => None,
             })
             .collect();
-        let count = count_choices(open, &choices, bylaws.consent_blocks);
+        let count = count_choices(proposal, open, &choices, bylaws.consent_blocks);
         let electorate_size = open.electorate.len();
         let represented = standing_grants.len();
         let participation = own.len() + represented;
@@ -206,6 +206,7 @@ impl Fold {
             outcome,
             counts: count.counts,
             rounds: count.rounds,
+            election: count.election,
             electorate_size,
             ballots_counted: own.len(),
             represented,
@@ -219,7 +220,12 @@ impl Fold {
     }
 }
 
-fn count_choices(open: &ProposalOpen, choices: &[(&Choice, u64)], consent_blocks: bool) -> Count {
+fn count_choices(
+    proposal: RecordId,
+    open: &ProposalOpen,
+    choices: &[(&Choice, u64)],
+    consent_blocks: bool,
+) -> Count {
     let votes = || {
         choices.iter().filter_map(|(c, w)| match c {
             Choice::Vote(v) => Some((*v, *w)),
@@ -242,7 +248,7 @@ fn count_choices(open: &ProposalOpen, choices: &[(&Choice, u64)], consent_blocks
                 .collect();
             count::choice(&picks, options)
         }
-        Method::Approval | Method::Ranked => {
+        Method::Approval | Method::Ranked | Method::Stv | Method::ScottishStv => {
             let lists: Vec<(&[String], u64)> = choices
                 .iter()
                 .map(|(c, w)| match c {
@@ -250,10 +256,16 @@ fn count_choices(open: &ProposalOpen, choices: &[(&Choice, u64)], consent_blocks
                     _ => (&[][..], *w),
                 })
                 .collect();
-            if open.method == Method::Approval {
-                count::approval(&lists, options)
-            } else {
-                count::ranked(&lists, options)
+            let elect = |method| {
+                let seats = open.seats.unwrap_or(1);
+                count::election(method, seats, &lists, options, proposal.as_bytes())
+            };
+            match (open.method, open.seats) {
+                (Method::Approval, Some(_)) => elect(sangam_count::Method::Approval),
+                (Method::Approval, None) => count::approval(&lists, options),
+                (Method::Stv, _) => elect(sangam_count::Method::Meek),
+                (Method::ScottishStv, _) => elect(sangam_count::Method::Scottish),
+                _ => count::ranked(&lists, options),
             }
         }
         Method::Score => {

@@ -74,6 +74,10 @@ pub struct TallyFile {
     pub rounds: Vec<Counts>,
     /// `provisional`, `closed` or `withdrawn`.
     pub status: String,
+    /// An election's count, round by round (absent for every other method, so reports
+    /// written before elections read and verify as they did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election: Option<sangam_count::Count>,
 }
 
 impl From<&Tally> for TallyFile {
@@ -92,6 +96,7 @@ impl From<&Tally> for TallyFile {
             represented: t.represented as u64,
             rounds: t.rounds.clone(),
             status: status_word(t.status).to_owned(),
+            election: t.election.clone(),
         }
     }
 }

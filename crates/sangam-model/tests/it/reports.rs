@@ -80,6 +80,7 @@ fn open(method: Method, electorate: &[&Person], title: &str) -> Body {
         } else {
             vec![]
         },
+        seats: method.is_stv().then_some(2),
         quorum_pct: 50,
         threshold: Fraction { num: 1, den: 2 },
         closes_at: 60_000,
@@ -108,7 +109,7 @@ fn answer(method: Method, n: usize) -> Choice {
         Method::Approval => Choice::Approve(names(
             [&["Oak", "Elm"][..], &["Elm"], &["Oak"], &["Ash"], &["Ash"]][n],
         )),
-        Method::Ranked => Choice::Rank(names(
+        Method::Ranked | Method::Stv | Method::ScottishStv => Choice::Rank(names(
             [
                 &["Oak", "Elm"][..],
                 &["Elm"],
@@ -378,6 +379,37 @@ fn the_outcomes_are_the_counting_rules() {
     assert_eq!(outcome(Method::Score), "Oak", "Oak 10+3, Elm 2+5, Ash 0");
     // Round 1: Oak 2, Elm 1, Ash 1; Ash (listed last) leaves; Bo's ballot goes to Oak.
     assert_eq!(outcome(Method::Ranked), "Oak");
+    assert_eq!(outcome(Method::Stv), "elected");
+}
+
+#[test]
+fn an_election_for_two_seats_counts_the_proxy_and_the_changed_ballot() {
+    // Counted: Asha [Oak, Elm] with Dee's proxy (weight 2), Bo's changed [Ash, Oak], Cy
+    // [Elm, Ash]; Eli's late ballot does not count.
+    let elected = |m| {
+        let s = scenario(m);
+        let tally = s.book.fold().tally(s.proposal.id()).expect("tally");
+        let count = tally.election.clone().expect("an election's count");
+        assert_eq!(count.ballots, 4, "{m:?}: 3 ballots, one of weight 2");
+        match tally.outcome {
+            sangam_model::governance::Outcome::Elected(names) => (names, count),
+            other => panic!("{m:?}: {other:?}"),
+        }
+    };
+    // Meek: quota 4/3; Oak is elected with 2, keeps 1.333333334 of Asha's 2 and passes
+    // the rest to Elm, who reaches the quota.
+    let (names, count) = elected(Method::Stv);
+    assert_eq!(names, ["Oak", "Elm"]);
+    assert_eq!(count.rounds[0].quota.to_string(), "1.333333334");
+    assert!(count.ties.is_empty());
+    // Scottish STV: quota 2; Oak has exactly 2 (no surplus to transfer); Elm and Ash tie
+    // at 1 in the only stage, so the lot drawn from the proposal's id excludes one.
+    let (names, count) = elected(Method::ScottishStv);
+    assert_eq!(names[0], "Oak");
+    assert_eq!(names.len(), 2);
+    assert_eq!(count.rounds[0].quota.to_string(), "2.00000");
+    assert_eq!(count.ties.len(), 1);
+    assert_eq!(count.ties[0].by, sangam_count::TieBrokenBy::Lot);
 }
 
 /// One tampering of a report's JSON.

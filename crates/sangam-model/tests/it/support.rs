@@ -129,6 +129,7 @@ pub fn yes_no(electorate: &[&Person], closes_at: i64, threshold: Fraction, quoru
         text: "We buy the oven from the co-op down the road for 4,000 EUR.".into(),
         method: Method::YesNo,
         options: vec![],
+        seats: None,
         quorum_pct,
         threshold,
         closes_at,

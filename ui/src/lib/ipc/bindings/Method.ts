@@ -3,4 +3,4 @@
 /**
  * How a proposal is decided.
  */
-export type Method = "yes_no" | "consent" | "choice" | "approval" | "ranked" | "score";
+export type Method = "yes_no" | "consent" | "choice" | "approval" | "ranked" | "score" | "stv" | "scottish_stv";

@@ -25,9 +25,13 @@ text: string,
  */
 method: Method, 
 /**
- * Options (choice methods).
+ * Options (choice methods); an election's candidates.
  */
 options: Array<string>, 
+/**
+ * An election's seats.
+ */
+seats: number | null, 
 /**
  * Proposer's member key.
  */

@@ -20,9 +20,14 @@ text: string,
  */
 method: Method, 
 /**
- * The options, for the methods that choose among options (empty otherwise).
+ * The options, for the methods that choose among options (empty otherwise); an
+ * election's candidates.
  */
 options: Array<string>, 
+/**
+ * An election's seats (STV; approval for k seats); none for other proposals.
+ */
+seats?: number, 
 /**
  * Quorum, percent; the bylaws' when absent.
  */
