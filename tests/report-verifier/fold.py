@@ -611,11 +611,14 @@ def choice_problem(prop, choice):
             return "an option choice is only for choice proposals"
         return None if x in opts else "%r is not one of the options" % x
     if form in ("approve", "rank"):
-        want = "approval" if form == "approve" else "ranked"
-        if m != want:
-            return "%s is only for %s proposals" % (form, want)
+        want = ("approval",) if form == "approve" else ("ranked", "stv", "scottish_stv")
+        if m not in want:
+            return "%s is only for %s proposals" % (form, " or ".join(want))
         if not 1 <= len(x) <= 64:
             return "%s lists 1 to 64 options" % form
+        seats = prop.seats
+        if form == "approve" and seats is not None and len(x) > seats:
+            return "approve at most %d candidates (one per seat)" % seats
         if len(set(x)) != len(x):
             return "%s lists an option twice" % form
         for o in x:

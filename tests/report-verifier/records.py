@@ -31,7 +31,8 @@ AUTHORITY_KINDS = frozenset([
     "device.revoke", "proposal.open", "proposal.close", "proposal.withdraw",
     "ledger.account", "ledger.close"])
 
-METHODS = ("yes_no", "consent", "choice", "approval", "ranked", "score")
+METHODS = ("yes_no", "consent", "choice", "approval", "ranked", "score", "stv", "scottish_stv")
+ELECTION_METHODS = ("stv", "scottish_stv")      # always elect `seats`; approval may
 VOTES = ("yes", "no", "agree", "disagree", "block", "abstain")
 RESERVED_OUTCOMES = ("passed", "failed", "no_quorum", "tie", "abstain")
 
@@ -453,9 +454,26 @@ def _effect(v):
     return {"bylaws": _bylaws(x, "effect.bylaws")}
 
 
+def _seats(method, seats, options):
+    """An election's seats: 1 to the number of options; required for stv and
+    scottish_stv, optional for approval (approval for k seats), absent otherwise."""
+    if seats is None:
+        if method in ELECTION_METHODS:
+            raise BodyError("a %s election fills 1 to as many seats as it has candidates"
+                            % method)
+        return
+    if method not in ELECTION_METHODS + ("approval",):
+        raise BodyError("a %s vote fills no seats" % method)
+    _need_int(seats, "seats", 0, MAX_U32)
+    if not 1 <= seats <= len(options):
+        raise BodyError("a %s election fills 1 to as many seats as it has candidates" % method)
+
+
 def body_open(v):
+    # `seats` is read after `options`, where Sangam's ProposalOpen declares it: that
+    # is the order an array body is read in (SPEC-QUESTIONS.md 3 and 19).
     b = _struct(v, [("title", REQ, None), ("text", REQ, None), ("method", REQ, None),
-                    ("options", DEF, list), ("quorum_pct", REQ, None),
+                    ("options", DEF, list), ("seats", OPT, None), ("quorum_pct", REQ, None),
                     ("threshold", REQ, None), ("closes_at", REQ, None),
                     ("electorate", REQ, None), ("effect", OPT, None), ("revises", OPT, None)],
                 "body")
@@ -483,6 +501,7 @@ def body_open(v):
                 raise BodyError("option %r is a reserved word" % o)
             seen.add(key)
     b["options"] = list(options)
+    _seats(b["method"], b["seats"], options)
     _need_int(b["quorum_pct"], "quorum_pct", 0, 255)
     if b["quorum_pct"] > 100:
         raise BodyError("quorum_pct must be at most 100")

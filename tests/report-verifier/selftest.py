@@ -8,7 +8,13 @@
     ed25519-speccheck cases, with the verdicts of "Strict verification";
 (c) counting unit cases, then synthetic co-ops and reports built here with an
     RFC 8032 signer, which must verify, and single tamperings of them, which must
-    be refused with the right class (docs/protocol.md "Verifying a report").
+    be refused with the right class (docs/protocol.md "Verifying a report");
+(d) elections ("Counting an election"): stv.py against the published elections
+    in ../shared/elections (or $SANGAM_ELECTIONS): every stage of Droop's Scottish
+    STV reference counts, every round of its reference Meek counts, the winners
+    Glasgow declared in 2007; a count's independence of the order papers arrive
+    in; and election reports, with their tamperings. Without that folder the
+    self-test fails: it does not skip.
 
 Exit status 0 when everything passes; one summary line at the end.
 """
@@ -18,6 +24,8 @@ import glob
 import hashlib
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,9 +38,10 @@ sys.dont_write_bytecode = True     # leave no __pycache__ in the repository
 import canonical  # noqa: E402
 import ed25519  # noqa: E402
 import records  # noqa: E402
+import stv  # noqa: E402
 import tally as tally_mod  # noqa: E402
 import verify_report  # noqa: E402
-from fold import Fold  # noqa: E402
+from fold import Fold, choice_problem  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 RECORD_VECTORS = os.path.join(ROOT, "tests", "vectors")
@@ -195,11 +204,14 @@ class FakeBallot:
 
 
 class FakeProp:
-    def __init__(self, method, options=(), num=1, den=2, consent_blocks=True):
+    def __init__(self, method, options=(), num=1, den=2, consent_blocks=True, seats=None,
+                 id_="5a" * 32):
         self.method = method
         self.options = list(options)
         self.num, self.den = num, den
         self.consent_blocks = consent_blocks
+        self.seats = seats
+        self.id = id_
 
 
 def test_counting():
@@ -893,6 +905,548 @@ def test_performance(timings):
           % (len(doc["records"]), elapsed))
 
 
+# --- (d) elections ------------------------------------------------------------------
+
+ELECTIONS = os.environ.get("SANGAM_ELECTIONS") or os.path.join(HERE, "..", "..", "..",
+                                                                 "shared", "elections")
+_BLT_TOKEN = re.compile(r'"([^"]*)"|\[([^\]]*)\]|#[^\n]*|([^\s"\[]+)')
+
+
+def read_blt(text):
+    """A ballot file (the BLT format STV counters share): (stv.Election, the order of
+    its `[tie ...]` option or None). Read: `-n` and `[withdrawn n ...]` withdrawals,
+    ballot ids in parentheses, and nothing after the title (some published files end
+    with their counter's notes)."""
+    tokens = []
+    for m in _BLT_TOKEN.finditer(text.lstrip("\ufeff")):
+        if m.group(1) is not None:
+            tokens.append(("text", m.group(1)))
+        elif m.group(2) is not None:
+            tokens.append(("option", m.group(2)))
+        elif m.group(3) is not None:
+            tokens.append(("word", m.group(3)))
+    it = iter(tokens)
+    n, seats = int(next(it)[1]), int(next(it)[1])
+    withdrawn, tie_order, ballots = set(), None, []
+    for kind, tok in it:
+        if kind == "option":
+            name, *numbers = tok.split()
+            numbers = [int(x) - 1 for x in numbers]
+            if name == "withdrawn":
+                withdrawn.update(numbers)
+            elif name == "tie":
+                tie_order = numbers
+            else:
+                raise ValueError("unknown option [%s]" % tok)
+        elif tok.startswith("-"):
+            withdrawn.add(int(tok[1:]) - 1)
+        elif not tok.startswith("("):
+            weight = int(tok)
+            if weight == 0:
+                break
+            ranking = []
+            for _, c in it:
+                if int(c) == 0:
+                    break
+                ranking.append(int(c) - 1)
+            ballots.append((weight, ranking))
+    names = []
+    for kind, tok in it:
+        if kind != "text":
+            raise ValueError("expected a candidate's name, found %r" % tok)
+        names.append(tok)
+        if len(names) == n:
+            break
+    return stv.Election(names, seats, ballots, withdrawn), tie_order
+
+
+def ballot_file(name):
+    for sub in ("glasgow-2007", "droop-misc"):
+        path = os.path.join(ELECTIONS, sub, name + ".blt")
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                return read_blt(f.read().decode("utf-8", "replace"))
+    raise FileNotFoundError("no ballot file for %s in %s" % (name, ELECTIONS))
+
+
+def expected(name):
+    with open(os.path.join(ELECTIONS, "expected", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def collapse(name):
+    return " ".join(name.split())
+
+
+def elected_names(election, counted):
+    return sorted(collapse(election.candidates[c]) for c in counted["elected"])
+
+
+def test_published_elections():
+    """docs/protocol.md: "These rules were checked against published elections"."""
+    if not os.path.isfile(os.path.join(ELECTIONS, "README.md")):
+        check("published elections", False,
+              "the published test elections are not at %s (set SANGAM_ELECTIONS to their "
+              "folder); an election count cannot be trusted without them"
+              % os.path.abspath(ELECTIONS))
+        return
+    scottish_reference()
+    meek_reference()
+    glasgow_declared()
+
+
+def scottish_reference():
+    """Every stage of Droop's Scottish STV counts (5 places; Droop's zero-surplus
+    stages dropped, as Sangam has none; null is 0). Ties: earlier stages, then the
+    file's order."""
+    elections = expected("droop-scotland.json")["elections"]
+    check("scottish stv", len(elections) == 32, "32 reference counts: %d" % len(elections))
+    stages_checked = 0
+    for name, want in elections.items():
+        election, tie_order = ballot_file(name)
+        ties = stv.TieBreak.in_order(election.n, tie_order or (), look_back=True)
+        counted = stv.count(election, "scottish", ties)
+        check("scottish stv", counted["rounds"][0]["quota"] == want["quota"]
+              and counted["ballots"] == want["nballots"],
+              "%s: quota %s of %d papers, reference %s of %d" % (
+                  name, counted["rounds"][0]["quota"], counted["ballots"], want["quota"],
+                  want["nballots"]))
+        stages = [r for r in counted["rounds"] if r["action"]["kind"] != "last_seats_filled"]
+        check("scottish stv", len(stages) == len(want["stages"]),
+              "%s: %d stages, reference %d" % (name, len(stages), len(want["stages"])))
+        for i, (stage, figures) in enumerate(zip(stages, want["stages"]), 1):
+            got = [v or "0.00000" for v in stage["votes"]]
+            ref = [v or "0.00000" for v in figures]
+            check("scottish stv", got == ref, "%s: stage %d (%s): %s, reference %s" % (
+                name, i, stage["action"], got, ref))
+            stages_checked += 1
+        check("scottish stv", elected_names(election, counted) ==
+              sorted(collapse(n) for n in want["elected"]), "%s: elected" % name)
+    check("scottish stv", stages_checked > 200, "%d stages checked" % stages_checked)
+
+
+def meek_reference():
+    """Every round of Droop's reference Meek counts: quota, votes and keep factors to
+    9 places at each round's decision. Ties: the file's order, no looking back."""
+    elections = expected("droop-meek-prf.json")["elections"]
+    check("meek stv", len(elections) == 9, "9 reference counts: %d" % len(elections))
+    for name, want in elections.items():
+        election, tie_order = ballot_file(name)
+        ties = stv.TieBreak.in_order(election.n, tie_order or (), look_back=False)
+        counted = stv.count(election, "meek", ties)
+        rounds = [r for r in counted["rounds"] if r["action"]["kind"] != "last_seats_filled"]
+        check("meek stv", len(rounds) == len(want["rounds"]),
+              "%s: %d rounds, reference %d" % (name, len(rounds), len(want["rounds"])))
+        for i, (r, ref) in enumerate(zip(rounds, want["rounds"]), 1):
+            same = (r["quota"], r["votes"], r["keep"]) == (ref["quota"], ref["votes"], ref["kf"])
+            check("meek stv", same and meek_action_agrees(election, r, ref["action"]),
+                  "%s: round %d: %s quota %s votes %s keep %s; reference %s" % (
+                      name, i, r["action"], r["quota"], r["votes"], r["keep"], ref))
+        check("meek stv", elected_names(election, counted) ==
+              sorted(collapse(n) for n in want["elected"]), "%s: elected" % name)
+
+
+def meek_action_agrees(election, r, action):
+    """The reference names one candidate a round ("Elect: C4", "Defeat (...): C9"),
+    also when one iteration elected two: the one it names must be among ours."""
+    verb, whom = action.rsplit(": ", 1)
+    kind = r["action"]["kind"]
+    if kind == "excluded":
+        return verb.startswith("Defeat") and election.candidates[r["action"]["candidate"]] == whom
+    return kind == "settled" and verb.startswith("Elect") and whom in [
+        election.candidates[c] for c in r["elected"]]
+
+
+def glasgow_declared():
+    """The councillors Glasgow declared in 2007 (some wards only in part; one with the
+    order the seats were filled)."""
+    wards = expected("official-glasgow-2007.json")["wards"]
+    check("glasgow 2007", len(wards) >= 7, "%d wards" % len(wards))
+    for ward, declared in wards.items():
+        election, tie_order = ballot_file(ward)
+        counted = stv.count(election, "scottish",
+                            stv.TieBreak.in_order(election.n, tie_order or (), look_back=True))
+        got = elected_names(election, counted)
+        names = [collapse(n) for n in declared["elected"]]
+        check("glasgow 2007", all(n in got for n in names), "%s: declared %s, counted %s"
+              % (ward, names, got))
+        if declared.get("complete"):
+            check("glasgow 2007", len(got) == len(names), "%s: all seats" % ward)
+        order = [collapse(election.candidates[c]) for c in counted["elected"]]
+        for who, seat in (declared.get("seat_order") or {}).items():
+            check("glasgow 2007", collapse(who) in order and order.index(collapse(who)) + 1
+                  == seat, "%s: %s's seat is %d; counted order %s" % (ward, who, seat, order))
+
+
+def test_election_rules():
+    """Hand-counted cases of "Counting an election" and Sangam's own tests' cases."""
+    E, T = stv.Election, stv.TieBreak
+    # Approval for 2 seats: Bala 5, Chitra 4, Asha 3, Devi 3: no tie at the last seat.
+    papers = [(3, [0, 1]), (2, [1, 2]), (2, [2, 3]), (1, [3])]
+    four = ["Asha", "Bala", "Chitra", "Devi"]
+    counted = stv.count(E(four, 2, papers), "approval", T.in_order(4))
+    check("election rules", counted["elected"] == [1, 2] and counted["ties"] == []
+          and counted["rounds"][0]["votes"] == ["3", "5", "4", "3"]
+          and counted["rounds"][0]["quota"] == "0", "approval %r" % counted)
+    # One more for Asha: Asha and Chitra tie at 4 for the second seat; the lot has
+    # Chitra first.
+    counted = stv.count(E(four, 2, papers + [(1, [0])]), "approval",
+                        T([2, 0, 1, 3], look_back=True))
+    check("election rules", counted["elected"] == [1, 2] and counted["ties"] == [
+        {"round": 1, "tie_for": "seat", "among": [0, 2], "chosen": 2, "by": {"by": "lot"}}],
+        "approval tie %r" % counted["ties"])
+    # Three seats, Asha 5, the others 3 each: two of the three tied are elected, each
+    # listed as a tie the lot broke.
+    counted = stv.count(E(four, 3, [(5, [0]), (3, [1, 2, 3])]), "approval",
+                        T([3, 0, 1, 2], look_back=True))
+    check("election rules", counted["elected"] == [0, 3, 1] and [
+        (t["among"], t["chosen"]) for t in counted["ties"]] == [([1, 2, 3], 3), ([1, 2, 3], 1)],
+        "approval: two seats to the lot %r" % counted)
+    try:
+        stv.count(E(four, 2, papers + [(1, [0, 1, 2])]), "approval", T.in_order(4))
+        refused = None
+    except stv.ElectionError as exc:
+        refused = str(exc)
+    check("election rules", refused == "ballot 5 approves 3 candidates, but at most 2 may be "
+          "approved", "three approvals for two seats: %r" % refused)
+    # Scottish, one seat, quota 6: A 5, B 3, C 2, D 1; D's paper goes to C; B and C tie
+    # lowest at 3; at stage 1 C had fewer, so C goes although the lot has B first.
+    papers = [(5, [0]), (3, [1]), (2, [2]), (1, [3, 2])]
+    lot_b = [1, 2, 0, 3]
+    counted = stv.count(E("ABCD", 1, papers), "scottish", T(lot_b, look_back=True))
+    excluded = [r["action"]["candidate"] for r in counted["rounds"]
+                if r["action"]["kind"] == "excluded"]
+    check("election rules", excluded == [3, 2, 1] and counted["elected"] == [0]
+          and counted["ties"] == [{"round": 3, "tie_for": "exclusion", "among": [1, 2],
+                                   "chosen": 2, "by": {"by": "earlier_round", "round": 1}}],
+          "look back %r %r" % (excluded, counted["ties"]))
+    counted = stv.count(E("ABCD", 1, papers), "scottish", T(lot_b, look_back=False))
+    check("election rules", counted["ties"][0]["chosen"] == 1
+          and counted["ties"][0]["by"] == {"by": "lot"}, "no look back %r" % counted["ties"])
+    # Two reach the quota in one stage: most votes first (Scottish), candidate order
+    # (Meek). 10 papers, 2 seats, quota 4: A 4, B 5, C 1.
+    papers = [(4, [0]), (5, [1]), (1, [2])]
+    counted = stv.count(E("ABC", 2, papers), "scottish", T.in_order(3))
+    check("election rules", counted["elected"] == [1, 0]
+          and counted["rounds"][0]["elected"] == [1, 0] and len(counted["rounds"]) == 1,
+          "scottish: most votes elected first %r" % counted)
+    counted = stv.count(E("ABC", 2, papers), "meek", T.in_order(3))
+    check("election rules", counted["elected"] == [0, 1]
+          and counted["rounds"][0]["quota"] == "3.333333334", "meek: candidate order %r" % counted)
+    # Sangam's report scenario: Asha [Oak, Elm] with a proxy (weight 2), Bo [Ash, Oak],
+    # Cy [Elm, Ash]; two seats.
+    def scenario(method):
+        ballots = [(FakeBallot("asha", {"rank": ["Oak", "Elm"]}), 2),
+                   (FakeBallot("bo", {"rank": ["Ash", "Oak"]}), 1),
+                   (FakeBallot("cy", {"rank": ["Elm", "Ash"]}), 1),
+                   (FakeBallot("dee", {"vote": "abstain"}), 1)]
+        return tally_mod.count_method(FakeProp(method, ["Oak", "Elm", "Ash"], seats=2), ballots)
+    counts, rounds, outcome, meek = scenario("stv")
+    check("election rules", counts == {"Oak": 2, "Elm": 1, "Ash": 1} and rounds == []
+          and outcome == "elected" and meek["ballots"] == 4 and meek["elected"] == [0, 1]
+          and meek["rounds"][0]["quota"] == "1.333333334" and meek["ties"] == [],
+          "meek scenario %r" % meek)
+    _, _, outcome, scot = scenario("scottish_stv")
+    check("election rules", outcome == "elected" and scot["elected"][0] == 0
+          and len(scot["elected"]) == 2 and scot["rounds"][0]["quota"] == "2.00000"
+          and len(scot["ties"]) == 1 and scot["ties"][0]["by"] == {"by": "lot"},
+          "scottish scenario %r" % scot)
+    # Only abstentions: the count still runs (P = 0), the outcome is failed.
+    counts, _, outcome, e = tally_mod.count_method(
+        FakeProp("stv", ["Oak", "Elm", "Ash"], seats=1),
+        [(FakeBallot("a", {"vote": "abstain"}), 1)])
+    check("election rules", outcome == "failed" and e["ballots"] == 0 and len(e["elected"]) == 1
+          and counts == {"Oak": 0, "Elm": 0, "Ash": 0}, "no papers %r" % e)
+    # Approval without seats is not an election; with seats it is, approvals in counts.
+    ap = [(FakeBallot("a", {"approve": ["Oak", "Elm"]}), 1),
+          (FakeBallot("b", {"approve": ["Elm"]}), 2)]
+    check("election rules", tally_mod.count_method(FakeProp("approval", ["Oak", "Elm"]), ap)
+          == ({"Oak": 1, "Elm": 3}, [], "Elm", None), "approval for one winner")
+    counts, _, outcome, e = tally_mod.count_method(
+        FakeProp("approval", ["Oak", "Elm", "Ash"], seats=2), ap)
+    check("election rules", counts == {"Oak": 1, "Elm": 3, "Ash": 0} and outcome == "elected"
+          and e["method"] == "approval" and e["elected"] == [1, 0], "approval for 2: %r" % e)
+    # The lot: SHA-256("sangam lot" || id || c, 4 bytes big-endian), smallest first.
+    pid = bytes(range(32))
+    draws = sorted(range(5), key=lambda c: hashlib.sha256(
+        b"sangam lot" + pid + bytes([0, 0, 0, c])).digest())
+    check("election rules", T.drawn(pid, 5).lot == draws, "the lot's order")
+    check("election rules", T.drawn(pid, 5).lot != T.drawn(bytes(32), 5).lot,
+          "another proposal draws another lot")
+    # Figures keep every place.
+    check("election rules", [stv.decimal(u, p) for u, p in
+                             ((138100000, 5), (500000001, 9), (7, 0), (-5, 2), (3, 9))]
+          == ["1381.00000", "0.500000001", "7", "-0.05", "0.000000003"], "decimals")
+
+
+def random_election(rng, approval=False):
+    n = rng.randrange(3, 8)
+    seats = rng.randrange(1, n)
+    withdrawn = {rng.randrange(n)} if rng.random() < 0.3 else set()
+    seats = max(1, min(seats, n - len(withdrawn)))
+    papers = []
+    for _ in range(rng.randrange(1, 40)):
+        order = list(range(n))
+        rng.shuffle(order)
+        papers.append((rng.randrange(1, 4), order[:rng.randrange(0, n + 1)]))
+    if approval:
+        papers = [(w, r[:seats]) for w, r in papers]
+    return stv.Election(["C%d" % c for c in range(n)], seats, papers, withdrawn)
+
+
+def test_election_properties():
+    """Over random elections: a count does not depend on the order papers arrive in,
+    fills every seat with distinct candidates who stand, and loses no vote (Meek
+    holds exactly the papers in every round but an exclusion's)."""
+    rng = random.Random(20070503)
+    for i in range(40):
+        ties = stv.TieBreak.drawn(i.to_bytes(8, "big"), 8)
+        for method in ("meek", "scottish", "approval"):
+            election = random_election(rng, approval=method == "approval")
+            counted = stv.count(election, method, ties)
+            shuffled = list(election.ballots)
+            rng.shuffle(shuffled)
+            arrivals = [stv.Election(election.candidates, election.seats, papers,
+                                     election.withdrawn)
+                        for papers in (election.ballots[::-1], shuffled)]
+            check("election properties", all(stv.count(e, method, ties) == counted
+                                             for e in arrivals),
+                  "%s %d: the order of the papers changed the count" % (method, i))
+            elected = counted["elected"]
+            scale = 10 ** {"meek": 9, "scottish": 5, "approval": 0}[method]
+            held_ok = True
+            for r in counted["rounds"]:
+                held = sum(int(v.replace(".", "")) for v in r["votes"] if v is not None) + int(
+                    r["exhausted"].replace(".", ""))
+                if method == "meek" and r["action"]["kind"] != "excluded":
+                    held_ok &= held == counted["ballots"] * scale
+                elif method == "scottish":
+                    held_ok &= held <= counted["ballots"] * scale
+            check("election properties", len(elected) == len(set(elected)) == election.seats
+                  and all(election.stands(c) for c in elected) and held_ok,
+                  "%s %d: elected %r, papers held %s" % (method, i, elected, held_ok))
+    # Through the tally: counts, outcome and count alike in any arrival order.
+    options = ["Oak", "Elm", "Ash", "Fir", "Yew"]
+    for i in range(20):
+        ballots = []
+        for v in range(rng.randrange(1, 25)):
+            order = list(options)
+            rng.shuffle(order)
+            listed = order[:rng.randrange(0, 4)]
+            choice = {"rank": listed} if listed else {"vote": "abstain"}
+            ballots.append((FakeBallot("v%d" % v, choice), rng.randrange(1, 3)))
+        for method in ("stv", "scottish_stv"):
+            prop = FakeProp(method, options, seats=rng.randrange(1, 4), id_="%064x" % i)
+            first = tally_mod.count_method(prop, ballots)
+            shuffled = list(ballots)
+            rng.shuffle(shuffled)
+            check("election properties", tally_mod.count_method(prop, ballots[::-1]) == first
+                  == tally_mod.count_method(prop, shuffled),
+                  "%s %d: counts changed with the order of the ballots" % (method, i))
+
+
+def test_election_bodies():
+    """proposal.open's `seats`, and the ballots an election takes where written."""
+    def opened(method, seats, options=("Asha", "Bala", "Chitra")):
+        body = {"closes_at": 9, "electorate": [], "method": method, "options": list(options),
+                "quorum_pct": 0, "text": "", "threshold": {"den": 2, "num": 1},
+                "title": "Board"}
+        if seats is not ...:
+            body["seats"] = seats
+        try:
+            return records.body_open(body)
+        except records.BodyError as exc:
+            return str(exc)
+
+    for method, seats in (("stv", 2), ("scottish_stv", 3), ("approval", 2), ("approval", ...)):
+        got = opened(method, seats)
+        check("election bodies", isinstance(got, dict) and got.get("seats", ...) == seats,
+              "%s with seats %r is valid: %r" % (method, seats, got))
+    for method, seats in (("stv", ...), ("stv", 0), ("scottish_stv", 4), ("ranked", 2),
+                          ("yes_no", 1), ("stv", None), ("stv", True), ("stv", -1),
+                          ("stv", 2 ** 32)):
+        options = () if method == "yes_no" else ("Asha", "Bala", "Chitra")
+        got = opened(method, seats, options)
+        check("election bodies", isinstance(got, str), "%s with seats %r is refused: %r"
+              % (method, seats, got))
+    check("election bodies", "seats" not in opened("ranked", ...), "no seats written when absent")
+    prop = FakeProp("approval", ["Asha", "Bala", "Chitra"], seats=2)
+    check("election bodies", choice_problem(prop, {"approve": ["Asha", "Bala", "Chitra"]})
+          == "approve at most 2 candidates (one per seat)", "approve more than the seats")
+    check("election bodies", choice_problem(prop, {"approve": ["Asha", "Bala"]}) is None,
+          "approve as many as the seats")
+    for method in ("stv", "scottish_stv"):
+        p = FakeProp(method, ["Asha", "Bala", "Chitra"], seats=2)
+        check("election bodies", choice_problem(p, {"rank": ["Chitra", "Asha"]}) is None
+              and choice_problem(p, {"approve": ["Asha"]}) is not None
+              and choice_problem(p, {"rank": ["Asha", "Asha"]}) is not None,
+              "%s takes a ranking of distinct candidates" % method)
+
+
+def build_board():
+    """A co-op of five electing two of four candidates three ways: Meek STV, Scottish
+    STV and approval for 2 seats. Bo holds Dee's proxy; Cy changes a ballot; Eve
+    abstains; an approval of three for two seats is refused where written."""
+    k = {n: Key(n) for n in ("asha", "bo", "cy", "dee", "eve", "bdev")}
+    log = Log()
+    log.add(k["asha"], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": k["bdev"].pub,
+             "founder_name": "Asha", "name": "Board Co-op", "nonce": "b0" * 16}, 1)
+    for i, n in enumerate(("bo", "cy", "dee", "eve")):
+        log.add(k["asha"], "member.admit", {"member": k[n].pub, "name": n.capitalize()}, 2 + i)
+    electorate = sorted(k[n].pub for n in ("asha", "bo", "cy", "dee", "eve"))
+    candidates = ["Asha", "Bala", "Chitra", "Devi"]
+    ranks = {"asha": ["Asha", "Bala"], "bo": ["Bala", "Chitra", "Asha"], "cy": ["Devi"],
+             "eve": None}
+    ids = {}
+    at = 100
+    for method in ("stv", "scottish_stv", "approval"):
+        p = log.add(k["asha"], "proposal.open",
+                    {"closes_at": 10 ** 6, "electorate": electorate, "method": method,
+                     "options": candidates, "quorum_pct": 50, "seats": 2,
+                     "text": "Two seats on the board.", "threshold": {"den": 2, "num": 1},
+                     "title": "Board (%s)" % method}, at)
+        ids[method] = p
+        named, proxies = [], []
+        for n, listed in ranks.items():
+            if listed is None:
+                choice = {"vote": "abstain"}
+            elif method == "approval":
+                choice = {"approve": listed[:2]}
+            else:
+                choice = {"rank": listed}
+            named.append(log.add(k[n], "ballot", {"choice": choice, "proposal": p, "seq": 1},
+                                 at + 1, deps=[p]))
+        # Cy changes their mind; Dee's proxy goes to Bo.
+        second = {"approve": ["Asha", "Devi"]} if method == "approval" else {
+            "rank": ["Chitra", "Devi"]}
+        named.append(log.add(k["cy"], "ballot", {"choice": second, "proposal": p, "seq": 2},
+                             at + 2, deps=[named[2]]))
+        proxies.append(log.add(k["dee"], "proxy.grant",
+                               {"holder": k["bo"].pub, "proposal": p, "seq": 1}, at + 3,
+                               deps=[p]))
+        if method == "approval":
+            ids["too_many"] = log.add(k["dee"], "ballot", {
+                "choice": {"approve": ["Asha", "Bala", "Chitra"]}, "proposal": p, "seq": 1},
+                at + 4, deps=[p])
+        ids[method + "_close"] = log.add(k["bo"], "proposal.close",
+                                         {"ballots": sorted(named), "proposal": p,
+                                          "proxies": proxies}, 2 * 10 ** 6)
+        at += 1000
+    ids["yes_no"] = log.add(k["asha"], "proposal.open",
+                            {"closes_at": 10 ** 7, "electorate": electorate, "method": "yes_no",
+                             "options": [], "quorum_pct": 50, "text": "",
+                             "threshold": {"den": 2, "num": 1}, "title": "Paint"}, 3 * 10 ** 6)
+    log.add(k["asha"], "ballot", {"choice": {"vote": "yes"}, "proposal": ids["yes_no"],
+                                  "seq": 1}, 3 * 10 ** 6 + 1)
+    return log, k, ids
+
+
+def test_election_reports():
+    log, k, ids = build_board()
+    # Counted: Asha [Asha, Bala], Bo [Bala, Chitra, Asha] of weight 2 (Dee's proxy),
+    # Cy [Chitra, Devi] (seq 2), Eve abstains: P = 4. Approval: Asha approves Asha and
+    # Bala, Bo Bala and Chitra, Cy Asha and Devi.
+    want_counts = {"Asha": 1, "Bala": 2, "Chitra": 1, "Devi": 0}
+    reports = {}
+    for method in ("stv", "scottish_stv", "approval"):
+        doc = make_report(log, ids[method], k["asha"])
+        v = expect_verified("board " + method, doc, status="closed", outcome="elected",
+                            rounds=[], ballots_counted=4, represented=1, quorum_met=True,
+                            counts=want_counts if method != "approval" else
+                            {"Asha": 2, "Bala": 3, "Chitra": 2, "Devi": 1})
+        reports[method] = doc
+        if v is None:
+            continue
+        e = v.tally["election"]
+        check("election reports", e["ballots"] == 4 and e["seats"] == 2
+              and len(e["elected"]) == 2, "%s: %r" % (method, e))
+        lines = verify_report.summary(v)
+        check("election reports", any(line.startswith("elected:  ") for line in lines)
+              and any(line.startswith("  round 1: ") for line in lines),
+              "%s: the summary names the elected and the rounds" % method)
+    # Meek, by hand: quota (4 / 3 rounded down) + 0.000000001 = 1.333333334; Bala has
+    # 2 and is elected at once; her surplus goes on to Chitra (from Bo) and Asha.
+    e = reports["stv"]["tally"]["election"]
+    check("election reports", e["method"] == "meek" and e["elected"][0] == 1
+          and e["rounds"][0]["quota"] == "1.333333334"
+          and e["rounds"][0]["action"] == {"kind": "settled"}, "meek board %r" % e["rounds"][0])
+    e = reports["scottish_stv"]["tally"]["election"]
+    check("election reports", e["method"] == "scottish" and e["rounds"][0]["quota"] == "2.00000"
+          and e["rounds"][0]["votes"] == ["1.00000", "2.00000", "1.00000", "0.00000"]
+          and e["elected"][0] == 1, "scottish board %r" % e["rounds"][0])
+    # Approval: Bala 3, then Asha and Chitra at 2 for the second seat: the lot's.
+    e = reports["approval"]["tally"]["election"]
+    check("election reports", e["method"] == "approval" and e["elected"][0] == 1
+          and e["rounds"][0]["votes"] == ["2", "3", "2", "1"] and len(e["ties"]) == 1
+          and e["ties"][0]["among"] == [0, 2] and e["ties"][0]["chosen"] == e["elected"][1],
+          "approval board %r" % e)
+    fold = Fold([records.check_record(w.encode()) for w in reports["approval"]["records"]],
+                log.coop)
+    bad = fold.by_id[ids["too_many"]]
+    check("election reports", not fold.valid[bad.pos] and "approve at most 2 candidates" in
+          fold.reason[bad.pos], "three approvals for two seats refused where written: %r"
+          % fold.reason[bad.pos])
+    election_tamperings(log, k, ids, reports)
+
+
+def election_tamperings(log, k, ids, reports):
+    stv_doc = reports["stv"]
+
+    def edited(doc, edit, resign=True):
+        d = copy.deepcopy(doc)
+        edit(d)
+        if resign:
+            sign_report(d, k["asha"])
+        return to_bytes(d)
+
+    def figure(d):
+        votes = d["tally"]["election"]["rounds"][0]["votes"]
+        votes[1] = "2.000000001"
+    expect_refused("election: a vote figure edited", edited(stv_doc, figure), "tally")
+    expect_refused("election: a figure edited, not re-signed",
+                   edited(stv_doc, figure, resign=False), "tally")
+    expect_refused("election: the elected reordered", edited(
+        stv_doc, lambda d: d["tally"]["election"]["elected"].reverse()), "tally")
+    expect_refused("election: a tie left out", edited(
+        reports["approval"], lambda d: d["tally"]["election"]["ties"].clear()), "tally")
+    expect_refused("election: counted as Scottish STV", edited(
+        stv_doc, lambda d: d["tally"].update(election=reports["scottish_stv"]["tally"]
+                                             ["election"])), "tally")
+    expect_refused("election: left out", edited(stv_doc, lambda d: d["tally"].pop("election")),
+                   "tally")
+    expect_refused("election: places dropped", edited(stv_doc, lambda d: d["tally"]["election"]
+                                                      ["rounds"][0].update(quota="1.333333")),
+                   "tally")
+    expect_refused("election: outcome changed", edited(
+        stv_doc, lambda d: d["tally"].update(outcome="Bala")), "tally")
+    yes_no = make_report(log, ids["yes_no"], k["asha"])
+    expect_verified("board yes_no", yes_no, outcome="no_quorum")
+    expect_refused("election: added to a yes/no report", edited(
+        yes_no, lambda d: d["tally"].update(election=stv_doc["tally"]["election"])), "tally")
+    for name, edit in (
+            ("null", lambda d: d["tally"].update(election=None)),
+            ("an extra member", lambda d: d["tally"]["election"].update(note="x")),
+            ("an extra member in a round", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(note="x")),
+            ("a figure as a number", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(quota=1)),
+            ("a signed figure", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(quota="+1.333333334")),
+            ("an unknown action", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(action={"kind": "recount"})),
+            ("an action whose kind is a list", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(action={"kind": ["settled"]})),
+            ("an action missing its member", lambda d: d["tally"]["election"]["rounds"][0]
+             .update(action={"kind": "excluded"})),
+            ("a negative seat count", lambda d: d["tally"]["election"].update(seats=-2)),
+            ("a tie broken by a coin", lambda d: d["tally"]["election"]["ties"].append(
+                {"round": 1, "tie_for": "seat", "among": [0, 1], "chosen": 0,
+                 "by": {"by": "coin"}})),
+            ("an unknown method", lambda d: d["tally"]["election"].update(method="borda"))):
+        expect_refused("election: " + name, edited(stv_doc, edit), "malformed")
+
+
 def main():
     t0 = time.perf_counter()
     test_record_vectors()
@@ -901,6 +1455,11 @@ def main():
     test_reports()
     test_concurrent_closes()
     test_vector_report()
+    test_election_rules()
+    test_election_bodies()
+    test_election_properties()
+    test_published_elections()
+    test_election_reports()
     timings = []
     test_performance(timings)
     total = sum(counts.values())

@@ -4,10 +4,14 @@ Implements docs/protocol.md, "Governance" / "Counting": status (provisional,
 closed, withdrawn) and what is considered, counted ballots (highest seq, then lowest
 id), late ballots, contested ballots, proxies (latest record per author, standing
 grants, the per-holder cap, weights), quorum, and the six methods: yes_no, consent,
-choice, approval, score and ranked (instant runoff with its tie-break).
+choice, approval, score and ranked (instant runoff with its tie-break); and
+"Counting an election": an election's counts, outcome and `election` object (the
+count itself is stv.py's).
 
 Input records are `records.Record`s already judged valid where written (fold.py).
 """
+
+import stv
 
 
 class ProposalInfo:
@@ -16,7 +20,7 @@ class ProposalInfo:
 
     __slots__ = ("id", "author", "record", "method", "options", "electorate",
                  "electorate_set", "quorum_pct", "num", "den", "closes_at", "effect",
-                 "proxies_per_holder", "consent_blocks")
+                 "seats", "proxies_per_holder", "consent_blocks")
 
     def __init__(self, rec, bylaws):
         b = rec.body
@@ -32,6 +36,7 @@ class ProposalInfo:
         self.den = b["threshold"]["den"]
         self.closes_at = b["closes_at"]
         self.effect = b.get("effect")
+        self.seats = b.get("seats")
         self.proxies_per_holder = bylaws["proxies_per_holder"]
         self.consent_blocks = bylaws["consent_blocks"]
 
@@ -119,7 +124,8 @@ def tally(prop, valid_ballots, valid_proxies, valid_closes, withdrawn_valid):
     participation = len(counted) + represented
     quorum_met = participation >= 1 and 100 * participation >= prop.quorum_pct * size
 
-    counts, rounds, method_outcome = count_method(prop, [(b, weight[b.id]) for b in counted])
+    counts, rounds, method_outcome, election = count_method(
+        prop, [(b, weight[b.id]) for b in counted])
     if status == "withdrawn":
         outcome = "failed"
     elif not quorum_met:
@@ -142,6 +148,8 @@ def tally(prop, valid_ballots, valid_proxies, valid_closes, withdrawn_valid):
         "closes": [c.id for c in closes],
         "contested": contested,
     }
+    if election is not None:
+        result["election"] = election
     details = {"counted": counted, "weight": weight, "kept": kept}
     return result, details
 
@@ -151,7 +159,16 @@ def _fraction_passes(yes, no, num, den):
 
 
 def count_method(prop, weighted):
-    """counts, rounds and the method's own outcome ("Methods")."""
+    """counts, rounds, the method's own outcome ("Methods") and, for an election, its
+    count (else None)."""
+    if is_election(prop):
+        return count_election(prop, weighted)
+    counts, rounds, outcome = count_decision(prop, weighted)
+    return counts, rounds, outcome, None
+
+
+def count_decision(prop, weighted):
+    """counts, rounds and outcome of the six methods that decide one question."""
     m = prop.method
     if m == "yes_no":
         counts = {"yes": 0, "no": 0, "abstain": 0}
@@ -203,6 +220,41 @@ def count_method(prop, weighted):
     if m == "ranked":
         return instant_runoff(prop.options, weighted)
     raise ValueError("unknown method %r" % m)
+
+
+ELECTION_METHODS = {"stv": "meek", "scottish_stv": "scottish", "approval": "approval"}
+
+
+def is_election(prop):
+    """stv and scottish_stv always; approval only with seats ("Counting an election")."""
+    return prop.method in ("stv", "scottish_stv") or (
+        prop.method == "approval" and prop.seats is not None)
+
+
+def count_election(prop, weighted):
+    """counts (first preferences, or approvals), no rounds, the outcome, and the count.
+
+    Each counted ballot is a paper of its weight listing candidates by their place in
+    `options`; an abstention lists nobody. Sangam counts a valid proposal's valid
+    ballots always; were its count to refuse (stv.ElectionError), the outcome is
+    failed and there is no `election`, as in Sangam."""
+    method = ELECTION_METHODS[prop.method]
+    index = {o: i for i, o in enumerate(prop.options)}
+    papers = []
+    counts = {o: 0 for o in prop.options}
+    for b, w in weighted:
+        choice = b.body["choice"]
+        listed = choice.get("rank", choice.get("approve", []))
+        papers.append((w, [index[o] for o in listed]))
+        for o in (listed if method == "approval" else listed[:1]):
+            counts[o] += w
+    election = stv.Election(prop.options, prop.seats or 1, papers)
+    ties = stv.TieBreak.drawn(bytes.fromhex(prop.id), len(prop.options))
+    try:
+        counted = stv.count(election, method, ties)
+    except stv.ElectionError:
+        return counts, [], "failed", None
+    return counts, [], ("elected" if counted["ballots"] else "failed"), counted
 
 
 def instant_runoff(options, weighted):

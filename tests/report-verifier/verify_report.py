@@ -15,6 +15,7 @@ error or unreadable file. After `verified`, a short human summary follows.
 
 import hashlib
 import os
+import re
 import sys
 import time
 
@@ -34,6 +35,14 @@ TOP = ("format", "coop", "proposal", "records", "electorate", "tally", "heads",
 TALLY = ("status", "outcome", "counts", "rounds", "electorate_size", "ballots_counted",
          "represented", "quorum_met", "counted", "proxies", "late", "closes", "contested")
 TALLY_ID_LISTS = ("counted", "proxies", "late", "closes", "contested")
+ELECTION = ("method", "seats", "ballots", "rounds", "elected", "ties")
+ROUND = ("action", "quota", "votes", "keep", "exhausted", "elected")
+TIE = ("round", "tie_for", "among", "chosen", "by")
+# An action's kind and its other members.
+ACTIONS = {"first_preferences": (), "surplus": ("from", "amount"), "settled": (),
+           "excluded": ("candidate",), "last_seats_filled": ()}
+# One way to write each figure: no leading zero before the point ("0.5", not "00.5").
+_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,18})?\Z")
 
 
 class Refusal(Exception):
@@ -70,6 +79,82 @@ def _int_map(v):
     return isinstance(v, dict) and all(records.is_int(x) for x in v.values())
 
 
+def _count(v):
+    """A count or a candidate's number: a non-negative integer."""
+    return records.is_int(v) and v >= 0
+
+
+def _counts(v):
+    return isinstance(v, list) and all(_count(x) for x in v)
+
+
+def _decimal(v):
+    """A figure: digits without a leading zero, then optionally a point and 1 to 18
+    places, within 64 bits (as Sangam writes and reads it)."""
+    return (isinstance(v, str) and _DECIMAL.match(v) is not None
+            and int(v.replace(".", "")) < 2 ** 63)
+
+
+def _object(v, members):
+    return isinstance(v, dict) and set(v) == set(members)
+
+
+def election_shape_problem(e):
+    """Step 4 for the tally's `election` ("The count"): None, or what is wrong."""
+    if not _object(e, ELECTION):
+        return "an election has exactly the members %s" % ", ".join(ELECTION)
+    if e["method"] not in ("meek", "scottish", "approval"):
+        return "an election's method is meek, scottish or approval"
+    if not (_count(e["seats"]) and _count(e["ballots"])):
+        return "an election's seats and ballots are integers"
+    for key, check in (("rounds", _round_shape_problem), ("ties", _tie_shape_problem)):
+        if not isinstance(e[key], list):
+            return "an election's %s is an array" % key
+        for i, x in enumerate(e[key]):
+            problem = check(x)
+            if problem:
+                return "election.%s[%d]: %s" % (key, i, problem)
+    if not _counts(e["elected"]):
+        return "an election's elected is an array of candidate numbers"
+    return None
+
+
+def _round_shape_problem(r):
+    if not _object(r, ROUND):
+        return "a round has exactly the members %s" % ", ".join(ROUND)
+    a = r["action"]
+    kind = a.get("kind") if isinstance(a, dict) else None
+    if not (isinstance(kind, str) and kind in ACTIONS and _object(a, ("kind",) + ACTIONS[kind])):
+        return "an action is an object whose kind is one of %s, with its members" % (
+            ", ".join(ACTIONS))
+    if kind == "surplus" and not (_count(a["from"]) and _decimal(a["amount"])):
+        return "a surplus names a candidate and a decimal amount"
+    if kind == "excluded" and not _count(a["candidate"]):
+        return "an exclusion names a candidate"
+    if not (_decimal(r["quota"]) and _decimal(r["exhausted"])):
+        return "quota and exhausted are decimals written as strings"
+    for key in ("votes", "keep"):
+        if not (isinstance(r[key], list) and all(x is None or _decimal(x) for x in r[key])):
+            return "%s is an array of decimals (strings) or null" % key
+    if not _counts(r["elected"]):
+        return "elected is an array of candidate numbers"
+    return None
+
+
+def _tie_shape_problem(t):
+    if not _object(t, TIE):
+        return "a tie has exactly the members %s" % ", ".join(TIE)
+    if not (_count(t["round"]) and _count(t["chosen"]) and _counts(t["among"])):
+        return "a tie's round, chosen and among are numbers"
+    if t["tie_for"] not in ("surplus", "exclusion", "seat"):
+        return "tie_for is surplus, exclusion or seat"
+    by = t["by"]
+    if not (_object(by, ("by",)) and by["by"] == "lot" or
+            _object(by, ("by", "round")) and by["by"] == "earlier_round" and _count(by["round"])):
+        return "by is {\"by\":\"lot\"} or {\"by\":\"earlier_round\",\"round\":N}"
+    return None
+
+
 def check_shape(doc):
     """Step 4: members and types of the top level, `tally`, `electorate` entries
     and `heads`."""
@@ -104,7 +189,7 @@ def check_shape(doc):
     if not isinstance(t, dict):
         bad("tally must be an object")
     for k in t:
-        if k not in TALLY:
+        if k not in TALLY and k != "election":
             bad("unknown tally member %r" % k)
     for k in TALLY:
         if k not in t:
@@ -123,6 +208,10 @@ def check_shape(doc):
     for k in TALLY_ID_LISTS:
         if not _ascending_hex_list(t[k]):
             bad("tally %s must be a strictly ascending array of 64-hex ids" % k)
+    if "election" in t:           # written for an election only ("The count")
+        problem = election_shape_problem(t["election"])
+        if problem:
+            bad("tally election: " + problem)
     h = doc["heads"]
     if not isinstance(h, dict) or set(h) != {"document", "records"}:
         bad("heads must be {\"document\", \"records\"}")
@@ -253,10 +342,9 @@ def verify_bytes(data):
     # 13
     computed, details = fold.tally(pid)
     if not same(computed, doc["tally"]):
-        diff = [k for k in TALLY if not same(computed[k], doc["tally"][k])]
         raise Refusal("tally", "the tally differs from the one computed from the records in: %s"
-                      % "; ".join("%s (report %s, computed %s)" % (
-                          k, _short(doc["tally"][k]), _short(computed[k])) for k in diff))
+                      % "; ".join("%s (report %s, computed %s)" % d
+                                  for d in _tally_differences(doc["tally"], computed)))
     # 14
     cited = set()
     for r in recs:
@@ -278,6 +366,38 @@ def verify_bytes(data):
         raise Refusal("bad_report_signature", "the exporter's signature does not verify")
     return Verified(doc=doc, fold=fold, prop=prop, tally=computed, details=details,
                     report_id=hashlib.sha256(signing_input).hexdigest(), records=recs)
+
+
+ABSENT = object()
+
+
+def _tally_differences(said, computed):
+    """(member, report's value, computed value) for each differing member; within
+    `election`, the first differing figure, by its path."""
+    out = []
+    for k in TALLY + ("election",):
+        a, b = said.get(k, ABSENT), computed.get(k, ABSENT)
+        if a is ABSENT and b is ABSENT or same(a, b):
+            continue
+        path = k
+        if k == "election" and ABSENT not in (a, b):
+            path, a, b = _first_difference(a, b, k)
+        out.append((path, "absent" if a is ABSENT else _short(a),
+                    "absent" if b is ABSENT else _short(b)))
+    return out
+
+
+def _first_difference(a, b, path):
+    """The deepest path at which two JSON values first differ, and the two values."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        for k in sorted(a):
+            if not same(a[k], b[k]):
+                return _first_difference(a[k], b[k], "%s.%s" % (path, k))
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if not same(x, y):
+                return _first_difference(x, y, "%s[%d]" % (path, i))
+    return path, a, b
 
 
 def _short(v):
@@ -319,6 +439,42 @@ def _choice_text(choice):
     return "scores %s" % ", ".join("%s=%d" % kv for kv in sorted(x.items()))
 
 
+def _action_text(action, name):
+    kind = action["kind"]
+    if kind == "surplus":
+        return "surplus of %s (%s) transferred" % (name(action["from"]), action["amount"])
+    if kind == "excluded":
+        return "%s excluded" % name(action["candidate"])
+    return {"first_preferences": "first preferences", "settled": "keep factors settled",
+            "last_seats_filled": "last seats filled"}[kind]
+
+
+def _election_lines(options, e):
+    """The count, briefly: who was elected, each round's figures, each tie broken."""
+    def name(c):
+        return options[c] if 0 <= c < len(options) else "#%d" % c
+
+    lines = ["elected:  %s  (%s, %d seat%s, %d valid paper%s)" % (
+        ", ".join(name(c) for c in e["elected"]) or "nobody", e["method"], e["seats"],
+        "" if e["seats"] == 1 else "s", e["ballots"], "" if e["ballots"] == 1 else "s")]
+    for i, r in enumerate(e["rounds"], 1):
+        figures = []
+        for c, v in enumerate(r["votes"]):
+            if v is not None:
+                kf = r["keep"][c] if c < len(r["keep"]) else None
+                figures.append("%s %s%s" % (name(c), v, " (kf %s)" % kf if kf else ""))
+        lines.append("  round %d: %s; quota %s; %s; exhausted %s%s" % (
+            i, _action_text(r["action"], name), r["quota"], ", ".join(figures), r["exhausted"],
+            "; elected %s" % ", ".join(name(c) for c in r["elected"]) if r["elected"] else ""))
+    for tie in e["ties"]:
+        by = tie["by"]
+        lines.append("  tie in round %d for %s among %s: %s, by %s" % (
+            tie["round"], tie["tie_for"], ", ".join(name(c) for c in tie["among"]),
+            name(tie["chosen"]),
+            "the lot" if by["by"] == "lot" else "round %d's totals" % by["round"]))
+    return lines
+
+
 def summary(v):
     doc, fold, prop, t = v.doc, v.fold, v.prop, v.tally
     names, _ = fold.profiles()
@@ -336,6 +492,8 @@ def summary(v):
     lines.append("counts:   %s" % ", ".join("%s %d" % kv for kv in t["counts"].items()))
     for i, r in enumerate(t["rounds"]):
         lines.append("  round %d: %s" % (i + 1, ", ".join("%s %d" % kv for kv in r.items())))
+    if "election" in t:
+        lines.extend(_election_lines(prop.options, t["election"]))
     lines.append("quorum:   %s (%d of %d electors took part, %d by proxy; quorum %d%%)" % (
         "met" if t["quorum_met"] else "not met", t["ballots_counted"] + t["represented"],
         t["electorate_size"], t["represented"], prop.quorum_pct))

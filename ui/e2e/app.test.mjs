@@ -41,6 +41,33 @@ async function type(id, text) {
   await el.setValue(text);
 }
 
+/** Opens the listed proposal whose card names `title`. */
+async function openCard(title) {
+  await until(async () => {
+    for (const card of await browser.$$('[data-testid="proposal-card"]')) {
+      if ((await card.getText()).includes(title)) {
+        await (await card.$("button")).click();
+        return true;
+      }
+    }
+    return false;
+  }, `the card of ${title}`);
+}
+
+/** Sets a textarea to several lines at once (WebKit's driver does not type a newline). */
+async function typeLines(id, lines) {
+  const el = await byId(browser, id);
+  await el.waitForDisplayed({ timeout: 20_000 });
+  await browser.execute(
+    (target, text) => {
+      target.value = text;
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    el,
+    lines.join("\n"),
+  );
+}
+
 async function value(id) {
   return (await byId(browser, id)).getValue();
 }
@@ -216,6 +243,76 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await checkScreen("en", "verify-refused");
   });
 
+  it("elects two of three by STV: the window ranks by keyboard, the CLI member ranks too, and both count alike", async () => {
+    await click("nav-proposals");
+    await click("proposal-new");
+    await type("proposal-title", "Board 2027");
+    await type("proposal-text", "Two seats on the board, for two years.");
+    await (await byId(browser, "proposal-method")).selectByAttribute("value", "stv");
+    await typeLines("proposal-options", ["Asha", "Bo", "Chitra"]);
+    // An election needs its seats, no more of them than candidates.
+    await type("proposal-seats", "4");
+    await click("proposal-submit");
+    const error = await byId(browser, "form-error");
+    await error.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await error.getText(), /seats/i);
+    await type("proposal-seats", "2");
+    await click("proposal-submit");
+    const detail = await byId(browser, "proposal-detail");
+    await detail.waitForDisplayed({ timeout: 20_000 });
+    const election = await detail.getAttribute("data-id");
+
+    // The ballot in Tamil too (the language is chosen in Settings).
+    const items = () => browser.$$("ol.ranking li");
+    await until(async () => (await items()).length === 3, "three candidates to rank");
+    await click("nav-settings");
+    await setLanguage("ta");
+    await click("nav-proposals");
+    await openCard("Board 2027");
+    await until(async () => (await items()).length === 3, "the ballot again");
+    await checkScreen("ta", "election-ballot");
+    await click("nav-settings");
+    await setLanguage("en");
+    await click("nav-proposals");
+    await openCard("Board 2027");
+
+    // Asha moves Chitra to the top with Alt+Up, twice, and casts the ranking.
+    await until(async () => (await items()).length === 3, "three candidates to rank");
+    await (await items())[2].click();
+    for (let i = 0; i < 2; i++) {
+      await browser.action("key").down("\uE00A").down("\uE013").up("\uE013").up("\uE00A").perform();
+    }
+    await until(
+      async () => (await (await items())[0].getText()).includes("Chitra"),
+      "Chitra ranked first",
+    );
+    await checkScreen("en", "election-ballot");
+    await click("vote-submit");
+    await until(async () => /Chitra › Asha › Bo/.test(await (await byId(browser, "proposal-detail")).getText()), "Asha's ranking cast");
+
+    // Bo ranks on his laptop; then the window closes it (both electors have voted).
+    cli(cliHome, "sync");
+    cli(cliHome, "vote", election, "Bo", "Chitra");
+    cli(cliHome, "sync");
+    await until(async () => /Bo › Chitra/.test(await (await byId(browser, "proposal-detail")).getText()), "Bo's ranking arrives");
+    await click("proposal-close");
+    const elected = await byId(browser, "proposal-outcome");
+    await elected.waitForDisplayed({ timeout: 20_000 });
+    // Two papers, quota 2/3: Bo and Chitra each hold one and are elected in round 1.
+    assert.match(await elected.getText(), /Bo, Chitra/);
+    assert.equal(
+      await browser.$('[data-testid="election-bar"][data-candidate="Chitra"]').getAttribute("data-votes"),
+      "1.000000000",
+    );
+    await browser.execute(() => window.scrollTo(0, 0));
+    await checkScreen("en", "election-closed");
+    await until(() => {
+      cli(cliHome, "sync");
+      const tally = cliJson(cliHome, "tally", election);
+      return tally.status === "closed" && tally.election.elected.join(", ") === "Bo, Chitra";
+    }, "the CLI home to count the same election");
+  });
+
   it("posts a listing, finds it by search, and sees a response from the CLI member arrive", async () => {
     await click("nav-market");
     await click("listing-new");
@@ -322,13 +419,20 @@ describe("the desktop app", { timeout: 480_000 }, () => {
       await browser.pause(400);
       await checkScreen("ta", screen);
     }
-    await click("nav-proposals");
-    await click("proposal-tab-closed");
-    await (await browser.$('[data-testid="proposal-card"] button')).click();
-    await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
+    const openClosed = async (title) => {
+      await click("nav-proposals");
+      await click("proposal-tab-closed");
+      await until(async () => (await browser.$$('[data-testid="proposal-card"]')).length === 2, "both closed proposals");
+      await openCard(title);
+      await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
+    };
+    await openClosed("Buy a seed drill");
     // The screen from its top, as a member arrives at it.
     await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "proposal-closed");
+    await openClosed("Board 2027");
+    await browser.execute(() => window.scrollTo(0, 0));
+    await checkScreen("ta", "election-closed");
     await click("nav-settings");
     await setLanguage("en");
   });

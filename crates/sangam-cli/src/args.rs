@@ -55,6 +55,9 @@ pub enum Command {
     /// Split a period's surplus by labour: preview it, or post it citing its vote.
     #[command(subcommand)]
     Patronage(crate::ledger::PatronageCommand),
+    /// An STV election's ballots as a BLT file, or count a BLT file with no home.
+    #[command(subcommand)]
+    Election(crate::election::ElectionCommand),
     /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
     /// option names (choice, approval); options or candidates in order of preference
     /// (ranked, stv, scottish-stv); candidates approved (approval with seats);

@@ -13,6 +13,7 @@ use sangam_core::{
 };
 
 mod args;
+mod election;
 mod identity;
 mod ledger;
 mod listing;
@@ -53,6 +54,10 @@ fn run(cli: Cli) -> Result<()> {
     // Verifying needs no home: an auditor may have none.
     if let Command::Verify { files, out } = cli.command {
         return report::verify(&files, out.json);
+    }
+    if let Command::Election(election::ElectionCommand::Count { file, method, out }) = &cli.command
+    {
+        return election::count_file(file, method, *out);
     }
     let path = match cli.home {
         Some(home) => home,
@@ -460,6 +465,14 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Ledger(command) => ledger::run(home, coop()?, command),
         Command::Labour(command) => ledger::run_labour(home, coop()?, command),
         Command::Patronage(command) => ledger::run_patronage(home, coop()?, command),
+        Command::Election(election::ElectionCommand::Blt { id, out }) => {
+            let coop = coop()?;
+            let id = resolve::proposal(home, coop, &id)?;
+            election::run(home, coop, id, &out)
+        }
+        Command::Election(election::ElectionCommand::Count { .. }) => {
+            unreachable!("counted before the home opens")
+        }
         Command::Report {
             id,
             out,

@@ -422,6 +422,52 @@ impl Node {
     }
 
     /// The tally of a proposal.
+    /// An STV election's counted ballots as a BLT ballot file, for counting with another
+    /// counter: each counted ranking with its weight (1 plus the proxies its voter holds),
+    /// abstentions as empty ballots.
+    pub(crate) fn election_blt(&mut self, coop: CoopId, id: RecordId) -> Result<String, ApiError> {
+        let fold = self.replica(coop)?.fold();
+        let (_, open, tally) = proposal_in(fold, id)?;
+        let Some(seats) = open.seats.filter(|_| open.method.is_stv()) else {
+            return Err(invalid(format!(
+                "{} is not an STV election: a ballot file holds rankings of candidates",
+                id.short()
+            )));
+        };
+        let mut held: std::collections::HashMap<PublicKey, u64> = Default::default();
+        for grant in &tally.proxies {
+            if let Some(Body::ProxyGrant(g)) = fold.get(grant).map(|p| p.record.body()) {
+                *held.entry(g.holder).or_default() += 1;
+            }
+        }
+        let mut ballots = Vec::with_capacity(tally.counted.len());
+        for ballot in &tally.counted {
+            let Some(placed) = fold.get(ballot) else {
+                continue;
+            };
+            let Body::Ballot(b) = placed.record.body() else {
+                continue;
+            };
+            let ranking = match &b.choice {
+                Choice::Rank(names) => names
+                    .iter()
+                    .filter_map(|n| open.options.iter().position(|o| o == n))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let weight = 1 + held.get(&placed.record.author()).copied().unwrap_or(0);
+            ballots.push(sangam_count::Ballot { weight, ranking });
+        }
+        let election = sangam_count::Election {
+            title: open.title.clone(),
+            candidates: open.options.clone(),
+            seats: seats as usize,
+            withdrawn: Default::default(),
+            ballots,
+        };
+        sangam_count::blt::write(&election).map_err(|e| invalid(e.to_string()))
+    }
+
     pub(crate) fn tally(&mut self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
         Ok(self.proposal_show(coop, id)?.tally)
     }

@@ -452,6 +452,11 @@ impl Home {
         self.node().proposal_show(coop, id)
     }
 
+    /// An STV election's counted ballots as a BLT ballot file (sangam-count's `blt`).
+    pub fn election_blt(&self, coop: CoopId, id: RecordId) -> Result<String, ApiError> {
+        self.node().election_blt(coop, id)
+    }
+
     /// A proposal's tally: provisional until closed (read as [`Home::proposals`] is).
     pub fn tally(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
         match self.reads(coop)?.tallies.remove(&id) {

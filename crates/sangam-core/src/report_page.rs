@@ -67,7 +67,10 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
          <p class=\"outcome\">{outcome}</p>\n<p>{participation} of {size} electors took part \
          ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {threshold} of \
          those who answered for or against.</p>\n",
-        outcome = esc(&outcome_words(&t.outcome)),
+        outcome = esc(&match &t.election {
+            Some(e) if t.outcome == "elected" => format!("Elected: {}", e.elected.join(", ")),
+            _ => outcome_words(&t.outcome),
+        }),
         size = t.electorate_size,
         proxied = t.represented,
         quorum = t.quorum_pct,
@@ -97,6 +100,9 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
             let _ = writeln!(page, "<li>{}</li>", line.join(" · "));
         }
         page.push_str("</ol>\n");
+    }
+    if let Some(election) = &t.election {
+        election_rounds(page, election);
     }
     if let Some(effect) = &s.effect {
         let _ = writeln!(page, "<p>If passed: {}.</p>", esc(effect));
@@ -276,6 +282,69 @@ fn fate_class(fate: BallotFate, contested: bool) -> &'static str {
         BallotFate::Late => "late",
         BallotFate::Superseded => "superseded",
         BallotFate::Refused => "refused",
+    }
+}
+
+/// An election's rounds as a table: each candidate's votes per round, the quota, the
+/// exhausted votes, and who was elected or excluded where.
+fn election_rounds(page: &mut String, e: &crate::ElectionDto) {
+    use crate::RoundAction;
+    let _ = writeln!(
+        page,
+        "<h3>The count, round by round</h3>\n<p class=\"hint\">{} seats, {} ballots by weight. \
+         Figures are exact decimals, as every laptop computes them.</p>\n<table class=\"rounds\">",
+        e.seats, e.ballots
+    );
+    page.push_str("<tr><th>Round</th>");
+    for name in &e.candidates {
+        let _ = write!(page, "<th>{}</th>", esc(name));
+    }
+    page.push_str("<th>Quota</th><th>Exhausted</th></tr>\n");
+    for (i, round) in e.rounds.iter().enumerate() {
+        let who = esc(round.candidate.as_deref().unwrap_or(""));
+        let what = match round.action {
+            RoundAction::FirstPreferences => "first preferences".to_string(),
+            RoundAction::Surplus => format!(
+                "{who}'s surplus of {} passed on",
+                esc(round.surplus.as_deref().unwrap_or(""))
+            ),
+            RoundAction::Settled => "keep factors settled".to_string(),
+            RoundAction::Excluded => format!("{who} excluded"),
+            RoundAction::LastSeatsFilled => "as many left as seats".to_string(),
+        };
+        let _ = write!(page, "<tr><td>{} ({what})</td>", i + 1);
+        for (name, votes) in e.candidates.iter().zip(&round.votes) {
+            let mark = if round.elected.contains(name) {
+                " ✔ elected"
+            } else {
+                ""
+            };
+            let _ = write!(
+                page,
+                "<td>{}{mark}</td>",
+                esc(votes.as_deref().unwrap_or("—"))
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<td>{}</td><td>{}</td></tr>",
+            esc(&round.quota),
+            esc(&round.exhausted)
+        );
+    }
+    page.push_str("</table>\n");
+    for tie in &e.ties {
+        let by = match tie.by_round {
+            Some(round) => format!("by their votes in round {round}"),
+            None => "by the lot drawn from the proposal's id".to_string(),
+        };
+        let _ = writeln!(
+            page,
+            "<p>Tie in round {} among {}: {} chosen {by}.</p>",
+            tie.round,
+            esc(&tie.among.join(", ")),
+            esc(&tie.chosen)
+        );
     }
 }
 

@@ -20,7 +20,7 @@ pub enum Method {
 
 /// What one round (a stage, in Scottish STV's words) did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
 pub enum Action {
     /// The first preferences (Scottish STV's first stage; approval's only round).
     FirstPreferences,
@@ -44,6 +44,7 @@ pub enum Action {
 
 /// One round of a count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Round {
     /// What the round did.
     pub action: Action,
@@ -74,7 +75,7 @@ pub enum TieFor {
 
 /// How a tie was broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "by")]
+#[serde(rename_all = "snake_case", tag = "by", deny_unknown_fields)]
 pub enum TieBrokenBy {
     /// By the totals at an earlier round (numbered from 1), the most recent in which one
     /// of the tied stood alone.
@@ -88,6 +89,7 @@ pub enum TieBrokenBy {
 
 /// A tie, and how it was broken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tie {
     /// The round it arose in (from 1).
     pub round: usize,
@@ -101,8 +103,9 @@ pub struct Tie {
     pub by: TieBrokenBy,
 }
 
-/// A count's result.
+/// A count's result. Read back strictly (no unknown members), as a signed report holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Count {
     /// The method.
     pub method: Method,

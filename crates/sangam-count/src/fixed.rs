@@ -156,6 +156,10 @@ impl Decimal {
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
+        // One way to write each number: "01.5" is refused, "0.5" is not.
+        if whole.len() > 1 && whole.starts_with('0') {
+            return None;
+        }
         if !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 18 {
             return None;
         }
@@ -244,10 +248,10 @@ mod tests {
 
     #[test]
     fn decimals_read_back_what_they_print() {
-        for text in ["0.000000001", "1381.00000", "12", "2.5"] {
+        for text in ["0.000000001", "1381.00000", "12", "2.5", "0", "0.5"] {
             assert_eq!(Decimal::parse(text).expect("parses").to_string(), text);
         }
-        for text in ["", ".5", "1.", "-1", "1e3", "1.2.3"] {
+        for text in ["", ".5", "1.", "-1", "1e3", "1.2.3", "01.5", "00"] {
             assert_eq!(Decimal::parse(text), None, "{text:?}");
         }
     }

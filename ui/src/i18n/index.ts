@@ -62,6 +62,18 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }
 
+/**
+ * An exact decimal from a count ("1381.00000") in the reader's locale, with `places`
+ * decimals (all of its own when not given). Only for showing: counts are compared as text.
+ */
+export function formatDecimal(text: string, places?: number): string {
+  const own = text.includes(".") ? text.length - text.indexOf(".") - 1 : 0;
+  const digits = places ?? own;
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    Number(text),
+  );
+}
+
 export function formatDateTime(ms: number): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(
     new Date(ms),

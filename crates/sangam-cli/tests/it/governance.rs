@@ -351,6 +351,40 @@ fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
         "{shown}"
     );
 
+    // The ballots as a BLT file, counted again from the file alone (as another STV
+    // counter would): the same quota, figures and winners.
+    let file = tmp.path().join("board.blt");
+    bo.ok(&["election", "blt", &id, "--out", &file.to_string_lossy()]);
+    let blt = std::fs::read_to_string(&file).expect("written");
+    assert!(blt.starts_with("4 2\n"), "{blt}");
+    assert!(
+        blt.contains("2 1 2 0\n"),
+        "Asha's ranking with Dee's proxy: {blt}"
+    );
+    let recount: Value = serde_json::from_str(&bo.ok(&[
+        "election",
+        "count",
+        &file.to_string_lossy(),
+        "--method",
+        "stv",
+        "--json",
+    ]))
+    .expect("json");
+    assert_eq!(recount["elected"], serde_json::json!([0, 2]));
+    assert_eq!(
+        recount["rounds"][0]["quota"],
+        election["rounds"][0]["quota"]
+    );
+    assert_eq!(
+        recount["rounds"][0]["votes"],
+        election["rounds"][0]["votes"]
+    );
+    let yes_no = first_yes_no(asha, &all, tmp.path());
+    assert!(
+        bo.fails(&["election", "blt", &yes_no, "--out", "x.blt"])
+            .contains("not an STV election")
+    );
+
     // The same ballots by Scottish STV: quota ⌊5/3⌋ + 1 = 2, Asha and Cy elected with
     // exactly the quota (no surplus to transfer).
     let scottish = propose("scottish-stv", "2");
@@ -369,6 +403,26 @@ fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
     assert_eq!(t["election"]["rounds"][0]["quota"], "2.00000");
     assert_eq!(t["election"]["elected"], serde_json::json!(["Asha", "Cy"]));
     assert_eq!(t["election"]["rounds"][0]["votes"][0], "2.00000");
+}
+
+/// A yes/no proposal every home has.
+fn first_yes_no(asha: &Home, all: &[&Home], dir: &std::path::Path) -> String {
+    let id = asha
+        .ok(&[
+            "propose",
+            "--title",
+            "Paint",
+            "--text",
+            "Green.",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            "7d",
+        ])
+        .trim()
+        .to_owned();
+    exchange(all, dir, "paint");
+    id
 }
 
 fn export(home: &Home, dir: &std::path::Path, name: &str) -> String {

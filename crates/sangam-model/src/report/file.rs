@@ -76,7 +76,11 @@ pub struct TallyFile {
     pub status: String,
     /// An election's count, round by round (absent for every other method, so reports
     /// written before elections read and verify as they did).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present_election"
+    )]
     pub election: Option<sangam_count::Count>,
 }
 
@@ -99,6 +103,14 @@ impl From<&Tally> for TallyFile {
             election: t.election.clone(),
         }
     }
+}
+
+/// `election`, when written, is a count: `"election": null` is refused rather than read
+/// as absent, so no two files with one signature differ there.
+fn present_election<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<sangam_count::Count>, D::Error> {
+    sangam_count::Count::deserialize(deserializer).map(Some)
 }
 
 /// A status as the file writes it.

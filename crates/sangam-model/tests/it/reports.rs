@@ -335,6 +335,8 @@ fn every_method_with_proxies_changed_votes_and_a_late_ballot_verifies_with_both_
         Method::Approval,
         Method::Ranked,
         Method::Score,
+        Method::Stv,
+        Method::ScottishStv,
     ] {
         let s = scenario(method);
         let fold = s.book.fold();
@@ -609,6 +611,90 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
         let first = python_verdict(&file);
         assert!(
             first.starts_with(&format!("refused {class}:")),
+            "{name}: the Python verifier says {first:?}"
+        );
+    }
+}
+
+#[test]
+fn an_edited_election_report_is_refused_by_both_verifiers_with_its_reason() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let s = scenario(Method::Stv);
+    let fold = s.book.fold();
+    let good: Value =
+        serde_json::from_slice(&report_of(&fold, &s.proposal, &s.people[0]).to_json())
+            .expect("json");
+    assert_eq!(good["tally"]["outcome"], "elected");
+    let yes_no = scenario(Method::YesNo);
+    let yes_no_report: Value = serde_json::from_slice(
+        &report_of(&yes_no.book.fold(), &yes_no.proposal, &yes_no.people[0]).to_json(),
+    )
+    .expect("json");
+    let election = good["tally"]["election"].clone();
+    // Asha's ranking, as her signed ballot holds it.
+    let asha_rank = r#"\"rank\":[\"Oak\",\"Elm\"]"#;
+    let cases: Vec<(&str, ReportClass, Value)> = vec![
+        ("a round's count changed", ReportClass::Tally, {
+            let mut v = good.clone();
+            v["tally"]["election"]["rounds"][0]["votes"][0] = json!("9.000000000");
+            v
+        }),
+        ("the winners changed", ReportClass::Tally, {
+            let mut v = good.clone();
+            v["tally"]["election"]["elected"] = json!([0, 2]);
+            v
+        }),
+        (
+            "an election's count added to a yes/no report",
+            ReportClass::Tally,
+            {
+                let mut v = yes_no_report.clone();
+                v["tally"]["election"] = election.clone();
+                v
+            },
+        ),
+        ("the count written as null", ReportClass::Malformed, {
+            let mut v = yes_no_report.clone();
+            v["tally"]["election"] = Value::Null;
+            v
+        }),
+        ("a member added inside the count", ReportClass::Malformed, {
+            let mut v = good.clone();
+            v["tally"]["election"]["rounds"][0]["note"] = json!("recounted");
+            v
+        }),
+        (
+            "a figure written with a leading zero",
+            ReportClass::Malformed,
+            {
+                let mut v = good.clone();
+                let quota = v["tally"]["election"]["rounds"][0]["quota"]
+                    .as_str()
+                    .expect("quota")
+                    .to_owned();
+                v["tally"]["election"]["rounds"][0]["quota"] = json!(format!("0{quota}"));
+                v
+            },
+        ),
+        ("a ranking changed", ReportClass::BadSignature, {
+            let text = serde_json::to_string(&good).expect("json");
+            assert!(text.contains(asha_rank), "the report holds Asha's ranking");
+            let edited = text.replacen(asha_rank, r#"\"rank\":[\"Elm\",\"Oak\"]"#, 1);
+            serde_json::from_str(&edited).expect("json")
+        }),
+    ];
+    for (name, class, v) in cases {
+        let bytes = serde_json::to_vec_pretty(&v).expect("json");
+        let err = verify(&bytes).expect_err(name);
+        assert_eq!(err.class, class, "{name}: {err}");
+        let file = write(
+            dir.path(),
+            &format!("{}.json", name.replace([' ', '/'], "-")),
+            &bytes,
+        );
+        let first = python_verdict(&file);
+        assert!(
+            first.starts_with(&format!("refused {}:", class.as_str())),
             "{name}: the Python verifier says {first:?}"
         );
     }

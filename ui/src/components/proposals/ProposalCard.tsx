@@ -55,7 +55,7 @@ export function ProposalCard(props: { coop: string; summary: ProposalSummaryDto 
       <Show when={detail.latest}>
         {(d) => (
           <>
-            <p>{ruleWords(d().method, d().tally.threshold, d().tally.quorum_pct)}</p>
+            <p>{ruleWords(d().method, d().tally.threshold, d().tally.quorum_pct, d().seats)}</p>
             <p class="your-vote">
               {d().my_vote ? choiceWords(d().my_vote!) : t("proposal.not_voted")}
             </p>

@@ -67,7 +67,7 @@ export function ProposalDetail(props: { coop: string; id: string }) {
               <p class="meta">
                 {t("proposal.method", { method: methodLabel(p().method) })}
                 {" · "}
-                {ruleWords(p().method, tally().threshold, tally().quorum_pct)}
+                {ruleWords(p().method, tally().threshold, tally().quorum_pct, p().seats)}
               </p>
               <Show when={p().revises}>
                 <p class="meta">{t("proposal.revises")}</p>

@@ -9,6 +9,7 @@ import {
   mayHaveEffect,
   methodLabel,
   METHODS,
+  needsSeats,
   parseFraction,
   THRESHOLDS,
   toLocalInput,
@@ -31,6 +32,7 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
   const [text, setText] = createSignal("");
   const [method, setMethod] = createSignal<Method>("yes_no");
   const [options, setOptions] = createSignal("");
+  const [seats, setSeats] = createSignal("");
   const [closes, setCloses] = createSignal(toLocalInput(Date.now() + WEEK));
   const [quorum, setQuorum] = createSignal("");
   const [threshold, setThreshold] = createSignal("");
@@ -78,6 +80,14 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
       action.setError(t("form.need_options"));
       return;
     }
+    // An election's seats: required for STV; for approval, blank means one winner.
+    const seatsText = seats().trim();
+    const electsSeats = needsSeats(method()) || (method() === "approval" && seatsText !== "");
+    const seatCount = electsSeats ? Number(seatsText) : null;
+    if (seatCount !== null && (!Number.isInteger(seatCount) || seatCount < 1 || seatCount > optionList.length)) {
+      action.setError(t("form.need_seats", { n: optionList.length }));
+      return;
+    }
     const closesAt = new Date(closes()).getTime();
     if (closes() === "" || Number.isNaN(closesAt)) {
       action.setError(t("form.bad_closes"));
@@ -102,6 +112,7 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
         text: text(),
         method: method(),
         options: optionList,
+        ...(seatCount !== null ? { seats: seatCount } : {}),
         quorum_pct: quorumPct,
         threshold: threshold() === "" ? null : parseFraction(threshold()),
         closes_at: closesAt,
@@ -153,7 +164,9 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
         </div>
         <Show when={usesOptions(method())}>
           <div class="field">
-            <label for={`${id}-options`}>{t("form.options")}</label>
+            <label for={`${id}-options`}>
+              {t(needsSeats(method()) || (method() === "approval" && seats().trim() !== "") ? "form.candidates" : "form.options")}
+            </label>
             <textarea
               id={`${id}-options`}
               data-testid="proposal-options"
@@ -162,6 +175,16 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
               onInput={(e) => setOptions(e.currentTarget.value)}
             />
           </div>
+        </Show>
+        <Show when={needsSeats(method()) || method() === "approval"}>
+          <NumberField
+            label={t(needsSeats(method()) ? "form.seats" : "form.seats_approval")}
+            testid="proposal-seats"
+            min={1}
+            max={64}
+            value={seats()}
+            onInput={setSeats}
+          />
         </Show>
         <div class="field">
           <label for={`${id}-closes`}>{t("form.closes")}</label>

@@ -2,6 +2,7 @@ import { createUniqueId, For, Index, Show } from "solid-js";
 import { formatNumber, t } from "../../i18n";
 import type { TallyDto } from "../../lib/ipc";
 import { labelText, tallyLabels, usesOptions } from "../../lib/proposals/format";
+import { ElectionView } from "./ElectionView";
 
 type Bar = { label: string; count: number; eliminated: boolean };
 
@@ -80,23 +81,29 @@ export function TallyView(props: { tally: TallyDto; options: string[] }) {
   return (
     <section class="tally" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{t("proposal.results")}</h2>
-      <Show
-        when={tally().method === "ranked" && tally().rounds.length > 0}
-        fallback={<Bars method={tally().method} bars={firstBars()} testid="tally-bar" caption={t("tally.bars")} />}
-      >
-        <Index each={tally().rounds}>
-          {(_, i) => (
-            <div class="round">
-              <h3>{t("tally.round", { n: i + 1 })}</h3>
-              <Bars
-                method={tally().method}
-                bars={roundBars(i)}
-                testid={i === 0 ? "tally-bar" : "round-bar"}
-                caption={t("tally.round", { n: i + 1 })}
-              />
-            </div>
-          )}
-        </Index>
+      <Show when={tally().election} fallback={
+        <>
+          <Show
+            when={tally().method === "ranked" && tally().rounds.length > 0}
+            fallback={<Bars method={tally().method} bars={firstBars()} testid="tally-bar" caption={t("tally.bars")} />}
+          >
+            <Index each={tally().rounds}>
+              {(_, i) => (
+                <div class="round">
+                  <h3>{t("tally.round", { n: i + 1 })}</h3>
+                  <Bars
+                    method={tally().method}
+                    bars={roundBars(i)}
+                    testid={i === 0 ? "tally-bar" : "round-bar"}
+                    caption={t("tally.round", { n: i + 1 })}
+                  />
+                </div>
+              )}
+            </Index>
+          </Show>
+        </>
+      }>
+        {(election) => <ElectionView election={election()} />}
       </Show>
       <div class="turnout" data-testid="turnout">
         <p>

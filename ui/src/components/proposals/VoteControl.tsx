@@ -3,7 +3,7 @@ import { t, type Key } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import * as ipc from "../../lib/ipc";
 import type { Choice, ProposalDto, TallyDto, Vote } from "../../lib/ipc";
-import { answersFor, choiceWords, initialRanking, moved } from "../../lib/proposals/format";
+import { answersFor, choiceWords, initialRanking, moved, ranks } from "../../lib/proposals/format";
 import { ConfirmButton } from "../common/ConfirmButton";
 import { FormError } from "../common/FormError";
 
@@ -50,6 +50,8 @@ export function VoteControl(props: { coop: string; proposal: ProposalDto; onVote
         cast({ approve: approved() });
         break;
       case "ranked":
+      case "stv":
+      case "scottish_stv":
         cast({ rank: ranking() });
         break;
       case "score":
@@ -131,7 +133,12 @@ export function VoteControl(props: { coop: string; proposal: ProposalDto; onVote
               </Match>
               <Match when={p().method === "approval"}>
                 <fieldset>
-                  <legend>{t("vote.options")}</legend>
+                  <legend>{t(p().seats == null ? "vote.options" : "vote.candidates")}</legend>
+                  <Show when={p().seats != null}>
+                    <p class="hint" data-testid="approve-up-to">
+                      {t("vote.approve_up_to", { seats: p().seats ?? 1 })}
+                    </p>
+                  </Show>
                   <For each={p().options}>
                     {(o, i) => (
                       <div class="check">
@@ -139,6 +146,9 @@ export function VoteControl(props: { coop: string; proposal: ProposalDto; onVote
                           type="checkbox"
                           id={`${id}-a-${i()}`}
                           checked={approved().includes(o)}
+                          disabled={
+                            p().seats != null && !approved().includes(o) && approved().length >= (p().seats ?? 0)
+                          }
                           onChange={(e) => {
                             const on = e.currentTarget.checked;
                             setApproved((list) =>
@@ -152,9 +162,9 @@ export function VoteControl(props: { coop: string; proposal: ProposalDto; onVote
                   </For>
                 </fieldset>
               </Match>
-              <Match when={p().method === "ranked"}>
+              <Match when={ranks(p().method)}>
                 <fieldset>
-                  <legend>{t("vote.options")}</legend>
+                  <legend>{t(p().method === "ranked" ? "vote.options" : "vote.candidates")}</legend>
                   <p class="hint" id={`${id}-rank-hint`}>
                     {t("vote.rank_hint")}
                   </p>

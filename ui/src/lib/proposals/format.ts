@@ -8,7 +8,19 @@ export const METHODS: ReadonlyArray<Method> = [
   "approval",
   "ranked",
   "score",
+  "stv",
+  "scottish_stv",
 ];
+
+/** Methods that elect a number of seats (approval does when given seats). */
+export function needsSeats(method: Method): boolean {
+  return method === "stv" || method === "scottish_stv";
+}
+
+/** Methods whose ballot ranks the options. */
+export function ranks(method: Method): boolean {
+  return method === "ranked" || needsSeats(method);
+}
 
 /** Methods whose ballots pick among the proposal's own options. */
 export function usesOptions(method: Method): boolean {
@@ -35,9 +47,10 @@ export function answersFor(method: Method): Vote[] {
   return [];
 }
 
-/** The quorum and threshold in plain words. */
-export function ruleWords(method: Method, threshold: string, quorumPct: number): string {
-  return t(`rule.${method}` as Key, { threshold, quorum: `${formatNumber(quorumPct)}%` });
+/** The quorum and threshold (and an election's seats) in plain words. */
+export function ruleWords(method: Method, threshold: string, quorumPct: number, seats?: number | null): string {
+  const key = method === "approval" && seats != null ? "rule.approval_seats" : `rule.${method}`;
+  return t(key as Key, { threshold, quorum: `${formatNumber(quorumPct)}%`, seats: seats ?? 1 });
 }
 
 /** The labels a tally's bars are drawn for: every answer or option, then anything else counted. */
@@ -62,6 +75,8 @@ export function outcomeWord(outcome: string): string {
       return t("outcome.no_quorum");
     case "tie":
       return t("outcome.tie");
+    case "elected":
+      return t("outcome.elected_short");
     default:
       return t("outcome.winner", { option: outcome });
   }
@@ -69,6 +84,8 @@ export function outcomeWord(outcome: string): string {
 
 /** "Passed: 7 yes, 2 no, 1 abstain" — the one line that says how a count ended. */
 export function outcomeLine(tally: TallyDto, options: string[]): string {
+  if (tally.election && tally.outcome === "elected")
+    return t("outcome.elected", { names: tally.election.elected.join(", ") });
   const labels = tallyLabels(tally.method, options, tally.counts);
   const parts = labels.map((label) => {
     const n = tally.counts[label] ?? 0;
