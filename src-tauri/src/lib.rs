@@ -92,6 +92,7 @@ pub fn run() -> ExitCode {
         home,
     };
     let built = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
         .setup(|tauri_app| {
             use tauri::Manager;

@@ -313,6 +313,22 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     }, "the CLI home to count the same election");
   });
 
+  it("reminds the member of a vote closing within a day until she answers it", async () => {
+    cli(cliHome, "sync");
+    cli(cliHome, "propose", "--title", "Fix the oven", "--text", "Call the repairer today.", "--method", "yes-no", "--closes-in", "3h");
+    cli(cliHome, "sync");
+    const badge = () => browser.$('[data-testid="reminder-badge"]');
+    await until(async () => (await badge().isExisting()) && (await badge().getText()) === "1", "a reminder on the Proposals tab");
+    await click("nav-proposals");
+    await click("proposal-tab-open");
+    await until(async () => (await browser.$$('[data-testid="proposal-reminder"]')).length === 1, "the card says it closes soon");
+    await browser.execute(() => window.scrollTo(0, 0));
+    await checkScreen("en", "proposals-reminder");
+    await openCard("Fix the oven");
+    await click("vote-yes");
+    await until(async () => !(await badge().isExisting()), "the reminder gone once she voted");
+  });
+
   it("posts a listing, finds it by search, and sees a response from the CLI member arrive", async () => {
     await click("nav-market");
     await click("listing-new");

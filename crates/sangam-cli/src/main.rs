@@ -361,11 +361,13 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 _ => ProposalFilter::All,
             };
             let list = home.proposals(coop()?, filter).map_err(api)?;
+            let now = home.now();
             print(out, &list, || {
                 if list.is_empty() {
                     return "No proposals yet: `sangam propose --help`.".into();
                 }
-                table(
+                let due = list.iter().filter(|p| p.needs_reminder(now)).count();
+                let lines = table(
                     &[
                         "ID", "TITLE", "METHOD", "STATUS", "OUTCOME", "VOTED", "CLOSES",
                     ],
@@ -377,10 +379,20 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                             status(p.status).to_owned(),
                             p.outcome.clone(),
                             format!("{}/{}", p.ballots_counted, p.electorate_size),
-                            when(p.closes_at),
+                            if p.needs_reminder(now) {
+                                format!("{} !", when(p.closes_at))
+                            } else {
+                                when(p.closes_at)
+                            },
                         ]
                     }),
-                )
+                );
+                match due {
+                    0 => lines,
+                    n => {
+                        format!("{lines}\n! {n} closing within 24 hours that you have not voted on")
+                    }
+                }
             })
         }
         Command::Proposal(ProposalCommand::Show { id, out }) => {

@@ -266,6 +266,25 @@ pub struct ProposalSummaryDto {
     pub ballots_counted: usize,
     /// Electorate size.
     pub electorate_size: usize,
+    /// Whether this home's member is in the electorate.
+    pub you_may_vote: bool,
+    /// Whether this home's member has voted, or given a proxy that stands.
+    pub you_answered: bool,
+}
+
+/// How long before a vote closes a member who has not answered is reminded.
+pub const REMINDER_BEFORE_MS: i64 = 24 * 60 * 60 * 1000;
+
+impl ProposalSummaryDto {
+    /// Whether to remind this home's member at `now`: the vote is open, closes within
+    /// [`REMINDER_BEFORE_MS`], and they may vote and have not answered.
+    pub fn needs_reminder(&self, now: i64) -> bool {
+        self.status == ProposalStatus::Provisional
+            && self.you_may_vote
+            && !self.you_answered
+            && self.closes_at > now
+            && self.closes_at - now <= REMINDER_BEFORE_MS
+    }
 }
 
 /// A proposal's tally (`sangam tally ID --json`).

@@ -479,10 +479,11 @@ impl Node {
         id: RecordId,
     ) -> Result<(ProposalSummaryDto, TallyDto), ApiError> {
         let state = self.state(coop)?;
+        let me = self.member().ok().map(|(key, _)| key.public());
         let fold = self.replica(coop)?.fold();
         let (placed, open, tally) = proposal_in(fold, id)?;
         Ok((
-            summary(placed, open, &tally, &state),
+            summary(fold, placed, open, &tally, &state, me.as_ref()),
             tally_dto(open, tally),
         ))
     }
@@ -490,13 +491,16 @@ impl Node {
     /// Every proposal of the co-op and its tally, as a window reads them.
     pub(crate) fn read_model(&mut self, coop: CoopId) -> Result<CoopReads, ApiError> {
         let state = self.state(coop)?;
+        let me = self.member().ok().map(|(key, _)| key.public());
         let fold = self.replica(coop)?.fold();
         let mut reads = CoopReads::default();
         // One tally per proposal serves both its line and its tally.
         for (placed, open) in fold.proposals().rev() {
             let id = placed.record.id();
             if let Ok(tally) = fold.tally(id) {
-                reads.proposals.push(summary(placed, open, &tally, &state));
+                reads
+                    .proposals
+                    .push(summary(fold, placed, open, &tally, &state, me.as_ref()));
                 reads.tallies.insert(id, tally_dto(open, tally));
             }
         }
@@ -645,14 +649,17 @@ fn no_proposal(id: RecordId) -> ApiError {
     )
 }
 
-/// A proposal's line in a list.
+/// A proposal's line in a list, for `me` (this home's member, if it has one).
 fn summary(
+    fold: &sangam_model::Fold,
     placed: &sangam_model::fold::Placed,
     open: &ProposalOpen,
     tally: &Tally,
     state: &sangam_model::CoopState,
+    me: Option<&PublicKey>,
 ) -> ProposalSummaryDto {
     let author = placed.record.author();
+    let id = placed.record.id();
     ProposalSummaryDto {
         id: placed.record.id().to_string(),
         title: open.title.clone(),
@@ -664,5 +671,7 @@ fn summary(
         author_name: state.member(&author).map(|m| m.name.clone()),
         ballots_counted: tally.ballots_counted,
         electorate_size: tally.electorate_size,
+        you_may_vote: me.is_some_and(|me| open.electorate.binary_search(me).is_ok()),
+        you_answered: me.is_some_and(|me| fold.has_answered(&id, me)),
     }
 }

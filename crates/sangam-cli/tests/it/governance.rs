@@ -451,3 +451,71 @@ fn propose_fails(home: &Home, method: &[&str]) -> String {
     args.extend_from_slice(method);
     home.fails(&args)
 }
+
+#[test]
+fn a_vote_closing_within_a_day_is_marked_until_the_member_answers_it() {
+    let tmp = TempDir::new().expect("tmp");
+    let asha = Home::new(tmp.path(), "asha");
+    let bo = Home::new(tmp.path(), "bo");
+    let asha_key = asha.identity("Asha");
+    let bo_key = bo.identity("Bo");
+    asha.ok(&["coop", "create", "River Bakery"]);
+    asha.ok(&["member", "admit", &bo_key, "--name", "Bo"]);
+    let propose = |title: &str, closes_in: &str| {
+        asha.ok(&[
+            "propose",
+            "--title",
+            title,
+            "--text",
+            "Yes or no.",
+            "--method",
+            "yes-no",
+            "--closes-in",
+            closes_in,
+        ])
+        .trim()
+        .to_owned()
+    };
+    let soon = propose("Fix the oven", "3h");
+    let later = propose("Paint the shed", "7d");
+    let founding = export(&asha, tmp.path(), "all");
+    bo.ok(&["bundle", "import", &founding]);
+
+    let listed = |home: &Home| -> Vec<Value> {
+        home.json(&["proposal", "list"])
+            .as_array()
+            .expect("list")
+            .clone()
+    };
+    let row =
+        |list: &[Value], id: &str| list.iter().find(|p| p["id"] == id).expect("listed").clone();
+    let list = listed(&bo);
+    assert_eq!(row(&list, &soon)["you_may_vote"], true);
+    assert_eq!(row(&list, &soon)["you_answered"], false);
+    let text = bo.ok(&["proposal", "list"]);
+    assert!(
+        text.contains("! 1 closing within 24 hours that you have not voted on"),
+        "{text}"
+    );
+    // Only the one closing within a day is marked.
+    let marked: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with(" !"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert!(marked[0].contains("Fix the oven"), "{text}");
+
+    // A proxy answers it as a ballot does.
+    bo.ok(&["proxy", &soon, &asha_key[..12]]);
+    assert_eq!(row(&listed(&bo), &soon)["you_answered"], true);
+    assert!(
+        !bo.ok(&["proposal", "list"])
+            .contains("closing within 24 hours")
+    );
+    // Taking the proxy back leaves it unanswered again; a ballot answers it for good.
+    bo.ok(&["proxy", "revoke", &soon]);
+    assert_eq!(row(&listed(&bo), &soon)["you_answered"], false);
+    bo.ok(&["vote", &soon, "yes"]);
+    assert_eq!(row(&listed(&bo), &soon)["you_answered"], true);
+    assert_eq!(row(&listed(&bo), &later)["you_answered"], false);
+}

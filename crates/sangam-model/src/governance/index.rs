@@ -128,6 +128,22 @@ impl Fold {
         }
     }
 
+    /// Whether `member` has answered `proposal`: a valid ballot of theirs, or a proxy
+    /// grant that is their latest proxy act (someone votes for them). A reminder is for a
+    /// member who has done neither.
+    pub fn has_answered(&self, proposal: &RecordId, member: &PublicKey) -> bool {
+        if self.latest_ballot(proposal, member).is_some() {
+            return true;
+        }
+        let acts = self
+            .about_proposal(proposal)
+            .filter(|p| p.record.author() == *member)
+            .filter(|p| matches!(p.record.body(), Body::ProxyGrant(_) | Body::ProxyRevoke(_)));
+        latest(acts, ballot_seq)
+            .values()
+            .any(|p| matches!(p.record.body(), Body::ProxyGrant(_)))
+    }
+
     /// Each grantor's latest valid proxy act (grant or revoke) on `proposal`, ascending by
     /// id: what a close names so the proxies it saw are fixed.
     pub fn latest_proxy_acts(&self, proposal: &RecordId) -> Vec<RecordId> {

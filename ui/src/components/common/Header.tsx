@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import { t, type Key } from "../../i18n";
 import { go, screen, sectionOf, type Section } from "../../lib/app/screen";
+import { reminders } from "../../lib/app/reminders";
 import { coopId, coopList, home, setCoopId } from "../../lib/app/session";
 
 const SECTIONS: ReadonlyArray<Section> = ["members", "proposals", "market", "books", "peers", "bundles", "verify", "settings"];
@@ -57,6 +58,13 @@ export function Header() {
                   onClick={() => go({ name: s })}
                 >
                   {t(`nav.${s}` as Key)}
+                  <Show when={s === "proposals" && reminders().length > 0}>
+                    {" "}
+                    <span class="count-badge" data-testid="reminder-badge" aria-hidden="true">
+                      {reminders().length}
+                    </span>
+                    <span class="visually-hidden">{t("reminder.badge", { n: reminders().length })}</span>
+                  </Show>
                 </button>
               </li>
             )}

@@ -6,6 +6,7 @@ import * as ipc from "../../lib/ipc";
 import type { ProposalSummaryDto } from "../../lib/ipc";
 import { choiceWords, methodLabel, outcomeWord, ruleWords } from "../../lib/proposals/format";
 import { now } from "../../lib/time/clock";
+import { needsReminder } from "../../lib/app/reminders";
 
 /** The deadline as a countdown and a date, or how the proposal ended. */
 export function Deadline(props: { status: ProposalSummaryDto["status"]; closesAt: number }) {
@@ -46,6 +47,11 @@ export function ProposalCard(props: { coop: string; summary: ProposalSummaryDto 
           {s().title}
         </button>
       </h2>
+      <Show when={needsReminder(s(), now())}>
+        <p class="reminder" data-testid="proposal-reminder">
+          {t("reminder.card")}
+        </p>
+      </Show>
       <p class="meta">
         {t("proposal.by", { name: s().author_name ?? t("proposal.unknown_author") })}
         {" · "}

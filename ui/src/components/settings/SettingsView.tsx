@@ -6,6 +6,7 @@ import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 import { LanguagePicker } from "../common/LanguagePicker";
 import { ThemePicker } from "../common/ThemePicker";
+import { remindersOn, setRemindersOn } from "../../lib/app/reminders";
 import { LinkPanel } from "./LinkPanel";
 import { PhrasePanel } from "./PhrasePanel";
 
@@ -84,6 +85,16 @@ export function SettingsView(props: { coop: string }) {
         <h2 id={`${id}-l`}>{t("settings.language")}</h2>
         <LanguagePicker />
         <ThemePicker />
+        <div class="check">
+          <input
+            type="checkbox"
+            id={`${id}-remind`}
+            data-testid="reminders-on"
+            checked={remindersOn()}
+            onChange={(e) => setRemindersOn(e.currentTarget.checked)}
+          />
+          <label for={`${id}-remind`}>{t("settings.reminders")}</label>
+        </div>
       </section>
       <section class="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{t("settings.home")}</h2>

@@ -10,6 +10,13 @@ import { refreshHome } from "./session";
 type Listener = (event: Event) => void;
 const listeners = new Set<Listener>();
 
+/** Calls `fn` with each event until the returned function is called (for stores that
+ * outlive any one component). */
+export function onEvent(fn: Listener): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 /** Calls `fn` with each event while the calling component is mounted. */
 export function useEvent(fn: Listener) {
   onMount(() => listeners.add(fn));

@@ -45,4 +45,12 @@ ballots_counted: number,
 /**
  * Electorate size.
  */
-electorate_size: number, };
+electorate_size: number, 
+/**
+ * Whether this home's member is in the electorate.
+ */
+you_may_vote: boolean, 
+/**
+ * Whether this home's member has voted, or given a proxy that stands.
+ */
+you_answered: boolean, };
