@@ -322,6 +322,11 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await click("nav-proposals");
     await click("proposal-tab-open");
     await until(async () => (await browser.$$('[data-testid="proposal-reminder"]')).length === 1, "the card says it closes soon");
+    // Both notifications (the new proposal, the reminder) went out, and are in the
+    // activity log for a member who missed them.
+    const logged = () => browser.execute(() => document.querySelector(".activity")?.textContent ?? "");
+    await until(async () => /A new proposal\W+Bo proposes “Fix the oven”/.test(await logged()), "the new proposal notified");
+    await until(async () => /A vote closes soon\W+“Fix the oven” closes within a day/.test(await logged()), "the reminder notified");
     await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("en", "proposals-reminder");
     await openCard("Fix the oven");

@@ -1,12 +1,12 @@
-import { createEffect, createResource, createSignal, createUniqueId, Show } from "solid-js";
-import { t } from "../../i18n";
+import { createEffect, createResource, createSignal, createUniqueId, For, Show } from "solid-js";
+import { t, type Key } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { coopList, home, me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 import { LanguagePicker } from "../common/LanguagePicker";
 import { ThemePicker } from "../common/ThemePicker";
-import { remindersOn, setRemindersOn } from "../../lib/app/reminders";
+import { NOTIFY_KINDS, notifyOn, setNotifyOn } from "../../lib/app/notify";
 import { LinkPanel } from "./LinkPanel";
 import { PhrasePanel } from "./PhrasePanel";
 
@@ -85,16 +85,23 @@ export function SettingsView(props: { coop: string }) {
         <h2 id={`${id}-l`}>{t("settings.language")}</h2>
         <LanguagePicker />
         <ThemePicker />
-        <div class="check">
-          <input
-            type="checkbox"
-            id={`${id}-remind`}
-            data-testid="reminders-on"
-            checked={remindersOn()}
-            onChange={(e) => setRemindersOn(e.currentTarget.checked)}
-          />
-          <label for={`${id}-remind`}>{t("settings.reminders")}</label>
-        </div>
+        <fieldset>
+          <legend>{t("settings.notify")}</legend>
+          <For each={NOTIFY_KINDS}>
+            {(kind) => (
+              <div class="check">
+                <input
+                  type="checkbox"
+                  id={`${id}-notify-${kind}`}
+                  data-testid={`notify-${kind}`}
+                  checked={notifyOn(kind)}
+                  onChange={(e) => setNotifyOn(kind, e.currentTarget.checked)}
+                />
+                <label for={`${id}-notify-${kind}`}>{t(`settings.notify_${kind}` as Key)}</label>
+              </div>
+            )}
+          </For>
+        </fieldset>
       </section>
       <section class="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{t("settings.home")}</h2>

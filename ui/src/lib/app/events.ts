@@ -73,6 +73,16 @@ export const newcomers = state.newcomers;
 export const activity = state.activity;
 export const notice = state.notice;
 export const dismissNotice = () => state.setNotice(null);
+
+/** Adds a line to the activity log from the window itself (what it notified, say). */
+export function noteActivity(text: string) {
+  state.setActivity(
+    produce((list) => {
+      list.unshift({ at: Date.now(), text });
+      list.splice(ACTIVITY_KEPT);
+    }),
+  );
+}
 export const transferProgress = state.progress;
 export const resetTransferProgress = () => state.setProgress(null);
 
