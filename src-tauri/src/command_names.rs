@@ -31,6 +31,7 @@ pub const COMMANDS: &[&str] = &[
     "set_listing_status",
     "respond",
     "proposals",
+    "templates",
     "proposal",
     "propose",
     "vote",

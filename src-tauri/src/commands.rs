@@ -57,6 +57,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_listing_status,
         respond,
         proposals,
+        templates,
         proposal,
         propose,
         vote,
@@ -331,6 +332,12 @@ async fn proposals(
     filter: ProposalFilter,
 ) -> Answer<Vec<ProposalSummaryDto>> {
     on_home(&app, move |home| home.proposals(coop, filter)).await
+}
+
+/// The proposal templates Sangam ships (English; the window translates by id).
+#[tauri::command(rename_all = "snake_case")]
+async fn templates() -> Answer<Vec<sangam_core::TemplateDto>> {
+    Ok(sangam_core::templates())
 }
 
 #[tauri::command(rename_all = "snake_case")]

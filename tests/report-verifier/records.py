@@ -475,7 +475,8 @@ def body_open(v):
     b = _struct(v, [("title", REQ, None), ("text", REQ, None), ("method", REQ, None),
                     ("options", DEF, list), ("seats", OPT, None), ("quorum_pct", REQ, None),
                     ("threshold", REQ, None), ("closes_at", REQ, None),
-                    ("electorate", REQ, None), ("effect", OPT, None), ("revises", OPT, None)],
+                    ("electorate", REQ, None), ("effect", OPT, None), ("revises", OPT, None),
+                    ("template", OPT, None)],
                 "body")
     _need_name(b["title"], "title")
     _need_text(b["text"], "text", 20000)
@@ -512,6 +513,8 @@ def body_open(v):
         b["effect"] = _effect(b["effect"])
     if b["revises"] is not None:
         _need_hex64(b["revises"], "revises")
+    if b["template"] is not None:
+        _need_name(b["template"], "template")
     return _drop_none(b)
 
 

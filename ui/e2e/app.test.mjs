@@ -334,6 +334,35 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await until(async () => !(await badge().isExisting()), "the reminder gone once she voted");
   });
 
+  it("proposes a client project from its template, and shows each question with its answer", async () => {
+    await click("nav-proposals");
+    await click("proposal-new");
+    await (await byId(browser, "proposal-template")).selectByAttribute("value", "client_project");
+    await until(async () => (await browser.$$('[data-testid="proposal-answer"]')).length === 10, "the ten questions");
+    assert.equal(await value("proposal-title"), "Client project: ");
+    assert.equal(await value("proposal-method"), "consent", "the template's method");
+    await type("proposal-title", "Client project: flood maps");
+    const answers = await browser.$$('[data-testid="proposal-answer"]');
+    await answers[0].setValue("The river authority's flood team.");
+    await answers[5].setValue("Yes: the maps stay open data.");
+    await checkScreen("en", "proposal-template-form");
+    await click("proposal-submit");
+    const shown = await byId(browser, "proposal-answers");
+    await shown.waitForDisplayed({ timeout: 20_000 });
+    const text = await shown.getText();
+    assert.match(text, /Who is the client\?\s*The river authority's flood team\./);
+    assert.match(text, /Are Free Software, Free Hardware and Open Data allowed\?\s*Yes: the maps stay open data\./);
+    assert.match(text, /What are their requirements\?\s*\(not answered\)/);
+    await browser.execute(() => window.scrollTo(0, 0));
+    await checkScreen("en", "proposal-from-template");
+    // Bo's laptop records the template too.
+    const id = await (await byId(browser, "proposal-detail")).getAttribute("data-id");
+    await until(() => {
+      cli(cliHome, "sync");
+      return cliJson(cliHome, "proposal", "show", id).template === "client_project";
+    }, "the CLI home to see the template");
+  });
+
   it("posts a listing, finds it by search, and sees a response from the CLI member arrive", async () => {
     await click("nav-market");
     await click("listing-new");

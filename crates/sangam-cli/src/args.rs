@@ -58,6 +58,9 @@ pub enum Command {
     /// An STV election's ballots as a BLT file, or count a BLT file with no home.
     #[command(subcommand)]
     Election(crate::election::ElectionCommand),
+    /// The proposal templates Sangam ships: list them, or show one's questions.
+    #[command(subcommand)]
+    Template(crate::election::TemplateCommand),
     /// Vote on a proposal, or change your vote: yes/no/abstain; agree/abstain/disagree/block;
     /// option names (choice, approval); options or candidates in order of preference
     /// (ranked, stv, scottish-stv); candidates approved (approval with seats);
@@ -214,9 +217,14 @@ pub struct ProposeArgs {
     #[arg(long, value_name = "FILE")]
     pub text_file: Option<PathBuf>,
     /// yes-no, consent, choice, approval, ranked or score; for an election, stv (Meek
-    /// STV), scottish-stv, or approval with --seats.
-    #[arg(long)]
-    pub method: String,
+    /// STV), scottish-stv, or approval with --seats (default: the --template's).
+    #[arg(long, required_unless_present = "template")]
+    pub method: Option<String>,
+    /// Start from a template (`sangam template list`): its method, seats, quorum,
+    /// threshold and deadline unless given here; answer its questions in the text
+    /// (`sangam template show ID` prints them as headings).
+    #[arg(long, value_name = "ID")]
+    pub template: Option<String>,
     /// An option (choice, approval, ranked, score), or an election's candidate; repeat
     /// for each.
     #[arg(long = "option", visible_alias = "candidate", value_name = "NAME")]
@@ -231,12 +239,12 @@ pub struct ProposeArgs {
     /// Share of yes among yes + no needed, like 1/2 or 2/3 (default: the bylaws').
     #[arg(long, value_name = "N/D")]
     pub threshold: Option<String>,
-    /// Deadline from now, like 3d, 12h or 90m.
+    /// Deadline from now, like 3d, 12h or 90m (default: the --template's).
     #[arg(
         long,
         value_name = "DURATION",
         conflicts_with = "closes_at",
-        required_unless_present = "closes_at"
+        required_unless_present_any = ["closes_at", "template"]
     )]
     pub closes_in: Option<String>,
     /// Deadline as a date and time, like 2026-12-01T18:00:00Z.

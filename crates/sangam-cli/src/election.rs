@@ -34,6 +34,70 @@ pub enum ElectionCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// The templates, one a line.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A template's defaults and questions; with --skeleton, only the questions as
+    /// headings, to answer below each and pass to `sangam propose --text-file`.
+    Show {
+        /// The template's id (`client-project` or `client_project`).
+        id: String,
+        /// Print only the text to fill in.
+        #[arg(long)]
+        skeleton: bool,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+/// `sangam template`, before any home opens.
+pub fn run_template(command: TemplateCommand) -> Result<()> {
+    match command {
+        TemplateCommand::List { out } => {
+            let all = sangam_core::templates();
+            print(out, &all, || {
+                all.iter()
+                    .map(|t| format!("{:<15} {}: {}", t.id, t.name, t.purpose))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        TemplateCommand::Show { id, skeleton, out } => {
+            let t = sangam_core::template(&id.replace('-', "_"))
+                .with_context(|| format!("no template {id:?}: see `sangam template list`"))?;
+            if skeleton {
+                let blank = vec![String::new(); t.questions.len()];
+                return outln(sangam_core::text_from_answers(&t.questions, &blank).trim_end());
+            }
+            print(out, &t, || {
+                let mut text = format!(
+                    "{} ({}): {}\n  method:  {}{}\n  runs:    {} days",
+                    t.name,
+                    t.id,
+                    t.purpose,
+                    t.method.as_str(),
+                    t.seats.map(|s| format!(", {s} seats")).unwrap_or_default(),
+                    t.days
+                );
+                if let Some(q) = t.quorum_pct {
+                    text.push_str(&format!("\n  quorum:  {q}%"));
+                }
+                if let Some(f) = t.threshold {
+                    text.push_str(&format!("\n  threshold: {}/{}", f.num, f.den));
+                }
+                for (i, q) in t.questions.iter().enumerate() {
+                    text.push_str(&format!("\n  {}. {q}", i + 1));
+                }
+                text
+            })
+        }
+    }
+}
+
 /// `sangam election count`, before any home opens.
 pub fn count_file(file: &PathBuf, method: &str, out: Output) -> Result<()> {
     let method = match method.trim().replace('_', "-").as_str() {

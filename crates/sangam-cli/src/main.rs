@@ -321,21 +321,49 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                 }
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            let method = words::method(&args.method)?;
+            // A template gives the method, seats, quorum, threshold and deadline that
+            // the command line leaves out.
+            let template =
+                match args.template.as_deref() {
+                    Some(id) => Some(sangam_core::template(&id.replace('-', "_")).with_context(
+                        || format!("no template {id:?}: see `sangam template list`"),
+                    )?),
+                    None => None,
+                };
+            let method = match (&args.method, &template) {
+                (Some(method), _) => words::method(method)?,
+                (None, Some(t)) => t.method,
+                (None, None) => anyhow::bail!("give --method, or --template to take its method"),
+            };
             if !method.has_options() && !args.options.is_empty() {
                 anyhow::bail!("a {} vote takes no --option", method.as_str());
             }
+            let from_template = |pick: fn(&sangam_core::TemplateDto) -> Option<String>| {
+                template.as_ref().and_then(pick)
+            };
+            let closes_in = args.closes_in.clone().or_else(|| {
+                (args.closes_at.is_none())
+                    .then(|| from_template(|t| Some(format!("{}d", t.days))))
+                    .flatten()
+            });
             let draft = ProposalDraft {
                 title: args.title,
                 text,
                 method,
                 options: args.options,
-                seats: args.seats,
-                quorum_pct: args.quorum,
-                threshold: args.threshold.as_deref().map(words::fraction).transpose()?,
+                seats: args.seats.or(template
+                    .as_ref()
+                    .and_then(|t| t.seats)
+                    .filter(|_| method.is_stv())),
+                template: template.as_ref().map(|t| t.id.clone()),
+                quorum_pct: args.quorum.or(template.as_ref().and_then(|t| t.quorum_pct)),
+                threshold: match args.threshold.as_deref() {
+                    Some(text) => Some(words::fraction(text)?),
+                    None => template.as_ref().and_then(|t| t.threshold),
+                },
                 closes_at: words::deadline(
                     home.now(),
-                    args.closes_in.as_deref(),
+                    closes_in.as_deref(),
                     args.closes_at.as_deref(),
                 )?,
                 effect: args
@@ -485,6 +513,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Election(election::ElectionCommand::Count { .. }) => {
             unreachable!("counted before the home opens")
         }
+        Command::Template(command) => election::run_template(command),
         Command::Report {
             id,
             out,

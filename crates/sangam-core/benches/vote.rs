@@ -51,6 +51,7 @@ fn run(unrelated: u32) {
                 method: Method::YesNo,
                 options: vec![],
                 seats: None,
+                template: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at: node.now() + 86_400_000,

@@ -45,6 +45,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::ProposalSummaryDto,
         crate::TallyDto,
         crate::ElectionDto,
+        crate::TemplateDto,
         crate::ElectionRoundDto,
         crate::ElectionTieDto,
         crate::RoundAction,

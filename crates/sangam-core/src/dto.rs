@@ -430,6 +430,8 @@ pub struct ProposalDto {
     pub options: Vec<String>,
     /// An election's seats.
     pub seats: Option<u32>,
+    /// The template it was written from (a starter's id), if any.
+    pub template: Option<String>,
     /// Proposer's member key.
     pub author: String,
     /// Opened at (claimed), ms since the epoch.

@@ -41,6 +41,10 @@ pub struct ProposalForm {
     #[serde(default)]
     #[ts(optional)]
     pub seats: Option<u32>,
+    /// The template it was written from (a starter's id); none for a blank proposal.
+    #[serde(default)]
+    #[ts(optional)]
+    pub template: Option<String>,
     /// Quorum, percent; the bylaws' when absent.
     pub quorum_pct: Option<u8>,
     /// Threshold; the bylaws' when absent.
@@ -181,6 +185,7 @@ impl ProposalDraft {
             method: form.method,
             options,
             seats: form.seats,
+            template: form.template,
             quorum_pct: form.quorum_pct,
             threshold: form.threshold,
             closes_at: form.closes_at,

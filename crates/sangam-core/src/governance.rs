@@ -26,6 +26,8 @@ pub struct ProposalDraft {
     pub options: Vec<String>,
     /// An election's seats (STV; approval for k seats).
     pub seats: Option<u32>,
+    /// The template it was written from (a starter's id), for people.
+    pub template: Option<String>,
     /// Share of the electorate (percent) who must take part; the bylaws' when `None`.
     pub quorum_pct: Option<u8>,
     /// Share of yes among yes + no needed; the bylaws' when `None`.
@@ -376,6 +378,10 @@ impl Node {
             electorate,
             effect,
             revises: None,
+            template: draft
+                .template
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty()),
         };
         let id = self.write_returning(coop, Body::ProposalOpen(open))?;
         self.proposal_show(coop, id)
@@ -410,6 +416,7 @@ impl Node {
             method: open.method,
             options: open.options.clone(),
             seats: open.seats,
+            template: open.template.clone(),
             author: placed.record.author().to_string(),
             opened_at: placed.record.at(),
             electorate: open.electorate.iter().map(|k| k.to_string()).collect(),

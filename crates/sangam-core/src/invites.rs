@@ -239,6 +239,7 @@ impl Node {
                         method: Method::YesNo,
                         options: vec![],
                         seats: None,
+                        template: None,
                         quorum_pct: None,
                         threshold: None,
                         closes_at: now.saturating_add(vote),

@@ -37,6 +37,7 @@ mod reports;
 mod saved_replicas;
 mod serve;
 mod settings;
+pub mod templates;
 
 pub use bindings::{BINDINGS_DIR, check_bindings};
 pub use books::{
@@ -74,3 +75,4 @@ pub use sangam_model::{Admission, CoopId, Kind, PublicKey, RecordId, Timestamp};
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
 pub use serve::{ServeInfo, ServeOptions, SyncReport};
 pub use settings::PeerDto;
+pub use templates::{TemplateDto, answers_in, template, templates, text_from_answers};

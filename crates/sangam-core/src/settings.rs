@@ -102,6 +102,7 @@ impl Node {
                 method: sangam_model::body::Method::YesNo,
                 options: vec![],
                 seats: None,
+                template: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at,

@@ -93,6 +93,7 @@ fn build() -> Coop {
             method: Method::YesNo,
             options: vec![],
             seats: None,
+            template: None,
             quorum_pct: 50,
             threshold: Fraction { num: 2, den: 3 },
             closes_at: 10_000_000,

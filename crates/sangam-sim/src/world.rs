@@ -568,6 +568,7 @@ impl Sim {
                     method: Method::YesNo,
                     options: vec![],
                     seats: None,
+                    template: None,
                     quorum_pct: None,
                     threshold: None,
                     closes_at,

@@ -519,3 +519,82 @@ fn a_vote_closing_within_a_day_is_marked_until_the_member_answers_it() {
     assert_eq!(row(&listed(&bo), &soon)["you_answered"], true);
     assert_eq!(row(&listed(&bo), &later)["you_answered"], false);
 }
+
+#[test]
+fn a_client_project_proposed_from_its_template_keeps_the_ten_questions_with_their_answers() {
+    let tmp = TempDir::new().expect("tmp");
+    let asha = Home::new(tmp.path(), "asha");
+    asha.identity("Asha");
+    asha.ok(&["coop", "create", "Coopon"]);
+    let list = asha.ok(&["template", "list"]);
+    for id in [
+        "advice",
+        "consent",
+        "consensus",
+        "question_round",
+        "election",
+        "client_project",
+    ] {
+        assert!(list.contains(id), "{list}");
+    }
+    // The questions as headings, answered below each, make the proposal's text.
+    let skeleton = asha.ok(&["template", "show", "client-project", "--skeleton"]);
+    assert_eq!(skeleton.matches("## ").count(), 10, "{skeleton}");
+    let answered = skeleton.replace(
+        "## Who is the client?\n",
+        "## Who is the client?\n\nThe river authority's flood team.\n",
+    );
+    let file = tmp.path().join("answers.md");
+    std::fs::write(&file, answered).expect("write");
+    let id = asha
+        .ok(&[
+            "propose",
+            "--template",
+            "client-project",
+            "--title",
+            "Client project: flood maps",
+            "--text-file",
+            &file.to_string_lossy(),
+        ])
+        .trim()
+        .to_owned();
+    let shown = asha.json(&["proposal", "show", &id]);
+    assert_eq!(shown["template"], "client_project");
+    assert_eq!(shown["method"], "consent", "the template's method");
+    let days = (shown["tally"]["closes_at"].as_i64().expect("closes_at")
+        - shown["opened_at"].as_i64().expect("opened_at")
+        + 43_200_000)
+        / 86_400_000;
+    assert_eq!(days, 5, "the template's five days");
+    assert!(
+        shown["text"]
+            .as_str()
+            .expect("text")
+            .contains("## Who is the client?\n\nThe river authority's flood team.")
+    );
+    // A template that does not exist, or a proposal with neither method nor template.
+    assert!(
+        asha.fails(&[
+            "propose",
+            "--template",
+            "nope",
+            "--title",
+            "X",
+            "--text",
+            "Y"
+        ])
+        .contains("no template")
+    );
+    assert!(
+        asha.fails(&[
+            "propose",
+            "--title",
+            "X",
+            "--text",
+            "Y",
+            "--closes-in",
+            "1d"
+        ])
+        .contains("--method")
+    );
+}

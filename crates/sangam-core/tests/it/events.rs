@@ -56,6 +56,7 @@ fn yes_no(title: &str, closes_at: i64) -> ProposalDraft {
         method: Method::YesNo,
         options: vec![],
         seats: None,
+        template: None,
         quorum_pct: None,
         threshold: None,
         closes_at,

@@ -70,6 +70,7 @@ fn forked_homes() -> Fixture {
                 method: sangam_core::Method::YesNo,
                 options: vec![],
                 seats: None,
+                template: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at: start + 86_400_000,

@@ -21,6 +21,7 @@ fn form(method: Method, options: &[&str], effect: Option<EffectForm>) -> Proposa
         method,
         options: options.iter().map(|o| (*o).to_owned()).collect(),
         seats: None,
+        template: None,
         quorum_pct: None,
         threshold: None,
         closes_at: sangam_core::LATEST_TIME - 1,

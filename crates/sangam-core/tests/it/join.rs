@@ -179,6 +179,7 @@ async fn when_the_bylaws_ask_for_a_vote_the_newcomer_waits_for_it_then_joins() {
                 method: sangam_core::Method::YesNo,
                 options: vec![],
                 seats: None,
+                template: None,
                 quorum_pct: None,
                 threshold: None,
                 closes_at: day,

@@ -85,6 +85,7 @@ fn members_proposals_and_tallies_read_while_a_write_waits_for_the_home() {
         method: sangam_core::Method::YesNo,
         options: vec![],
         seats: None,
+        template: None,
         quorum_pct: None,
         threshold: None,
         closes_at: home.now() + 86_400_000,

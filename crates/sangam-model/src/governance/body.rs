@@ -298,6 +298,10 @@ pub struct ProposalOpen {
     /// An earlier proposal this one revises (ballots never carry over).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revises: Option<RecordId>,
+    /// The template it was written from (a starter's id, such as `client_project`): for
+    /// people, who see its questions with the proposer's answers; it changes no rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 /// `ballot`: a member's vote on one proposal.
@@ -406,6 +410,9 @@ impl Fields for ProposalOpen {
             .find(|o| RESERVED_OPTIONS.contains(&fold_name(o).as_str()))
         {
             return Err(GovernanceFieldError::ReservedOption(option.clone()));
+        }
+        if let Some(template) = &self.template {
+            check_name("template", template)?;
         }
         match &self.effect {
             Some(Effect::Admit(a)) => {

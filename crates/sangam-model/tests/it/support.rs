@@ -130,6 +130,7 @@ pub fn yes_no(electorate: &[&Person], closes_at: i64, threshold: Fraction, quoru
         method: Method::YesNo,
         options: vec![],
         seats: None,
+        template: None,
         quorum_pct,
         threshold,
         closes_at,

@@ -1,5 +1,6 @@
-import { createResource, Show } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import { t } from "../../i18n";
+import { answersIn } from "../../i18n/templates";
 import { createAction } from "../../lib/app/action";
 import { useEvent } from "../../lib/app/events";
 import { go } from "../../lib/app/screen";
@@ -74,7 +75,20 @@ export function ProposalDetail(props: { coop: string; id: string }) {
               </Show>
               <section class="proposal-text" aria-label={t("proposal.text")}>
                 <Show when={p().text.trim()} fallback={<p class="muted">{t("proposal.no_text")}</p>}>
-                  <p class="prose">{p().text}</p>
+                  <Show when={p().template} fallback={<p class="prose">{p().text}</p>}>
+                    <dl class="answers" data-testid="proposal-answers">
+                      <For each={answersIn(p().text)}>
+                        {(qa) => (
+                          <>
+                            <Show when={qa.question}>
+                              <dt>{qa.question}</dt>
+                            </Show>
+                            <dd class="prose">{qa.answer || t("proposal.unanswered")}</dd>
+                          </>
+                        )}
+                      </For>
+                    </dl>
+                  </Show>
                 </Show>
               </section>
               <Show when={p().effect && open()}>

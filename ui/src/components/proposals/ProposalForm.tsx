@@ -1,4 +1,4 @@
-import { createResource, createSignal, createUniqueId, For, Match, Show, Switch } from "solid-js";
+import { createResource, createSignal, createUniqueId, For, Index, Match, Show, Switch } from "solid-js";
 import { formatNumber, t, type Key } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { go, type ProposalPrefill } from "../../lib/app/screen";
@@ -15,6 +15,8 @@ import {
   toLocalInput,
   usesOptions,
 } from "../../lib/proposals/format";
+import { templateWords, textFromAnswers } from "../../i18n/templates";
+import type { TemplateDto } from "../../lib/ipc";
 import { NumberField } from "../common/NumberField";
 import { FormError } from "../common/FormError";
 
@@ -33,6 +35,24 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
   const [method, setMethod] = createSignal<Method>("yes_no");
   const [options, setOptions] = createSignal("");
   const [seats, setSeats] = createSignal("");
+  const [templates] = createResource(ipc.templates);
+  const [template, setTemplate] = createSignal<TemplateDto | null>(null);
+  const [answers, setAnswers] = createSignal<string[]>([]);
+  // A template fills in what it decides; the member can still change any of it.
+  const startFrom = (id: string) => {
+    const chosen = (templates.latest ?? []).find((x) => x.id === id) ?? null;
+    const before = template();
+    setTemplate(chosen);
+    if (!chosen) return;
+    const words = templateWords(chosen);
+    if (title().trim() === "" || (before && title() === templateWords(before).title)) setTitle(words.title);
+    setMethod(chosen.method);
+    setSeats(chosen.seats === null ? "" : String(chosen.seats));
+    setQuorum(chosen.quorum_pct === null ? "" : String(chosen.quorum_pct));
+    setThreshold(chosen.threshold === null ? "" : `${chosen.threshold.num}/${chosen.threshold.den}`);
+    setCloses(toLocalInput(Date.now() + chosen.days * 24 * 60 * 60 * 1000));
+    setAnswers(words.questions.map(() => ""));
+  };
   const [closes, setCloses] = createSignal(toLocalInput(Date.now() + WEEK));
   const [quorum, setQuorum] = createSignal("");
   const [threshold, setThreshold] = createSignal("");
@@ -107,9 +127,11 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
       return;
     }
     void action.run(async () => {
+      const chosen = template();
       const created = await ipc.propose(props.coop, {
         title: title().trim(),
-        text: text(),
+        text: chosen ? textFromAnswers(templateWords(chosen).questions, answers()) : text(),
+        ...(chosen ? { template: chosen.id } : {}),
         method: method(),
         options: optionList,
         ...(seatCount !== null ? { seats: seatCount } : {}),
@@ -133,6 +155,21 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
       <h1 tabindex="-1">{t("form.title")}</h1>
       <form class="card proposal-form" onSubmit={submit} novalidate>
         <div class="field">
+          <label for={`${id}-template`}>{t("form.template")}</label>
+          <select
+            id={`${id}-template`}
+            data-testid="proposal-template"
+            value={template()?.id ?? ""}
+            onChange={(e) => startFrom(e.currentTarget.value)}
+          >
+            <option value="">{t("form.template_none")}</option>
+            <For each={templates.latest ?? []}>
+              {(x) => <option value={x.id}>{templateWords(x).name}</option>}
+            </For>
+          </select>
+          <Show when={template()}>{(x) => <p class="hint">{templateWords(x()).purpose}</p>}</Show>
+        </div>
+        <div class="field">
           <label for={`${id}-title`}>{t("form.title_field")}</label>
           <input
             id={`${id}-title`}
@@ -141,16 +178,44 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
             onInput={(e) => setTitle(e.currentTarget.value)}
           />
         </div>
-        <div class="field">
-          <label for={`${id}-text`}>{t("form.text")}</label>
-          <textarea
-            id={`${id}-text`}
-            data-testid="proposal-text"
-            rows="6"
-            value={text()}
-            onInput={(e) => setText(e.currentTarget.value)}
-          />
-        </div>
+        <Show
+          when={template()}
+          fallback={
+            <div class="field">
+              <label for={`${id}-text`}>{t("form.text")}</label>
+              <textarea
+                id={`${id}-text`}
+                data-testid="proposal-text"
+                rows="6"
+                value={text()}
+                onInput={(e) => setText(e.currentTarget.value)}
+              />
+            </div>
+          }
+        >
+          {(x) => (
+            <fieldset data-testid="proposal-questions">
+              <legend>{t("form.questions")}</legend>
+              <Index each={templateWords(x()).questions}>
+                {(question, i) => (
+                  <div class="field">
+                    <label for={`${id}-q-${i}`}>{question()}</label>
+                    <textarea
+                      id={`${id}-q-${i}`}
+                      data-testid="proposal-answer"
+                      rows="3"
+                      value={answers()[i] ?? ""}
+                      onInput={(e) => {
+                        const value = e.currentTarget.value;
+                        setAnswers((list) => list.map((a, j) => (j === i ? value : a)));
+                      }}
+                    />
+                  </div>
+                )}
+              </Index>
+            </fieldset>
+          )}
+        </Show>
         <div class="field">
           <label for={`${id}-method`}>{t("form.method")}</label>
           <select

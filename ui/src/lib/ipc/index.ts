@@ -44,6 +44,7 @@ import type { ProposalSummaryDto } from "./bindings/ProposalSummaryDto";
 import type { ReportDto } from "./bindings/ReportDto";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TallyDto } from "./bindings/TallyDto";
+import type { TemplateDto } from "./bindings/TemplateDto";
 import type { CoopForm } from "./bindings/CoopForm";
 import type { HomeDto } from "./bindings/HomeDto";
 import type { NetworkDto } from "./bindings/NetworkDto";
@@ -102,6 +103,7 @@ export type * from "./bindings/Status";
 export type * from "./bindings/SyncReport";
 export type * from "./bindings/TallyDto";
 export type * from "./bindings/ElectionDto";
+export type * from "./bindings/TemplateDto";
 export type * from "./bindings/ElectionRoundDto";
 export type * from "./bindings/ElectionTieDto";
 export type * from "./bindings/RoundAction";
@@ -260,6 +262,7 @@ export const restoreIdentity = (phrase: string, name: string) =>
 export const proposals = (coop: string, filter: ProposalFilter) =>
   call<ProposalSummaryDto[]>("proposals", { coop, filter });
 export const proposal = (coop: string, id: string) => call<ProposalDto>("proposal", { coop, id });
+export const templates = () => call<TemplateDto[]>("templates", {});
 export const propose = (coop: string, form: ProposalForm) =>
   call<ProposalDto>("propose", { coop, form });
 export const vote = (coop: string, id: string, choice: Choice) =>

@@ -33,6 +33,10 @@ options: Array<string>,
  */
 seats: number | null, 
 /**
+ * The template it was written from (a starter's id), if any.
+ */
+template: string | null, 
+/**
  * Proposer's member key.
  */
 author: string, 

@@ -29,6 +29,10 @@ options: Array<string>,
  */
 seats?: number, 
 /**
+ * The template it was written from (a starter's id); none for a blank proposal.
+ */
+template?: string, 
+/**
  * Quorum, percent; the bylaws' when absent.
  */
 quorum_pct: number | null, 
