@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "respond",
     "proposals",
     "templates",
+    "take_opened_link",
     "proposal",
     "propose",
     "vote",

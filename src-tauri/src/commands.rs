@@ -58,6 +58,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         respond,
         proposals,
         templates,
+        take_opened_link,
         proposal,
         propose,
         vote,
@@ -332,6 +333,16 @@ async fn proposals(
     filter: ProposalFilter,
 ) -> Answer<Vec<ProposalSummaryDto>> {
     on_home(&app, move |home| home.proposals(coop, filter)).await
+}
+
+/// The `sangam:` link the window was started with, once (it opens the join flow).
+#[tauri::command(rename_all = "snake_case")]
+async fn take_opened_link(app: State<'_, App>) -> Answer<Option<String>> {
+    Ok(app
+        .opened_link
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take())
 }
 
 /// The proposal templates Sangam ships (English; the window translates by id).

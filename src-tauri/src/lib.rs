@@ -20,11 +20,16 @@ use sangam_core::Home;
 pub use command_names::COMMANDS;
 pub use serving::Serving;
 
-/// What every command reaches: the home, and its serving task.
+/// What every command reaches: the home, its serving task, and the `sangam:` link the
+/// window was started with until the window takes it.
 pub struct App {
     home: Home,
     serving: Serving,
+    opened_link: std::sync::Mutex<Option<String>>,
 }
+
+/// The event a `sangam:` link opened by a later launch reaches the window by.
+const OPEN_LINK_EVENT: &str = "sangam-open-link";
 
 /// The home this window opens: `--home DIR`, else `SANGAM_HOME`, else `sangam` in the
 /// user's data directory (the same home the `sangam` command uses).
@@ -38,6 +43,15 @@ fn home_dir() -> Option<PathBuf> {
     std::env::var_os("SANGAM_HOME")
         .map(PathBuf::from)
         .or_else(sangam_core::files::default_home)
+}
+
+/// The `sangam:` link this launch was started with (a desktop opens the app with the
+/// link as its argument when a member clicks one).
+fn opened_link() -> Option<String> {
+    std::env::args().skip(1).find(|a| {
+        a.get(..sangam_core::LINK_SCHEME.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(sangam_core::LINK_SCHEME))
+    })
 }
 
 /// Whether there is a display to open a window on (X11 or Wayland).
@@ -69,8 +83,9 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let link = opened_link();
     #[cfg(unix)]
-    let first = match one_window::claim(&dir) {
+    let first = match one_window::claim(&dir, link.as_deref()) {
         Ok(one_window::Claim::First(first)) => first,
         Ok(one_window::Claim::Shown) => {
             println!(
@@ -90,6 +105,7 @@ pub fn run() -> ExitCode {
     let app = App {
         serving: Serving::new(home.clone()),
         home,
+        opened_link: std::sync::Mutex::new(link),
     };
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
@@ -103,11 +119,15 @@ pub fn run() -> ExitCode {
             #[cfg(unix)]
             {
                 let handle = tauri_app.handle().clone();
-                first.listen(move || {
+                first.listen(move |link| {
+                    use tauri::Emitter;
                     for window in handle.webview_windows().into_values() {
                         let _ = window.unminimize();
                         let _ = window.show();
                         let _ = window.set_focus();
+                    }
+                    if let Some(link) = link {
+                        let _ = handle.emit(OPEN_LINK_EVENT, link);
                     }
                 });
             }

@@ -17,8 +17,10 @@ use std::time::{Duration, Instant};
 
 const LOCK: &str = "window.lock";
 const SOCKET: &str = "window.sock";
-/// What a second launch says, and what the first answers once its window is shown.
+/// What a second launch says (`show`, or `open` and the `sangam:` link it was started
+/// with), and what the first answers once its window is shown.
 const SHOW: &str = "show";
+const OPEN: &str = "open ";
 const SHOWN: &str = "shown";
 /// How long a second launch waits for the first to listen (it may have just started).
 const CONNECT_WAIT: Duration = Duration::from_secs(5);
@@ -37,8 +39,9 @@ pub struct First {
     listener: UnixListener,
 }
 
-/// Claims `home` for this launch's window.
-pub fn claim(home: &Path) -> io::Result<Claim> {
+/// Claims `home` for this launch's window; a later launch hands the open window `link`
+/// (a `sangam:` link it was started with), if any.
+pub fn claim(home: &Path, link: Option<&str>) -> io::Result<Claim> {
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -58,13 +61,16 @@ pub fn claim(home: &Path) -> io::Result<Claim> {
                 listener,
             }))
         }
-        Err(TryLockError::WouldBlock) => ask_to_show(&home.join(SOCKET)).map(|()| Claim::Shown),
+        Err(TryLockError::WouldBlock) => {
+            ask_to_show(&home.join(SOCKET), link).map(|()| Claim::Shown)
+        }
         Err(TryLockError::Error(e)) => Err(e),
     }
 }
 
-/// Asks the window listening on `socket` to come to the front, waiting for it to listen.
-fn ask_to_show(socket: &Path) -> io::Result<()> {
+/// Asks the window listening on `socket` to come to the front (and open `link`), waiting
+/// for it to listen.
+fn ask_to_show(socket: &Path, link: Option<&str>) -> io::Result<()> {
     let started = Instant::now();
     let mut stream = loop {
         match UnixStream::connect(socket) {
@@ -74,7 +80,11 @@ fn ask_to_show(socket: &Path) -> io::Result<()> {
         }
     };
     stream.set_read_timeout(Some(CONNECT_WAIT))?;
-    writeln!(stream, "{SHOW}")?;
+    match link {
+        // One line: a link is a ticket, with no line breaks in it.
+        Some(link) => writeln!(stream, "{OPEN}{}", link.replace(['\n', '\r'], ""))?,
+        None => writeln!(stream, "{SHOW}")?,
+    }
     let mut answer = String::new();
     BufReader::new(stream).read_line(&mut answer)?;
     if answer.trim() == SHOWN {
@@ -89,8 +99,8 @@ fn ask_to_show(socket: &Path) -> io::Result<()> {
 
 impl First {
     /// Answers later launches on a thread of its own for as long as the process runs,
-    /// calling `show` for each.
-    pub fn listen(self, show: impl Fn() + Send + 'static) {
+    /// calling `show` for each, with the link it was started with, if any.
+    pub fn listen(self, show: impl Fn(Option<String>) + Send + 'static) {
         std::thread::spawn(move || {
             let _hold = self._lock;
             for stream in self.listener.incoming() {
@@ -98,8 +108,15 @@ impl First {
                 let _ = stream.set_read_timeout(Some(CONNECT_WAIT));
                 let mut line = String::new();
                 let mut reader = BufReader::new(&stream);
-                if reader.read_line(&mut line).is_ok() && line.trim() == SHOW {
-                    show();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let asked = line.trim();
+                let link = asked
+                    .strip_prefix(OPEN.trim_end())
+                    .map(|l| l.trim().to_owned());
+                if asked == SHOW || link.is_some() {
+                    show(link);
                     let _ = writeln!(&stream, "{SHOWN}");
                 }
             }
@@ -119,19 +136,34 @@ mod tests {
         let (home, other) = (dir.path().join("asha"), dir.path().join("bo"));
         std::fs::create_dir_all(&home).expect("home");
         std::fs::create_dir_all(&other).expect("other");
-        let Claim::First(first) = claim(&home).expect("claims") else {
+        let Claim::First(first) = claim(&home, None).expect("claims") else {
             panic!("the first launch is the window");
         };
         let shown = Arc::new(AtomicUsize::new(0));
         let counted = shown.clone();
-        first.listen(move || {
+        let links = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = links.clone();
+        first.listen(move |link| {
             counted.fetch_add(1, Ordering::SeqCst);
+            heard.lock().expect("links").push(link);
         });
         for expected in 1..=2 {
-            assert!(matches!(claim(&home).expect("asks"), Claim::Shown));
+            assert!(matches!(claim(&home, None).expect("asks"), Claim::Shown));
             assert_eq!(shown.load(Ordering::SeqCst), expected);
         }
-        assert!(matches!(claim(&other).expect("claims"), Claim::First(_)));
+        // A launch from a `sangam:` link hands the link to the open window.
+        assert!(matches!(
+            claim(&home, Some("sangam:SANGAM1ABC")).expect("asks"),
+            Claim::Shown
+        ));
+        assert_eq!(
+            *links.lock().expect("links"),
+            vec![None, None, Some("sangam:SANGAM1ABC".to_owned())]
+        );
+        assert!(matches!(
+            claim(&other, None).expect("claims"),
+            Claim::First(_)
+        ));
     }
 
     #[test]
@@ -141,6 +173,9 @@ mod tests {
         // A window that ended: its socket is there, its lock is not held.
         drop(UnixListener::bind(home.join(SOCKET)).expect("a stale socket"));
         assert!(home.join(SOCKET).exists());
-        assert!(matches!(claim(&home).expect("claims"), Claim::First(_)));
+        assert!(matches!(
+            claim(&home, None).expect("claims"),
+            Claim::First(_)
+        ));
     }
 }

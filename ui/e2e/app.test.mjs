@@ -550,4 +550,21 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await byId(browser, "member-row");
     await click("nav-settings");
   });
+
+  it("opens a sangam: invite link from a later launch in the open window's join form", async () => {
+    await click("nav-members");
+    await click("invite-create");
+    const ticketBox = await byId(browser, "invite-ticket");
+    await ticketBox.waitForDisplayed({ timeout: 20_000 });
+    const ticket = (await ticketBox.getValue()).trim();
+    await byId(browser, "invite-copy-link").waitForDisplayed();
+    // The desktop starts the app with the link a member clicked in a chat.
+    const second = spawnSync(APP, ["--home", appHome, `sangam:${ticket}`], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(second.status, 0, `the launch with a link failed: ${second.stderr}`);
+    const field = await byId(browser, "join-ticket");
+    await field.waitForDisplayed({ timeout: 20_000 });
+    assert.equal((await field.getValue()).trim(), ticket, "the join form holds the link's ticket");
+    await checkScreen("en", "join-from-link");
+    await click("nav-settings");
+  });
 });

@@ -5,17 +5,22 @@ import { NoticeBanner } from "./components/common/NoticeBanner";
 import { Welcome } from "./components/welcome/Welcome";
 import { t } from "./i18n";
 import { startEvents } from "./lib/app/events";
+import { startLinks } from "./lib/app/links";
 import { boot, coopId, phase } from "./lib/app/session";
 import { Routes } from "./routes/Routes";
 
 export function App() {
   let stop: (() => void) | undefined;
+  let stopLinks: (() => void) | undefined;
   onMount(() => {
     // Listen before the first reads, so nothing that happens while they run is missed.
     void startEvents().then((unlisten) => (stop = unlisten));
-    void boot();
+    void boot().then(() => startLinks().then((unlisten) => (stopLinks = unlisten)));
   });
-  onCleanup(() => stop?.());
+  onCleanup(() => {
+    stop?.();
+    stopLinks?.();
+  });
 
   return (
     <>

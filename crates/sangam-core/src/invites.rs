@@ -31,6 +31,9 @@ const ADMISSION_VOTE: Duration = Duration::from_secs(7 * 24 * 3600);
 pub struct InviteDto {
     /// The ticket to hand the newcomer.
     pub ticket: String,
+    /// The same ticket as a `sangam:` link, which opens the join flow in the newcomer's
+    /// window when pasted into a chat or an email and clicked.
+    pub link: String,
     /// Co-op id.
     pub coop: String,
     /// Until when it may be used, ms since the epoch.
@@ -144,8 +147,10 @@ impl Node {
         };
         self.store().add_invite(&secret_hash(&secret), &row)?;
         let invite = Invite::new(coop, addr, secret, expires_at, self.device_secret());
+        let ticket = invite.to_text();
         Ok(InviteDto {
-            ticket: invite.to_text(),
+            link: format!("{}{ticket}", sangam_net::LINK_SCHEME),
+            ticket,
             coop: coop.to_string(),
             expires_at,
             uses,

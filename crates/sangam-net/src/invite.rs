@@ -62,6 +62,21 @@ const FIXED: usize = 1 + 32 + 32 + 8 + 64;
 /// under 1 KiB); checked before decoding.
 const MAX_TICKET_CHARS: usize = 4096;
 
+/// The scheme of a ticket as a link: `sangam:SANGAM1…` opens the window's join flow
+/// (`sangam:SANGAMLINK1…` its link flow) on a desktop that registered the scheme.
+pub const LINK_SCHEME: &str = "sangam:";
+
+/// The ticket inside a `sangam:` link (`sangam:TICKET` or `sangam://TICKET`, any case),
+/// or `None` for text that is not one.
+pub fn strip_link(text: &str) -> Option<&str> {
+    let head = text.get(..LINK_SCHEME.len())?;
+    if !head.eq_ignore_ascii_case(LINK_SCHEME) {
+        return None;
+    }
+    let rest = &text[LINK_SCHEME.len()..];
+    Some(rest.strip_prefix("//").unwrap_or(rest))
+}
+
 /// An invite to one co-op. Its `Debug` output leaves the secret out.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Invite {
@@ -195,6 +210,8 @@ impl Invite {
     /// breaks from copying) do not matter.
     pub fn from_text(text: &str) -> Result<Self, InviteError> {
         let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // A `sangam:` link (what an invite is in a chat or an email) holds the ticket.
+        let text = strip_link(&text).unwrap_or(&text).to_owned();
         if text.len() > MAX_TICKET_CHARS {
             return Err(InviteError::TooLong(text.chars().count()));
         }
@@ -286,6 +303,22 @@ mod tests {
             1_800_000_000_000,
             &key,
         )
+    }
+
+    #[test]
+    fn a_sangam_link_reads_as_its_ticket_and_other_schemes_do_not() {
+        let invite = invite();
+        let ticket = invite.to_text();
+        for link in [
+            format!("sangam:{ticket}"),
+            format!("SANGAM://{ticket}"),
+            format!("sangam:{}", ticket.to_lowercase()),
+        ] {
+            assert_eq!(Invite::from_text(&link).expect(&link), invite, "{link}");
+        }
+        assert_eq!(strip_link("https://example.org"), None);
+        assert_eq!(strip_link("sangam"), None);
+        assert!(Invite::from_text(&format!("matrix:{ticket}")).is_err());
     }
 
     #[test]

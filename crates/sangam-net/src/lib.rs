@@ -25,7 +25,9 @@ use sangam_model::{CoopId, PublicKey};
 use sangam_replica::sync::{Frame, SyncSession};
 use sangam_replica::{ChangeHash, RawChange};
 
-pub use invite::{INVITE_PREFIX, Invite, InviteError, LINK_PREFIX, Purpose};
+pub use invite::{
+    INVITE_PREFIX, Invite, InviteError, LINK_PREFIX, LINK_SCHEME, Purpose, strip_link,
+};
 pub use iroh::EndpointAddr as PeerAddr;
 pub use join::{
     JOIN_ALPN, JOIN_REQUEST_TIMEOUT, JoinAnswer, JoinOutcome, JoinRequest, MAX_JOINS_AT_ONCE,

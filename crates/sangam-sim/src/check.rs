@@ -141,11 +141,22 @@ impl Sim {
         let home = |sim: &Sim, k: usize| sim.laptops[k].home.clone().expect("open");
         let fingerprint = |sim: &Sim, k: usize| -> Result<String, SimError> {
             let h = home(sim, k);
+            // What a proposal says of this laptop's own member (may vote, has answered)
+            // differs between members by design; the rest must agree.
+            let proposals: Vec<_> = h
+                .proposals(coop, ProposalFilter::All)?
+                .into_iter()
+                .map(|mut p| {
+                    p.you_may_vote = false;
+                    p.you_answered = false;
+                    p
+                })
+                .collect();
             Ok(format!(
                 "heads {:?}\nstate {:?}\nproposals {:?}\naccounts {:?}",
                 h.heads(coop)?,
                 h.state(coop)?,
-                h.proposals(coop, ProposalFilter::All)?,
+                proposals,
                 h.accounts(coop)?,
             ))
         };

@@ -172,6 +172,8 @@ export const en = {
   "method.approval": "approval",
   "method.ranked": "ranked choice",
   "method.score": "score (0–5)",
+  "invite.copy_link": "Copy as a link",
+  "invite.link_hint": "As a link (sangam:…), the ticket opens the join form in the newcomer's Sangam when they click it in a chat or an email.",
   "form.template": "Start from",
   "form.template_none": "A blank proposal",
   "form.questions": "Answer the template's questions",

@@ -162,6 +162,8 @@ export const ta: Record<Key, string> = {
   "method.approval": "ஏற்பு வாக்கு",
   "method.ranked": "வரிசைத் தேர்வு",
   "method.score": "மதிப்பெண் (0–5)",
+  "invite.copy_link": "இணைப்பாக நகலெடு",
+  "invite.link_hint": "இணைப்பாக (sangam:…) அனுப்பினால், அரட்டையிலோ மின்னஞ்சலிலோ அதைச் சொடுக்கும்போது புதியவரின் சங்கத்தில் சேரும் படிவம் திறக்கும்.",
   "form.template": "எதிலிருந்து தொடங்க",
   "form.template_none": "வெற்று முன்மொழிவு",
   "form.questions": "வார்ப்புருவின் கேள்விகளுக்குப் பதிலளியுங்கள்",

@@ -100,9 +100,13 @@ export function InvitePanel(props: { coop: string }) {
                   onFocus={(e) => e.currentTarget.select()}
                 />
               </div>
+              <p class="hint">{t("invite.link_hint")}</p>
               <div class="row">
                 <button type="button" data-testid="invite-copy" onClick={() => void copy(s().invite.ticket)}>
                   {t("invite.copy")}
+                </button>
+                <button type="button" data-testid="invite-copy-link" onClick={() => void copy(s().invite.link)}>
+                  {t("invite.copy_link")}
                 </button>
                 <span role="status">
                   <Switch>

@@ -3,6 +3,7 @@ import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { resetTransferProgress, transferProgress } from "../../lib/app/events";
 import { fileBytes } from "../../lib/app/files";
+import { clearPendingTicket, pendingTicket } from "../../lib/app/links";
 import { go } from "../../lib/app/screen";
 import { enterCoop } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
@@ -13,7 +14,8 @@ import { FormError } from "../common/FormError";
 /** Joining with a ticket, pasted or read from a saved picture of its QR code. */
 export function JoinForm() {
   const id = createUniqueId();
-  const [ticket, setTicket] = createSignal("");
+  const [ticket, setTicket] = createSignal(pendingTicket() ?? "");
+  clearPendingTicket();
   const [pending, setPending] = createSignal<JoinDto | null>(null);
   const join = createAction();
   const reading = createAction();

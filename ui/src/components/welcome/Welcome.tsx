@@ -1,5 +1,6 @@
 import { createSignal, createUniqueId, Match, Show, Switch } from "solid-js";
 import { t } from "../../i18n";
+import { pendingTicket } from "../../lib/app/links";
 import { me } from "../../lib/app/session";
 import { CreateCoopForm } from "./CreateCoopForm";
 import { IdentityStep } from "./IdentityStep";
@@ -12,7 +13,8 @@ import { LanguagePicker } from "../common/LanguagePicker";
  */
 export function Welcome() {
   const id = createUniqueId();
-  const [path, setPath] = createSignal<"create" | "join" | null>(null);
+  // A `sangam:` invite link opens the join form with its ticket.
+  const [path, setPath] = createSignal<"create" | "join" | null>(pendingTicket() ? "join" : null);
 
   return (
     <div class="welcome">

@@ -263,6 +263,7 @@ export const proposals = (coop: string, filter: ProposalFilter) =>
   call<ProposalSummaryDto[]>("proposals", { coop, filter });
 export const proposal = (coop: string, id: string) => call<ProposalDto>("proposal", { coop, id });
 export const templates = () => call<TemplateDto[]>("templates", {});
+export const takeOpenedLink = () => call<string | null>("take_opened_link", {});
 export const propose = (coop: string, form: ProposalForm) =>
   call<ProposalDto>("propose", { coop, form });
 export const vote = (coop: string, id: string, choice: Choice) =>

@@ -9,6 +9,11 @@ export type InviteDto = {
  */
 ticket: string, 
 /**
+ * The same ticket as a `sangam:` link, which opens the join flow in the newcomer's
+ * window when pasted into a chat or an email and clicked.
+ */
+link: string, 
+/**
  * Co-op id.
  */
 coop: string, 
