@@ -1,5 +1,6 @@
-//! The window may call Sangam's own commands and listen to its events, and nothing else:
-//! its capability names exactly one permission per command, plus event listening.
+//! The window may call Sangam's own commands, listen to its events and show desktop
+//! notifications, and nothing else: its capability names exactly one permission per
+//! command, plus event listening and the three notification calls a reminder needs.
 
 #[test]
 fn the_window_is_allowed_exactly_its_commands_and_events() {
@@ -22,6 +23,9 @@ fn the_window_is_allowed_exactly_its_commands_and_events() {
         .chain([
             "core:event:allow-listen".into(),
             "core:event:allow-unlisten".into(),
+            "notification:allow-is-permission-granted".into(),
+            "notification:allow-request-permission".into(),
+            "notification:allow-notify".into(),
         ])
         .collect();
     wanted.sort();

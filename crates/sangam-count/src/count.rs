@@ -6,6 +6,21 @@ use sha2::{Digest, Sha256};
 
 use crate::fixed::Decimal;
 
+/// Where a candidate stands during an STV count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Hopeful,
+    Elected,
+    Excluded,
+}
+
+/// The candidates still hopeful, ascending.
+pub(crate) fn hopeful(standing: &[Standing]) -> Vec<usize> {
+    (0..standing.len())
+        .filter(|c| standing[*c] == Standing::Hopeful)
+        .collect()
+}
+
 /// How an election is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

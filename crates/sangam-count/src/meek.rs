@@ -21,7 +21,7 @@
 //!
 //! When no more hopefuls stand than seats are left, they are all elected.
 
-use crate::count::{Action, Count, Method, Round, Tie, TieBreak, TieFor};
+use crate::count::{Action, Count, Method, Round, Standing, Tie, TieBreak, TieFor, hopeful};
 use crate::election::{Election, ElectionError};
 use crate::fixed::{Fixed, Rounding};
 
@@ -29,13 +29,6 @@ type Value = Fixed<9>;
 
 /// The rule's omega: iteration stops when the surplus is smaller.
 const OMEGA: Value = Value::from_units(1_000);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Hopeful,
-    Elected,
-    Excluded,
-}
 
 /// How an iteration ended.
 enum Settled {
@@ -51,7 +44,7 @@ struct Counting<'a> {
     /// Distinct rankings with their total weight: identical ballots count alike.
     ballots: Vec<(&'a [usize], u64)>,
     papers: u64,
-    status: Vec<Status>,
+    status: Vec<Standing>,
     keep: Vec<Value>,
     votes: Vec<Value>,
     quota: Value,
@@ -80,9 +73,9 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
         status: (0..n)
             .map(|c| {
                 if stands(c) {
-                    Status::Hopeful
+                    Standing::Hopeful
                 } else {
-                    Status::Excluded
+                    Standing::Excluded
                 }
             })
             .collect(),
@@ -106,7 +99,7 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
                 counting.distribute();
                 counting.record(Action::LastSeatsFilled, hopeful.clone());
                 for c in hopeful {
-                    counting.status[c] = Status::Elected;
+                    counting.status[c] = Standing::Elected;
                     counting.elected.push(c);
                 }
             }
@@ -119,7 +112,7 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
             }
             Settled::Stable { surplus } => {
                 let candidate = counting.lowest(surplus, ties);
-                counting.status[candidate] = Status::Excluded;
+                counting.status[candidate] = Standing::Excluded;
                 counting.keep[candidate] = Value::ZERO;
                 counting.votes[candidate] = Value::ZERO;
                 counting.record(Action::Excluded { candidate }, Vec::new());
@@ -138,9 +131,7 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
 
 impl Counting<'_> {
     fn hopeful(&self) -> Vec<usize> {
-        (0..self.status.len())
-            .filter(|c| self.status[*c] == Status::Hopeful)
-            .collect()
+        hopeful(&self.status)
     }
 
     /// Iterates keep factors until a candidate is elected or the surplus settles.
@@ -154,13 +145,13 @@ impl Counting<'_> {
                 .filter(|c| self.votes[*c] >= self.quota)
                 .collect();
             for c in &newly {
-                self.status[*c] = Status::Elected;
+                self.status[*c] = Standing::Elected;
             }
             if !newly.is_empty() {
                 return Settled::Elected(newly);
             }
             let surplus: Value = (0..self.status.len())
-                .filter(|c| self.status[*c] == Status::Elected)
+                .filter(|c| self.status[*c] == Standing::Elected)
                 .map(|c| self.votes[c] - self.quota)
                 .sum::<Value>()
                 .max(Value::ZERO);
@@ -169,7 +160,7 @@ impl Counting<'_> {
             }
             last_surplus = surplus;
             for c in 0..self.status.len() {
-                if self.status[c] == Status::Elected {
+                if self.status[c] == Standing::Elected {
                     let kept = self.keep[c].mul(self.quota, Rounding::Up);
                     self.keep[c] = kept.div(self.votes[c], Rounding::Up);
                 }
@@ -231,8 +222,8 @@ impl Counting<'_> {
     }
 
     fn record(&mut self, action: Action, elected: Vec<usize>) {
-        let shown = |status: Status, value: Value| match status {
-            Status::Excluded => None,
+        let shown = |status: Standing, value: Value| match status {
+            Standing::Excluded => None,
             _ => Some(value),
         };
         let votes: Vec<Option<Value>> = (0..self.votes.len())

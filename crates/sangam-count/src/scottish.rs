@@ -14,18 +14,11 @@
 //! - Ties (equal surpluses, equal lowest) go to the earlier stages, then the lot
 //!   ([`TieBreak`]).
 
-use crate::count::{Action, Count, Method, Round, Tie, TieBreak, TieFor};
+use crate::count::{Action, Count, Method, Round, Standing, Tie, TieBreak, TieFor, hopeful};
 use crate::election::{Election, ElectionError};
 use crate::fixed::{Fixed, Rounding};
 
 type Votes = Fixed<5>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Hopeful,
-    Elected,
-    Excluded,
-}
 
 struct Paper {
     ballot: usize,
@@ -35,7 +28,7 @@ struct Paper {
 
 struct Counting<'a> {
     election: &'a Election,
-    status: Vec<Status>,
+    status: Vec<Standing>,
     votes: Vec<Votes>,
     piles: Vec<Vec<Paper>>,
     exhausted: Votes,
@@ -57,9 +50,9 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
         status: (0..n)
             .map(|c| {
                 if election.stands(c) {
-                    Status::Hopeful
+                    Standing::Hopeful
                 } else {
-                    Status::Excluded
+                    Standing::Excluded
                 }
             })
             .collect(),
@@ -93,7 +86,7 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
                 let mut rest = hopeful;
                 rest.sort_by_key(|c| (std::cmp::Reverse(counting.votes[*c]), *c));
                 for c in rest {
-                    counting.status[c] = Status::Elected;
+                    counting.status[c] = Standing::Elected;
                     counting.elected.push(c);
                     counting
                         .rounds
@@ -130,9 +123,7 @@ pub fn count(election: &Election, ties: &TieBreak) -> Result<Count, ElectionErro
 
 impl Counting<'_> {
     fn hopeful(&self) -> Vec<usize> {
-        (0..self.status.len())
-            .filter(|c| self.status[*c] == Status::Hopeful)
-            .collect()
+        hopeful(&self.status)
     }
 
     /// Gives `paper` to its next continuing preference from `paper.at` on, or to the
@@ -141,7 +132,7 @@ impl Counting<'_> {
         let ballot = &self.election.ballots[paper.ballot];
         let value = paper.value.times(ballot.weight);
         while let Some(&c) = ballot.ranking.get(paper.at) {
-            if self.status[c] == Status::Hopeful {
+            if self.status[c] == Standing::Hopeful {
                 self.votes[c] += value;
                 self.piles[c].push(paper);
                 return;
@@ -154,7 +145,7 @@ impl Counting<'_> {
     fn record(&mut self, action: Action) {
         let votes: Vec<Option<Votes>> = (0..self.votes.len())
             .map(|c| match self.status[c] {
-                Status::Excluded => None,
+                Standing::Excluded => None,
                 _ => Some(self.votes[c]),
             })
             .collect();
@@ -178,7 +169,7 @@ impl Counting<'_> {
         reached.sort_by_key(|c| (std::cmp::Reverse(self.votes[*c]), *c));
         let round = self.rounds.len() - 1;
         for c in reached {
-            self.status[c] = Status::Elected;
+            self.status[c] = Standing::Elected;
             self.elected.push(c);
             self.rounds[round].elected.push(c);
             if self.votes[c] > self.quota {
@@ -246,7 +237,7 @@ impl Counting<'_> {
     }
 
     fn exclude(&mut self, candidate: usize) {
-        self.status[candidate] = Status::Excluded;
+        self.status[candidate] = Standing::Excluded;
         for mut paper in std::mem::take(&mut self.piles[candidate]) {
             paper.at += 1;
             self.place(paper);

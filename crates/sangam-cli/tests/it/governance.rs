@@ -28,6 +28,29 @@ fn exchange(homes: &[&Home], dir: &std::path::Path, round: &str) {
     }
 }
 
+/// Asha founds River Bakery and admits Bo, Cy, Dee and Eli; every home has the co-op and
+/// every device: the five homes and their member keys.
+fn five_members(dir: &std::path::Path) -> (Vec<Home>, Vec<String>) {
+    let names = ["asha", "bo", "cy", "dee", "eli"];
+    let homes: Vec<Home> = names.iter().map(|n| Home::new(dir, n)).collect();
+    let keys: Vec<String> = homes
+        .iter()
+        .zip(names)
+        .map(|(h, n)| h.identity(n))
+        .collect();
+    homes[0].ok(&["coop", "create", "River Bakery"]);
+    for (key, name) in keys.iter().zip(names).skip(1) {
+        homes[0].ok(&["member", "admit", key, "--name", name]);
+    }
+    let founding = export(&homes[0], dir, "founding");
+    let all: Vec<&Home> = homes.iter().collect();
+    for home in &all[1..] {
+        home.ok(&["bundle", "import", &founding]);
+    }
+    exchange(&all, dir, "devices");
+    (homes, keys)
+}
+
 fn tallies(homes: &[&Home], id: &str) -> Vec<Value> {
     homes.iter().map(|h| h.json(&["tally", id])).collect()
 }
@@ -35,30 +58,9 @@ fn tallies(homes: &[&Home], id: &str) -> Vec<Value> {
 #[test]
 fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_close() {
     let tmp = TempDir::new().expect("tmp");
-    let names = ["asha", "bo", "cy", "dee", "eli"];
-    let homes: Vec<Home> = names.iter().map(|n| Home::new(tmp.path(), n)).collect();
-    let keys: Vec<String> = homes
-        .iter()
-        .zip(names)
-        .map(|(h, n)| h.identity(n))
-        .collect();
+    let (homes, keys) = five_members(tmp.path());
     let all: Vec<&Home> = homes.iter().collect();
     let (asha, bo, cy, dee, eli) = (&homes[0], &homes[1], &homes[2], &homes[3], &homes[4]);
-
-    asha.ok(&["coop", "create", "River Bakery"]);
-    for (key, name) in keys.iter().zip(names).skip(1) {
-        asha.ok(&["member", "admit", key, "--name", name]);
-    }
-    let first = tmp
-        .path()
-        .join("founding.bundle")
-        .to_string_lossy()
-        .into_owned();
-    asha.ok(&["bundle", "export", &first]);
-    for home in &all[1..] {
-        home.ok(&["bundle", "import", &first]);
-    }
-    exchange(&all, tmp.path(), "devices");
 
     let id = asha
         .ok(&[
@@ -257,24 +259,9 @@ fn a_passed_proposal_admits_a_member_and_can_switch_admission_to_votes_only() {
 #[test]
 fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
     let tmp = TempDir::new().expect("tmp");
-    let names = ["asha", "bo", "cy", "dee", "eli"];
-    let homes: Vec<Home> = names.iter().map(|n| Home::new(tmp.path(), n)).collect();
-    let keys: Vec<String> = homes
-        .iter()
-        .zip(names)
-        .map(|(h, n)| h.identity(n))
-        .collect();
+    let (homes, keys) = five_members(tmp.path());
     let all: Vec<&Home> = homes.iter().collect();
     let (asha, bo, cy, dee, eli) = (&homes[0], &homes[1], &homes[2], &homes[3], &homes[4]);
-    asha.ok(&["coop", "create", "River Bakery"]);
-    for (key, name) in keys.iter().zip(names).skip(1) {
-        asha.ok(&["member", "admit", key, "--name", name]);
-    }
-    let founding = export(asha, tmp.path(), "founding");
-    for home in &all[1..] {
-        home.ok(&["bundle", "import", &founding]);
-    }
-    exchange(&all, tmp.path(), "devices");
 
     let propose = |method: &str, seats: &str| {
         asha.ok(&[
