@@ -483,6 +483,18 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await openClosed("Board 2027");
     await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "election-closed");
+    // A proposal written from a template, and the form starting from one.
+    await click("nav-proposals");
+    await click("proposal-tab-open");
+    await openCard("Client project: flood maps");
+    await byId(browser, "proposal-answers").waitForDisplayed({ timeout: 20_000 });
+    await browser.execute(() => window.scrollTo(0, 0));
+    await checkScreen("ta", "proposal-from-template");
+    await click("nav-proposals");
+    await click("proposal-new");
+    await (await byId(browser, "proposal-template")).selectByAttribute("value", "client_project");
+    await until(async () => (await browser.$$('[data-testid="proposal-answer"]')).length === 10, "the ten questions");
+    await checkScreen("ta", "proposal-template-form");
     await click("nav-settings");
     await setLanguage("en");
   });
