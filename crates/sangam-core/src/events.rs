@@ -178,6 +178,17 @@ pub enum Event {
         /// What happened, in words.
         text: String,
     },
+    /// A device wrote two different changes with one sequence number (a copy of a home
+    /// was used): both are kept and their records count. Also said as a [`Event::Notice`]
+    /// in words; this is the same, typed, for a notification in the member's language.
+    ForkFound {
+        /// The co-op.
+        coop: String,
+        /// The device that wrote both (its key, hex).
+        device: String,
+        /// The sequence number both changes carry.
+        seq: u64,
+    },
     /// Something the home did by itself that a member should hear of (a fork found and
     /// mended, a new device key, stored changes skipped).
     Notice {

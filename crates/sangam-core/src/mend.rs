@@ -5,7 +5,7 @@ use sangam_model::body::DeviceAdd;
 use sangam_model::{Body, CoopId, SecretKey, Standing};
 
 use crate::ApiError;
-use crate::events::Origin;
+use crate::events::{Event, Origin};
 use crate::node::{Node, device_label};
 
 impl Node {
@@ -33,6 +33,11 @@ impl Node {
                         fork.device.short(),
                         fork.seq
                     ));
+                    node.announce.push(Event::ForkFound {
+                        coop: coop.to_string(),
+                        device: fork.device.to_string(),
+                        seq: fork.seq,
+                    });
                 }
             }
             if rekey {

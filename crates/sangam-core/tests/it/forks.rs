@@ -240,7 +240,20 @@ fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
     drop(original);
 
     let asha = open(&f.homes[0], 1_700_000_200_000);
+    let mut events = asha.subscribe();
     let state = asha.state(f.coop).expect("a damaged home still loads");
+    // Typed too, for a notification in the member's language.
+    let mut forks = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let sangam_core::Event::ForkFound { coop, device, .. } = event {
+            forks.push((coop, device));
+        }
+    }
+    assert_eq!(
+        forks,
+        vec![(f.coop.to_string(), f.asha_first_device.clone())],
+        "one fork, of Asha's first device"
+    );
     let notices = asha.take_notices();
     assert!(
         notices.iter().any(|n| n.contains("two different changes")),

@@ -1,6 +1,7 @@
 // Desktop notifications, each kind switchable in Settings (on this laptop): a new
 // proposal from another member, a vote closing within a day that the member has not
-// answered (reminders.ts), a newcomer asking to join. Every notification sent is also a
+// answered (reminders.ts), a newcomer asking to join, a fork found (a copy of a home
+// wrote as the same device). Every notification sent is also a
 // line in the activity log, so a member who missed it (or a desktop with no notification
 // service) still sees what the window said. Texts are in the member's language.
 import { createRoot, createSignal } from "solid-js";
@@ -9,8 +10,8 @@ import { t } from "../../i18n";
 import * as ipc from "../ipc";
 import { noteActivity, onEvent } from "./events";
 
-export type NotifyKind = "proposal" | "reminder" | "join";
-export const NOTIFY_KINDS: ReadonlyArray<NotifyKind> = ["proposal", "reminder", "join"];
+export type NotifyKind = "proposal" | "reminder" | "join" | "fork";
+export const NOTIFY_KINDS: ReadonlyArray<NotifyKind> = ["proposal", "reminder", "join", "fork"];
 
 const key = (kind: NotifyKind) => `sangam.notify.${kind}`;
 const SENT = "sangam.notified";
@@ -73,6 +74,13 @@ createRoot(() =>
           return notify("proposal", p.id, t("notify.proposal_title"), t("notify.proposal_body", { title: p.title, name }));
         })
         .catch(() => undefined);
+    } else if (e.type === "fork_found") {
+      void notify(
+        "fork",
+        `${e.coop}:${e.device}:${e.seq}`,
+        t("notify.fork_title"),
+        t("notify.fork_body", { device: e.device.slice(0, 8) }),
+      );
     } else if (e.type === "join_requested") {
       void notify("join", `${e.coop}:${e.device}`, t("notify.join_title"), t("notify.join_body", { name: e.name }));
     }

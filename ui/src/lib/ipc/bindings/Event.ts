@@ -127,7 +127,19 @@ reason: string, } | { "type": "activity",
 /**
  * What happened, in words.
  */
-text: string, } | { "type": "notice", 
+text: string, } | { "type": "fork_found", 
+/**
+ * The co-op.
+ */
+coop: string, 
+/**
+ * The device that wrote both (its key, hex).
+ */
+device: string, 
+/**
+ * The sequence number both changes carry.
+ */
+seq: number, } | { "type": "notice", 
 /**
  * What happened, in words.
  */
