@@ -137,7 +137,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         Admission::Proposal => "proposal",
                     },
                     c.quorum_pct,
-                    c.threshold,
+                    format!("{}/{}", c.threshold.num, c.threshold.den),
                     c.reserve_pct,
                     c.education_pct,
                     c.decimal_mark.as_str(),

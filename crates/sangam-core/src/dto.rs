@@ -106,8 +106,8 @@ pub struct CoopDto {
     pub admission: Admission,
     /// Default quorum, percent.
     pub quorum_pct: u8,
-    /// Default threshold, `num/den`.
-    pub threshold: String,
+    /// Default threshold (yes among yes + no).
+    pub threshold: sangam_model::body::Fraction,
     /// Who keeps the books (member keys, hex); none: any current member.
     pub treasurers: Vec<String>,
     /// Per commodity, the most an entry may move without a passed proposal ("500.00
@@ -314,8 +314,8 @@ pub struct TallyDto {
     pub quorum_pct: u8,
     /// Whether quorum was met.
     pub quorum_met: bool,
-    /// Threshold `num/den`.
-    pub threshold: String,
+    /// The share of yes (or agree) among yes + no needed to pass.
+    pub threshold: sangam_model::body::Fraction,
     /// Deadline, ms since the epoch.
     pub closes_at: i64,
     /// Counted ballot record ids.

@@ -187,7 +187,7 @@ pub(crate) fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
         represented: tally.represented,
         quorum_pct: open.quorum_pct,
         quorum_met: tally.quorum_met,
-        threshold: format!("{}/{}", open.threshold.num, open.threshold.den),
+        threshold: open.threshold,
         closes_at: open.closes_at,
         counted: ids(tally.counted),
         proxies: ids(tally.proxies),

@@ -400,10 +400,7 @@ pub(crate) fn coop_reads(replica: &Replica, state: &CoopState) -> Result<CoopDto
         currency: genesis.currency,
         admission: bylaws.admission,
         quorum_pct: bylaws.voting.quorum_pct,
-        threshold: format!(
-            "{}/{}",
-            bylaws.voting.threshold.num, bylaws.voting.threshold.den
-        ),
+        threshold: bylaws.voting.threshold,
         treasurers: bylaws
             .ledger
             .treasurers

@@ -75,7 +75,7 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         proxied = t.represented,
         quorum = t.quorum_pct,
         met = if t.quorum_met { "met" } else { "not met" },
-        threshold = esc(&t.threshold),
+        threshold = format!("{}/{}", t.threshold.num, t.threshold.den),
     );
     page.push_str("<table class=\"counts\">\n<tr>");
     for label in &s.answers {

@@ -44,7 +44,7 @@ fn a_co_op_founded_from_a_form_keeps_the_bylaws_chosen() {
         .expect("founded");
     assert_eq!(coop.admission, Admission::Proposal);
     assert_eq!(coop.quorum_pct, 60);
-    assert_eq!(coop.threshold, "2/3");
+    assert_eq!(coop.threshold, Fraction { num: 2, den: 3 });
     assert_eq!(coop.currency, "INR");
 }
 

@@ -6,6 +6,7 @@ import { me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import type { Admission, EffectForm, Method } from "../../lib/ipc";
 import {
+  fractionText,
   mayHaveEffect,
   methodLabel,
   METHODS,
@@ -277,7 +278,7 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
             value={threshold()}
             onChange={(e) => setThreshold(e.currentTarget.value)}
           >
-            <option value="">{t("form.threshold_bylaws", { threshold: coop.latest?.threshold ?? "…" })}</option>
+            <option value="">{t("form.threshold_bylaws", { threshold: coop.latest ? fractionText(coop.latest.threshold) : "…" })}</option>
             <For each={THRESHOLDS}>{(f) => <option value={f}>{t(`fraction.${f}` as Key)}</option>}</For>
           </select>
         </div>

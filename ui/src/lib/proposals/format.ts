@@ -1,5 +1,5 @@
 import { formatNumber, t, type Key } from "../../i18n";
-import type { Choice, Method, TallyDto, Vote } from "../ipc";
+import type { Choice, Fraction, Method, TallyDto, Vote } from "../ipc";
 
 export const METHODS: ReadonlyArray<Method> = [
   "yes_no",
@@ -47,8 +47,14 @@ export function answersFor(method: Method): Vote[] {
   return [];
 }
 
+/** A threshold as members write it: `2/3`. */
+export function fractionText(f: Fraction): string {
+  return `${f.num}/${f.den}`;
+}
+
 /** The quorum and threshold (and an election's seats) in plain words. */
-export function ruleWords(method: Method, threshold: string, quorumPct: number, seats?: number | null): string {
+export function ruleWords(method: Method, fraction: Fraction, quorumPct: number, seats?: number | null): string {
+  const threshold = fractionText(fraction);
   const key = method === "approval" && seats != null ? "rule.approval_seats" : `rule.${method}`;
   return t(key as Key, { threshold, quorum: `${formatNumber(quorumPct)}%`, seats: seats ?? 1 });
 }
