@@ -65,7 +65,7 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         page,
         "<section class=\"result {class}\">\n<p class=\"status\">{status}</p>\n\
          <p class=\"outcome\">{outcome}</p>\n<p>{participation} of {size} electors took part \
-         ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {threshold} of \
+         ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {num}/{den} of \
          those who answered for or against.</p>\n",
         outcome = esc(&match &t.election {
             Some(e) if t.outcome == "elected" => format!("Elected: {}", e.elected.join(", ")),
@@ -75,7 +75,8 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         proxied = t.represented,
         quorum = t.quorum_pct,
         met = if t.quorum_met { "met" } else { "not met" },
-        threshold = format!("{}/{}", t.threshold.num, t.threshold.den),
+        num = t.threshold.num,
+        den = t.threshold.den,
     );
     page.push_str("<table class=\"counts\">\n<tr>");
     for label in &s.answers {
