@@ -128,7 +128,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     format!("a vote for entries over {}", c.approval_over.join(", "))
                 };
                 format!(
-                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}\n  books:     kept by {treasurers}; {approval}; surplus to the reserve {}%, the education fund {}%\n  amounts:   typed with a decimal {}\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
+                    "{}\n  id:        {}\n  currency:  {}\n  admission: {}\n  voting:    quorum {}%, threshold {}/{}\n  books:     kept by {treasurers}; {approval}; surplus to the reserve {}%, the education fund {}%\n  amounts:   typed with a decimal {}\n  members:   {}\n  devices:   {}\n  records:   {} in {} changes",
                     c.name,
                     c.id,
                     c.currency,
@@ -137,7 +137,8 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         Admission::Proposal => "proposal",
                     },
                     c.quorum_pct,
-                    format!("{}/{}", c.threshold.num, c.threshold.den),
+                    c.threshold.num,
+                    c.threshold.den,
                     c.reserve_pct,
                     c.education_pct,
                     c.decimal_mark.as_str(),
