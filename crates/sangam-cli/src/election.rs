@@ -2,7 +2,7 @@
 //! so an election can be checked with another STV counter and a published one counted
 //! here. Counting a file needs no home.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
@@ -99,14 +99,19 @@ pub fn run_template(command: TemplateCommand) -> Result<()> {
 }
 
 /// `sangam election count`, before any home opens.
-pub fn count_file(file: &PathBuf, method: &str, out: Output) -> Result<()> {
+pub fn count_file(file: &Path, method: &str, out: Output) -> Result<()> {
     let method = match method.trim().replace('_', "-").as_str() {
         "stv" | "meek-stv" | "meek" => Method::Meek,
         "scottish-stv" | "scottish" => Method::Scottish,
         other => bail!("unknown method {other:?}: use stv or scottish-stv"),
     };
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("could not read {}", file.display()))?;
+    // Capped, and only a regular file: a device or a pipe is refused with what it is.
+    let text = sangam_core::files::read_text_capped(
+        file,
+        sangam_core::files::MAX_BALLOT_FILE,
+        "the ballot file",
+    )
+    .map_err(api)?;
     let read =
         blt::read(&text).with_context(|| format!("{} is not a ballot file", file.display()))?;
     let election = read.election;
@@ -164,8 +169,8 @@ fn text_of(names: &[String], c: &Count) -> String {
 }
 
 /// `sangam election blt`.
-pub fn run(home: &Home, coop: CoopId, id: sangam_core::RecordId, out: &PathBuf) -> Result<()> {
+pub fn run(home: &Home, coop: CoopId, id: sangam_core::RecordId, out: &Path) -> Result<()> {
     let text = home.election_blt(coop, id).map_err(api)?;
-    std::fs::write(out, &text).with_context(|| format!("could not write {}", out.display()))?;
+    sangam_core::files::write_atomically(out, text.as_bytes()).map_err(api)?;
     outln(&format!("Wrote {}", out.display()))
 }

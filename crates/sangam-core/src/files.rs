@@ -15,6 +15,10 @@ pub const MAX_BUNDLE_FILE: u64 = sangam_replica::MAX_BUNDLE_BYTES as u64;
 /// bytes a character, and some room.
 pub const MAX_TEXT_FILE: u64 = 96 * 1024;
 
+/// The largest BLT ballot file `sangam election count` reads: a million ballots of 30
+/// candidates each, with room (the largest published election tested is 45 KB).
+pub const MAX_BALLOT_FILE: u64 = 128 << 20;
+
 /// Most bytes a bank statement may hold: years of a busy account's rows, far from what
 /// would exhaust a laptop's memory.
 pub const MAX_STATEMENT_FILE: u64 = 32 << 20;

@@ -366,6 +366,9 @@ fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
         recount["rounds"][0]["votes"],
         election["rounds"][0]["votes"]
     );
+    // Only a regular file is read: a device is refused with what it is.
+    let refused = bo.fails(&["election", "count", "/dev/zero"]);
+    assert!(refused.contains("ballot file"), "{refused}");
     let yes_no = first_yes_no(asha, &all, tmp.path());
     assert!(
         bo.fails(&["election", "blt", &yes_no, "--out", "x.blt"])

@@ -1,4 +1,4 @@
-import { createUniqueId, For, Index, Show } from "solid-js";
+import { createMemo, createUniqueId, For, Index, Show } from "solid-js";
 import { formatDecimal, t } from "../../i18n";
 import type { ElectionDto, ElectionRoundDto } from "../../lib/ipc";
 
@@ -31,11 +31,10 @@ export function ElectionView(props: { election: ElectionDto }) {
   const id = createUniqueId();
   const e = () => props.election;
   const figure = (text: string | null) => (text === null ? 0 : Number(text));
-  const scale = () =>
-    Math.max(
-      1,
-      ...e().rounds.flatMap((r) => [figure(r.quota), ...r.votes.map(figure)]),
-    );
+  // One scale for every bar of every round, worked out once per count.
+  const scale = createMemo(() =>
+    Math.max(1, ...e().rounds.flatMap((r) => [figure(r.quota), ...r.votes.map(figure)])),
+  );
   // Everyone elected up to and including a round, and everyone excluded by then.
   const electedBy = (i: number) => new Set(e().rounds.slice(0, i + 1).flatMap((r) => r.elected));
 

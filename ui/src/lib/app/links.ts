@@ -2,7 +2,6 @@
 // this window's join flow with the ticket filled in. The desktop starts the app with the
 // link as its argument; a window already open on the home gets it from the later launch.
 import { createSignal } from "solid-js";
-import { listen } from "@tauri-apps/api/event";
 import * as ipc from "../ipc";
 import { go } from "./screen";
 
@@ -32,9 +31,8 @@ export async function startLinks(): Promise<() => void> {
   try {
     const first = await ipc.takeOpenedLink();
     if (first) open(first);
-    return await listen<string>("sangam-open-link", (e) => open(e.payload));
   } catch {
     // Outside the Tauri shell there are no links to open.
-    return () => {};
   }
+  return ipc.onOpenLink(open);
 }

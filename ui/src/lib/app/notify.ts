@@ -5,7 +5,6 @@
 // line in the activity log, so a member who missed it (or a desktop with no notification
 // service) still sees what the window said. Texts are in the member's language.
 import { createRoot, createSignal } from "solid-js";
-import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { t } from "../../i18n";
 import * as ipc from "../ipc";
 import { noteActivity, onEvent } from "./events";
@@ -44,6 +43,11 @@ function sentBefore(): Set<string> {
  * notification where there is a notification service. No service (a bare X session, a
  * locked-down desktop) is not an error the member needs to see.
  */
+/** Whether `notify(kind, id, …)` would say anything: on, and not said before. */
+export function wouldNotify(kind: NotifyKind, id: string): boolean {
+  return notifyOn(kind) && !sentBefore().has(`${kind}:${id}`);
+}
+
 export async function notify(kind: NotifyKind, id: string, title: string, body: string) {
   if (!notifyOn(kind)) return;
   const sent = sentBefore();
@@ -52,20 +56,20 @@ export async function notify(kind: NotifyKind, id: string, title: string, body: 
   sent.add(once);
   localStorage.setItem(SENT, JSON.stringify([...sent].slice(-1000)));
   noteActivity(t("notify.activity", { title, body }));
-  try {
-    let granted = await isPermissionGranted();
-    if (!granted) granted = (await requestPermission()) === "granted";
-    if (granted) sendNotification({ title, body });
-  } catch {
-    /* see above */
-  }
+  await ipc.notifyDesktop(title, body);
 }
 
 // What other members do, as it arrives. Only proposals still open are news: a laptop
 // catching up on a co-op's history is not told of every vote it missed.
 createRoot(() =>
   onEvent((e) => {
-    if (e.type === "record_added" && e.kind === "proposal.open" && e.origin.kind !== "local") {
+    // Read the proposal only if it would be news (a laptop catching up sees many).
+    if (
+      e.type === "record_added" &&
+      e.kind === "proposal.open" &&
+      e.origin.kind !== "local" &&
+      wouldNotify("proposal", e.id)
+    ) {
       void ipc
         .proposal(e.coop, e.id)
         .then((p) => {

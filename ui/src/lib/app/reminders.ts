@@ -3,7 +3,7 @@
 // on the Proposals tab, a line on the proposal's card, and one desktop notification per
 // proposal on this laptop (notify.ts). The member can turn the notifications off in
 // Settings; the count and the line stay, as they only say what is true.
-import { createEffect, createResource, createRoot } from "solid-js";
+import { createEffect, createMemo, createResource, createRoot } from "solid-js";
 import { t } from "../../i18n";
 import * as ipc from "../ipc";
 import type { ProposalSummaryDto } from "../ipc";
@@ -31,7 +31,13 @@ const store = createRoot(() => {
   onEvent((e) => {
     if ((e.type === "record_added" || e.type === "tally_changed") && e.coop === coopId()) void refetch();
   });
-  const due = () => (open.latest ?? []).filter((p) => needsReminder(p, now()));
+  // The clock ticks every second; the list (and the notifications it starts) changes only
+  // when a proposal enters or leaves it.
+  const due = createMemo(
+    () => (open.latest ?? []).filter((p) => needsReminder(p, now())),
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((p, i) => p.id === b[i]?.id) },
+  );
   createEffect(() => {
     for (const p of due()) void notify("reminder", p.id, t("reminder.title"), t("reminder.body", { title: p.title }));
   });

@@ -3,6 +3,7 @@
 // failure reaches callers as an ApiError-shaped value they can show next to the form.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 
 import type { AccountDraft } from "./bindings/AccountDraft";
 import type { AccountDto } from "./bindings/AccountDto";
@@ -297,6 +298,34 @@ export const defaultReportPath = (coop: string, id: string) =>
 export const exportReport = (coop: string, id: string, path: string, page: boolean) =>
   call<ReportDto>("export_report", { coop, id, path, page });
 export const verifyReport = (bytes: number[]) => call<ReportDto>("verify_report", { bytes });
+
+/**
+ * Shows a desktop notification, asking for permission the first time. False where there
+ * is no notification service or permission was refused: callers keep their own record
+ * of what they said, so that is not an error.
+ */
+export async function notifyDesktop(title: string, body: string): Promise<boolean> {
+  try {
+    let granted = await isPermissionGranted();
+    if (!granted) granted = (await requestPermission()) === "granted";
+    if (granted) sendNotification({ title, body });
+    return granted;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls `cb` with each `sangam:` link a later launch of the app hands this window.
+ * Resolves to the function that stops listening (a no-op outside the Tauri shell).
+ */
+export async function onOpenLink(cb: (link: string) => void): Promise<() => void> {
+  try {
+    return await listen<string>("sangam-open-link", (e) => cb(e.payload));
+  } catch {
+    return () => {};
+  }
+}
 
 /**
  * Calls `cb` with every event the home emits. Resolves to the function that stops
