@@ -7,15 +7,42 @@
 //! shared behind an `Arc`; the set itself is persistent, so adding one authority record
 //! to a context of thousands shares all but a path of the tree.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use imbl::OrdSet;
 
 use crate::id::RecordId;
 
 /// A set of authority record ids, cheap to clone and to compare by identity.
-#[derive(Clone, Default, Debug)]
-pub struct Context(Arc<OrdSet<RecordId>>);
+#[derive(Clone, Default)]
+pub struct Context(Arc<Inner>);
+
+enum Inner {
+    Set(OrdSet<RecordId>),
+    /// Known only by where to find it: a record's context in a saved replica's part that
+    /// is read when first needed ([`Context::deferred`]).
+    Deferred {
+        resolve: Box<dyn Fn() -> Context + Send + Sync>,
+        resolved: OnceLock<Context>,
+    },
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner::Set(OrdSet::new())
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &*self.0 {
+            Inner::Deferred { resolved, .. } if resolved.get().is_none() => {
+                write!(f, "Context(not read yet)")
+            }
+            _ => f.debug_set().entries(self.set().iter()).finish(),
+        }
+    }
+}
 
 impl Context {
     /// The empty context (before genesis).
@@ -23,24 +50,45 @@ impl Context {
         Self::default()
     }
 
+    /// The context of exactly `ids`.
+    pub fn of(ids: impl IntoIterator<Item = RecordId>) -> Self {
+        Context(Arc::new(Inner::Set(ids.into_iter().collect())))
+    }
+
+    /// A context that `resolve` gives when it is first looked at: for a record whose
+    /// context is kept elsewhere and costs a read of more than the caller may need.
+    pub fn deferred(resolve: impl Fn() -> Context + Send + Sync + 'static) -> Self {
+        Context(Arc::new(Inner::Deferred {
+            resolve: Box::new(resolve),
+            resolved: OnceLock::new(),
+        }))
+    }
+
+    fn set(&self) -> &OrdSet<RecordId> {
+        match &*self.0 {
+            Inner::Set(set) => set,
+            Inner::Deferred { resolve, resolved } => resolved.get_or_init(resolve).set(),
+        }
+    }
+
     /// Whether `id` is in this context.
     pub fn contains(&self, id: &RecordId) -> bool {
-        self.0.contains(id)
+        self.set().contains(id)
     }
 
     /// How many authority records are in it.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.set().len()
     }
 
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.set().is_empty()
     }
 
     /// The ids, ascending.
     pub fn iter(&self) -> impl Iterator<Item = &RecordId> {
-        self.0.iter()
+        self.set().iter()
     }
 
     /// Whether both are the same shared set (a cheap identity test, not equality).
@@ -71,11 +119,11 @@ impl Context {
         if missing.is_empty() {
             return base;
         }
-        let mut set = (*base.0).clone();
+        let mut set = base.set().clone();
         for id in missing {
             set.insert(id);
         }
-        Context(Arc::new(set))
+        Context(Arc::new(Inner::Set(set)))
     }
 }
 
@@ -100,5 +148,21 @@ mod tests {
         );
         let sub = Context::join([], [id(2)]);
         assert!(Context::join([&sub, &b], []).same(&b));
+    }
+
+    #[test]
+    fn a_deferred_context_is_read_once_and_only_when_looked_at() {
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = reads.clone();
+        let deferred = Context::deferred(move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Context::of([id(1), id(2)])
+        });
+        let shared = deferred.clone();
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert!(shared.contains(&id(2)) && !deferred.contains(&id(3)));
+        let joined = Context::join([&deferred], [id(3)]);
+        assert_eq!(joined.len(), 3);
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

@@ -60,6 +60,7 @@ pub mod governance;
 pub mod id;
 pub mod keys;
 mod kinds;
+pub mod layered;
 pub mod ledger;
 pub mod market;
 pub mod membership;

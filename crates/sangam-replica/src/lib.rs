@@ -22,6 +22,6 @@ pub use contain::DecodeError;
 pub use fork::Fork;
 pub use replica::{
     Admitted, ChangeLog, Checked, LogError, Rejected, Rejection, Replica, SavedDocument,
-    SavedReplicaError, Trust, WriteError,
+    SavedReplicaError, SavedState, Trust, WriteError,
 };
 pub use sync::{Frame, SyncError, SyncSession};

@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use sangam_model::fold::Placed;
+use sangam_model::layered::Layered;
 use sangam_model::{
     Body, Context, CoopId, CoopState, Draft, Fold, PublicKey, Record, RecordId, Refusal, SecretKey,
     Signature, Timestamp,
@@ -31,10 +32,11 @@ pub use crate::admission::{
 };
 use crate::change::{RawChange, SignedChange, sign_change};
 pub use restore::SavedDocument;
-pub use saved::{ChangeLog, LogError, SavedReplicaError};
+pub use saved::{ChangeLog, LogError, SavedReplicaError, SavedState};
 
 mod document;
 mod forks;
+mod rest;
 mod restore;
 mod saved;
 mod vouched;
@@ -99,12 +101,12 @@ pub struct Replica {
     /// part of a full load's memory), only their bytes, sorted out once the snapshot is in.
     replaying_onto_snapshot: bool,
     fold: Fold,
-    changes: sangam_model::IdMap<ChangeHash, ChangeInfo>,
+    changes: Layered<ChangeHash, ChangeInfo>,
     /// Admitted changes no admitted change depends on.
     heads: std::collections::BTreeSet<ChangeHash>,
-    /// Each device's admitted changes, by sequence number (the n-th is at n - 1).
-    chains: HashMap<PublicKey, Vec<ChangeHash>>,
-    record_change: sangam_model::IdMap<RecordId, ChangeHash>,
+    /// Each device's admitted changes, by sequence number.
+    chains: rest::Chains,
+    record_change: Layered<RecordId, ChangeHash>,
     /// Changes kept out of the document by the fork rule, by hash, and their order of
     /// arrival (each after its deps).
     shadowed: HashMap<ChangeHash, Shadow>,
@@ -151,7 +153,7 @@ impl Replica {
             fold: Fold::new(coop),
             changes: Default::default(),
             heads: Default::default(),
-            chains: HashMap::new(),
+            chains: Default::default(),
             record_change: Default::default(),
             shadowed: HashMap::new(),
             shadow_order: Vec::new(),
@@ -417,11 +419,7 @@ impl Replica {
         // write needs neither the document loaded nor the changes waiting applied to it
         // (applying into a loaded document is what made writes cost gigabytes; see
         // docs/automerge-raw-column.md). It is the change a transaction would make.
-        let seq = self
-            .chains
-            .get(&device.public())
-            .map_or(0, |c| c.len() as u64)
-            + 1;
+        let seq = self.chains.len(&device.public()) + 1;
         let change = crate::replica::document::record_change(
             &device.public(),
             seq,
@@ -580,7 +578,7 @@ impl Replica {
     ) -> Result<(), Rejection> {
         let (device, records) = pre?;
         let hash = change.hash();
-        let last = self.chains.get(&device).map_or(0, |c| c.len() as u64);
+        let last = self.chains.len(&device);
         if change.seq() != last + 1 {
             return Err(Rejection::BadSequence {
                 got: change.seq(),
@@ -709,9 +707,12 @@ impl Replica {
             self.heads.remove(dep);
         }
         self.heads.insert(hash);
-        let chain = self.chains.entry(device).or_default();
-        debug_assert_eq!(chain.len() as u64 + 1, seq, "admission checks the sequence");
-        chain.push(hash);
+        debug_assert_eq!(
+            self.chains.len(&device) + 1,
+            seq,
+            "admission checks the sequence"
+        );
+        self.chains.push(device, hash);
         self.changes.insert(
             hash,
             ChangeInfo {

@@ -51,7 +51,7 @@ pub use projection::books::{
 };
 pub use projection::market::{ListingQuery, ListingRow};
 pub use projection::membership::{MemberChanges, MemberRow};
-pub use saved::{LogReader, SavedReplica};
+pub use saved::{LogReader, SavedCore, SavedReplica};
 
 /// What went wrong with the home on disk.
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use sangam_model::Signature;
 use sangam_model::{CoopId, Timestamp};
-use sangam_replica::{ChangeHash, ChangeLog, LogError, SavedDocument};
+use sangam_replica::{ChangeHash, ChangeLog, LogError, RawChange, SavedDocument, SavedState};
 
 use crate::{Store, StoreError, WRITE_LOCK_WAIT};
 
@@ -20,38 +21,55 @@ pub struct SavedReplica {
     pub change_count: i64,
     /// How many records its fold holds.
     pub record_count: i64,
-    /// The bytes the replica saved.
-    pub state: Vec<u8>,
+    /// The bytes the replica saved: what one write needs, and everything.
+    pub state: SavedState,
+}
+
+/// A saved replica's core, as read to open it ([`Store::saved_core`]).
+#[derive(Debug, Clone)]
+pub struct SavedCore {
+    /// The log position it covers up to.
+    pub position: i64,
+    /// How many records its fold holds.
+    pub record_count: i64,
+    /// The core's bytes.
+    pub core: Vec<u8>,
 }
 
 impl Store {
     /// The co-op's saved replica, if one is kept and still covers exactly the co-op's
     /// changes up to its position (the log is append-only, so one that does not was
     /// written by something else than this build and is not used).
-    pub fn saved_replica(&self, coop: CoopId) -> Result<Option<SavedReplica>, StoreError> {
+    /// Only the core is read (the whole state is read through the [`LogReader`], if the
+    /// replica opened from the core needs it); one saved without a core is not used.
+    pub fn saved_core(&self, coop: CoopId) -> Result<Option<SavedCore>, StoreError> {
         let row = self
             .conn
             .query_row(
-                "SELECT position, change_count, record_count, state FROM saved_replicas
-                 WHERE coop = ?1",
+                "SELECT position, change_count, record_count, core FROM saved_replicas
+                 WHERE coop = ?1 AND core IS NOT NULL",
                 [coop.as_bytes()],
                 |r| {
-                    Ok(SavedReplica {
-                        position: r.get(0)?,
-                        change_count: r.get(1)?,
-                        record_count: r.get(2)?,
-                        state: r.get(3)?,
-                    })
+                    Ok((
+                        r.get::<_, i64>(1)?,
+                        SavedCore {
+                            position: r.get(0)?,
+                            record_count: r.get(2)?,
+                            core: r.get(3)?,
+                        },
+                    ))
                 },
             )
             .optional()?;
-        let Some(saved) = row else { return Ok(None) };
+        let Some((change_count, saved)) = row else {
+            return Ok(None);
+        };
         let held: i64 = self.conn.query_row(
             "SELECT count(*) FROM changes WHERE coop = ?1 AND seq <= ?2",
             params![coop.as_bytes(), saved.position],
             |r| r.get(0),
         )?;
-        Ok((held == saved.change_count).then_some(saved))
+        Ok((held == change_count).then_some(saved))
     }
 
     /// How many records the co-op's saved replica holds, if one is kept.
@@ -75,18 +93,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO saved_replicas
-                (coop, position, change_count, record_count, state, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                (coop, position, change_count, record_count, state, core, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (coop) DO UPDATE SET position = excluded.position,
                 change_count = excluded.change_count, record_count = excluded.record_count,
-                state = excluded.state, saved_at = excluded.saved_at
+                state = excluded.state, core = excluded.core, saved_at = excluded.saved_at
              WHERE excluded.position >= saved_replicas.position",
             params![
                 coop.as_bytes(),
                 saved.position,
                 saved.change_count,
                 saved.record_count,
-                saved.state,
+                saved.state.whole,
+                saved.state.core,
                 now
             ],
         )?;
@@ -159,5 +178,40 @@ impl ChangeLog for LogReader {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         crate::snapshots::read_snapshot(&conn, self.coop)
             .map_err(|e| LogError::Storage(Box::new(e)))
+    }
+
+    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        conn.query_row(
+            "SELECT state FROM saved_replicas WHERE coop = ?1 AND position = ?2",
+            params![self.coop.as_bytes(), covers],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| LogError::Storage(Box::new(e)))
+    }
+
+    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError> {
+        let storage = |e: Box<dyn std::error::Error + Send + Sync>| LogError::Storage(e);
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stmt = conn
+            .prepare("SELECT bytes, sig FROM changes WHERE +coop = ?1 AND seq <= ?2 ORDER BY seq")
+            .map_err(|e| storage(Box::new(e)))?;
+        let rows = stmt
+            .query_map(params![self.coop.as_bytes(), covers], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(|e| storage(Box::new(e)))?;
+        rows.map(|row| {
+            let (bytes, sig) = row.map_err(|e| storage(Box::new(e)))?;
+            let sig: [u8; 64] = sig
+                .try_into()
+                .map_err(|_| storage("a stored signature is not 64 bytes".into()))?;
+            Ok(RawChange {
+                bytes,
+                sig: Signature::from_bytes(sig),
+            })
+        })
+        .collect()
     }
 }

@@ -258,6 +258,12 @@ const MIGRATIONS: &[&str] = &[
         saved_at INTEGER NOT NULL
     );
     "#,
+    // 14: beside each saved replica, its core: what one write needs, opened without the
+    // rest (sangam-replica's `open_core`). A replica saved before has none and is saved
+    // anew by the next write.
+    r#"
+    ALTER TABLE saved_replicas ADD COLUMN core BLOB;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

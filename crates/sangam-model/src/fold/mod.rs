@@ -12,6 +12,7 @@
 //! on a view) belongs to its area and is reached through `crate::areas`, never named
 //! here. The rules themselves are listed in docs/protocol.md ("Membership", "Governance").
 
+mod core;
 mod refusal;
 mod saved;
 mod scope;
@@ -23,6 +24,7 @@ use std::sync::{Arc, Mutex};
 use crate::areas::{self, Indexes, rules_of};
 use crate::context::Context;
 use crate::record::{CoopId, Record, RecordId};
+pub use core::FoldCore;
 pub use refusal::Refusal;
 pub use saved::{RecordRef, RecordSource, SavedFold, SavedFoldError, SourceError, bodies_here};
 pub(crate) use scope::Scope;
@@ -54,7 +56,7 @@ const VIEW_CACHE: usize = 8;
 #[derive(Debug)]
 pub struct Fold {
     coop: CoopId,
-    placed: crate::id::IdMap<RecordId, Placed>,
+    placed: crate::layered::Layered<RecordId, Placed>,
     /// Records waiting for deps, by the first missing dep.
     waiting: HashMap<RecordId, Vec<Record>>,
     waiting_count: usize,

@@ -79,6 +79,9 @@ pub enum SavedFoldError {
     /// A saved body whose id is not the one it is saved under.
     #[error("saved record {0} has another id")]
     OtherId(String),
+    /// A saved core that does not fit together (or with the rest it was saved with).
+    #[error("the saved core does not fit: {0}")]
+    Core(&'static str),
 }
 
 /// A placed record: its body here, or read from the home's log when first needed. It
@@ -336,7 +339,7 @@ impl Fold {
                 other.placed.len()
             ));
         }
-        for (id, mine) in &self.placed {
+        for (id, mine) in self.placed.iter() {
             let Some(theirs) = other.placed.get(id) else {
                 out.push(format!("{} is placed in one only", id.short()));
                 continue;
@@ -375,5 +378,8 @@ impl Fold {
 
 /// Counts the bodies in memory, for tests and benchmarks that check what was read.
 pub fn bodies_here(fold: &Fold) -> usize {
-    fold.placed.values().filter(|p| p.record.is_here()).count()
+    fold.placed
+        .values_in_memory()
+        .filter(|p| p.record.is_here())
+        .count()
 }

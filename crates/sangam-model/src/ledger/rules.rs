@@ -22,6 +22,9 @@ pub(crate) struct Index {
     pub(crate) entries: BTreeSet<(u64, RecordId)>,
     /// Valid labour logs, in fold order.
     pub(crate) labour: BTreeSet<(u64, RecordId)>,
+    /// Minutes the valid labour logs give each member's each day, before a day's cap:
+    /// what the labour totals and a new log's check read, without every log's body.
+    pub(crate) labour_days: BTreeMap<PublicKey, BTreeMap<String, u64>>,
     /// Valid closes, by account.
     pub(crate) closes: HashMap<RecordId, Vec<RecordId>>,
     /// Valid entries citing each proposal as their approval.
@@ -308,6 +311,16 @@ impl Rules for LedgerEntry {
 impl Rules for LabourLog {
     fn index(&self, placed: &Placed, fold: &mut Fold) {
         note(|i| &mut i.labour, placed, fold);
+        if placed.verdict.is_ok() {
+            *fold
+                .index
+                .ledger
+                .labour_days
+                .entry(placed.record.author())
+                .or_default()
+                .entry(self.date.clone())
+                .or_default() += u64::from(self.minutes);
+        }
     }
 }
 
@@ -588,18 +601,11 @@ impl Fold {
     /// day counts at most [`MAX_DAY_MINUTES`], however many logs name it (written apart on
     /// two laptops, say): the same sum whatever order they arrived in.
     fn labour_where(&self, within: impl Fn(&str) -> bool) -> BTreeMap<PublicKey, u64> {
-        let mut days: BTreeMap<(PublicKey, &str), u64> = BTreeMap::new();
-        for (_, id) in &self.index.ledger.labour {
-            if let Some(placed) = self.get(id)
-                && let Body::LabourLog(l) = placed.record.body()
-                && within(&l.date)
-            {
-                *days.entry((placed.record.author(), &l.date)).or_default() += u64::from(l.minutes);
-            }
-        }
         let mut out: BTreeMap<PublicKey, u64> = BTreeMap::new();
-        for ((member, _), minutes) in days {
-            *out.entry(member).or_default() += minutes.min(MAX_DAY_MINUTES);
+        for (member, days) in &self.index.ledger.labour_days {
+            for (_, minutes) in days.iter().filter(|(date, _)| within(date)) {
+                *out.entry(*member).or_default() += (*minutes).min(MAX_DAY_MINUTES);
+            }
         }
         out
     }

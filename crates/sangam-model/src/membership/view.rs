@@ -15,7 +15,9 @@ use crate::record::Record;
 
 /// A member's standing.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// A current member.
@@ -27,7 +29,7 @@ pub enum Standing {
 }
 
 /// A member as the authority view sees them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberEntry {
     /// Their standing.
     pub standing: Standing,
@@ -41,7 +43,7 @@ pub struct MemberEntry {
 }
 
 /// A device bound to a member.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceEntry {
     /// Whose device.
     pub member: PublicKey,

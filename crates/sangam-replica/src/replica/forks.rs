@@ -18,10 +18,7 @@ impl Replica {
         let Ok(actor) = <[u8; 32]>::try_from(change.actor_id().to_bytes()) else {
             return false;
         };
-        let used = self
-            .chains
-            .get(&PublicKey::from_bytes(actor))
-            .map_or(0, |chain| chain.len() as u64);
+        let used = self.chains.len(&PublicKey::from_bytes(actor));
         change.seq() >= 1 && change.seq() <= used
     }
 
@@ -59,7 +56,7 @@ impl Replica {
     /// Every change known here, admitted or shadowed, as the fork rule sees it.
     fn all_meta(&self) -> Vec<crate::fork::ChangeMeta> {
         let mut metas: Vec<crate::fork::ChangeMeta> = Vec::with_capacity(self.changes.len());
-        for (device, chain) in &self.chains {
+        for (device, chain) in &self.chains.whole() {
             for (at, hash) in chain.iter().enumerate() {
                 metas.push(crate::fork::ChangeMeta {
                     hash: *hash,

@@ -22,7 +22,12 @@ use sangam_model::fold::{RecordSource, SavedFold, SavedFoldError, SourceError};
 use sangam_model::{Context, CoopId, Fold, PublicKey, Record, RecordId, Signature};
 use serde::{Deserialize, Serialize};
 
+use sangam_model::fold::FoldCore;
+use sangam_model::layered::{Layered, Prefixes};
+
+use super::rest::{Chains, ReadRest, Rest, RestChanges, RestPlaces, RestRecordChanges};
 use super::{ChangeInfo, Replica, SavedDocument};
+use crate::change::RawChange;
 
 /// The home's change log, as the replica reads it after opening saved.
 pub trait ChangeLog: Send + Sync {
@@ -31,6 +36,14 @@ pub trait ChangeLog: Send + Sync {
 
     /// The saved document kept with the log, if any.
     fn saved_document(&self) -> Result<Option<SavedDocument>, LogError>;
+
+    /// The whole saved state ([`SavedState::whole`]) kept with the core a replica was
+    /// opened from, saved covering the log up to `covers` (the log's own numbering); `None`
+    /// once a state covering more has replaced it.
+    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError>;
+
+    /// The co-op's changes in the log up to `covers`, in the order stored.
+    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError>;
 }
 
 /// Why the home's change log could not give what was asked.
@@ -65,11 +78,14 @@ pub enum SavedReplicaError {
     /// A change out of its device's sequence.
     #[error("change {0} is out of its device's sequence")]
     Sequence(ChangeHash),
+    /// A saved core whose parts do not fit together.
+    #[error("the saved core does not fit: {0}")]
+    Core(&'static str),
 }
 
 /// Bumped whenever what is saved changes shape or meaning: a saved state of another
 /// version is not opened, and the home replays instead (and saves anew).
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct SavedReplica<'a> {
@@ -93,10 +109,187 @@ struct SavedChange<'a> {
     records: Cow<'a, [RecordId]>,
 }
 
+/// A replica's state as saved for a later process ([`Replica::save_state`]).
+#[derive(Debug, Clone)]
+pub struct SavedState {
+    /// What a write needs: opened by [`Replica::open_core`], a few hundred kilobytes
+    /// however large the co-op.
+    pub core: Vec<u8>,
+    /// Everything: opened by [`Replica::open_saved`], and read as the rest of a replica
+    /// opened from its core when that first needs more.
+    pub whole: Vec<u8>,
+}
+
+/// What a write needs of a saved replica: the heads whole, each device's chain length,
+/// the fold's core, and which records and changes the rest holds (by prefix).
+#[derive(Serialize, Deserialize)]
+struct SavedCore<'a> {
+    version: u32,
+    coop: CoopId,
+    max_op: u64,
+    heads: Vec<SavedHead>,
+    chains: Vec<(PublicKey, u64)>,
+    /// The change holding each of the fold's heads.
+    head_records: Vec<(RecordId, [u8; 32])>,
+    changes: u64,
+    change_prefixes: Vec<u8>,
+    record_prefixes: Vec<u8>,
+    #[serde(borrow)]
+    fold: FoldCore<'a>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedHead {
+    hash: [u8; 32],
+    deps: Vec<[u8; 32]>,
+    depth: u64,
+    sig: Signature,
+    records: Vec<RecordId>,
+    context_after: Vec<RecordId>,
+}
+
 impl Replica {
-    /// The replica's state saved for a later process ([`Replica::open_saved`]); `None`
-    /// when it is in a state only a replay rebuilds (see the module docs).
-    pub fn save_state(&self) -> Option<Vec<u8>> {
+    fn save_core(&self) -> Option<Vec<u8>> {
+        let heads = self
+            .heads
+            .iter()
+            .map(|hash| {
+                let info = self.changes.get(hash)?;
+                Some(SavedHead {
+                    hash: hash.0,
+                    deps: info.deps.iter().map(|d| d.0).collect(),
+                    depth: info.depth,
+                    sig: info.sig,
+                    records: info.records.clone(),
+                    context_after: info.context_after.iter().copied().collect(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let mut chains: Vec<(PublicKey, u64)> = self.chains.lengths().into_iter().collect();
+        chains.sort();
+        let head_records = self
+            .fold
+            .heads()
+            .into_iter()
+            .map(|id| Some((id, self.record_change.get(&id)?.0)))
+            .collect::<Option<Vec<_>>>()?;
+        let core = SavedCore {
+            version: VERSION,
+            coop: self.coop,
+            max_op: self.max_op,
+            heads,
+            chains,
+            head_records,
+            changes: self.changes.len() as u64,
+            change_prefixes: Prefixes::of(self.changes.keys().map(|h| &h.0)).to_bytes(),
+            record_prefixes: Prefixes::of(self.record_change.keys().map(|id| id.as_bytes()))
+                .to_bytes(),
+            fold: self.fold.save_core(),
+        };
+        postcard::to_allocvec(&core).ok()
+    }
+
+    /// Opens a replica from the core [`Replica::save_state`] saved, written to by
+    /// `device`, with the home's change log, where the whole state saved with the core is
+    /// kept covering the log up to `covers`. Only the core is read now: the rest when
+    /// something first needs a record or change only it holds (see `rest`). An error says
+    /// why the core cannot be used: the caller opens the whole state or replays instead.
+    pub fn open_core(
+        coop: CoopId,
+        device: PublicKey,
+        bytes: &[u8],
+        covers: i64,
+        log: Arc<dyn ChangeLog>,
+    ) -> Result<Replica, SavedReplicaError> {
+        let core: SavedCore<'_> = postcard::from_bytes(bytes)?;
+        if core.version != VERSION {
+            return Err(SavedReplicaError::Version(core.version));
+        }
+        if core.coop != coop {
+            return Err(SavedReplicaError::OtherCoop);
+        }
+        let prefixes = |bytes: &[u8]| {
+            Prefixes::from_bytes(bytes).ok_or(SavedReplicaError::Core("unsorted prefixes"))
+        };
+        let read_log = log.clone();
+        let read: ReadRest = Box::new(move || read_rest(coop, device, covers, &read_log));
+        let rest = Rest::new(
+            read,
+            prefixes(&core.record_prefixes)?,
+            prefixes(&core.change_prefixes)?,
+            core.fold.records() as usize,
+            core.changes as usize,
+        );
+        let fold = Fold::open_core(coop, core.fold, Arc::new(RestPlaces(rest.clone())))?;
+        let mut replica = Replica::new(coop, device);
+        replica.fold = fold;
+        replica.max_op = core.max_op;
+        replica.changes = Layered::over(Arc::new(RestChanges(rest.clone())));
+        replica.record_change = Layered::over(Arc::new(RestRecordChanges(rest.clone())));
+        replica.chains = Chains::over(core.chains.into_iter().collect(), rest);
+        for head in core.heads {
+            let hash = ChangeHash(head.hash);
+            replica.heads.insert(hash);
+            replica.changes.pin(
+                hash,
+                ChangeInfo {
+                    deps: head.deps.into_iter().map(ChangeHash).collect(),
+                    depth: head.depth,
+                    context_after: Context::of(head.context_after),
+                    sig: head.sig,
+                    records: head.records,
+                },
+            );
+        }
+        for (id, hash) in core.head_records {
+            replica.record_change.pin(id, ChangeHash(hash));
+        }
+        replica.log = Some(log);
+        Ok(replica)
+    }
+
+    /// Whether this replica was opened from its core and has not read the rest yet.
+    pub fn rest_is_unread(&self) -> bool {
+        !self.fold.rest_is_read() || self.changes.far_is_unread()
+    }
+}
+
+/// The whole replica a core was saved with: its saved state if it is still kept, else
+/// the log it covered, replayed.
+fn read_rest(
+    coop: CoopId,
+    device: PublicKey,
+    covers: i64,
+    log: &Arc<dyn ChangeLog>,
+) -> Result<Replica, String> {
+    if let Ok(Some(bytes)) = log.saved_state(covers)
+        && let Ok(replica) = Replica::open_saved(coop, device, &bytes, log.clone())
+    {
+        return Ok(replica);
+    }
+    let changes = log.changes_through(covers).map_err(|e| e.to_string())?;
+    let (replica, admitted, _) = Replica::restore(coop, device, None, changes);
+    match admitted.rejected.first() {
+        None => Ok(replica),
+        Some(rejected) => Err(format!(
+            "the change log up to the saved core does not replay: {}",
+            rejected.reason
+        )),
+    }
+}
+
+impl Replica {
+    /// The replica's state saved for a later process: the whole of it
+    /// ([`Replica::open_saved`]) and its core ([`Replica::open_core`]); `None` when it is
+    /// in a state only a replay rebuilds (see the module docs). Reads the rest of a
+    /// replica opened from its core.
+    pub fn save_state(&self) -> Option<SavedState> {
+        let whole = self.save_whole()?;
+        let core = self.save_core()?;
+        Some(SavedState { core, whole })
+    }
+
+    fn save_whole(&self) -> Option<Vec<u8>> {
         if self.replay
             || self.document_lost
             // Judged against this device's key: after the home takes a new one (which it
@@ -117,7 +310,7 @@ impl Replica {
             .collect();
         let mut written_by: HashMap<ChangeHash, (PublicKey, u64)> =
             HashMap::with_capacity(order.len());
-        for (device, chain) in &self.chains {
+        for (device, chain) in &self.chains.whole() {
             for (i, hash) in chain.iter().enumerate() {
                 written_by.insert(*hash, (*device, i as u64 + 1));
             }
@@ -202,11 +395,10 @@ impl Replica {
                 replica.heads.remove(dep);
             }
             replica.heads.insert(hash);
-            let chain = replica.chains.entry(change.device).or_default();
-            if chain.len() as u64 + 1 != change.seq {
+            if replica.chains.len(&change.device) + 1 != change.seq {
                 return Err(SavedReplicaError::Sequence(hash));
             }
-            chain.push(hash);
+            replica.chains.push(change.device, hash);
             replica.changes.insert(
                 hash,
                 ChangeInfo {
@@ -234,7 +426,7 @@ impl Replica {
                 other.changes.len()
             ));
         }
-        for (hash, mine) in &self.changes {
+        for (hash, mine) in self.changes.iter() {
             match other.changes.get(hash) {
                 Some(theirs)
                     if mine.deps == theirs.deps
@@ -249,13 +441,16 @@ impl Replica {
         if self.heads != other.heads {
             out.push("the change heads differ".into());
         }
-        if self.chains != other.chains {
+        if self.chains.whole() != other.chains.whole() {
             out.push("the devices' chains differ".into());
         }
         if self.max_op != other.max_op {
             out.push(format!("max op {} against {}", self.max_op, other.max_op));
         }
-        if self.record_change != other.record_change {
+        let record_changes = |r: &Replica| -> HashMap<RecordId, ChangeHash> {
+            r.record_change.iter().map(|(k, v)| (*k, *v)).collect()
+        };
+        if record_changes(self) != record_changes(other) {
             out.push("the records' changes differ".into());
         }
         if self.own_device_elsewhere != other.own_device_elsewhere {

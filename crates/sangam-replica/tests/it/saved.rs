@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use sangam_model::fold::bodies_here;
-use sangam_replica::{ChangeHash, ChangeLog, LogError, Replica, SavedDocument, Trust};
+use sangam_replica::{ChangeHash, ChangeLog, LogError, RawChange, Replica, SavedDocument, Trust};
 use sangam_testkit::*;
 
 const T: i64 = 1_700_000_000_000;
@@ -15,6 +15,10 @@ const T: i64 = 1_700_000_000_000;
 #[derive(Default)]
 struct MemLog {
     changes: HashMap<ChangeHash, Vec<u8>>,
+    /// Every change in the order stored: its numbering is a change's place, from 1.
+    ordered: Vec<RawChange>,
+    /// A saved replica's whole state, with the place it covers up to.
+    whole: Option<(i64, Vec<u8>)>,
     document: Option<SavedDocument>,
     reads: Mutex<usize>,
 }
@@ -31,16 +35,27 @@ impl ChangeLog for MemLog {
     fn saved_document(&self) -> Result<Option<SavedDocument>, LogError> {
         Ok(self.document.clone())
     }
+
+    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError> {
+        Ok(self
+            .whole
+            .as_ref()
+            .filter(|(at, _)| *at == covers)
+            .map(|(_, bytes)| bytes.clone()))
+    }
+
+    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError> {
+        Ok(self.ordered[..covers as usize].to_vec())
+    }
 }
 
 fn log_of(replica: &mut Replica, document: Option<SavedDocument>) -> MemLog {
+    let all = replica.changes_since(&[]);
     MemLog {
         document,
-        changes: replica
-            .changes_since(&[])
-            .into_iter()
-            .map(|c| (c.hash, c.bytes))
-            .collect(),
+        ordered: raw(&all),
+        whole: None,
+        changes: all.into_iter().map(|c| (c.hash, c.bytes)).collect(),
         reads: Mutex::new(0),
     }
 }
@@ -119,7 +134,7 @@ proptest! {
         let document = if with_document { a.save_document() } else { None };
         let log = Arc::new(log_of(&mut a, document));
         let mut opened = Replica::open_saved(
-            a.coop(), asha.device.public(), &state, log.clone(),
+            a.coop(), asha.device.public(), &state.whole, log.clone(),
         ).expect("opens");
         let mut replay = replayed(&mut a, &asha.device);
         prop_assert_eq!(opened.differences(&replay), Vec::<String>::new());
@@ -148,8 +163,8 @@ fn opening_saved_reads_no_bodies_but_authority_ones() {
     let (mut a, _, asha, _) = grown(&steps);
     let state = a.save_state().expect("saves");
     let log = Arc::new(log_of(&mut a, None));
-    let mut opened =
-        Replica::open_saved(a.coop(), asha.device.public(), &state, log.clone()).expect("opens");
+    let mut opened = Replica::open_saved(a.coop(), asha.device.public(), &state.whole, log.clone())
+        .expect("opens");
     let placed = opened.fold().len();
     // Genesis, Bo's admission and Bo's device: the authority records.
     assert_eq!(bodies_here(opened.fold()), 3, "of {placed} records");
@@ -183,11 +198,109 @@ fn opening_saved_reads_no_bodies_but_authority_ones() {
 #[test]
 fn a_saved_state_of_another_coop_or_version_is_not_opened() {
     let (mut a, _, asha, _) = grown(&[0, 2, 5]);
-    let mut state = a.save_state().expect("saves");
-    let log = Arc::new(log_of(&mut a, None));
+    let state = a.save_state().expect("saves");
+    let log: Arc<MemLog> = Arc::new(log_of(&mut a, None));
     let (other, _) = found(&Person::seeded(9, "Else"), T);
-    assert!(Replica::open_saved(other.coop(), asha.device.public(), &state, log.clone()).is_err());
+    let device = asha.device.public();
+    assert!(Replica::open_saved(other.coop(), device, &state.whole, log.clone()).is_err());
+    assert!(Replica::open_core(other.coop(), device, &state.core, 0, log.clone()).is_err());
     // The version comes first.
-    state[0] = state[0].wrapping_add(1);
-    assert!(Replica::open_saved(a.coop(), asha.device.public(), &state, log).is_err());
+    for mut bytes in [state.whole.clone(), state.core.clone()] {
+        bytes[0] = bytes[0].wrapping_add(1);
+        assert!(Replica::open_saved(a.coop(), device, &bytes, log.clone()).is_err());
+        assert!(Replica::open_core(a.coop(), device, &bytes, 0, log.clone()).is_err());
+    }
+}
+
+/// `a`'s log with its saved state kept covering all of it (or lost, if `keep_whole` is
+/// not), and `a` opened from the core saved with it.
+fn opened_from_core(a: &mut Replica, device: &Person, keep_whole: bool) -> (Replica, Arc<MemLog>) {
+    let state = a.save_state().expect("an ordinary replica saves");
+    let mut log = log_of(a, None);
+    let covers = log.ordered.len() as i64;
+    if keep_whole {
+        log.whole = Some((covers, state.whole));
+    }
+    let log = Arc::new(log);
+    let opened = Replica::open_core(
+        a.coop(),
+        device.device.public(),
+        &state.core,
+        covers,
+        log.clone(),
+    )
+    .expect("the core opens");
+    (opened, log)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn a_replica_opened_from_its_core_writes_as_the_replica_replayed(
+        steps in proptest::collection::vec(any::<u8>(), 0..60),
+        keep_whole in any::<bool>(),
+    ) {
+        let (mut a, mut b, asha, _) = grown(&steps);
+        let (mut opened, _) = opened_from_core(&mut a, &asha, keep_whole);
+        let mut replay = replayed(&mut a, &asha.device);
+        prop_assert!(opened.rest_is_unread());
+        prop_assert_eq!(opened.change_count(), replay.change_count());
+        prop_assert_eq!(opened.fold().len(), replay.fold().len());
+        prop_assert_eq!(opened.state(), replay.state());
+
+        // The same writes on both are the same changes, byte for byte, and a profile
+        // update is judged by the core alone.
+        for i in 0..3 {
+            let at = T + 100_000 + i;
+            let name = format!("Asha again {i}");
+            let (_, one) = opened.write(rename(&name), &asha.member, &asha.device, at)
+                .expect("opened writes");
+            let (_, two) = replay.write(rename(&name), &asha.member, &asha.device, at)
+                .expect("replay writes");
+            prop_assert_eq!(&one.bytes, &two.bytes);
+        }
+        prop_assert!(opened.rest_is_unread());
+        prop_assert_eq!(opened.state(), replay.state());
+
+        // Everything else reads the rest, from the saved state or, when another save has
+        // replaced it, from the log: the same replica either way.
+        prop_assert_eq!(opened.differences(&replay), Vec::<String>::new());
+        prop_assert!(!opened.rest_is_unread());
+
+        // It syncs: what the document lacks comes from the log.
+        exchange(&mut opened, &mut b);
+        prop_assert_eq!(opened.heads(), b.heads());
+        let saved = opened.save_document().expect("the document is whole");
+        prop_assert_eq!(saved.heads.as_deref(), Some(&b.heads()[..]));
+    }
+
+    #[test]
+    fn a_replica_opened_from_its_core_admits_a_peers_changes_as_the_replay_does(
+        steps in proptest::collection::vec(any::<u8>(), 0..40),
+        later in proptest::collection::vec(any::<u8>(), 0..20),
+    ) {
+        let (mut a, mut b, asha, bo) = grown(&steps);
+        let (mut opened, _) = opened_from_core(&mut a, &asha, true);
+        let mut replay = replayed(&mut a, &asha.device);
+        // Bo writes on, some of it concurrently with Asha's writes here.
+        for (i, step) in later.iter().enumerate() {
+            let at = T + 200_000 + i as i64;
+            if step % 2 == 0 {
+                b.write(rename(&format!("Bo later {i}")), &bo.member, &bo.device, at)
+                    .expect("b writes");
+            } else {
+                let name = format!("Asha later {i}");
+                opened.write(rename(&name), &asha.member, &asha.device, at).expect("writes");
+                replay.write(rename(&name), &asha.member, &asha.device, at).expect("writes");
+            }
+        }
+        let incoming = raw(&b.changes_since(&[]));
+        let one = opened.admit(incoming.clone(), Trust::Verify { now: i64::MAX });
+        let two = replay.admit(incoming, Trust::Verify { now: i64::MAX });
+        prop_assert_eq!(one.applied.len(), two.applied.len());
+        prop_assert!(one.rejected.is_empty() && two.rejected.is_empty());
+        prop_assert_eq!(opened.heads(), replay.heads());
+        prop_assert_eq!(opened.differences(&replay), Vec::<String>::new());
+    }
 }
