@@ -10,6 +10,7 @@ use sangam_replica::{Replica, SignedChange, Trust};
 use sangam_store::{Commit, MemberChanges, MemberRow, Rejection, Store};
 
 use crate::events::{Event, Origin};
+use crate::saved_replicas::SaveWhen;
 use crate::{ApiError, ErrorCode};
 
 /// The database file inside a home directory.
@@ -259,7 +260,7 @@ impl Node {
             // A long tail is saved on, so the next process does not replay it again (in a
             // write unit only: a read never waits for the home's write lock).
             if self.writing {
-                self.keep_replica(&replica, false)?;
+                self.keep_replica(&replica, SaveWhen::Grown)?;
             }
             self.replicas.insert(coop, replica);
             self.loaded.insert(coop, last);
@@ -274,7 +275,7 @@ impl Node {
         // Replayed in full: saved, so the next process opens it instead (by the next
         // commit, if this is not one).
         if self.writing {
-            self.keep_replica(&replica, true)?;
+            self.keep_replica(&replica, SaveWhen::Now)?;
         } else {
             self.replayed_unsaved.insert(coop);
         }
@@ -472,7 +473,12 @@ impl Node {
                 self.save_snapshot(replica)?;
             }
         }
-        self.keep_replica(replica, false)?;
+        let when = if origin == Origin::Local {
+            SaveWhen::Grown
+        } else {
+            SaveWhen::GrownFromOutside
+        };
+        self.keep_replica(replica, when)?;
         Ok(())
     }
 

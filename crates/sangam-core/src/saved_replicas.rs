@@ -3,6 +3,7 @@
 //! is kept, sangam-store's `saved` where).
 //!
 //! A replica is saved after a commit once its fold has grown by [`SAVE_EVERY_RECORDS`]
+//! (or at all, if the process read the replica's rest: then saving costs only the write)
 //! since it was last saved, and after a load that replayed more than that; only when it
 //! holds exactly the co-op's changes in the log (so the saved position says what it
 //! covers). A saved replica that does not open, or whose tail does not replay cleanly, is
@@ -21,6 +22,17 @@ use crate::node::Node;
 /// most a later process replays on top of it. A save costs about what a replay of this
 /// many records does at 100,000 records, so saving is a small part of what writes cost.
 pub(crate) const SAVE_EVERY_RECORDS: usize = 1_000;
+
+/// When [`Node::keep_replica`] saves a replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SaveWhen {
+    /// Once its fold grew by [`SAVE_EVERY_RECORDS`] since it was last saved.
+    Grown,
+    /// After changes from outside: also whenever it grew at all, if its rest was read.
+    GrownFromOutside,
+    /// At once.
+    Now,
+}
 
 impl Node {
     /// The co-op's replica opened from its saved core and the log's tail after it, with
@@ -71,16 +83,21 @@ impl Node {
         Ok(Some((replica, last)))
     }
 
-    /// Saves `replica` if its fold grew by [`SAVE_EVERY_RECORDS`] since it was last saved
-    /// (or at once if `now`), and it holds exactly its co-op's changes in the log.
-    pub(crate) fn keep_replica(&mut self, replica: &Replica, now: bool) -> Result<(), ApiError> {
+    /// Saves `replica` when `when` says, and only if it holds exactly its co-op's
+    /// changes in the log.
+    pub(crate) fn keep_replica(
+        &mut self,
+        replica: &Replica,
+        when: SaveWhen,
+    ) -> Result<(), ApiError> {
         let coop = replica.coop();
+        let now = when == SaveWhen::Now;
         if self.replayed_unsaved.remove(&coop) {
             if self.defer_snapshots && !now {
                 self.replicas_due.insert(coop);
                 return Ok(());
             }
-            return self.keep_replica(replica, true);
+            return self.keep_replica(replica, SaveWhen::Now);
         }
         let records = replica.fold().len();
         let saved = match self.saved_records.get(&coop) {
@@ -91,7 +108,12 @@ impl Node {
                 count
             }
         };
-        if !now && records < saved + SAVE_EVERY_RECORDS {
+        // Changes from outside (a bundle, a peer) may build on old heads: left in the log's
+        // tail, they would make the next process read the replica's rest just to admit
+        // them. Once this process has read the rest, saving costs only the write.
+        let outside =
+            when == SaveWhen::GrownFromOutside && records > saved && !replica.rest_is_unread();
+        if !now && !outside && records < saved + SAVE_EVERY_RECORDS {
             return Ok(());
         }
         if !now && self.defer_snapshots {
@@ -148,7 +170,7 @@ impl Node {
             self.write_unit(|node| {
                 node.replica(*coop)?;
                 let replica = node.take_replica(*coop);
-                let kept = node.keep_replica(&replica, true);
+                let kept = node.keep_replica(&replica, SaveWhen::Now);
                 node.put_replica(replica);
                 kept
             })?;

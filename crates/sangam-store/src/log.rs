@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use sangam_model::{CoopId, PublicKey, RecordId, Signature, Timestamp};
 use sangam_replica::{ChangeHash, RawChange, SignedChange};
 
@@ -213,7 +213,6 @@ impl Store {
     /// `coop`'s details and devices (JSON, as core wrote them), as its last commit left
     /// them, if they are kept.
     pub fn coop_reads(&self, coop: CoopId) -> Result<Option<(String, String)>, StoreError> {
-        use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .prepare_cached("SELECT details, devices FROM coop_reads WHERE coop = ?1")?
@@ -240,7 +239,6 @@ impl Store {
 
     /// `coop`'s currency, from its genesis, if a commit of this version recorded it.
     pub fn coop_currency(&self, coop: CoopId) -> Result<Option<String>, StoreError> {
-        use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .prepare_cached("SELECT currency FROM coops WHERE id = ?1")?
@@ -262,11 +260,17 @@ impl Store {
 
     /// How many changes a co-op has stored.
     pub fn change_count(&self, coop: CoopId) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM changes WHERE coop = ?1",
-            [coop.as_bytes()],
-            |r| r.get(0),
-        )?)
+        // Kept by a trigger on every insert (migration 15): counting the log's rows is a
+        // pass over the co-op's index, 12 ms at 100,000 changes.
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT change_count FROM coops WHERE id = ?1",
+                [coop.as_bytes()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
     }
 
     /// Whether a co-op's log holds the change `hash`.

@@ -64,11 +64,15 @@ impl Store {
         let Some((change_count, saved)) = row else {
             return Ok(None);
         };
-        let held: i64 = self.conn.query_row(
-            "SELECT count(*) FROM changes WHERE coop = ?1 AND seq <= ?2",
+        // The co-op's changes at the position or before: all of them but the tail after it
+        // (the log's rows from the position on, a short walk), so the check does not count
+        // every change.
+        let after: i64 = self.conn.query_row(
+            "SELECT count(*) FROM changes WHERE +coop = ?1 AND seq > ?2",
             params![coop.as_bytes(), saved.position],
             |r| r.get(0),
         )?;
+        let held = self.change_count(coop)? - after;
         Ok((held == change_count).then_some(saved))
     }
 
@@ -213,5 +217,82 @@ impl ChangeLog for LogReader {
             })
         })
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sangam_replica::SavedState;
+    use sangam_testkit::{Person, found, rename};
+
+    use super::SavedReplica;
+    use crate::ChangeSource;
+    use crate::testing::{commit_of, temp};
+
+    #[test]
+    fn a_saved_core_is_read_only_while_it_covers_exactly_the_changes_up_to_its_position() {
+        let (_dir, path) = temp();
+        let asha = Person::seeded(1, "Asha");
+        let (mut replica, genesis) = found(&asha, 1_000);
+        let coop = replica.coop();
+        let mut store = crate::Store::open(&path).expect("open");
+        let mut changes = vec![genesis];
+        for i in 0..3 {
+            let (_, change) = replica
+                .write(
+                    rename(&format!("Asha {i}")),
+                    &asha.member,
+                    &asha.device,
+                    2_000 + i,
+                )
+                .expect("writes");
+            changes.push(change);
+        }
+        let mut commit = commit_of(coop, ChangeSource::Local);
+        commit.changes = &changes[..3];
+        store.commit(commit, 3_000).expect("commit");
+        let count = |store: &crate::Store| -> (i64, i64) {
+            let counted: i64 = store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM changes WHERE coop = ?1",
+                    [coop.as_bytes()],
+                    |r| r.get(0),
+                )
+                .expect("counts");
+            (store.change_count(coop).expect("kept"), counted)
+        };
+        assert_eq!(count(&store), (3, 3));
+        let saved = |change_count: i64| SavedReplica {
+            position: 3,
+            change_count,
+            record_count: change_count,
+            state: SavedState {
+                core: b"core".to_vec(),
+                whole: b"whole".to_vec(),
+            },
+        };
+        // Saved as covering two of the three changes up to position 3: not opened.
+        store.save_replica(coop, &saved(2), 3_000).expect("saves");
+        assert!(store.saved_core(coop).expect("reads").is_none());
+        store.save_replica(coop, &saved(3), 3_000).expect("saves");
+        let core = store.saved_core(coop).expect("reads").expect("covers");
+        assert_eq!((core.position, core.core.as_slice()), (3, &b"core"[..]));
+        // A change stored after leaves what it covers as it was (a duplicate is not
+        // counted twice).
+        let mut commit = commit_of(coop, ChangeSource::Local);
+        commit.changes = &changes[2..];
+        store.commit(commit, 4_000).expect("commit");
+        assert_eq!(count(&store), (4, 4));
+        assert!(store.saved_core(coop).expect("reads").is_some());
+        // The whole state is read by position only.
+        let reader = store.log_reader(coop).expect("reader");
+        use sangam_replica::ChangeLog;
+        assert_eq!(
+            reader.saved_state(3).expect("reads"),
+            Some(b"whole".to_vec())
+        );
+        assert_eq!(reader.saved_state(4).expect("reads"), None);
+        assert_eq!(reader.changes_through(2).expect("reads").len(), 2);
     }
 }

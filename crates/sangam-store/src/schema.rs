@@ -264,6 +264,14 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE saved_replicas ADD COLUMN core BLOB;
     "#,
+    // 15: each co-op's count of changes in the log, kept by a trigger, so opening a saved
+    // replica checks what it covers by counting only the log's tail after it.
+    r#"
+    ALTER TABLE coops ADD COLUMN change_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE coops SET change_count = (SELECT count(*) FROM changes WHERE changes.coop = coops.id);
+    CREATE TRIGGER changes_counted AFTER INSERT ON changes
+        BEGIN UPDATE coops SET change_count = change_count + 1 WHERE id = NEW.coop; END;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

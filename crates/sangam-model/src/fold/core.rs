@@ -36,7 +36,10 @@ pub struct FoldCore<'a> {
     /// Records waiting for a dep, by the first dep missing, as their JSON.
     #[serde(borrow)]
     waiting: Vec<(RecordId, Vec<Cow<'a, str>>)>,
+    /// The indexes but the books' entries (counted in `entries_in_rest`), which are
+    /// read from the rest when a reader asks for them.
     indexes: Cow<'a, Indexes>,
+    entries_in_rest: u64,
     /// The view of every authority record.
     #[serde(borrow)]
     view: SavedView<'a>,
@@ -139,12 +142,17 @@ impl Fold {
             void: view.void.iter().map(|(k, r)| (*k, r.clone())).collect(),
             relay: view.relay.clone(),
         };
+        let mut indexes = self.index.clone();
+        let entries = self.entry_order().len();
+        indexes.ledger.entries.clear();
+        indexes.ledger.entries_in_rest = 0;
         FoldCore {
             heads,
             contexts,
             authority,
             waiting,
-            indexes: Cow::Borrowed(&self.index),
+            indexes: Cow::Owned(indexes),
+            entries_in_rest: entries as u64,
             view,
             records: self.placed.len() as u64,
         }
@@ -224,6 +232,7 @@ impl Fold {
             fold.waiting.insert(missing, records);
         }
         fold.index = core.indexes.into_owned();
+        fold.index.ledger.entries_in_rest = core.entries_in_rest as usize;
         if fold.placed.len() as u64 != core.records {
             return Err(SavedFoldError::Core(
                 "the saved core and the rest of the fold count their records differently",

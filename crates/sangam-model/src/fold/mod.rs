@@ -275,6 +275,24 @@ impl Fold {
         placed.into_iter().filter(|id| past.contains(id)).collect()
     }
 
+    /// Every placed record, in no particular order (reads the rest of a fold opened from
+    /// its saved core).
+    pub(crate) fn placed_values(&self) -> impl Iterator<Item = &Placed> {
+        self.placed.values()
+    }
+
+    /// The areas' indexes whole: a fold opened from its saved core keeps its largest part
+    /// (the books' entries) among the rest's records, and this reads them back.
+    pub(crate) fn whole_index(&self) -> std::borrow::Cow<'_, Indexes> {
+        if self.index.ledger.entries_in_rest == 0 {
+            return std::borrow::Cow::Borrowed(&self.index);
+        }
+        let mut whole = self.index.clone();
+        whole.ledger.entries = self.entry_order().into_owned();
+        whole.ledger.entries_in_rest = 0;
+        std::borrow::Cow::Owned(whole)
+    }
+
     /// Every placed record in the order the fold applies them: (depth, id).
     pub fn ordered(&self) -> Vec<&Placed> {
         let mut all: Vec<&Placed> = self.placed.values().collect();

@@ -259,7 +259,7 @@ impl Fold {
         SavedFold {
             records,
             waiting,
-            indexes: Cow::Borrowed(&self.index),
+            indexes: self.whole_index(),
         }
     }
 
@@ -368,7 +368,8 @@ impl Fold {
             out.push("the authority records differ".into());
         }
         // As JSON values, whose maps compare without regard to order.
-        let indexes = |f: &Fold| serde_json::to_value(&f.index).expect("indexes serialize");
+        let indexes =
+            |f: &Fold| serde_json::to_value(&*f.whole_index()).expect("indexes serialize");
         if indexes(self) != indexes(other) {
             out.push("the indexes differ".into());
         }

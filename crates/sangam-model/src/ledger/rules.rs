@@ -18,10 +18,13 @@ use crate::record::Record;
 pub(crate) struct Index {
     /// Valid accounts, in fold order (depth, id).
     pub(crate) accounts: BTreeSet<(u64, RecordId)>,
-    /// Valid entries, in fold order.
+    /// Valid entries, in fold order. In a fold opened from its saved core, only those
+    /// placed since: the rest are among the rest's records (`entries_in_rest` counts them).
     pub(crate) entries: BTreeSet<(u64, RecordId)>,
-    /// Valid labour logs, in fold order.
-    pub(crate) labour: BTreeSet<(u64, RecordId)>,
+    /// How many valid entries a fold opened from its saved core left in the rest (the
+    /// largest index: a write needs none of it).
+    #[serde(skip)]
+    pub(crate) entries_in_rest: usize,
     /// Minutes the valid labour logs give each member's each day, before a day's cap:
     /// what the labour totals and a new log's check read, without every log's body.
     pub(crate) labour_days: BTreeMap<PublicKey, BTreeMap<String, u64>>,
@@ -310,7 +313,6 @@ impl Rules for LedgerEntry {
 
 impl Rules for LabourLog {
     fn index(&self, placed: &Placed, fold: &mut Fold) {
-        note(|i| &mut i.labour, placed, fold);
         if placed.verdict.is_ok() {
             *fold
                 .index
@@ -349,12 +351,24 @@ impl Fold {
     pub fn journal(&self) -> Vec<Entry> {
         let mut approvals = HashMap::new();
         let mut standings = HashMap::new();
-        self.index
-            .ledger
-            .entries
+        self.entry_order()
             .iter()
             .filter_map(|(_, id)| self.entry_with(id, &mut approvals, &mut standings))
             .collect()
+    }
+
+    /// Every valid entry's place in fold order (reads the rest of a fold opened from its
+    /// saved core, whose index holds only the entries placed since).
+    pub(crate) fn entry_order(&self) -> std::borrow::Cow<'_, BTreeSet<(u64, RecordId)>> {
+        if self.index.ledger.entries_in_rest == 0 {
+            return std::borrow::Cow::Borrowed(&self.index.ledger.entries);
+        }
+        std::borrow::Cow::Owned(
+            self.placed_values()
+                .filter(|p| p.verdict.is_ok() && p.record.kind() == crate::kinds::Kind::LedgerEntry)
+                .map(|p| (p.depth, p.record.id()))
+                .collect(),
+        )
     }
 
     /// The valid entries among `ids`, in that order, with their standing: each reads only
@@ -567,7 +581,10 @@ impl Fold {
     /// How many valid accounts and entries the fold holds.
     pub fn ledger_counts(&self) -> (usize, usize) {
         let index = &self.index.ledger;
-        (index.accounts.len(), index.entries.len())
+        (
+            index.accounts.len(),
+            index.entries.len() + index.entries_in_rest,
+        )
     }
 
     /// When `account` was first closed (the earliest valid close's time), if it was.

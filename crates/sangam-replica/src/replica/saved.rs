@@ -85,7 +85,7 @@ pub enum SavedReplicaError {
 
 /// Bumped whenever what is saved changes shape or meaning: a saved state of another
 /// version is not opened, and the home replays instead (and saves anew).
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct SavedReplica<'a> {

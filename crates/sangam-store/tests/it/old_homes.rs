@@ -53,19 +53,32 @@ fn migrated_dump() -> String {
         .map(|l| format!("{l}\n"))
         .collect();
     // Rows of tables a later migration added columns to carry them as NULL: a
-    // snapshot's heads (migration 8), a co-op's currency (migration 10).
+    // snapshot's heads (migration 8), a co-op's currency (migration 10); and a co-op's
+    // count of changes in the log (migration 15).
     let old_rows: String = fixture
         [rows_start(&fixture)..fixture.find("PRAGMA user_version").expect("version")]
         .lines()
         .map(|l| {
-            for table in ["snapshots", "coops"] {
-                let prefix = format!("INSERT INTO {table} VALUES");
-                if let Some(rest) = l.strip_prefix(&prefix) {
-                    return format!(
-                        "{prefix}{}, NULL);\n",
-                        rest.strip_suffix(");").expect("a row")
-                    );
-                }
+            if let Some(rest) = l.strip_prefix("INSERT INTO snapshots VALUES") {
+                let row = rest.strip_suffix(");").expect("a row");
+                return format!("INSERT INTO snapshots VALUES{row}, NULL);\n");
+            }
+            if let Some(rest) = l.strip_prefix("INSERT INTO coops VALUES") {
+                let row = rest.strip_suffix(");").expect("a row");
+                let id = row
+                    .trim_start_matches(" (")
+                    .split(',')
+                    .next()
+                    .expect("an id");
+                let changes = fixture
+                    .lines()
+                    .filter(|c| {
+                        c.strip_prefix("INSERT INTO changes VALUES (")
+                            .and_then(|c| c.split_once(", "))
+                            .is_some_and(|(_, c)| c.starts_with(id))
+                    })
+                    .count();
+                return format!("INSERT INTO coops VALUES{row}, NULL, {changes});\n");
             }
             format!("{l}\n")
         })
