@@ -178,8 +178,7 @@ pub async fn export_books(
 ) -> Answer<String> {
     on_home(&app, move |home| {
         let format: ExportFormat = format.parse()?;
-        let text = home.export_books(coop, format)?;
-        sangam_core::files::write_atomically(std::path::Path::new(&path), text.as_bytes())?;
+        home.export_books_to(coop, format, std::path::Path::new(&path))?;
         Ok(path)
     })
     .await

@@ -71,5 +71,7 @@ pub const COMMANDS: &[&str] = &[
     "allocate_patronage",
     "import_bank_csv",
     "default_books_path",
+    "choose_save_path",
+    "choose_open_path",
     "export_books",
 ];

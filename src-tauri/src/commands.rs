@@ -97,6 +97,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::books::allocate_patronage,
         crate::books::import_bank_csv,
         crate::books::default_books_path,
+        crate::dialogs::choose_save_path,
+        crate::dialogs::choose_open_path,
         crate::books::export_books,
     ]
 }

@@ -7,6 +7,7 @@
 mod books;
 mod command_names;
 mod commands;
+mod dialogs;
 mod events;
 #[cfg(unix)]
 mod one_window;
@@ -109,6 +110,7 @@ pub fn run() -> ExitCode {
     };
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .setup(|tauri_app| {
             use tauri::Manager;

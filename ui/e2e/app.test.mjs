@@ -5,7 +5,7 @@
 // axe-core and photographed, in English and in Tamil.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -23,6 +23,10 @@ import {
 
 const appHome = tempHome("app");
 const cliHome = tempHome("cli");
+// The window's file dialogs answer with their suggested file's name in this folder
+// (WebDriver cannot reach a native dialog); the app inherits it through tauri-driver.
+const dialogDir = tempHome("dialogs");
+process.env.SANGAM_FILE_DIALOG_DIR = dialogDir;
 let browser;
 let closeApp;
 let coop;
@@ -413,13 +417,22 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await click("nav-bundles");
     await byId(browser, "bundle-export").waitForDisplayed();
     await checkScreen("en", "bundles");
+    // The system's save dialog, answered with a folder: the field takes the path chosen,
+    // named as suggested, and the bundle is written there.
+    const suggested = (await value("bundle-export-path")).split("/").pop();
+    assert.match(suggested, /\.bundle$/);
+    await click("bundle-export-path-choose");
+    await until(async () => (await value("bundle-export-path")) === join(dialogDir, suggested), "the chosen path");
+    await click("bundle-export");
+    await byId(browser, "bundle-result").waitForDisplayed({ timeout: 20_000 });
+    assert.ok(statSync(join(dialogDir, suggested)).size > 0, "the bundle is written where the dialog said");
     // The USB-stick route: the bundle lands where the member said, and the CLI home
     // takes it (everything in it is already there: all duplicates, nothing refused).
     const file = join(appHome, "..", `${appHome.split("/").pop()}-river.bundle`);
     await type("bundle-export-path", file);
     await click("bundle-export");
-    await byId(browser, "bundle-result").waitForDisplayed({ timeout: 20_000 });
-    assert.ok(statSync(file).size > 0, "the bundle file is written");
+    // The result of the first export is still shown: wait for the file itself.
+    await until(() => existsSync(file) && statSync(file).size > 0, "the bundle file to be written");
     const imported = cliJson(cliHome, "bundle", "import", file);
     assert.equal(imported.rejected.length, 0);
     assert.equal(imported.applied, 0);

@@ -546,8 +546,7 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
         }
         LedgerCommand::Export { format, file } => {
             let format: ExportFormat = format.parse().map_err(api)?;
-            let text = home.export_books(coop, format).map_err(api)?;
-            sangam_core::files::write_atomically(&file, text.as_bytes()).map_err(api)?;
+            home.export_books_to(coop, format, &file).map_err(api)?;
             crate::show::outln(&format!("Wrote {}.", file.display()))
         }
         LedgerCommand::ImportCsv {

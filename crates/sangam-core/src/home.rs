@@ -347,14 +347,20 @@ impl Home {
     pub fn export_bundle_to(&self, coop: CoopId, path: &Path) -> Result<ExportDto, ApiError> {
         let (bytes, dto) = self.export_bundle(coop, None)?;
         crate::files::write_atomically(path, &bytes)?;
+        self.remember_save_folder(crate::SavedFile::Bundle, path)?;
         Ok(dto)
     }
 
-    /// Where a bundle of `coop` is saved unless the member picks another place: the
-    /// Downloads folder (else the home folder), named after the co-op and today's date.
+    /// Where a bundle of `coop` is saved unless the member picks another place: where the
+    /// last one went, else the Downloads folder (else the home folder), named after the
+    /// co-op and today's date.
     pub fn default_bundle_path(&self, coop: CoopId) -> Result<PathBuf, ApiError> {
         let name = self.coop(coop)?.name;
-        Ok(downloads().join(format!("{}-{}.bundle", file_stem(&name), self.today())))
+        Ok(self.save_folder(crate::SavedFile::Bundle)?.join(format!(
+            "{}-{}.bundle",
+            file_stem(&name),
+            self.today()
+        )))
     }
 
     /// Today's date, `YYYY-MM-DD` (UTC), for file names.
@@ -394,15 +400,16 @@ impl Home {
         if let Some(html) = html {
             crate::files::write_atomically(html, report.html.as_bytes())?;
         }
+        self.remember_save_folder(crate::SavedFile::Report, json)?;
         Ok(report.dto)
     }
 
-    /// Where a proposal's report is saved unless the member picks another place: beside
-    /// bundles, named after the proposal and today's date (the page is the same name with
-    /// `.html`).
+    /// Where a proposal's report is saved unless the member picks another place: where
+    /// the last one went, else Downloads, named after the proposal and today's date (the
+    /// page is the same name with `.html`).
     pub fn default_report_path(&self, coop: CoopId, id: RecordId) -> Result<PathBuf, ApiError> {
         let title = self.proposal(coop, id)?.title;
-        Ok(downloads().join(format!(
+        Ok(self.save_folder(crate::SavedFile::Report)?.join(format!(
             "{}-report-{}.json",
             file_stem(&title),
             self.today()

@@ -34,6 +34,7 @@ mod published;
 mod recovery;
 mod report_page;
 mod reports;
+mod save_folders;
 mod saved_replicas;
 mod serve;
 mod settings;
@@ -75,6 +76,7 @@ pub use sangam_model::{Admission, CoopId, Kind, PublicKey, RecordId, Timestamp};
 /// The scheme of a ticket as a link (`sangam:SANGAM1…`).
 pub use sangam_net::LINK_SCHEME;
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};
+pub use save_folders::SavedFile;
 pub use serve::{ServeInfo, ServeOptions, SyncReport};
 pub use settings::PeerDto;
 pub use templates::{TemplateDto, answers_in, template, templates, text_from_answers};

@@ -355,6 +355,7 @@ export const en = {
   "bundles.hint": "A bundle is a file of the co-op's changes, to carry on a USB stick or send by email when laptops cannot reach each other.",
   "bundles.export": "Export",
   "bundles.path": "Save the bundle as",
+  "files.choose": "Choose…",
   "bundles.export_button": "Export bundle",
   "bundles.exporting": "Writing the bundle…",
   "bundles.exported": "Wrote {changes} changes ({bytes}) to {path}.",

@@ -434,20 +434,33 @@ impl ExportFormat {
 }
 
 impl Home {
-    /// Where an export in `format` is offered to go: the downloads folder, named after
-    /// the co-op and today.
+    /// Where an export in `format` is offered to go: where the last export went, else the
+    /// downloads folder, named after the co-op and today.
     pub fn default_books_path(
         &self,
         coop: CoopId,
         format: ExportFormat,
     ) -> Result<std::path::PathBuf, ApiError> {
         let name = self.coop(coop)?.name;
-        Ok(crate::home::downloads().join(format!(
+        Ok(self.save_folder(crate::SavedFile::Books)?.join(format!(
             "{}-books-{}.{}",
             crate::home::file_stem(&name),
             self.today(),
             format.extension()
         )))
+    }
+
+    /// Writes the books in `format` to `path`, atomically, and remembers its folder for
+    /// the next export.
+    pub fn export_books_to(
+        &self,
+        coop: CoopId,
+        format: ExportFormat,
+        path: &std::path::Path,
+    ) -> Result<(), ApiError> {
+        let text = self.export_books(coop, format)?;
+        crate::files::write_atomically(path, text.as_bytes())?;
+        self.remember_save_folder(crate::SavedFile::Books, path)
     }
 
     /// The books in `format`, as text.

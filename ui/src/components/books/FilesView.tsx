@@ -4,7 +4,7 @@ import { createAction } from "../../lib/app/action";
 import * as ipc from "../../lib/ipc";
 import type { BankImportDto } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
-import { createSavePath, SaveAsField } from "../common/SaveAs";
+import { createSavePath, OpenFileField, SaveAsField } from "../common/SaveAs";
 
 /** A bank statement in (previewed, then posted once), the books out (hledger, beancount,
  *  CSV). */
@@ -27,14 +27,8 @@ export function FilesView(props: { coop: string }) {
       <section class="card">
         <h2>{t("books.import")}</h2>
         <p class="meta">{t("books.import_hint")}</p>
-        <div class="field">
-          <label for={`${uid}-st`}>{t("books.statement")}</label>
-          <input id={`${uid}-st`} class="mono" data-testid="import-statement" value={statement()} onInput={(e) => setStatement(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={`${uid}-ru`}>{t("books.rules")}</label>
-          <input id={`${uid}-ru`} class="mono" data-testid="import-rules" value={rules()} onInput={(e) => setRules(e.currentTarget.value)} />
-        </div>
+        <OpenFileField id={`${uid}-st`} testid="import-statement" label={t("books.statement")} value={statement()} onInput={setStatement} />
+        <OpenFileField id={`${uid}-ru`} testid="import-rules" label={t("books.rules")} value={rules()} onInput={setRules} />
         <div class="row">
           <button type="button" data-testid="import-preview" disabled={importing.busy()} onClick={() => run(true)}>{t("books.preview")}</button>
           <button type="button" class="primary" data-testid="import-post" disabled={importing.busy() || !report() || report()!.bad > 0 || !report()!.dry_run} onClick={() => run(false)}>

@@ -1,4 +1,6 @@
 import { createEffect, createSignal, type Accessor, type Setter } from "solid-js";
+import { t } from "../../i18n";
+import * as ipc from "../../lib/ipc";
 
 /**
  * The path a file is saved at: filled once with the suggested path when it arrives;
@@ -17,7 +19,7 @@ export function createSavePath(suggested: Accessor<string | undefined>): [Access
   return [path, setPath];
 }
 
-/** A labelled field for where to save a file. */
+/** A labelled field for where to save a file, with the system's save dialog beside it. */
 export function SaveAsField(props: {
   id: string;
   testid: string;
@@ -25,17 +27,54 @@ export function SaveAsField(props: {
   value: string;
   onInput: (path: string) => void;
 }) {
+  return <PathField {...props} choose={ipc.chooseSavePath} />;
+}
+
+/** A labelled field for a file to read, with the system's open dialog beside it. */
+export function OpenFileField(props: {
+  id: string;
+  testid: string;
+  label: string;
+  value: string;
+  onInput: (path: string) => void;
+}) {
+  return <PathField {...props} choose={ipc.chooseOpenPath} />;
+}
+
+function PathField(props: {
+  id: string;
+  testid: string;
+  label: string;
+  value: string;
+  onInput: (path: string) => void;
+  choose: (suggested: string) => Promise<string | null>;
+}) {
+  const [choosing, setChoosing] = createSignal(false);
+  const choose = async () => {
+    setChoosing(true);
+    try {
+      const chosen = await props.choose(props.value);
+      if (chosen) props.onInput(chosen);
+    } finally {
+      setChoosing(false);
+    }
+  };
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        data-testid={props.testid}
-        class="mono"
-        spellcheck={false}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-      />
+      <div class="path-field">
+        <input
+          id={props.id}
+          data-testid={props.testid}
+          class="mono"
+          spellcheck={false}
+          value={props.value}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+        <button type="button" data-testid={`${props.testid}-choose`} disabled={choosing()} onClick={() => void choose()}>
+          {t("files.choose")}
+        </button>
+      </div>
     </div>
   );
 }

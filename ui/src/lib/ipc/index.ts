@@ -251,6 +251,11 @@ export const defaultBooksPath = (coop: string, format: string) =>
 export const exportBooks = (coop: string, format: string, path: string) =>
   call<string>("export_books", { coop, format, path });
 
+// Native file dialogs, each starting where its field points: the path chosen, or null if
+// the member cancelled.
+export const chooseSavePath = (suggested: string) => call<string | null>("choose_save_path", { suggested });
+export const chooseOpenPath = (suggested: string) => call<string | null>("choose_open_path", { suggested });
+
 // A member's own laptops and their key.
 export const createLink = (coop: string, minutes: number) =>
   call<LinkDto>("create_link", { coop, minutes });
