@@ -113,6 +113,9 @@ pub(crate) struct Node {
     /// log checks the day's hours): the next commit saves their replica at once, so the
     /// next process does not replay them again.
     pub(crate) replayed_unsaved: std::collections::HashSet<CoopId>,
+    /// Per co-op, the log position the saved replica's whole state covers (its core may
+    /// cover more: [`crate::saved_replicas`]).
+    pub(crate) saved_whole_at: HashMap<CoopId, i64>,
     /// How many times this node replayed a co-op's whole change log (tests check that
     /// opening a saved replica needs none).
     pub(crate) replays: usize,
@@ -198,6 +201,7 @@ impl Node {
             saved_records: HashMap::new(),
             replicas_due: Default::default(),
             replayed_unsaved: Default::default(),
+            saved_whole_at: HashMap::new(),
             replays: 0,
             books_checked: Default::default(),
             defer_snapshots: false,
@@ -677,6 +681,7 @@ impl Node {
         self.snapshotted.remove(&coop);
         self.saved_records.remove(&coop);
         self.replayed_unsaved.remove(&coop);
+        self.saved_whole_at.remove(&coop);
     }
 
     /// Reads changes that another process sharing this home (a CLI command while `serve`

@@ -23,6 +23,11 @@ use crate::node::Node;
 /// many records does at 100,000 records, so saving is a small part of what writes cost.
 pub(crate) const SAVE_EVERY_RECORDS: usize = 1_000;
 
+/// How far (in log positions) the saved core may move past the whole state saved with it
+/// before the whole is rewritten: what a process that reads the rest replays on top of
+/// the whole state, at most.
+pub(crate) const WHOLE_EVERY_CHANGES: i64 = 20_000;
+
 /// When [`Node::keep_replica`] saves a replica.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SaveWhen {
@@ -49,6 +54,7 @@ impl Node {
             return Ok(None);
         };
         self.saved_records.insert(coop, saved.record_count as usize);
+        self.saved_whole_at.insert(coop, saved.state_position);
         #[cfg(debug_assertions)]
         self.assert_saved_replica_equals_a_replay(coop, &saved)?;
         Ok(Some((replica, last)))
@@ -123,6 +129,26 @@ impl Node {
             return Ok(());
         }
         let change_count = self.store.change_count(coop)?;
+        let position = self.store.last_position()?;
+        // The whole state is rewritten only now and then (a write of its size, 32 MB at
+        // 100,000 records); in between, only the core is, and a later process reads the
+        // rest as that older whole state and the log after it.
+        let whole_at = self.saved_whole_at.get(&coop).copied();
+        let core_only = !now && whole_at.is_some_and(|at| position - at < WHOLE_EVERY_CHANGES);
+        if core_only && change_count == replica.change_count() as i64 {
+            if let Some(core) = replica.save_core() {
+                self.store.save_core(
+                    coop,
+                    position,
+                    change_count,
+                    records as i64,
+                    &core,
+                    self.clock.now(),
+                )?;
+                self.saved_records.insert(coop, records);
+            }
+            return Ok(());
+        }
         let state = if change_count == replica.change_count() as i64 {
             replica.save_state()
         } else {
@@ -136,10 +162,10 @@ impl Node {
                 // open.
                 self.store.drop_saved_replica(coop)?;
                 self.saved_records.remove(&coop);
+                self.saved_whole_at.remove(&coop);
             }
             return Ok(());
         };
-        let position = self.store.last_position()?;
         self.store.save_replica(
             coop,
             &sangam_store::SavedReplica {
@@ -151,6 +177,7 @@ impl Node {
             self.clock.now(),
         )?;
         self.saved_records.insert(coop, records);
+        self.saved_whole_at.insert(coop, position);
         Ok(())
     }
 
@@ -298,6 +325,93 @@ mod tests {
         };
         assert_eq!(replica_name, "Asha M");
         assert_eq!(home.node().replays, 0);
+    }
+
+    /// A home with the two accounts a bank statement posts to.
+    fn with_accounts(path: &std::path::Path) -> (Home, CoopId) {
+        let (home, coop) = crate::home::founded(path);
+        for (name, account_type) in [
+            ("Bank", sangam_model::ledger::AccountType::Asset),
+            ("Suspense", sangam_model::ledger::AccountType::Liability),
+        ] {
+            home.open_account(
+                coop,
+                &crate::AccountDraft {
+                    name: name.into(),
+                    account_type,
+                    member: None,
+                    role: None,
+                },
+            )
+            .expect("account");
+        }
+        (home, coop)
+    }
+
+    /// Posts a statement of `rows` rows, each described with `tag`.
+    fn import(home: &Home, coop: CoopId, rows: usize, tag: &str) {
+        let csv: String = (0..rows)
+            .map(|i| format!("2026-01-01,{tag} {i},1.00\n"))
+            .collect();
+        let rules =
+            "account = Bank\ndefault-account = Suspense\ndate = 1\ndescription = 2\namount = 3\n";
+        let imported = home
+            .import_bank_csv(coop, &csv, rules, false)
+            .expect("imports");
+        assert_eq!(imported.posted as usize, rows);
+    }
+
+    #[test]
+    fn between_whole_saves_only_the_core_is_saved_and_the_rest_is_the_older_state_and_the_log() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home");
+        let (home, coop) = with_accounts(&path);
+        import(&home, coop, 300, "First");
+        drop(home);
+        // A new process replays and saves the replica whole.
+        let home = Home::open(&path).expect("opens");
+        home.log_labour(coop, "2026-01-02", 60, None).expect("logs");
+        drop(home);
+        let saved = |home: &Home| {
+            home.node()
+                .store()
+                .saved_core(coop)
+                .expect("reads")
+                .expect("kept")
+        };
+        let whole_at = saved(&Home::open(&path).expect("opens")).state_position;
+        // Past the mark, the next save writes the core alone.
+        let home = Home::open(&path).expect("opens");
+        import(&home, coop, super::SAVE_EVERY_RECORDS + 10, "Second");
+        let core = saved(&home);
+        assert_eq!(
+            core.state_position, whole_at,
+            "the whole state is kept as it was"
+        );
+        assert!(core.position > whole_at);
+        drop(home);
+        // A write opens that core and reads nothing of the rest.
+        let home = Home::open(&path).expect("opens");
+        home.log_labour(coop, "2026-01-03", 60, None).expect("logs");
+        assert_eq!(home.node().replays, 0);
+        assert!(home.node().replicas[&coop].rest_is_unread());
+        // Reading the rest (the whole journal) reads the older state and the log after it:
+        // the same replica as a replay of the log.
+        let entries = home
+            .node()
+            .replica(coop)
+            .expect("opens")
+            .fold()
+            .journal()
+            .len();
+        assert_eq!(entries, 300 + super::SAVE_EVERY_RECORDS + 10);
+        let node = home.node();
+        let replica = &node.replicas[&coop];
+        assert!(!replica.rest_is_unread());
+        let changes = node.store().changes(coop).expect("log");
+        let (replayed, _, _) =
+            sangam_replica::Replica::restore(coop, node.device_secret().public(), None, changes);
+        assert_eq!(replica.differences(&replayed), Vec::<String>::new());
     }
 
     #[test]

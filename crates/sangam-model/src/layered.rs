@@ -137,6 +137,12 @@ impl<K: Eq + Hash + Copy, V> Layered<K, V> {
         far.into_iter().flatten().chain(near)
     }
 
+    /// The keys held here (placed since opening, and pinned), without reading the far
+    /// part.
+    pub fn near_keys(&self) -> impl Iterator<Item = &K> {
+        self.near.keys()
+    }
+
     /// Every key (reads the far part).
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.iter().map(|(key, _)| key)
@@ -194,6 +200,15 @@ impl Prefixes {
     /// The prefixes of `keys`.
     pub fn of<'a>(keys: impl IntoIterator<Item = &'a [u8; 32]>) -> Self {
         let mut prefixes: Vec<u64> = keys.into_iter().map(prefix).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        Self(prefixes.into())
+    }
+
+    /// These prefixes and those of `more`.
+    pub fn merged<'a>(&self, more: impl IntoIterator<Item = &'a [u8; 32]>) -> Self {
+        let mut prefixes: Vec<u64> = self.0.to_vec();
+        prefixes.extend(more.into_iter().map(prefix));
         prefixes.sort_unstable();
         prefixes.dedup();
         Self(prefixes.into())

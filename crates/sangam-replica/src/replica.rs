@@ -107,6 +107,8 @@ pub struct Replica {
     /// Each device's admitted changes, by sequence number.
     chains: rest::Chains,
     record_change: Layered<RecordId, ChangeHash>,
+    /// The rest of a replica opened from its saved core (see `rest`).
+    rest: Option<std::sync::Arc<rest::Rest>>,
     /// Changes kept out of the document by the fork rule, by hash, and their order of
     /// arrival (each after its deps).
     shadowed: HashMap<ChangeHash, Shadow>,
@@ -155,6 +157,7 @@ impl Replica {
             heads: Default::default(),
             chains: Default::default(),
             record_change: Default::default(),
+            rest: None,
             shadowed: HashMap::new(),
             shadow_order: Vec::new(),
             exclude: HashSet::new(),

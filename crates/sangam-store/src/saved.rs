@@ -30,6 +30,8 @@ pub struct SavedReplica {
 pub struct SavedCore {
     /// The log position it covers up to.
     pub position: i64,
+    /// The log position the whole state kept with it covers up to (its own or earlier).
+    pub state_position: i64,
     /// How many records its fold holds.
     pub record_count: i64,
     /// The core's bytes.
@@ -46,14 +48,16 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT position, change_count, record_count, core FROM saved_replicas
-                 WHERE coop = ?1 AND core IS NOT NULL",
+                "SELECT position, change_count, record_count, core, state_position
+                 FROM saved_replicas
+                 WHERE coop = ?1 AND core IS NOT NULL AND state_position <= position",
                 [coop.as_bytes()],
                 |r| {
                     Ok((
                         r.get::<_, i64>(1)?,
                         SavedCore {
                             position: r.get(0)?,
+                            state_position: r.get(4)?,
                             record_count: r.get(2)?,
                             core: r.get(3)?,
                         },
@@ -97,11 +101,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO saved_replicas
-                (coop, position, change_count, record_count, state, core, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                (coop, position, change_count, record_count, state, core, saved_at,
+                 state_position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?2)
              ON CONFLICT (coop) DO UPDATE SET position = excluded.position,
                 change_count = excluded.change_count, record_count = excluded.record_count,
-                state = excluded.state, core = excluded.core, saved_at = excluded.saved_at
+                state = excluded.state, core = excluded.core, saved_at = excluded.saved_at,
+                state_position = excluded.state_position
              WHERE excluded.position >= saved_replicas.position",
             params![
                 coop.as_bytes(),
@@ -110,6 +116,34 @@ impl Store {
                 saved.record_count,
                 saved.state.whole,
                 saved.state.core,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces the core of a co-op's saved replica, keeping its older whole state (the
+    /// rest of a replica opened from the core is that state and the log after it). Does
+    /// nothing when no saved replica is kept, or one covering a later position is.
+    pub fn save_core(
+        &self,
+        coop: CoopId,
+        position: i64,
+        change_count: i64,
+        record_count: i64,
+        core: &[u8],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE saved_replicas SET position = ?2, change_count = ?3, record_count = ?4,
+                core = ?5, saved_at = ?6
+             WHERE coop = ?1 AND position <= ?2 AND state_position <= ?2",
+            params![
+                coop.as_bytes(),
+                position,
+                change_count,
+                record_count,
+                core,
                 now
             ],
         )?;
@@ -184,25 +218,29 @@ impl ChangeLog for LogReader {
             .map_err(|e| LogError::Storage(Box::new(e)))
     }
 
-    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError> {
+    fn saved_state(&self, covers: i64) -> Result<Option<(i64, Vec<u8>)>, LogError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         conn.query_row(
-            "SELECT state FROM saved_replicas WHERE coop = ?1 AND position = ?2",
+            "SELECT state_position, state FROM saved_replicas
+             WHERE coop = ?1 AND state_position <= ?2",
             params![self.coop.as_bytes(), covers],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .map_err(|e| LogError::Storage(Box::new(e)))
     }
 
-    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError> {
+    fn changes_between(&self, after: i64, through: i64) -> Result<Vec<RawChange>, LogError> {
         let storage = |e: Box<dyn std::error::Error + Send + Sync>| LogError::Storage(e);
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let mut stmt = conn
-            .prepare("SELECT bytes, sig FROM changes WHERE +coop = ?1 AND seq <= ?2 ORDER BY seq")
+            .prepare(
+                "SELECT bytes, sig FROM changes WHERE +coop = ?1 AND seq > ?2 AND seq <= ?3
+                 ORDER BY seq",
+            )
             .map_err(|e| storage(Box::new(e)))?;
         let rows = stmt
-            .query_map(params![self.coop.as_bytes(), covers], |r| {
+            .query_map(params![self.coop.as_bytes(), after, through], |r| {
                 Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
             })
             .map_err(|e| storage(Box::new(e)))?;
@@ -290,9 +328,29 @@ mod tests {
         use sangam_replica::ChangeLog;
         assert_eq!(
             reader.saved_state(3).expect("reads"),
-            Some(b"whole".to_vec())
+            Some((3, b"whole".to_vec()))
         );
-        assert_eq!(reader.saved_state(4).expect("reads"), None);
-        assert_eq!(reader.changes_through(2).expect("reads").len(), 2);
+        assert_eq!(reader.saved_state(2).expect("reads"), None);
+        assert_eq!(reader.changes_between(0, 2).expect("reads").len(), 2);
+        assert_eq!(reader.changes_between(2, 4).expect("reads").len(), 2);
+        // A newer core keeps the older whole state: the rest is that and the log after.
+        store
+            .save_core(coop, 4, 4, 4, b"newer core", 5_000)
+            .expect("saves");
+        let core = store.saved_core(coop).expect("reads").expect("covers");
+        assert_eq!((core.position, core.state_position), (4, 3));
+        assert_eq!(core.core, b"newer core");
+        assert_eq!(
+            reader.saved_state(4).expect("reads"),
+            Some((3, b"whole".to_vec()))
+        );
+        // An older one does not replace it.
+        store
+            .save_core(coop, 3, 3, 3, b"older", 5_000)
+            .expect("runs");
+        assert_eq!(
+            store.saved_core(coop).expect("reads").expect("covers").core,
+            b"newer core"
+        );
     }
 }

@@ -272,6 +272,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER changes_counted AFTER INSERT ON changes
         BEGIN UPDATE coops SET change_count = change_count + 1 WHERE id = NEW.coop; END;
     "#,
+    // 16: a saved replica's whole state may be older than its core: the position the
+    // whole state covers (its rest is that state and the log after it, up to the core's).
+    r#"
+    ALTER TABLE saved_replicas ADD COLUMN state_position INTEGER;
+    UPDATE saved_replicas SET state_position = position;
+    "#,
 ];
 
 /// Brings the home at `conn` up to the newest schema this build knows.

@@ -143,7 +143,8 @@ impl Fold {
             relay: view.relay.clone(),
         };
         let mut indexes = self.index.clone();
-        let entries = self.entry_order().len();
+        // Those in a rest not read yet, and those placed since (counted without reading).
+        let entries = self.index.ledger.entries_in_rest + self.index.ledger.entries.len();
         indexes.ledger.entries.clear();
         indexes.ledger.entries_in_rest = 0;
         FoldCore {

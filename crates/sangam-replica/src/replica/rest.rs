@@ -84,8 +84,18 @@ impl Rest {
         })
     }
 
-    fn is_read(&self) -> bool {
+    pub(super) fn is_read(&self) -> bool {
         self.loaded.get().is_some()
+    }
+
+    /// Which records the rest holds, as its core said.
+    pub(super) fn records(&self) -> &Prefixes {
+        &self.records
+    }
+
+    /// Which changes the rest holds, as its core said.
+    pub(super) fn changes(&self) -> &Prefixes {
+        &self.changes
     }
 }
 

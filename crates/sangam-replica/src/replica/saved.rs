@@ -38,12 +38,13 @@ pub trait ChangeLog: Send + Sync {
     fn saved_document(&self) -> Result<Option<SavedDocument>, LogError>;
 
     /// The whole saved state ([`SavedState::whole`]) kept with the core a replica was
-    /// opened from, saved covering the log up to `covers` (the log's own numbering); `None`
-    /// once a state covering more has replaced it.
-    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError>;
+    /// opened from, and the log position it covers (the log's own numbering), if it covers
+    /// no more than `covers`; `None` once a state covering more has replaced it.
+    fn saved_state(&self, covers: i64) -> Result<Option<(i64, Vec<u8>)>, LogError>;
 
-    /// The co-op's changes in the log up to `covers`, in the order stored.
-    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError>;
+    /// The co-op's changes in the log after position `after` and up to `through`, in the
+    /// order stored.
+    fn changes_between(&self, after: i64, through: i64) -> Result<Vec<RawChange>, LogError>;
 }
 
 /// Why the home's change log could not give what was asked.
@@ -149,7 +150,7 @@ struct SavedHead {
 }
 
 impl Replica {
-    fn save_core(&self) -> Option<Vec<u8>> {
+    fn core_bytes(&self) -> Option<Vec<u8>> {
         let heads = self
             .heads
             .iter()
@@ -181,9 +182,8 @@ impl Replica {
             chains,
             head_records,
             changes: self.changes.len() as u64,
-            change_prefixes: Prefixes::of(self.changes.keys().map(|h| &h.0)).to_bytes(),
-            record_prefixes: Prefixes::of(self.record_change.keys().map(|id| id.as_bytes()))
-                .to_bytes(),
+            change_prefixes: self.change_prefixes().to_bytes(),
+            record_prefixes: self.record_prefixes().to_bytes(),
             fold: self.fold.save_core(),
         };
         postcard::to_allocvec(&core).ok()
@@ -226,7 +226,8 @@ impl Replica {
         replica.max_op = core.max_op;
         replica.changes = Layered::over(Arc::new(RestChanges(rest.clone())));
         replica.record_change = Layered::over(Arc::new(RestRecordChanges(rest.clone())));
-        replica.chains = Chains::over(core.chains.into_iter().collect(), rest);
+        replica.chains = Chains::over(core.chains.into_iter().collect(), rest.clone());
+        replica.rest = Some(rest);
         for head in core.heads {
             let hash = ChangeHash(head.hash);
             replica.heads.insert(hash);
@@ -248,26 +249,52 @@ impl Replica {
         Ok(replica)
     }
 
+    /// Which records the replica holds, by prefix: the rest's (as its core said, without
+    /// reading it) and those placed since, or all of them for a replica held whole.
+    fn record_prefixes(&self) -> Prefixes {
+        match &self.rest {
+            Some(rest) if !rest.is_read() => rest
+                .records()
+                .merged(self.record_change.near_keys().map(|id| id.as_bytes())),
+            _ => Prefixes::of(self.record_change.keys().map(|id| id.as_bytes())),
+        }
+    }
+
+    /// Which changes the replica holds, by prefix (as [`Replica::record_prefixes`]).
+    fn change_prefixes(&self) -> Prefixes {
+        match &self.rest {
+            Some(rest) if !rest.is_read() => rest
+                .changes()
+                .merged(self.changes.near_keys().map(|h| &h.0)),
+            _ => Prefixes::of(self.changes.keys().map(|h| &h.0)),
+        }
+    }
+
     /// Whether this replica was opened from its core and has not read the rest yet.
     pub fn rest_is_unread(&self) -> bool {
         !self.fold.rest_is_read() || self.changes.far_is_unread()
     }
 }
 
-/// The whole replica a core was saved with: its saved state if it is still kept, else
-/// the log it covered, replayed.
+/// The whole replica a core was saved with, as of the log position `covers`: the whole
+/// state saved with it or before it, and the log's changes after that up to `covers`; else
+/// (a whole state covering more has replaced it since) the log up to `covers`, replayed.
 fn read_rest(
     coop: CoopId,
     device: PublicKey,
     covers: i64,
     log: &Arc<dyn ChangeLog>,
 ) -> Result<Replica, String> {
-    if let Ok(Some(bytes)) = log.saved_state(covers)
-        && let Ok(replica) = Replica::open_saved(coop, device, &bytes, log.clone())
+    if let Ok(Some((at, bytes))) = log.saved_state(covers)
+        && let Ok(mut replica) = Replica::open_saved(coop, device, &bytes, log.clone())
+        && let Ok(later) = log.changes_between(at, covers)
     {
-        return Ok(replica);
+        let admitted = replica.admit(later, crate::admission::Trust::OwnStore);
+        if admitted.rejected.is_empty() && !replica.needs_rebuild() {
+            return Ok(replica);
+        }
     }
-    let changes = log.changes_through(covers).map_err(|e| e.to_string())?;
+    let changes = log.changes_between(0, covers).map_err(|e| e.to_string())?;
     let (replica, admitted, _) = Replica::restore(coop, device, None, changes);
     match admitted.rejected.first() {
         None => Ok(replica),
@@ -285,20 +312,35 @@ impl Replica {
     /// replica opened from its core.
     pub fn save_state(&self) -> Option<SavedState> {
         let whole = self.save_whole()?;
-        let core = self.save_core()?;
+        let core = self.core_bytes()?;
         Some(SavedState { core, whole })
     }
 
-    fn save_whole(&self) -> Option<Vec<u8>> {
-        if self.replay
+    /// The replica's core alone ([`Replica::open_core`]), for a home that keeps an older
+    /// whole state: the rest is then that state and the log after it. Reads nothing of a
+    /// rest not read yet; `None` as for [`Replica::save_state`].
+    pub fn save_core(&self) -> Option<Vec<u8>> {
+        if !self.savable() {
+            return None;
+        }
+        self.core_bytes()
+    }
+
+    /// Whether the replica is in a state a later process may open as saved (see the
+    /// module docs).
+    fn savable(&self) -> bool {
+        !(self.replay
             || self.document_lost
             // Judged against this device's key: after the home takes a new one (which it
             // does on finding this), a replay would judge it anew.
             || self.own_device_elsewhere
             || !self.shadowed.is_empty()
             || !self.exclude.is_empty()
-            || self.fold.waiting() > 0
-        {
+            || self.fold.waiting() > 0)
+    }
+
+    fn save_whole(&self) -> Option<Vec<u8>> {
+        if !self.savable() {
             return None;
         }
         let mut order: Vec<(&ChangeHash, &ChangeInfo)> = self.changes.iter().collect();

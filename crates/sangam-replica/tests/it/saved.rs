@@ -36,16 +36,12 @@ impl ChangeLog for MemLog {
         Ok(self.document.clone())
     }
 
-    fn saved_state(&self, covers: i64) -> Result<Option<Vec<u8>>, LogError> {
-        Ok(self
-            .whole
-            .as_ref()
-            .filter(|(at, _)| *at == covers)
-            .map(|(_, bytes)| bytes.clone()))
+    fn saved_state(&self, covers: i64) -> Result<Option<(i64, Vec<u8>)>, LogError> {
+        Ok(self.whole.clone().filter(|(at, _)| *at <= covers))
     }
 
-    fn changes_through(&self, covers: i64) -> Result<Vec<RawChange>, LogError> {
-        Ok(self.ordered[..covers as usize].to_vec())
+    fn changes_between(&self, after: i64, through: i64) -> Result<Vec<RawChange>, LogError> {
+        Ok(self.ordered[after as usize..through as usize].to_vec())
     }
 }
 
@@ -212,14 +208,40 @@ fn a_saved_state_of_another_coop_or_version_is_not_opened() {
     }
 }
 
-/// `a`'s log with its saved state kept covering all of it (or lost, if `keep_whole` is
-/// not), and `a` opened from the core saved with it.
-fn opened_from_core(a: &mut Replica, device: &Person, keep_whole: bool) -> (Replica, Arc<MemLog>) {
+/// How a test keeps a replica's whole state beside its core.
+#[derive(Debug, Clone, Copy)]
+enum Whole {
+    /// Saved with the core.
+    WithCore,
+    /// Saved `n` changes before the core (the rest is it and the log after).
+    Before(usize),
+    /// Not kept (replaced by a newer one): the rest is the log, replayed.
+    Lost,
+}
+
+/// `a`'s log with its whole state kept as `whole` says, and `a` opened from a core saved
+/// covering all of it.
+fn opened_from_core(a: &mut Replica, device: &Person, whole: Whole) -> (Replica, Arc<MemLog>) {
     let state = a.save_state().expect("an ordinary replica saves");
     let mut log = log_of(a, None);
     let covers = log.ordered.len() as i64;
-    if keep_whole {
-        log.whole = Some((covers, state.whole));
+    match whole {
+        Whole::WithCore => log.whole = Some((covers, state.whole)),
+        Whole::Before(n) => {
+            // The replica as it was `n` changes back in the log, saved whole.
+            let at = log.ordered.len().saturating_sub(n);
+            let (earlier, admitted, _) = Replica::restore(
+                a.coop(),
+                device.device.public(),
+                None,
+                log.ordered[..at].to_vec(),
+            );
+            assert!(admitted.rejected.is_empty());
+            if let Some(state) = earlier.save_state() {
+                log.whole = Some((at as i64, state.whole));
+            }
+        }
+        Whole::Lost => {}
     }
     let log = Arc::new(log);
     let opened = Replica::open_core(
@@ -239,10 +261,14 @@ proptest! {
     #[test]
     fn a_replica_opened_from_its_core_writes_as_the_replica_replayed(
         steps in proptest::collection::vec(any::<u8>(), 0..60),
-        keep_whole in any::<bool>(),
+        whole in prop_oneof![
+            Just(Whole::WithCore),
+            (0usize..30).prop_map(Whole::Before),
+            Just(Whole::Lost),
+        ],
     ) {
         let (mut a, mut b, asha, _) = grown(&steps);
-        let (mut opened, _) = opened_from_core(&mut a, &asha, keep_whole);
+        let (mut opened, _) = opened_from_core(&mut a, &asha, whole);
         let mut replay = replayed(&mut a, &asha.device);
         prop_assert!(opened.rest_is_unread());
         prop_assert_eq!(opened.change_count(), replay.change_count());
@@ -281,7 +307,7 @@ proptest! {
         later in proptest::collection::vec(any::<u8>(), 0..20),
     ) {
         let (mut a, mut b, asha, bo) = grown(&steps);
-        let (mut opened, _) = opened_from_core(&mut a, &asha, true);
+        let (mut opened, _) = opened_from_core(&mut a, &asha, Whole::Before(3));
         let mut replay = replayed(&mut a, &asha.device);
         // Bo writes on, some of it concurrently with Asha's writes here.
         for (i, step) in later.iter().enumerate() {
