@@ -417,22 +417,7 @@ mod tests {
     #[test]
     fn a_serving_home_saves_its_replica_when_quiet_not_in_the_middle_of_a_sync() {
         let dir = tempfile::TempDir::new().expect("tmp");
-        let (home, coop) = crate::home::founded(&dir.path().join("home"));
-        for (name, account_type) in [
-            ("Bank", sangam_model::ledger::AccountType::Asset),
-            ("Suspense", sangam_model::ledger::AccountType::Liability),
-        ] {
-            home.open_account(
-                coop,
-                &crate::AccountDraft {
-                    name: name.into(),
-                    account_type,
-                    member: None,
-                    role: None,
-                },
-            )
-            .expect("account");
-        }
+        let (home, coop) = with_accounts(&dir.path().join("home"));
         let saved = |home: &Home| {
             home.node()
                 .store()
@@ -440,15 +425,7 @@ mod tests {
                 .expect("reads")
         };
         home.defer_snapshots();
-        let rows: String = (0..super::SAVE_EVERY_RECORDS + 50)
-            .map(|i| format!("2026-01-01,Row {i},1.00\n"))
-            .collect();
-        let rules =
-            "account = Bank\ndefault-account = Suspense\ndate = 1\ndescription = 2\namount = 3\n";
-        let imported = home
-            .import_bank_csv(coop, &rows, rules, false)
-            .expect("imports");
-        assert_eq!(imported.posted as usize, super::SAVE_EVERY_RECORDS + 50);
+        import(&home, coop, super::SAVE_EVERY_RECORDS + 50, "Row");
         // Grown past the mark, but serving: due, not saved.
         assert_eq!(saved(&home), None);
         assert!(home.node().replicas_due.contains(&coop));

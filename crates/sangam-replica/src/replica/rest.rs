@@ -99,57 +99,62 @@ impl Rest {
     }
 }
 
-/// The rest's record places, for the fold.
-pub(super) struct RestPlaces(pub(super) Arc<Rest>);
+/// One of the rest's maps, for a [`sangam_model::layered::Layered`] map over it.
+pub(super) struct RestPart<K, V> {
+    rest: Arc<Rest>,
+    map: fn(&Loaded) -> &IdMap<K, V>,
+    holds: fn(&Rest, &K) -> bool,
+    len: fn(&Rest) -> usize,
+}
 
-impl Far<RecordId, Placed> for RestPlaces {
-    fn map(&self) -> &IdMap<RecordId, Placed> {
-        &self.0.loaded().placed
-    }
-    fn may_hold(&self, key: &RecordId) -> bool {
-        self.0.records.may_hold(key.as_bytes())
-    }
-    fn len(&self) -> usize {
-        self.0.record_count
-    }
-    fn is_read(&self) -> bool {
-        self.0.is_read()
+impl RestPart<RecordId, Placed> {
+    /// The rest's record places, for the fold.
+    pub(super) fn places(rest: Arc<Rest>) -> Arc<Self> {
+        Arc::new(Self {
+            rest,
+            map: |loaded| &loaded.placed,
+            holds: |rest, id| rest.records.may_hold(id.as_bytes()),
+            len: |rest| rest.record_count,
+        })
     }
 }
 
-/// The rest's changes.
-pub(super) struct RestChanges(pub(super) Arc<Rest>);
-
-impl Far<ChangeHash, ChangeInfo> for RestChanges {
-    fn map(&self) -> &IdMap<ChangeHash, ChangeInfo> {
-        &self.0.loaded().changes
-    }
-    fn may_hold(&self, key: &ChangeHash) -> bool {
-        self.0.changes.may_hold(&key.0)
-    }
-    fn len(&self) -> usize {
-        self.0.change_count
-    }
-    fn is_read(&self) -> bool {
-        self.0.is_read()
+impl RestPart<ChangeHash, ChangeInfo> {
+    /// The rest's changes.
+    pub(super) fn changes(rest: Arc<Rest>) -> Arc<Self> {
+        Arc::new(Self {
+            rest,
+            map: |loaded| &loaded.changes,
+            holds: |rest, hash| rest.changes.may_hold(&hash.0),
+            len: |rest| rest.change_count,
+        })
     }
 }
 
-/// The rest's record-to-change map.
-pub(super) struct RestRecordChanges(pub(super) Arc<Rest>);
-
-impl Far<RecordId, ChangeHash> for RestRecordChanges {
-    fn map(&self) -> &IdMap<RecordId, ChangeHash> {
-        &self.0.loaded().record_change
+impl RestPart<RecordId, ChangeHash> {
+    /// The change holding each of the rest's records.
+    pub(super) fn record_changes(rest: Arc<Rest>) -> Arc<Self> {
+        Arc::new(Self {
+            rest,
+            map: |loaded| &loaded.record_change,
+            holds: |rest, id| rest.records.may_hold(id.as_bytes()),
+            len: |rest| rest.record_count,
+        })
     }
-    fn may_hold(&self, key: &RecordId) -> bool {
-        self.0.records.may_hold(key.as_bytes())
+}
+
+impl<K: Send + Sync, V: Send + Sync> Far<K, V> for RestPart<K, V> {
+    fn map(&self) -> &IdMap<K, V> {
+        (self.map)(self.rest.loaded())
+    }
+    fn may_hold(&self, key: &K) -> bool {
+        (self.holds)(&self.rest, key)
     }
     fn len(&self) -> usize {
-        self.0.record_count
+        (self.len)(&self.rest)
     }
     fn is_read(&self) -> bool {
-        self.0.is_read()
+        self.rest.is_read()
     }
 }
 

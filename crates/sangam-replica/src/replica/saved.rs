@@ -9,6 +9,12 @@
 //! when a sync or a snapshot first needs it, is the saved one plus the changes it lacks,
 //! read from the log then.
 //!
+//! A write needs far less than that: [`Replica::save_state`] also writes the replica's
+//! *core* (the heads, each device's chain length, the fold's core, and which records and
+//! changes the rest holds), which [`Replica::open_core`] opens alone; the rest is read
+//! the first time a lookup needs it (`rest`). A home may keep a whole state older than its
+//! core ([`Replica::save_core`]): the rest is then that state and the log after it.
+//!
 //! A replica in an unusual state (a fork's shadowed changes, a replay owed, a document
 //! that did not load, its own device key seen elsewhere) is not saved: it is replayed
 //! from the log as before.
@@ -25,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use sangam_model::fold::FoldCore;
 use sangam_model::layered::{Layered, Prefixes};
 
-use super::rest::{Chains, ReadRest, Rest, RestChanges, RestPlaces, RestRecordChanges};
+use super::rest::{Chains, ReadRest, Rest, RestPart};
 use super::{ChangeInfo, Replica, SavedDocument};
 use crate::change::RawChange;
 
@@ -220,12 +226,12 @@ impl Replica {
             core.fold.records() as usize,
             core.changes as usize,
         );
-        let fold = Fold::open_core(coop, core.fold, Arc::new(RestPlaces(rest.clone())))?;
+        let fold = Fold::open_core(coop, core.fold, RestPart::places(rest.clone()))?;
         let mut replica = Replica::new(coop, device);
         replica.fold = fold;
         replica.max_op = core.max_op;
-        replica.changes = Layered::over(Arc::new(RestChanges(rest.clone())));
-        replica.record_change = Layered::over(Arc::new(RestRecordChanges(rest.clone())));
+        replica.changes = Layered::over(RestPart::changes(rest.clone()));
+        replica.record_change = Layered::over(RestPart::record_changes(rest.clone()));
         replica.chains = Chains::over(core.chains.into_iter().collect(), rest.clone());
         replica.rest = Some(rest);
         for head in core.heads {
