@@ -592,4 +592,20 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await checkScreen("en", "join-from-link");
     await click("nav-settings");
   });
+
+  it("tells the member once when no other laptop has synced with this one for a while", async () => {
+    // Bo's laptop (the CLI home) last synced minutes ago, and the switch is on by
+    // default. The stretch that counts as failing is an hour; a test shortens it to 3 s
+    // through the window's own storage, the one hook it reads.
+    assert.equal(await (await byId(browser, "notify-sync")).isSelected(), true);
+    await browser.execute(() => localStorage.setItem("sangam.test.sync_stall_ms", "3000"));
+    const logged = () => browser.execute(() => document.querySelector(".activity")?.textContent ?? "");
+    const said = (text) => (text.match(/Notified: Not syncing/g) ?? []).length;
+    await until(async () => said(await logged()) === 1, "the failing sync notified");
+    assert.match(await logged(), /has not reached any of the co-op's other laptops/);
+    // Once per stretch: some seconds later it has not been said again.
+    await new Promise((done) => setTimeout(done, 3000));
+    assert.equal(said(await logged()), 1);
+    await browser.execute(() => localStorage.removeItem("sangam.test.sync_stall_ms"));
+  });
 });

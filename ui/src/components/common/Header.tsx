@@ -2,6 +2,8 @@ import { For, Show } from "solid-js";
 import { t, type Key } from "../../i18n";
 import { go, screen, sectionOf, type Section } from "../../lib/app/screen";
 import { reminders } from "../../lib/app/reminders";
+// Watches for a sync failing with every peer (it notifies; nothing here reads it).
+import "../../lib/app/syncWatch";
 import { coopId, coopList, home, setCoopId } from "../../lib/app/session";
 
 const SECTIONS: ReadonlyArray<Section> = ["members", "proposals", "market", "books", "peers", "bundles", "verify", "settings"];

@@ -1,7 +1,7 @@
 // Desktop notifications, each kind switchable in Settings (on this laptop): a new
 // proposal from another member, a vote closing within a day that the member has not
 // answered (reminders.ts), a newcomer asking to join, a fork found (a copy of a home
-// wrote as the same device). Every notification sent is also a
+// wrote as the same device), a sync failing with every peer for an hour (syncWatch.ts). Every notification sent is also a
 // line in the activity log, so a member who missed it (or a desktop with no notification
 // service) still sees what the window said. Texts are in the member's language.
 import { createRoot, createSignal } from "solid-js";
@@ -9,8 +9,8 @@ import { t } from "../../i18n";
 import * as ipc from "../ipc";
 import { noteActivity, onEvent } from "./events";
 
-export type NotifyKind = "proposal" | "reminder" | "join" | "fork";
-export const NOTIFY_KINDS: ReadonlyArray<NotifyKind> = ["proposal", "reminder", "join", "fork"];
+export type NotifyKind = "proposal" | "reminder" | "join" | "fork" | "sync";
+export const NOTIFY_KINDS: ReadonlyArray<NotifyKind> = ["proposal", "reminder", "join", "fork", "sync"];
 
 const key = (kind: NotifyKind) => `sangam.notify.${kind}`;
 const SENT = "sangam.notified";
