@@ -15,7 +15,7 @@ export CARGO_INCREMENTAL ?= 0
 endif
 TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run display test deps test-deps ui lint unit e2e deb demo vectors bindings
+.PHONY: run display test deps test-deps ui lint unit e2e deb deb-check demo vectors bindings
 
 ## Install what is missing, build the window and open it on your home
 ## (~/.local/share/sangam; another with SANGAM_HOME=DIR).
@@ -68,6 +68,12 @@ e2e: ui
 ## The .deb package (with the Tauri CLI from the npm package @tauri-apps/cli).
 deb: deps ui
 	ui/node_modules/.bin/tauri build --bundles deb
+
+## Build the .deb, then install and purge it in a throwaway root (`dpkg --root`): its
+## desktop entry handles sangam: links, its icons come at every size, nothing is left.
+## A release build, so not part of `make test`.
+deb-check: deps ui
+	bash scripts/deb-check.sh
 
 ## The terminal walk-through of a first co-op, for a laptop without a display.
 demo: deps
