@@ -276,11 +276,17 @@ impl Node {
             // loaded: the document replaces it.
             self.save_snapshot(&mut replica)?;
         }
-        // Replayed in full: saved, so the next process opens it instead (by the next
-        // commit, if this is not one).
+        // Replayed in full: saved, so the next process opens it instead. Outside a write,
+        // in a unit of its own if the write lock is free now (a read never waits for it),
+        // else by this process's next commit; a serving home saves it when quiet.
         if self.writing {
             self.keep_replica(&replica, SaveWhen::Now)?;
-        } else {
+        } else if self.defer_snapshots
+            || !matches!(
+                self.write_unit_if_free(|node| node.keep_replica(&replica, SaveWhen::Now)),
+                Ok(Some(()))
+            )
+        {
             self.replayed_unsaved.insert(coop);
         }
         self.replicas.insert(coop, replica);
@@ -584,6 +590,30 @@ impl Node {
             return f(self);
         }
         self.store.begin_write()?;
+        self.run_unit(f)
+    }
+
+    /// A write unit begun only if the home's write lock is free now (for what a reader
+    /// does on the side, which must never wait for it); `None` when another process
+    /// holds it.
+    pub(crate) fn write_unit_if_free<R>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<R, ApiError>,
+    ) -> Result<Option<R>, ApiError> {
+        if self.writing {
+            return f(self).map(Some);
+        }
+        if !self.store.try_begin_write()? {
+            return Ok(None);
+        }
+        self.run_unit(f).map(Some)
+    }
+
+    /// The rest of a write unit, its transaction begun.
+    fn run_unit<R>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
         self.writing = true;
         let before: Vec<(CoopId, u64)> = self
             .replicas

@@ -296,6 +296,30 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_write_after_a_replay_still_saves_the_replay_for_the_next_process() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("home");
+        let (home, coop) = crate::home::founded(&path);
+        home.log_labour(coop, "2026-01-01", 24 * 60, None)
+            .expect("a whole day");
+        for i in 0..20 {
+            home.update_profile(coop, Some(&format!("Asha {i}")), None)
+                .expect("profile");
+        }
+        drop(home);
+        // Each process reads the day's hours (replaying, the first time) and is refused:
+        // a day holds 24 hours. Only the first replays.
+        for replays in [1, 0, 0] {
+            let home = Home::open(&path).expect("opens");
+            let refused = home
+                .log_labour(coop, "2026-01-01", 60, None)
+                .expect_err("the day is full");
+            assert!(refused.message.contains("24 hours"), "{}", refused.message);
+            assert_eq!(home.node().replays, replays);
+        }
+    }
+
+    #[test]
     fn a_reopened_home_writes_on_its_saved_replica_without_a_replay() {
         let dir = tempfile::TempDir::new().expect("tmp");
         let path = dir.path().join("home");

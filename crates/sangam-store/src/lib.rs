@@ -164,6 +164,19 @@ impl Store {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(busy_or)
     }
 
+    /// Like [`Store::begin_write`], but only if the write lock is free now: `Ok(false)`,
+    /// with nothing begun, when another process holds it.
+    pub fn try_begin_write(&self) -> Result<bool, StoreError> {
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let begun = self.conn.execute_batch("BEGIN IMMEDIATE");
+        self.conn.busy_timeout(WRITE_LOCK_WAIT)?;
+        match begun.map_err(busy_or) {
+            Ok(()) => Ok(true),
+            Err(StoreError::Busy) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Ends the write begun by [`Store::begin_write`]: commits durably, or rolls back.
     pub fn end_write(&self, commit: bool) -> Result<(), StoreError> {
         if commit {
@@ -238,3 +251,27 @@ fn array<const N: usize>(bytes: &[u8]) -> Result<[u8; N], StoreError> {
 
 #[cfg(test)]
 mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+    use crate::testing::temp;
+
+    #[test]
+    fn a_write_begun_only_if_free_does_not_wait_for_another_process() {
+        let (_dir, path) = temp();
+        let holder = Store::open(&path).expect("opens");
+        let other = Store::open(&path).expect("opens");
+        holder.begin_write().expect("the lock");
+        let started = std::time::Instant::now();
+        assert!(!other.try_begin_write().expect("asks"), "held elsewhere");
+        // Not the ten seconds a writer waits.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        holder.end_write(false).expect("releases");
+        assert!(other.try_begin_write().expect("asks"), "free now");
+        other.end_write(false).expect("releases");
+        // The wait is back for ordinary writes: this one gets the lock once it is freed.
+        other.begin_write().expect("the lock");
+        other.end_write(true).expect("commits");
+    }
+}
