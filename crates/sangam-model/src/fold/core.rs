@@ -142,11 +142,14 @@ impl Fold {
             void: view.void.iter().map(|(k, r)| (*k, r.clone())).collect(),
             relay: view.relay.clone(),
         };
-        let mut indexes = self.index.clone();
+        let indexes = Indexes {
+            membership: self.index.membership.clone(),
+            governance: self.index.governance.clone(),
+            market: self.index.market.clone(),
+            ledger: self.index.ledger.without_entries(),
+        };
         // Those in a rest not read yet, and those placed since (counted without reading).
         let entries = self.index.ledger.entries_in_rest + self.index.ledger.entries.len();
-        indexes.ledger.entries.clear();
-        indexes.ledger.entries_in_rest = 0;
         FoldCore {
             heads,
             contexts,

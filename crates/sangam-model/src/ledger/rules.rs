@@ -38,6 +38,22 @@ pub(crate) struct Index {
     pub(crate) allocations: BTreeSet<(u64, RecordId)>,
 }
 
+impl Index {
+    /// A copy without the entries (a saved core leaves them to the rest).
+    pub(crate) fn without_entries(&self) -> Index {
+        Index {
+            accounts: self.accounts.clone(),
+            entries: BTreeSet::new(),
+            entries_in_rest: 0,
+            labour_days: self.labour_days.clone(),
+            closes: self.closes.clone(),
+            approved_by: self.approved_by.clone(),
+            reversals: self.reversals.clone(),
+            allocations: self.allocations.clone(),
+        }
+    }
+}
+
 /// An account of the books.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

@@ -3,10 +3,11 @@
 //!
 //! A replica opened from its saved core ([`Replica::open_core`]) holds what a write needs
 //! (the heads, the authority records, the indexes, each device's chain length); its
-//! large maps are [`Layered`] over a [`Rest`]. The rest is read from the saved state
-//! kept with the core, or, if another process has saved a newer one since, replayed from
-//! the change log up to the position the core was saved at (the log is append-only, so
-//! that part of it never changes).
+//! large maps are [`Layered`] over a [`Rest`]. The rest is read from the whole state
+//! kept with the core (saved with it, or earlier) and the log's changes after that state
+//! up to the core's position; or, if another process has saved a newer whole state since,
+//! replayed from the change log up to that position (the log is append-only, so that
+//! part of it never changes).
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -19,7 +20,19 @@ use sangam_model::{IdMap, PublicKey, RecordId};
 use super::{ChangeInfo, Replica};
 
 /// How the rest is read: the whole replica as saved, opened the long way.
-pub(super) type ReadRest = Box<dyn Fn() -> Result<Replica, String> + Send + Sync>;
+pub(super) type ReadRest = Box<dyn Fn() -> Result<Replica, RestError> + Send + Sync>;
+
+/// Why the rest of a saved replica could not be read: neither the saved state nor the
+/// change log it covers gives it back (a damaged home).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RestError {
+    /// The change log could not be read.
+    #[error(transparent)]
+    Log(#[from] super::LogError),
+    /// A change the log holds up to the saved core does not replay.
+    #[error("the change log up to the saved core does not replay: {0}")]
+    DoesNotReplay(crate::admission::Rejection),
+}
 
 /// The part of a saved replica not opened yet.
 pub(super) struct Rest {

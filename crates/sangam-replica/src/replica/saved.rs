@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use sangam_model::fold::FoldCore;
 use sangam_model::layered::{Layered, Prefixes};
 
-use super::rest::{Chains, ReadRest, Rest, RestPart};
+use super::rest::{Chains, ReadRest, Rest, RestError, RestPart};
 use super::{ChangeInfo, Replica, SavedDocument};
 use crate::change::RawChange;
 
@@ -290,7 +290,7 @@ fn read_rest(
     device: PublicKey,
     covers: i64,
     log: &Arc<dyn ChangeLog>,
-) -> Result<Replica, String> {
+) -> Result<Replica, RestError> {
     if let Ok(Some((at, bytes))) = log.saved_state(covers)
         && let Ok(mut replica) = Replica::open_saved(coop, device, &bytes, log.clone())
         && let Ok(later) = log.changes_between(at, covers)
@@ -300,14 +300,11 @@ fn read_rest(
             return Ok(replica);
         }
     }
-    let changes = log.changes_between(0, covers).map_err(|e| e.to_string())?;
+    let changes = log.changes_between(0, covers)?;
     let (replica, admitted, _) = Replica::restore(coop, device, None, changes);
-    match admitted.rejected.first() {
+    match admitted.rejected.into_iter().next() {
         None => Ok(replica),
-        Some(rejected) => Err(format!(
-            "the change log up to the saved core does not replay: {}",
-            rejected.reason
-        )),
+        Some(rejected) => Err(RestError::DoesNotReplay(rejected.reason)),
     }
 }
 
