@@ -78,7 +78,11 @@ fn floors(replica: &mut sangam_replica::Replica, membership_doc: &[u8]) {
     }
     let single = checks.len() as f64 / t.elapsed().as_secs_f64();
     let t = Instant::now();
-    assert!(verify_many(&checks).iter().all(Result::is_ok));
+    assert!(
+        verify_many(&sangam_machine::SYSTEM, &checks)
+            .iter()
+            .all(Result::is_ok)
+    );
     let batched = checks.len() as f64 / t.elapsed().as_secs_f64();
     println!(
         "floor: bare signature checks of {} records: {single:.0}/s single on one core, {batched:.0}/s batched on every core",

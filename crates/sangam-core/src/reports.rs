@@ -152,7 +152,7 @@ pub struct ReportCloseDto {
 
 /// Verifies a report file: needs no home and no network.
 pub fn verify_report(bytes: &[u8]) -> ReportDto {
-    match sangam_model::report::verify(bytes) {
+    match sangam_model::report::verify(&sangam_machine::SYSTEM, bytes) {
         Ok(verified) => ReportDto {
             verified: true,
             class: None,

@@ -18,6 +18,7 @@
 //! Run: `cargo bench -p sangam-model --bench tally`.
 
 use divan::Bencher;
+use sangam_machine::SYSTEM;
 use sangam_model::body::{
     Ballot, Choice, Fraction, Genesis, MemberAdmit, Method, ProposalOpen, Vote,
 };
@@ -134,7 +135,7 @@ fn build() -> Coop {
 
 fn fold_all(fold: &mut Fold, texts: &[String]) {
     let bytes: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-    for record in parse_many(&bytes) {
+    for record in parse_many(&SYSTEM, &bytes) {
         fold.add(record.expect("every benchmark record is valid"));
     }
 }
@@ -161,7 +162,7 @@ fn ballots_only(bencher: Bencher) {
 fn parse_and_verify_ballots(bencher: Bencher) {
     let coop = build();
     let bytes: Vec<&[u8]> = coop.ballots.iter().map(|t| t.as_bytes()).collect();
-    bencher.bench_local(|| parse_many(&bytes));
+    bencher.bench_local(|| parse_many(&SYSTEM, &bytes));
 }
 
 /// The same 10,000 ballots reloaded from this laptop's own store, where every signature
@@ -177,7 +178,7 @@ fn ballots_from_own_store(bencher: Bencher) {
         })
         .bench_local_values(|mut fold| {
             let bytes: Vec<&[u8]> = coop.ballots.iter().map(|t| t.as_bytes()).collect();
-            for record in parse_many_trusted(&bytes) {
+            for record in parse_many_trusted(&SYSTEM, &bytes) {
                 fold.add(record.expect("valid"));
             }
             fold.tally(coop.proposal).expect("tally")
@@ -255,7 +256,11 @@ fn batch_checks_one_core(bencher: Bencher) {
     let inputs = bare_checks(&build());
     let checks = as_checks(&inputs);
     bencher.bench_local(|| {
-        assert!(verify_on_one_core(&checks).iter().all(Result::is_ok));
+        assert!(
+            verify_on_one_core(&SYSTEM, &checks)
+                .iter()
+                .all(Result::is_ok)
+        );
     });
 }
 
@@ -265,7 +270,7 @@ fn batch_checks_all_cores(bencher: Bencher) {
     let inputs = bare_checks(&build());
     let checks = as_checks(&inputs);
     bencher.bench_local(|| {
-        assert!(verify_many(&checks).iter().all(Result::is_ok));
+        assert!(verify_many(&SYSTEM, &checks).iter().all(Result::is_ok));
     });
 }
 
@@ -274,7 +279,7 @@ fn batch_checks_all_cores(bencher: Bencher) {
 fn fold_and_tally_verified_ballots(bencher: Bencher) {
     let coop = build();
     let bytes: Vec<&[u8]> = coop.ballots.iter().map(|t| t.as_bytes()).collect();
-    let ballots: Vec<Record> = parse_many(&bytes)
+    let ballots: Vec<Record> = parse_many(&SYSTEM, &bytes)
         .into_iter()
         .map(|r| r.expect("valid"))
         .collect();
@@ -322,7 +327,7 @@ fn verify_report(bencher: Bencher) {
         report.records.len(),
         bytes.len()
     );
-    bencher.bench_local(|| sangam_model::report::verify(&bytes).expect("verifies"));
+    bencher.bench_local(|| sangam_model::report::verify(&SYSTEM, &bytes).expect("verifies"));
 }
 
 fn main() {

@@ -16,6 +16,7 @@ use crate::canonical::{CanonicalError, to_canonical};
 pub use crate::id::{CoopId, RecordId, Timestamp};
 use crate::keys::{KeyError, PublicKey, SecretKey, Signature};
 use crate::kinds::{Body, BodyError, Kind};
+use crate::parallel::Machine;
 use crate::verify::SigCheck;
 
 /// Domain tag of record signatures and ids.
@@ -516,21 +517,22 @@ impl UnverifiedRecord {
 /// Parses and verifies many records: parsed on every core, their signatures checked in
 /// batches ([`crate::verify::verify_many`]). Results come back in input order; each is
 /// exactly what [`Record::from_json`] returns for that input.
-pub fn parse_many(inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> {
-    let parsed = crate::parallel::map(inputs, |bytes| Record::from_json_deferred(bytes));
-    verify_deferred(parsed)
+pub fn parse_many(machine: &dyn Machine, inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> {
+    let parsed = crate::parallel::map(machine, inputs, |bytes| Record::from_json_deferred(bytes));
+    verify_deferred(machine, parsed)
 }
 
 /// Checks the signatures of records parsed by [`Record::from_json_deferred`] in batches;
 /// errors pass through.
 pub fn verify_deferred(
+    machine: &dyn Machine,
     parsed: Vec<Result<UnverifiedRecord, RecordError>>,
 ) -> Vec<Result<Record, RecordError>> {
     let checks: Vec<SigCheck<'_>> = parsed
         .iter()
         .filter_map(|p| p.as_ref().ok().map(UnverifiedRecord::check))
         .collect();
-    let mut verdicts = crate::verify::verify_many(&checks).into_iter();
+    let mut verdicts = crate::verify::verify_many(machine, &checks).into_iter();
     parsed
         .into_iter()
         .map(|p| {
@@ -542,8 +544,11 @@ pub fn verify_deferred(
 }
 
 /// [`parse_many`] for records from this home's own store: [`Record::from_trusted_json`].
-pub fn parse_many_trusted(inputs: &[&[u8]]) -> Vec<Result<Record, RecordError>> {
-    crate::parallel::map(inputs, |bytes| Record::from_trusted_json(bytes))
+pub fn parse_many_trusted(
+    machine: &dyn Machine,
+    inputs: &[&[u8]],
+) -> Vec<Result<Record, RecordError>> {
+    crate::parallel::map(machine, inputs, |bytes| Record::from_trusted_json(bytes))
 }
 
 #[cfg(test)]
@@ -641,7 +646,10 @@ mod tests {
         texts[150] = "not json".into();
         let inputs: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
         let one_by_one: Vec<_> = inputs.iter().map(|b| Record::from_json(b)).collect();
-        assert_eq!(parse_many(&inputs), one_by_one);
+        assert_eq!(
+            parse_many(&crate::parallel::testing::MACHINE, &inputs),
+            one_by_one
+        );
         assert!(one_by_one[17].is_err() && one_by_one[150].is_err() && one_by_one[0].is_ok());
     }
 

@@ -17,7 +17,8 @@
 //! encodings, so it is not this rule either. What is here is a small module over
 //! curve25519-dalek's public point arithmetic and multiscalar multiplication.
 //!
-//! A batch takes random 128-bit coefficients `z_i` from the operating system and checks
+//! A batch takes random 128-bit coefficients `z_i` from the [`Machine`] it is given (the
+//! operating system's generator, on a laptop) and checks
 //! `[8]( Σ z_i·R_i + Σ_A (Σ_{i: A_i = A} z_i·k_i)·A − (Σ z_i·S_i)·B ) = 0`, the terms of
 //! one key merged into one. When a batch fails it is split in halves until the bad
 //! signatures are found, so only they are refused.
@@ -31,6 +32,7 @@ use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 use sha2::{Digest, Sha512};
 
 use crate::keys::{KeyError, PublicKey, Signature};
+use crate::parallel::Machine;
 
 /// One signature to check: `sig` by `key` over `domain || 0x00 || message`.
 #[derive(Debug, Clone, Copy)]
@@ -64,17 +66,20 @@ pub fn verify_one(check: &SigCheck<'_>) -> Result<(), KeyError> {
 
 /// Checks many signatures; the result for each is what [`verify_one`] says of it. Large
 /// inputs are spread over the machine's cores, each part one batch equation.
-pub fn verify_many(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
+pub fn verify_many(machine: &dyn Machine, checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
     if checks.len() < SMALLEST_BATCH {
         return checks.iter().map(verify_one).collect();
     }
-    crate::parallel::map_parts(checks, verify_on_one_core)
+    crate::parallel::map_parts(machine, checks, |part| verify_on_one_core(machine, part))
 }
 
 /// [`verify_many`] on the calling thread alone (one thread's share of it): decode
 /// everything, refuse what fails rules 1–3, then one batch equation over the rest, split
 /// in halves while it fails.
-pub fn verify_on_one_core(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> {
+pub fn verify_on_one_core(
+    machine: &dyn Machine,
+    checks: &[SigCheck<'_>],
+) -> Vec<Result<(), KeyError>> {
     let mut keys: HashMap<[u8; 32], Result<EdwardsPoint, KeyError>> = HashMap::new();
     let mut out: Vec<Result<(), KeyError>> = Vec::with_capacity(checks.len());
     let mut items: Vec<Item> = Vec::with_capacity(checks.len());
@@ -99,7 +104,7 @@ pub fn verify_on_one_core(checks: &[SigCheck<'_>]) -> Vec<Result<(), KeyError>> 
             Err(e) => out.push(Err(e)),
         }
     }
-    let coefficients = random_coefficients(items.len());
+    let coefficients = random_coefficients(machine, items.len());
     let items: Vec<Weighted> = items
         .into_iter()
         .zip(coefficients)
@@ -157,12 +162,11 @@ fn batch_holds(items: &[Weighted], key_points: &[EdwardsPoint]) -> bool {
         .is_identity()
 }
 
-/// Random 128-bit coefficients, from the operating system.
-fn random_coefficients(n: usize) -> Vec<Scalar> {
+/// Random 128-bit coefficients, from the machine (which panics rather than hand out
+/// coefficients an attacker could predict).
+fn random_coefficients(machine: &dyn Machine, n: usize) -> Vec<Scalar> {
     let mut bytes = vec![0u8; n * 16];
-    // No randomness means no batch check can be trusted: stop rather than go on with
-    // coefficients an attacker could predict.
-    getrandom::fill(&mut bytes).expect("the operating system's random number generator");
+    machine.fill_random(&mut bytes);
     bytes
         .chunks_exact(16)
         .map(|z| Scalar::from(u128::from_le_bytes(z.try_into().expect("16 bytes"))))

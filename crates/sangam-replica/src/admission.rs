@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use automerge::{Change, ChangeHash, ScalarValue};
+use sangam_machine::SYSTEM;
 use sangam_model::record::UnverifiedRecord;
 use sangam_model::verify::{SigCheck, verify_many};
 use sangam_model::{CoopId, PublicKey, Record, RecordError, RecordId, Refusal, Timestamp};
@@ -220,7 +221,7 @@ impl Checked {
         let mut vouched = HashMap::new();
         let mut vouchers = HashMap::new();
         let prechecked = match trust {
-            Trust::OwnStore => sangam_model::parallel::map(&decoded, |(change, _)| {
+            Trust::OwnStore => sangam_model::parallel::map(&SYSTEM, &decoded, |(change, _)| {
                 let device = actor(change)?;
                 Ok((device, records_in(coop, change)))
             }),
@@ -282,7 +283,7 @@ struct BatchChecks {
 /// change vouches for is checked on its own.
 fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) -> BatchChecks {
     let n = decoded.len();
-    let parsed: Vec<Parsed> = sangam_model::parallel::map(decoded, |(change, _)| {
+    let parsed: Vec<Parsed> = sangam_model::parallel::map(&SYSTEM, decoded, |(change, _)| {
         (actor(change), records_deferred(coop, change, now))
     });
     let inputs: Vec<[u8; 64]> = decoded
@@ -335,7 +336,7 @@ fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) ->
                 }
             }
         }
-        let verdicts = verify_many(&checks);
+        let verdicts = verify_many(&SYSTEM, &checks);
         let (device_verdicts, record_part) = verdicts.split_at(heads.len());
         for (at, verdict) in record_owners.iter().zip(record_part) {
             record_verdicts[*at].push(verdict.clone());
@@ -354,7 +355,7 @@ fn check_batch(coop: CoopId, decoded: &[(Change, RawChange)], now: Timestamp) ->
         .filter(|&at| parsed[at].0.is_ok() && device_sig[at].is_none() && !covered[at])
         .collect();
     let checks: Vec<SigCheck<'_>> = rest.iter().filter_map(|&at| device_check(at)).collect();
-    for (&at, verdict) in rest.iter().zip(verify_many(&checks)) {
+    for (&at, verdict) in rest.iter().zip(verify_many(&SYSTEM, &checks)) {
         device_sig[at] = Some(verdict.is_ok());
     }
     let vouched: Vec<bool> = (0..n)

@@ -11,6 +11,7 @@ use crate::fold::{Fold, Placed};
 use crate::governance::Tally;
 use crate::id::RecordId;
 use crate::kinds::Body;
+use crate::parallel::Machine;
 use crate::record::{Record, RecordError};
 
 /// A report that verified, with the fold of its records for showing what it says.
@@ -41,10 +42,11 @@ impl Verified {
     }
 }
 
-/// Verifies a report file: Ok with what it says, or the first reason it fails.
-pub fn verify(bytes: &[u8]) -> Result<Verified, ReportError> {
+/// Verifies a report file: Ok with what it says, or the first reason it fails. Its
+/// records' signatures are checked in batches, spread over `machine`'s cores.
+pub fn verify(machine: &dyn Machine, bytes: &[u8]) -> Result<Verified, ReportError> {
     let report = Report::parse(bytes)?;
-    let records = parse_records(&report)?;
+    let records = parse_records(machine, &report)?;
     let by_id = index(&records)?;
     check_coop(&records, &report)?;
     let proposal = report.proposal;
@@ -112,10 +114,13 @@ pub fn verify(bytes: &[u8]) -> Result<Verified, ReportError> {
 }
 
 /// Step 5: every record passes "Checking a record", signatures checked in batches.
-fn parse_records(report: &Report) -> Result<Vec<Record>, ReportError> {
+fn parse_records(machine: &dyn Machine, report: &Report) -> Result<Vec<Record>, ReportError> {
     let inputs: Vec<&[u8]> = report.records.iter().map(|r| r.as_bytes()).collect();
     let mut records = Vec::with_capacity(inputs.len());
-    for (i, parsed) in crate::record::parse_many(&inputs).into_iter().enumerate() {
+    for (i, parsed) in crate::record::parse_many(machine, &inputs)
+        .into_iter()
+        .enumerate()
+    {
         match parsed {
             Ok(record) => records.push(record),
             Err(RecordError::Signature(_)) => {

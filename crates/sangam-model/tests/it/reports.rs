@@ -10,6 +10,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
+use sangam_machine::SYSTEM;
 use sangam_model::body::{
     Ballot, Choice, Fraction, Method, ProposalClose, ProposalOpen, ProxyGrant, Vote,
 };
@@ -343,7 +344,7 @@ fn every_method_with_proxies_changed_votes_and_a_late_ballot_verifies_with_both_
         let fold = s.book.fold();
         let report = report_of(&fold, &s.proposal, &s.people[0]);
         let bytes = report.to_json();
-        let verified = verify(&bytes).unwrap_or_else(|e| panic!("{method:?}: {e}"));
+        let verified = verify(&SYSTEM, &bytes).unwrap_or_else(|e| panic!("{method:?}: {e}"));
         let tally = fold.tally(s.proposal.id()).expect("tally");
         assert_eq!(
             verified.tally, tally,
@@ -577,7 +578,7 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
         let mut v = good.clone();
         tamper(&mut v, &s);
         let bytes = serde_json::to_vec_pretty(&v).expect("the report's shape");
-        let err = verify(&bytes).expect_err(name);
+        let err = verify(&SYSTEM, &bytes).expect_err(name);
         assert_eq!(err.class, *class, "{name}: {err}");
         let file = write(
             dir.path(),
@@ -589,7 +590,7 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
     // Truncated JSON.
     let bytes = report.to_json();
     let cut = &bytes[..bytes.len() / 2];
-    let err = verify(cut).expect_err("truncated");
+    let err = verify(&SYSTEM, cut).expect_err("truncated");
     assert_eq!(err.class, ReportClass::Malformed);
     assert!(err.reason.contains("cut short"), "{err}");
     files.push((
@@ -601,7 +602,7 @@ fn each_tampering_is_refused_by_both_verifiers_with_its_reason() {
     let text = String::from_utf8(report.to_json()).expect("UTF-8");
     let minus_zero = text.replace("\"exported_at\": 99000", "\"exported_at\": -0");
     assert_ne!(minus_zero, text);
-    let err = verify(minus_zero.as_bytes()).expect_err("-0");
+    let err = verify(&SYSTEM, minus_zero.as_bytes()).expect_err("-0");
     assert_eq!(err.class, ReportClass::Malformed, "{err}");
     files.push((
         "-0".into(),
@@ -686,7 +687,7 @@ fn an_edited_election_report_is_refused_by_both_verifiers_with_its_reason() {
     ];
     for (name, class, v) in cases {
         let bytes = serde_json::to_vec_pretty(&v).expect("json");
-        let err = verify(&bytes).expect_err(name);
+        let err = verify(&SYSTEM, &bytes).expect_err(name);
         assert_eq!(err.class, class, "{name}: {err}");
         let file = write(
             dir.path(),
@@ -760,8 +761,8 @@ fn two_partitions_that_closed_differently_each_verify_as_what_they_are() {
     let dir = tempfile::tempdir().expect("tmp");
     let report_ab = report_of(&room_ab, &proposal, bo).to_json();
     let report_cde = report_of(&room_cde, &proposal, eli).to_json();
-    let ab = verify(&report_ab).expect("room A's report verifies");
-    let cde = verify(&report_cde).expect("room B's report verifies");
+    let ab = verify(&SYSTEM, &report_ab).expect("room A's report verifies");
+    let cde = verify(&SYSTEM, &report_cde).expect("room B's report verifies");
     assert_eq!(
         ab.tally.outcome.label(),
         "no_quorum",
@@ -780,7 +781,7 @@ fn two_partitions_that_closed_differently_each_verify_as_what_they_are() {
     // Once both rooms meet, the two closes are concurrent: everything counts and the
     // report says the closes disagreed.
     let met = report_of(&book.fold(), &proposal, asha).to_json();
-    let both = verify(&met).expect("the merged report verifies");
+    let both = verify(&SYSTEM, &met).expect("the merged report verifies");
     assert_eq!(both.tally.closes.len(), 2);
     assert_eq!(both.tally.ballots_counted, 5);
     assert_eq!(
@@ -825,7 +826,7 @@ fn a_relay_proposal_and_a_refused_settings_record_verify_with_both_verifiers() {
         Some("https://relay.river.coop:8443")
     );
     let bytes = report_of(&fold, &proposal, &bo).to_json();
-    let verified = verify(&bytes).expect("verifies");
+    let verified = verify(&SYSTEM, &bytes).expect("verifies");
     assert_eq!(verified.tally.outcome.label(), "passed");
     let dir = tempfile::tempdir().expect("tmp");
     let file = write(dir.path(), "relay.json", &bytes);
@@ -866,7 +867,7 @@ fn a_co_op_whose_bylaws_keep_the_books_verifies_with_both_verifiers() {
     let fold = book.fold();
     assert_eq!(fold.accounts().len(), 1, "Bo's account does not count");
     let bytes = report_of(&fold, &proposal, &asha).to_json();
-    verify(&bytes).expect("verifies");
+    verify(&SYSTEM, &bytes).expect("verifies");
     let dir = tempfile::tempdir().expect("tmp");
     let file = write(dir.path(), "books.json", &bytes);
     assert_eq!(python_verdict(&file), "verified");

@@ -1,5 +1,6 @@
 //! THREATS.md 10: RFC 8032 vectors pass; small-order keys and non-canonical signatures fail.
 
+use sangam_machine::SYSTEM;
 use sangam_model::verify::{SigCheck, verify_many};
 use sangam_model::{PublicKey, SecretKey, Signature};
 
@@ -164,7 +165,7 @@ fn wycheproof_vectors_are_judged_as_published() {
         }
     }
     let checks: Vec<SigCheck> = batch.iter().map(|(_, _, c)| *c).collect();
-    for ((id, valid, _), result) in batch.iter().zip(verify_many(&checks)) {
+    for ((id, valid, _), result) in batch.iter().zip(verify_many(&SYSTEM, &checks)) {
         assert_eq!(result.is_ok(), *valid, "tcId {id} in a batch");
     }
 }
@@ -206,7 +207,10 @@ fn speccheck_cases_are_judged_as_docs_protocol_says() {
             sig,
         })
         .collect();
-    let batched: Vec<bool> = verify_many(&checks).iter().map(Result::is_ok).collect();
+    let batched: Vec<bool> = verify_many(&SYSTEM, &checks)
+        .iter()
+        .map(Result::is_ok)
+        .collect();
     assert_eq!(batched, ACCEPTED);
 }
 
@@ -236,6 +240,7 @@ mod single_and_batch {
     use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
     use curve25519_dalek::scalar::Scalar;
     use proptest::prelude::*;
+    use sangam_machine::SYSTEM;
     use sangam_model::verify::{SigCheck, verify_many, verify_one};
     use sangam_model::{PublicKey, Signature};
     use sha2::{Digest, Sha512};
@@ -398,7 +403,7 @@ mod single_and_batch {
                 sig,
             })
             .collect();
-        let refused: Vec<usize> = verify_many(&checks)
+        let refused: Vec<usize> = verify_many(&SYSTEM, &checks)
             .iter()
             .enumerate()
             .filter(|(_, r)| r.is_err())
@@ -433,7 +438,7 @@ mod single_and_batch {
                 .map(|(key, sig, message)| SigCheck { key, domain: Some(DOMAIN), message, sig })
                 .collect();
             let alone: Vec<_> = checks.iter().map(verify_one).collect();
-            prop_assert_eq!(verify_many(&checks), alone.clone());
+            prop_assert_eq!(verify_many(&SYSTEM, &checks), alone.clone());
             for ((kind, _, _), result) in items.iter().zip(&alone) {
                 let expected = matches!(kind, Kind::Honest | Kind::TorsionedR(_) | Kind::TorsionedKey(_));
                 if !matches!(kind, Kind::FlippedBit(_)) {

@@ -54,10 +54,14 @@ impl Replica {
             .map(|((c, device), input)| crate::change::device_check(device, input, &c.sig))
             .collect();
         let mut bad: HashMap<ChangeHash, PublicKey> = HashMap::new();
-        for (((c, device), _), verdict) in orphans
-            .iter()
-            .zip(&inputs)
-            .zip(sangam_model::verify::verify_many(&checks))
+        for (((c, device), _), verdict) in
+            orphans
+                .iter()
+                .zip(&inputs)
+                .zip(sangam_model::verify::verify_many(
+                    &sangam_machine::SYSTEM,
+                    &checks,
+                ))
         {
             if verdict.is_err() {
                 bad.insert(c.hash, *device);
