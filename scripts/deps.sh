@@ -14,8 +14,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # python3: the independent report verifier in tests/report-verifier/ (standard library).
 # procps: pgrep, with which the end-to-end harness finds an app that outlived its session.
 # nodejs, npm: building the window's UI, when Node is not installed some other way.
+# libayatana-appindicator3-1: the tray icon that keeps a closed window's home serving
+#   (loaded at run time; the window runs without it, with no tray).
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev iproute2
-  xvfb xauth webkit2gtk-driver fonts-noto-core python3 procps)
+  xvfb xauth webkit2gtk-driver fonts-noto-core python3 procps libayatana-appindicator3-1)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 . "$root/scripts/apt-missing.sh"
 apt_missing "${packages[@]}"

@@ -43,6 +43,8 @@ pub const COMMANDS: &[&str] = &[
     "peers",
     "network",
     "set_lan",
+    "set_keep_serving",
+    "tray_texts",
     "set_relays_used",
     "set_decimal_mark",
     "propose_coop_relay",

@@ -69,6 +69,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         peers,
         network,
         set_lan,
+        set_keep_serving,
+        tray_texts,
         set_relays_used,
         set_decimal_mark,
         propose_coop_relay,
@@ -403,6 +405,26 @@ async fn network(app: State<'_, App>, coop: CoopId) -> Answer<NetworkDto> {
 #[tauri::command(rename_all = "snake_case")]
 async fn set_lan(app: State<'_, App>, on: bool) -> Answer<()> {
     on_home(&app, move |home| home.set_lan(on)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn set_keep_serving(app: State<'_, App>, on: bool) -> Answer<()> {
+    on_home(&app, move |home| home.set_keep_serving(on)).await
+}
+
+/// The tray's texts, in the member's language (the tray has none of its own). A window
+/// with no tray has nothing to show them in, which is not an error.
+#[tauri::command(rename_all = "snake_case")]
+fn tray_texts(app: State<'_, App>, texts: crate::tray::TrayTexts) -> Answer<()> {
+    let Some(tray) = app.tray.get() else {
+        return Ok(());
+    };
+    tray.say(&texts).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("the tray refused its texts: {e}"),
+        )
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]

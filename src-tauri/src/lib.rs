@@ -1,7 +1,8 @@
 //! The desktop shell: a Tauri window over one [`sangam_core::Home`]. Commands
 //! (`commands.rs`; the books' in `books.rs`) call one core use case each; `events.rs`
 //! forwards the core's event stream to the window; `serving.rs` keeps the home serving
-//! while the window is open; `one_window.rs` keeps one window per home.
+//! while the window is open, and after it is closed if the member keeps it serving, with
+//! `tray.rs`'s icon to reopen it or quit; `one_window.rs` keeps one window per home.
 //! Nothing else lives here: logic that wants to belongs in core.
 
 mod books;
@@ -12,6 +13,7 @@ mod events;
 #[cfg(unix)]
 mod one_window;
 mod serving;
+mod tray;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,12 +23,23 @@ use sangam_core::Home;
 pub use command_names::COMMANDS;
 pub use serving::Serving;
 
-/// What every command reaches: the home, its serving task, and the `sangam:` link the
-/// window was started with until the window takes it.
+/// What every command reaches: the home, its serving task, the `sangam:` link the
+/// window was started with until the window takes it, and the tray icon once added.
 pub struct App {
     home: Home,
     serving: Serving,
     opened_link: std::sync::Mutex<Option<String>>,
+    tray: std::sync::OnceLock<tray::Tray>,
+}
+
+impl App {
+    /// Whether closing the window should leave the home serving: only while it serves,
+    /// the member wants it (the default), and a tray icon can bring the window back.
+    fn keeps_serving_when_closed(&self) -> bool {
+        self.tray.get().is_some()
+            && self.serving.is_running()
+            && self.home.keeps_serving().unwrap_or(false)
+    }
 }
 
 /// The event a `sangam:` link opened by a later launch reaches the window by.
@@ -107,6 +120,7 @@ pub fn run() -> ExitCode {
         serving: Serving::new(home.clone()),
         home,
         opened_link: std::sync::Mutex::new(link),
+        tray: std::sync::OnceLock::new(),
     };
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
@@ -118,22 +132,32 @@ pub fn run() -> ExitCode {
             events::forward(tauri_app.handle().clone(), state.home.subscribe());
             // A home that holds a co-op serves from the first second the window shows.
             state.serving.ensure(tauri_app.handle());
+            if let Some(tray) = tray::add(tauri_app.handle()) {
+                let _ = state.tray.set(tray);
+            }
             #[cfg(unix)]
             {
                 let handle = tauri_app.handle().clone();
                 first.listen(move |link| {
                     use tauri::Emitter;
-                    for window in handle.webview_windows().into_values() {
-                        let _ = window.unminimize();
-                        let _ = window.show();
-                        let _ = window.set_focus();
-                    }
+                    tray::show_window(&handle);
                     if let Some(link) = link {
                         let _ = handle.emit(OPEN_LINK_EVENT, link);
                     }
                 });
             }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            use tauri::Manager;
+            // Closed while serving, the window only hides: the laptop goes on syncing
+            // for the room, and the tray (or launching Sangam again) brings it back.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window.state::<App>().keeps_serving_when_closed()
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
         })
         .manage(app)
         .build(tauri::generate_context!());

@@ -40,6 +40,14 @@ impl Serving {
         }
     }
 
+    /// Whether the home serves now.
+    pub fn is_running(&self) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+    }
+
     /// Starts serving if the home holds a co-op and does not serve yet.
     pub fn ensure(&self, app: &tauri::AppHandle) {
         let mut running = self

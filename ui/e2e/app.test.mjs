@@ -4,9 +4,10 @@
 // (the window's tally moves without a reload), the close. Every screen is checked with
 // axe-core and photographed, in English and in Tamil.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import {
   APP,
@@ -29,6 +30,13 @@ const dialogDir = tempHome("dialogs");
 process.env.SANGAM_FILE_DIALOG_DIR = dialogDir;
 let browser;
 let closeApp;
+
+/** The window as X sees it: `mapped`, `unmapped` (hidden) or `gone`; or `close` it as a
+ * desktop's close button does. */
+function xWindow(action) {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "close-window.py");
+  return execFileSync("/usr/bin/python3", [script, action, "Sangam"], { encoding: "utf8" }).trim();
+}
 let coop;
 let proposalId;
 
@@ -607,5 +615,43 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await new Promise((done) => setTimeout(done, 3000));
     assert.equal(said(await logged()), 1);
     await browser.execute(() => localStorage.removeItem("sangam.test.sync_stall_ms"));
+  });
+
+  it("keeps serving with its window closed, and a later launch brings the window back", async () => {
+    await click("nav-peers");
+    const keep = await byId(browser, "keep-serving-toggle");
+    await keep.waitForDisplayed();
+    assert.equal(await keep.isSelected(), true, "on by default");
+    assert.equal(xWindow("state"), "mapped");
+    xWindow("close");
+    await until(() => xWindow("state") === "unmapped", "the window hidden, not gone");
+    // The CLI member proposes and syncs while the window is closed: it reaches this home
+    // (a sync that reaches no peer fails, and `cli` throws).
+    cli(cliHome, "propose", "--title", "Paint the shopfront", "--text", "Green, this spring.", "--method", "yes-no", "--closes-in", "3d");
+    const synced = cliJson(cliHome, "sync");
+    assert.ok(synced.sent >= 1, `the proposal was sent: ${JSON.stringify(synced)}`);
+    const again = spawnSync(APP, ["--home", appHome], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(again.status, 0, `the launch failed: ${again.stderr}`);
+    await until(() => xWindow("state") === "mapped", "the window shown again");
+    await click("nav-proposals");
+    await click("proposal-tab-open");
+    await until(
+      async () => (await browser.$("main").getText()).includes("Paint the shopfront"),
+      "the proposal synced while the window was closed",
+    );
+  });
+
+  it("quits when its window is closed with keep serving turned off", async () => {
+    await click("nav-peers");
+    const keep = await byId(browser, "keep-serving-toggle");
+    await keep.click();
+    await until(async () => !(await keep.isSelected()) && (await keep.isEnabled()), "the switch off and stored");
+    xWindow("close");
+    await until(() => xWindow("state") === "gone", "the window gone");
+    await until(() => spawnSync("pgrep", ["-f", `${APP} --home ${appHome}`]).status === 1, "the app ended");
+    // Its session ended with it: what is left is the driver.
+    const close = closeApp;
+    closeApp = undefined;
+    await close().catch(() => undefined);
   });
 });

@@ -7,6 +7,8 @@ import { t } from "./i18n";
 import { startEvents } from "./lib/app/events";
 import { startLinks } from "./lib/app/links";
 import { boot, coopId, phase } from "./lib/app/session";
+// The tray's texts follow the language from the first moment (nothing here reads them).
+import "./lib/app/tray";
 import { Routes } from "./routes/Routes";
 
 export function App() {

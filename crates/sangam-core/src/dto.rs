@@ -67,6 +67,8 @@ pub struct HomeDto {
 pub struct NetworkDto {
     /// Whether it finds and announces devices on the local network.
     pub lan: bool,
+    /// Whether closing the window leaves it serving (the window's tray icon reopens it).
+    pub keep_serving: bool,
     /// Whether it uses relays at all.
     pub relays_used: bool,
     /// The co-op's own relay, when its settings name one.

@@ -231,6 +231,7 @@ impl Home {
         let mut node = self.node();
         Ok(NetworkDto {
             lan: node.lan()?,
+            keep_serving: node.keep_serving()?,
             relays_used: node.relays()? != Relays::Disabled,
             coop_relay: node.state(coop)?.relay,
         })
@@ -539,6 +540,16 @@ impl Home {
     /// Turns LAN discovery on or off.
     pub fn set_lan(&self, on: bool) -> Result<(), ApiError> {
         self.node().set_lan(on)
+    }
+
+    /// Whether closing the window leaves this home serving.
+    pub fn keeps_serving(&self) -> Result<bool, ApiError> {
+        self.node().keep_serving()
+    }
+
+    /// Turns keeping serving after the window closes on or off.
+    pub fn set_keep_serving(&self, on: bool) -> Result<(), ApiError> {
+        self.node().set_keep_serving(on)
     }
 
     /// Peers seen for a co-op.

@@ -27,6 +27,8 @@ pub struct PeerDto {
 const RELAY_SETTING: &str = "relay";
 /// The home setting that turns LAN discovery (mDNS) on or off.
 const LAN_SETTING: &str = "lan";
+/// The home setting that keeps the window's home serving after the window is closed.
+const KEEP_SERVING_SETTING: &str = "keep_serving";
 
 /// How long a relay proposal stays open: a week, so members who meet weekly can vote.
 const RELAY_VOTE: std::time::Duration = std::time::Duration::from_secs(7 * 86_400);
@@ -124,6 +126,19 @@ impl Node {
             .set_setting(LAN_SETTING, if on { "on" } else { "off" })?)
     }
 
+    /// Whether closing the window leaves the home serving (on unless turned off): a laptop
+    /// left at a meetup with its window closed still syncs for the room.
+    pub(crate) fn keep_serving(&self) -> Result<bool, ApiError> {
+        Ok(self.store().setting(KEEP_SERVING_SETTING)?.as_deref() != Some("off"))
+    }
+
+    /// Turns keeping serving after the window closes `on` or `off`.
+    pub(crate) fn set_keep_serving(&self, on: bool) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(KEEP_SERVING_SETTING, if on { "on" } else { "off" })?)
+    }
+
     /// The endpoint configuration for this home. LAN discovery follows the home's setting,
     /// except on an endpoint bound to loopback, which nobody on the LAN could reach.
     pub(crate) fn net_config(
@@ -204,5 +219,29 @@ impl Node {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Home;
+
+    /// Keeping serving after the window closes is on for a new home, and turning it off
+    /// is remembered by the next process, apart from the LAN switch beside it.
+    #[test]
+    fn keep_serving_is_on_until_turned_off_and_is_remembered() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let (home, coop) = crate::home::founded(dir.path());
+        assert!(home.keeps_serving().expect("reads"));
+        assert!(home.network(coop).expect("network").keep_serving);
+        home.set_keep_serving(false).expect("off");
+        drop(home);
+        let home = Home::open(dir.path()).expect("reopens");
+        assert!(!home.keeps_serving().expect("reads"));
+        let network = home.network(coop).expect("network");
+        assert!(!network.keep_serving);
+        assert!(network.lan, "a switch of its own");
+        home.set_keep_serving(true).expect("on");
+        assert!(home.keeps_serving().expect("reads"));
     }
 }

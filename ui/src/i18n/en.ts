@@ -23,6 +23,13 @@ export const en = {
   "header.serving": "Serving: the co-op's laptops can sync with this one",
   "header.serving_at": "Serving at {address}",
   "header.not_serving": "Not serving yet",
+
+  // The tray icon's menu (while the window is closed, it is how Sangam is reached).
+  "tray.not_serving": "Not serving yet",
+  "tray.serving_alone": "Serving; no other laptop has synced with this one yet",
+  "tray.serving": "Serving: {n} laptops synced in the last hour, the last at {last}",
+  "tray.open": "Open Sangam",
+  "tray.quit": "Quit Sangam (syncing stops)",
   "notice.dismiss": "Dismiss",
   "activity.title": "Activity",
   "activity.empty": "Nothing has happened yet in this window.",
@@ -344,6 +351,8 @@ export const en = {
   "peers.network": "Network",
   "peers.lan": "Find and announce laptops on the local network",
   "peers.relays": "Use relays when no direct path works",
+  "peers.keep_serving":
+    "Keep serving when the window is closed: Sangam stays in the tray, and the co-op's laptops can still sync with this one",
   "peers.relay_url": "The co-op's own relay (URL, blank for n0's public relays); the members decide it by vote",
   "peers.relay_save": "Propose this relay",
   "peers.relay_proposed": "Proposed: it changes for every laptop when the members pass it.",

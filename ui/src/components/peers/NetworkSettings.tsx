@@ -1,11 +1,20 @@
-import { createEffect, createResource, createSignal, createUniqueId, Show } from "solid-js";
-import { t } from "../../i18n";
+import { createEffect, createResource, createSignal, createUniqueId, For, Show } from "solid-js";
+import { t, type Key } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
 import { FormError } from "../common/FormError";
 
-/** The LAN and relay switches, and the co-op's own relay. */
+type Switch = "lan" | "relays_used" | "keep_serving";
+
+/** This laptop's switches, in the order shown. */
+const SWITCHES: ReadonlyArray<{ which: Switch; testid: string; label: Key }> = [
+  { which: "lan", testid: "lan-toggle", label: "peers.lan" },
+  { which: "relays_used", testid: "relays-toggle", label: "peers.relays" },
+  { which: "keep_serving", testid: "keep-serving-toggle", label: "peers.keep_serving" },
+];
+
+/** The LAN, relay and keep-serving switches, and the co-op's own relay. */
 export function NetworkSettings(props: { coop: string }) {
   const id = createUniqueId();
   const [net, { refetch, mutate }] = createResource(() => props.coop, ipc.network);
@@ -26,24 +35,22 @@ export function NetworkSettings(props: { coop: string }) {
   });
 
   // A refused switch flips back, since the stored setting did not change.
-  const setLan = (on: boolean, input: HTMLInputElement) =>
+  const store: Record<Switch, (on: boolean) => Promise<null>> = {
+    lan: ipc.setLan,
+    relays_used: ipc.setRelaysUsed,
+    keep_serving: ipc.setKeepServing,
+  };
+  const flip = (which: Switch, input: HTMLInputElement) => {
+    const on = input.checked;
     void toggles.run(async () => {
-      await ipc.setLan(on);
+      await store[which](on);
       const n = net.latest;
-      if (n) mutate({ ...n, lan: on });
+      if (n) mutate({ ...n, [which]: on });
       void refetch();
     }).then((ok) => {
       if (!ok) input.checked = !on;
     });
-  const setRelays = (used: boolean, input: HTMLInputElement) =>
-    void toggles.run(async () => {
-      await ipc.setRelaysUsed(used);
-      const n = net.latest;
-      if (n) mutate({ ...n, relays_used: used });
-      void refetch();
-    }).then((ok) => {
-      if (!ok) input.checked = !used;
-    });
+  };
 
   const saveRelay = (e: SubmitEvent) => {
     e.preventDefault();
@@ -58,30 +65,22 @@ export function NetworkSettings(props: { coop: string }) {
   return (
     <section class="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{t("peers.network")}</h2>
-      <div class="check">
-        <input
-          type="checkbox"
-          role="switch"
-          id={`${id}-lan`}
-          data-testid="lan-toggle"
-          checked={net.latest?.lan ?? false}
-          disabled={toggles.busy() || !net.latest}
-          onChange={(e) => setLan(e.currentTarget.checked, e.currentTarget)}
-        />
-        <label for={`${id}-lan`}>{t("peers.lan")}</label>
-      </div>
-      <div class="check">
-        <input
-          type="checkbox"
-          role="switch"
-          id={`${id}-relays`}
-          data-testid="relays-toggle"
-          checked={net.latest?.relays_used ?? false}
-          disabled={toggles.busy() || !net.latest}
-          onChange={(e) => setRelays(e.currentTarget.checked, e.currentTarget)}
-        />
-        <label for={`${id}-relays`}>{t("peers.relays")}</label>
-      </div>
+      <For each={SWITCHES}>
+        {(sw) => (
+          <div class="check">
+            <input
+              type="checkbox"
+              role="switch"
+              id={`${id}-${sw.which}`}
+              data-testid={sw.testid}
+              checked={net.latest?.[sw.which] ?? false}
+              disabled={toggles.busy() || !net.latest}
+              onChange={(e) => flip(sw.which, e.currentTarget)}
+            />
+            <label for={`${id}-${sw.which}`}>{t(sw.label)}</label>
+          </div>
+        )}
+      </For>
       <FormError error={toggles.error() ?? (net.error ? ipc.toApiError(net.error).message : null)} />
       <form onSubmit={saveRelay} novalidate class="inline-form">
         <div class="field grow">

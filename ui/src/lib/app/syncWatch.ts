@@ -3,11 +3,10 @@
 // the window opened, if that is later): the member hears of it once per such stretch, in
 // a notification they can switch off in Settings and a line in the activity log. A
 // co-op with no other laptop yet has nothing to fail with.
-import { createEffect, createMemo, createResource, createRoot } from "solid-js";
+import { createEffect, createMemo, createRoot } from "solid-js";
 import { t } from "../../i18n";
-import * as ipc from "../ipc";
 import { now } from "../time/clock";
-import { onEvent } from "./events";
+import { knownPeers } from "./knownPeers";
 import { notify } from "./notify";
 import { coopId, home } from "./session";
 
@@ -34,19 +33,8 @@ function stallMs(): number {
 
 createRoot(() => {
   const watchingSince = Date.now();
-  const [peers, { refetch }] = createResource(coopId, (coop) => ipc.peers(coop));
-  onEvent((e) => {
-    if (e.type === "peer_connected" || e.type === "sync_progress") void refetch();
-  });
-  // The peer list is read again each minute: a peer reached by a sync this window did not
-  // see as an event (a CLI command on this home) counts too.
-  const minute = createMemo(() => Math.floor(now() / 60_000));
-  createEffect(() => {
-    minute();
-    void refetch();
-  });
   const failingSince = createMemo(() =>
-    home()?.address ? syncFailingSince((peers.latest ?? []).map((p) => p.last_synced), watchingSince, now(), stallMs()) : null,
+    home()?.address ? syncFailingSince(knownPeers().map((p) => p.last_synced), watchingSince, now(), stallMs()) : null,
   );
   createEffect(() => {
     const since = failingSince();

@@ -284,6 +284,10 @@ export const withdraw = (coop: string, id: string) => call<null>("withdraw", { c
 export const peers = (coop: string) => call<PeerDto[]>("peers", { coop });
 export const network = (coop: string) => call<NetworkDto>("network", { coop });
 export const setLan = (on: boolean) => call<null>("set_lan", { on });
+export const setKeepServing = (on: boolean) => call<null>("set_keep_serving", { on });
+/** What the tray icon says, in the member's language: how syncing goes, and its two items. */
+export type TrayTexts = { status: string; open: string; quit: string };
+export const trayTexts = (texts: TrayTexts) => call<null>("tray_texts", { texts });
 export const setRelaysUsed = (used: boolean) => call<null>("set_relays_used", { used });
 export const setDecimalMark = (coop: string, mark: DecimalMark) => call<null>("set_decimal_mark", { coop, mark });
 /** The co-op's relay changes only by a vote: this opens the proposal. */

@@ -9,6 +9,10 @@ export type NetworkDto = {
  */
 lan: boolean, 
 /**
+ * Whether closing the window leaves it serving (the window's tray icon reopens it).
+ */
+keep_serving: boolean, 
+/**
  * Whether it uses relays at all.
  */
 relays_used: boolean, 
