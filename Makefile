@@ -15,7 +15,7 @@ export CARGO_INCREMENTAL ?= 0
 endif
 TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run display test deps test-deps ui lint unit e2e deb deb-check demo vectors bindings
+.PHONY: run display test deps test-deps ui lint unit e2e deb deb-check demo vectors bindings commands
 
 ## Install what is missing, build the window and open it on your home
 ## (~/.local/share/sangam; another with SANGAM_HOME=DIR).
@@ -87,3 +87,8 @@ vectors:
 ## Rewrite ui/src/lib/ipc/bindings/ (the window's TypeScript types) after a DTO change.
 bindings:
 	SANGAM_WRITE_BINDINGS=1 $(CARGO) test -p sangam-core --test it the_committed_bindings_match_the_types
+
+## Rewrite the files generated from the window's list of commands (src-tauri/src/commands.rs):
+## its TypeScript client, its capability and build.rs's names.
+commands:
+	SANGAM_WRITE_COMMANDS=1 $(CARGO) test -p sangam-desktop --lib the_generated_command_files_match_the_list

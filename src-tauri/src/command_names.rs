@@ -1,8 +1,8 @@
-// Included by build.rs as well as the crate: one list of the window's commands.
+// Generated from commands.rs by `make commands`: do not edit. Included by build.rs as
+// well as the crate.
 
-/// Every command `commands.rs` registers, each with its own permission (kept in step with
-/// `generate_handler!` there: a command missing here is refused at run time, never
-/// silently allowed; the capability's list is checked against this one by a test).
+/// Every command `commands.rs` registers, each with its own permission: a command
+/// missing here is refused at run time, never silently allowed.
 pub const COMMANDS: &[&str] = &[
     "home_info",
     "identity",
@@ -20,6 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "qr_svg",
     "ticket_from_image",
     "join",
+    "take_opened_link",
     "create_link",
     "link",
     "recovery_phrase",
@@ -30,9 +31,26 @@ pub const COMMANDS: &[&str] = &[
     "revise_listing",
     "set_listing_status",
     "respond",
+    "accounts",
+    "open_account",
+    "close_account",
+    "journal",
+    "post_entry",
+    "reverse_entry",
+    "balance_sheet",
+    "monthly",
+    "capital",
+    "log_labour",
+    "labour",
+    "patronage_preview",
+    "allocate_patronage",
+    "import_bank_csv",
+    "default_books_path",
+    "export_books",
+    "choose_save_path",
+    "choose_open_path",
     "proposals",
     "templates",
-    "take_opened_link",
     "proposal",
     "propose",
     "vote",
@@ -55,25 +73,4 @@ pub const COMMANDS: &[&str] = &[
     "default_report_path",
     "export_report",
     "verify_report",
-    "log",
-    "refused",
-    "take_notices",
-    "accounts",
-    "open_account",
-    "close_account",
-    "journal",
-    "post_entry",
-    "reverse_entry",
-    "balance_sheet",
-    "monthly",
-    "capital",
-    "log_labour",
-    "labour",
-    "patronage_preview",
-    "allocate_patronage",
-    "import_bank_csv",
-    "default_books_path",
-    "choose_save_path",
-    "choose_open_path",
-    "export_books",
 ];

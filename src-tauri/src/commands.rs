@@ -1,18 +1,28 @@
-//! The window's commands: each takes the app's state, calls one `sangam-core` use case
-//! and returns its DTO or its `ApiError {code, message}` (the window shows the message
-//! beside the form that caused it). Core's calls block on the home's database, so each
-//! runs on a blocking thread, never on the window's.
+//! The window's commands, written once. Each takes what Tauri hands it (in brackets: the
+//! app's state, the app handle) and what the window sends (in parentheses), calls one
+//! `sangam-core` use case and returns its DTO or its `ApiError {code, message}` (the
+//! window shows the message beside the form that caused it). Core's calls block on the
+//! home's database, so each runs on a blocking thread, never on the window's.
+//!
+//! The list below is the only place a command is written. [`window_commands!`] turns it
+//! into the Tauri commands and their handler, and (in tests) into the signatures from
+//! which `command_files.rs` generates the window's TypeScript client
+//! (`ui/src/lib/ipc/commands.ts`), its capability file and build.rs's list of names.
 
 use sangam_core::{
-    ApiError, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DeviceDto, ErrorCode, ExportDto,
-    Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto, LinkDto, LinkedDto, ListingDraft,
-    ListingDto, ListingFilter, ListingStatus, ListingSummaryDto, LogEntryDto, MemberDto,
-    NetworkDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey,
-    RecordId, RefusedDto, ReportDto, SyncReport, TallyDto,
+    AccountDraft, AccountDto, ApiError, BalanceSheetDto, BankImportDto, Basis, CapitalDto, Choice,
+    CoopDto, CoopForm, CoopId, CoopSummaryDto, DecimalMark, DeviceDto, EntryDraft, EntryDto,
+    ErrorCode, ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto,
+    JournalFilter, LabourDto, LabourSummaryDto, LinkDto, LinkedDto, ListingDraft, ListingDto,
+    ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, MonthDto, NetworkDto, PatronageDto,
+    PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId,
+    ReportDto, SyncReport, TallyDto, TemplateDto,
 };
 use tauri::{AppHandle, State};
 
 use crate::App;
+use crate::dialogs::{Mode, choose};
+use crate::tray::TrayTexts;
 
 pub(crate) type Answer<T> = Result<T, ApiError>;
 
@@ -27,490 +37,538 @@ pub(crate) async fn on_home<T: Send + 'static>(
         .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the home's task failed: {e}")))?
 }
 
-/// Every command, for the builder (keep in step with build.rs's list).
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        home_info,
-        identity,
-        create_identity,
-        coops,
-        create_coop,
-        coop,
-        members,
-        devices,
-        admit,
-        leave,
-        revoke_device,
-        update_profile,
-        create_invite,
-        qr_svg,
-        ticket_from_image,
-        join,
-        create_link,
-        link,
-        recovery_phrase,
-        restore_identity,
-        listings,
-        listing,
-        post_listing,
-        revise_listing,
-        set_listing_status,
-        respond,
-        proposals,
-        templates,
-        take_opened_link,
-        proposal,
-        propose,
-        vote,
-        proxy,
-        proxy_revoke,
-        close,
-        withdraw,
-        peers,
-        network,
-        set_lan,
-        set_keep_serving,
-        tray_texts,
-        set_relays_used,
-        set_decimal_mark,
-        propose_coop_relay,
-        sync_now,
-        default_bundle_path,
-        export_bundle,
-        import_bundle,
-        default_report_path,
-        export_report,
-        verify_report,
-        log,
-        refused,
-        take_notices,
-        crate::books::accounts,
-        crate::books::open_account,
-        crate::books::close_account,
-        crate::books::journal,
-        crate::books::post_entry,
-        crate::books::reverse_entry,
-        crate::books::balance_sheet,
-        crate::books::monthly,
-        crate::books::capital,
-        crate::books::log_labour,
-        crate::books::labour,
-        crate::books::patronage_preview,
-        crate::books::allocate_patronage,
-        crate::books::import_bank_csv,
-        crate::books::default_books_path,
-        crate::dialogs::choose_save_path,
-        crate::dialogs::choose_open_path,
-        crate::books::export_books,
-    ]
+/// What a command is, for the files generated from the list: its name, its doc, its
+/// arguments with their TypeScript types, and the TypeScript type of its answer.
+#[cfg(test)]
+pub(crate) struct Signature {
+    pub name: &'static str,
+    pub doc: Vec<&'static str>,
+    pub args: Vec<(&'static str, String)>,
+    pub answer: String,
 }
 
-// The home and its member.
+/// Turns the list of commands into Tauri commands, their handler, and their signatures.
+macro_rules! window_commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident $([$($given:ident: $given_ty:ty),*])? ($($arg:ident: $ty:ty),*) -> $answer:ty
+        $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command(rename_all = "snake_case")]
+            async fn $name($($($given: $given_ty,)*)? $($arg: $ty),*) -> Answer<$answer> $body
+        )*
 
-#[tauri::command(rename_all = "snake_case")]
-async fn home_info(app: State<'_, App>) -> Answer<HomeDto> {
-    on_home(&app, |home| Ok(home.info())).await
-}
+        /// Every command, for the builder.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn identity(app: State<'_, App>) -> Answer<IdentityDto> {
-    on_home(&app, |home| home.identity()).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn create_identity(app: State<'_, App>, name: String) -> Answer<IdentityDto> {
-    on_home(&app, move |home| home.create_identity(&name)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn take_notices(app: State<'_, App>) -> Answer<Vec<String>> {
-    on_home(&app, |home| Ok(home.take_notices())).await
-}
-
-// Co-ops and members.
-
-#[tauri::command(rename_all = "snake_case")]
-async fn coops(app: State<'_, App>) -> Answer<Vec<CoopSummaryDto>> {
-    on_home(&app, |home| home.coops()).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn create_coop(app: State<'_, App>, window: AppHandle, form: CoopForm) -> Answer<CoopDto> {
-    let coop = on_home(&app, move |home| home.found_coop(&form)).await?;
-    app.serving.ensure(&window);
-    Ok(coop)
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn coop(app: State<'_, App>, coop: CoopId) -> Answer<CoopDto> {
-    on_home(&app, move |home| home.coop(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn members(app: State<'_, App>, coop: CoopId) -> Answer<Vec<MemberDto>> {
-    on_home(&app, move |home| home.members(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn devices(app: State<'_, App>, coop: CoopId) -> Answer<Vec<DeviceDto>> {
-    on_home(&app, move |home| home.devices(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn admit(
-    app: State<'_, App>,
-    coop: CoopId,
-    member: String,
-    name: String,
-) -> Answer<MemberDto> {
-    on_home(&app, move |home| {
-        let member = sangam_core::key_from_text(&member, "the newcomer's member key")?;
-        home.admit(coop, member, &name)
-    })
-    .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn leave(app: State<'_, App>, coop: CoopId) -> Answer<()> {
-    on_home(&app, move |home| home.leave(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn revoke_device(app: State<'_, App>, coop: CoopId, device: PublicKey) -> Answer<()> {
-    on_home(&app, move |home| home.revoke_device(coop, device)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn update_profile(
-    app: State<'_, App>,
-    coop: CoopId,
-    name: Option<String>,
-    contact: Option<String>,
-) -> Answer<MemberDto> {
-    on_home(&app, move |home| {
-        home.update_profile(coop, name.as_deref(), contact.as_deref())
-    })
-    .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn log(app: State<'_, App>, coop: CoopId) -> Answer<Vec<LogEntryDto>> {
-    on_home(&app, move |home| home.log(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn refused(app: State<'_, App>, coop: CoopId) -> Answer<Vec<RefusedDto>> {
-    on_home(&app, move |home| home.refused(coop)).await
-}
-
-// Invites and joining.
-
-#[tauri::command(rename_all = "snake_case")]
-async fn create_invite(
-    app: State<'_, App>,
-    coop: CoopId,
-    hours: u32,
-    uses: u32,
-) -> Answer<InviteDto> {
-    let span = std::time::Duration::from_secs(u64::from(hours) * 3600);
-    on_home(&app, move |home| home.create_invite(coop, span, uses)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn qr_svg(text: String) -> Answer<String> {
-    sangam_qr::svg(&text).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn ticket_from_image(bytes: Vec<u8>) -> Answer<String> {
-    sangam_qr::read(&bytes).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn join(
-    app: State<'_, App>,
-    window: AppHandle,
-    ticket: String,
-    name: Option<String>,
-) -> Answer<JoinDto> {
-    let joined = app.home.join(&ticket, name.as_deref()).await?;
-    app.serving.ensure(&window);
-    Ok(joined)
-}
-
-// A member's own laptops and their key.
-
-/// A one-time ticket for a new laptop of this member, good for `minutes` (at most 60).
-#[tauri::command(rename_all = "snake_case")]
-async fn create_link(app: State<'_, App>, coop: CoopId, minutes: u32) -> Answer<LinkDto> {
-    let span = std::time::Duration::from_secs(u64::from(minutes) * 60);
-    on_home(&app, move |home| home.create_link(coop, span)).await
-}
-
-/// Links this (new) laptop with a ticket from another laptop of the member; it serves
-/// from then on, as after a join.
-#[tauri::command(rename_all = "snake_case")]
-async fn link(app: State<'_, App>, window: AppHandle, ticket: String) -> Answer<LinkedDto> {
-    let linked = app.home.link(&ticket).await?;
-    app.serving.ensure(&window);
-    Ok(linked)
-}
-
-/// The member key as its 24-word recovery phrase (the window asks before showing it).
-#[tauri::command(rename_all = "snake_case")]
-async fn recovery_phrase(app: State<'_, App>) -> Answer<Vec<String>> {
-    on_home(&app, |home| home.recovery_phrase()).await
-}
-
-/// Restores the member key from its phrase into a home with no identity yet.
-#[tauri::command(rename_all = "snake_case")]
-async fn restore_identity(
-    app: State<'_, App>,
-    phrase: String,
-    name: String,
-) -> Answer<IdentityDto> {
-    on_home(&app, move |home| home.restore_identity(&phrase, &name)).await
-}
-
-// The marketplace.
-
-#[tauri::command(rename_all = "snake_case")]
-async fn listings(
-    app: State<'_, App>,
-    coop: CoopId,
-    filter: ListingFilter,
-) -> Answer<Vec<ListingSummaryDto>> {
-    on_home(&app, move |home| home.listings(coop, &filter)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn listing(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<ListingDto> {
-    on_home(&app, move |home| home.listing(coop, id)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn post_listing(
-    app: State<'_, App>,
-    coop: CoopId,
-    draft: ListingDraft,
-) -> Answer<ListingDto> {
-    on_home(&app, move |home| home.post_listing(coop, &draft)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn revise_listing(
-    app: State<'_, App>,
-    coop: CoopId,
-    id: RecordId,
-    draft: ListingDraft,
-) -> Answer<ListingDto> {
-    on_home(&app, move |home| home.revise_listing(coop, id, &draft)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn set_listing_status(
-    app: State<'_, App>,
-    coop: CoopId,
-    id: RecordId,
-    status: ListingStatus,
-) -> Answer<ListingDto> {
-    on_home(&app, move |home| home.set_listing_status(coop, id, status)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn respond(
-    app: State<'_, App>,
-    coop: CoopId,
-    id: RecordId,
-    message: String,
-    quantity: Option<u32>,
-) -> Answer<ListingDto> {
-    on_home(&app, move |home| home.respond(coop, id, &message, quantity)).await
-}
-
-// Proposals and votes.
-
-#[tauri::command(rename_all = "snake_case")]
-async fn proposals(
-    app: State<'_, App>,
-    coop: CoopId,
-    filter: ProposalFilter,
-) -> Answer<Vec<ProposalSummaryDto>> {
-    on_home(&app, move |home| home.proposals(coop, filter)).await
-}
-
-/// The `sangam:` link the window was started with, once (it opens the join flow).
-#[tauri::command(rename_all = "snake_case")]
-async fn take_opened_link(app: State<'_, App>) -> Answer<Option<String>> {
-    Ok(app
-        .opened_link
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .take())
-}
-
-/// The proposal templates Sangam ships (English; the window translates by id).
-#[tauri::command(rename_all = "snake_case")]
-async fn templates() -> Answer<Vec<sangam_core::TemplateDto>> {
-    Ok(sangam_core::templates())
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn proposal(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<ProposalDto> {
-    on_home(&app, move |home| home.proposal(coop, id)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn propose(app: State<'_, App>, coop: CoopId, form: ProposalForm) -> Answer<ProposalDto> {
-    on_home(&app, move |home| home.propose_form(coop, form)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn vote(app: State<'_, App>, coop: CoopId, id: RecordId, choice: Choice) -> Answer<TallyDto> {
-    on_home(&app, move |home| home.vote(coop, id, choice)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn proxy(app: State<'_, App>, coop: CoopId, id: RecordId, holder: PublicKey) -> Answer<()> {
-    on_home(&app, move |home| home.proxy(coop, id, holder)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn proxy_revoke(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<()> {
-    on_home(&app, move |home| home.proxy_revoke(coop, id)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn close(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<TallyDto> {
-    on_home(&app, move |home| home.close(coop, id)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn withdraw(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<()> {
-    on_home(&app, move |home| home.withdraw(coop, id)).await
-}
-
-// Peers and the network.
-
-#[tauri::command(rename_all = "snake_case")]
-async fn peers(app: State<'_, App>, coop: CoopId) -> Answer<Vec<PeerDto>> {
-    on_home(&app, move |home| home.peers(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn network(app: State<'_, App>, coop: CoopId) -> Answer<NetworkDto> {
-    on_home(&app, move |home| home.network(coop)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn set_lan(app: State<'_, App>, on: bool) -> Answer<()> {
-    on_home(&app, move |home| home.set_lan(on)).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn set_keep_serving(app: State<'_, App>, on: bool) -> Answer<()> {
-    on_home(&app, move |home| home.set_keep_serving(on)).await
-}
-
-/// The tray's texts, in the member's language (the tray has none of its own). A window
-/// with no tray has nothing to show them in, which is not an error.
-#[tauri::command(rename_all = "snake_case")]
-fn tray_texts(app: State<'_, App>, texts: crate::tray::TrayTexts) -> Answer<()> {
-    let Some(tray) = app.tray.get() else {
-        return Ok(());
+        /// Every command's signature, in the order of the list.
+        #[cfg(test)]
+        pub(crate) fn signatures() -> Vec<Signature> {
+            // As core's bindings: millisecond times and counts are JSON numbers.
+            let cfg = ts_rs::Config::new().with_large_int("number");
+            vec![$(Signature {
+                name: stringify!($name),
+                doc: vec![$($doc),*],
+                args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(&cfg))),*],
+                answer: <$answer as ts_rs::TS>::name(&cfg),
+            }),*]
+        }
     };
-    tray.say(&texts).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("the tray refused its texts: {e}"),
-        )
-    })
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn set_relays_used(app: State<'_, App>, used: bool) -> Answer<()> {
-    on_home(&app, move |home| home.set_relays_used(used)).await
-}
+window_commands! {
+    // The home and its member.
 
-#[tauri::command(rename_all = "snake_case")]
-async fn set_decimal_mark(app: State<'_, App>, coop: CoopId, mark: String) -> Answer<()> {
-    on_home(&app, move |home| {
-        home.set_decimal_mark(coop, sangam_core::DecimalMark::from_word(&mark)?)
-    })
-    .await
-}
+    /// Where the home is, and whether (and where) it serves.
+    fn home_info[app: State<'_, App>]() -> HomeDto {
+        on_home(&app, |home| Ok(home.info())).await
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn propose_coop_relay(
-    app: State<'_, App>,
-    coop: CoopId,
-    url: Option<String>,
-) -> Answer<ProposalDto> {
-    on_home(&app, move |home| {
-        home.propose_coop_relay(coop, url.as_deref())
-    })
-    .await
-}
+    /// This home's member identity.
+    fn identity[app: State<'_, App>]() -> IdentityDto {
+        on_home(&app, |home| home.identity()).await
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn sync_now(app: State<'_, App>, coop: CoopId) -> Answer<SyncReport> {
-    app.home.sync_now(coop, None, None).await
-}
+    /// Makes the member identity (the keys are made here).
+    fn create_identity[app: State<'_, App>](name: String) -> IdentityDto {
+        on_home(&app, move |home| home.create_identity(&name)).await
+    }
 
-// Bundles (the USB-stick route).
+    // Co-ops and members.
 
-#[tauri::command(rename_all = "snake_case")]
-async fn default_bundle_path(app: State<'_, App>, coop: CoopId) -> Answer<String> {
-    on_home(&app, move |home| {
-        Ok(home.default_bundle_path(coop)?.display().to_string())
-    })
-    .await
-}
+    /// The co-ops in this home.
+    fn coops[app: State<'_, App>]() -> Vec<CoopSummaryDto> {
+        on_home(&app, |home| home.coops()).await
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn export_bundle(app: State<'_, App>, coop: CoopId, path: String) -> Answer<ExportDto> {
-    on_home(&app, move |home| {
-        home.export_bundle_to(coop, std::path::Path::new(&path))
-    })
-    .await
-}
+    /// Founds a co-op; the home serves from then on.
+    fn create_coop[app: State<'_, App>, window: AppHandle](form: CoopForm) -> CoopDto {
+        let coop = on_home(&app, move |home| home.found_coop(&form)).await?;
+        app.serving.ensure(&window);
+        Ok(coop)
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn import_bundle(app: State<'_, App>, bytes: Vec<u8>) -> Answer<ImportDto> {
-    on_home(&app, move |home| home.import_bundle(&bytes)).await
-}
+    /// A co-op's name, currency and bylaws.
+    fn coop[app: State<'_, App>](coop: CoopId) -> CoopDto {
+        on_home(&app, move |home| home.coop(coop)).await
+    }
 
-// Vote reports.
+    /// The co-op's members.
+    fn members[app: State<'_, App>](coop: CoopId) -> Vec<MemberDto> {
+        on_home(&app, move |home| home.members(coop)).await
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn default_report_path(app: State<'_, App>, coop: CoopId, id: RecordId) -> Answer<String> {
-    on_home(&app, move |home| {
-        Ok(home.default_report_path(coop, id)?.display().to_string())
-    })
-    .await
-}
+    /// The devices bound to the co-op's members.
+    fn devices[app: State<'_, App>](coop: CoopId) -> Vec<DeviceDto> {
+        on_home(&app, move |home| home.devices(coop)).await
+    }
 
-/// Writes the report to `path` and its printable page beside it (`.html`) when `page`.
-#[tauri::command(rename_all = "snake_case")]
-async fn export_report(
-    app: State<'_, App>,
-    coop: CoopId,
-    id: RecordId,
-    path: String,
-    page: bool,
-) -> Answer<ReportDto> {
-    on_home(&app, move |home| {
-        let json = std::path::PathBuf::from(&path);
-        let html = page.then(|| json.with_extension("html"));
-        home.export_report_to(coop, id, &json, html.as_deref())
-    })
-    .await
-}
-
-/// Verifies a report file's bytes; needs nothing of the home.
-#[tauri::command(rename_all = "snake_case")]
-async fn verify_report(bytes: Vec<u8>) -> Answer<ReportDto> {
-    tauri::async_runtime::spawn_blocking(move || sangam_core::verify_report(&bytes))
+    /// Admits a newcomer by their member key, as hex (where the bylaws let a member
+    /// admit): a key mistyped is said to be the newcomer's.
+    fn admit[app: State<'_, App>](coop: CoopId, member: String, name: String) -> MemberDto {
+        on_home(&app, move |home| {
+            let member = sangam_core::key_from_text(&member, "the newcomer's member key")?;
+            home.admit(coop, member, &name)
+        })
         .await
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the check failed to run: {e}")))
+    }
+
+    /// Leaves the co-op.
+    fn leave[app: State<'_, App>](coop: CoopId) -> () {
+        on_home(&app, move |home| home.leave(coop)).await
+    }
+
+    /// Revokes one of the member's own devices.
+    fn revoke_device[app: State<'_, App>](coop: CoopId, device: PublicKey) -> () {
+        on_home(&app, move |home| home.revoke_device(coop, device)).await
+    }
+
+    /// Changes the member's name or contact (a field left `null` stays as it is).
+    fn update_profile[app: State<'_, App>](
+        coop: CoopId,
+        name: Option<String>,
+        contact: Option<String>
+    ) -> MemberDto {
+        on_home(&app, move |home| {
+            home.update_profile(coop, name.as_deref(), contact.as_deref())
+        })
+        .await
+    }
+
+    // Invites and joining.
+
+    /// An invite ticket good for `hours` and `uses`.
+    fn create_invite[app: State<'_, App>](coop: CoopId, hours: u32, uses: u32) -> InviteDto {
+        let span = std::time::Duration::from_secs(u64::from(hours) * 3600);
+        on_home(&app, move |home| home.create_invite(coop, span, uses)).await
+    }
+
+    /// A QR code of `text`, as SVG.
+    fn qr_svg(text: String) -> String {
+        sangam_qr::svg(&text).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+    }
+
+    /// The ticket in a picture of its QR code (PNG or JPEG bytes).
+    fn ticket_from_image(bytes: Vec<u8>) -> String {
+        sangam_qr::read(&bytes).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+    }
+
+    /// Joins a co-op with a ticket; the home serves from then on.
+    fn join[app: State<'_, App>, window: AppHandle](
+        ticket: String,
+        name: Option<String>
+    ) -> JoinDto {
+        let joined = app.home.join(&ticket, name.as_deref()).await?;
+        app.serving.ensure(&window);
+        Ok(joined)
+    }
+
+    /// The `sangam:` link the window was started with, once (it opens the join flow).
+    fn take_opened_link[app: State<'_, App>]() -> Option<String> {
+        Ok(app
+            .opened_link
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take())
+    }
+
+    // A member's own laptops and their key.
+
+    /// A one-time ticket for a new laptop of this member, good for `minutes` (at most 60).
+    fn create_link[app: State<'_, App>](coop: CoopId, minutes: u32) -> LinkDto {
+        let span = std::time::Duration::from_secs(u64::from(minutes) * 60);
+        on_home(&app, move |home| home.create_link(coop, span)).await
+    }
+
+    /// Links this (new) laptop with a ticket from another laptop of the member; it serves
+    /// from then on, as after a join.
+    fn link[app: State<'_, App>, window: AppHandle](ticket: String) -> LinkedDto {
+        let linked = app.home.link(&ticket).await?;
+        app.serving.ensure(&window);
+        Ok(linked)
+    }
+
+    /// The member key as its 24-word recovery phrase (the window asks before showing it).
+    fn recovery_phrase[app: State<'_, App>]() -> Vec<String> {
+        on_home(&app, |home| home.recovery_phrase()).await
+    }
+
+    /// Restores the member key from its phrase into a home with no identity yet.
+    fn restore_identity[app: State<'_, App>](phrase: String, name: String) -> IdentityDto {
+        on_home(&app, move |home| home.restore_identity(&phrase, &name)).await
+    }
+
+    // The marketplace.
+
+    /// Listings that match `filter`.
+    fn listings[app: State<'_, App>](coop: CoopId, filter: ListingFilter) -> Vec<ListingSummaryDto> {
+        on_home(&app, move |home| home.listings(coop, &filter)).await
+    }
+
+    /// One listing with its revisions and responses.
+    fn listing[app: State<'_, App>](coop: CoopId, id: RecordId) -> ListingDto {
+        on_home(&app, move |home| home.listing(coop, id)).await
+    }
+
+    /// Posts a listing.
+    fn post_listing[app: State<'_, App>](coop: CoopId, draft: ListingDraft) -> ListingDto {
+        on_home(&app, move |home| home.post_listing(coop, &draft)).await
+    }
+
+    /// Revises the member's own listing.
+    fn revise_listing[app: State<'_, App>](
+        coop: CoopId,
+        id: RecordId,
+        draft: ListingDraft
+    ) -> ListingDto {
+        on_home(&app, move |home| home.revise_listing(coop, id, &draft)).await
+    }
+
+    /// Marks the member's own listing reserved, done or withdrawn.
+    fn set_listing_status[app: State<'_, App>](
+        coop: CoopId,
+        id: RecordId,
+        status: ListingStatus
+    ) -> ListingDto {
+        on_home(&app, move |home| home.set_listing_status(coop, id, status)).await
+    }
+
+    /// Responds to a listing.
+    fn respond[app: State<'_, App>](
+        coop: CoopId,
+        id: RecordId,
+        message: String,
+        quantity: Option<u32>
+    ) -> ListingDto {
+        on_home(&app, move |home| home.respond(coop, id, &message, quantity)).await
+    }
+
+    // The books.
+
+    /// The chart of accounts.
+    fn accounts[app: State<'_, App>](coop: CoopId) -> Vec<AccountDto> {
+        on_home(&app, move |home| home.accounts(coop)).await
+    }
+
+    /// Opens an account.
+    fn open_account[app: State<'_, App>](coop: CoopId, draft: AccountDraft) -> AccountDto {
+        on_home(&app, move |home| home.open_account(coop, &draft)).await
+    }
+
+    /// Closes an account (by its code or a prefix of its id).
+    fn close_account[app: State<'_, App>](coop: CoopId, account: String) -> AccountDto {
+        on_home(&app, move |home| home.close_account(coop, &account)).await
+    }
+
+    /// The journal's entries that match `filter`.
+    fn journal[app: State<'_, App>](coop: CoopId, filter: JournalFilter) -> Vec<EntryDto> {
+        on_home(&app, move |home| home.journal(coop, &filter)).await
+    }
+
+    /// Posts a balanced entry.
+    fn post_entry[app: State<'_, App>](coop: CoopId, draft: EntryDraft) -> EntryDto {
+        on_home(&app, move |home| home.post_entry(coop, &draft)).await
+    }
+
+    /// Reverses an entry on `date`.
+    fn reverse_entry[app: State<'_, App>](coop: CoopId, entry: String, date: String) -> EntryDto {
+        on_home(&app, move |home| home.reverse_entry(coop, &entry, &date)).await
+    }
+
+    /// The balance sheet at a date (today when `null`).
+    fn balance_sheet[app: State<'_, App>](coop: CoopId, at: Option<String>) -> BalanceSheetDto {
+        on_home(&app, move |home| home.balance_sheet(coop, at.as_deref())).await
+    }
+
+    /// Income and expenses month by month.
+    fn monthly[app: State<'_, App>](coop: CoopId, from: String, to: String) -> Vec<MonthDto> {
+        on_home(&app, move |home| home.monthly(coop, &from, &to)).await
+    }
+
+    /// Each member's capital account.
+    fn capital[app: State<'_, App>](coop: CoopId) -> Vec<CapitalDto> {
+        on_home(&app, move |home| home.capital(coop, None)).await
+    }
+
+    /// Logs the member's labour on a day.
+    fn log_labour[app: State<'_, App>](
+        coop: CoopId,
+        date: String,
+        minutes: u32,
+        note: Option<String>
+    ) -> LabourDto {
+        on_home(&app, move |home| {
+            home.log_labour(coop, &date, minutes, note.as_deref())
+        })
+        .await
+    }
+
+    /// Each member's labour in a period.
+    fn labour[app: State<'_, App>](coop: CoopId, from: String, to: String) -> Vec<LabourSummaryDto> {
+        on_home(&app, move |home| home.labour(coop, &from, &to)).await
+    }
+
+    /// How a period's surplus would be split, without posting it.
+    fn patronage_preview[app: State<'_, App>](
+        coop: CoopId,
+        from: String,
+        to: String,
+        surplus: String,
+        basis: Basis
+    ) -> PatronageDto {
+        on_home(&app, move |home| {
+            home.patronage_preview(coop, &from, &to, &surplus, basis)
+        })
+        .await
+    }
+
+    /// Posts a period's surplus split, citing the proposal that approved it.
+    fn allocate_patronage[app: State<'_, App>](
+        coop: CoopId,
+        from: String,
+        to: String,
+        surplus: String,
+        basis: Basis,
+        proposal: String
+    ) -> PatronageDto {
+        on_home(&app, move |home| {
+            home.allocate_patronage(coop, &from, &to, &surplus, basis, &proposal)
+        })
+        .await
+    }
+
+    /// Reads the rules file and then the statement, as it is needed, from their paths
+    /// (regular files within their caps), then previews or posts.
+    fn import_bank_csv[app: State<'_, App>](
+        coop: CoopId,
+        statement: String,
+        rules: String,
+        dry_run: bool
+    ) -> BankImportDto {
+        on_home(&app, move |home| {
+            use sangam_core::files::{MAX_RULES_FILE, read_text_capped};
+            let rules = read_text_capped(rules.as_ref(), MAX_RULES_FILE, "the rules file")?;
+            home.import_bank_file(coop, statement.as_ref(), &rules, dry_run)
+        })
+        .await
+    }
+
+    /// Where an export of the books in `format` goes by default.
+    fn default_books_path[app: State<'_, App>](coop: CoopId, format: ExportFormat) -> String {
+        on_home(&app, move |home| {
+            Ok(home.default_books_path(coop, format)?.display().to_string())
+        })
+        .await
+    }
+
+    /// Writes the books in `format` to `path`; returns the path written.
+    fn export_books[app: State<'_, App>](
+        coop: CoopId,
+        format: ExportFormat,
+        path: String
+    ) -> String {
+        on_home(&app, move |home| {
+            home.export_books_to(coop, format, std::path::Path::new(&path))?;
+            Ok(path)
+        })
+        .await
+    }
+
+    // Native file dialogs.
+
+    /// A save dialog at `suggested` (its folder and name): the path chosen, or `null` if
+    /// the member cancelled.
+    fn choose_save_path[app: AppHandle](suggested: String) -> Option<String> {
+        choose(app, &suggested, Mode::Save).await
+    }
+
+    /// An open dialog in the folder of `suggested`: the file chosen, or `null`.
+    fn choose_open_path[app: AppHandle](suggested: String) -> Option<String> {
+        choose(app, &suggested, Mode::Open).await
+    }
+
+    // Proposals and votes.
+
+    /// Proposals that match `filter`, as cards.
+    fn proposals[app: State<'_, App>](
+        coop: CoopId,
+        filter: ProposalFilter
+    ) -> Vec<ProposalSummaryDto> {
+        on_home(&app, move |home| home.proposals(coop, filter)).await
+    }
+
+    /// The proposal templates Sangam ships (English; the window translates by id).
+    fn templates() -> Vec<TemplateDto> {
+        Ok(sangam_core::templates())
+    }
+
+    /// One proposal with its tally and voters.
+    fn proposal[app: State<'_, App>](coop: CoopId, id: RecordId) -> ProposalDto {
+        on_home(&app, move |home| home.proposal(coop, id)).await
+    }
+
+    /// Opens a proposal.
+    fn propose[app: State<'_, App>](coop: CoopId, form: ProposalForm) -> ProposalDto {
+        on_home(&app, move |home| home.propose_form(coop, form)).await
+    }
+
+    /// Votes, or changes the member's vote.
+    fn vote[app: State<'_, App>](coop: CoopId, id: RecordId, choice: Choice) -> TallyDto {
+        on_home(&app, move |home| home.vote(coop, id, choice)).await
+    }
+
+    /// Lets `holder` vote for the member on one proposal.
+    fn proxy[app: State<'_, App>](coop: CoopId, id: RecordId, holder: PublicKey) -> () {
+        on_home(&app, move |home| home.proxy(coop, id, holder)).await
+    }
+
+    /// Takes a proxy back.
+    fn proxy_revoke[app: State<'_, App>](coop: CoopId, id: RecordId) -> () {
+        on_home(&app, move |home| home.proxy_revoke(coop, id)).await
+    }
+
+    /// Closes a proposal after its deadline (or once everyone has voted).
+    fn close[app: State<'_, App>](coop: CoopId, id: RecordId) -> TallyDto {
+        on_home(&app, move |home| home.close(coop, id)).await
+    }
+
+    /// Withdraws the member's own proposal before anyone votes.
+    fn withdraw[app: State<'_, App>](coop: CoopId, id: RecordId) -> () {
+        on_home(&app, move |home| home.withdraw(coop, id)).await
+    }
+
+    // Peers and the network.
+
+    /// The devices this home has synced with.
+    fn peers[app: State<'_, App>](coop: CoopId) -> Vec<PeerDto> {
+        on_home(&app, move |home| home.peers(coop)).await
+    }
+
+    /// This laptop's network switches and the co-op's relay.
+    fn network[app: State<'_, App>](coop: CoopId) -> NetworkDto {
+        on_home(&app, move |home| home.network(coop)).await
+    }
+
+    /// Turns LAN discovery on or off.
+    fn set_lan[app: State<'_, App>](on: bool) -> () {
+        on_home(&app, move |home| home.set_lan(on)).await
+    }
+
+    /// Turns keeping serving after the window closes on or off.
+    fn set_keep_serving[app: State<'_, App>](on: bool) -> () {
+        on_home(&app, move |home| home.set_keep_serving(on)).await
+    }
+
+    /// The tray's texts, in the member's language (the tray has none of its own). A
+    /// window with no tray has nothing to show them in, which is not an error.
+    fn tray_texts[app: State<'_, App>](texts: TrayTexts) -> () {
+        let Some(tray) = app.tray.get() else {
+            return Ok(());
+        };
+        tray.say(&texts).map_err(|e| {
+            ApiError::new(ErrorCode::Storage, format!("the tray refused its texts: {e}"))
+        })
+    }
+
+    /// Turns relays on or off for this laptop.
+    fn set_relays_used[app: State<'_, App>](used: bool) -> () {
+        on_home(&app, move |home| home.set_relays_used(used)).await
+    }
+
+    /// The co-op's decimal mark, for reading amounts.
+    fn set_decimal_mark[app: State<'_, App>](coop: CoopId, mark: DecimalMark) -> () {
+        on_home(&app, move |home| home.set_decimal_mark(coop, mark)).await
+    }
+
+    /// The co-op's relay changes only by a vote: this opens the proposal.
+    fn propose_coop_relay[app: State<'_, App>](coop: CoopId, url: Option<String>) -> ProposalDto {
+        on_home(&app, move |home| {
+            home.propose_coop_relay(coop, url.as_deref())
+        })
+        .await
+    }
+
+    /// Syncs with the co-op's known peers now.
+    fn sync_now[app: State<'_, App>](coop: CoopId) -> SyncReport {
+        app.home.sync_now(coop, None, None).await
+    }
+
+    // Bundles (the USB-stick route).
+
+    /// Where a bundle of the co-op goes by default.
+    fn default_bundle_path[app: State<'_, App>](coop: CoopId) -> String {
+        on_home(&app, move |home| {
+            Ok(home.default_bundle_path(coop)?.display().to_string())
+        })
+        .await
+    }
+
+    /// Writes the co-op as a bundle to `path`.
+    fn export_bundle[app: State<'_, App>](coop: CoopId, path: String) -> ExportDto {
+        on_home(&app, move |home| {
+            home.export_bundle_to(coop, std::path::Path::new(&path))
+        })
+        .await
+    }
+
+    /// Imports a bundle's bytes.
+    fn import_bundle[app: State<'_, App>](bytes: Vec<u8>) -> ImportDto {
+        on_home(&app, move |home| home.import_bundle(&bytes)).await
+    }
+
+    // Vote reports.
+
+    /// Where a proposal's report goes by default.
+    fn default_report_path[app: State<'_, App>](coop: CoopId, id: RecordId) -> String {
+        on_home(&app, move |home| {
+            Ok(home.default_report_path(coop, id)?.display().to_string())
+        })
+        .await
+    }
+
+    /// Writes the report to `path` and its printable page beside it (`.html`) when `page`.
+    fn export_report[app: State<'_, App>](
+        coop: CoopId,
+        id: RecordId,
+        path: String,
+        page: bool
+    ) -> ReportDto {
+        on_home(&app, move |home| {
+            let json = std::path::PathBuf::from(&path);
+            let html = page.then(|| json.with_extension("html"));
+            home.export_report_to(coop, id, &json, html.as_deref())
+        })
+        .await
+    }
+
+    /// Verifies a report file's bytes; needs nothing of the home.
+    fn verify_report(bytes: Vec<u8>) -> ReportDto {
+        tauri::async_runtime::spawn_blocking(move || sangam_core::verify_report(&bytes))
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the check failed to run: {e}")))
+    }
 }

@@ -14,26 +14,18 @@ use crate::commands::Answer;
 /// folder, and every dialog answers at once with the suggested file's name in it.
 const ANSWER_IN: &str = "SANGAM_FILE_DIALOG_DIR";
 
+/// Which dialog.
 #[derive(Clone, Copy)]
-enum Mode {
+pub(crate) enum Mode {
+    /// Where to write a file.
     Save,
+    /// Which file to read.
     Open,
 }
 
-/// A save dialog at `suggested` (its folder and name): the path chosen, or `None` if the
-/// member cancelled.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn choose_save_path(app: AppHandle, suggested: String) -> Answer<Option<String>> {
-    choose(app, &suggested, Mode::Save).await
-}
-
-/// An open dialog in the folder of `suggested`: the file chosen, or `None`.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn choose_open_path(app: AppHandle, suggested: String) -> Answer<Option<String>> {
-    choose(app, &suggested, Mode::Open).await
-}
-
-async fn choose(app: AppHandle, suggested: &str, mode: Mode) -> Answer<Option<String>> {
+/// A save dialog at `suggested` (its folder and name), or an open dialog in its folder:
+/// the path chosen, or `None` if the member cancelled.
+pub(crate) async fn choose(app: AppHandle, suggested: &str, mode: Mode) -> Answer<Option<String>> {
     let suggested = PathBuf::from(suggested.trim());
     if let Some(folder) = std::env::var_os(ANSWER_IN) {
         return Ok(suggested

@@ -1,11 +1,12 @@
 //! The desktop shell: a Tauri window over one [`sangam_core::Home`]. Commands
-//! (`commands.rs`; the books' in `books.rs`) call one core use case each; `events.rs`
+//! (`commands.rs`, the one list they are written in) call one core use case each; `events.rs`
 //! forwards the core's event stream to the window; `serving.rs` keeps the home serving
 //! while the window is open, and after it is closed if the member keeps it serving, with
 //! `tray.rs`'s icon to reopen it or quit; `one_window.rs` keeps one window per home.
 //! Nothing else lives here: logic that wants to belongs in core.
 
-mod books;
+#[cfg(test)]
+mod command_files;
 mod command_names;
 mod commands;
 mod dialogs;

@@ -19,6 +19,7 @@ pub struct Tray {
 
 /// What the tray says, as the window words it.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TrayTexts {
     /// How syncing goes, e.g. "Serving: 2 peers in the last hour, last sync 14:02".
     pub status: String,

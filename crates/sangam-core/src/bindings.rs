@@ -35,6 +35,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::CoopSummaryDto,
         crate::CoopDto,
         crate::DecimalMark,
+        crate::ExportFormat,
         crate::MemberDto,
         crate::DeviceDto,
         crate::LogEntryDto,

@@ -38,7 +38,7 @@ impl Node {
     /// relay when its settings name one (the first such co-op in this home, by id), else
     /// n0's public relays.
     pub(crate) fn relays(&mut self) -> Result<Relays, ApiError> {
-        if self.store().setting(RELAY_SETTING)?.as_deref() == Some("off") {
+        if !self.switch(RELAY_SETTING)? {
             return Ok(Relays::Disabled);
         }
         let mut coops: Vec<CoopId> = self
@@ -59,9 +59,7 @@ impl Node {
     /// Whether this laptop uses relays at all: `off` leaves LAN and direct connections
     /// only (a home-level choice, not shared with the co-op).
     pub(crate) fn set_relays_used(&self, used: bool) -> Result<(), ApiError> {
-        Ok(self
-            .store()
-            .set_setting(RELAY_SETTING, if used { "on" } else { "off" })?)
+        self.set_switch(RELAY_SETTING, used)
     }
 
     /// Proposes the co-op's relay for every member's laptop: the URL of the co-op's own
@@ -113,30 +111,37 @@ impl Node {
         )
     }
 
-    /// Whether this home finds and announces devices on the local network (mDNS); on
-    /// unless turned off.
+    /// A home switch that is on unless turned off.
+    fn switch(&self, name: &str) -> Result<bool, ApiError> {
+        Ok(self.store().setting(name)?.as_deref() != Some("off"))
+    }
+
+    /// Turns a home switch `on` or `off`.
+    fn set_switch(&self, name: &str, on: bool) -> Result<(), ApiError> {
+        Ok(self
+            .store()
+            .set_setting(name, if on { "on" } else { "off" })?)
+    }
+
+    /// Whether this home finds and announces devices on the local network (mDNS).
     pub(crate) fn lan(&self) -> Result<bool, ApiError> {
-        Ok(self.store().setting(LAN_SETTING)?.as_deref() != Some("off"))
+        self.switch(LAN_SETTING)
     }
 
-    /// Turns LAN discovery `on` or `off`.
+    /// Turns LAN discovery on or off.
     pub(crate) fn set_lan(&self, on: bool) -> Result<(), ApiError> {
-        Ok(self
-            .store()
-            .set_setting(LAN_SETTING, if on { "on" } else { "off" })?)
+        self.set_switch(LAN_SETTING, on)
     }
 
-    /// Whether closing the window leaves the home serving (on unless turned off): a laptop
-    /// left at a meetup with its window closed still syncs for the room.
+    /// Whether closing the window leaves the home serving: a laptop left at a meetup with
+    /// its window closed still syncs for the room.
     pub(crate) fn keep_serving(&self) -> Result<bool, ApiError> {
-        Ok(self.store().setting(KEEP_SERVING_SETTING)?.as_deref() != Some("off"))
+        self.switch(KEEP_SERVING_SETTING)
     }
 
-    /// Turns keeping serving after the window closes `on` or `off`.
+    /// Turns keeping serving after the window closes on or off.
     pub(crate) fn set_keep_serving(&self, on: bool) -> Result<(), ApiError> {
-        Ok(self
-            .store()
-            .set_setting(KEEP_SERVING_SETTING, if on { "on" } else { "off" })?)
+        self.set_switch(KEEP_SERVING_SETTING, on)
     }
 
     /// The endpoint configuration for this home. LAN discovery follows the home's setting,

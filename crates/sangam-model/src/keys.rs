@@ -203,6 +203,18 @@ macro_rules! hex_type {
                 }
             }
         }
+        // Hex text in the window's TypeScript too (the CLI and the window pass ids as hex).
+        #[cfg(feature = "ts")]
+        impl ::ts_rs::TS for $ty {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+            fn name(_: &::ts_rs::Config) -> String {
+                "string".to_owned()
+            }
+            fn inline(cfg: &::ts_rs::Config) -> String {
+                <Self as ::ts_rs::TS>::name(cfg)
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 if d.is_human_readable() {

@@ -19,8 +19,9 @@ use super::{Home, invalid};
 use crate::ApiError;
 use crate::money::minor_text;
 
-/// A file format the books export to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A file format the books export to (`hledger`, `beancount` or `csv` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// An hledger journal.
     Hledger,

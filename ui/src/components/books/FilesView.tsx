@@ -17,7 +17,7 @@ export function FilesView(props: { coop: string }) {
   const run = (dryRun: boolean) =>
     void importing.run(async () => setReport(await ipc.importBankCsv(props.coop, statement(), rules(), dryRun)));
 
-  const [format, setFormat] = createSignal("hledger");
+  const [format, setFormat] = createSignal<ipc.ExportFormat>("hledger");
   const [suggested] = createResource(() => ({ c: props.coop, f: format() }), (q) => ipc.defaultBooksPath(q.c, q.f));
   const [path, setPath] = createSavePath(() => suggested());
   const exporting = createAction();
@@ -66,7 +66,7 @@ export function FilesView(props: { coop: string }) {
         <h2>{t("books.export")}</h2>
         <div class="field">
           <label for={`${uid}-fmt`}>{t("books.format")}</label>
-          <select id={`${uid}-fmt`} data-testid="export-format" onChange={(e) => { setFormat(e.currentTarget.value); setPath(""); }}>
+          <select id={`${uid}-fmt`} data-testid="export-format" onChange={(e) => { setFormat(e.currentTarget.value as ipc.ExportFormat); setPath(""); }}>
             <option value="hledger">hledger</option>
             <option value="beancount">beancount</option>
             <option value="csv">CSV</option>
