@@ -17,7 +17,7 @@ pub fn forward(app: AppHandle, mut events: broadcast::Receiver<Event>) {
                 Ok(event) => event,
                 // The window missed some: it hears so and reloads what it shows.
                 Err(RecvError::Lagged(missed)) => Event::Notice {
-                    text: format!("{missed} updates arrived at once; the screen was reloaded"),
+                    notice: sangam_core::Notice::Reloaded { missed },
                 },
                 Err(RecvError::Closed) => break,
             };

@@ -15,7 +15,7 @@ const GOODBYE: Duration = Duration::from_secs(2);
 fn serving_now(app: &tauri::AppHandle) {
     use tauri::Emitter;
     let started = sangam_core::Event::Activity {
-        text: "this laptop serves the co-op now".to_owned(),
+        activity: sangam_core::Activity::Serving,
     };
     let _ = app.emit(crate::events::EVENT, &started);
 }
@@ -88,7 +88,7 @@ impl Serving {
                 // The window hears it as a notice; the member can still work offline.
                 use tauri::Emitter;
                 let notice = sangam_core::Event::Notice {
-                    text: format!("this laptop could not serve the co-op: {}", e.message),
+                    notice: sangam_core::Notice::CannotServe { error: e.message },
                 };
                 let _ = app.emit(crate::events::EVENT, &notice);
             }

@@ -130,6 +130,15 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     await byId(browser, "nav-members").waitForDisplayed({ timeout: 20_000 });
     coop = cliJson(appHome, "coop", "list")[0]?.id;
     assert.ok(coop, "the co-op is in the app's home");
+    // The home says it serves as a code: the window words it, again in the language of
+    // the moment when the member switches.
+    const logged = () => browser.execute(() => document.querySelector(".activity")?.textContent ?? "");
+    await until(async () => /This laptop serves the co-op now/.test(await logged()), "the serving line");
+    await click("nav-settings");
+    await setLanguage("ta");
+    assert.match(await logged(), /இந்தக் கணினி இப்போது கூட்டுறவுக்குச் சேவை செய்கிறது/);
+    assert.doesNotMatch(await logged(), /serves the co-op/);
+    await setLanguage("en");
   });
 
   it("invites, and the CLI member joins with the ticket the window shows", async () => {

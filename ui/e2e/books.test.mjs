@@ -100,6 +100,11 @@ describe("the books", { timeout: 240_000 }, () => {
     await screenshot(browser, "en", "books-bylaws-proposal");
     await click(browser, "proposal-submit");
     await (await byId(browser, "proposal-detail")).waitForDisplayed({ timeout: 20_000 });
+    // The effect arrives as a code and its values; the window words it.
+    assert.match(
+      await (await browser.$(".effect")).getText(),
+      /If it passes: set the bylaws: admission by \w[\w ]*; any member keeps the books; reserve 10%, education fund 5%/,
+    );
     await click(browser, "vote-yes");
     await browser.waitUntil(async () => (await (await byId(browser, "proposal-close")).isEnabled()), { timeout: 20_000 });
     await click(browser, "proposal-close");

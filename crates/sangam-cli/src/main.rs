@@ -517,7 +517,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                         "{}\nProposed: {}. The co-op's relay changes for every laptop when the \
                          members pass it (sangam vote {} yes; sangam close once decided).",
                         proposal.id,
-                        proposal.effect.as_deref().unwrap_or_default(),
+                        proposal.effect.map(|e| e.to_string()).unwrap_or_default(),
                         &proposal.id[..8],
                     ))?;
                 }

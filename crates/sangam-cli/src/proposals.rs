@@ -102,7 +102,7 @@ pub fn list(home: &Home, coop: CoopId, open: bool, closed: bool, out: Output) ->
                     p.title.clone(),
                     p.method.as_str().to_owned(),
                     status(p.status).to_owned(),
-                    p.outcome.clone(),
+                    p.outcome.to_string(),
                     format!("{}/{}", p.ballots_counted, p.electorate_size),
                     if p.needs_reminder(now) {
                         format!("{} !", when(p.closes_at))

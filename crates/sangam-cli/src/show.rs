@@ -88,8 +88,8 @@ pub fn event_line(event: &Event) -> Option<String> {
             reason,
             ..
         } => format!("refused a change from device {}: {reason}", device.short()),
-        Event::Notice { text } => format!("note: {text}"),
-        Event::Activity { text } => text.clone(),
+        Event::Notice { notice } => format!("note: {notice}"),
+        Event::Activity { activity } => activity.to_string(),
         _ => return None,
     })
 }

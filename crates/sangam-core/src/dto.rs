@@ -245,6 +245,148 @@ pub struct ImportDto {
     pub rejected: Vec<RejectedDto>,
 }
 
+/// What a proposal decided, or would decide now while it is open: a code, and for a
+/// choice the winning option (so an option's name is never read as a code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutcomeDto {
+    /// A yes/no or consent proposal passed.
+    Passed,
+    /// It did not pass (or nobody expressed a preference; or it was withdrawn).
+    Failed,
+    /// Too few took part.
+    NoQuorum,
+    /// Level, and no rule separates them.
+    Tie,
+    /// The winning option of a choice, approval, ranked or score vote.
+    Winner {
+        /// Its name.
+        option: String,
+    },
+    /// An election: the winners are in its count.
+    Elected,
+}
+
+impl From<&sangam_model::governance::Outcome> for OutcomeDto {
+    fn from(outcome: &sangam_model::governance::Outcome) -> Self {
+        use sangam_model::governance::Outcome;
+        match outcome {
+            Outcome::Passed => Self::Passed,
+            Outcome::Failed => Self::Failed,
+            Outcome::NoQuorum => Self::NoQuorum,
+            Outcome::Tie => Self::Tie,
+            Outcome::Winner(option) => Self::Winner {
+                option: option.clone(),
+            },
+            Outcome::Elected(_) => Self::Elected,
+        }
+    }
+}
+
+/// The CLI's word for it: the code, or the winning option's name.
+impl std::fmt::Display for OutcomeDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NoQuorum => "no_quorum",
+            Self::Tie => "tie",
+            Self::Winner { option } => option,
+            Self::Elected => "elected",
+        })
+    }
+}
+
+/// What passing a proposal does by itself: a code and its values, worded by the window
+/// in the member's language and by the CLI in English ([`std::fmt::Display`]). Keys are
+/// hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EffectDto {
+    /// Admits a member.
+    Admit {
+        /// Their name.
+        name: String,
+        /// Their member key.
+        member: String,
+    },
+    /// Removes a member.
+    Remove {
+        /// Their member key.
+        member: String,
+    },
+    /// Replaces the bylaws.
+    Bylaws {
+        /// Who admits newcomers.
+        admission: Admission,
+        /// Who may keep the books (none: any member).
+        treasurers: Vec<String>,
+        /// Entries over these amounts need a vote: digits and the commodity,
+        /// `"50000.00 INR"`.
+        approval_over: Vec<String>,
+        /// The reserve's share of a surplus, percent.
+        reserve_pct: u8,
+        /// The education fund's share, percent.
+        education_pct: u8,
+    },
+    /// Every laptop uses the co-op's own relay (`url`), or n0's public relays (none).
+    Relay {
+        /// The relay.
+        url: Option<String>,
+    },
+    /// Withdraws a marketplace listing.
+    WithdrawListing {
+        /// The listing's id.
+        listing: String,
+    },
+}
+
+/// The first 8 characters of a hex key or id.
+fn short(hex: &str) -> &str {
+    hex.get(..8).unwrap_or(hex)
+}
+
+impl std::fmt::Display for EffectDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Admit { name, member } => write!(f, "admit {name} ({})", short(member)),
+            Self::Remove { member } => write!(f, "remove member {}", short(member)),
+            Self::Bylaws {
+                admission,
+                treasurers,
+                approval_over,
+                reserve_pct,
+                education_pct,
+            } => {
+                let admission = match admission {
+                    Admission::AnyMember => "any member",
+                    Admission::Proposal => "proposal",
+                };
+                write!(f, "set the bylaws: admission by {admission}; ")?;
+                if treasurers.is_empty() {
+                    write!(f, "any member keeps the books; ")?;
+                } else {
+                    let keys: Vec<&str> = treasurers.iter().map(|k| short(k)).collect();
+                    write!(f, "treasurers {}; ", keys.join(", "))?;
+                }
+                if !approval_over.is_empty() {
+                    let limits: Vec<String> = approval_over
+                        .iter()
+                        .map(|amount| format!("a vote for entries over {amount}"))
+                        .collect();
+                    write!(f, "{}; ", limits.join(", "))?;
+                }
+                write!(f, "reserve {reserve_pct}%, education fund {education_pct}%")
+            }
+            Self::Relay { url: Some(url) } => {
+                write!(f, "every laptop uses the co-op's relay {url}")
+            }
+            Self::Relay { url: None } => write!(f, "every laptop uses n0's public relays"),
+            Self::WithdrawListing { listing } => write!(f, "withdraw listing {}", short(listing)),
+        }
+    }
+}
+
 /// A proposal in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ProposalSummaryDto {
@@ -256,8 +398,8 @@ pub struct ProposalSummaryDto {
     pub method: Method,
     /// Open (provisional), closed or withdrawn.
     pub status: ProposalStatus,
-    /// The (provisional) outcome: `passed`, `failed`, `no_quorum`, `tie` or an option.
-    pub outcome: String,
+    /// The (provisional) outcome.
+    pub outcome: OutcomeDto,
     /// Deadline, ms since the epoch.
     pub closes_at: i64,
     /// Proposer's member key.
@@ -300,8 +442,8 @@ pub struct TallyDto {
     pub method: Method,
     /// Open (provisional), closed or withdrawn.
     pub status: ProposalStatus,
-    /// `passed`, `failed`, `no_quorum`, `tie`, or the winning option.
-    pub outcome: String,
+    /// What it decided (while provisional, what would be decided now).
+    pub outcome: OutcomeDto,
     /// Weight per answer or option (first round for ranked).
     pub counts: std::collections::BTreeMap<String, u64>,
     /// Ranked choice: every round's tallies.
@@ -440,8 +582,8 @@ pub struct ProposalDto {
     pub opened_at: i64,
     /// Electorate member keys.
     pub electorate: Vec<String>,
-    /// What passing does, in words, if anything.
-    pub effect: Option<String>,
+    /// What passing does, if anything.
+    pub effect: Option<EffectDto>,
     /// The proposal this one revises.
     pub revises: Option<String>,
     /// The current tally.

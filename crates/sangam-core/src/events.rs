@@ -173,14 +173,14 @@ pub enum Event {
         reason: String,
     },
     /// What serving is doing that no other event says: dialling a peer, a peer out of
-    /// reach, changes stored from a device, a frame refused. In words, for a log.
+    /// reach, changes stored from a device, a frame refused. For a log.
     Activity {
-        /// What happened, in words.
-        text: String,
+        /// What happened, as a code and its values.
+        activity: crate::Activity,
     },
     /// A device wrote two different changes with one sequence number (a copy of a home
-    /// was used): both are kept and their records count. Also said as a [`Event::Notice`]
-    /// in words; this is the same, typed, for a notification in the member's language.
+    /// was used): both are kept and their records count. Also said as a [`Event::Notice`];
+    /// this one is for a notification.
     ForkFound {
         /// The co-op.
         coop: String,
@@ -192,8 +192,8 @@ pub enum Event {
     /// Something the home did by itself that a member should hear of (a fork found and
     /// mended, a new device key, stored changes skipped).
     Notice {
-        /// What happened, in words.
-        text: String,
+        /// What happened, as a code and its values.
+        notice: crate::Notice,
     },
 }
 

@@ -11,7 +11,7 @@ use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 use crate::dto::{ElectionDto, ElectionRoundDto, ElectionTieDto, RoundAction, TieFor};
 use crate::node::Node;
 use crate::published::CoopReads;
-use crate::{ApiError, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
+use crate::{ApiError, EffectDto, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
 
 /// What a new proposal says; what it leaves out comes from the bylaws.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +179,7 @@ pub(crate) fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
         title: open.title.clone(),
         method: open.method,
         status: tally.status,
-        outcome: tally.outcome.label(),
+        outcome: (&tally.outcome).into(),
         counts: tally.counts,
         rounds: tally.rounds,
         electorate_size: tally.electorate_size,
@@ -257,47 +257,33 @@ fn election_dto(open: &ProposalOpen, count: sangam_count::Count) -> ElectionDto 
     }
 }
 
-pub(crate) fn describe(effect: &Effect) -> String {
+/// What passing a proposal does, as the window and the CLI show it.
+pub(crate) fn effect_dto(effect: &Effect) -> EffectDto {
     match effect {
-        Effect::Admit(a) => format!("admit {} ({})", a.name, a.member.short()),
-        Effect::Remove(r) => format!("remove member {}", r.member.short()),
-        Effect::Bylaws(b) => {
-            let ledger = &b.ledger;
-            let treasurers = if ledger.treasurers.is_empty() {
-                "any member keeps the books".to_owned()
-            } else {
-                let keys: Vec<String> = ledger.treasurers.iter().map(|k| k.short()).collect();
-                format!("treasurers {}", keys.join(", "))
-            };
-            let limits: Vec<String> = ledger
+        Effect::Admit(a) => EffectDto::Admit {
+            name: a.name.clone(),
+            member: a.member.to_string(),
+        },
+        Effect::Remove(r) => EffectDto::Remove {
+            member: r.member.to_string(),
+        },
+        Effect::Bylaws(b) => EffectDto::Bylaws {
+            admission: b.admission,
+            treasurers: b.ledger.treasurers.iter().map(|k| k.to_string()).collect(),
+            approval_over: b
+                .ledger
                 .approval_over
                 .iter()
-                .map(|(c, limit)| {
-                    format!(
-                        "a vote for entries over {}",
-                        crate::money::money_text(i128::from(*limit), c)
-                    )
-                })
-                .collect();
-            format!(
-                "set the bylaws: admission by {}; {treasurers}; {}reserve {}%, education fund {}%",
-                match b.admission {
-                    Admission::AnyMember => "any member",
-                    Admission::Proposal => "proposal",
-                },
-                if limits.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}; ", limits.join(", "))
-                },
-                ledger.reserve_pct,
-                ledger.education_pct
-            )
-        }
-        Effect::WithdrawListing(w) => format!("withdraw listing {}", w.listing.short()),
-        Effect::Settings(s) => match &s.relay {
-            Some(url) => format!("every laptop uses the co-op's relay {url}"),
-            None => "every laptop uses n0's public relays".to_owned(),
+                .map(|(commodity, limit)| crate::money::money_text(i128::from(*limit), commodity))
+                .collect(),
+            reserve_pct: b.ledger.reserve_pct,
+            education_pct: b.ledger.education_pct,
+        },
+        Effect::WithdrawListing(w) => EffectDto::WithdrawListing {
+            listing: w.listing.to_string(),
+        },
+        Effect::Settings(s) => EffectDto::Relay {
+            url: s.relay.clone(),
         },
     }
 }
@@ -420,7 +406,7 @@ impl Node {
             author: placed.record.author().to_string(),
             opened_at: placed.record.at(),
             electorate: open.electorate.iter().map(|k| k.to_string()).collect(),
-            effect: open.effect.as_ref().map(describe),
+            effect: open.effect.as_ref().map(effect_dto),
             revises: open.revises.map(|r| r.to_string()),
             tally: tally_dto(open, tally),
             my_vote,
@@ -672,7 +658,7 @@ fn summary(
         title: open.title.clone(),
         method: open.method,
         status: tally.status,
-        outcome: tally.outcome.label(),
+        outcome: (&tally.outcome).into(),
         closes_at: open.closes_at,
         author: author.to_string(),
         author_name: state.member(&author).map(|m| m.name.clone()),

@@ -66,10 +66,8 @@ impl Shared {
 
     /// What serving is doing that no other event says (dialling a peer, a peer out of
     /// reach, a frame refused), as an [`Event::Activity`], in order with the others.
-    pub(crate) fn log(&self, line: &str) {
-        self.emit(Event::Activity {
-            text: line.to_owned(),
-        });
+    pub(crate) fn log(&self, activity: crate::Activity) {
+        self.emit(Event::Activity { activity });
     }
 }
 
@@ -155,7 +153,7 @@ impl Home {
     }
 
     /// Notices not yet taken (see [`Event::Notice`]), oldest first.
-    pub fn take_notices(&self) -> Vec<String> {
+    pub fn take_notices(&self) -> Vec<crate::Notice> {
         self.node().take_notices()
     }
 

@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 use crate::events::{Event, JoinDecision, Origin};
 use crate::home::Shared;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode};
+use crate::{Activity, ApiError, ErrorCode};
 
 /// How many of a frame's changes one write unit stores at most: the node lock is held
 /// for about 100 µs a change, and other co-ops' sessions wait for it.
@@ -149,10 +149,10 @@ impl Shared {
                 .remember_peer(device, coop, &json, dialable, store_path(path), node.now());
         drop(node);
         if let Err(e) = remembered {
-            self.log(&format!(
-                "could not remember device {}'s address: {e}",
-                device.short()
-            ));
+            self.log(Activity::AddressNotRemembered {
+                device: device.to_string(),
+                error: e.to_string(),
+            });
         }
     }
 }
@@ -260,14 +260,17 @@ impl Host for Shared {
             }
         };
         let stored = result.map_err(|e| {
-            self.log(&format!("device {}: {}", from.short(), e.message));
+            self.log(Activity::NotStored {
+                device: from.to_string(),
+                error: e.message.clone(),
+            });
             HostError(e.message)
         })?;
         if stored > 0 {
-            self.log(&format!(
-                "stored {stored} change(s) from device {}",
-                from.short()
-            ));
+            self.log(Activity::Stored {
+                device: from.to_string(),
+                changes: stored,
+            });
         }
         Ok(stored)
     }
@@ -348,11 +351,10 @@ impl Host for Shared {
 
     fn everything(&self, coop: CoopId) -> Result<(Vec<ChangeHash>, Vec<RawChange>), HostError> {
         self.node().everything(coop).map_err(|e| {
-            self.log(&format!(
-                "cannot send co-op {} to a newcomer: {}",
-                coop.short(),
-                e.message
-            ));
+            self.log(Activity::NotSentToNewcomer {
+                coop: coop.to_string(),
+                error: e.message.clone(),
+            });
             HostError(e.message)
         })
     }

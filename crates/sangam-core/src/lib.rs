@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod activity;
 mod announce;
 mod bindings;
 mod books;
@@ -40,6 +41,7 @@ mod serve;
 mod settings;
 pub mod templates;
 
+pub use activity::{Activity, Notice};
 pub use bindings::{BINDINGS_DIR, check_bindings};
 pub use books::{
     AccountDraft, AccountDto, BalanceSheetDto, BankImportDto, BankRowDto, BookGroupDto, CapitalDto,

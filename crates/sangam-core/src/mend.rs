@@ -28,11 +28,10 @@ impl Node {
                 if node.store.record_fork(coop, fork, now)? {
                     // The store unmarked the books: checked against the fold on next read.
                     node.books_checked.remove(&coop);
-                    node.notice(format!(
-                        "device {} wrote two different changes numbered {} (a copy of its home was used): both are kept, and their records count",
-                        fork.device.short(),
-                        fork.seq
-                    ));
+                    node.notice(crate::Notice::Fork {
+                        device: fork.device.to_string(),
+                        seq: fork.seq,
+                    });
                     node.announce.push(Event::ForkFound {
                         coop: coop.to_string(),
                         device: fork.device.to_string(),
@@ -60,12 +59,11 @@ impl Node {
         for replica in self.replicas.values_mut() {
             replica.switch_device(new.public());
         }
-        self.notice(format!(
-            "another copy of this home wrote as device {} (found in co-op {}): this laptop now writes as device {}",
-            old.short(),
-            found_in.short(),
-            new.public().short()
-        ));
+        self.notice(crate::Notice::NewDevice {
+            old: old.to_string(),
+            found_in: found_in.to_string(),
+            new: new.public().to_string(),
+        });
         let (member, _) = self.member()?;
         let coops: Vec<CoopId> = self.store.coops()?.into_iter().map(|row| row.id).collect();
         for coop in coops {

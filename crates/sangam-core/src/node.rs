@@ -11,7 +11,7 @@ use sangam_store::{Commit, MemberChanges, MemberRow, Rejection, Store};
 
 use crate::events::{Event, Origin};
 use crate::saved_replicas::SaveWhen;
-use crate::{ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode, Notice};
 
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
@@ -132,7 +132,7 @@ pub(crate) struct Node {
     /// Whether a write unit ([`Node::write_unit`]) holds the home's write lock now.
     pub(crate) writing: bool,
     /// See [`Node::take_notices`].
-    pub(crate) notices: Vec<String>,
+    pub(crate) notices: Vec<crate::Notice>,
     /// The reads kept ready outside the node, refreshed after each commit.
     pub(crate) published: std::sync::Arc<crate::published::Published>,
     pub(crate) outlets: Outlets,
@@ -210,10 +210,8 @@ impl Node {
             writing: false,
             notices: tightened
                 .iter()
-                .map(|path| {
-                    format!(
-                        "{path} could be read by other users of this computer, and it holds your secret keys: it is now private to you"
-                    )
+                .map(|path| Notice::MadePrivate {
+                    path: path.to_string(),
                 })
                 .collect(),
             published,
@@ -245,11 +243,10 @@ impl Node {
         if !self.replicas.contains_key(&coop) {
             self.load(coop)?;
             if let Err(e) = self.mend(coop) {
-                self.notice(format!(
-                    "co-op {}: could not mend this home yet: {}",
-                    coop.short(),
-                    e.message
-                ));
+                self.notice(Notice::NotMended {
+                    coop: coop.to_string(),
+                    error: e.message,
+                });
             }
             if !self.replicas.contains_key(&coop) {
                 // The mend rolled back and dropped what it had loaded.
@@ -342,12 +339,11 @@ impl Node {
             ));
         }
         if !admitted.rejected.is_empty() {
-            self.notice(format!(
-                "co-op {}: {} stored change(s) do not replay and were skipped (first: {})",
-                coop.short(),
-                admitted.rejected.len(),
-                admitted.rejected[0].reason
-            ));
+            self.notice(Notice::Skipped {
+                coop: coop.to_string(),
+                changes: admitted.rejected.len(),
+                first: admitted.rejected[0].reason.to_string(),
+            });
         }
         let stale_snapshot = had_snapshot && (!used_snapshot || legacy_snapshot);
         Ok((replica, last, stale_snapshot))
@@ -369,16 +365,16 @@ impl Node {
     /// What this node did by itself that a member should hear of (a fork found and
     /// mended, a new device key, stored changes skipped), oldest first; taking them
     /// clears them. Each is also sent as an [`Event::Notice`] when it happens.
-    pub(crate) fn take_notices(&mut self) -> Vec<String> {
+    pub(crate) fn take_notices(&mut self) -> Vec<Notice> {
         std::mem::take(&mut self.notices)
     }
 
-    pub(crate) fn notice(&mut self, text: String) {
+    pub(crate) fn notice(&mut self, notice: Notice) {
         if self.notices.len() >= NOTICES_KEPT {
             self.notices.remove(0);
         }
-        self.notices.push(text.clone());
-        let _ = self.outlets.events.send(Event::Notice { text });
+        self.notices.push(notice.clone());
+        let _ = self.outlets.events.send(Event::Notice { notice });
     }
 
     /// Durably stores admitted changes with the new projection; then, now and then, a

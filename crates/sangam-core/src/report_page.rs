@@ -6,9 +6,9 @@ use std::fmt::Write;
 
 use sangam_model::body::Method;
 
-use crate::ProposalStatus;
 use crate::node::when_utc as when;
 use crate::reports::{BallotFate, ReportDto, ReportSummaryDto};
+use crate::{OutcomeDto, ProposalStatus};
 
 /// The page of a verified report (a refused one gets a page saying why).
 pub fn render(report: &ReportDto) -> String {
@@ -68,7 +68,9 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
          ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {num}/{den} of \
          those who answered for or against.</p>\n",
         outcome = esc(&match &t.election {
-            Some(e) if t.outcome == "elected" => format!("Elected: {}", e.elected.join(", ")),
+            Some(e) if t.outcome == OutcomeDto::Elected => {
+                format!("Elected: {}", e.elected.join(", "))
+            }
             _ => outcome_words(&t.outcome),
         }),
         size = t.electorate_size,
@@ -106,7 +108,7 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         election_rounds(page, election);
     }
     if let Some(effect) = &s.effect {
-        let _ = writeln!(page, "<p>If passed: {}.</p>", esc(effect));
+        let _ = writeln!(page, "<p>If passed: {}.</p>", esc(&effect.to_string()));
     }
     page.push_str("</section>\n");
     if !s.text.is_empty() {
@@ -362,13 +364,14 @@ fn method_words(method: Method) -> &'static str {
     }
 }
 
-fn outcome_words(outcome: &str) -> String {
+fn outcome_words(outcome: &OutcomeDto) -> String {
     match outcome {
-        "passed" => "Passed".into(),
-        "failed" => "Not passed".into(),
-        "no_quorum" => "No quorum".into(),
-        "tie" => "Tie".into(),
-        option => format!("Chosen: {option}"),
+        OutcomeDto::Passed => "Passed".into(),
+        OutcomeDto::Failed => "Not passed".into(),
+        OutcomeDto::NoQuorum => "No quorum".into(),
+        OutcomeDto::Tie => "Tie".into(),
+        OutcomeDto::Elected => "Elected".into(),
+        OutcomeDto::Winner { option } => format!("Chosen: {option}"),
     }
 }
 

@@ -47,7 +47,7 @@ pub struct ReportSummaryDto {
     /// When it was opened (the proposer's claim), ms since the epoch.
     pub opened_at: i64,
     /// What passing does, in words.
-    pub effect: Option<String>,
+    pub effect: Option<crate::EffectDto>,
     /// The result.
     pub tally: TallyDto,
     /// The answers or options in the order a member reads them (yes, no, abstain; or the
@@ -317,7 +317,7 @@ fn summary(v: &Verified) -> ReportSummaryDto {
         opened_by: open_placed.record.author().to_string(),
         opened_by_name: name(&open_placed.record.author()),
         opened_at: open_placed.record.at(),
-        effect: open.effect.as_ref().map(crate::governance::describe),
+        effect: open.effect.as_ref().map(crate::governance::effect_dto),
         tally: tally_dto(open, tally.clone()),
         answers: match open.method {
             Method::YesNo => ["yes", "no", "abstain"].map(String::from).to_vec(),

@@ -160,7 +160,7 @@ impl Home {
                 match events.recv().await {
                     Ok(event) => watch(&event),
                     Err(RecvError::Lagged(missed)) => watch(&crate::Event::Activity {
-                        text: format!("({missed} events not shown: too many at once)"),
+                        activity: crate::Activity::Missed { events: missed },
                     }),
                     Err(RecvError::Closed) => break,
                 }
@@ -209,15 +209,13 @@ impl Home {
                 match self.node().record_serve_addr(&net.addr()) {
                     Ok(()) => {
                         self.set_serving(Some(sangam_net::addr_to_text(&net.addr())));
-                        self.shared.log(&format!(
-                            "a relay answered; invites made from now on carry it\naddress: {}",
-                            sangam_net::addr_to_text(&net.addr())
-                        ));
+                        self.shared.log(crate::Activity::RelayReached {
+                            address: sangam_net::addr_to_text(&net.addr()),
+                        });
                     }
-                    Err(e) => self.shared.log(&format!(
-                        "could not record the relayed address: {}",
-                        e.message
-                    )),
+                    Err(e) => self
+                        .shared
+                        .log(crate::Activity::RelayNotStored { error: e.message }),
                 }
             }
             std::future::pending::<()>().await
@@ -450,15 +448,15 @@ impl Home {
                     Ok(0) => {}
                     Ok(n) => watcher
                         .shared
-                        .log(&format!("picked up local writes in {n} co-op(s)")),
+                        .log(crate::Activity::LocalWrites { coops: n }),
                     Err(e) => watcher
                         .shared
-                        .log(&format!("could not read the home: {}", e.message)),
+                        .log(crate::Activity::HomeUnreadable { error: e.message }),
                 }
                 if let Err(e) = watcher.save_snapshots(SNAPSHOT_QUIET) {
                     watcher
                         .shared
-                        .log(&format!("could not save a snapshot: {}", e.message));
+                        .log(crate::Activity::SnapshotNotSaved { error: e.message });
                 }
             }
         }));
@@ -510,10 +508,9 @@ impl Home {
         let Some(slot) = live.claim(coop, device) else {
             return;
         };
-        self.shared.log(&format!(
-            "keeping a live session with device {}",
-            device.short()
-        ));
+        self.shared.log(crate::Activity::LiveSession {
+            device: device.to_string(),
+        });
         let me = self.clone();
         let task = tokio::spawn(async move {
             let _slot = slot;
@@ -524,19 +521,19 @@ impl Home {
                     Ok(_) => {
                         failures = 0;
                         last_live = Some(std::time::Instant::now());
-                        me.shared.log(&format!(
-                            "live session with {} ended (the peer closed it or went quiet for {} ms); redialling",
-                            device.short(),
-                            sangam_net::IDLE_TIMEOUT.as_millis()
-                        ));
+                        me.shared.log(crate::Activity::LiveSessionEnded {
+                            device: device.to_string(),
+                            idle_ms: u64::try_from(sangam_net::IDLE_TIMEOUT.as_millis())
+                                .unwrap_or(u64::MAX),
+                        });
                     }
                     Err(e) => {
                         // Say it once, not every few seconds while a laptop is away.
                         if failures == 0 {
-                            me.shared.log(&format!(
-                                "cannot reach device {}: {e}; will keep trying",
-                                device.short()
-                            ));
+                            me.shared.log(crate::Activity::Unreachable {
+                                device: device.to_string(),
+                                error: e.to_string(),
+                            });
                         }
                         failures = failures.saturating_add(1);
                     }
@@ -545,10 +542,9 @@ impl Home {
                 // a device that is no longer the co-op's is not redialled.
                 let known = me.node().sync_allows(coop, &device);
                 if !known && failures > 0 {
-                    me.shared.log(&format!(
-                        "device {} is not one of the co-op's; stopped dialling it",
-                        device.short()
-                    ));
+                    me.shared.log(crate::Activity::NotOfTheCoop {
+                        device: device.to_string(),
+                    });
                     break;
                 }
                 let backoff = redial_delay(failures, last_live.map(|at| at.elapsed()));

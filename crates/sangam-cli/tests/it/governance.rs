@@ -1,6 +1,6 @@
 //! Governance end to end: five homes vote by bundles and agree before and after the close.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::support::Home;
@@ -100,7 +100,7 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
     assert_eq!(t["counts"]["yes"], 3);
     assert_eq!(t["counts"]["no"], 1);
     assert_eq!(t["represented"], 1);
-    assert_eq!(t["outcome"], "passed");
+    assert_eq!(t["outcome"], json!({"kind": "passed"}));
 
     // Eli has not voted and the deadline is days away: no early close.
     let refused = asha.fails(&["close", &id]);
@@ -116,7 +116,7 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
         assert_eq!(t, &after[0], "every home shows the same closed tally");
     }
     assert_eq!(after[0]["status"], "closed");
-    assert_eq!(after[0]["outcome"], "passed");
+    assert_eq!(after[0]["outcome"], json!({"kind": "passed"}));
     assert_eq!(after[0]["counts"]["yes"], 3);
     assert_eq!(after[0]["counts"]["abstain"], 1);
     assert_eq!(after[0]["ballots_counted"], 4);
@@ -158,7 +158,7 @@ fn a_ranked_choice_election_from_the_command_line() {
     );
     assert!(asha.fails(&["vote", &id, "Rye", "Rye"]).contains("twice"));
     let t = asha.json(&["vote", &id, "Spelt", "Rye"]);
-    assert_eq!(t["outcome"], "Spelt");
+    assert_eq!(t["outcome"], json!({"kind": "winner", "option": "Spelt"}));
     let shown = asha.json(&["proposal", "show", &id]);
     assert_eq!(shown["my_vote"]["rank"][0], "Spelt");
     assert_eq!(
@@ -317,7 +317,7 @@ fn five_homes_elect_two_of_four_by_stv_with_a_proxy_and_agree_on_every_round() {
         );
     }
     let t = &after[0];
-    assert_eq!(t["outcome"], "elected");
+    assert_eq!(t["outcome"], json!({"kind": "elected"}));
     let election = &t["election"];
     assert_eq!(election["elected"], serde_json::json!(["Asha", "Cy"]));
     assert_eq!(election["ballots"], 5);

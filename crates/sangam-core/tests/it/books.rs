@@ -823,7 +823,10 @@ fn a_co_op_whose_members_write_a_decimal_comma_is_read_with_one() {
         )
         .expect("a limit");
     let effect = limit.effect.expect("an effect");
-    assert!(effect.contains("1250.50"), "{effect}");
+    let sangam_core::EffectDto::Bylaws { approval_over, .. } = &effect else {
+        panic!("a bylaws effect: {effect:?}");
+    };
+    assert_eq!(approval_over, &["1250.50 EUR"], "{effect}");
     // The setting is this home's: a word it does not know is refused.
     assert!(DecimalMark::from_word("semicolon").is_err());
 }

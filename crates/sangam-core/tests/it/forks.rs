@@ -256,10 +256,14 @@ fn a_home_holding_a_fork_in_its_own_log_opens_mends_and_exports() {
     );
     let notices = asha.take_notices();
     assert!(
-        notices.iter().any(|n| n.contains("two different changes")),
+        notices
+            .iter()
+            .any(|n| matches!(n, sangam_core::Notice::Fork { device, .. } if *device == f.asha_first_device)),
         "{notices:?}"
     );
-    assert!(notices.iter().any(|n| n.contains("now writes as device")));
+    assert!(notices.iter().any(
+        |n| matches!(n, sangam_core::Notice::NewDevice { old, .. } if *old == f.asha_first_device)
+    ));
     assert_ne!(asha.identity().expect("id").device, f.asha_first_device);
     let ballots = asha
         .log(f.coop)
@@ -367,7 +371,9 @@ fn a_restored_copy_that_syncs_before_writing_never_forks() {
     carry(&asha, &restored, coop);
     let notices = restored.take_notices();
     assert!(
-        notices.iter().any(|n| n.contains("now writes as device")),
+        notices
+            .iter()
+            .any(|n| matches!(n, sangam_core::Notice::NewDevice { old, .. } if *old == old_device)),
         "{notices:?}"
     );
     assert_ne!(restored.identity().expect("id").device, old_device);

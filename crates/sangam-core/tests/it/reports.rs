@@ -133,7 +133,11 @@ fn a_report_from_real_homes_verifies_without_a_home_and_its_page_is_the_snapshot
     );
     let s = dto.summary.expect("summary");
     assert_eq!(s.tally.status, ProposalStatus::Closed);
-    assert_eq!(s.tally.outcome, "passed", "yes 2 + 1 by proxy against 1 no");
+    assert_eq!(
+        s.tally.outcome,
+        sangam_core::OutcomeDto::Passed,
+        "yes 2 + 1 by proxy against 1 no"
+    );
     assert_eq!(s.tally.counts["yes"], 3);
     assert_eq!(s.tally.counts["no"], 1);
     let fates: Vec<(String, BallotFate)> = s

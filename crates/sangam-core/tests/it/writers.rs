@@ -121,7 +121,10 @@ fn members_proposals_and_tallies_read_while_a_write_waits_for_the_home() {
     // What is read ready follows the writes: a changed vote, a close.
     let no = sangam_core::Choice::Vote(sangam_core::Vote::No);
     home.vote(coop, oven, no).expect("change the vote");
-    assert_eq!(home.tally(coop, oven).expect("tally").outcome, "failed");
+    assert_eq!(
+        home.tally(coop, oven).expect("tally").outcome,
+        sangam_core::OutcomeDto::Failed
+    );
     home.close(coop, oven).expect("close");
     let ended = home
         .proposals(coop, sangam_core::ProposalFilter::Ended)

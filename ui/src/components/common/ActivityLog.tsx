@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import { formatDateTime, t } from "../../i18n";
 import { activity } from "../../lib/app/events";
+import { sayLine } from "../../lib/app/said";
 
 /** What the home reported doing, newest first; folded away so it never crowds a view. */
 export function ActivityLog() {
@@ -17,7 +18,7 @@ export function ActivityLog() {
               {(line) => (
                 <li>
                   <time datetime={new Date(line.at).toISOString()}>{formatDateTime(line.at)}</time>{" "}
-                  {line.text}
+                  {sayLine(line)}
                 </li>
               )}
             </For>

@@ -8,7 +8,7 @@ import { me } from "../../lib/app/session";
 import * as ipc from "../../lib/ipc";
 import type { TallyDto } from "../../lib/ipc";
 import { shortKey } from "../../lib/members/format";
-import { methodLabel, outcomeLine, ruleWords } from "../../lib/proposals/format";
+import { effectWords, methodLabel, outcomeLine, ruleWords } from "../../lib/proposals/format";
 import { FormError } from "../common/FormError";
 import { ReportExport } from "../reports/ReportExport";
 import { Deadline } from "./ProposalCard";
@@ -91,8 +91,8 @@ export function ProposalDetail(props: { coop: string; id: string }) {
                   </Show>
                 </Show>
               </section>
-              <Show when={p().effect && open()}>
-                <p class="effect">{t("proposal.effect", { effect: p().effect ?? "" })}</p>
+              <Show when={open() && p().effect}>
+                {(effect) => <p class="effect">{t("proposal.effect", { effect: effectWords(effect()) })}</p>}
               </Show>
               <Show when={tally().status === "closed"}>
                 <div class="outcome" data-testid="proposal-outcome" role="status">
@@ -100,9 +100,9 @@ export function ProposalDetail(props: { coop: string; id: string }) {
                   <Show when={p().effect}>
                     {(effect) => (
                       <p>
-                        {tally().outcome === "passed"
-                          ? t("proposal.effect_applied", { effect: effect() })
-                          : t("proposal.effect_not_applied", { effect: effect() })}
+                        {tally().outcome.kind === "passed"
+                          ? t("proposal.effect_applied", { effect: effectWords(effect()) })
+                          : t("proposal.effect_not_applied", { effect: effectWords(effect()) })}
                       </p>
                     )}
                   </Show>

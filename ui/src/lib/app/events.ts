@@ -4,7 +4,7 @@
 import { createRoot, createSignal, onCleanup, onMount } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import * as ipc from "../ipc";
-import type { Event, JoinDecision, PeerPath } from "../ipc";
+import type { Activity, Event, JoinDecision, Notice, PeerPath } from "../ipc";
 import { refreshHome } from "./session";
 
 type Listener = (event: Event) => void;
@@ -43,13 +43,15 @@ export type Newcomer = {
   at: number;
 };
 
-export type LogLine = { at: number; text: string };
+/** A line of the activity log: what the home did (worded when shown, in the language of
+ * the moment), or what the window itself said (worded already). */
+export type LogLine = { at: number; activity?: Activity; text?: string };
 
 const state = createRoot(() => {
   const [live, setLive] = createStore<Record<string, LivePeer>>({});
   const [newcomers, setNewcomers] = createStore<Newcomer[]>([]);
   const [activity, setActivity] = createStore<LogLine[]>([]);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<Notice | null>(null);
   // The latest transfer seen, for a join running before the co-op is known here.
   const [progress, setProgress] = createSignal<{ received: number; of: number | null } | null>(
     null,
@@ -153,7 +155,7 @@ function keep(event: Event) {
     case "activity":
       state.setActivity(
         produce((list) => {
-          list.unshift({ at: Date.now(), text: event.text });
+          list.unshift({ at: Date.now(), activity: event.activity });
           list.splice(ACTIVITY_KEPT);
         }),
       );
@@ -161,7 +163,7 @@ function keep(event: Event) {
       void refreshHome();
       break;
     case "notice":
-      state.setNotice(event.text);
+      state.setNotice(event.notice);
       break;
     default:
       break;

@@ -1,5 +1,5 @@
 import { formatNumber, t, type Key } from "../../i18n";
-import type { Choice, Fraction, Method, TallyDto, Vote } from "../ipc";
+import type { Choice, EffectDto, Fraction, Method, OutcomeDto, TallyDto, Vote } from "../ipc";
 
 export const METHODS: ReadonlyArray<Method> = [
   "yes_no",
@@ -71,8 +71,8 @@ export function labelText(method: Method, label: string): string {
   return usesOptions(method) ? label : answerLabel(label as Vote);
 }
 
-export function outcomeWord(outcome: string): string {
-  switch (outcome) {
+export function outcomeWord(outcome: OutcomeDto): string {
+  switch (outcome.kind) {
     case "passed":
       return t("outcome.passed");
     case "failed":
@@ -83,14 +83,40 @@ export function outcomeWord(outcome: string): string {
       return t("outcome.tie");
     case "elected":
       return t("outcome.elected_short");
-    default:
-      return t("outcome.winner", { option: outcome });
+    case "winner":
+      return t("outcome.winner", { option: outcome.option });
+  }
+}
+
+/** What passing a proposal does, in the member's language. Keys by their first 8
+ * characters, as everywhere else. */
+export function effectWords(effect: EffectDto): string {
+  switch (effect.kind) {
+    case "admit":
+      return t("effect.admit", { name: effect.name, member: effect.member.slice(0, 8) });
+    case "remove":
+      return t("effect.remove", { member: effect.member.slice(0, 8) });
+    case "bylaws": {
+      const parts = [
+        t(effect.admission === "any_member" ? "effect.admission_any_member" : "effect.admission_proposal"),
+        effect.treasurers.length === 0
+          ? t("effect.treasurers_any")
+          : t("effect.treasurers", { keys: effect.treasurers.map((k) => k.slice(0, 8)).join(", ") }),
+        ...effect.approval_over.map((amount) => t("effect.approval_over", { amount })),
+        t("effect.shares", { reserve: effect.reserve_pct, education: effect.education_pct }),
+      ];
+      return t("effect.bylaws", { parts: parts.join("; ") });
+    }
+    case "relay":
+      return effect.url === null ? t("effect.relay_default") : t("effect.relay", { url: effect.url });
+    case "withdraw_listing":
+      return t("effect.withdraw_listing", { listing: effect.listing.slice(0, 8) });
   }
 }
 
 /** "Passed: 7 yes, 2 no, 1 abstain" — the one line that says how a count ended. */
 export function outcomeLine(tally: TallyDto, options: string[]): string {
-  if (tally.election && tally.outcome === "elected")
+  if (tally.election && tally.outcome.kind === "elected")
     return t("outcome.elected", { names: tally.election.elected.join(", ") });
   const labels = tallyLabels(tally.method, options, tally.counts);
   const parts = labels.map((label) => {

@@ -2,6 +2,7 @@
 import type { ElectionDto } from "./ElectionDto";
 import type { Fraction } from "./Fraction";
 import type { Method } from "./Method";
+import type { OutcomeDto } from "./OutcomeDto";
 import type { Status } from "./Status";
 
 /**
@@ -25,9 +26,9 @@ method: Method,
  */
 status: Status, 
 /**
- * `passed`, `failed`, `no_quorum`, `tie`, or the winning option.
+ * What it decided (while provisional, what would be decided now).
  */
-outcome: string, 
+outcome: OutcomeDto, 
 /**
  * Weight per answer or option (first round for ranked).
  */
