@@ -441,9 +441,8 @@ pub fn run(home: &Home, coop: CoopId, command: LedgerCommand) -> Result<()> {
                     .iter()
                     .map(|p| posting(home, coop, p))
                     .collect::<Result<_>>()?,
-                approved_by: approved_by
-                    .map(|p| resolve::proposal(home, coop, &p).map(|id| id.to_string()))
-                    .transpose()?,
+                // Core finds the proposal by the same rule as every other id.
+                approved_by,
             };
             let dto = home.post_entry(coop, &draft).map_err(api)?;
             print(out, &dto, || entry_text(&dto))
@@ -677,9 +676,8 @@ pub fn run_patronage(home: &Home, coop: CoopId, command: PatronageCommand) -> Re
             out,
         } => {
             let (from, to, basis) = check(&split)?;
-            let proposal = resolve::proposal(home, coop, &approved_by)?.to_string();
             let dto = home
-                .allocate_patronage(coop, &from, &to, &split.surplus, basis, &proposal)
+                .allocate_patronage(coop, &from, &to, &split.surplus, basis, &approved_by)
                 .map_err(api)?;
             print(out, &dto, || split_text(&dto))
         }

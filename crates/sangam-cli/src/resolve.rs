@@ -1,85 +1,55 @@
-//! Turning the id prefixes a member types into ids: one rule for co-ops, members and
-//! proposals alike (a unique prefix of the hex id; the only one when none is typed).
+//! Turning what a member types into ids. Core finds co-ops, members, proposals and
+//! listings by one rule (`sangam_core::find`: the whole id, or a unique prefix of at
+//! least 4 hex characters); here the CLI adds the case of no `--coop`, and says which
+//! command lists what was not found.
 
-use anyhow::{Result, bail};
-use sangam_core::{CoopId, Home, ProposalFilter, PublicKey, RecordId};
+use anyhow::{Result, anyhow, bail};
+use sangam_core::{CoopId, ErrorCode, Home, PublicKey, RecordId};
 
-/// The one item whose id starts with `prefix`, among `candidates` (id text, value).
-fn pick<T: Copy>(
-    prefix: &str,
-    candidates: impl IntoIterator<Item = (String, T)>,
-    what: &str,
-) -> Result<T> {
-    let prefix = prefix.trim().to_lowercase();
-    if prefix.is_empty() {
-        bail!("give {what} id (or the start of one)");
-    }
-    let matches: Vec<T> = candidates
-        .into_iter()
-        .filter(|(id, _)| id.starts_with(&prefix))
-        .map(|(_, value)| value)
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => bail!("no {what} id starts with {prefix:?}"),
-        _ => bail!("several {what} ids start with {prefix:?}: give more of the id"),
+/// A not-found error, with the command that lists the candidates.
+fn hint(e: sangam_core::ApiError, list: &str) -> anyhow::Error {
+    match e.code {
+        ErrorCode::NotFound => anyhow!("{} (see `{list}`)", e.message),
+        _ => crate::api(e),
     }
 }
 
-/// `--coop`: a unique id prefix, or the only co-op when none is given.
+/// `--coop`: its id or prefix, or the only co-op when none is given.
 pub fn coop(home: &Home, selector: Option<&str>) -> Result<CoopId> {
+    if let Some(text) = selector {
+        return home
+            .find_coop(text)
+            .map_err(|e| hint(e, "sangam coop list"));
+    }
     let coops = home.coops().map_err(crate::api)?;
-    match selector {
-        Some(prefix) => {
-            let ids = coops
-                .iter()
-                .filter_map(|c| Some((c.id.clone(), c.id.parse::<CoopId>().ok()?)));
-            pick(prefix, ids, "co-op")
-        }
-        None => match coops.as_slice() {
-            [] => bail!(
-                "this home has no co-op yet: create one with `sangam coop create NAME`, or import a bundle"
-            ),
-            [only] => only
-                .id
-                .parse()
-                .map_err(|_| anyhow::anyhow!("a stored co-op id did not parse")),
-            _ => bail!(
-                "this home holds several co-ops: choose one with --coop ID (see `sangam coop list`)"
-            ),
-        },
+    match coops.as_slice() {
+        [] => bail!(
+            "this home has no co-op yet: create one with `sangam coop create NAME`, or import a bundle"
+        ),
+        [only] => only
+            .id
+            .parse()
+            .map_err(|_| anyhow!("a stored co-op id did not parse")),
+        _ => bail!(
+            "this home holds several co-ops: choose one with --coop ID (see `sangam coop list`)"
+        ),
     }
 }
 
-/// A member by a unique prefix of their key (or the whole key).
-pub fn member(home: &Home, coop: CoopId, prefix: &str) -> Result<PublicKey> {
-    if let Ok(key) = prefix.trim().parse::<PublicKey>() {
-        return Ok(key);
-    }
-    let members = home.members(coop).map_err(crate::api)?;
-    let keys = members
-        .iter()
-        .filter_map(|m| Some((m.key.clone(), m.key.parse::<PublicKey>().ok()?)));
-    pick(prefix, keys, "member")
+/// A member by key or prefix.
+pub fn member(home: &Home, coop: CoopId, text: &str) -> Result<PublicKey> {
+    home.find_member(coop, text)
+        .map_err(|e| hint(e, "sangam member list"))
 }
 
-/// A proposal by a unique id prefix.
-pub fn listing(home: &Home, coop: CoopId, prefix: &str) -> Result<RecordId> {
-    let listings = home
-        .listings(coop, &sangam_core::ListingFilter::default())
-        .map_err(crate::api)?;
-    let ids = listings
-        .iter()
-        .filter_map(|l| Some((l.id.clone(), l.id.parse::<RecordId>().ok()?)));
-    pick(prefix, ids, "listing").map_err(|e| anyhow::anyhow!("{e} (see `sangam listing list`)"))
+/// A listing by id or prefix.
+pub fn listing(home: &Home, coop: CoopId, text: &str) -> Result<RecordId> {
+    home.find_listing(coop, text)
+        .map_err(|e| hint(e, "sangam listing list"))
 }
 
-pub fn proposal(home: &Home, coop: CoopId, prefix: &str) -> Result<RecordId> {
-    let proposals = home
-        .proposals(coop, ProposalFilter::All)
-        .map_err(crate::api)?;
-    let ids = proposals
-        .iter()
-        .filter_map(|p| Some((p.id.clone(), p.id.parse::<RecordId>().ok()?)));
-    pick(prefix, ids, "proposal").map_err(|e| anyhow::anyhow!("{e} (see `sangam proposal list`)"))
+/// A proposal by id or prefix.
+pub fn proposal(home: &Home, coop: CoopId, text: &str) -> Result<RecordId> {
+    home.find_proposal(coop, text)
+        .map_err(|e| hint(e, "sangam proposal list"))
 }

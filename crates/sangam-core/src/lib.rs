@@ -18,6 +18,7 @@ mod dto;
 mod error;
 pub mod events;
 pub mod files;
+pub mod find;
 mod forms;
 mod governance;
 mod home;

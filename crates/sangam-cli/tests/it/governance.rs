@@ -82,7 +82,10 @@ fn five_homes_vote_with_changed_votes_and_a_proxy_and_agree_before_and_after_clo
         .to_owned();
     exchange(&all, tmp.path(), "proposal");
 
-    asha.ok(&["vote", &id, "yes"]);
+    // Ids by the one rule: 4 hex characters name it, 3 are refused even though unique.
+    let short = asha.fails(&["vote", &id[..3], "yes"]);
+    assert!(short.contains("first 4 hex characters"), "{short}");
+    asha.ok(&["vote", &id[..4], "yes"]);
     bo.ok(&["vote", &id, "no"]);
     bo.ok(&["vote", &id, "yes"]); // Bo changes his mind.
     cy.ok(&["vote", &id, "yes"]);

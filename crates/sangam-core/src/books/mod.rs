@@ -178,35 +178,33 @@ pub(crate) fn all_books(fold: &Fold) -> (Vec<AccountRow>, Vec<EntryRow>) {
     )
 }
 
-/// An account named by id, id prefix (4 hex characters or more) or name (any case).
+/// An account named by name (any case) or by id ([`crate::find`]'s rule).
 pub(crate) fn find_account<'a>(
     accounts: &'a [AccountRow],
     text: &str,
 ) -> Result<&'a AccountRow, ApiError> {
-    let text = text.trim();
-    let lower = text.to_lowercase();
+    let lower = text.trim().to_lowercase();
     let by_name: Vec<&AccountRow> = accounts
         .iter()
         .filter(|a| a.name.to_lowercase() == lower)
         .collect();
-    let matches: Vec<&AccountRow> =
-        if by_name.is_empty() && text.len() >= 4 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            accounts
-                .iter()
-                .filter(|a| a.id.to_string().starts_with(&lower))
-                .collect()
-        } else {
-            by_name
-        };
-    match matches.as_slice() {
+    match by_name.as_slice() {
         [one] => Ok(one),
-        [] => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no account is called {text:?}"),
-        )),
+        [] => crate::find::pick(
+            text,
+            accounts.iter().map(|a| (a.id.to_string(), a)),
+            "an account",
+        )
+        .map_err(|e| match e.code {
+            ErrorCode::InvalidInput => ApiError::new(
+                ErrorCode::NotFound,
+                format!("no account is called {:?}", text.trim()),
+            ),
+            _ => e,
+        }),
         _ => Err(ApiError::new(
             ErrorCode::Ambiguous,
-            format!("several accounts match {text:?}: use its id"),
+            format!("several accounts are called {:?}: use its id", text.trim()),
         )),
     }
 }

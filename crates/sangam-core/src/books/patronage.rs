@@ -10,7 +10,6 @@ use sangam_model::ledger::{Allocation, Basis, LedgerEntry, Posting, Standing, sp
 use sangam_model::{Body, CoopId, PublicKey};
 use sangam_store::AccountRow;
 
-use super::write::find_proposal;
 use super::{Home, MoneyDto, Node, date_arg, invalid};
 use crate::money::parse_money_marked;
 use crate::{ApiError, ErrorCode};
@@ -287,7 +286,7 @@ impl Home {
     ) -> Result<PatronageDto, ApiError> {
         let mut node = self.node();
         let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus, basis)?;
-        entry.approved_by = Some(find_proposal(&mut node, coop, proposal)?);
+        entry.approved_by = Some(node.find_proposal(coop, proposal)?);
         let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
         dto.entry = Some(id.to_string());
         Ok(dto)

@@ -146,32 +146,6 @@ pub(crate) fn check_balanced(postings: &[Posting]) -> Result<(), ApiError> {
     }
 }
 
-/// A proposal named by id or id prefix, among the co-op's.
-pub(crate) fn find_proposal(
-    node: &mut Node,
-    coop: CoopId,
-    text: &str,
-) -> Result<RecordId, ApiError> {
-    let text = text.trim().to_lowercase();
-    let fold = node.replica(coop)?.fold();
-    let found: Vec<RecordId> = fold
-        .proposals()
-        .map(|(p, _)| p.record.id())
-        .filter(|id| text.len() >= 4 && id.to_string().starts_with(&text))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no proposal of this co-op has the id {text:?}"),
-        )),
-        _ => Err(ApiError::new(
-            ErrorCode::Ambiguous,
-            format!("several proposals start with {text:?}"),
-        )),
-    }
-}
-
 impl Node {
     pub(crate) fn book_accounts(&mut self, coop: CoopId) -> Result<Vec<AccountRow>, ApiError> {
         self.books_ready(coop)?;
@@ -235,7 +209,7 @@ impl Node {
             .approved_by
             .as_deref()
             .filter(|p| !p.trim().is_empty())
-            .map(|p| find_proposal(self, coop, p))
+            .map(|p| self.find_proposal(coop, p))
             .transpose()?;
         if let Some(proposal) = approved_by {
             // An entry citing a vote that is over and did not pass could never count; nor
@@ -299,28 +273,16 @@ impl Node {
     }
 
     fn find_entry(&mut self, coop: CoopId, text: &str) -> Result<LedgerEntry, ApiError> {
-        let text = text.trim().to_lowercase();
         let fold = self.replica(coop)?.fold();
-        let found: Vec<_> = fold
-            .journal()
-            .into_iter()
-            .filter(|e| text.len() >= 4 && e.id.to_string().starts_with(&text))
-            .collect();
-        match found.as_slice() {
-            [one] => {
-                let mut entry = one.entry.clone();
-                entry.reverses = Some(one.id);
-                Ok(entry)
-            }
-            [] => Err(ApiError::new(
-                ErrorCode::NotFound,
-                format!("no entry of this co-op has the id {text:?}"),
-            )),
-            _ => Err(ApiError::new(
-                ErrorCode::Ambiguous,
-                format!("several entries start with {text:?}"),
-            )),
-        }
+        let journal = fold.journal();
+        let found = crate::find::pick(
+            text,
+            journal.iter().map(|e| (e.id.to_string(), e)),
+            "an entry",
+        )?;
+        let mut entry = found.entry.clone();
+        entry.reverses = Some(found.id);
+        Ok(entry)
     }
 }
 
