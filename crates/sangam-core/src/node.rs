@@ -569,6 +569,20 @@ impl Node {
         })
     }
 
+    /// A write that reads what it is judged by (the fold, the books' projection) inside
+    /// its write unit, after catching up with what other processes committed: two
+    /// processes cannot both pass a check that only one of them should. The co-op's
+    /// replica is loaded first, outside the unit, so a replay that a refusal rolls back is
+    /// not lost (it is saved in a unit of its own).
+    pub(crate) fn judged_write<R>(
+        &mut self,
+        coop: CoopId,
+        f: impl FnOnce(&mut Self) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        self.replica(coop)?;
+        self.write_unit(f)
+    }
+
     /// Runs `f` as one write to the home: under the home's write lock (shared by every
     /// process using this home: the CLI, `serve`, the desktop app), after reading what
     /// other processes committed, and committed durably at the end, all or nothing.

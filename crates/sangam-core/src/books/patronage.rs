@@ -284,12 +284,13 @@ impl Home {
         basis: Basis,
         proposal: &str,
     ) -> Result<PatronageDto, ApiError> {
-        let mut node = self.node();
-        let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus, basis)?;
-        entry.approved_by = Some(node.find_proposal(coop, proposal)?);
-        let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
-        dto.entry = Some(id.to_string());
-        Ok(dto)
+        self.node().judged_write(coop, |node| {
+            let (mut dto, mut entry) = node.patronage_plan(coop, from, to, surplus, basis)?;
+            entry.approved_by = Some(node.find_proposal(coop, proposal)?);
+            let id = node.write_returning(coop, Body::LedgerEntry(entry))?;
+            dto.entry = Some(id.to_string());
+            Ok(dto)
+        })
     }
 
     /// Minutes of labour logged from `from` to `to`, by member.

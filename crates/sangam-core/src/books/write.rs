@@ -322,8 +322,7 @@ impl Home {
         coop: CoopId,
         account: &str,
     ) -> Result<super::AccountDto, ApiError> {
-        let id = {
-            let mut node = self.node();
+        let id = self.node().judged_write(coop, |node| {
             let accounts = node.book_accounts(coop)?;
             let found = find_account(&accounts, account)?;
             if found.closed {
@@ -334,8 +333,8 @@ impl Home {
             }
             let id = found.id;
             node.write(coop, Body::LedgerClose(LedgerClose { account: id }))?;
-            id
-        };
+            Ok(id)
+        })?;
         self.account_dto(coop, id)
     }
 
@@ -350,8 +349,10 @@ impl Home {
     /// every amount fits its commodity.
     pub fn post_entry(&self, coop: CoopId, draft: &EntryDraft) -> Result<EntryDto, ApiError> {
         let mut node = self.node();
-        let body = node.entry_body(coop, draft)?;
-        let id = node.write_returning(coop, Body::LedgerEntry(body))?;
+        let id = node.judged_write(coop, |node| {
+            let body = node.entry_body(coop, draft)?;
+            node.write_returning(coop, Body::LedgerEntry(body))
+        })?;
         node.entry_show(coop, id)
     }
 
@@ -364,19 +365,21 @@ impl Home {
     ) -> Result<EntryDto, ApiError> {
         let date = date_arg(date, "the date")?;
         let mut node = self.node();
-        let mut body = node.find_entry(coop, entry)?;
-        for p in &mut body.postings {
-            p.amount = -p.amount;
-        }
-        body.description = format!("Reverses: {}", body.description)
-            .chars()
-            .take(sangam_model::field::MAX_TEXT_CHARS)
-            .collect();
-        body.date = date;
-        body.approved_by = None;
-        body.allocates = None;
-        body.reference = None;
-        let id = node.write_returning(coop, Body::LedgerEntry(body))?;
+        let id = node.judged_write(coop, |node| {
+            let mut body = node.find_entry(coop, entry)?;
+            for p in &mut body.postings {
+                p.amount = -p.amount;
+            }
+            body.description = format!("Reverses: {}", body.description)
+                .chars()
+                .take(sangam_model::field::MAX_TEXT_CHARS)
+                .collect();
+            body.date = date;
+            body.approved_by = None;
+            body.allocates = None;
+            body.reference = None;
+            node.write_returning(coop, Body::LedgerEntry(body))
+        })?;
         node.entry_show(coop, id)
     }
 
@@ -398,19 +401,20 @@ impl Home {
             minutes,
             note: note.clone(),
         });
-        let mut node = self.node();
-        // A day counts for at most 24 hours of one member's work (the fold caps it); a
-        // log past that would count for nothing, so it is refused here, saying why.
-        let me = node.member()?.0.public();
-        let logged = node.replica(coop)?.fold().labour_between(&date, &date);
-        let so_far = logged.get(&me).copied().unwrap_or(0);
-        if so_far + u64::from(minutes) > sangam_model::ledger::MAX_DAY_MINUTES {
-            return Err(invalid(format!(
-                "you have logged {} on {date} already; a day holds at most 24 hours",
-                hours_text(so_far)
-            )));
-        }
-        let id = node.write_returning(coop, body)?;
+        let id = self.node().judged_write(coop, |node| {
+            // A day counts for at most 24 hours of one member's work (the fold caps it);
+            // a log past that would count for nothing, so it is refused here, saying why.
+            let me = node.member()?.0.public();
+            let logged = node.replica(coop)?.fold().labour_between(&date, &date);
+            let so_far = logged.get(&me).copied().unwrap_or(0);
+            if so_far + u64::from(minutes) > sangam_model::ledger::MAX_DAY_MINUTES {
+                return Err(invalid(format!(
+                    "you have logged {} on {date} already; a day holds at most 24 hours",
+                    hours_text(so_far)
+                )));
+            }
+            node.write_returning(coop, body)
+        })?;
         Ok(LabourDto {
             id: id.to_string(),
             date,

@@ -952,6 +952,43 @@ fn a_day_of_labour_holds_at_most_24_hours() {
     assert_eq!(minutes, 25 * 60);
 }
 
+/// What a write is judged by is read inside its write unit: a second process's log on
+/// the same day, made after this one last read the co-op, counts against the day's 24
+/// hours, and an account closed by another process is closed here too.
+#[test]
+fn a_write_judges_what_another_process_wrote_before_it() {
+    let dir = TempDir::new().expect("tmp");
+    let home = home(&dir);
+    home.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(&home);
+    home.log_labour(coop, "2026-03-02", 60, None)
+        .expect("this process has read the co-op");
+    // Another process on the same home (the CLI beside the window).
+    let clock = Ticking(Arc::new(AtomicI64::new(1_780_000_500_000)));
+    let other =
+        Home::open_with_clock(&dir.path().join("asha"), Box::new(clock)).expect("a second handle");
+    other
+        .log_labour(coop, "2026-03-02", 20 * 60, None)
+        .expect("21 hours");
+    let err = home
+        .log_labour(coop, "2026-03-02", 4 * 60, None)
+        .expect_err("25 hours in a day, counting the other process's");
+    assert!(
+        err.message.contains("21 h on 2026-03-02 already"),
+        "{}",
+        err.message
+    );
+    open(&other, coop, "Petty cash", AccountType::Asset);
+    home.accounts(coop).expect("this process reads it");
+    other
+        .close_account(coop, "Petty cash")
+        .expect("closed there");
+    let err = home
+        .close_account(coop, "Petty cash")
+        .expect_err("closed already, by the other process");
+    assert!(err.message.contains("closed already"), "{}", err.message);
+}
+
 /// The rules file as docs/cli.md shows it (comments after the values) reads as written;
 /// a statement with CRLF line ends reports the lines a text editor shows; a row with
 /// money both out and in is refused, not netted.
