@@ -14,9 +14,9 @@ use sangam_core::{
     CoopDto, CoopForm, CoopId, CoopSummaryDto, DecimalMark, DeviceDto, EntryDraft, EntryDto,
     ErrorCode, ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto,
     JournalFilter, LabourDto, LabourSummaryDto, LinkDto, LinkedDto, ListingDraft, ListingDto,
-    ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, MonthDto, NetworkDto, PatronageDto,
-    PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId,
-    ReportDto, SyncReport, TallyDto, TemplateDto,
+    ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, MonthDto, NetworkDto, PageWords,
+    PatronageDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto,
+    PublicKey, RecordId, ReportDto, SyncReport, TallyDto, TemplateDto,
 };
 use tauri::{AppHandle, State};
 
@@ -550,17 +550,19 @@ window_commands! {
         .await
     }
 
-    /// Writes the report to `path` and its printable page beside it (`.html`) when `page`.
+    /// Writes the report to `path` and its printable page beside it (`.html`) when
+    /// `page`, in the words the window sends (the member's language).
     fn export_report[app: State<'_, App>](
         coop: CoopId,
         id: RecordId,
         path: String,
-        page: bool
+        page: bool,
+        words: PageWords
     ) -> ReportDto {
         on_home(&app, move |home| {
             let json = std::path::PathBuf::from(&path);
             let html = page.then(|| json.with_extension("html"));
-            home.export_report_to(coop, id, &json, html.as_deref())
+            home.export_report_to(coop, id, &json, html.as_deref(), &words)
         })
         .await
     }

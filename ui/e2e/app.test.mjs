@@ -235,7 +235,10 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     const written = await byId(browser, "report-written");
     await written.waitForDisplayed({ timeout: 20_000 });
     await written.scrollIntoView({ block: "end" });
-    assert.ok(statSync(file.replace(/\.json$/, ".html")).size > 0, "the page is written beside it");
+    const pageFile = file.replace(/\.json$/, ".html");
+    const page = readFileSync(pageFile, "utf8");
+    assert.match(page, /<html lang="en">/, "the page is written beside it, in the member's language");
+    assert.match(page, /How to check this report/);
     await checkScreen("en", "report-exported");
     // The CLI member, who holds the same records, checks it with nothing but the file.
     assert.match(cli(cliHome, "verify", file), /^VERIFIED/);
@@ -510,6 +513,15 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     // The screen from its top, as a member arrives at it.
     await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "proposal-closed");
+    // The report's page for people is written in Tamil too.
+    const tamilReport = join(appHome, "..", `${appHome.split("/").pop()}-seed-drill-report-ta.json`);
+    await type("report-export-path", tamilReport);
+    await click("report-export");
+    await until(() => existsSync(tamilReport.replace(/\.json$/, ".html")), "the Tamil page written");
+    const tamilPage = readFileSync(tamilReport.replace(/\.json$/, ".html"), "utf8");
+    assert.match(tamilPage, /<html lang="ta">/);
+    assert.match(tamilPage, /இந்த அறிக்கையை எப்படிச் சரிபார்ப்பது/);
+    assert.doesNotMatch(tamilPage, /How to check this report|Who voted|Every ballot/);
     await openClosed("Board 2027");
     await browser.execute(() => window.scrollTo(0, 0));
     await checkScreen("ta", "election-closed");

@@ -17,7 +17,10 @@ pub fn export(
     html: Option<&Path>,
     json: bool,
 ) -> Result<()> {
-    let dto = home.export_report_to(coop, id, out, html).map_err(api)?;
+    let words = sangam_core::PageWords::english();
+    let dto = home
+        .export_report_to(coop, id, out, html, &words)
+        .map_err(api)?;
     if json {
         return outln(&serde_json::to_string_pretty(&dto)?);
     }

@@ -29,6 +29,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::Event,
         crate::OutcomeDto,
         crate::EffectDto,
+        crate::PageWords,
         crate::Activity,
         crate::Notice,
         crate::Origin,

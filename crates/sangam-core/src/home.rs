@@ -386,18 +386,21 @@ impl Home {
         self.node().export_report(coop, id)
     }
 
-    /// Writes a proposal's report to `json` (and its page to `html`), each atomically.
+    /// Writes a proposal's report to `json` (and its page to `html`, in `words`'
+    /// language), each atomically.
     pub fn export_report_to(
         &self,
         coop: CoopId,
         id: RecordId,
         json: &Path,
         html: Option<&Path>,
+        words: &crate::PageWords,
     ) -> Result<ReportDto, ApiError> {
         let report = self.export_report(coop, id)?;
         crate::files::write_atomically(json, &report.json)?;
         if let Some(html) = html {
-            crate::files::write_atomically(html, report.html.as_bytes())?;
+            let page = crate::report_page::render_in(&report.dto, words);
+            crate::files::write_atomically(html, page.as_bytes())?;
         }
         self.remember_save_folder(crate::SavedFile::Report, json)?;
         Ok(report.dto)

@@ -67,7 +67,7 @@ pub use money::{
 };
 pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
 pub use recovery::PHRASE_WORDS;
-pub use report_page::render as report_page;
+pub use report_page::{PageWords, render as report_page, render_in as report_page_in};
 pub use reports::{
     BallotFate, ExportedReport, ReportBallotDto, ReportCloseDto, ReportDto, ReportProxyDto,
     ReportSummaryDto, verify_report,

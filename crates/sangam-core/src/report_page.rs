@@ -1,39 +1,343 @@
 //! A report's page for people: one self-contained HTML file, printable on A4, readable
 //! without the app or the network (no scripts, no fonts or images fetched). It states what
 //! the signed records in the report file give, and how to check that file.
+//!
+//! Its words come from the front end that asks for it ([`PageWords`]): the window sends
+//! the `page.*`, `effect.*` and `answer.*` entries of its i18n table in the member's language; the CLI
+//! uses the English ones here. What the records themselves say (names, the question, a
+//! refusal's reason) is shown as it is.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use sangam_model::body::Method;
 
 use crate::node::when_utc as when;
 use crate::reports::{BallotFate, ReportDto, ReportSummaryDto};
-use crate::{OutcomeDto, ProposalStatus};
+use crate::{EffectDto, OutcomeDto, ProposalStatus};
 
-/// The page of a verified report (a refused one gets a page saying why).
+/// The words of a page, in one language: text by key, `{name}` where a value goes. A key
+/// the front end did not send is said in English.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+pub struct PageWords {
+    /// The page's language, as `<html lang>` (BCP 47: `en`, `ta`).
+    pub lang: String,
+    /// Text by key (`page.title`, `effect.admit`, …).
+    pub words: BTreeMap<String, String>,
+}
+
+/// The page's words in English: the CLI's, and any the front end left out. The window's
+/// `ui/src/i18n/en.ts` holds the same texts under the same keys (a test compares them).
+pub const ENGLISH: &[(&str, &str)] = &[
+    ("page.title", "Vote report"),
+    ("page.title_of", "Vote report: {title}"),
+    ("page.invalid", "This is not a valid vote report"),
+    ("page.unverified", "it could not be verified"),
+    (
+        "page.meta",
+        "Proposed by {by} on {opened} · {method} · deadline {deadline}",
+    ),
+    ("page.status_closed", "Closed"),
+    ("page.status_withdrawn", "Withdrawn"),
+    ("page.status_open", "Still open: provisional"),
+    (
+        "page.participation",
+        "{took_part} of {size} electors took part ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {num}/{den} of those who answered for or against.",
+    ),
+    ("page.met", "met"),
+    ("page.not_met", "not met"),
+    ("page.elected", "Elected: {names}"),
+    ("page.outcome_passed", "Passed"),
+    ("page.outcome_failed", "Not passed"),
+    ("page.outcome_no_quorum", "No quorum"),
+    ("page.outcome_tie", "Tie"),
+    ("page.outcome_elected", "Elected"),
+    ("page.outcome_winner", "Chosen: {option}"),
+    ("page.runoff_rounds", "Rounds of the instant runoff"),
+    ("page.if_passed", "If passed: {effect}."),
+    ("page.question", "The question"),
+    ("page.who_voted", "Who voted"),
+    (
+        "page.ballots_open",
+        "Ballots are open: each is signed by its voter.",
+    ),
+    ("page.col_elector", "Elector"),
+    ("page.col_counted", "Counted choice"),
+    ("page.col_weight", "Weight"),
+    ("page.represented_by", "represented by {who}"),
+    ("page.did_not_vote", "did not vote"),
+    ("page.unnamed", "(unnamed)"),
+    ("page.every_ballot", "Every ballot"),
+    ("page.col_voter", "Voter"),
+    ("page.col_choice", "Choice"),
+    ("page.col_seq", "Sequence"),
+    ("page.col_cast", "Cast"),
+    ("page.col_fate", "What became of it"),
+    (
+        "page.fate_contested",
+        "counted (contested: not every close names it)",
+    ),
+    ("page.fate_counted", "counted"),
+    (
+        "page.fate_late",
+        "late: no close names it, so it does not count",
+    ),
+    (
+        "page.fate_superseded",
+        "replaced by the voter's later ballot",
+    ),
+    ("page.fate_refused", "refused"),
+    (
+        "page.late_contested",
+        "Late ballots: {late}. Contested ballots: {contested}.",
+    ),
+    ("page.none", "none"),
+    ("page.proxies", "Proxies"),
+    (
+        "page.proxy_counted",
+        "{grantor} gave their proxy to {holder} (counted)",
+    ),
+    (
+        "page.proxy_not_counted",
+        "{grantor} gave their proxy to {holder} (not counted)",
+    ),
+    ("page.proxy_back", "{grantor} took their proxy back"),
+    ("page.closes", "Closes"),
+    ("page.closes_none", "None."),
+    (
+        "page.closed_by",
+        "Closed by {by} on {at}, naming {ballots} ballots",
+    ),
+    (
+        "page.closed_by_refused",
+        "Closed by {by} on {at}, naming {ballots} ballots (refused: it does not count)",
+    ),
+    ("page.evidence", "The evidence"),
+    (
+        "page.exported",
+        "Exported by {exporter} on {exported} from {records} signed records, the exporter's signature over all of them.",
+    ),
+    (
+        "page.not_member",
+        "{key}, who is not a member in these records",
+    ),
+    ("page.report_id", "Report id"),
+    ("page.coop_id", "Co-op id"),
+    ("page.record_heads", "Record heads"),
+    ("page.document_heads", "Document heads"),
+    (
+        "page.heads_differ",
+        "Two reports of one proposal with different heads were made from different records: each says only what its exporter held.",
+    ),
+    ("page.how", "How to check this report"),
+    (
+        "page.how_file",
+        "Get the report file (JSON) this page was made from; its report id is above.",
+    ),
+    (
+        "page.how_sangam",
+        "With Sangam: {command}. It needs no network and no co-op of your own, and says why if anything fails.",
+    ),
+    (
+        "page.how_without",
+        "Without Sangam: Sangam's docs/protocol.md, \"Verifying a report\", gives every step, the exact bytes hashed and signed (SHA-256, Ed25519) and the counting rules, so any programmer can check it in another language.",
+    ),
+    (
+        "page.how_not_evidence",
+        "This page is not evidence by itself: only the file is signed.",
+    ),
+    ("page.count_rounds", "The count, round by round"),
+    (
+        "page.count_hint",
+        "{seats} seats, {ballots} ballots by weight. Figures are exact decimals, as every laptop computes them.",
+    ),
+    ("page.col_round", "Round"),
+    ("page.col_quota", "Quota"),
+    ("page.col_exhausted", "Exhausted"),
+    ("page.round_first", "first preferences"),
+    (
+        "page.round_surplus",
+        "{who}'s surplus of {surplus} passed on",
+    ),
+    ("page.round_settled", "keep factors settled"),
+    ("page.round_excluded", "{who} excluded"),
+    ("page.round_last", "as many left as seats"),
+    ("page.elected_mark", "✔ elected"),
+    (
+        "page.tie",
+        "Tie in round {round} among {among}: {chosen} chosen {by}.",
+    ),
+    ("page.tie_by_round", "by their votes in round {round}"),
+    ("page.tie_by_lot", "by the lot drawn from the proposal's id"),
+    ("page.method_yes_no", "yes / no"),
+    ("page.method_consent", "consent"),
+    ("page.method_choice", "single choice"),
+    ("page.method_approval", "approval"),
+    ("page.method_ranked", "ranked choice (instant runoff)"),
+    ("page.method_score", "score"),
+    ("page.method_stv", "single transferable vote (Meek)"),
+    (
+        "page.method_scottish_stv",
+        "single transferable vote (Scottish rules)",
+    ),
+    ("answer.yes", "yes"),
+    ("answer.no", "no"),
+    ("answer.abstain", "abstain"),
+    ("answer.agree", "agree"),
+    ("answer.disagree", "disagree"),
+    ("answer.block", "block"),
+    ("effect.admit", "admit {name} ({member})"),
+    ("effect.remove", "remove member {member}"),
+    ("effect.bylaws", "set the bylaws: {parts}"),
+    ("effect.admission_any_member", "admission by any member"),
+    ("effect.admission_proposal", "admission by proposal"),
+    ("effect.treasurers_any", "any member keeps the books"),
+    ("effect.treasurers", "treasurers {keys}"),
+    ("effect.approval_over", "a vote for entries over {amount}"),
+    (
+        "effect.shares",
+        "reserve {reserve}%, education fund {education}%",
+    ),
+    ("effect.relay", "every laptop uses the co-op's relay {url}"),
+    (
+        "effect.relay_default",
+        "every laptop uses n0's public relays",
+    ),
+    ("effect.withdraw_listing", "withdraw listing {listing}"),
+];
+
+impl PageWords {
+    /// English, as the CLI writes the page.
+    pub fn english() -> Self {
+        Self {
+            lang: "en".to_owned(),
+            words: BTreeMap::new(),
+        }
+    }
+
+    /// The page's `lang`: letters, digits and hyphens only (it goes into an attribute).
+    fn lang(&self) -> &str {
+        let ok = !self.lang.is_empty()
+            && self.lang.len() <= 16
+            && self
+                .lang
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if ok { &self.lang } else { "en" }
+    }
+
+    /// The text of `key`, escaped for HTML, with each `{name}` replaced by its value in
+    /// `vars` (HTML already: the caller escapes what it puts there).
+    fn say(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        let text = self
+            .words
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| ENGLISH.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+            .unwrap_or(key);
+        let mut out = esc(text);
+        for (name, value) in vars {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
+    /// An answer of a yes/no or consent vote in these words; an option (a member's text)
+    /// as it is.
+    fn answer(&self, method: Method, label: &str) -> String {
+        let protocol = matches!(method, Method::YesNo | Method::Consent)
+            && matches!(
+                label,
+                "yes" | "no" | "abstain" | "agree" | "disagree" | "block"
+            );
+        if protocol {
+            self.say(&format!("answer.{label}"), &[])
+        } else {
+            esc(label)
+        }
+    }
+
+    /// What passing does, in these words (as the window's `effectWords`).
+    fn effect(&self, effect: &EffectDto) -> String {
+        match effect {
+            EffectDto::Admit { name, member } => self.say(
+                "effect.admit",
+                &[("name", &esc(name)), ("member", &short8(member))],
+            ),
+            EffectDto::Remove { member } => {
+                self.say("effect.remove", &[("member", &short8(member))])
+            }
+            EffectDto::Bylaws {
+                admission,
+                treasurers,
+                approval_over,
+                reserve_pct,
+                education_pct,
+            } => {
+                let mut parts = vec![self.say(
+                    match admission {
+                        sangam_model::Admission::AnyMember => "effect.admission_any_member",
+                        sangam_model::Admission::Proposal => "effect.admission_proposal",
+                    },
+                    &[],
+                )];
+                parts.push(if treasurers.is_empty() {
+                    self.say("effect.treasurers_any", &[])
+                } else {
+                    let keys: Vec<String> = treasurers.iter().map(|k| short8(k)).collect();
+                    self.say("effect.treasurers", &[("keys", &keys.join(", "))])
+                });
+                for amount in approval_over {
+                    parts.push(self.say("effect.approval_over", &[("amount", &esc(amount))]));
+                }
+                parts.push(self.say(
+                    "effect.shares",
+                    &[
+                        ("reserve", &reserve_pct.to_string()),
+                        ("education", &education_pct.to_string()),
+                    ],
+                ));
+                self.say("effect.bylaws", &[("parts", &parts.join("; "))])
+            }
+            EffectDto::Relay { url: Some(url) } => self.say("effect.relay", &[("url", &esc(url))]),
+            EffectDto::Relay { url: None } => self.say("effect.relay_default", &[]),
+            EffectDto::WithdrawListing { listing } => {
+                self.say("effect.withdraw_listing", &[("listing", &short8(listing))])
+            }
+        }
+    }
+}
+
+/// The page of a verified report in English (a refused one gets a page saying why).
 pub fn render(report: &ReportDto) -> String {
+    render_in(report, &PageWords::english())
+}
+
+/// The page of a verified report in `words`' language.
+pub fn render_in(report: &ReportDto, words: &PageWords) -> String {
     let mut page = String::with_capacity(16 * 1024);
     let title = report.summary.as_ref().map_or_else(
-        || "Vote report".to_owned(),
-        |s| format!("Vote report: {}", s.title),
+        || words.say("page.title", &[]),
+        |s| words.say("page.title_of", &[("title", &esc(&s.title))]),
     );
     let _ = write!(
         page,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        esc(&title)
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        words.lang()
     );
     match &report.summary {
-        Some(s) => body(&mut page, s),
+        Some(s) => body(&mut page, s, words),
         None => {
+            let reason = match report.reason.as_deref() {
+                Some(reason) => esc(reason),
+                None => words.say("page.unverified", &[]),
+            };
             let _ = write!(
                 page,
-                "<h1>This is not a valid vote report</h1>\n<p class=\"verdict bad\">{}</p>\n",
-                esc(report
-                    .reason
-                    .as_deref()
-                    .unwrap_or("it could not be verified"))
+                "<h1>{}</h1>\n<p class=\"verdict bad\">{reason}</p>\n",
+                words.say("page.invalid", &[])
             );
         }
     }
@@ -41,48 +345,69 @@ pub fn render(report: &ReportDto) -> String {
     page
 }
 
-fn body(page: &mut String, s: &ReportSummaryDto) {
+fn body(page: &mut String, s: &ReportSummaryDto, w: &PageWords) {
     let t = &s.tally;
     let _ = write!(
         page,
         "<header>\n<p class=\"coop\">{coop}</p>\n<h1>{title}</h1>\n\
-         <p class=\"meta\">Proposed by {by} on {opened} · {method} · deadline {deadline}</p>\n\
-         </header>\n",
+         <p class=\"meta\">{meta}</p>\n</header>\n",
         coop = esc(&s.coop_name),
         title = esc(&s.title),
-        by = esc(&who(&s.opened_by_name, &s.opened_by)),
-        opened = when(s.opened_at),
-        method = method_words(t.method),
-        deadline = when(t.closes_at),
+        meta = w.say(
+            "page.meta",
+            &[
+                ("by", &esc(&who(&s.opened_by_name, &s.opened_by))),
+                ("opened", &when(s.opened_at)),
+                ("method", &method_words(t.method, w)),
+                ("deadline", &when(t.closes_at)),
+            ]
+        ),
     );
     let (class, status) = match t.status {
-        ProposalStatus::Closed => ("good", "Closed"),
-        ProposalStatus::Withdrawn => ("neutral", "Withdrawn"),
-        ProposalStatus::Provisional => ("neutral", "Still open: provisional"),
+        ProposalStatus::Closed => ("good", "page.status_closed"),
+        ProposalStatus::Withdrawn => ("neutral", "page.status_withdrawn"),
+        ProposalStatus::Provisional => ("neutral", "page.status_open"),
     };
-    let participation = t.ballots_counted + t.represented;
+    let outcome = match &t.election {
+        Some(e) if t.outcome == OutcomeDto::Elected => {
+            w.say("page.elected", &[("names", &esc(&e.elected.join(", ")))])
+        }
+        _ => outcome_words(&t.outcome, w),
+    };
+    let participation = w.say(
+        "page.participation",
+        &[
+            (
+                "took_part",
+                &(t.ballots_counted + t.represented).to_string(),
+            ),
+            ("size", &t.electorate_size.to_string()),
+            ("proxied", &t.represented.to_string()),
+            ("quorum", &t.quorum_pct.to_string()),
+            (
+                "met",
+                &w.say(
+                    if t.quorum_met {
+                        "page.met"
+                    } else {
+                        "page.not_met"
+                    },
+                    &[],
+                ),
+            ),
+            ("num", &t.threshold.num.to_string()),
+            ("den", &t.threshold.den.to_string()),
+        ],
+    );
     let _ = write!(
         page,
-        "<section class=\"result {class}\">\n<p class=\"status\">{status}</p>\n\
-         <p class=\"outcome\">{outcome}</p>\n<p>{participation} of {size} electors took part \
-         ({proxied} represented by proxy). Quorum {quorum}%: {met}. Threshold {num}/{den} of \
-         those who answered for or against.</p>\n",
-        outcome = esc(&match &t.election {
-            Some(e) if t.outcome == OutcomeDto::Elected => {
-                format!("Elected: {}", e.elected.join(", "))
-            }
-            _ => outcome_words(&t.outcome),
-        }),
-        size = t.electorate_size,
-        proxied = t.represented,
-        quorum = t.quorum_pct,
-        met = if t.quorum_met { "met" } else { "not met" },
-        num = t.threshold.num,
-        den = t.threshold.den,
+        "<section class=\"result {class}\">\n<p class=\"status\">{}</p>\n\
+         <p class=\"outcome\">{outcome}</p>\n<p>{participation}</p>\n",
+        w.say(status, &[]),
     );
     page.push_str("<table class=\"counts\">\n<tr>");
     for label in &s.answers {
-        let _ = write!(page, "<th>{}</th>", esc(label));
+        let _ = write!(page, "<th>{}</th>", w.answer(t.method, label));
     }
     page.push_str("</tr>\n<tr>");
     for label in &s.answers {
@@ -94,7 +419,11 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
     }
     page.push_str("</tr>\n</table>\n");
     if t.rounds.len() > 1 {
-        page.push_str("<h3>Rounds of the instant runoff</h3>\n<ol class=\"rounds\">\n");
+        let _ = writeln!(
+            page,
+            "<h3>{}</h3>\n<ol class=\"rounds\">",
+            w.say("page.runoff_rounds", &[])
+        );
         for round in &t.rounds {
             let line: Vec<String> = round
                 .iter()
@@ -105,23 +434,34 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         page.push_str("</ol>\n");
     }
     if let Some(election) = &t.election {
-        election_rounds(page, election);
+        election_rounds(page, election, w);
     }
     if let Some(effect) = &s.effect {
-        let _ = writeln!(page, "<p>If passed: {}.</p>", esc(&effect.to_string()));
+        let _ = writeln!(
+            page,
+            "<p>{}</p>",
+            w.say("page.if_passed", &[("effect", &w.effect(effect))])
+        );
     }
     page.push_str("</section>\n");
     if !s.text.is_empty() {
         let _ = writeln!(
             page,
-            "<section>\n<h2>The question</h2>\n<p class=\"text\">{}</p>\n</section>",
+            "<section>\n<h2>{}</h2>\n<p class=\"text\">{}</p>\n</section>",
+            w.say("page.question", &[]),
             esc(&s.text)
         );
     }
 
-    page.push_str(
-        "<section>\n<h2>Who voted</h2>\n<p class=\"hint\">Ballots are open: each is signed by \
-         its voter.</p>\n<table>\n<tr><th>Elector</th><th>Counted choice</th><th>Weight</th></tr>\n",
+    let _ = write!(
+        page,
+        "<section>\n<h2>{}</h2>\n<p class=\"hint\">{}</p>\n<table>\n\
+         <tr><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        w.say("page.who_voted", &[]),
+        w.say("page.ballots_open", &[]),
+        w.say("page.col_elector", &[]),
+        w.say("page.col_counted", &[]),
+        w.say("page.col_weight", &[]),
     );
     for elector in &s.electors {
         let counted = s
@@ -133,34 +473,58 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
             .iter()
             .find(|p| p.kept && p.grantor == elector.member);
         let (choice, weight) = match (counted, represented) {
-            (Some(b), _) => (esc(&b.choice_text), b.weight.to_string()),
+            (Some(b), _) => (w.answer(t.method, &b.choice_text), b.weight.to_string()),
             (None, Some(p)) => (
                 format!(
-                    "<i>represented by {}</i>",
-                    esc(&who(&p.holder_name, p.holder.as_deref().unwrap_or("")))
+                    "<i>{}</i>",
+                    w.say(
+                        "page.represented_by",
+                        &[(
+                            "who",
+                            &esc(&who(&p.holder_name, p.holder.as_deref().unwrap_or("")))
+                        )]
+                    )
                 ),
                 "—".into(),
             ),
-            (None, None) => ("<i>did not vote</i>".into(), "—".into()),
+            (None, None) => (
+                format!("<i>{}</i>", w.say("page.did_not_vote", &[])),
+                "—".into(),
+            ),
+        };
+        let name = match &elector.name {
+            Some(name) => esc(name),
+            None => w.say("page.unnamed", &[]),
         };
         let _ = writeln!(
             page,
-            "<tr><td>{} <span class=\"key\">{}</span></td><td>{choice}</td><td>{weight}</td></tr>",
-            esc(elector.name.as_deref().unwrap_or("(unnamed)")),
+            "<tr><td>{name} <span class=\"key\">{}</span></td><td>{choice}</td><td>{weight}</td></tr>",
             short(&elector.member),
         );
     }
     page.push_str("</table>\n</section>\n");
 
-    page.push_str("<section>\n<h2>Every ballot</h2>\n<table>\n<tr><th>Voter</th><th>Choice</th><th>Sequence</th><th>Cast</th><th>What became of it</th></tr>\n");
+    let _ = writeln!(
+        page,
+        "<section>\n<h2>{}</h2>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        w.say("page.every_ballot", &[]),
+        w.say("page.col_voter", &[]),
+        w.say("page.col_choice", &[]),
+        w.say("page.col_seq", &[]),
+        w.say("page.col_cast", &[]),
+        w.say("page.col_fate", &[]),
+    );
     for b in &s.ballots {
-        let fate = match b.fate {
-            BallotFate::Counted if b.contested => "counted (contested: not every close names it)",
-            BallotFate::Counted => "counted",
-            BallotFate::Late => "late: no close names it, so it does not count",
-            BallotFate::Superseded => "replaced by the voter's later ballot",
-            BallotFate::Refused => "refused",
-        };
+        let fate = w.say(
+            match b.fate {
+                BallotFate::Counted if b.contested => "page.fate_contested",
+                BallotFate::Counted => "page.fate_counted",
+                BallotFate::Late => "page.fate_late",
+                BallotFate::Superseded => "page.fate_superseded",
+                BallotFate::Refused => "page.fate_refused",
+            },
+            &[],
+        );
         let refused = b
             .refused
             .as_ref()
@@ -171,7 +535,7 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
             "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{fate}{refused}</td></tr>",
             fate_class(b.fate, b.contested),
             esc(&who(&b.voter_name, &b.voter)),
-            esc(&b.choice_text),
+            w.answer(t.method, &b.choice_text),
             b.seq,
             when(b.at),
         );
@@ -182,99 +546,124 @@ fn body(page: &mut String, s: &ReportSummaryDto) {
         .iter()
         .filter(|b| b.fate == BallotFate::Late)
         .count();
+    let count_or_none = |n: usize| {
+        if n == 0 {
+            w.say("page.none", &[])
+        } else {
+            n.to_string()
+        }
+    };
     let _ = writeln!(
         page,
-        "<p>Late ballots: {}. Contested ballots: {}.</p>\n</section>",
-        if late == 0 {
-            "none".to_owned()
-        } else {
-            late.to_string()
-        },
-        if t.contested.is_empty() {
-            "none".to_owned()
-        } else {
-            t.contested.len().to_string()
-        },
+        "<p>{}</p>\n</section>",
+        w.say(
+            "page.late_contested",
+            &[
+                ("late", &count_or_none(late)),
+                ("contested", &count_or_none(t.contested.len())),
+            ]
+        ),
     );
 
     if !s.proxies.is_empty() {
-        page.push_str("<section>\n<h2>Proxies</h2>\n<ul>\n");
+        let _ = writeln!(
+            page,
+            "<section>\n<h2>{}</h2>\n<ul>",
+            w.say("page.proxies", &[])
+        );
         for p in &s.proxies {
+            let grantor = esc(&who(&p.grantor_name, &p.grantor));
             let line = match &p.holder {
-                Some(holder) => format!(
-                    "{} gave their proxy to {}{}",
-                    esc(&who(&p.grantor_name, &p.grantor)),
-                    esc(&who(&p.holder_name, holder)),
+                Some(holder) => w.say(
                     if p.kept {
-                        " (counted)"
+                        "page.proxy_counted"
                     } else {
-                        " (not counted)"
-                    }
+                        "page.proxy_not_counted"
+                    },
+                    &[
+                        ("grantor", &grantor),
+                        ("holder", &esc(&who(&p.holder_name, holder))),
+                    ],
                 ),
-                None => format!(
-                    "{} took their proxy back",
-                    esc(&who(&p.grantor_name, &p.grantor))
-                ),
+                None => w.say("page.proxy_back", &[("grantor", &grantor)]),
             };
             let _ = writeln!(page, "<li>{line}</li>");
         }
         page.push_str("</ul>\n</section>\n");
     }
 
-    page.push_str("<section>\n<h2>Closes</h2>\n<ul>\n");
+    let _ = writeln!(
+        page,
+        "<section>\n<h2>{}</h2>\n<ul>",
+        w.say("page.closes", &[])
+    );
     if s.closes.is_empty() {
-        page.push_str("<li>None.</li>\n");
+        let _ = writeln!(page, "<li>{}</li>", w.say("page.closes_none", &[]));
     }
     for c in &s.closes {
         let _ = writeln!(
             page,
-            "<li>Closed by {} on {}, naming {} ballots{} <span class=\"key\">{}</span></li>",
-            esc(&who(&c.author_name, &c.author)),
-            when(c.at),
-            c.ballots,
-            if c.valid {
-                ""
-            } else {
-                " (refused: it does not count)"
-            },
+            "<li>{} <span class=\"key\">{}</span></li>",
+            w.say(
+                if c.valid {
+                    "page.closed_by"
+                } else {
+                    "page.closed_by_refused"
+                },
+                &[
+                    ("by", &esc(&who(&c.author_name, &c.author))),
+                    ("at", &when(c.at)),
+                    ("ballots", &c.ballots.to_string()),
+                ]
+            ),
             short(&c.id),
         );
     }
     page.push_str("</ul>\n</section>\n");
 
+    let exporter = match &s.exporter_name {
+        Some(name) => esc(&format!("{name} ({})", short(&s.exporter))),
+        None => w.say("page.not_member", &[("key", &short(&s.exporter))]),
+    };
     let _ = write!(
         page,
-        "<section class=\"evidence\">\n<h2>The evidence</h2>\n<p>Exported by {exporter} on \
-         {exported} from {records} signed records, the exporter's signature over all of \
-         them.</p>\n<dl>\n<dt>Report id</dt><dd class=\"key\">{id}</dd>\n\
-         <dt>Co-op id</dt><dd class=\"key\">{coop}</dd>\n\
-         <dt>Record heads</dt><dd class=\"key\">{rheads}</dd>\n\
-         <dt>Document heads</dt><dd class=\"key\">{dheads}</dd>\n</dl>\n\
-         <p>Two reports of one proposal with different heads were made from different \
-         records: each says only what its exporter held.</p>\n</section>\n",
-        exporter = esc(&match &s.exporter_name {
-            Some(name) => format!("{name} ({})", short(&s.exporter)),
-            None => format!(
-                "{}, who is not a member in these records",
-                short(&s.exporter)
-            ),
-        }),
-        exported = when(s.exported_at),
-        records = s.records,
+        "<section class=\"evidence\">\n<h2>{}</h2>\n<p>{}</p>\n<dl>\n\
+         <dt>{}</dt><dd class=\"key\">{id}</dd>\n\
+         <dt>{}</dt><dd class=\"key\">{coop}</dd>\n\
+         <dt>{}</dt><dd class=\"key\">{rheads}</dd>\n\
+         <dt>{}</dt><dd class=\"key\">{dheads}</dd>\n</dl>\n\
+         <p>{}</p>\n</section>\n",
+        w.say("page.evidence", &[]),
+        w.say(
+            "page.exported",
+            &[
+                ("exporter", &exporter),
+                ("exported", &when(s.exported_at)),
+                ("records", &s.records.to_string()),
+            ]
+        ),
+        w.say("page.report_id", &[]),
+        w.say("page.coop_id", &[]),
+        w.say("page.record_heads", &[]),
+        w.say("page.document_heads", &[]),
+        w.say("page.heads_differ", &[]),
         id = esc(&s.report_id),
         coop = esc(&s.coop),
         rheads = s.record_heads.join("<br>"),
         dheads = s.document_heads.join("<br>"),
     );
-    page.push_str(
-        "<section class=\"how\">\n<h2>How to check this report</h2>\n<ol>\n\
-         <li>Get the report file (JSON) this page was made from; its report id is above.</li>\n\
-         <li>With Sangam: <code>sangam verify REPORT.json</code>. It needs no network and no \
-         co-op of your own, and says why if anything fails.</li>\n\
-         <li>Without Sangam: Sangam's docs/protocol.md, \"Verifying a report\", gives every \
-         step, the exact bytes hashed and signed (SHA-256, Ed25519) and the counting rules, \
-         so any programmer can check it in another language.</li>\n\
-         <li>This page is not evidence by itself: only the file is signed.</li>\n</ol>\n</section>\n",
+    let _ = write!(
+        page,
+        "<section class=\"how\">\n<h2>{}</h2>\n<ol>\n<li>{}</li>\n<li>{}</li>\n<li>{}</li>\n\
+         <li>{}</li>\n</ol>\n</section>\n",
+        w.say("page.how", &[]),
+        w.say("page.how_file", &[]),
+        w.say(
+            "page.how_sangam",
+            &[("command", "<code>sangam verify REPORT.json</code>")]
+        ),
+        w.say("page.how_without", &[]),
+        w.say("page.how_not_evidence", &[]),
     );
 }
 
@@ -290,37 +679,51 @@ fn fate_class(fate: BallotFate, contested: bool) -> &'static str {
 
 /// An election's rounds as a table: each candidate's votes per round, the quota, the
 /// exhausted votes, and who was elected or excluded where.
-fn election_rounds(page: &mut String, e: &crate::ElectionDto) {
+fn election_rounds(page: &mut String, e: &crate::ElectionDto, w: &PageWords) {
     use crate::RoundAction;
     let _ = writeln!(
         page,
-        "<h3>The count, round by round</h3>\n<p class=\"hint\">{} seats, {} ballots by weight. \
-         Figures are exact decimals, as every laptop computes them.</p>\n<table class=\"rounds\">",
-        e.seats, e.ballots
+        "<h3>{}</h3>\n<p class=\"hint\">{}</p>\n<table class=\"rounds\">",
+        w.say("page.count_rounds", &[]),
+        w.say(
+            "page.count_hint",
+            &[
+                ("seats", &e.seats.to_string()),
+                ("ballots", &esc(&e.ballots.to_string()))
+            ]
+        ),
     );
-    page.push_str("<tr><th>Round</th>");
+    let _ = write!(page, "<tr><th>{}</th>", w.say("page.col_round", &[]));
     for name in &e.candidates {
         let _ = write!(page, "<th>{}</th>", esc(name));
     }
-    page.push_str("<th>Quota</th><th>Exhausted</th></tr>\n");
+    let _ = writeln!(
+        page,
+        "<th>{}</th><th>{}</th></tr>",
+        w.say("page.col_quota", &[]),
+        w.say("page.col_exhausted", &[])
+    );
     for (i, round) in e.rounds.iter().enumerate() {
         let who = esc(round.candidate.as_deref().unwrap_or(""));
         let what = match round.action {
-            RoundAction::FirstPreferences => "first preferences".to_string(),
-            RoundAction::Surplus => format!(
-                "{who}'s surplus of {} passed on",
-                esc(round.surplus.as_deref().unwrap_or(""))
+            RoundAction::FirstPreferences => w.say("page.round_first", &[]),
+            RoundAction::Surplus => w.say(
+                "page.round_surplus",
+                &[
+                    ("who", &who),
+                    ("surplus", &esc(round.surplus.as_deref().unwrap_or(""))),
+                ],
             ),
-            RoundAction::Settled => "keep factors settled".to_string(),
-            RoundAction::Excluded => format!("{who} excluded"),
-            RoundAction::LastSeatsFilled => "as many left as seats".to_string(),
+            RoundAction::Settled => w.say("page.round_settled", &[]),
+            RoundAction::Excluded => w.say("page.round_excluded", &[("who", &who)]),
+            RoundAction::LastSeatsFilled => w.say("page.round_last", &[]),
         };
         let _ = write!(page, "<tr><td>{} ({what})</td>", i + 1);
         for (name, votes) in e.candidates.iter().zip(&round.votes) {
             let mark = if round.elected.contains(name) {
-                " ✔ elected"
+                format!(" {}", w.say("page.elected_mark", &[]))
             } else {
-                ""
+                String::new()
             };
             let _ = write!(
                 page,
@@ -338,40 +741,49 @@ fn election_rounds(page: &mut String, e: &crate::ElectionDto) {
     page.push_str("</table>\n");
     for tie in &e.ties {
         let by = match tie.by_round {
-            Some(round) => format!("by their votes in round {round}"),
-            None => "by the lot drawn from the proposal's id".to_string(),
+            Some(round) => w.say("page.tie_by_round", &[("round", &round.to_string())]),
+            None => w.say("page.tie_by_lot", &[]),
         };
         let _ = writeln!(
             page,
-            "<p>Tie in round {} among {}: {} chosen {by}.</p>",
-            tie.round,
-            esc(&tie.among.join(", ")),
-            esc(&tie.chosen)
+            "<p>{}</p>",
+            w.say(
+                "page.tie",
+                &[
+                    ("round", &tie.round.to_string()),
+                    ("among", &esc(&tie.among.join(", "))),
+                    ("chosen", &esc(&tie.chosen)),
+                    ("by", &by),
+                ]
+            )
         );
     }
 }
 
-fn method_words(method: Method) -> &'static str {
-    match method {
-        Method::YesNo => "yes / no",
-        Method::Consent => "consent",
-        Method::Choice => "single choice",
-        Method::Approval => "approval",
-        Method::Ranked => "ranked choice (instant runoff)",
-        Method::Score => "score",
-        Method::Stv => "single transferable vote (Meek)",
-        Method::ScottishStv => "single transferable vote (Scottish rules)",
-    }
+fn method_words(method: Method, w: &PageWords) -> String {
+    w.say(
+        match method {
+            Method::YesNo => "page.method_yes_no",
+            Method::Consent => "page.method_consent",
+            Method::Choice => "page.method_choice",
+            Method::Approval => "page.method_approval",
+            Method::Ranked => "page.method_ranked",
+            Method::Score => "page.method_score",
+            Method::Stv => "page.method_stv",
+            Method::ScottishStv => "page.method_scottish_stv",
+        },
+        &[],
+    )
 }
 
-fn outcome_words(outcome: &OutcomeDto) -> String {
+fn outcome_words(outcome: &OutcomeDto, w: &PageWords) -> String {
     match outcome {
-        OutcomeDto::Passed => "Passed".into(),
-        OutcomeDto::Failed => "Not passed".into(),
-        OutcomeDto::NoQuorum => "No quorum".into(),
-        OutcomeDto::Tie => "Tie".into(),
-        OutcomeDto::Elected => "Elected".into(),
-        OutcomeDto::Winner { option } => format!("Chosen: {option}"),
+        OutcomeDto::Passed => w.say("page.outcome_passed", &[]),
+        OutcomeDto::Failed => w.say("page.outcome_failed", &[]),
+        OutcomeDto::NoQuorum => w.say("page.outcome_no_quorum", &[]),
+        OutcomeDto::Tie => w.say("page.outcome_tie", &[]),
+        OutcomeDto::Elected => w.say("page.outcome_elected", &[]),
+        OutcomeDto::Winner { option } => w.say("page.outcome_winner", &[("option", &esc(option))]),
     }
 }
 
@@ -384,6 +796,11 @@ fn who(name: &Option<String>, key: &str) -> String {
 
 fn short(key: &str) -> String {
     key.chars().take(12).collect()
+}
+
+/// A key as the window shows it in a line: its first 8 characters.
+fn short8(key: &str) -> String {
+    key.chars().take(8).collect()
 }
 
 /// Text made safe inside HTML elements and attributes.
@@ -432,3 +849,57 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .how { break-inside: avoid; }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CLI's English and the window's (ui/src/i18n/en.ts) are the same texts, so a
+    /// page reads the same whichever front end wrote it.
+    #[test]
+    fn the_english_words_are_the_windows() {
+        let en = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n/en.ts"),
+        )
+        .expect("the window's English table");
+        for (key, text) in ENGLISH {
+            let line = format!(
+                "{}: {},",
+                serde_json::to_string(key).expect("json"),
+                serde_json::to_string(text).expect("json")
+            );
+            assert!(en.contains(&line), "en.ts lacks or words otherwise {line}");
+        }
+    }
+
+    #[test]
+    fn words_sent_by_the_front_end_are_used_escaped_and_the_rest_is_english() {
+        let words = PageWords {
+            lang: "ta".into(),
+            words: [
+                ("page.title".to_owned(), "வாக்கு அறிக்கை".to_owned()),
+                ("page.unverified".to_owned(), "<b>{x}</b> & co".to_owned()),
+            ]
+            .into(),
+        };
+        let report = ReportDto {
+            verified: false,
+            class: None,
+            reason: None,
+            summary: None,
+        };
+        let page = render_in(&report, &words);
+        assert!(page.contains("<html lang=\"ta\">"), "{page}");
+        assert!(page.contains("<title>வாக்கு அறிக்கை</title>"), "{page}");
+        assert!(page.contains("&lt;b&gt;{x}&lt;/b&gt; &amp; co"), "{page}");
+        assert!(
+            page.contains("<h1>This is not a valid vote report</h1>"),
+            "{page}"
+        );
+        let odd = PageWords {
+            lang: "ta\" onload=\"x".into(),
+            words: BTreeMap::new(),
+        };
+        assert!(render_in(&report, &odd).contains("<html lang=\"en\">"));
+    }
+}

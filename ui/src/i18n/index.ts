@@ -58,6 +58,17 @@ export function t(key: Key, vars?: Vars): string {
   });
 }
 
+/** The words of a vote report's printable page in the current language: the `page.*`,
+ * `effect.*` and `answer.*` entries of the table (core writes the page with them). */
+export function pageWords(): { lang: Lang; words: Record<string, string> } {
+  const table: Record<Key, string> = lang() === "ta" ? ta : en;
+  const words: Record<string, string> = {};
+  for (const [key, text] of Object.entries(table)) {
+    if (key.startsWith("page.") || key.startsWith("effect.") || key.startsWith("answer.")) words[key] = text;
+  }
+  return { lang: lang(), words };
+}
+
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }

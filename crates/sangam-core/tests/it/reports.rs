@@ -185,8 +185,14 @@ fn a_report_from_real_homes_verifies_without_a_home_and_its_page_is_the_snapshot
 
     // Written to files, and refused once a ballot is edited.
     let json_path = dir.path().join("oven.json");
-    asha.export_report_to(coop, id, &json_path, Some(&dir.path().join("oven.html")))
-        .expect("written");
+    asha.export_report_to(
+        coop,
+        id,
+        &json_path,
+        Some(&dir.path().join("oven.html")),
+        &sangam_core::PageWords::english(),
+    )
+    .expect("written");
     let text = std::fs::read_to_string(&json_path).expect("read");
     let tampered = text.replacen(r#"\"vote\":\"no\""#, r#"\"vote\":\"yes\""#, 1);
     assert_ne!(text, tampered, "the report carries Cy's no");

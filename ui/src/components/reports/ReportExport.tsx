@@ -1,5 +1,5 @@
 import { createResource, createSignal, createUniqueId, Show } from "solid-js";
-import { t } from "../../i18n";
+import { pageWords, t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
@@ -24,7 +24,8 @@ export function ReportExport(props: { coop: string; id: string }) {
     e.preventDefault();
     const target = path().trim();
     void exporting.run(async () => {
-      const dto = await ipc.exportReport(props.coop, props.id, target, page());
+      // The page is written in the member's language.
+      const dto = await ipc.exportReport(props.coop, props.id, target, page(), pageWords());
       setWritten({ path: target, dto });
     });
   };

@@ -3,25 +3,30 @@ import { invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { ErrorCode } from "./bindings/ErrorCode";
 
-const ERROR_CODES: ReadonlyArray<ErrorCode> = [
-  "no_identity",
-  "identity_exists",
-  "not_found",
-  "ambiguous",
-  "invalid_input",
-  "refused",
-  "bad_bundle",
-  "storage",
-  "busy",
-  "network",
-  "not_serving",
-];
+// Every code the Rust side sends. A `Record` over the generated `ErrorCode` union: the
+// type checker refuses this table while it lacks a code, or holds one Rust does not send.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  no_identity: true,
+  identity_exists: true,
+  not_found: true,
+  ambiguous: true,
+  invalid_input: true,
+  refused: true,
+  bad_bundle: true,
+  storage: true,
+  busy: true,
+  network: true,
+  not_serving: true,
+};
+
+const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
 
 /** Whether a caught value is an ApiError (what every function here throws). */
 export function isApiError(value: unknown): value is ApiError {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { code?: unknown; message?: unknown };
-  return typeof v.message === "string" && ERROR_CODES.includes(v.code as ErrorCode);
+  return typeof v.message === "string" && isErrorCode(v.code);
 }
 
 /**

@@ -35,6 +35,7 @@ import type { ListingSummaryDto } from "./bindings/ListingSummaryDto";
 import type { MemberDto } from "./bindings/MemberDto";
 import type { MonthDto } from "./bindings/MonthDto";
 import type { NetworkDto } from "./bindings/NetworkDto";
+import type { PageWords } from "./bindings/PageWords";
 import type { PatronageDto } from "./bindings/PatronageDto";
 import type { PeerDto } from "./bindings/PeerDto";
 import type { ProposalDto } from "./bindings/ProposalDto";
@@ -328,9 +329,9 @@ export const importBundle = (bytes: Array<number>) =>
 export const defaultReportPath = (coop: string, id: string) =>
   call<string>("default_report_path", { coop, id });
 
-/** Writes the report to `path` and its printable page beside it (`.html`) when `page`. */
-export const exportReport = (coop: string, id: string, path: string, page: boolean) =>
-  call<ReportDto>("export_report", { coop, id, path, page });
+/** Writes the report to `path` and its printable page beside it (`.html`) when `page`, in the words the window sends (the member's language). */
+export const exportReport = (coop: string, id: string, path: string, page: boolean, words: PageWords) =>
+  call<ReportDto>("export_report", { coop, id, path, page, words });
 
 /** Verifies a report file's bytes; needs nothing of the home. */
 export const verifyReport = (bytes: Array<number>) =>
