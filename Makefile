@@ -52,6 +52,7 @@ ui/dist/index.html: $(UI_SOURCES)
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	python3 scripts/module-cycles.py --known scripts/module-cycles.known
 
 unit:
 	bash scripts/test.sh

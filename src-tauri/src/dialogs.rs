@@ -8,8 +8,6 @@ use sangam_core::{ApiError, ErrorCode};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::Answer;
-
 /// For tests, which cannot reach a native dialog through WebDriver: when set, names a
 /// folder, and every dialog answers at once with the suggested file's name in it.
 const ANSWER_IN: &str = "SANGAM_FILE_DIALOG_DIR";
@@ -25,7 +23,11 @@ pub(crate) enum Mode {
 
 /// A save dialog at `suggested` (its folder and name), or an open dialog in its folder:
 /// the path chosen, or `None` if the member cancelled.
-pub(crate) async fn choose(app: AppHandle, suggested: &str, mode: Mode) -> Answer<Option<String>> {
+pub(crate) async fn choose(
+    app: AppHandle,
+    suggested: &str,
+    mode: Mode,
+) -> Result<Option<String>, ApiError> {
     let suggested = PathBuf::from(suggested.trim());
     if let Some(folder) = std::env::var_os(ANSWER_IN) {
         return Ok(suggested

@@ -1,5 +1,6 @@
 //! The `sangam` command line: every command, flag and its help text (clap).
 
+use crate::output::Output;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -192,13 +193,6 @@ pub enum Command {
         #[arg(long)]
         refused: bool,
     },
-}
-
-#[derive(Args, Clone, Copy)]
-pub struct Output {
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Args)]

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use sangam_core::{CoopId, Home};
 use sangam_count::{Count, Method, TieBreak, blt};
 
-use crate::args::Output;
+use crate::output::Output;
 use crate::show::{api, outln, print};
 
 #[derive(Subcommand)]

@@ -9,7 +9,7 @@ use sangam_core::{
     ExportFormat, Home, JournalFilter, MoneyDto, PatronageDto, PostingDraft,
 };
 
-use crate::args::Output;
+use crate::output::Output;
 use crate::resolve;
 use crate::show::{api, print, table};
 

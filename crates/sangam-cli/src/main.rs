@@ -17,6 +17,7 @@ mod election;
 mod identity;
 mod ledger;
 mod listing;
+mod output;
 mod proposals;
 mod report;
 mod resolve;

@@ -5,7 +5,8 @@
 use anyhow::{Context, Result};
 use sangam_core::{CoopId, Home, ProposalDraft, ProposalFilter, choice_text, files};
 
-use crate::args::{Output, ProposeArgs};
+use crate::args::ProposeArgs;
+use crate::output::Output;
 use crate::resolve;
 use crate::show::{api, outln, print, status, table, tally_text, when};
 use crate::words;

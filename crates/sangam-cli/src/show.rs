@@ -8,7 +8,7 @@ use sangam_core::{
 };
 use serde::Serialize;
 
-use crate::args::Output;
+use crate::output::Output;
 
 /// Whether `c` would act on a terminal instead of showing: control characters (ESC
 /// starts colour and cursor sequences), bidirectional overrides and isolates (they reorder

@@ -8,7 +8,8 @@ use std::fmt;
 
 use ed25519_dalek::{Signer, SigningKey};
 
-use crate::verify::{SigCheck, verify_one};
+// Checking a signature, and whether a key could ever sign, are `PublicKey` methods
+// written beside the one rule, in `crate::verify`: keys know nothing of checking.
 
 /// A public key: a member's identity or a device's.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,14 +44,6 @@ pub enum KeyError {
 }
 
 impl PublicKey {
-    /// Whether the key could ever sign: the canonical encoding of a curve point that is not
-    /// of small order. A key that is not (`0100…00`, say) verifies nothing, so a record that
-    /// names it as a member or a device is refused: it would count in every electorate and
-    /// never vote.
-    pub fn is_usable(&self) -> bool {
-        crate::verify::decode_key(self).is_ok()
-    }
-
     /// Wraps raw bytes. Validity as a curve point is checked on verify.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)
@@ -64,27 +57,6 @@ impl PublicKey {
     /// The first 8 hex characters, for display next to a name.
     pub fn short(&self) -> String {
         hex::encode(&self.0[..4])
-    }
-
-    /// Verifies `sig` over `domain || 0x00 || message` ([`crate::verify`]).
-    pub fn verify(&self, domain: &str, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
-        verify_one(&SigCheck {
-            key: self,
-            domain: Some(domain),
-            message,
-            sig,
-        })
-    }
-
-    /// Verifies `sig` over exactly `message`, with no domain tag: only for RFC 8032's and
-    /// other published test vectors. Sangam itself never signs a bare message.
-    pub fn verify_raw(&self, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
-        verify_one(&SigCheck {
-            key: self,
-            domain: None,
-            message,
-            sig,
-        })
     }
 }
 

@@ -48,6 +48,37 @@ pub struct SigCheck<'a> {
     pub sig: &'a Signature,
 }
 
+impl PublicKey {
+    /// Whether the key could ever sign: the canonical encoding of a curve point that is not
+    /// of small order. A key that is not (`0100…00`, say) verifies nothing, so a record that
+    /// names it as a member or a device is refused: it would count in every electorate and
+    /// never vote.
+    pub fn is_usable(&self) -> bool {
+        decode_key(self).is_ok()
+    }
+
+    /// Verifies `sig` over `domain || 0x00 || message` (the rule in the module docs).
+    pub fn verify(&self, domain: &str, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
+        verify_one(&SigCheck {
+            key: self,
+            domain: Some(domain),
+            message,
+            sig,
+        })
+    }
+
+    /// Verifies `sig` over exactly `message`, with no domain tag: only for RFC 8032's and
+    /// other published test vectors. Sangam itself never signs a bare message.
+    pub fn verify_raw(&self, message: &[u8], sig: &Signature) -> Result<(), KeyError> {
+        verify_one(&SigCheck {
+            key: self,
+            domain: None,
+            message,
+            sig,
+        })
+    }
+}
+
 /// Below this many signatures a batch is not worth its set-up: each is checked alone.
 const SMALLEST_BATCH: usize = 4;
 

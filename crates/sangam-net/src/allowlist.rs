@@ -30,7 +30,7 @@ impl EndpointHooks for Allowlist {
         // The check takes the home's lock, which a large frame being stored can hold for a
         // second or more: waited for off the runtime, so the endpoint meanwhile still
         // answers every other connection (a member reconnecting lost its connection here).
-        if crate::session::off_runtime(|| self.host.knows(&remote)) {
+        if crate::blocking::off_runtime(|| self.host.knows(&remote)) {
             AfterHandshakeOutcome::Accept
         } else {
             AfterHandshakeOutcome::Reject {

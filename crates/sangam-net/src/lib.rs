@@ -7,6 +7,7 @@
 //! shell: the layer above implements [`Host`].
 
 mod allowlist;
+mod blocking;
 mod invite;
 mod join;
 mod link;

@@ -21,6 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
 use crate::allowlist::REFUSED;
+use crate::blocking::off_runtime;
 use crate::{FRAME_TIMEOUT, Host, NetError, PathKind, SYNC_ALPN};
 
 /// QUIC application error code for a protocol violation (bad frame, too many rounds).
@@ -474,17 +475,4 @@ pub(crate) fn path_kind(conn: &Connection) -> PathKind {
         }
     }
     PathKind::Direct
-}
-
-/// Runs a host call that may take a while (checking a frame of thousands of changes, a
-/// sync round over a large document) so that the runtime's other tasks go on meanwhile:
-/// QUIC keep-alives, other sessions, a member reconnecting. Without it a busy node could
-/// miss its connections' keep-alives and drop them. Inline on a current-thread runtime.
-pub(crate) fn off_runtime<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
 }

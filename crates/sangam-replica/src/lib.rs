@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod change;
 mod contain;
 pub mod fork;
+mod local_change;
 pub mod replica;
 pub mod sync;
 mod vouch;

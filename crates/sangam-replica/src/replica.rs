@@ -423,7 +423,7 @@ impl Replica {
         // (applying into a loaded document is what made writes cost gigabytes; see
         // docs/automerge-raw-column.md). It is the change a transaction would make.
         let seq = self.chains.len(&device.public()) + 1;
-        let change = crate::replica::document::record_change(
+        let change = crate::local_change::record_change(
             &device.public(),
             seq,
             self.max_op + 1,

@@ -8,16 +8,15 @@
 //! the whole old one. A batch of n ops lands in ascending order, so it copies and keeps
 //! about n × (column size) / 2 bytes: 2,000 records into a loaded 8,000-record document
 //! took 2.7 GB (docs/automerge-raw-column.md has the reduction, with only Automerge). So:
-//! - a local write never touches the document ([`record_change`]);
+//! - a local write never touches the document (`crate::local_change`);
 //! - into an empty document everything goes in one batch (one splice at its end);
 //! - into a loaded one, changes of one op each go one at a time in descending order of
 //!   their key, so each split copies only the gap to the one before; anything larger
 //!   rebuilds the document from all its changes in one batch;
 //! - the slabs' leftover capacity is shed now and then by cloning the document.
 
-use automerge::legacy::{Key, ObjectId, Op, OpType, SortedVec};
-use automerge::{ActorId, Automerge, Change, ChangeHash, ExpandedChange, ScalarValue};
-use sangam_model::{PublicKey, Record};
+use automerge::legacy::Key;
+use automerge::{ActorId, Automerge, Change};
 
 use super::Replica;
 
@@ -25,40 +24,6 @@ use super::Replica;
 const SINGLE_APPLIES: usize = 64;
 /// Single applies after which the document is cloned to shed its slabs' spare capacity.
 const COMPACT_EVERY: usize = 32;
-
-/// The change a transaction putting `records` at their ids at the root would make, built
-/// from its parts: `start_op` is one past the largest op counter admitted (a transaction
-/// on the whole document starts there too), `time` is seconds since the epoch.
-pub(crate) fn record_change<'a>(
-    device: &PublicKey,
-    seq: u64,
-    start_op: u64,
-    time: i64,
-    deps: Vec<ChangeHash>,
-    records: impl Iterator<Item = &'a Record>,
-) -> Change {
-    let operations = records
-        .map(|record| Op {
-            action: OpType::Put(ScalarValue::Str(record.json().into())),
-            obj: ObjectId::Root,
-            key: Key::Map(record.id().to_string().into()),
-            pred: SortedVec::new(),
-            insert: false,
-        })
-        .collect();
-    Change::from(ExpandedChange {
-        operations,
-        actor_id: ActorId::from(device.as_bytes()),
-        hash: None,
-        seq,
-        start_op: std::num::NonZeroU64::new(start_op).expect("one past a counter is never 0"),
-        time,
-        message: None,
-        deps,
-        extra_bytes: Vec::new(),
-        author: None,
-    })
-}
 
 impl Replica {
     /// Loads the saved document the replica was restored with, if it is not yet, and says
