@@ -23,7 +23,6 @@ use crate::dto::*;
 use crate::events::{self, Event};
 use crate::forms::CoopForm;
 use crate::governance::{ProposalDraft, ProposalFilter};
-use crate::invites::InviteDto;
 use crate::node::{Clock, Entropy, Node, OsEntropy, Outlets, SystemClock};
 use crate::published::{CoopReads, Published};
 use crate::reports::{ExportedReport, ReportDto};
@@ -399,7 +398,7 @@ impl Home {
         let report = self.export_report(coop, id)?;
         crate::files::write_atomically(json, &report.json)?;
         if let Some(html) = html {
-            let page = crate::report_page::render_in(&report.dto, words);
+            let page = crate::reports::page::render_in(&report.dto, words);
             crate::files::write_atomically(html, page.as_bytes())?;
         }
         self.remember_save_folder(crate::SavedFile::Report, json)?;
@@ -501,17 +500,6 @@ impl Home {
     }
 
     // Invites and the network settings.
-
-    /// Issues an invite good for `uses` newcomers until `expires_in` from now. It points at
-    /// this home while it serves.
-    pub fn create_invite(
-        &self,
-        coop: CoopId,
-        expires_in: Duration,
-        uses: u32,
-    ) -> Result<InviteDto, ApiError> {
-        self.node().create_invite(coop, expires_in, uses)
-    }
 
     /// The relays this laptop uses.
     pub fn relays(&self) -> Result<Relays, ApiError> {

@@ -296,6 +296,17 @@ impl Node {
 }
 
 impl Home {
+    /// Issues an invite good for `uses` newcomers until `expires_in` from now. It points at
+    /// this home while it serves.
+    pub fn create_invite(
+        &self,
+        coop: CoopId,
+        expires_in: std::time::Duration,
+        uses: u32,
+    ) -> Result<InviteDto, ApiError> {
+        self.node().create_invite(coop, expires_in, uses)
+    }
+
     /// Joins a co-op with an invite ticket over `net`, creating this home's identity as
     /// `name` if it has none yet. Returns once the co-op is here (or the admission awaits
     /// a vote).

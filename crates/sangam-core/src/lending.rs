@@ -11,7 +11,7 @@
 //! - a lender takes its co-op's lock first and the node lock after, briefly; two lenders of
 //!   one co-op wait for each other on the co-op lock, never while holding the node lock;
 //! - a lender gives the replica back without the node lock ([`Lending::give_back`]), so
-//!   code that holds the node lock may wait for a lent replica ([`Node::recall`]): the
+//!   code that holds the node lock may wait for a lent replica (`Node::recall`, in node.rs): the
 //!   lender needs nothing it holds;
 //! - a replica whose lender panicked is given back as lost, and reloaded from the log.
 
@@ -20,8 +20,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use sangam_model::CoopId;
 use sangam_replica::Replica;
-
-use crate::node::Node;
 
 /// The co-op locks and the replicas given back but not yet in the node again.
 #[derive(Default)]
@@ -45,7 +43,7 @@ impl Lending {
     }
 
     /// Waits until `coop`'s lent replica is given back, and takes it.
-    fn wait_for(&self, coop: CoopId) -> Option<Replica> {
+    pub(crate) fn wait_for(&self, coop: CoopId) -> Option<Replica> {
         let mut returned = lock(&self.returned);
         loop {
             if let Some(replica) = returned.remove(&coop) {
@@ -74,6 +72,15 @@ pub(crate) struct Loan {
 }
 
 impl Loan {
+    /// `coop`'s replica, lent out of the node until the loan is given back or dropped.
+    pub(crate) fn new(lending: Arc<Lending>, coop: CoopId, replica: Replica) -> Self {
+        Self {
+            lending,
+            coop,
+            replica: Some(replica),
+        }
+    }
+
     pub(crate) fn replica(&mut self) -> &mut Replica {
         self.replica.as_mut().expect("held until given back")
     }
@@ -92,47 +99,6 @@ impl Drop for Loan {
             drop(replica);
             self.lending.give_back(self.coop, None);
         }
-    }
-}
-
-impl Node {
-    /// Lends `coop`'s replica (loading it if needed). The caller holds the co-op's lock.
-    pub(crate) fn lend(&mut self, coop: CoopId) -> Result<Loan, crate::ApiError> {
-        self.replica(coop)?;
-        let replica = self.take_replica(coop);
-        self.lent.insert(coop);
-        Ok(Loan {
-            lending: self.lending.clone(),
-            coop,
-            replica: Some(replica),
-        })
-    }
-
-    /// Takes `coop`'s replica back into the node if it is lent, waiting for its lender to
-    /// give it back. A lost one is dropped, so the next use reloads it from the log.
-    pub(crate) fn recall(&mut self, coop: CoopId) {
-        if !self.lent.remove(&coop) {
-            return;
-        }
-        match self.lending.wait_for(coop) {
-            Some(replica) => {
-                self.replicas.insert(coop, replica);
-            }
-            None => self.forget(coop),
-        }
-    }
-
-    /// Takes every lent replica back (before something that changes them all).
-    pub(crate) fn recall_all(&mut self) {
-        let lent: Vec<CoopId> = self.lent.iter().copied().collect();
-        for coop in lent {
-            self.recall(coop);
-        }
-    }
-
-    /// Whether `coop`'s replica is lent now.
-    pub(crate) fn is_lent(&self, coop: CoopId) -> bool {
-        self.lent.contains(&coop)
     }
 }
 

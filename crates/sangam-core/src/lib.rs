@@ -34,7 +34,6 @@ mod node;
 mod private;
 mod published;
 mod recovery;
-mod report_page;
 mod reports;
 mod save_folders;
 mod saved_replicas;
@@ -67,7 +66,7 @@ pub use money::{
 };
 pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
 pub use recovery::PHRASE_WORDS;
-pub use report_page::{PageWords, render as report_page, render_in as report_page_in};
+pub use reports::page::{PageWords, render as report_page, render_in as report_page_in};
 pub use reports::{
     BallotFate, ExportedReport, ReportBallotDto, ReportCloseDto, ReportDto, ReportProxyDto,
     ReportSummaryDto, verify_report,

@@ -10,8 +10,18 @@ use sangam_replica::{Replica, SignedChange, Trust};
 use sangam_store::{Commit, MemberChanges, MemberRow, Rejection, Store};
 
 use crate::events::{Event, Origin};
-use crate::saved_replicas::SaveWhen;
 use crate::{ApiError, ErrorCode, Notice};
+
+/// When `Node::keep_replica` (saved_replicas.rs) saves a replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SaveWhen {
+    /// Once its fold grew by `SAVE_EVERY_RECORDS` since it was last saved.
+    Grown,
+    /// After changes from outside: also whenever it grew at all, if its rest was read.
+    GrownFromOutside,
+    /// At once.
+    Now,
+}
 
 /// The database file inside a home directory.
 pub const DB_FILE: &str = "sangam.sqlite3";
@@ -408,21 +418,21 @@ impl Node {
             .collect();
         // The details and devices the next process shows without a replay (none for a
         // co-op whose genesis is not here: it is read from a replay, as before).
-        let reads = crate::membership::coop_reads(replica, &state)
-            .and_then(|details| crate::membership::json(&details))
+        let reads = crate::membership::projection::coop_reads(replica, &state)
+            .and_then(|details| crate::membership::projection::json(&details))
             .and_then(|details| {
-                let devices = if crate::membership::devices_touched(replica, changes) {
-                    Some(crate::membership::json(&crate::membership::device_reads(
-                        &state,
-                    ))?)
+                let devices = if crate::membership::projection::devices_touched(replica, changes) {
+                    Some(crate::membership::projection::json(
+                        &crate::membership::projection::device_reads(&state),
+                    )?)
                 } else {
                     None
                 };
                 Ok((details, devices))
             })
             .ok();
-        let listings = crate::market::touched_listings(replica, changes);
-        let (accounts, entries) = crate::books::touched_books(replica, changes);
+        let listings = crate::market::projection::touched_listings(replica, changes);
+        let (accounts, entries) = crate::books::projection::touched_books(replica, changes);
         let commit = Commit {
             coop,
             coop_name: state.genesis.as_ref().map_or("", |g| g.name.as_str()),
@@ -821,5 +831,47 @@ pub(crate) fn device_label() -> String {
         "device".to_owned()
     } else {
         host
+    }
+}
+
+/// Lending a co-op's replica out of the node for a sync's work ([`crate::lending`]).
+impl Node {
+    /// Lends `coop`'s replica (loading it if needed). The caller holds the co-op's lock.
+    pub(crate) fn lend(&mut self, coop: CoopId) -> Result<crate::lending::Loan, ApiError> {
+        self.replica(coop)?;
+        let replica = self.take_replica(coop);
+        self.lent.insert(coop);
+        Ok(crate::lending::Loan::new(
+            self.lending.clone(),
+            coop,
+            replica,
+        ))
+    }
+
+    /// Takes `coop`'s replica back into the node if it is lent, waiting for its lender to
+    /// give it back. A lost one is dropped, so the next use reloads it from the log.
+    pub(crate) fn recall(&mut self, coop: CoopId) {
+        if !self.lent.remove(&coop) {
+            return;
+        }
+        match self.lending.wait_for(coop) {
+            Some(replica) => {
+                self.replicas.insert(coop, replica);
+            }
+            None => self.forget(coop),
+        }
+    }
+
+    /// Takes every lent replica back (before something that changes them all).
+    pub(crate) fn recall_all(&mut self) {
+        let lent: Vec<CoopId> = self.lent.iter().copied().collect();
+        for coop in lent {
+            self.recall(coop);
+        }
+    }
+
+    /// Whether `coop`'s replica is lent now.
+    pub(crate) fn is_lent(&self, coop: CoopId) -> bool {
+        self.lent.contains(&coop)
     }
 }

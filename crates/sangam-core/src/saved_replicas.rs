@@ -16,7 +16,7 @@ use sangam_model::CoopId;
 use sangam_replica::{Replica, Trust};
 
 use crate::error::ApiError;
-use crate::node::Node;
+use crate::node::{Node, SaveWhen};
 
 /// How many records a co-op's fold may grow by before its replica is saved again: the
 /// most a later process replays on top of it. A save costs about what a replay of this
@@ -27,17 +27,6 @@ pub(crate) const SAVE_EVERY_RECORDS: usize = 1_000;
 /// before the whole is rewritten: what a process that reads the rest replays on top of
 /// the whole state, at most.
 pub(crate) const WHOLE_EVERY_CHANGES: i64 = 20_000;
-
-/// When [`Node::keep_replica`] saves a replica.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SaveWhen {
-    /// Once its fold grew by [`SAVE_EVERY_RECORDS`] since it was last saved.
-    Grown,
-    /// After changes from outside: also whenever it grew at all, if its rest was read.
-    GrownFromOutside,
-    /// At once.
-    Now,
-}
 
 impl Node {
     /// The co-op's replica opened from its saved core and the log's tail after it, with

@@ -11,15 +11,15 @@ mod export;
 mod import;
 mod line_feeds;
 mod patronage;
+pub(crate) mod projection;
 mod statement_rules;
 mod write;
 
 use std::collections::{BTreeMap, HashMap};
 
-use sangam_model::ledger::{AccountRole, AccountType, Entry, Standing};
-use sangam_model::{CoopId, Fold, PublicKey, RecordId};
-use sangam_replica::{Replica, SignedChange};
-use sangam_store::{AccountRow, BalanceRow, EntryRow, JournalQuery, PostingRow};
+use sangam_model::ledger::{AccountRole, AccountType};
+use sangam_model::{CoopId, PublicKey, RecordId};
+use sangam_store::{AccountRow, BalanceRow, EntryRow, JournalQuery};
 
 pub use dto::{
     AccountDto, BalanceSheetDto, BookGroupDto, CapitalDto, CapitalLineDto, EntryDto, EntryStanding,
@@ -41,16 +41,6 @@ pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
 }
 
-fn type_word(t: AccountType) -> &'static str {
-    match t {
-        AccountType::Asset => "asset",
-        AccountType::Liability => "liability",
-        AccountType::Equity => "equity",
-        AccountType::Income => "income",
-        AccountType::Expense => "expense",
-    }
-}
-
 fn type_of(word: &str) -> AccountType {
     match word {
         "asset" => AccountType::Asset,
@@ -68,114 +58,6 @@ fn role_of(word: &str) -> Option<AccountRole> {
         "education" => Some(AccountRole::Education),
         _ => None,
     }
-}
-
-fn role_word(role: AccountRole) -> &'static str {
-    match role {
-        AccountRole::Surplus => "surplus",
-        AccountRole::Reserve => "reserve",
-        AccountRole::Education => "education",
-    }
-}
-
-/// The words a standing is stored and shown as, and what keeps the entry from counting.
-fn standing_words(s: Standing) -> (&'static str, Option<RecordId>) {
-    let (standing, cause) = match s {
-        Standing::Counts => (EntryStanding::Counts, None),
-        Standing::AwaitingVote(p) => (EntryStanding::AwaitingVote, Some(p)),
-        Standing::NotApproved(p) => (EntryStanding::NotApproved, Some(p)),
-        Standing::ReversesUncounted(e) => (EntryStanding::ReversesUncounted, Some(e)),
-        Standing::AnotherReversalCounts(r) => (EntryStanding::AnotherReversalCounts, Some(r)),
-        Standing::AnotherAllocationCounts(a) => (EntryStanding::AnotherAllocationCounts, Some(a)),
-    };
-    (standing.as_str(), cause)
-}
-
-/// The projection row of every valid account among `ids`.
-fn account_rows(fold: &Fold, ids: &[RecordId]) -> Vec<AccountRow> {
-    let accounts = fold.accounts();
-    ids.iter()
-        .filter_map(|id| accounts.iter().find(|a| a.id == *id))
-        .map(|a| AccountRow {
-            id: a.id,
-            depth: fold.get(&a.id).map_or(0, |p| p.depth),
-            name: a.name.clone(),
-            account_type: type_word(a.account_type).to_owned(),
-            member: a.member,
-            role: a.role.map(|r| role_word(r).to_owned()),
-            closed: a.closed,
-        })
-        .collect()
-}
-
-fn entry_row(fold: &Fold, e: &Entry) -> EntryRow {
-    let (standing, cause) = standing_words(e.standing);
-    EntryRow {
-        id: e.id,
-        depth: fold.get(&e.id).map_or(0, |p| p.depth),
-        date: e.entry.date.clone(),
-        description: e.entry.description.clone(),
-        payee: e.entry.payee.clone(),
-        author: e.author,
-        at: e.at,
-        approved_by: e.entry.approved_by,
-        reverses: e.entry.reverses,
-        allocation: e.entry.allocates.is_some(),
-        reference: e.entry.reference.clone(),
-        standing: standing.to_owned(),
-        cause,
-        postings: e
-            .entry
-            .postings
-            .iter()
-            .map(|p| PostingRow {
-                account: p.account,
-                amount: p.amount,
-                commodity: p.commodity.clone(),
-            })
-            .collect(),
-    }
-}
-
-/// What `changes` changed in the books, as the fold has it now: accounts opened or
-/// closed, entries posted, and entries whose standing a close may have changed.
-pub(crate) fn touched_books(
-    replica: &Replica,
-    changes: &[SignedChange],
-) -> (Vec<AccountRow>, Vec<EntryRow>) {
-    let fold = replica.fold();
-    let mut accounts: Vec<RecordId> = Vec::new();
-    let mut about: Vec<RecordId> = Vec::new();
-    for change in changes {
-        for id in replica.records_in(&change.hash) {
-            match fold.get(id).map(|p| p.record.body()) {
-                Some(sangam_model::Body::LedgerAccount(_)) => accounts.push(*id),
-                Some(sangam_model::Body::LedgerClose(c)) => accounts.push(c.account),
-                Some(sangam_model::Body::LedgerEntry(_)) => about.push(*id),
-                Some(sangam_model::Body::ProposalClose(c)) => about.push(c.proposal),
-                Some(sangam_model::Body::ProposalWithdraw(w)) => about.push(w.proposal),
-                _ => {}
-            }
-        }
-    }
-    if accounts.is_empty() && about.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    let entries = fold.entries_of(&fold.entries_touched_by(&about));
-    (
-        account_rows(fold, &accounts),
-        entries.iter().map(|e| entry_row(fold, e)).collect(),
-    )
-}
-
-/// Every account and entry of the fold, for a rebuild of the books.
-pub(crate) fn all_books(fold: &Fold) -> (Vec<AccountRow>, Vec<EntryRow>) {
-    let ids: Vec<RecordId> = fold.accounts().iter().map(|a| a.id).collect();
-    let entries = fold.journal();
-    (
-        account_rows(fold, &ids),
-        entries.iter().map(|e| entry_row(fold, e)).collect(),
-    )
 }
 
 /// An account named by name (any case) or by id ([`crate::find`]'s rule).
@@ -336,7 +218,7 @@ impl Node {
         let (accounts, entries) = replica.fold().ledger_counts();
         let stored = self.store.book_counts(coop)?;
         if stored != (accounts as u64, entries as u64) {
-            let (accounts, entries) = all_books(self.replica(coop)?.fold());
+            let (accounts, entries) = projection::all_books(self.replica(coop)?.fold());
             self.store.rebuild_books(coop, &accounts, &entries)?;
         } else {
             self.store.mark_books_current(coop)?;
@@ -356,7 +238,7 @@ impl Home {
     /// a home does by itself when the projection disagrees with the log).
     pub fn rebuild_books(&self, coop: CoopId) -> Result<(), ApiError> {
         let mut node = self.node();
-        let (accounts, entries) = all_books(node.replica(coop)?.fold());
+        let (accounts, entries) = projection::all_books(node.replica(coop)?.fold());
         node.store.rebuild_books(coop, &accounts, &entries)?;
         Ok(())
     }

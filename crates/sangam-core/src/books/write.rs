@@ -268,7 +268,7 @@ impl Node {
                 format!("{} is not an entry of this co-op", id.short()),
             )
         })?;
-        let row = super::entry_row(fold, &entry);
+        let row = super::projection::entry_row(fold, &entry);
         super::Ledger::read(&self.store, coop)?.entry_dto(&row)
     }
 

@@ -12,8 +12,8 @@ use std::fmt::Write;
 
 use sangam_model::body::Method;
 
+use super::dto::{BallotFate, ReportDto, ReportSummaryDto};
 use crate::node::when_utc as when;
-use crate::reports::{BallotFate, ReportDto, ReportSummaryDto};
 use crate::{EffectDto, OutcomeDto, ProposalStatus};
 
 /// The words of a page, in one language: text by key, `{name}` where a value goes. A key
