@@ -2,7 +2,7 @@
 //! stored, the co-ops it changed (to wake live sync sessions), and the ready reads it
 //! refreshes before the events go out.
 
-use sangam_model::{Body, CoopId, RecordId};
+use sangam_model::{CoopId, RecordId};
 use sangam_replica::{Replica, SignedChange};
 
 use crate::ApiError;
@@ -34,7 +34,10 @@ impl Node {
                     author: record.author(),
                     origin,
                 });
-                let (proposal, about_members) = affects(*id, record.body());
+                let sangam_model::Touches {
+                    proposal,
+                    members: about_members,
+                } = record.body().touches(*id);
                 tallies.extend(proposal);
                 members |= about_members;
             }
@@ -112,35 +115,5 @@ impl Node {
             reads.tallies.insert(*proposal, fresh.1);
         }
         Ok(())
-    }
-}
-
-/// What a record changes besides the log, for the events it raises: the proposal whose
-/// tally it moves, and whether it may change the members or their devices.
-fn affects(id: RecordId, body: &Body) -> (Option<RecordId>, bool) {
-    match body {
-        Body::ProposalOpen(_) => (Some(id), false),
-        Body::Ballot(b) => (Some(b.proposal), false),
-        Body::ProxyGrant(g) => (Some(g.proposal), false),
-        Body::ProxyRevoke(r) => (Some(r.proposal), false),
-        Body::ProposalWithdraw(w) => (Some(w.proposal), false),
-        // A close may carry an admission or a removal.
-        Body::ProposalClose(c) => (Some(c.proposal), true),
-        Body::CoopGenesis(_)
-        | Body::MemberAdmit(_)
-        | Body::MemberLeave(_)
-        | Body::MemberRemove(_)
-        | Body::MemberUpdate(_)
-        | Body::DeviceAdd(_)
-        | Body::DeviceRevoke(_) => (None, true),
-        Body::CoopSettings(_)
-        | Body::ListingPost(_)
-        | Body::ListingRevise(_)
-        | Body::ListingStatusChange(_)
-        | Body::ListingRespond(_)
-        | Body::LedgerAccount(_)
-        | Body::LedgerEntry(_)
-        | Body::LedgerClose(_)
-        | Body::LabourLog(_) => (None, false),
     }
 }

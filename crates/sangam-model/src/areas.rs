@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::fold::{Fold, Placed, Refusal, Scope};
 use crate::governance;
+use crate::id::RecordId;
 use crate::kinds::{Body, Kind, kinds_table};
 use crate::ledger;
 use crate::market;
@@ -34,6 +35,16 @@ pub(crate) trait Rules {
 
     /// Notes a record being placed (valid or not) in its area's indexes.
     fn index(&self, _placed: &Placed, _fold: &mut Fold) {}
+
+    /// The proposal whose tally a record of this kind may move (`own`: the record's id).
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        None
+    }
+
+    /// Whether a record of this kind may change the members or their devices.
+    fn moves_members(&self) -> bool {
+        false
+    }
 
     /// Applies a record valid where written to an authority view, in fold order. `Some`
     /// says why a concurrent record ordered first voids it.
@@ -57,6 +68,28 @@ macro_rules! define_rules_of {
 }
 
 kinds_table!(define_rules_of);
+
+/// What a record changes besides the log, as a front end needs to know to refresh: the
+/// proposal whose tally it may move, and whether it may change the members or their
+/// devices. Each kind says so in its area ([`Rules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Touches {
+    /// The proposal whose tally it may move.
+    pub proposal: Option<RecordId>,
+    /// Whether it may change the members or their devices.
+    pub members: bool,
+}
+
+impl Body {
+    /// What a record with this body and id `own` may change ([`Touches`]).
+    pub fn touches(&self, own: RecordId) -> Touches {
+        let rules = rules_of(self);
+        Touches {
+            proposal: rules.proposal_moved(own),
+            members: rules.moves_members(),
+        }
+    }
+}
 
 /// Judges `record` where written (docs/protocol.md "Judging where written"). Steps 1 to 4
 /// hold for every kind and ask membership who was a member; step 5 is the kind's own.
@@ -104,5 +137,48 @@ impl<'a> Applying<'a> {
             fold,
             governance: governance::Deciding::new(valid),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use crate::kinds::{Body, Kind};
+    use crate::record::Record;
+
+    /// Every valid record of the test vectors says what it touches: governance records
+    /// their proposal (an opening its own id), membership records and closes the members,
+    /// the rest nothing.
+    #[test]
+    fn each_kind_says_what_its_records_touch() {
+        let vectors: Vec<Value> =
+            serde_json::from_str(include_str!("../../../tests/vectors/records.json"))
+                .expect("json");
+        let mut seen = std::collections::HashSet::new();
+        for v in vectors.iter().filter(|v| v["valid"] == true) {
+            let text = v["record"].as_str().expect("record").as_bytes();
+            let record = Record::from_json(text).expect("a valid vector");
+            let (id, body) = (record.id(), record.body());
+            let touches = body.touches(id);
+            seen.insert(body.kind());
+            let named = |b: &Body| -> Option<crate::id::RecordId> {
+                match b {
+                    Body::Ballot(b) => Some(b.proposal),
+                    Body::ProxyGrant(g) => Some(g.proposal),
+                    Body::ProxyRevoke(r) => Some(r.proposal),
+                    Body::ProposalClose(c) => Some(c.proposal),
+                    Body::ProposalWithdraw(w) => Some(w.proposal),
+                    Body::ProposalOpen(_) => Some(id),
+                    _ => None,
+                }
+            };
+            assert_eq!(touches.proposal, named(body), "{:?}", body.kind());
+            let members = body.kind().as_str().starts_with("member.")
+                || body.kind().as_str().starts_with("device.")
+                || matches!(body.kind(), Kind::CoopGenesis | Kind::ProposalClose);
+            assert_eq!(touches.members, members, "{:?}", body.kind());
+        }
+        assert!(seen.contains(&Kind::Ballot) && seen.contains(&Kind::MemberAdmit));
     }
 }

@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 
 mod areas;
+pub use areas::Touches;
 pub mod body;
 pub mod canonical;
 pub mod context;

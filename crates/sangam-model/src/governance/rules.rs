@@ -86,6 +86,10 @@ impl Fold {
 }
 
 impl Rules for ProposalOpen {
+    fn proposal_moved(&self, own: RecordId) -> Option<RecordId> {
+        Some(own)
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         if self.closes_at <= record.at() {
             return Err(Refusal::BadDeadline);
@@ -142,6 +146,10 @@ impl Rules for ProposalOpen {
 }
 
 impl Rules for Ballot {
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        Some(self.proposal)
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         let open = scope.open_to(&self.proposal, record, &record.author())?;
         self.choice
@@ -157,6 +165,10 @@ impl Rules for Ballot {
 }
 
 impl Rules for ProxyGrant {
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        Some(self.proposal)
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         let author = record.author();
         let open = scope.open_to(&self.proposal, record, &author)?;
@@ -176,6 +188,10 @@ impl Rules for ProxyGrant {
 }
 
 impl Rules for ProxyRevoke {
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        Some(self.proposal)
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         scope.open_to(&self.proposal, record, &record.author())?;
         Ok(())
@@ -189,6 +205,15 @@ impl Rules for ProxyRevoke {
 }
 
 impl Rules for ProposalClose {
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        Some(self.proposal)
+    }
+
+    /// A close may carry an admission or a removal.
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         let fold = scope.fold;
         let open = scope.open_proposal(&self.proposal, record.deps())?;
@@ -296,6 +321,10 @@ impl Rules for ProposalClose {
 }
 
 impl Rules for ProposalWithdraw {
+    fn proposal_moved(&self, _own: RecordId) -> Option<RecordId> {
+        Some(self.proposal)
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         scope.open_proposal(&self.proposal, record.deps())?;
         let proposer = scope.fold.get(&self.proposal).map(|p| p.record.author());

@@ -95,6 +95,10 @@ fn order(placed: &Placed) -> Option<Order> {
 }
 
 impl Rules for Genesis {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     // Steps 1 and 2 of judging where written decide a genesis; it has no rule of its own.
 
     fn index(&self, placed: &Placed, fold: &mut Fold) {
@@ -132,6 +136,10 @@ impl Rules for Genesis {
 }
 
 impl Rules for MemberAdmit {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, _: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         if bylaws.admission == Admission::Proposal {
             return Err(Refusal::NeedsProposal("admit a member".into()));
@@ -158,6 +166,10 @@ impl Rules for MemberAdmit {
 }
 
 impl Rules for MemberLeave {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, _: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         if scope.full_view().active_count() <= 1 {
             return Err(Refusal::LastMember);
@@ -188,6 +200,10 @@ impl Rules for MemberLeave {
 }
 
 impl Rules for MemberRemove {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, bylaws: &Bylaws) -> Result<(), Refusal> {
         if bylaws.admission == Admission::Proposal {
             return Err(Refusal::NeedsProposal("remove a member".into()));
@@ -220,6 +236,10 @@ impl Rules for MemberRemove {
 }
 
 impl Rules for MemberUpdate {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn index(&self, placed: &Placed, fold: &mut Fold) {
         let Some(order) = order(placed) else {
             return;
@@ -241,6 +261,10 @@ impl Rules for MemberUpdate {
 }
 
 impl Rules for DeviceAdd {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, _: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         if scope.device(&self.device).is_some() {
             return Err(Refusal::DeviceTaken(self.device.short()));
@@ -273,6 +297,10 @@ impl Rules for DeviceAdd {
 }
 
 impl Rules for DeviceRevoke {
+    fn moves_members(&self) -> bool {
+        true
+    }
+
     fn judge(&self, record: &Record, scope: &Scope<'_>, _: &Bylaws) -> Result<(), Refusal> {
         if scope.device(&self.device) != Some((record.author(), false)) {
             return Err(Refusal::NotOwnDevice(self.device.short()));
