@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 
+# The bundler finds the tray library through pkg-config to name it as a dependency of the
+# package, so building the .deb (only that) needs its -dev package.
+. scripts/apt-missing.sh
+apt_missing libayatana-appindicator3-dev
+
 ui/node_modules/.bin/tauri build --bundles deb
 deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)"
 echo "package: $deb"
@@ -18,6 +23,10 @@ fail() {
 
 package="$(dpkg-deb --field "$deb" Package)"
 echo "name: $package, version $(dpkg-deb --field "$deb" Version)"
+depends="$(dpkg-deb --field "$deb" Depends)"
+echo "depends: $depends"
+# The tray icon that keeps a closed window's home serving loads this at run time.
+grep -q 'libayatana-appindicator3-1' <<<"$depends" || fail "the package does not depend on libayatana-appindicator3-1"
 
 # What it carries: the binary, the desktop entry with the sangam: URL handler, and the
 # icon at every size the window ships.
