@@ -17,6 +17,7 @@ mod election;
 mod identity;
 mod ledger;
 mod listing;
+mod log_line;
 mod output;
 mod proposals;
 mod report;
@@ -576,7 +577,15 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
             })
         }
         Command::Log { out, limit, .. } => {
-            let mut log = home.log(coop()?).map_err(api)?;
+            let coop = coop()?;
+            let mut log = home.log(coop).map_err(api)?;
+            let names: std::collections::HashMap<String, String> = home
+                .members(coop)
+                .map_err(api)?
+                .into_iter()
+                .map(|m| (m.key, m.name))
+                .collect();
+            let name_of = |key: &sangam_core::PublicKey| names.get(&key.to_string()).cloned();
             if let Some(limit) = limit {
                 log.truncate(limit);
             }
@@ -590,7 +599,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                             e.author_name
                                 .clone()
                                 .unwrap_or_else(|| e.author[..8].to_owned()),
-                            e.summary.clone(),
+                            log_line::log_line(e, &name_of),
                             match &e.status {
                                 RecordStatus::Valid => "valid".to_owned(),
                                 RecordStatus::Refused { reason } => reason.clone(),

@@ -187,8 +187,10 @@ pub struct LogEntryDto {
     pub author_name: Option<String>,
     /// Claimed time, ms since the epoch.
     pub at: i64,
-    /// One line saying what it does.
-    pub summary: String,
+    /// The record's body as signed: its fields as docs/protocol.md gives them for its
+    /// kind. A front end words it (the CLI's `sangam log` in English).
+    #[ts(type = "unknown")]
+    pub body: serde_json::Value,
     /// Whether it counts.
     pub status: RecordStatus,
 }

@@ -74,7 +74,7 @@ pub use reports::{
 pub use sangam_model::body::{Choice, Fraction, Method, Vote};
 pub use sangam_model::ledger::{AccountRole, AccountType, Basis};
 pub use sangam_model::market::{ListingKind, ListingStatus};
-pub use sangam_model::{Admission, CoopId, Kind, PublicKey, RecordId, Timestamp};
+pub use sangam_model::{Admission, Body, CoopId, Kind, PublicKey, RecordId, Timestamp};
 /// The scheme of a ticket as a link (`sangam:SANGAM1…`).
 pub use sangam_net::LINK_SCHEME;
 pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_text, addr_to_text};

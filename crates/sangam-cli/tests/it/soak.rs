@@ -66,12 +66,7 @@ fn names_in_log(home: &Home) -> Vec<String> {
         .expect("log")
         .iter()
         .filter(|e| e["kind"] == "member.update")
-        .filter_map(|e| {
-            e["summary"]
-                .as_str()
-                .and_then(|s| s.strip_prefix("now called "))
-                .map(str::to_owned)
-        })
+        .filter_map(|e| e["body"]["name"].as_str().map(str::to_owned))
         .collect()
 }
 

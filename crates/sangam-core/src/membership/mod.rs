@@ -280,59 +280,12 @@ impl Node {
                     author: record.author().to_string(),
                     author_name: name_of(&record.author()),
                     at: record.at(),
-                    summary: summarize(record.body(), &name_of),
+                    body: record.body().to_value(),
                     status,
                 }
             })
             .collect();
         Ok(entries)
-    }
-}
-
-fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> String {
-    let who = |key: &PublicKey| name_of(key).unwrap_or_else(|| key.short());
-    match body {
-        Body::CoopGenesis(g) => format!("founded {:?} ({})", g.name, g.currency),
-        Body::MemberAdmit(a) => format!("admitted {} ({})", a.name, a.member.short()),
-        Body::MemberLeave(_) => "left the co-op".to_owned(),
-        Body::MemberRemove(r) => format!("removed {}: {}", who(&r.member), r.reason),
-        Body::MemberUpdate(u) => match (&u.name, &u.contact) {
-            (Some(n), _) => format!("now called {n}"),
-            (None, Some(_)) => "updated contact".to_owned(),
-            (None, None) => "updated profile".to_owned(),
-        },
-        Body::DeviceAdd(d) => format!("added device {} ({})", d.name, d.device.short()),
-        Body::DeviceRevoke(d) => format!("revoked device {}", d.device.short()),
-        Body::ProposalOpen(p) => format!("proposed {:?} ({})", p.title, p.method.as_str()),
-        Body::Ballot(b) => format!("voted on {} (ballot {})", b.proposal.short(), b.seq),
-        Body::ProxyGrant(g) => format!(
-            "gave a proxy on {} to {}",
-            g.proposal.short(),
-            who(&g.holder)
-        ),
-        Body::ProxyRevoke(r) => format!("revoked a proxy on {}", r.proposal.short()),
-        Body::ProposalClose(c) => format!(
-            "closed {} counting {} ballot(s)",
-            c.proposal.short(),
-            c.ballots.len()
-        ),
-        Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
-        Body::ListingPost(p) => format!("posted a {} listing {:?}", p.0.kind.as_str(), p.0.title),
-        Body::ListingRevise(r) => format!("revised listing {}", r.listing.short()),
-        Body::ListingStatusChange(s) => {
-            format!("marked listing {} {}", s.listing.short(), s.status.as_str())
-        }
-        Body::ListingRespond(r) => format!("responded to listing {}", r.listing.short()),
-        Body::LedgerAccount(a) => format!("opened the account {:?}", a.name),
-        Body::LedgerEntry(e) => format!("posted the entry {:?} of {}", e.description, e.date),
-        Body::LedgerClose(c) => format!("closed the account {}", c.account.short()),
-        Body::LabourLog(l) => format!("logged {} minutes of work on {}", l.minutes, l.date),
-        Body::CoopSettings(c) => match &c.relay {
-            Some(url) => format!("set the co-op's relay to {url} alone (only a vote may)"),
-            None => {
-                "set the co-op's relay to n0's public relays alone (only a vote may)".to_owned()
-            }
-        },
     }
 }
 

@@ -27,9 +27,10 @@ author_name: string | null,
  */
 at: number, 
 /**
- * One line saying what it does.
+ * The record's body as signed: its fields as docs/protocol.md gives them for its
+ * kind. A front end words it (the CLI's `sangam log` in English).
  */
-summary: string, 
+body: unknown, 
 /**
  * Whether it counts.
  */
