@@ -568,7 +568,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
                     refused.iter().map(|r| {
                         vec![
                             when(r.at),
-                            r.source.clone(),
+                            r.source.to_string(),
                             r.change.as_deref().map_or("?", |c| &c[..12]).to_owned(),
                             r.reason.clone(),
                         ]

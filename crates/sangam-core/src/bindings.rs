@@ -28,6 +28,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::ErrorCode,
         crate::Event,
         crate::OutcomeDto,
+        crate::RefusedSource,
         crate::EffectDto,
         crate::PageWords,
         crate::Activity,

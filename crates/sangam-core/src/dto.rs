@@ -217,13 +217,66 @@ pub struct RejectedDto {
     pub reason: String,
 }
 
+/// Where a refused change came from. A device is hex: whole, or its first 8 characters
+/// in what a home kept before it kept the whole key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RefusedSource {
+    /// Written on this device.
+    Local,
+    /// Imported from a bundle file.
+    Bundle,
+    /// Received in a sync session from a device.
+    Peer {
+        /// The device.
+        device: String,
+    },
+    /// Received while joining, from the inviter's device.
+    Invite {
+        /// The device.
+        device: String,
+    },
+    /// A source this build does not know, as kept.
+    Other {
+        /// The kept words.
+        text: String,
+    },
+}
+
+impl From<sangam_store::RefusedFrom> for RefusedSource {
+    fn from(from: sangam_store::RefusedFrom) -> Self {
+        use sangam_store::RefusedFrom;
+        match from {
+            RefusedFrom::Local => Self::Local,
+            RefusedFrom::Bundle => Self::Bundle,
+            RefusedFrom::Peer(device) => Self::Peer { device },
+            RefusedFrom::Invite(device) => Self::Invite { device },
+            RefusedFrom::Other(text) => Self::Other { text },
+        }
+    }
+}
+
+/// The CLI's words: `local`, `bundle`, `peer DEV8`, `invite from DEV8`.
+impl std::fmt::Display for RefusedSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let short = |d: &str| d.get(..8).unwrap_or(d).to_owned();
+        match self {
+            Self::Local => f.write_str("local"),
+            Self::Bundle => f.write_str("bundle"),
+            Self::Peer { device } => write!(f, "peer {}", short(device)),
+            Self::Invite { device } => write!(f, "invite from {}", short(device)),
+            Self::Other { text } => f.write_str(text),
+        }
+    }
+}
+
 /// A change this home refused, for the co-op's record of what was kept out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RefusedDto {
     /// Change hash, if it decoded.
     pub change: Option<String>,
-    /// Where it came from: `local`, `bundle`, `peer DEV8` or `invite from DEV8`.
-    pub source: String,
+    /// Where it came from.
+    pub source: RefusedSource,
     /// Why it was refused.
     pub reason: String,
     /// When this home refused it, ms since the epoch.

@@ -317,7 +317,7 @@ impl Home {
             .into_iter()
             .map(|row| RefusedDto {
                 change: row.change.map(|h| h.to_string()),
-                source: row.source,
+                source: row.source.into(),
                 reason: row.reason,
                 at: row.at,
             })

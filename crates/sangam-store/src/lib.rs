@@ -44,7 +44,7 @@ use sangam_replica::SignedChange;
 
 pub use invites::{InviteJoin, InviteRow, LinkUse};
 pub use keys::MemberIdentity;
-pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, Rejection, RejectionRow};
+pub use log::{ChangeSource, CoopRow, ForkRow, LogRow, RefusedFrom, Rejection, RejectionRow};
 pub use peers::{PeerPath, PeerRow};
 pub use projection::books::{
     AccountRow, BalanceRow, BooksChanges, CapitalRow, EntryRow, JournalQuery, PostingRow,

@@ -47,13 +47,52 @@ pub enum ChangeSource {
     Invite(PublicKey),
 }
 
+/// How a source is kept in the `rejections` table: `local`, `bundle`, `peer DEVICE` or
+/// `invite from DEVICE`, the device's key whole (rows kept before this form hold its first
+/// 8 hex characters).
 impl fmt::Display for ChangeSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChangeSource::Local => f.write_str("local"),
             ChangeSource::Bundle => f.write_str("bundle"),
-            ChangeSource::Peer(device) => write!(f, "peer {}", device.short()),
-            ChangeSource::Invite(device) => write!(f, "invite from {}", device.short()),
+            ChangeSource::Peer(device) => write!(f, "peer {device}"),
+            ChangeSource::Invite(device) => write!(f, "invite from {device}"),
+        }
+    }
+}
+
+/// Where a refused change came from, as read back: the device as hex, whole or (in rows
+/// kept before the whole key was) its first 8 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefusedFrom {
+    /// Written on this device.
+    Local,
+    /// Imported from a bundle file.
+    Bundle,
+    /// Received in a sync session from this device.
+    Peer(String),
+    /// Received while joining, from the inviter's device.
+    Invite(String),
+    /// A source word this build does not know, as kept.
+    Other(String),
+}
+
+impl RefusedFrom {
+    /// Reads a kept source.
+    pub fn parse(kept: &str) -> Self {
+        let hex =
+            |d: &str| !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_hexdigit());
+        match kept {
+            "local" => Self::Local,
+            "bundle" => Self::Bundle,
+            _ => match (
+                kept.strip_prefix("peer "),
+                kept.strip_prefix("invite from "),
+            ) {
+                (Some(d), _) if hex(d) => Self::Peer(d.to_owned()),
+                (_, Some(d)) if hex(d) => Self::Invite(d.to_owned()),
+                _ => Self::Other(kept.to_owned()),
+            },
         }
     }
 }
@@ -63,8 +102,8 @@ impl fmt::Display for ChangeSource {
 pub struct RejectionRow {
     /// Its hash, if it decoded.
     pub change: Option<ChangeHash>,
-    /// Where it came from, as recorded.
-    pub source: String,
+    /// Where it came from.
+    pub source: RefusedFrom,
     /// Why it was refused.
     pub reason: String,
     /// When this home refused it.
@@ -370,7 +409,7 @@ impl Store {
     }
 
     /// The changes of `coop` this home refused, oldest first, with where each came from
-    /// (as recorded: `local`, `bundle`, `peer DEV8`, `invite from DEV8`) and why.
+    /// and why.
     pub fn rejections(&self, coop: CoopId) -> Result<Vec<RejectionRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT hash, source, reason, at FROM rejections WHERE coop = ?1 ORDER BY id",
@@ -387,7 +426,7 @@ impl Store {
             let (hash, source, reason, at) = row?;
             Ok(RejectionRow {
                 change: hash.map(|h| array(&h).map(ChangeHash)).transpose()?,
-                source,
+                source: RefusedFrom::parse(&source),
                 reason,
                 at,
             })
@@ -514,12 +553,11 @@ mod tests {
             .expect("rows")
             .map(|r| r.expect("row"))
             .collect();
-        let short = device.short();
         let words = [
             "local".to_owned(),
             "bundle".to_owned(),
-            format!("peer {short}"),
-            format!("invite from {short}"),
+            format!("peer {device}"),
+            format!("invite from {device}"),
         ];
         let sources: Vec<&String> = stored.iter().map(|(_, s, _)| s).collect();
         let expected: Vec<&String> = words.iter().flat_map(|w| [w, w]).collect();
@@ -527,5 +565,23 @@ mod tests {
         assert_eq!(stored[0].0, Some(vec![9; 32]));
         assert_eq!(stored[1].0, None);
         assert_eq!(stored[1].2, "unreadable change");
+        // Read back typed, the device whole; rows kept before, with 8 characters, too.
+        let read: Vec<RefusedFrom> = store
+            .rejections(replica.coop())
+            .expect("rejections")
+            .into_iter()
+            .map(|r| r.source)
+            .collect();
+        assert_eq!(read[4], RefusedFrom::Peer(device.to_string()));
+        assert_eq!(read[6], RefusedFrom::Invite(device.to_string()));
+        assert_eq!(
+            RefusedFrom::parse("peer 1a2b3c4d"),
+            RefusedFrom::Peer("1a2b3c4d".into())
+        );
+        assert_eq!(RefusedFrom::parse("bundle"), RefusedFrom::Bundle);
+        assert_eq!(
+            RefusedFrom::parse("peer xyz"),
+            RefusedFrom::Other("peer xyz".into())
+        );
     }
 }

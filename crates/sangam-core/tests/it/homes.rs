@@ -267,7 +267,7 @@ fn a_refused_change_is_kept_out_and_listed_with_where_it_came_from() {
     let coop = crate::only_coop(&asha);
     let refused = asha.refused(coop).expect("refused");
     assert_eq!(refused.len(), 1);
-    assert_eq!(refused[0].source, "bundle");
+    assert_eq!(refused[0].source, sangam_core::RefusedSource::Bundle);
     assert_eq!(refused[0].change, imported.rejected[0].change);
     assert_eq!(refused[0].reason, imported.rejected[0].reason);
     let names: Vec<String> = asha
