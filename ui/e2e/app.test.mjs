@@ -502,6 +502,16 @@ describe("the desktop app", { timeout: 480_000 }, () => {
       await browser.pause(400);
       await checkScreen("ta", screen);
     }
+    // A refusal by the co-op's rules reaches the window as the rule's code: worded in Tamil.
+    await click("nav-members");
+    await type("admit-key", cliJson(cliHome, "id", "show").member);
+    await type("admit-name", "Bo");
+    await click("admit-submit");
+    const refusal = await byId(browser, "form-error");
+    await refusal.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await refusal.getText(), /ஏற்கனவே உறுப்பினர்/);
+    assert.doesNotMatch(await refusal.getText(), /already a member/);
+    await checkScreen("ta", "members-refused");
     const openClosed = async (title) => {
       await click("nav-proposals");
       await click("proposal-tab-closed");

@@ -26,6 +26,7 @@ fn rendered() -> Vec<(String, String)> {
     each!(
         crate::ApiError,
         crate::ErrorCode,
+        sangam_model::Refusal,
         crate::Event,
         crate::OutcomeDto,
         crate::RefusedSource,

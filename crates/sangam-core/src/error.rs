@@ -38,8 +38,13 @@ pub enum ErrorCode {
 pub struct ApiError {
     /// What kind.
     pub code: ErrorCode,
-    /// What happened and, where possible, what to do.
+    /// What happened and, where possible, what to do (in English: the CLI's words).
     pub message: String,
+    /// When the co-op's rules refused a record: which rule, as a code and its value, for
+    /// a front end to word in the member's language (the window does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub refusal: Option<sangam_model::Refusal>,
 }
 
 impl ApiError {
@@ -48,6 +53,16 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            refusal: None,
+        }
+    }
+
+    /// The co-op's rules refused a record: `refusal` says which.
+    pub fn refused(refusal: sangam_model::Refusal) -> Self {
+        Self {
+            code: ErrorCode::Refused,
+            message: refusal.to_string(),
+            refusal: Some(refusal),
         }
     }
 }
@@ -73,6 +88,7 @@ impl From<sangam_replica::WriteError> for ApiError {
             sangam_replica::WriteError::Record(e) => {
                 Self::new(ErrorCode::InvalidInput, e.to_string())
             }
+            sangam_replica::WriteError::Refused(refusal) => Self::refused(refusal),
             other => Self::new(ErrorCode::Refused, other.to_string()),
         }
     }

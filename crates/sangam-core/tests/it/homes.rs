@@ -102,6 +102,10 @@ fn bad_input_gets_a_clear_error() {
         .admit(id, crate::pk(&member_key(&a)), "Me again")
         .expect_err("already");
     assert_eq!(err.code, ErrorCode::Refused);
+    assert!(
+        matches!(err.refusal, Some(sangam_model::Refusal::AlreadyMember(_))),
+        "{err:?}"
+    );
     assert!(a.create_coop("  ", "EUR").is_err());
     assert!(a.create_coop("Bakery", "euro dollars").is_err());
     assert_eq!(
@@ -110,6 +114,18 @@ fn bad_input_gets_a_clear_error() {
     );
     let err = a.leave(id).expect_err("last member");
     assert_eq!(err.code, ErrorCode::Refused, "{}", err.message);
+    // The rule that refused it crosses as its code, for the window to word.
+    assert_eq!(err.refusal, Some(sangam_model::Refusal::LastMember));
+    let json = serde_json::to_value(&err).expect("json");
+    assert_eq!(json["refusal"], serde_json::json!("LastMember"));
+    let err = a.coop(unknown).expect_err("no such co-op");
+    assert_eq!(err.refusal, None, "not a rule's refusal");
+    assert!(
+        serde_json::to_value(&err)
+            .expect("json")
+            .get("refusal")
+            .is_none()
+    );
     a.create_coop("Second", "EUR").expect("second");
     assert_eq!(a.coops().expect("coops").len(), 2);
 }

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 /// serializes; the texts a rule names are `Cow`, borrowed when judged and owned when read
 /// back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[non_exhaustive]
 pub enum Refusal {
     // "Judging where written", steps 1 to 4: every kind.

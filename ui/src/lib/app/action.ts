@@ -1,5 +1,6 @@
 import { createSignal } from "solid-js";
 import { toApiError } from "../ipc";
+import { errorText } from "./refusal";
 
 /**
  * The state of one form's call: whether it is running (its submit button is disabled
@@ -19,7 +20,7 @@ export function createAction() {
       await work();
       return true;
     } catch (e) {
-      setError(toApiError(e).message);
+      setError(errorText(toApiError(e)));
       return false;
     } finally {
       setBusy(false);

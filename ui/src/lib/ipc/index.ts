@@ -53,6 +53,7 @@ export type * from "./bindings/ProposalFilter";
 export type * from "./bindings/ProposalForm";
 export type * from "./bindings/ProposalSummaryDto";
 export type * from "./bindings/RejectedDto";
+export type * from "./bindings/Refusal";
 export type * from "./bindings/BallotFate";
 export type * from "./bindings/ReportBallotDto";
 export type * from "./bindings/ReportCloseDto";
