@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::dto::short;
+
 /// What serving is doing that no other event says: dialling a peer, a peer out of reach,
 /// changes stored from a device, a frame refused. For a log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -150,11 +152,6 @@ pub enum Notice {
         /// Why.
         error: String,
     },
-}
-
-/// The first 8 characters of a hex id, as the CLI writes ids in a line.
-fn short(hex: &str) -> &str {
-    hex.get(..8).unwrap_or(hex)
 }
 
 impl std::fmt::Display for Activity {

@@ -396,8 +396,8 @@ pub enum EffectDto {
     },
 }
 
-/// The first 8 characters of a hex key or id.
-fn short(hex: &str) -> &str {
+/// The first 8 characters of a hex key or id, as the CLI writes one in a line.
+pub(crate) fn short(hex: &str) -> &str {
     hex.get(..8).unwrap_or(hex)
 }
 

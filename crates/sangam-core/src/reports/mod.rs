@@ -10,6 +10,7 @@ use sangam_model::{Body, CoopId, CoopState, PublicKey, RecordId};
 
 mod dto;
 pub(crate) mod page;
+mod words;
 
 pub use dto::*;
 

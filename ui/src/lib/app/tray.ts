@@ -1,7 +1,7 @@
 // What the tray icon says, in the member's language: whether this laptop serves, how many
 // of the co-op's laptops synced with it in the last hour and when the last did, and its
 // two items. Sent again whenever a word of it changes (the language, a sync, the minute).
-import { createEffect, createRoot } from "solid-js";
+import { createEffect, createMemo, createRoot } from "solid-js";
 import { formatDateTime, t } from "../../i18n";
 import * as ipc from "../ipc";
 import { now } from "../time/clock";
@@ -20,9 +20,11 @@ export function trayStatus(serving: boolean, lastSynced: number[], at: number): 
 
 createRoot(() => {
   let sent = "";
+  // The status says minutes at most: worded again each minute, not each second.
+  const minute = createMemo(() => Math.floor(now() / 60_000));
   createEffect(() => {
     const texts: ipc.TrayTexts = {
-      status: trayStatus(Boolean(home()?.address), knownPeers().map((p) => p.last_synced), now()),
+      status: trayStatus(Boolean(home()?.address), knownPeers().map((p) => p.last_synced), minute() * 60_000),
       open: t("tray.open"),
       quit: t("tray.quit"),
     };

@@ -11,9 +11,11 @@
 //! - a lender takes its co-op's lock first and the node lock after, briefly; two lenders of
 //!   one co-op wait for each other on the co-op lock, never while holding the node lock;
 //! - a lender gives the replica back without the node lock ([`Lending::give_back`]), so
-//!   code that holds the node lock may wait for a lent replica (`Node::recall`, in node.rs): the
+//!   code that holds the node lock may wait for a lent replica (`Node::recall`, in `lending/node.rs`): the
 //!   lender needs nothing it holds;
 //! - a replica whose lender panicked is given back as lost, and reloaded from the log.
+
+mod node;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
