@@ -379,8 +379,8 @@ impl Home {
 
     // Reports.
 
-    /// The signed report of a closed (or withdrawn) proposal: the file, its page for
-    /// people, and what it says, verified as any verifier would.
+    /// The signed report of a closed (or withdrawn) proposal: the file and what it says,
+    /// verified as any verifier would.
     pub fn export_report(&self, coop: CoopId, id: RecordId) -> Result<ExportedReport, ApiError> {
         self.node().export_report(coop, id)
     }

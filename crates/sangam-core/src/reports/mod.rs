@@ -36,12 +36,11 @@ pub fn verify_report(bytes: &[u8]) -> ReportDto {
     }
 }
 
-/// A report file written by this home, with its page for people.
+/// A report file written by this home. Its page for people is rendered from `dto` when
+/// asked for, in the words of whoever asks (`page::render_in`).
 pub struct ExportedReport {
     /// The report file's bytes.
     pub json: Vec<u8>,
-    /// The printable page.
-    pub html: String,
     /// What it says (verified).
     pub dto: ReportDto,
 }
@@ -84,8 +83,7 @@ impl Node {
                 ),
             ));
         }
-        let html = page::render(&dto);
-        Ok(ExportedReport { json, html, dto })
+        Ok(ExportedReport { json, dto })
     }
 }
 
