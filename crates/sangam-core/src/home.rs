@@ -11,7 +11,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use sangam_model::body::Choice;
 use sangam_model::{CoopId, CoopState, PublicKey, RecordId};
@@ -25,7 +24,7 @@ use crate::forms::CoopForm;
 use crate::governance::{ProposalDraft, ProposalFilter};
 use crate::node::{Clock, Entropy, Node, OsEntropy, Outlets, SystemClock};
 use crate::published::{CoopReads, Published};
-use crate::reports::{ExportedReport, ReportDto};
+use crate::reports::ExportedReport;
 use crate::settings::PeerDto;
 
 /// What a home's handle shares with its sync sessions and serve tasks.
@@ -341,36 +340,6 @@ impl Home {
         self.node().export_bundle(coop, since)
     }
 
-    /// Exports all of the co-op's changes into the file at `path`, written atomically.
-    pub fn export_bundle_to(&self, coop: CoopId, path: &Path) -> Result<ExportDto, ApiError> {
-        let (bytes, dto) = self.export_bundle(coop, None)?;
-        crate::files::write_atomically(path, &bytes)?;
-        self.remember_save_folder(crate::SavedFile::Bundle, path)?;
-        Ok(dto)
-    }
-
-    /// Where a bundle of `coop` is saved unless the member picks another place: where the
-    /// last one went, else the Downloads folder (else the home folder), named after the
-    /// co-op and today's date.
-    pub fn default_bundle_path(&self, coop: CoopId) -> Result<PathBuf, ApiError> {
-        let name = self.coop(coop)?.name;
-        Ok(self.save_folder(crate::SavedFile::Bundle)?.join(format!(
-            "{}-{}.bundle",
-            file_stem(&name),
-            self.today()
-        )))
-    }
-
-    /// Today's date, `YYYY-MM-DD` (UTC), for file names.
-    pub(crate) fn today(&self) -> String {
-        let day = humantime::format_rfc3339_seconds(
-            std::time::UNIX_EPOCH
-                + Duration::from_millis(u64::try_from(self.now()).unwrap_or_default()),
-        )
-        .to_string();
-        day[..10].to_owned()
-    }
-
     /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
     /// admit this home's member key; nothing is stored unless the whole import commits.
     pub fn import_bundle(&self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
@@ -383,38 +352,6 @@ impl Home {
     /// verified as any verifier would.
     pub fn export_report(&self, coop: CoopId, id: RecordId) -> Result<ExportedReport, ApiError> {
         self.node().export_report(coop, id)
-    }
-
-    /// Writes a proposal's report to `json` (and its page to `html`, in `words`'
-    /// language), each atomically.
-    pub fn export_report_to(
-        &self,
-        coop: CoopId,
-        id: RecordId,
-        json: &Path,
-        html: Option<&Path>,
-        words: &crate::PageWords,
-    ) -> Result<ReportDto, ApiError> {
-        let report = self.export_report(coop, id)?;
-        crate::files::write_atomically(json, &report.json)?;
-        if let Some(html) = html {
-            let page = crate::reports::page::render_in(&report.dto, words);
-            crate::files::write_atomically(html, page.as_bytes())?;
-        }
-        self.remember_save_folder(crate::SavedFile::Report, json)?;
-        Ok(report.dto)
-    }
-
-    /// Where a proposal's report is saved unless the member picks another place: where
-    /// the last one went, else Downloads, named after the proposal and today's date (the
-    /// page is the same name with `.html`).
-    pub fn default_report_path(&self, coop: CoopId, id: RecordId) -> Result<PathBuf, ApiError> {
-        let title = self.proposal(coop, id)?.title;
-        Ok(self.save_folder(crate::SavedFile::Report)?.join(format!(
-            "{}-report-{}.json",
-            file_stem(&title),
-            self.today()
-        )))
     }
 
     // Governance.
@@ -552,22 +489,6 @@ pub(crate) fn downloads() -> PathBuf {
     dirs::download_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// A name made safe for a file: letters and digits lowercased, the rest dashes, at most 60
-/// characters.
-pub(crate) fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    stem.trim_matches('-').chars().take(60).collect()
 }
 
 /// A home at `path` with Asha's identity and her co-op "Bakery" (INR), for core's own

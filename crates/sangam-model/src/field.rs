@@ -104,3 +104,23 @@ pub trait Fields {
         Ok(())
     }
 }
+
+/// A commodity code that is not one: 3 to 8 characters A-Z or 0-9, starting with a
+/// letter. The co-op's currency, an entry's and a price's commodity share the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("currency {0:?} must be 3 to 8 characters A-Z or 0-9, starting with a letter")]
+pub struct CurrencyError(pub String);
+
+/// A commodity code: 3 to 8 characters, `A`–`Z` and `0`–`9`, starting with a letter.
+pub fn check_currency(code: &str) -> Result<(), CurrencyError> {
+    let ok = (3..=8).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(CurrencyError(code.to_owned()))
+    }
+}

@@ -445,7 +445,7 @@ impl Home {
         let name = self.coop(coop)?.name;
         Ok(self.save_folder(crate::SavedFile::Books)?.join(format!(
             "{}-books-{}.{}",
-            crate::home::file_stem(&name),
+            crate::save_folders::file_stem(&name),
             self.today(),
             format.extension()
         )))

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::MAX_SAFE_INTEGER;
-use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::field::{CurrencyError, FieldError, Fields, check_currency, check_name, check_text};
 use crate::id::RecordId;
 use crate::keys::PublicKey;
-use crate::membership::{MembershipFieldError, check_currency};
 
 /// Most postings one entry may have: enough for a patronage allocation to every member of
 /// a large co-op (one posting each, plus the funds), well inside a record's size.
@@ -23,7 +22,7 @@ pub enum LedgerFieldError {
     Field(#[from] FieldError),
     /// A commodity that is not a commodity code.
     #[error(transparent)]
-    Commodity(#[from] MembershipFieldError),
+    Commodity(#[from] CurrencyError),
     /// Not a calendar date written `YYYY-MM-DD`.
     #[error("{0:?} is not a date written YYYY-MM-DD")]
     Date(String),

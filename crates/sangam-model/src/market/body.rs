@@ -4,9 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::field::{CurrencyError, FieldError, Fields, check_currency, check_name, check_text};
 use crate::id::RecordId;
-use crate::membership::{MembershipFieldError, check_currency};
 use crate::record::Timestamp;
 
 /// Longest listing description, in characters.
@@ -21,7 +20,7 @@ pub enum MarketFieldError {
     Field(#[from] FieldError),
     /// A price's commodity that is not a commodity code.
     #[error(transparent)]
-    Commodity(#[from] MembershipFieldError),
+    Commodity(#[from] CurrencyError),
     /// A description longer than [`MAX_DESCRIPTION_CHARS`].
     #[error("description must be at most {MAX_DESCRIPTION_CHARS} characters")]
     DescriptionLength,

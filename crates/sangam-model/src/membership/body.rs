@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::field::{FieldError, Fields, check_name, check_text};
+use crate::field::{CurrencyError, FieldError, Fields, check_currency, check_name, check_text};
 use crate::keys::PublicKey;
 use crate::ledger::LedgerBylaws;
 
@@ -22,8 +22,8 @@ pub enum MembershipFieldError {
     #[error("{0} is not a usable key: it is not a valid point, or one of small order")]
     UnusableKey(String),
     /// Not a commodity code (see [`check_currency`]).
-    #[error("currency {0:?} must be 3 to 8 characters A-Z or 0-9, starting with a letter")]
-    Currency(String),
+    #[error(transparent)]
+    Currency(#[from] CurrencyError),
     /// A genesis nonce that is not 32 lowercase hex characters.
     #[error("nonce must be 32 lowercase hex characters")]
     Nonce,
@@ -345,20 +345,6 @@ pub fn check_relay_url(url: &str) -> Result<(), MembershipFieldError> {
         }
     }
     Ok(())
-}
-
-/// A commodity code: 3 to 8 characters, `A`–`Z` and `0`–`9`, starting with a letter.
-pub fn check_currency(code: &str) -> Result<(), MembershipFieldError> {
-    let ok = (3..=8).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if ok {
-        Ok(())
-    } else {
-        Err(MembershipFieldError::Currency(code.to_owned()))
-    }
 }
 
 #[cfg(test)]

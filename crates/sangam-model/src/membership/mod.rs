@@ -17,11 +17,12 @@ mod rules;
 mod state;
 mod view;
 
+pub use crate::field::{CurrencyError, check_currency};
 pub(crate) use body::check_usable;
 pub use body::{
     Admission, Bylaws, CoopSettings, DeviceAdd, DeviceRevoke, Fraction, Genesis, MAX_RELAY_URL,
     MemberAdmit, MemberLeave, MemberRemove, MemberUpdate, MembershipFieldError, VotingDefaults,
-    check_currency, check_relay_url,
+    check_relay_url,
 };
 pub(crate) use index::Index;
 pub use state::{CoopState, Device, Member};
