@@ -10,7 +10,7 @@ use sangam_core::{CoopId, ErrorCode, Home, PublicKey, RecordId};
 fn hint(e: sangam_core::ApiError, list: &str) -> anyhow::Error {
     match e.code {
         ErrorCode::NotFound => anyhow!("{} (see `{list}`)", e.message),
-        _ => crate::api(e),
+        _ => crate::show::api(e),
     }
 }
 
@@ -21,7 +21,7 @@ pub fn coop(home: &Home, selector: Option<&str>) -> Result<CoopId> {
             .find_coop(text)
             .map_err(|e| hint(e, "sangam coop list"));
     }
-    let coops = home.coops().map_err(crate::api)?;
+    let coops = home.coops().map_err(crate::show::api)?;
     match coops.as_slice() {
         [] => bail!(
             "this home has no co-op yet: create one with `sangam coop create NAME`, or import a bundle"

@@ -1,11 +1,10 @@
-//! How the CLI shows things: tables, JSON, times, tallies, events, and its errors.
+//! How the CLI shows things, for every area: tables, JSON, times, QR codes, text made
+//! inert for a terminal, and its errors.
 
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use sangam_core::{
-    ApiError, ErrorCode, Event, JoinDecision, Origin, PeerPath, ProposalStatus, Standing,
-};
+use sangam_core::{ApiError, ErrorCode};
 use serde::Serialize;
 
 use crate::output::Output;
@@ -53,74 +52,6 @@ pub fn say(line: &str) {
     let _ = outln(&inert_text(line));
 }
 
-/// The log line for an event, if `serve` shows it: sessions, joins, refusals and
-/// notices. Records and tallies are left to the other commands (a big sync would print
-/// a line per record).
-pub fn event_line(event: &Event) -> Option<String> {
-    Some(match event {
-        Event::PeerConnected { device, path, .. } => {
-            format!(
-                "synced with device {} ({})",
-                device.short(),
-                path_name(*path)
-            )
-        }
-        Event::JoinDecided {
-            name,
-            device,
-            decision,
-            ..
-        } => {
-            let outcome = match decision {
-                JoinDecision::Welcomed => "welcomed".to_owned(),
-                JoinDecision::PutToVote { proposal } => {
-                    format!("admission put to a vote ({proposal})")
-                }
-                JoinDecision::Refused { reason } => format!("refused: {reason}"),
-            };
-            format!(
-                "join request from {name} (device {}): {outcome}",
-                device.short()
-            )
-        }
-        Event::ChangeRefused {
-            origin: Origin::Peer { device },
-            reason,
-            ..
-        } => format!("refused a change from device {}: {reason}", device.short()),
-        Event::Notice { notice } => format!("note: {notice}"),
-        Event::Activity { activity } => activity.to_string(),
-        _ => return None,
-    })
-}
-
-/// A member's standing as one word.
-pub fn standing(standing: Standing) -> &'static str {
-    match standing {
-        Standing::Active => "active",
-        Standing::Left => "left",
-        Standing::Removed => "removed",
-    }
-}
-
-/// A proposal's status as one word.
-pub fn status(status: ProposalStatus) -> &'static str {
-    match status {
-        ProposalStatus::Provisional => "provisional",
-        ProposalStatus::Closed => "closed",
-        ProposalStatus::Withdrawn => "withdrawn",
-    }
-}
-
-/// How a peer was reached, as one word.
-pub fn path_name(path: PeerPath) -> &'static str {
-    match path {
-        PeerPath::Lan => "lan",
-        PeerPath::Direct => "direct",
-        PeerPath::Relay => "relay",
-    }
-}
-
 /// A QR code of `text` for the terminal (empty when it is too long to draw: the text form
 /// still works).
 pub fn qr(text: &str) -> String {
@@ -134,99 +65,6 @@ pub fn when(ms: i64) -> String {
     let ms = ms.clamp(0, sangam_core::LATEST_TIME);
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
     humantime::format_rfc3339_seconds(time).to_string()
-}
-
-pub fn tally_text(t: &sangam_core::TallyDto) -> String {
-    let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    let mut text = format!(
-        "{} ({}): {}\n  counts:  {}\n  voted:   {} of {} ({} by proxy); quorum {}% {}",
-        t.title,
-        status(t.status),
-        t.outcome,
-        counts.join(", "),
-        t.ballots_counted,
-        t.electorate_size,
-        t.represented,
-        t.quorum_pct,
-        if t.quorum_met { "met" } else { "not met" }
-    );
-    for (i, round) in t.rounds.iter().enumerate().skip(1) {
-        let r: Vec<String> = round.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        text.push_str(&format!("\n  round {}: {}", i + 1, r.join(", ")));
-    }
-    if let Some(election) = &t.election {
-        text.push_str(&election_text(election));
-    }
-    if !t.contested.is_empty() {
-        text.push_str(&format!(
-            "\n  contested: {} ballot(s) named by some closes and not others",
-            t.contested.len()
-        ));
-    }
-    if !t.late.is_empty() {
-        text.push_str(&format!("\n  late ballots (not counted): {}", t.late.len()));
-    }
-    text
-}
-
-/// An election's count: who was elected, then each round's figures and every tie.
-fn election_text(e: &sangam_core::ElectionDto) -> String {
-    use sangam_core::RoundAction;
-    let mut text = format!(
-        "\n  elected: {} ({} of {} seats, {} ballots)",
-        if e.elected.is_empty() {
-            "nobody".to_string()
-        } else {
-            e.elected.join(", ")
-        },
-        e.elected.len(),
-        e.seats,
-        e.ballots
-    );
-    for (i, round) in e.rounds.iter().enumerate() {
-        let who = round.candidate.as_deref().unwrap_or("?");
-        let what = match round.action {
-            RoundAction::FirstPreferences => "first preferences".to_string(),
-            RoundAction::Surplus => {
-                format!(
-                    "{who}'s surplus of {} passed on",
-                    round.surplus.as_deref().unwrap_or("?")
-                )
-            }
-            RoundAction::Settled => "keep factors settled".to_string(),
-            RoundAction::Excluded => format!("{who} excluded"),
-            RoundAction::LastSeatsFilled => "as many left as seats".to_string(),
-        };
-        let votes: Vec<String> = e
-            .candidates
-            .iter()
-            .zip(&round.votes)
-            .filter_map(|(name, votes)| votes.as_ref().map(|v| format!("{name} {v}")))
-            .collect();
-        text.push_str(&format!(
-            "\n  round {} ({what}; quota {}): {}; exhausted {}",
-            i + 1,
-            round.quota,
-            votes.join(", "),
-            round.exhausted
-        ));
-        if !round.elected.is_empty() {
-            text.push_str(&format!("; elected {}", round.elected.join(", ")));
-        }
-    }
-    for tie in &e.ties {
-        let decided = match tie.by_round {
-            Some(round) => format!("by round {round}"),
-            None => "by lot".to_string(),
-        };
-        text.push_str(&format!(
-            "\n  tie in round {} among {}: {} chosen {decided}",
-            tie.round,
-            tie.among.join(", "),
-            tie.chosen
-        ));
-    }
-    text
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {

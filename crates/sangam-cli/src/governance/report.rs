@@ -4,27 +4,54 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use sangam_core::{BallotFate, CoopId, Home, RecordId, ReportDto, ReportSummaryDto};
+use clap::Args;
+use sangam_core::{BallotFate, Home, ReportDto, ReportSummaryDto};
 
-use crate::show::{api, inert_text, outln, tally_text, when};
+use super::render::tally_text;
+use crate::output::Output;
+use crate::resolve;
+use crate::show::{api, inert_text, outln, when};
 
-/// Writes the report of `id` to `out` (and its page to `html`).
-pub fn export(
-    home: &Home,
-    coop: CoopId,
-    id: RecordId,
-    out: &Path,
-    html: Option<&Path>,
-    json: bool,
-) -> Result<()> {
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The proposal id.
+    pub id: String,
+    /// Where to write the report file.
+    #[arg(long, value_name = "FILE.json")]
+    pub out: PathBuf,
+    /// Where to write the printable page.
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The report file, or two of them.
+    #[arg(required = true, num_args = 1..=2, value_name = "FILE.json")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// `sangam report`: writes the report of a proposal to `--out` (and its page to `--html`).
+pub fn export(home: &Home, coop_arg: Option<&str>, args: ReportArgs) -> Result<()> {
+    let coop = resolve::coop(home, coop_arg)?;
+    let id = resolve::proposal(home, coop, &args.id)?;
+    let (out, html) = (args.out.as_path(), args.html.as_deref());
     let words = sangam_core::PageWords::english();
     let dto = home
         .export_report_to(coop, id, out, html, &words)
         .map_err(api)?;
-    if json {
+    if args.output.json {
         return outln(&serde_json::to_string_pretty(&dto)?);
     }
     let summary = dto.summary.as_ref().expect("an exported report verified");
+    outln(&inert_text(&render_exported(summary, out, html)))
+}
+
+fn render_exported(summary: &ReportSummaryDto, out: &Path, html: Option<&Path>) -> String {
     let mut text = format!(
         "Report written to {} ({} records, signed by you).",
         out.display(),
@@ -38,11 +65,13 @@ pub fn export(
         tally_text(&summary.tally),
         out.display()
     ));
-    outln(&inert_text(&text))
+    text
 }
 
-/// Verifies one report, or two and how they differ; exits non-zero unless all verify.
-pub fn verify(files: &[PathBuf], json: bool) -> Result<()> {
+/// `sangam verify`, before any home opens: one report, or two and how they differ; exits
+/// non-zero unless all verify.
+pub fn verify(args: &VerifyArgs) -> Result<()> {
+    let (files, json) = (&args.files, args.out.json);
     let mut verdicts = Vec::with_capacity(files.len());
     for file in files {
         let bytes = sangam_core::files::read_capped(
@@ -50,7 +79,7 @@ pub fn verify(files: &[PathBuf], json: bool) -> Result<()> {
             sangam_core::files::MAX_REPORT_FILE,
             "the report",
         )
-        .map_err(crate::api)?;
+        .map_err(api)?;
         verdicts.push(sangam_core::verify_report(&bytes));
     }
     if json {
@@ -60,20 +89,7 @@ pub fn verify(files: &[PathBuf], json: bool) -> Result<()> {
         };
         outln(&text)?;
     } else {
-        let mut text = String::new();
-        for (file, dto) in files.iter().zip(&verdicts) {
-            if files.len() > 1 {
-                text.push_str(&format!("{}:\n", file.display()));
-            }
-            text.push_str(&verdict_text(dto));
-            text.push('\n');
-        }
-        if let [a, b] = verdicts.as_slice()
-            && let (Some(a), Some(b)) = (&a.summary, &b.summary)
-        {
-            text.push_str(&compare(a, b));
-        }
-        outln(inert_text(text.trim_end()).as_str())?;
+        outln(inert_text(render_verdicts(files, &verdicts).trim_end()).as_str())?;
     }
     if verdicts.iter().all(|v| v.verified) {
         Ok(())
@@ -81,6 +97,25 @@ pub fn verify(files: &[PathBuf], json: bool) -> Result<()> {
         // The verdict is printed; a non-zero exit is all that is left to say.
         std::process::exit(1);
     }
+}
+
+/// Each report's verdict (under its file's name when there are two), then what two
+/// verified reports say of each other.
+fn render_verdicts(files: &[PathBuf], verdicts: &[ReportDto]) -> String {
+    let mut text = String::new();
+    for (file, dto) in files.iter().zip(verdicts) {
+        if files.len() > 1 {
+            text.push_str(&format!("{}:\n", file.display()));
+        }
+        text.push_str(&verdict_text(dto));
+        text.push('\n');
+    }
+    if let [a, b] = verdicts
+        && let (Some(a), Some(b)) = (&a.summary, &b.summary)
+    {
+        text.push_str(&compare(a, b));
+    }
+    text
 }
 
 fn verdict_text(dto: &ReportDto) -> String {

@@ -10,6 +10,7 @@ use sangam_core::{CoopId, Home};
 use sangam_count::{Count, Method, TieBreak, blt};
 
 use crate::output::Output;
+use crate::resolve;
 use crate::show::{api, outln, print};
 
 #[derive(Subcommand)]
@@ -34,67 +35,15 @@ pub enum ElectionCommand {
     },
 }
 
-#[derive(Subcommand)]
-pub enum TemplateCommand {
-    /// The templates, one a line.
-    List {
-        #[command(flatten)]
-        out: Output,
-    },
-    /// A template's defaults and questions; with --skeleton, only the questions as
-    /// headings, to answer below each and pass to `sangam propose --text-file`.
-    Show {
-        /// The template's id (`client-project` or `client_project`).
-        id: String,
-        /// Print only the text to fill in.
-        #[arg(long)]
-        skeleton: bool,
-        #[command(flatten)]
-        out: Output,
-    },
-}
-
-/// `sangam template`, before any home opens.
-pub fn run_template(command: TemplateCommand) -> Result<()> {
+/// `sangam election …` (`count` is also run before any home opens: see `main`).
+pub fn run(home: &Home, coop_arg: Option<&str>, command: ElectionCommand) -> Result<()> {
     match command {
-        TemplateCommand::List { out } => {
-            let all = sangam_core::templates();
-            print(out, &all, || {
-                all.iter()
-                    .map(|t| format!("{:<15} {}: {}", t.id, t.name, t.purpose))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+        ElectionCommand::Blt { id, out } => {
+            let coop = resolve::coop(home, coop_arg)?;
+            let id = resolve::proposal(home, coop, &id)?;
+            write_blt(home, coop, id, &out)
         }
-        TemplateCommand::Show { id, skeleton, out } => {
-            let t = sangam_core::template(&id.replace('-', "_"))
-                .with_context(|| format!("no template {id:?}: see `sangam template list`"))?;
-            if skeleton {
-                let blank = vec![String::new(); t.questions.len()];
-                return outln(sangam_core::text_from_answers(&t.questions, &blank).trim_end());
-            }
-            print(out, &t, || {
-                let mut text = format!(
-                    "{} ({}): {}\n  method:  {}{}\n  runs:    {} days",
-                    t.name,
-                    t.id,
-                    t.purpose,
-                    t.method.as_str(),
-                    t.seats.map(|s| format!(", {s} seats")).unwrap_or_default(),
-                    t.days
-                );
-                if let Some(q) = t.quorum_pct {
-                    text.push_str(&format!("\n  quorum:  {q}%"));
-                }
-                if let Some(f) = t.threshold {
-                    text.push_str(&format!("\n  threshold: {}/{}", f.num, f.den));
-                }
-                for (i, q) in t.questions.iter().enumerate() {
-                    text.push_str(&format!("\n  {}. {q}", i + 1));
-                }
-                text
-            })
-        }
+        ElectionCommand::Count { file, method, out } => count_file(&file, &method, out),
     }
 }
 
@@ -127,10 +76,12 @@ pub fn count_file(file: &Path, method: &str, out: Output) -> Result<()> {
     };
     let counted = sangam_count::count(&election, method, &ties)
         .with_context(|| format!("{} cannot be counted", file.display()))?;
-    print(out, &counted, || text_of(&election.candidates, &counted))
+    print(out, &counted, || {
+        render_count(&election.candidates, &counted)
+    })
 }
 
-fn text_of(names: &[String], c: &Count) -> String {
+fn render_count(names: &[String], c: &Count) -> String {
     let name = |i: &usize| names[*i].clone();
     let elected: Vec<String> = c.elected.iter().map(name).collect();
     let mut text = format!(
@@ -169,7 +120,7 @@ fn text_of(names: &[String], c: &Count) -> String {
 }
 
 /// `sangam election blt`.
-pub fn run(home: &Home, coop: CoopId, id: sangam_core::RecordId, out: &Path) -> Result<()> {
+fn write_blt(home: &Home, coop: CoopId, id: sangam_core::RecordId, out: &Path) -> Result<()> {
     let text = home.election_blt(coop, id).map_err(api)?;
     sangam_core::files::write_atomically(out, text.as_bytes()).map_err(api)?;
     outln(&format!("Wrote {}", out.display()))
