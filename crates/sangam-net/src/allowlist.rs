@@ -5,7 +5,7 @@ use std::sync::Arc;
 use iroh::endpoint::{AfterHandshakeOutcome, Connection, EndpointHooks, Side};
 use sangam_model::PublicKey;
 
-use crate::{Host, SYNC_ALPN};
+use crate::host::{Host, SYNC_ALPN};
 
 /// QUIC application error code for "this device may not sync here".
 pub(crate) const REFUSED: u32 = 403;

@@ -25,13 +25,15 @@ use std::time::Duration;
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
-use sangam_model::{CoopId, PublicKey, SecretKey, Signature};
+use sangam_model::{CoopId, PublicKey};
 use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession, change_frames};
 use serde::{Deserialize, Serialize};
 
 use crate::session::{open_stream, path_kind, read_frame, refused_or, write_frames};
-use crate::{FRAME_TIMEOUT, Host, NetError};
+use crate::error::NetError;
+use crate::host::{FRAME_TIMEOUT, Host};
+use crate::messages::{JoinAnswer, JoinOutcome, JoinRequest};
 
 /// The ALPN of the join protocol.
 pub const JOIN_ALPN: &[u8] = b"sangam/join/1";
@@ -53,111 +55,6 @@ pub const JOIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// this many, newcomers are told to try again, and each one in progress ends within
 /// `FRAME_TIMEOUT` per step.
 pub const MAX_JOINS_AT_ONCE: usize = 8;
-
-/// What a newcomer asks. Its `Debug` output leaves the invite's secret out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JoinRequest {
-    /// The co-op the invite is for.
-    pub coop: CoopId,
-    /// The invite's secret.
-    pub secret: [u8; 32],
-    /// The newcomer's member key.
-    pub member: PublicKey,
-    /// The name the newcomer goes by.
-    pub name: String,
-    /// The member key's signature over [`JoinRequest::signed_bytes`]: proof that the
-    /// newcomer holds the key it names, for this co-op, this invite and this device.
-    pub proof: Signature,
-}
-
-impl std::fmt::Debug for JoinRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinRequest")
-            .field("coop", &self.coop)
-            .field("secret", &"<secret>")
-            .field("member", &self.member)
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Domain of the member key's signature in a join request.
-const JOIN_DOMAIN: &str = "sangam/join/1";
-
-impl JoinRequest {
-    /// A request signed by the newcomer's member key, for the device `device` (the one
-    /// that will make the connection).
-    pub fn new(
-        coop: CoopId,
-        secret: [u8; 32],
-        member: &SecretKey,
-        name: String,
-        device: &PublicKey,
-    ) -> Self {
-        let proof = member.sign(JOIN_DOMAIN, &Self::signed_bytes(coop, &secret, device));
-        Self {
-            coop,
-            secret,
-            member: member.public(),
-            name,
-            proof,
-        }
-    }
-
-    /// What the proof covers: the co-op id, the invite's secret and the device.
-    fn signed_bytes(coop: CoopId, secret: &[u8; 32], device: &PublicKey) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(96);
-        bytes.extend_from_slice(coop.as_bytes());
-        bytes.extend_from_slice(secret);
-        bytes.extend_from_slice(device.as_bytes());
-        bytes
-    }
-
-    /// Whether the member key signed this request for `device` (the connection's).
-    pub fn is_signed_for(&self, device: &PublicKey) -> bool {
-        self.member
-            .verify(
-                JOIN_DOMAIN,
-                &Self::signed_bytes(self.coop, &self.secret, device),
-                &self.proof,
-            )
-            .is_ok()
-    }
-}
-
-/// What the inviter's home answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum JoinAnswer {
-    /// Admitted (or already a member): the co-op follows.
-    Welcome,
-    /// The bylaws ask for a vote: a proposal to admit the newcomer is open.
-    Pending {
-        /// The proposal's id.
-        proposal: String,
-    },
-    /// Refused, with the reason to show the newcomer.
-    Refused {
-        /// Why.
-        reason: String,
-    },
-}
-
-/// How a join ended, on the newcomer's side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JoinOutcome {
-    /// The newcomer is a member and holds the co-op.
-    Welcome {
-        /// Changes received and stored.
-        received: usize,
-    },
-    /// Waiting on a vote.
-    Pending {
-        /// The admission proposal's id.
-        proposal: String,
-    },
-}
 
 pub(crate) struct JoinProtocol {
     pub(crate) host: Arc<dyn Host>,

@@ -19,74 +19,18 @@ use std::sync::Arc;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
-use sangam_model::{CoopId, PublicKey};
-use serde::{Deserialize, Serialize};
+use sangam_model::PublicKey;
 
 use crate::join::{
     finish, read_message, receive_welcome, take_request, take_slot, timed, welcome, write_message,
 };
 use crate::session::open_stream;
-use crate::{Host, NetError};
+use crate::error::NetError;
+use crate::host::Host;
+use crate::messages::{LinkAnswer, LinkOutcome, LinkRequest};
 
 /// The ALPN of the link protocol.
 pub const LINK_ALPN: &[u8] = b"sangam/link/1";
-
-/// What a new laptop asks: the ticket's secret. Its `Debug` output leaves it out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinkRequest {
-    /// The link ticket's secret.
-    pub secret: [u8; 32],
-}
-
-impl std::fmt::Debug for LinkRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LinkRequest { secret: <secret> }")
-    }
-}
-
-/// What the member's laptop answers.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum LinkAnswer {
-    /// The ticket holds: the member's identity, then each co-op in turn.
-    Welcome {
-        /// The member key's 32-byte seed, hex: the identity the new laptop takes on.
-        member: String,
-        /// The member's name on this laptop.
-        name: String,
-        /// The co-ops that follow, in order.
-        coops: Vec<CoopId>,
-    },
-    /// Refused, with the reason to show.
-    Refused {
-        /// Why.
-        reason: String,
-    },
-}
-
-impl std::fmt::Debug for LinkAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LinkAnswer::Welcome { name, coops, .. } => f
-                .debug_struct("Welcome")
-                .field("member", &"<secret>")
-                .field("name", name)
-                .field("coops", coops)
-                .finish(),
-            LinkAnswer::Refused { reason } => {
-                f.debug_struct("Refused").field("reason", reason).finish()
-            }
-        }
-    }
-}
-
-/// How a link ended, on the new laptop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkOutcome {
-    /// Each co-op received, and how many changes came with it.
-    pub coops: Vec<(CoopId, usize)>,
-}
 
 pub(crate) struct LinkProtocol {
     pub(crate) host: Arc<dyn Host>,

@@ -22,7 +22,9 @@ use tokio::sync::mpsc;
 
 use crate::allowlist::REFUSED;
 use crate::blocking::off_runtime;
-use crate::{FRAME_TIMEOUT, Host, NetError, PathKind, SYNC_ALPN};
+use crate::error::NetError;
+use crate::host::{FRAME_TIMEOUT, Host, PathKind, SYNC_ALPN};
+use crate::messages::SyncSummary;
 
 /// QUIC application error code for a protocol violation (bad frame, too many rounds).
 const PROTOCOL: u32 = 400;
@@ -33,17 +35,6 @@ const BUSY: u32 = 503;
 /// Most sync sessions one device may hold open with this home on one co-op at a time
 /// (a laptop needs one; a reconnect may briefly overlap the session it replaces).
 pub const MAX_SESSIONS_PER_DEVICE: usize = 4;
-
-/// What one sync did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SyncSummary {
-    /// Changes received and newly stored.
-    pub received: usize,
-    /// Changes sent.
-    pub sent: usize,
-    /// Frames exchanged.
-    pub frames: usize,
-}
 
 pub(crate) struct SyncProtocol {
     pub(crate) host: Arc<dyn Host>,
