@@ -12,7 +12,7 @@
 use sangam_core::{
     AccountDraft, AccountDto, ApiError, BalanceSheetDto, BankImportDto, Basis, CapitalDto, Choice,
     CoopDto, CoopForm, CoopId, CoopSummaryDto, DecimalMark, DeviceDto, EntryDraft, EntryDto,
-    ErrorCode, ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto,
+    ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto,
     JournalFilter, LabourDto, LabourSummaryDto, LinkDto, LinkedDto, ListingDraft, ListingDto,
     ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, MonthDto, NetworkDto, PageWords,
     PatronageDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto,
@@ -34,7 +34,22 @@ pub(crate) async fn on_home<T: Send + 'static>(
     let home = app.home.clone();
     tauri::async_runtime::spawn_blocking(move || use_case(&home))
         .await
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the home's task failed: {e}")))?
+        .map_err(|e| ApiError::fault(format!("the home's task failed: {e}")))?
+}
+
+/// Why a picture gave no ticket, or a ticket no code, as a problem the window words.
+fn qr_problem(e: sangam_qr::QrError) -> ApiError {
+    use sangam_core::{Problem, ProblemKey};
+    use sangam_qr::QrError;
+    match e {
+        QrError::TooLong(bytes) => Problem::new(ProblemKey::QrTooLong).with("bytes", bytes),
+        QrError::NotAPicture(detail) => {
+            Problem::new(ProblemKey::QrNotAPicture).with("detail", detail)
+        }
+        QrError::NoCode => Problem::new(ProblemKey::QrNoCode),
+        QrError::NotText => Problem::new(ProblemKey::QrNotText),
+    }
+    .into()
 }
 
 /// What a command is, for the files generated from the list: its name, its doc, its
@@ -131,7 +146,7 @@ window_commands! {
     /// admit): a key mistyped is said to be the newcomer's.
     fn admit[app: State<'_, App>](coop: CoopId, member: String, name: String) -> MemberDto {
         on_home(&app, move |home| {
-            let member = sangam_core::key_from_text(&member, "the newcomer's member key")?;
+            let member = sangam_core::key_from_text(&member, sangam_core::Thing::NewcomerKey)?;
             home.admit(coop, member, &name)
         })
         .await
@@ -169,12 +184,12 @@ window_commands! {
 
     /// A QR code of `text`, as SVG.
     fn qr_svg(text: String) -> String {
-        sangam_qr::svg(&text).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+        sangam_qr::svg(&text).map_err(qr_problem)
     }
 
     /// The ticket in a picture of its QR code (PNG or JPEG bytes).
     fn ticket_from_image(bytes: Vec<u8>) -> String {
-        sangam_qr::read(&bytes).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+        sangam_qr::read(&bytes).map_err(qr_problem)
     }
 
     /// Joins a co-op with a ticket; the home serves from then on.
@@ -371,7 +386,7 @@ window_commands! {
     ) -> BankImportDto {
         on_home(&app, move |home| {
             use sangam_core::files::{MAX_RULES_FILE, read_text_capped};
-            let rules = read_text_capped(rules.as_ref(), MAX_RULES_FILE, "the rules file")?;
+            let rules = read_text_capped(rules.as_ref(), MAX_RULES_FILE, sangam_core::Thing::RulesFile)?;
             home.import_bank_file(coop, statement.as_ref(), &rules, dry_run)
         })
         .await
@@ -490,7 +505,7 @@ window_commands! {
             return Ok(());
         };
         tray.say(&texts).map_err(|e| {
-            ApiError::new(ErrorCode::Storage, format!("the tray refused its texts: {e}"))
+            ApiError::fault(format!("the tray refused its texts: {e}"))
         })
     }
 
@@ -571,6 +586,6 @@ window_commands! {
     fn verify_report(bytes: Vec<u8>) -> ReportDto {
         tauri::async_runtime::spawn_blocking(move || sangam_core::verify_report(&bytes))
             .await
-            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the check failed to run: {e}")))
+            .map_err(|e| ApiError::fault(format!("the check failed to run: {e}")))
     }
 }

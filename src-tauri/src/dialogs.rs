@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use sangam_core::{ApiError, ErrorCode};
+use sangam_core::ApiError;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
@@ -47,7 +47,7 @@ pub(crate) async fn choose(
         Mode::Open => dialog.blocking_pick_file(),
     })
     .await
-    .map_err(|e| ApiError::new(ErrorCode::Storage, format!("the file dialog failed: {e}")))?;
+    .map_err(|e| ApiError::fault(format!("the file dialog failed: {e}")))?;
     Ok(chosen
         .and_then(|path| path.into_path().ok())
         .map(|path| path.display().to_string()))

@@ -37,7 +37,13 @@ pub fn run(home: &Home, coop_arg: Option<&str>, command: BundleCommand) -> Resul
         BundleCommand::Export { file, since, out } => {
             let coop = resolve::coop(home, coop_arg)?;
             let since = since
-                .map(|p| files::read_capped(&p, files::MAX_BUNDLE_FILE, "the --since bundle"))
+                .map(|p| {
+                    files::read_capped(
+                        &p,
+                        files::MAX_BUNDLE_FILE,
+                        sangam_core::Thing::EarlierBundle,
+                    )
+                })
                 .transpose()
                 .map_err(api)?;
             let (bytes, dto) = home
@@ -48,7 +54,8 @@ pub fn run(home: &Home, coop_arg: Option<&str>, command: BundleCommand) -> Resul
         }
         BundleCommand::Import { file, out } => {
             let bytes =
-                files::read_capped(&file, files::MAX_BUNDLE_FILE, "the bundle").map_err(api)?;
+                files::read_capped(&file, files::MAX_BUNDLE_FILE, sangam_core::Thing::Bundle)
+                    .map_err(api)?;
             let dto = home.import_bundle(&bytes).map_err(api)?;
             print(out, &dto, || render_import(&dto))
         }

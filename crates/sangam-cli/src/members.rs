@@ -93,7 +93,7 @@ pub fn run_member(home: &Home, coop_arg: Option<&str>, command: MemberCommand) -
             print(out, &members, || render_members(&members))
         }
         MemberCommand::Admit { pubkey, name, out } => {
-            let key = words::public_key(&pubkey, "the member key")?;
+            let key = words::public_key(&pubkey, sangam_core::Thing::MemberKey)?;
             let m = home.admit(coop()?, key, &name).map_err(api)?;
             print(out, &m, || render_admitted(&m))
         }
@@ -137,7 +137,7 @@ pub fn run_device(home: &Home, coop_arg: Option<&str>, command: DeviceCommand) -
             print(out, &link, || render_link(&link, !no_qr))
         }
         DeviceCommand::Revoke { device } => {
-            let key = words::public_key(&device, "the device key")?;
+            let key = words::public_key(&device, sangam_core::Thing::DeviceKey)?;
             home.revoke_device(coop()?, key).map_err(api)?;
             outln("Device revoked. Its later changes will be refused by every member.")
         }

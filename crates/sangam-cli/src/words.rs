@@ -105,7 +105,7 @@ pub fn effect(
                 .split_once(':')
                 .context("admit=KEY:NAME needs the newcomer's key and name")?;
             Ok(EffectDraft::Admit {
-                member: public_key(key, "the newcomer's member key")?,
+                member: public_key(key, sangam_core::Thing::NewcomerKey)?,
                 name: name.trim().to_owned(),
             })
         }
@@ -180,7 +180,7 @@ pub fn effect(
 }
 
 /// A full public key in hex (core reads it, with the same words the window gets).
-pub fn public_key(text: &str, what: &str) -> Result<PublicKey> {
+pub fn public_key(text: &str, what: sangam_core::Thing) -> Result<PublicKey> {
     sangam_core::key_from_text(text, what).map_err(|e| anyhow::anyhow!(e.message))
 }
 

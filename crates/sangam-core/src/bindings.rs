@@ -26,6 +26,9 @@ fn rendered() -> Vec<(String, String)> {
     each!(
         crate::ApiError,
         crate::ErrorCode,
+        crate::Problem,
+        crate::ProblemKey,
+        crate::Thing,
         sangam_model::Refusal,
         crate::Event,
         crate::OutcomeDto,
@@ -122,6 +125,11 @@ fn rendered() -> Vec<(String, String)> {
         sangam_model::governance::Status,
         sangam_model::Kind,
     );
+    // The problems' English, for the window's table.
+    out.push((
+        "problemWords.ts".to_owned(),
+        crate::problem::english_table(),
+    ));
     out
 }
 

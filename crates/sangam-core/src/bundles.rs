@@ -5,10 +5,11 @@ use sangam_model::body::DeviceAdd;
 use sangam_model::{Body, CoopId, Standing};
 use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, Trust};
 
+use crate::ApiError;
 use crate::dto::*;
 use crate::events::Origin;
 use crate::node::{Node, device_label};
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 impl Node {
     /// Writes the co-op's changes (all, or those not in the past of `since`) as a bundle.
@@ -21,16 +22,10 @@ impl Node {
             None => Vec::new(),
             Some(bytes) => {
                 let previous = Bundle::decode(bytes).map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::BadBundle,
-                        format!("the earlier bundle is not usable: {e}"),
-                    )
+                    ApiError::from(problem(ProblemKey::EarlierBundleUnusable).with("detail", e))
                 })?;
                 if previous.coop != coop {
-                    return Err(ApiError::new(
-                        ErrorCode::InvalidInput,
-                        "the earlier bundle belongs to another co-op",
-                    ));
+                    return Err(problem(ProblemKey::EarlierBundleElsewhere).into());
                 }
                 previous.heads
             }
@@ -105,20 +100,13 @@ impl Node {
             .is_some_and(|m| m.standing == Standing::Active);
         if joined {
             let Some(genesis) = state.genesis.as_ref() else {
-                return Err(ApiError::new(
-                    ErrorCode::BadBundle,
-                    "the bundle does not contain its co-op's genesis: export it in full, not only what is new since an earlier bundle; nothing was changed",
-                ));
+                return Err(problem(ProblemKey::BundleWithoutGenesis).into());
             };
             if !admits_me {
-                return Err(ApiError::new(
-                    ErrorCode::Refused,
-                    format!(
-                        "co-op {:?} does not admit your member key {} yet: ask a member to admit it, then import their new bundle; nothing was changed",
-                        genesis.name,
-                        member.public(),
-                    ),
-                ));
+                return Err(problem(ProblemKey::BundleNotAdmitted)
+                    .with("coop", &genesis.name)
+                    .with("member", member.public())
+                    .into());
             }
         }
         let binds_me = admits_me

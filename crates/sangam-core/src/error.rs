@@ -2,35 +2,8 @@
 
 use serde::Serialize;
 
-/// What kind of failure, for a caller that branches on it (the UI, the CLI's exit code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// No member identity yet.
-    NoIdentity,
-    /// A member identity exists already.
-    IdentityExists,
-    /// No such co-op, member or record.
-    NotFound,
-    /// A prefix or a missing `--coop` matches several.
-    Ambiguous,
-    /// Input that does not parse or breaks a field rule.
-    InvalidInput,
-    /// The co-op's rules refuse this action.
-    Refused,
-    /// A file that is not a valid bundle.
-    BadBundle,
-    /// The home on disk could not be read or written.
-    Storage,
-    /// Another process kept the home's write lock too long; nothing was written, and the
-    /// same action may simply be tried again.
-    Busy,
-    /// The network could not start, or a peer could not be reached or refused us.
-    Network,
-    /// This needs the home to be serving (an invite points at it) and it has not yet.
-    NotServing,
-}
+pub use crate::error_code::ErrorCode;
+use crate::problem::{Problem, ProblemKey, problem};
 
 /// An error with a message a member can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, thiserror::Error)]
@@ -38,22 +11,40 @@ pub enum ErrorCode {
 pub struct ApiError {
     /// What kind.
     pub code: ErrorCode,
-    /// What happened and, where possible, what to do (in English: the CLI's words).
+    /// What happened and, where possible, what to do, in English (the CLI's words): the
+    /// words of `problem` or `refusal`, whichever is set.
     pub message: String,
     /// When the co-op's rules refused a record: which rule, as a code and its value, for
     /// a front end to word in the member's language (the window does).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub refusal: Option<sangam_model::Refusal>,
+    /// Any other failure: which, as a code and its values, for a front end to word in
+    /// the member's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<Problem>,
 }
 
 impl ApiError {
-    /// An error of `code` with `message`.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// `problem`, with its code and its English words.
+    pub fn with_problem(problem: Problem) -> Self {
         Self {
-            code,
-            message: message.into(),
+            code: problem.key.code(),
+            message: problem.english(),
             refusal: None,
+            problem: Some(problem),
+        }
+    }
+
+    /// The same error, said of line `line` of the member's input.
+    pub fn on_line(self, line: usize) -> Self {
+        match self.problem {
+            Some(problem) => Self::with_problem(problem.on_line(line)),
+            None => Self {
+                message: format!("line {line}: {}", self.message),
+                ..self
+            },
         }
     }
 
@@ -63,42 +54,56 @@ impl ApiError {
             code: ErrorCode::Refused,
             message: refusal.to_string(),
             refusal: Some(refusal),
+            problem: None,
         }
     }
 }
 
 impl From<sangam_store::StoreError> for ApiError {
     fn from(e: sangam_store::StoreError) -> Self {
-        if matches!(e, sangam_store::StoreError::Busy) {
-            return Self::new(
-                ErrorCode::Busy,
-                format!("{e}; nothing was written, try again"),
-            );
-        }
-        Self::new(
-            ErrorCode::Storage,
-            format!("could not use the home database: {e}"),
-        )
+        let key = if matches!(e, sangam_store::StoreError::Busy) {
+            ProblemKey::Busy
+        } else {
+            ProblemKey::Database
+        };
+        problem(key).with("detail", e).into()
     }
 }
 
 impl From<sangam_replica::WriteError> for ApiError {
     fn from(e: sangam_replica::WriteError) -> Self {
+        use sangam_replica::WriteError;
         match e {
-            sangam_replica::WriteError::Record(e) => {
-                Self::new(ErrorCode::InvalidInput, e.to_string())
-            }
-            sangam_replica::WriteError::Refused(refusal) => Self::refused(refusal),
-            other => Self::new(ErrorCode::Refused, other.to_string()),
+            WriteError::Record(e) => problem(ProblemKey::BadField).with("detail", e).into(),
+            WriteError::Refused(refusal) => Self::refused(refusal),
+            WriteError::DeviceNotAllowed => problem(ProblemKey::DeviceNotAllowed).into(),
+            WriteError::MustReplay => problem(ProblemKey::MustReplay).into(),
+            other => problem(ProblemKey::Damaged).with("detail", other).into(),
         }
     }
 }
 
 impl From<sangam_replica::BundleError> for ApiError {
     fn from(e: sangam_replica::BundleError) -> Self {
-        Self::new(
-            ErrorCode::BadBundle,
-            format!("cannot import: {e}; nothing was changed"),
-        )
+        problem(ProblemKey::BadBundle).with("detail", e).into()
     }
+}
+
+impl ApiError {
+    /// A fault below the member's action (a task that failed, a window part that refused),
+    /// in words for whoever mends it.
+    pub fn fault(detail: impl ToString) -> Self {
+        problem(ProblemKey::Damaged).with("detail", detail).into()
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError::with_problem(problem)
+    }
+}
+
+/// A damaged home or a fault in Sangam, in words for whoever mends it (English).
+pub(crate) fn damaged(detail: impl ToString) -> ApiError {
+    problem(ProblemKey::Damaged).with("detail", detail).into()
 }

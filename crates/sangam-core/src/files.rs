@@ -6,7 +6,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
+use crate::problem::{ProblemKey, Thing, problem};
 
 /// Most bytes a bundle file may hold (the bundle format's own cap).
 pub const MAX_BUNDLE_FILE: u64 = sangam_replica::MAX_BUNDLE_BYTES as u64;
@@ -37,7 +38,7 @@ pub fn default_home() -> Option<std::path::PathBuf> {
 
 /// Reads the file at `path`, refusing anything but a regular file of at most `cap` bytes.
 /// `what` names the file in messages ("the bundle", "the text file").
-pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiError> {
+pub fn read_capped(path: &Path, cap: u64, what: Thing) -> Result<Vec<u8>, ApiError> {
     let (file, len) = open_capped(path, cap, what)?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(cap.saturating_add(1))
@@ -51,17 +52,14 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, ApiErro
 
 /// The file at `path` opened, with its length, if it is a regular file of at most `cap`
 /// bytes; else why not, before anything is read.
-fn open_capped(path: &Path, cap: u64, what: &str) -> Result<(std::fs::File, u64), ApiError> {
+fn open_capped(path: &Path, cap: u64, what: Thing) -> Result<(std::fs::File, u64), ApiError> {
     let file = std::fs::File::open(path).map_err(|e| cannot_read(path, what, e))?;
     let meta = file.metadata().map_err(|e| cannot_read(path, what, e))?;
     if !meta.is_file() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "{what} {} is not a regular file (a device, pipe or directory); nothing was read",
-                path.display()
-            ),
-        ));
+        return Err(problem(ProblemKey::NotARegularFile)
+            .about(what)
+            .with("path", path.display())
+            .into());
     }
     if meta.len() > cap {
         return Err(too_large(path, what, meta.len(), cap));
@@ -69,21 +67,21 @@ fn open_capped(path: &Path, cap: u64, what: &str) -> Result<(std::fs::File, u64)
     Ok((file, meta.len()))
 }
 
-fn cannot_read(path: &Path, what: &str, e: std::io::Error) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidInput,
-        format!("cannot read {what} {}: {e}", path.display()),
-    )
+fn cannot_read(path: &Path, what: Thing, e: std::io::Error) -> ApiError {
+    problem(ProblemKey::CannotRead)
+        .about(what)
+        .with("path", path.display())
+        .with("detail", e)
+        .into()
 }
 
-fn too_large(path: &Path, what: &str, size: u64, cap: u64) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidInput,
-        format!(
-            "{what} {} is {size} bytes, more than the {cap} allowed; nothing was read",
-            path.display()
-        ),
-    )
+fn too_large(path: &Path, what: Thing, size: u64, cap: u64) -> ApiError {
+    problem(ProblemKey::FileTooLarge)
+        .about(what)
+        .with("path", path.display())
+        .with("size", size)
+        .with("cap", cap)
+        .into()
 }
 
 /// A file read as it is needed (a bank statement), refused unless it is a regular file of
@@ -96,7 +94,7 @@ pub struct CappedFile<'a> {
     /// The most bytes read from it.
     pub cap: u64,
     /// What it is, for messages ("the statement").
-    pub what: &'a str,
+    pub what: Thing,
 }
 
 impl CappedFile<'_> {
@@ -137,12 +135,12 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// Like [`read_capped`], for text that must be UTF-8.
-pub fn read_text_capped(path: &Path, cap: u64, what: &str) -> Result<String, ApiError> {
+pub fn read_text_capped(path: &Path, cap: u64, what: Thing) -> Result<String, ApiError> {
     String::from_utf8(read_capped(path, cap, what)?).map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("{what} {} is not UTF-8 text", path.display()),
-        )
+        problem(ProblemKey::NotText)
+            .about(what)
+            .with("path", path.display())
+            .into()
     })
 }
 
@@ -155,43 +153,39 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     let shown = path.display();
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         let kind = meta.file_type();
-        let what = if kind.is_symlink() {
-            match std::fs::read_link(path) {
-                Ok(to) => format!("a symbolic link to {}", to.display()),
-                Err(_) => "a symbolic link".to_owned(),
-            }
-        } else if kind.is_dir() {
-            "a directory".to_owned()
-        } else if kind.is_file() {
-            String::new()
-        } else {
-            "a device, pipe or socket".to_owned()
+        let over = |what: Thing| -> Result<(), ApiError> {
+            Err(problem(ProblemKey::WriteOverNonFile)
+                .about(what)
+                .with("path", &shown)
+                .into())
         };
-        if !what.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "cannot write {shown}: it is {what}, not a regular file; name a file to write (it was left as it is)"
-                ),
-            ));
+        if kind.is_symlink() {
+            return match std::fs::read_link(path) {
+                Ok(to) => Err(problem(ProblemKey::WriteOverLink)
+                    .with("path", &shown)
+                    .with("to", to.display())
+                    .into()),
+                Err(_) => over(Thing::SymbolicLink),
+            };
+        } else if kind.is_dir() {
+            return over(Thing::Directory);
+        } else if !kind.is_file() {
+            return over(Thing::Device);
         }
     }
-    let cannot = |e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("cannot write {shown}: {e}"),
-        )
+    let cannot = |e: std::io::Error| -> ApiError {
+        problem(ProblemKey::CannotWrite)
+            .with("path", &shown)
+            .with("detail", e)
+            .into()
     };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("cannot write {shown}: the path names no file"),
-        )
-    })?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| ApiError::from(problem(ProblemKey::NoFileName).with("path", &shown)))?;
     let tmp = dir.join(format!(
         ".{}.{}.partial",
         name.to_string_lossy(),
@@ -258,7 +252,7 @@ mod tests {
 
     #[test]
     fn devices_and_oversized_files_are_refused_before_reading() {
-        let dev = read_capped(Path::new("/dev/zero"), 1024, "the bundle").expect_err("device");
+        let dev = read_capped(Path::new("/dev/zero"), 1024, Thing::Bundle).expect_err("device");
         assert!(
             dev.message.contains("not a regular file"),
             "{}",
@@ -269,7 +263,7 @@ mod tests {
         let file = std::fs::File::create(&big).expect("create");
         // A sparse file: large by its metadata, no bytes written.
         file.set_len(10 << 30).expect("sparse");
-        let err = read_capped(&big, 1024, "the bundle").expect_err("too large");
+        let err = read_capped(&big, 1024, Thing::Bundle).expect_err("too large");
         assert!(
             err.message.contains("more than the 1024 allowed"),
             "{}",
@@ -277,9 +271,12 @@ mod tests {
         );
         let small = dir.path().join("small");
         std::fs::write(&small, b"hello").expect("write");
-        assert_eq!(read_capped(&small, 5, "x").expect("fits"), b"hello");
-        assert!(read_capped(&small, 4, "x").is_err());
+        assert_eq!(
+            read_capped(&small, 5, Thing::Bundle).expect("fits"),
+            b"hello"
+        );
+        assert!(read_capped(&small, 4, Thing::Bundle).is_err());
         std::fs::write(&small, [0xff, 0xfe]).expect("write");
-        assert!(read_text_capped(&small, 5, "x").is_err());
+        assert!(read_text_capped(&small, 5, Thing::Bundle).is_err());
     }
 }

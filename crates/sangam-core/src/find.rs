@@ -7,7 +7,8 @@
 use sangam_model::{CoopId, PublicKey, RecordId};
 
 use crate::node::Node;
-use crate::{ApiError, ErrorCode, Home};
+use crate::problem::{ProblemKey, Thing, problem};
+use crate::{ApiError, Home};
 
 /// The fewest hex characters that name something by prefix.
 pub const MIN_PREFIX: usize = 4;
@@ -17,17 +18,15 @@ pub const MIN_PREFIX: usize = 4;
 pub(crate) fn pick<T>(
     text: &str,
     candidates: impl IntoIterator<Item = (String, T)>,
-    what: &str,
+    what: Thing,
 ) -> Result<T, ApiError> {
     let prefix = text.trim().to_lowercase();
     if prefix.len() < MIN_PREFIX || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "name {what} by its id or at least its first {MIN_PREFIX} hex characters, not {:?}",
-                text.trim()
-            ),
-        ));
+        return Err(problem(ProblemKey::PrefixTooShort)
+            .about(what)
+            .with("min", MIN_PREFIX)
+            .with("text", text.trim())
+            .into());
     }
     let mut found = candidates
         .into_iter()
@@ -35,14 +34,14 @@ pub(crate) fn pick<T>(
         .map(|(_, value)| value);
     match (found.next(), found.next()) {
         (Some(one), None) => Ok(one),
-        (None, _) => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no id of {what} starts with {prefix:?}"),
-        )),
-        (Some(_), Some(_)) => Err(ApiError::new(
-            ErrorCode::Ambiguous,
-            format!("the ids of several of {what} start with {prefix:?}: give more of it"),
-        )),
+        (None, _) => Err(problem(ProblemKey::NoSuchPrefix)
+            .about(what)
+            .with("text", prefix)
+            .into()),
+        (Some(_), Some(_)) => Err(problem(ProblemKey::SeveralWithPrefix)
+            .about(what)
+            .with("text", prefix)
+            .into()),
     }
 }
 
@@ -53,7 +52,7 @@ impl Node {
         let ids = fold
             .proposals()
             .map(|(p, _)| (p.record.id().to_string(), p.record.id()));
-        pick(text, ids, "a proposal")
+        pick(text, ids, Thing::Proposal)
     }
 }
 
@@ -66,7 +65,7 @@ impl Home {
             .coops()?
             .into_iter()
             .map(|row| (row.id.to_string(), row.id));
-        pick(text, ids, "a co-op")
+        pick(text, ids, Thing::Coop)
     }
 
     /// A member of `coop` by key or prefix. A whole key is taken as it is, member or not
@@ -77,7 +76,7 @@ impl Home {
         }
         let members = self.node().state(coop)?.members;
         let keys = members.iter().map(|m| (m.key.to_string(), m.key));
-        pick(text, keys, "a member")
+        pick(text, keys, Thing::Member)
     }
 
     /// A proposal of `coop` by id or prefix.
@@ -93,13 +92,14 @@ impl Home {
             .listings()
             .into_iter()
             .map(|l| (l.id.to_string(), l.id));
-        pick(text, ids, "a listing")
+        pick(text, ids, Thing::Listing)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorCode;
 
     fn ids() -> Vec<(String, u8)> {
         vec![
@@ -111,28 +111,28 @@ mod tests {
 
     #[test]
     fn a_unique_prefix_of_four_or_more_names_one() {
-        assert_eq!(pick("abcd", ids(), "a thing").expect("unique"), 1);
-        assert_eq!(pick(" ABCE56 ", ids(), "a thing").expect("any case"), 2);
-        assert_eq!(pick("ff001122", ids(), "a thing").expect("whole"), 3);
+        assert_eq!(pick("abcd", ids(), Thing::Entry).expect("unique"), 1);
+        assert_eq!(pick(" ABCE56 ", ids(), Thing::Entry).expect("any case"), 2);
+        assert_eq!(pick("ff001122", ids(), Thing::Entry).expect("whole"), 3);
     }
 
     #[test]
     fn short_ambiguous_unknown_and_non_hex_names_are_refused_each_with_its_code() {
-        let code = |text: &str| pick(text, ids(), "a thing").expect_err(text).code;
+        let code = |text: &str| pick(text, ids(), Thing::Entry).expect_err(text).code;
         // Unique today ("f"), but too short to stay so.
         assert_eq!(code("f"), ErrorCode::InvalidInput);
         assert_eq!(code("ff0"), ErrorCode::InvalidInput);
         assert_eq!(code(""), ErrorCode::InvalidInput);
         assert_eq!(code("zzzz"), ErrorCode::InvalidInput);
         assert_eq!(code("abc1"), ErrorCode::NotFound);
-        let err = pick("abc", ids(), "a thing").expect_err("short");
+        let err = pick("abc", ids(), Thing::Entry).expect_err("short");
         assert!(
             err.message.contains("first 4 hex characters"),
             "{}",
             err.message
         );
         let two = vec![("abcd1".to_owned(), 1), ("abcd2".to_owned(), 2)];
-        let err = pick("abcd", two, "a thing").expect_err("two");
+        let err = pick("abcd", two, Thing::Entry).expect_err("two");
         assert_eq!(err.code, ErrorCode::Ambiguous);
     }
 }

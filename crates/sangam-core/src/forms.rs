@@ -7,8 +7,9 @@ use serde::Deserialize;
 use sangam_model::PublicKey;
 use sangam_model::body::{Admission, Fraction, Method};
 
+use crate::ApiError;
 use crate::governance::{BooksChange, EffectDraft, ProposalDraft};
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, Thing, problem};
 
 /// A new co-op: its name, currency and founding bylaws.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
@@ -102,16 +103,13 @@ pub enum EffectForm {
     },
 }
 
-/// A member or device key typed or pasted into a form.
-pub fn key_from_text(text: &str, what: &str) -> Result<PublicKey, ApiError> {
+/// A member or device key typed or pasted into a form, for `what`.
+pub fn key_from_text(text: &str, what: Thing) -> Result<PublicKey, ApiError> {
     text.trim().parse().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "{what} must be a 64-character lowercase hex public key, got {:?}",
-                text.trim()
-            ),
-        )
+        problem(ProblemKey::NotAKey)
+            .about(what)
+            .with("text", text.trim())
+            .into()
     })
 }
 
@@ -131,23 +129,24 @@ impl ProposalDraft {
         let effect = match form.effect {
             None => None,
             Some(EffectForm::Admit { member, name }) => Some(EffectDraft::Admit {
-                member: key_from_text(&member, "the newcomer's member key")?,
+                member: key_from_text(&member, Thing::NewcomerKey)?,
                 name,
             }),
             Some(EffectForm::Remove { member }) => Some(EffectDraft::Remove {
-                member: key_from_text(&member, "the member to remove")?,
+                member: key_from_text(&member, Thing::MemberToRemove)?,
             }),
             Some(EffectForm::Admission { admission }) => Some(EffectDraft::Admission(admission)),
             Some(EffectForm::WithdrawListing { listing }) => Some(EffectDraft::WithdrawListing {
-                listing: listing.trim().parse().map_err(|_| {
-                    ApiError::new(ErrorCode::InvalidInput, "a listing id is 64 hex characters")
-                })?,
+                listing: listing
+                    .trim()
+                    .parse()
+                    .map_err(|_| ApiError::from(problem(ProblemKey::NotAListingId)))?,
             }),
             Some(EffectForm::Treasurers { members }) => {
                 Some(EffectDraft::Books(BooksChange::Treasurers(
                     members
                         .iter()
-                        .map(|m| key_from_text(m, "a treasurer"))
+                        .map(|m| key_from_text(m, Thing::Treasurer))
                         .collect::<Result<_, _>>()?,
                 )))
             }

@@ -10,8 +10,9 @@ use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
 use crate::dto::{ElectionDto, ElectionRoundDto, ElectionTieDto, RoundAction, TieFor};
 use crate::node::Node;
+use crate::problem::{ProblemKey, problem};
 use crate::published::CoopReads;
-use crate::{ApiError, EffectDto, ErrorCode, ProposalDto, ProposalSummaryDto, TallyDto};
+use crate::{ApiError, EffectDto, ProposalDto, ProposalSummaryDto, TallyDto};
 
 /// What a new proposal says; what it leaves out comes from the bylaws.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,10 +104,9 @@ impl BooksChange {
                         .member(k)
                         .is_none_or(|m| m.standing != sangam_model::Standing::Active)
                 }) {
-                    return Err(invalid(format!(
-                        "{} is not a current member: only members keep the books",
-                        stranger.short()
-                    )));
+                    return Err(problem(ProblemKey::TreasurerNotMember)
+                        .with("member", stranger.short())
+                        .into());
                 }
                 let mut keys = keys.clone();
                 keys.sort();
@@ -115,7 +115,7 @@ impl BooksChange {
             }
             BooksChange::ApprovalOver { commodity, limit } => match limit {
                 Some(limit) if *limit < 0 => {
-                    return Err(invalid("an approval limit is 0 or more"));
+                    return Err(problem(ProblemKey::NegativeApprovalLimit).into());
                 }
                 Some(limit) => {
                     ledger.approval_over.insert(commodity.clone(), *limit);
@@ -129,9 +129,10 @@ impl BooksChange {
                 education_pct,
             } => {
                 if u16::from(*reserve_pct) + u16::from(*education_pct) > 100 {
-                    return Err(invalid(format!(
-                        "the reserve's {reserve_pct}% and the education fund's {education_pct}% come to more than 100%"
-                    )));
+                    return Err(problem(ProblemKey::FundsOverHundred)
+                        .with("reserve", reserve_pct)
+                        .with("education", education_pct)
+                        .into());
                 }
                 ledger.reserve_pct = *reserve_pct;
                 ledger.education_pct = *education_pct;
@@ -166,10 +167,6 @@ pub fn choice_text(choice: &Choice) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
-}
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
 }
 
 pub(crate) fn tally_dto(open: &ProposalOpen, tally: Tally) -> TallyDto {
@@ -296,16 +293,16 @@ impl Node {
         draft: ProposalDraft,
     ) -> Result<ProposalDto, ApiError> {
         if draft.closes_at > crate::node::LATEST_TIME {
-            return Err(invalid("a proposal cannot close after the year 9999"));
+            return Err(problem(ProblemKey::DeadlineTooLate).into());
         }
         let state = self.state(coop)?;
         let bylaws = state.bylaws.clone().unwrap_or_default();
         let threshold = draft.threshold.unwrap_or(bylaws.voting.threshold);
         if threshold.den == 0 || threshold.num == 0 || threshold.num > threshold.den {
-            return Err(invalid(format!(
-                "a threshold is a fraction above 0 and at most 1, not {}/{}",
-                threshold.num, threshold.den
-            )));
+            return Err(problem(ProblemKey::BadThreshold)
+                .with("num", threshold.num)
+                .with("den", threshold.den)
+                .into());
         }
         let effect = draft
             .effect
@@ -345,10 +342,9 @@ impl Node {
             draft.options.iter().map(|o| o.trim().to_owned()).collect()
         } else {
             if !draft.options.is_empty() {
-                return Err(invalid(format!(
-                    "a {} vote has no options",
-                    draft.method.as_str()
-                )));
+                return Err(problem(ProblemKey::NoOptions)
+                    .with("method", draft.method.as_str())
+                    .into());
             }
             vec![]
         };
@@ -422,10 +418,9 @@ impl Node {
         let fold = self.replica(coop)?.fold();
         let (_, open, tally) = proposal_in(fold, id)?;
         let Some(seats) = open.seats.filter(|_| open.method.is_stv()) else {
-            return Err(invalid(format!(
-                "{} is not an STV election: a ballot file holds rankings of candidates",
-                id.short()
-            )));
+            return Err(problem(ProblemKey::NotAnElection)
+                .with("id", id.short())
+                .into());
         };
         let mut held: std::collections::HashMap<PublicKey, u64> = Default::default();
         for grant in &tally.proxies {
@@ -458,7 +453,8 @@ impl Node {
             withdrawn: Default::default(),
             ballots,
         };
-        sangam_count::blt::write(&election).map_err(|e| invalid(e.to_string()))
+        sangam_count::blt::write(&election)
+            .map_err(|e| problem(ProblemKey::BadBallotFile).with("detail", e).into())
     }
 
     pub(crate) fn tally(&mut self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
@@ -523,12 +519,12 @@ impl Node {
             choice
                 .check(open.method, &open.options, open.seats)
                 .map_err(|e| {
-                    let listed = if open.options.is_empty() {
-                        String::new()
+                    let said = if open.options.is_empty() {
+                        problem(ProblemKey::BadField)
                     } else {
-                        format!(" (options: {})", open.options.join(", "))
+                        problem(ProblemKey::BadChoice).with("options", open.options.join(", "))
                     };
-                    invalid(format!("{e}{listed}"))
+                    ApiError::from(said.with("detail", e))
                 })?;
             let me = node.member()?.0.public();
             let seq = node.replica(coop)?.fold().next_act_seq(&proposal, &me);
@@ -587,7 +583,7 @@ impl Node {
             let fold = node.replica(coop)?.fold();
             let tally = fold
                 .tally(proposal)
-                .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+                .map_err(|e| ApiError::from(problem(ProblemKey::NotCounted).with("detail", e)))?;
             let acts = fold.latest_proxy_acts(&proposal);
             // Name only ballots and proxies the close's own deps reach: a record never cites
             // what is not in its past (with very many heads, some may be left for a later
@@ -631,15 +627,14 @@ fn proposal_in(
     };
     let tally = fold
         .tally(id)
-        .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+        .map_err(|e| ApiError::from(problem(ProblemKey::NotCounted).with("detail", e)))?;
     Ok((placed, open, tally))
 }
 
 fn no_proposal(id: RecordId) -> ApiError {
-    ApiError::new(
-        ErrorCode::NotFound,
-        format!("{} is not a proposal of this co-op", id.short()),
-    )
+    problem(ProblemKey::NotAProposal)
+        .with("id", id.short())
+        .into()
 }
 
 /// A proposal's line in a list, for `me` (this home's member, if it has one).

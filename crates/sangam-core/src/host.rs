@@ -10,7 +10,8 @@ use tokio::sync::broadcast;
 use crate::events::{Event, JoinDecision, Origin};
 use crate::home::Shared;
 use crate::node::Node;
-use crate::{Activity, ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
+use crate::{Activity, ApiError};
 
 /// How many of a frame's changes one write unit stores at most: the node lock is held
 /// for about 100 µs a change, and other co-ops' sessions wait for it.
@@ -255,7 +256,7 @@ impl Host for Shared {
                     .and_then(|taken| {
                         taken
                             .map(|_| 0)
-                            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+                            .map_err(|e| problem(ProblemKey::BadFrame).with("detail", e).into())
                     })
             }
         };

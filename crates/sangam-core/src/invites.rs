@@ -15,10 +15,12 @@ use sangam_store::InviteRow;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::ApiError;
+use crate::error::damaged;
 use crate::governance::{EffectDraft, ProposalDraft};
 use crate::home::Home;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 /// The home setting holding the address `sangam serve` listens on, put in invites.
 const SERVE_ADDR_SETTING: &str = "serve.addr";
@@ -71,6 +73,15 @@ pub(crate) fn secret_hash(secret: &[u8; 32]) -> [u8; 32] {
     Sha256::digest(secret).into()
 }
 
+/// A failure to reach the other laptop, or its refusal in its own words.
+pub(crate) fn net_failed(e: NetError) -> ApiError {
+    match e {
+        NetError::Refused(reason) => problem(ProblemKey::PeerRefused).with("detail", reason),
+        other => problem(ProblemKey::NetworkFailed).with("detail", other),
+    }
+    .into()
+}
+
 fn is_active(state: &CoopState, member: &PublicKey) -> bool {
     state.active_members().any(|m| m.key == *member)
 }
@@ -91,11 +102,11 @@ impl Node {
 
     /// The address this home serves at, for a ticket to carry; `not_serving` says why
     /// there is none.
-    pub(crate) fn serve_addr(&mut self, not_serving: &str) -> Result<PeerAddr, ApiError> {
+    pub(crate) fn serve_addr(&mut self, not_serving: ProblemKey) -> Result<PeerAddr, ApiError> {
         self.store()
             .setting(SERVE_ADDR_SETTING)?
             .and_then(|json| serde_json::from_str(&json).ok())
-            .ok_or_else(|| ApiError::new(ErrorCode::NotServing, not_serving))
+            .ok_or_else(|| problem(not_serving).into())
     }
 
     /// Issues an invite to `coop`, good for `uses` newcomers until `expires_in` from now.
@@ -108,34 +119,19 @@ impl Node {
         uses: u32,
     ) -> Result<InviteDto, ApiError> {
         if uses == 0 {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "an invite needs at least one use",
-            ));
+            return Err(problem(ProblemKey::InviteNoUses).into());
         }
         if expires_in.is_zero() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "an invite that lasts no time would be expired when made",
-            ));
+            return Err(problem(ProblemKey::InviteNoTime).into());
         }
-        let expires_at = crate::node::time_after(self.now(), expires_in).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidInput,
-                "an invite cannot last beyond the year 9999",
-            )
-        })?;
+        let expires_at = crate::node::time_after(self.now(), expires_in)
+            .ok_or_else(|| ApiError::from(problem(ProblemKey::InviteTooLong)))?;
         let (member, _) = self.member()?;
         let state = self.state(coop)?;
         if !is_active(&state, &member.public()) {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                "only a current member of the co-op can invite",
-            ));
+            return Err(problem(ProblemKey::InviteByNonMember).into());
         }
-        let addr = self.serve_addr(
-            "this home is not serving yet: the newcomer joins through this home while it serves, and the invite carries its address",
-        )?;
+        let addr = self.serve_addr(ProblemKey::NotServingInvite)?;
         let now = self.now();
         let secret = self.random_seed();
         let row = InviteRow {
@@ -186,7 +182,7 @@ impl Node {
         }
         let name = request.name.trim();
         sangam_model::body::check_name("name", name)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::BadField).with("detail", e)))?;
         let state = self.state(request.coop)?;
         let is_member = is_active(&state, &request.member);
         let earlier = self
@@ -218,55 +214,54 @@ impl Node {
             return refused("the inviter is no longer a member of this co-op");
         }
         let bylaws = state.bylaws.unwrap_or_default();
-        let proposal =
-            if is_member {
-                // A member's new laptop: nothing to admit, only its device to bind.
-                None
-            } else if bylaws.admission == Admission::AnyMember {
-                self.write(
-                    request.coop,
-                    Body::MemberAdmit(MemberAdmit {
+        let proposal = if is_member {
+            // A member's new laptop: nothing to admit, only its device to bind.
+            None
+        } else if bylaws.admission == Admission::AnyMember {
+            self.write(
+                request.coop,
+                Body::MemberAdmit(MemberAdmit {
+                    member: request.member,
+                    name: name.to_owned(),
+                }),
+            )?;
+            None
+        } else {
+            let vote = i64::try_from(ADMISSION_VOTE.as_millis()).unwrap_or(i64::MAX);
+            let opened = self.propose(
+                request.coop,
+                ProposalDraft {
+                    title: format!("Admit {name}"),
+                    text: format!(
+                        "{name} asked to join with an invite. Their member key is {}.",
+                        request.member
+                    ),
+                    method: Method::YesNo,
+                    options: vec![],
+                    seats: None,
+                    template: None,
+                    quorum_pct: None,
+                    threshold: None,
+                    closes_at: now.saturating_add(vote),
+                    effect: Some(EffectDraft::Admit {
                         member: request.member,
                         name: name.to_owned(),
                     }),
-                )?;
-                None
-            } else {
-                let vote = i64::try_from(ADMISSION_VOTE.as_millis()).unwrap_or(i64::MAX);
-                let opened = self.propose(
-                    request.coop,
-                    ProposalDraft {
-                        title: format!("Admit {name}"),
-                        text: format!(
-                            "{name} asked to join with an invite. Their member key is {}.",
-                            request.member
-                        ),
-                        method: Method::YesNo,
-                        options: vec![],
-                        seats: None,
-                        template: None,
-                        quorum_pct: None,
-                        threshold: None,
-                        closes_at: now.saturating_add(vote),
-                        effect: Some(EffectDraft::Admit {
-                            member: request.member,
-                            name: name.to_owned(),
-                        }),
-                    },
-                )?;
-                Some(opened.id.parse::<RecordId>().map_err(|_| {
-                    ApiError::new(ErrorCode::Storage, "a proposal id did not parse")
-                })?)
-            };
+                },
+            )?;
+            Some(
+                opened
+                    .id
+                    .parse::<RecordId>()
+                    .map_err(|_| damaged("a proposal id did not parse"))?,
+            )
+        };
         let taken =
             self.store_mut()
                 .use_invite(&hash, &request.member, device, name, proposal, now)?;
         if !taken {
             // An error, not an answer: the unit then rolls back the admission written above.
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                "this invite has already been used: ask the inviter for a new one",
-            ));
+            return Err(problem(ProblemKey::InviteUsed).into());
         }
         Ok(match proposal {
             None => JoinAnswer::Welcome,
@@ -317,28 +312,18 @@ impl Home {
         name: Option<&str>,
     ) -> Result<JoinDto, ApiError> {
         let invite = Invite::from_text(ticket)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::BadTicket).with("detail", e)))?;
         if invite.purpose == Purpose::Link {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "this ticket links a member's own new laptop, not an invite: a newcomer joins with an invite",
-            ));
+            return Err(problem(ProblemKey::LinkNotInvite).into());
         }
         if invite.inviter_device() == net.id() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "this invite was made on this laptop: give it to the newcomer",
-            ));
+            return Err(problem(ProblemKey::InviteHere).into());
         }
         let request = {
             let mut node = self.node();
             if node.store().member_key()?.is_none() {
-                let name = name.ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::NoIdentity,
-                        "this home has no member identity yet, and no name was given for one",
-                    )
-                })?;
+                let name =
+                    name.ok_or_else(|| ApiError::from(problem(ProblemKey::NoIdentityNoName)))?;
                 node.create_identity(name)?;
             }
             let (member, own_name) = node.member()?;
@@ -351,10 +336,7 @@ impl Home {
             )
         };
         let coop = invite.coop;
-        let outcome = net.join(&invite, request).await.map_err(|e| match e {
-            NetError::Refused(reason) => ApiError::new(ErrorCode::Refused, reason),
-            other => ApiError::new(ErrorCode::Network, other.to_string()),
-        })?;
+        let outcome = net.join(&invite, request).await.map_err(net_failed)?;
         Ok(match outcome {
             JoinOutcome::Welcome { received } => JoinDto {
                 coop: coop.to_string(),

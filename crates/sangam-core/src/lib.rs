@@ -16,6 +16,7 @@ mod books;
 mod bundles;
 mod dto;
 mod error;
+mod error_code;
 pub mod events;
 pub mod files;
 pub mod find;
@@ -32,6 +33,7 @@ mod mend;
 mod money;
 mod node;
 mod private;
+mod problem;
 mod published;
 mod recovery;
 mod reports;
@@ -65,6 +67,7 @@ pub use money::{
     DecimalMark, minor_text, money_text, parse_minor, parse_money, parse_money_marked, places,
 };
 pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
+pub use problem::{Problem, ProblemKey, Thing};
 pub use recovery::PHRASE_WORDS;
 pub use reports::page::{PageWords, render as report_page, render_in as report_page_in};
 pub use reports::{

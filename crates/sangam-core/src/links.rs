@@ -9,13 +9,14 @@ use std::time::Duration;
 use serde::Serialize;
 
 use sangam_model::{CoopId, PublicKey, SecretKey};
-use sangam_net::{Invite, LinkAnswer, Net, NetError, Purpose};
+use sangam_net::{Invite, LinkAnswer, Net, Purpose};
 use sangam_store::LinkUse;
 
 use crate::home::Home;
 use crate::invites::secret_hash;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode, Standing};
+use crate::problem::{ProblemKey, problem};
+use crate::{ApiError, Standing};
 
 /// The longest a link ticket may be good for: it hands over the member key, so it lives
 /// for the few minutes of a meetup's hand-over, not for days.
@@ -67,16 +68,10 @@ impl Node {
         expires_in: Duration,
     ) -> Result<LinkDto, ApiError> {
         if expires_in.is_zero() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "a link ticket that lasts no time would be expired when made",
-            ));
+            return Err(problem(ProblemKey::LinkNoTime).into());
         }
         if expires_in > MAX_LINK_LIFETIME {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "a link ticket hands over your member key, so it lasts at most an hour",
-            ));
+            return Err(problem(ProblemKey::LinkTooLong).into());
         }
         let (member, _) = self.member()?;
         if self
@@ -84,18 +79,12 @@ impl Node {
             .member(&member.public())
             .is_none_or(|m| m.standing != Standing::Active)
         {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                "only a current member of the co-op can link a laptop to it",
-            ));
+            return Err(problem(ProblemKey::LinkByNonMember).into());
         }
-        let addr = self.serve_addr(
-            "this home is not serving yet: the new laptop links through this one while it serves, and the ticket carries its address",
-        )?;
+        let addr = self.serve_addr(ProblemKey::NotServingLink)?;
         let now = self.now();
-        let expires_at = crate::node::time_after(now, expires_in).ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidInput, "the clock is past the year 9999")
-        })?;
+        let expires_at = crate::node::time_after(now, expires_in)
+            .ok_or_else(|| ApiError::from(problem(ProblemKey::ClockTooLate)))?;
         let secret = self.random_seed();
         self.store()
             .add_link(&secret_hash(&secret), now, expires_at)?;
@@ -158,7 +147,7 @@ impl Node {
     /// Takes on the identity a link answered with: a home with no identity stores it; a
     /// home that already holds the same member key keeps it; another member's home refuses.
     pub(crate) fn take_linked_identity(&mut self, seed: &str, name: &str) -> Result<(), ApiError> {
-        let bad = || ApiError::new(ErrorCode::Refused, "the other laptop sent a malformed key");
+        let bad = || ApiError::from(problem(ProblemKey::MalformedLinkedKey));
         let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(seed, bytes.as_mut()).map_err(|_| bad())?;
         let key = SecretKey::from_seed(*bytes);
@@ -168,13 +157,9 @@ impl Node {
                 Ok(())
             }
             Some(mine) if mine.key.public() == key.public() => Ok(()),
-            Some(mine) => Err(ApiError::new(
-                ErrorCode::IdentityExists,
-                format!(
-                    "this laptop already holds another member's identity ({}): a laptop holds one member; use a fresh home",
-                    mine.key.public().short()
-                ),
-            )),
+            Some(mine) => Err(problem(ProblemKey::HoldsAnotherMember)
+                .with("member", mine.key.public().short())
+                .into()),
         }
     }
 }
@@ -190,43 +175,29 @@ impl Home {
     /// receives the member key and the co-ops, and binds this laptop's device in each.
     pub async fn link_over(&self, net: &Net, ticket: &str) -> Result<LinkedDto, ApiError> {
         let ticket = Invite::from_text(ticket)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::BadTicket).with("detail", e)))?;
         if ticket.purpose != Purpose::Link {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "this is an invite to join as a new member, not a ticket to link a laptop of your own",
-            ));
+            return Err(problem(ProblemKey::InviteNotLink).into());
         }
         if ticket.inviter_device() == net.id() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "this link ticket was made on this laptop: open it on your new laptop",
-            ));
+            return Err(problem(ProblemKey::LinkHere).into());
         }
         if self.now() > ticket.expires_at {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                format!(
-                    "this link ticket expired at {}: make a new one on your other laptop",
-                    crate::node::when_utc(ticket.expires_at)
-                ),
-            ));
+            return Err(problem(ProblemKey::LinkExpired)
+                .with("at", crate::node::when_utc(ticket.expires_at))
+                .into());
         }
         // Refused before dialling: the other laptop takes the ticket's one use when it
         // answers, so a laptop that could not take the key would use it up for nothing.
         if let Ok(mine) = self.identity() {
-            return Err(ApiError::new(
-                ErrorCode::IdentityExists,
-                format!(
-                    "this laptop already holds a member's identity ({}): a laptop holds one member; link from a fresh home, and the ticket stays good for it",
-                    mine.member.chars().take(12).collect::<String>()
-                ),
-            ));
+            return Err(problem(ProblemKey::HoldsAMember)
+                .with("member", mine.member.chars().take(12).collect::<String>())
+                .into());
         }
-        let outcome = net.link(&ticket).await.map_err(|e| match e {
-            NetError::Refused(reason) => ApiError::new(ErrorCode::Refused, reason),
-            other => ApiError::new(ErrorCode::Network, other.to_string()),
-        })?;
+        let outcome = net
+            .link(&ticket)
+            .await
+            .map_err(crate::invites::net_failed)?;
         let identity = self.identity()?;
         let coops = outcome
             .coops

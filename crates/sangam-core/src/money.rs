@@ -2,7 +2,8 @@
 //! A currency's decimal places are ISO 4217's (INR and EUR 2, JPY 0) from a maintained
 //! table (the `iso_currency` crate); a co-op's own unit (HOURS) has none.
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
+use crate::problem::{ProblemKey, problem};
 
 /// Decimal places of a commodity: ISO 4217's for a currency, none for a co-op's own unit.
 pub fn places(commodity: &str) -> u32 {
@@ -11,8 +12,10 @@ pub fn places(commodity: &str) -> u32 {
         .map_or(0, u32::from)
 }
 
-fn invalid(message: String) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
+/// `code` if it is a commodity code, else why not.
+pub(crate) fn check_commodity(code: &str) -> Result<(), ApiError> {
+    sangam_model::membership::check_currency(code)
+        .map_err(|_| problem(ProblemKey::BadCommodity).with("text", code).into())
 }
 
 /// The mark that separates an amount's whole part from its fraction. The other one may
@@ -45,9 +48,9 @@ impl DecimalMark {
         match word.trim() {
             "point" | "." => Ok(DecimalMark::Point),
             "comma" | "," => Ok(DecimalMark::Comma),
-            other => Err(invalid(format!(
-                "the decimal mark is point (.) or comma (,), not {other:?}"
-            ))),
+            other => Err(problem(ProblemKey::BadDecimalMark)
+                .with("text", other)
+                .into()),
         }
     }
 
@@ -99,25 +102,36 @@ pub fn parse_minor_marked(
             Some((w, "")) if !w.contains(decimal) => Some(format!("{sign}{w}")),
             _ => None,
         };
-        let advice = match meant {
-            Some(meant) => format!("write {meant} if that is what you meant"),
-            None => format!("write it without \"{grouping}\""),
+        let said = match &meant {
+            Some(meant) => problem(ProblemKey::AmbiguousAmount).with("meant", meant),
+            None => problem(ProblemKey::StrayGrouping),
         };
-        return Err(invalid(format!(
-            "{amount:?} is ambiguous here: \"{grouping}\" only separates thousands, in groups of three, and \"{decimal}\" marks the decimals; {advice}"
-        )));
+        return Err(said
+            .with("amount", amount)
+            .with("grouping", grouping)
+            .with("decimal", decimal)
+            .into());
     }
     let whole = groups.concat();
     if !digits(&whole) || !(fraction.is_empty() || digits(fraction)) {
-        return Err(invalid(format!("{amount:?} is not an amount")));
+        return Err(problem(ProblemKey::NotAnAmount)
+            .with("amount", amount)
+            .into());
     }
     let whole = whole.as_str();
     if fraction.len() > exp as usize {
-        return Err(invalid(format!(
-            "{commodity} has {exp} decimal place(s): {amount} is more precise than that"
-        )));
+        return Err(problem(ProblemKey::TooPrecise)
+            .with("commodity", commodity)
+            .with("places", exp)
+            .with("amount", amount)
+            .into());
     }
-    let too_large = || invalid(format!("{amount} {commodity} is too large"));
+    let too_large = || -> ApiError {
+        problem(ProblemKey::TooLarge)
+            .with("amount", amount)
+            .with("commodity", commodity)
+            .into()
+    };
     let scale = 10i64.pow(exp);
     let padded = format!("{fraction:0<width$}", width = exp as usize);
     let minor = whole
@@ -154,12 +168,10 @@ pub fn parse_money_marked(
         (Some(amount), Some(commodity), None, _) => (amount, commodity.to_ascii_uppercase()),
         (Some(amount), None, None, Some(default)) => (amount, default.to_owned()),
         _ => {
-            return Err(invalid(format!(
-                "an amount is a number and a commodity, like \"15.50 EUR\", not {text:?}"
-            )));
+            return Err(problem(ProblemKey::NotMoney).with("text", text).into());
         }
     };
-    sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
+    check_commodity(&commodity)?;
     Ok((parse_minor_marked(amount, &commodity, mark)?, commodity))
 }
 

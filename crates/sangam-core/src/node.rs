@@ -9,8 +9,10 @@ use sangam_model::{Body, CoopId, PublicKey, RecordId, SecretKey, Timestamp};
 use sangam_replica::{Replica, SignedChange, Trust};
 use sangam_store::{Commit, MemberChanges, MemberRow, Rejection, Store};
 
+use crate::error::damaged;
 use crate::events::{Event, Origin};
-use crate::{ApiError, ErrorCode, Notice};
+use crate::problem::{ProblemKey, problem};
+use crate::{ApiError, Notice};
 
 /// When `Node::keep_replica` (saved_replicas.rs) saves a replica.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,10 +321,9 @@ impl Node {
         let last = rows.last().map_or(0, |row| row.position);
         let changes: Vec<_> = rows.into_iter().map(|row| row.change).collect();
         if changes.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                format!("co-op {} is not in this home", coop.short()),
-            ));
+            return Err(problem(ProblemKey::CoopNotHere)
+                .with("coop", coop.short())
+                .into());
         }
         let had_snapshot = !use_snapshot || snapshot.is_some();
         // A snapshot saved before its heads were kept is rewritten with them, so the next
@@ -340,13 +341,10 @@ impl Node {
                 Replica::restore_excluding(coop, device, None, changes, verdict);
         }
         if admitted.applied.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::Storage,
-                format!(
-                    "the stored change log of co-op {} holds no change that replays: the home is damaged",
-                    coop.short()
-                ),
-            ));
+            return Err(damaged(format!(
+                "the stored change log of co-op {} holds no change that replays: the home is damaged",
+                coop.short()
+            )));
         }
         if !admitted.rejected.is_empty() {
             self.notice(Notice::Skipped {
@@ -601,7 +599,7 @@ impl Node {
     /// change are always chosen from the whole change log, never from a stale copy: two
     /// writers on one home cannot give one device two changes with one sequence number.
     /// A writer that cannot get the lock within the store's wait writes nothing and says
-    /// so ([`ErrorCode::Busy`]). Nested calls join the outer unit.
+    /// so ([`crate::ErrorCode::Busy`]). Nested calls join the outer unit.
     pub(crate) fn write_unit<R>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<R, ApiError>,

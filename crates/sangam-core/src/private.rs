@@ -4,25 +4,27 @@
 
 use std::path::Path;
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
+use crate::problem::{ProblemKey, Thing, problem};
 
 /// Creates `home` (and the database file) private to this user, or tightens them when
 /// they are not. Returns what was tightened, for a notice (empty when nothing was).
 #[cfg(unix)]
 pub(crate) fn make_private(home: &Path, db_file: &str) -> Result<Vec<String>, ApiError> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-    let storage = |what: &str, e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("cannot {what} {}: {e}", home.display()),
-        )
+    let storage = |what: Thing, e: std::io::Error| -> ApiError {
+        problem(ProblemKey::HomeFolder)
+            .about(what)
+            .with("path", home.display())
+            .with("detail", e)
+            .into()
     };
     if !home.exists() {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(home)
-            .map_err(|e| storage("create home", e))?;
+            .map_err(|e| storage(Thing::CreateHome, e))?;
     }
     // SQLite gives its -wal and -shm files the database file's permissions, so the file is
     // made before SQLite first opens it.
@@ -34,7 +36,7 @@ pub(crate) fn make_private(home: &Path, db_file: &str) -> Result<Vec<String>, Ap
             .truncate(false)
             .mode(0o600)
             .open(&db)
-            .map_err(|e| storage("create the database in", e))?;
+            .map_err(|e| storage(Thing::CreateDatabase, e))?;
     }
     let mut tightened = Vec::new();
     let mut tighten = |path: &Path, private: u32| -> Result<(), ApiError> {
@@ -44,7 +46,7 @@ pub(crate) fn make_private(home: &Path, db_file: &str) -> Result<Vec<String>, Ap
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(private))
-                .map_err(|e| storage("make private", e))?;
+                .map_err(|e| storage(Thing::ProtectHome, e))?;
             tightened.push(format!("{} (was {mode:o})", path.display()));
         }
         Ok(())
@@ -60,9 +62,11 @@ pub(crate) fn make_private(home: &Path, db_file: &str) -> Result<Vec<String>, Ap
 #[cfg(not(unix))]
 pub(crate) fn make_private(home: &Path, _db_file: &str) -> Result<Vec<String>, ApiError> {
     std::fs::create_dir_all(home).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("cannot create home {}: {e}", home.display()),
+        ApiError::from(
+            problem(ProblemKey::HomeFolder)
+                .about(Thing::CreateHome)
+                .with("path", home.display())
+                .with("detail", e),
         )
     })?;
     Ok(Vec::new())

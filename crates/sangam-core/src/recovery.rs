@@ -6,9 +6,10 @@
 
 use sangam_model::SecretKey;
 
+use crate::ApiError;
 use crate::dto::IdentityDto;
 use crate::home::Home;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 /// Words in a phrase: 256 bits of key and an 8-bit check.
 pub const PHRASE_WORDS: usize = 24;
@@ -18,7 +19,10 @@ impl Home {
     pub fn recovery_phrase(&self) -> Result<Vec<String>, ApiError> {
         let (key, _) = self.node().member()?;
         let phrase = bip39::Mnemonic::from_entropy(key.to_seed().as_slice()).map_err(|e| {
-            ApiError::new(ErrorCode::Storage, format!("the key does not encode: {e}"))
+            ApiError::from(
+                problem(ProblemKey::Damaged)
+                    .with("detail", format!("the key does not encode: {e}")),
+            )
         })?;
         Ok(phrase.words().map(str::to_owned).collect())
     }
@@ -35,7 +39,6 @@ impl Home {
 
 /// The member key a phrase writes, or what is wrong with the phrase, naming the word.
 fn seed_of(phrase: &str) -> Result<[u8; 32], ApiError> {
-    let invalid = |message: String| ApiError::new(ErrorCode::InvalidInput, message);
     // `sangam id backup` numbers its words ("1. word"): pasted back, the numbers are not
     // words of the phrase.
     let words: Vec<String> = phrase
@@ -48,24 +51,26 @@ fn seed_of(phrase: &str) -> Result<[u8; 32], ApiError> {
         .map(str::to_lowercase)
         .collect();
     if words.len() != PHRASE_WORDS {
-        return Err(invalid(format!(
-            "a recovery phrase has {PHRASE_WORDS} words; this one has {}",
-            words.len()
-        )));
+        return Err(problem(ProblemKey::PhraseWordCount)
+            .with("expected", PHRASE_WORDS)
+            .with("count", words.len())
+            .into());
     }
     let parsed = bip39::Mnemonic::parse_in_normalized(bip39::Language::English, &words.join(" "))
         .map_err(|e| match e {
-        bip39::Error::UnknownWord(i) => invalid(format!(
-            "word {} ({:?}) is not a word of the recovery list: check its spelling",
-            i + 1,
-            words.get(i).map(String::as_str).unwrap_or("")
-        )),
-        bip39::Error::InvalidChecksum => invalid(
-            "the phrase's check does not match: a word is mistyped, swapped or missing".into(),
+        bip39::Error::UnknownWord(i) => ApiError::from(
+            problem(ProblemKey::PhraseUnknownWord)
+                .with("position", i + 1)
+                .with("word", words.get(i).map(String::as_str).unwrap_or("")),
         ),
-        other => invalid(format!("this is not a recovery phrase: {other}")),
+        bip39::Error::InvalidChecksum => problem(ProblemKey::PhraseChecksum).into(),
+        other => problem(ProblemKey::NotAPhrase).with("detail", other).into(),
     })?;
     let entropy = parsed.to_entropy();
-    <[u8; 32]>::try_from(entropy.as_slice())
-        .map_err(|_| invalid(format!("a recovery phrase has {PHRASE_WORDS} words")))
+    <[u8; 32]>::try_from(entropy.as_slice()).map_err(|_| {
+        problem(ProblemKey::PhraseWordCount)
+            .with("expected", PHRASE_WORDS)
+            .with("count", words.len())
+            .into()
+    })
 }

@@ -8,9 +8,10 @@ use sangam_model::{CoopId, PublicKey};
 use sangam_net::{Net, NetConfig, PeerAddr, Relays};
 use serde::Serialize;
 
+use crate::ApiError;
 use crate::home::Home;
 use crate::invites::JoinDto;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -254,10 +255,7 @@ impl Home {
             }
         };
         if addrs.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                "no peer to sync with: this home remembers none with an address yet",
-            ));
+            return Err(problem(ProblemKey::NoPeerToSync).into());
         }
         // While this home serves, through its serving endpoint: a second endpoint under the
         // same device key would contend with it (a relay keeps one connection per key).
@@ -291,13 +289,9 @@ impl Home {
         }
         self.save_snapshots(std::time::Duration::ZERO)?;
         if report.frames == 0 && !report.failures.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::Network,
-                format!(
-                    "no peer could be synced with: {}",
-                    report.failures.join("; ")
-                ),
-            ));
+            return Err(problem(ProblemKey::NoPeerSynced)
+                .with("detail", report.failures.join("; "))
+                .into());
         }
         Ok(report)
     }
@@ -566,7 +560,7 @@ impl Home {
         let host: Arc<dyn sangam_net::Host> = self.shared.clone();
         Net::start(config, host)
             .await
-            .map_err(|e| ApiError::new(ErrorCode::Network, e.to_string()))
+            .map_err(|e| problem(ProblemKey::NetworkFailed).with("detail", e).into())
     }
 }
 

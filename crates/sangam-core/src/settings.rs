@@ -4,9 +4,10 @@ use sangam_model::{CoopId, PublicKey};
 use sangam_net::{NetConfig, PeerAddr, Relays};
 use serde::Serialize;
 
+use crate::ApiError;
 use crate::dto::PeerPath;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 /// A peer device this home has synced with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -74,7 +75,7 @@ impl Node {
         let relay = url.map(|u| u.trim().to_owned());
         if let Some(url) = &relay {
             sangam_model::body::check_relay_url(url)
-                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+                .map_err(|e| ApiError::from(problem(ProblemKey::BadRelay).with("detail", e)))?;
         }
         let (title, text) = match &relay {
             Some(url) => (
@@ -91,9 +92,8 @@ impl Node {
                     .to_owned(),
             ),
         };
-        let closes_at = crate::node::time_after(self.now(), RELAY_VOTE).ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidInput, "the clock is past the year 9999")
-        })?;
+        let closes_at = crate::node::time_after(self.now(), RELAY_VOTE)
+            .ok_or_else(|| ApiError::from(problem(ProblemKey::ClockTooLate)))?;
         self.propose(
             coop,
             crate::ProposalDraft {
@@ -176,15 +176,12 @@ impl Node {
                 .filter(|addr| !addr.addrs.is_empty());
             return remembered
                 .or_else(|| sangam_net::device_addr(&device))
-                .ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::InvalidInput,
-                        format!("{text:?} is not a device key"),
-                    )
-                });
+                .ok_or_else(|| problem(ProblemKey::NotADeviceKey).with("text", text).into());
         }
-        sangam_net::addr_from_text(text)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+        sangam_net::addr_from_text(text).map_err(|_| {
+            let shown: String = text.trim().chars().take(80).collect();
+            problem(ProblemKey::BadAddress).with("text", shown).into()
+        })
     }
 
     /// Remembered peers of `coop` that left an address to dial (not those that only

@@ -1,6 +1,12 @@
 // Every string a member reads, in English. Keys are grouped by screen; `{name}` marks a
-// value filled in at run time (numbers are written in the member's locale).
+// value filled in at run time (numbers are written in the member's locale). The words of
+// core's problems (`problem.*`, `thing.*`) are generated from core's list.
+import { problemWords } from "../lib/ipc/bindings/problemWords";
+
 export const en = {
+  ...problemWords,
+  "problem.onLine": "line {line}: {words}",
+
   // The window.
   "app.name": "Sangam",
   "app.loading": "Opening your home…",

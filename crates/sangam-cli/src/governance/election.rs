@@ -58,7 +58,7 @@ pub fn count_file(file: &Path, method: &str, out: Output) -> Result<()> {
     let text = sangam_core::files::read_text_capped(
         file,
         sangam_core::files::MAX_BALLOT_FILE,
-        "the ballot file",
+        sangam_core::Thing::BallotFile,
     )
     .map_err(api)?;
     let read =

@@ -126,13 +126,15 @@ pub fn propose(home: &Home, coop_arg: Option<&str>, args: ProposeArgs) -> Result
     let coop = resolve::coop(home, coop_arg)?;
     let text = match (args.text, args.text_file) {
         (Some(text), _) => text,
-        (None, Some(file)) => files::read_text_capped(&file, files::MAX_TEXT_FILE, "the text file")
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{} (a proposal's text may have at most 20,000 characters)",
-                    e.message
-                )
-            })?,
+        (None, Some(file)) => {
+            files::read_text_capped(&file, files::MAX_TEXT_FILE, sangam_core::Thing::TextFile)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{} (a proposal's text may have at most 20,000 characters)",
+                        e.message
+                    )
+                })?
+        }
         (None, None) => unreachable!("clap requires one of them"),
     };
     // A template gives the method, seats, quorum, threshold and deadline that

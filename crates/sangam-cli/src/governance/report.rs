@@ -77,7 +77,7 @@ pub fn verify(args: &VerifyArgs) -> Result<()> {
         let bytes = sangam_core::files::read_capped(
             file,
             sangam_core::files::MAX_REPORT_FILE,
-            "the report",
+            sangam_core::Thing::Report,
         )
         .map_err(api)?;
         verdicts.push(sangam_core::verify_report(&bytes));

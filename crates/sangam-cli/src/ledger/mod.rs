@@ -276,7 +276,8 @@ fn import_csv(
     dry_run: bool,
     out: Output,
 ) -> Result<()> {
-    let rules = read_text_capped(rules, MAX_RULES_FILE, "the rules file").map_err(api)?;
+    let rules =
+        read_text_capped(rules, MAX_RULES_FILE, sangam_core::Thing::RulesFile).map_err(api)?;
     // The statement is read as it is needed (core lists its first rows and every bad
     // one), so a long one costs the memory of its new entries only.
     let report = home

@@ -15,9 +15,10 @@ use std::fmt::Write as _;
 use sangam_model::{CoopId, RecordId};
 use sangam_store::{AccountRow, EntryRow};
 
-use super::{Home, invalid};
+use super::Home;
 use crate::ApiError;
 use crate::money::minor_text;
+use crate::problem::{ProblemKey, problem};
 
 /// A file format the books export to (`hledger`, `beancount` or `csv` in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -38,9 +39,7 @@ impl std::str::FromStr for ExportFormat {
             "hledger" | "ledger" | "journal" => Ok(Self::Hledger),
             "beancount" => Ok(Self::Beancount),
             "csv" => Ok(Self::Csv),
-            other => Err(invalid(format!(
-                "the formats are hledger, beancount and csv, not {other:?}"
-            ))),
+            other => Err(problem(ProblemKey::BadFormat).with("text", other).into()),
         }
     }
 }
@@ -357,11 +356,17 @@ fn csv_text(text: &str) -> String {
     out
 }
 
+fn csv_not_written(e: impl ToString) -> ApiError {
+    problem(ProblemKey::CsvNotWritten)
+        .with("detail", e.to_string())
+        .into()
+}
+
 /// CSV of every posting of every entry, with the entry's standing.
 pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<String, ApiError> {
     let by_id: HashMap<RecordId, &AccountRow> = accounts.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::new(crate::ErrorCode::Storage, e.to_string());
+    let fail = |e: csv::Error| csv_not_written(e);
     w.write_record([
         "date",
         "entry",
@@ -399,10 +404,8 @@ pub(crate) fn csv(accounts: &[AccountRow], entries: &[EntryRow]) -> Result<Strin
             .map_err(fail)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::new(crate::ErrorCode::Storage, e.to_string()))
+    let bytes = w.into_inner().map_err(csv_not_written)?;
+    String::from_utf8(bytes).map_err(csv_not_written)
 }
 
 impl super::Node {

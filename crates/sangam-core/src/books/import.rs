@@ -16,9 +16,10 @@ use sangam_model::{Body, CoopId};
 use sangam_store::AccountRow;
 
 use super::statement_rules::{Column, Money, Rules, index_of, read_rules};
-use super::{Home, MoneyDto, find_account, invalid};
+use super::{Home, MoneyDto, find_account};
 use crate::ApiError;
 use crate::money::{DecimalMark, parse_minor_marked};
+use crate::problem::{ProblemKey, problem};
 
 /// One row of a statement, as it would be or was posted.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -259,8 +260,10 @@ impl Pass<'_> {
             let more = reader
                 .read_record(&mut record)
                 .map_err(|e| match e.kind() {
-                    csv::ErrorKind::Io(io) => invalid(format!("cannot read the statement: {io}")),
-                    _ => invalid(format!("the statement is not CSV: {e}")),
+                    csv::ErrorKind::Io(io) => {
+                        ApiError::from(problem(ProblemKey::StatementUnreadable).with("detail", io))
+                    }
+                    _ => problem(ProblemKey::NotCsv).with("detail", &e).into(),
                 })?;
             if !more {
                 return Ok(());
@@ -447,7 +450,7 @@ impl Home {
         let statement = crate::files::CappedFile {
             path,
             cap: crate::files::MAX_STATEMENT_FILE,
-            what: "the statement",
+            what: crate::Thing::Statement,
         };
         // A file that is no statement (a device, a pipe, too large) is refused first,
         // before anything else is asked of the rules.
@@ -505,7 +508,7 @@ impl Home {
         let accounts = node.book_accounts(coop)?;
         let currency = node.currency_of(coop)?;
         let commodity = rules.commodity.clone().unwrap_or(currency);
-        sangam_model::membership::check_currency(&commodity).map_err(|e| invalid(e.to_string()))?;
+        crate::money::check_commodity(&commodity)?;
         let bank = find_account(&accounts, &rules.account)?.clone();
         let default = find_account(&accounts, &rules.default_account)?.clone();
         let mut counter_of: Vec<(String, AccountRow)> = Vec::new();
@@ -579,10 +582,7 @@ impl Home {
             };
             pass().run(statement, &mut |row, entry| {
                 let entry = entry.ok_or_else(|| {
-                    invalid(format!(
-                        "the statement changed while it was read (line {} is bad now): nothing was posted",
-                        row.line
-                    ))
+                    ApiError::from(problem(ProblemKey::StatementChanged).with("line", row.line))
                 })?;
                 batch.push((row.line, entry));
                 if batch.len() >= ROWS_PER_LOOKUP {

@@ -32,14 +32,12 @@ pub use import::{
 pub use patronage::{LabourSummaryDto, PatronageDto, SplitLineDto};
 pub use write::{AccountDraft, EntryDraft, LabourDto, PostingDraft};
 
+use crate::error::damaged;
 use crate::home::Home;
 use crate::money::money_text;
 use crate::node::Node;
+use crate::problem::{ProblemKey, Thing, problem};
 use crate::{ApiError, ErrorCode};
-
-pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
-}
 
 fn type_of(word: &str) -> AccountType {
     match word {
@@ -75,31 +73,37 @@ pub(crate) fn find_account<'a>(
         [] => crate::find::pick(
             text,
             accounts.iter().map(|a| (a.id.to_string(), a)),
-            "an account",
+            Thing::Account,
         )
         .map_err(|e| match e.code {
-            ErrorCode::InvalidInput => ApiError::new(
-                ErrorCode::NotFound,
-                format!("no account is called {:?}", text.trim()),
-            ),
+            ErrorCode::InvalidInput => problem(ProblemKey::NoAccountNamed)
+                .with("name", text.trim())
+                .into(),
             _ => e,
         }),
-        _ => Err(ApiError::new(
-            ErrorCode::Ambiguous,
-            format!("several accounts are called {:?}: use its id", text.trim()),
-        )),
+        _ => Err(problem(ProblemKey::SeveralAccountsNamed)
+            .with("name", text.trim())
+            .into()),
     }
 }
 
 /// A `YYYY-MM-DD` date, or a clear error naming `what`.
-pub(crate) fn date_arg(text: &str, what: &str) -> Result<String, ApiError> {
+pub(crate) fn date_arg(text: &str, what: Thing) -> Result<String, ApiError> {
     let text = text.trim();
-    sangam_model::ledger::check_date(text).map_err(|_| {
-        invalid(format!(
-            "{what} must be a date written YYYY-MM-DD, not {text:?}"
-        ))
-    })?;
+    sangam_model::ledger::check_date(text)
+        .map_err(|_| ApiError::from(problem(ProblemKey::BadDate).about(what).with("text", text)))?;
     Ok(text.to_owned())
+}
+
+/// `Ok` if the period from `from` to `to` runs forwards.
+pub(crate) fn period_forwards(from: &str, to: &str) -> Result<(), ApiError> {
+    if from > to {
+        return Err(problem(ProblemKey::PeriodBackwards)
+            .with("from", from)
+            .with("to", to)
+            .into());
+    }
+    Ok(())
 }
 
 /// Minor units by commodity.
@@ -154,14 +158,11 @@ impl Ledger {
 
     fn entry_dto(&self, e: &EntryRow) -> Result<EntryDto, ApiError> {
         let standing = EntryStanding::from_word(&e.standing).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Storage,
-                format!(
-                    "the books' projection is damaged: entry {} stands as {:?}",
-                    e.id.short(),
-                    e.standing
-                ),
-            )
+            damaged(format!(
+                "the books' projection is damaged: entry {} stands as {:?}",
+                e.id.short(),
+                e.standing
+            ))
         })?;
         Ok(EntryDto {
             id: e.id.to_string(),
@@ -267,17 +268,17 @@ impl Home {
             member: filter
                 .member
                 .as_deref()
-                .map(|m| crate::key_from_text(m, "the member"))
+                .map(|m| crate::key_from_text(m, Thing::TheMember))
                 .transpose()?,
             from: filter
                 .from
                 .as_deref()
-                .map(|d| date_arg(d, "from"))
+                .map(|d| date_arg(d, Thing::PeriodStart))
                 .transpose()?,
             to: filter
                 .to
                 .as_deref()
-                .map(|d| date_arg(d, "to"))
+                .map(|d| date_arg(d, Thing::PeriodEnd))
                 .transpose()?,
             text: filter.search.clone(),
             limit: filter.limit.unwrap_or(0),
@@ -296,7 +297,7 @@ impl Home {
         coop: CoopId,
         at: Option<&str>,
     ) -> Result<BalanceSheetDto, ApiError> {
-        let at = at.map(|d| date_arg(d, "the date")).transpose()?;
+        let at = at.map(|d| date_arg(d, Thing::EntryDate)).transpose()?;
         let ledger = self.ledger(coop)?;
         let balances = by_account(&self.reader().balances(coop, at.as_deref())?);
         let empty = BTreeMap::new();
@@ -351,12 +352,11 @@ impl Home {
         from: &str,
         to: &str,
     ) -> Result<IncomeStatementDto, ApiError> {
-        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
-        if from > to {
-            return Err(invalid(format!(
-                "the period ends ({to}) before it starts ({from})"
-            )));
-        }
+        let (from, to) = (
+            date_arg(from, Thing::PeriodStart)?,
+            date_arg(to, Thing::PeriodEnd)?,
+        );
+        period_forwards(&from, &to)?;
         let ledger = self.ledger(coop)?;
         let flows = by_account(&self.reader().flows(coop, Some(&from), Some(&to))?);
         let mut net: BTreeMap<String, i128> = BTreeMap::new();
@@ -392,7 +392,10 @@ impl Home {
 
     /// Income and expenses month by month, from `from` to `to`.
     pub fn monthly(&self, coop: CoopId, from: &str, to: &str) -> Result<Vec<MonthDto>, ApiError> {
-        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        let (from, to) = (
+            date_arg(from, Thing::PeriodStart)?,
+            date_arg(to, Thing::PeriodEnd)?,
+        );
         let ledger = self.ledger(coop)?;
         let kind: HashMap<RecordId, AccountType> = ledger
             .accounts
@@ -425,7 +428,7 @@ impl Home {
     /// The capital statements of every member's capital account, or of one member's.
     pub fn capital(&self, coop: CoopId, member: Option<&str>) -> Result<Vec<CapitalDto>, ApiError> {
         let only = member
-            .map(|m| crate::key_from_text(m, "the member"))
+            .map(|m| crate::key_from_text(m, Thing::TheMember))
             .transpose()?;
         let ledger = self.ledger(coop)?;
         let reader = self.reader();

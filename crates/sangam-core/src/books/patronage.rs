@@ -10,9 +10,10 @@ use sangam_model::ledger::{Allocation, Basis, LedgerEntry, Posting, Standing, sp
 use sangam_model::{Body, CoopId, PublicKey};
 use sangam_store::AccountRow;
 
-use super::{Home, MoneyDto, Node, date_arg, invalid};
+use super::{Home, MoneyDto, Node, date_arg, period_forwards};
+use crate::ApiError;
 use crate::money::parse_money_marked;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, Thing, problem};
 
 /// A member's labour in a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -81,16 +82,10 @@ fn fund<'a>(accounts: &'a [AccountRow], role: &str) -> Result<&'a AccountRow, Ap
         .collect();
     match found.as_slice() {
         [one] => Ok(one),
-        [] => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!(
-                "the co-op has no open {role} account: open an equity account with the role {role}"
-            ),
-        )),
-        _ => Err(ApiError::new(
-            ErrorCode::Ambiguous,
-            format!("the co-op has several open {role} accounts"),
-        )),
+        [] => Err(problem(ProblemKey::NoRoleAccount).with("role", role).into()),
+        _ => Err(problem(ProblemKey::SeveralRoleAccounts)
+            .with("role", role)
+            .into()),
     }
 }
 
@@ -104,12 +99,11 @@ impl Node {
         surplus: &str,
         basis: Basis,
     ) -> Result<(PatronageDto, LedgerEntry), ApiError> {
-        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
-        if from > to {
-            return Err(invalid(format!(
-                "the period ends ({to}) before it starts ({from})"
-            )));
-        }
+        let (from, to) = (
+            date_arg(from, Thing::PeriodStart)?,
+            date_arg(to, Thing::PeriodEnd)?,
+        );
+        period_forwards(&from, &to)?;
         let currency = self.currency_of(coop)?;
         let mark = self.decimal_mark(coop)?;
         let (surplus, commodity) = parse_money_marked(surplus, Some(&currency), mark)?;
@@ -125,7 +119,7 @@ impl Node {
         .filter(|(_, w)| *w > 0)
         .collect();
         let split = split_surplus(surplus, bylaws.reserve_pct, bylaws.education_pct, &weights)
-            .map_err(|e| invalid(e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::BadField).with("detail", e)))?;
         let name = |k: &PublicKey| state.member(k).map(|m| m.name.clone());
         let from_account = fund(&accounts, "surplus")?;
         // The fold counts one allocation of a period (and basis); one that overlaps an
@@ -144,17 +138,16 @@ impl Node {
                 .allocates
                 .as_ref()
                 .expect("found as an allocation");
-            return Err(invalid(format!(
-                "the surplus of {} to {} is already allocated by entry {} ({}): a period's surplus is allocated once",
-                a.from,
-                a.to,
-                other.id.short(),
-                if other.standing.counts() {
-                    "it counts"
-                } else {
-                    "its vote is open"
-                }
-            )));
+            let key = if other.standing.counts() {
+                ProblemKey::SurplusAllocated
+            } else {
+                ProblemKey::SurplusAllocating
+            };
+            return Err(problem(key)
+                .with("from", &a.from)
+                .with("to", &a.to)
+                .with("entry", other.id.short())
+                .into());
         }
         let held = -fold
             .balances()
@@ -162,12 +155,14 @@ impl Node {
             .copied()
             .unwrap_or(0);
         if i128::from(surplus) > held {
-            return Err(invalid(format!(
-                "the surplus account {} holds {}, less than the {} to allocate",
-                from_account.name,
-                crate::money::money_text(held, &commodity),
-                crate::money::money_text(i128::from(surplus), &commodity)
-            )));
+            return Err(problem(ProblemKey::SurplusShort)
+                .with("account", &from_account.name)
+                .with("holds", crate::money::money_text(held, &commodity))
+                .with(
+                    "wanted",
+                    crate::money::money_text(i128::from(surplus), &commodity),
+                )
+                .into());
         }
         let mut postings = vec![Posting {
             account: from_account.id,
@@ -211,12 +206,9 @@ impl Node {
                 .iter()
                 .find(|a| !a.closed && a.member == Some(*member))
                 .ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::NotFound,
-                        format!(
-                            "{} has a share of the surplus but no open capital account",
-                            name(member).unwrap_or_else(|| member.short())
-                        ),
+                    ApiError::from(
+                        problem(ProblemKey::NoCapitalAccount)
+                            .with("member", name(member).unwrap_or_else(|| member.short())),
                     )
                 })?;
             members.push(line(capital, Some(*member), *amount));
@@ -300,7 +292,10 @@ impl Home {
         from: &str,
         to: &str,
     ) -> Result<Vec<LabourSummaryDto>, ApiError> {
-        let (from, to) = (date_arg(from, "from")?, date_arg(to, "to")?);
+        let (from, to) = (
+            date_arg(from, Thing::PeriodStart)?,
+            date_arg(to, Thing::PeriodEnd)?,
+        );
         let mut node = self.node();
         let state = node.state(coop)?;
         let minutes = node.replica(coop)?.fold().labour_between(&from, &to);

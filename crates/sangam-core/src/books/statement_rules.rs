@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::ApiError;
 use crate::money::DecimalMark;
 
-use super::invalid;
+use crate::problem::{ProblemKey, problem};
 
 /// A column, by position (from 1) or by its header's name.
 #[derive(Debug, Clone)]
@@ -59,21 +59,23 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |why: &str| invalid(format!("rules line {}: {why}: {line:?}", i + 1));
+        let bad = |key: ProblemKey| -> ApiError {
+            problem(key).with("at", i + 1).with("text", line).into()
+        };
         if let Some(rest) = line.strip_prefix("match ") {
             let (pattern, account) = rest
                 .split_once("=>")
-                .ok_or_else(|| bad("a match rule is `match TEXT => ACCOUNT`"))?;
+                .ok_or_else(|| bad(ProblemKey::RulesMatchForm))?;
             let (pattern, account) = (pattern.trim(), account.trim());
             if pattern.is_empty() || account.is_empty() {
-                return Err(bad("a match rule is `match TEXT => ACCOUNT`"));
+                return Err(bad(ProblemKey::RulesMatchForm));
             }
             matches.push((pattern.to_lowercase(), account.to_owned()));
             continue;
         }
         let (key, value) = line
             .split_once('=')
-            .ok_or_else(|| bad("a rule is `key = value` or `match TEXT => ACCOUNT`"))?;
+            .ok_or_else(|| bad(ProblemKey::RulesLineForm))?;
         let key = key.trim().to_lowercase();
         const KEYS: &[&str] = &[
             "account",
@@ -90,10 +92,11 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
             "separator",
         ];
         if !KEYS.contains(&key.as_str()) {
-            return Err(bad(&format!(
-                "unknown key (the keys are {})",
-                KEYS.join(", ")
-            )));
+            return Err(problem(ProblemKey::RulesUnknownKey)
+                .with("at", i + 1)
+                .with("text", line)
+                .with("keys", KEYS.join(", "))
+                .into());
         }
         values.insert(key, (i + 1, value.trim().to_owned()));
     }
@@ -102,7 +105,7 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
             .get(key)
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| invalid(format!("the rules need `{key} = …`")))
+            .ok_or_else(|| problem(ProblemKey::RulesNeedKey).with("key", key).into())
     };
     let get = |key: &str| values.get(key).map(|(_, v)| v.clone());
     let money = match (get("amount"), get("debit"), get("credit")) {
@@ -112,15 +115,13 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
             credit: column(&c),
         },
         _ => {
-            return Err(invalid(
-                "the rules need `amount = COLUMN`, or `debit = COLUMN` and `credit = COLUMN`",
-            ));
+            return Err(problem(ProblemKey::RulesNeedAmount).into());
         }
     };
     let skip = match get("skip") {
         Some(v) => v
             .parse()
-            .map_err(|_| invalid(format!("skip is a number of lines, not {v:?}")))?,
+            .map_err(|_| ApiError::from(problem(ProblemKey::BadSkip).with("text", &v)))?,
         None => 0,
     };
     let delimiter = match get("separator").as_deref() {
@@ -128,9 +129,7 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
         Some(";") => b';',
         Some("tab") | Some("\\t") => b'\t',
         Some(other) => {
-            return Err(invalid(format!(
-                "the separator is , ; or tab, not {other:?}"
-            )));
+            return Err(problem(ProblemKey::BadSeparator).with("text", other).into());
         }
     };
     let decimal_mark = match get("decimal-mark").as_deref() {
@@ -138,7 +137,7 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, ApiError> {
         Some(".") => Some(DecimalMark::Point),
         Some(",") => Some(DecimalMark::Comma),
         Some(other) => {
-            return Err(invalid(format!("the decimal mark is . or , not {other:?}")));
+            return Err(problem(ProblemKey::BadRulesMark).with("text", other).into());
         }
     };
     Ok(Rules {
@@ -167,10 +166,6 @@ pub(super) fn index_of(
                 h.iter()
                     .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
             })
-            .ok_or_else(|| {
-                invalid(format!(
-                    "the statement's first line has no column called {name:?}"
-                ))
-            }),
+            .ok_or_else(|| problem(ProblemKey::NoColumn).with("name", name).into()),
     }
 }

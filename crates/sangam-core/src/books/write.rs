@@ -13,14 +13,16 @@ use sangam_model::ledger::{
 use sangam_model::{Body, CoopId, RecordId};
 use sangam_store::AccountRow;
 
-use super::{EntryDto, Home, Node, amount_words, date_arg, find_account, invalid};
+use super::{EntryDto, Home, Node, amount_words, date_arg, find_account};
+use crate::error::damaged;
 use crate::money::{DecimalMark, parse_money_marked};
+use crate::problem::{ProblemKey, Thing, problem};
 
 /// The home setting that holds how amounts for one co-op are read.
 fn decimal_mark_setting(coop: CoopId) -> String {
     format!("decimal-mark:{coop}")
 }
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 /// A new account.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
@@ -93,28 +95,24 @@ pub(crate) fn postings_of(
     for (i, p) in drafts.iter().enumerate() {
         let account = find_account(accounts, &p.account)?;
         if account.closed {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                format!("the account {:?} is closed", account.name),
-            ));
+            return Err(problem(ProblemKey::AccountClosed)
+                .with("name", &account.name)
+                .into());
         }
         let text = match &p.commodity {
             Some(c) if !c.trim().is_empty() => format!("{} {}", p.amount.trim(), c.trim()),
             _ => p.amount.trim().to_owned(),
         };
-        let (amount, commodity) = parse_money_marked(&text, Some(currency), mark)
-            .map_err(|e| invalid(format!("line {}: {}", i + 1, e.message)))?;
+        let (amount, commodity) =
+            parse_money_marked(&text, Some(currency), mark).map_err(|e| e.on_line(i + 1))?;
         if amount == 0 {
-            return Err(invalid(format!(
-                "line {}: an amount of 0 posts nothing",
-                i + 1
-            )));
+            return Err(problem(ProblemKey::ZeroLine).on_line(i + 1).into());
         }
         let member = p
             .member
             .as_deref()
             .filter(|m| !m.trim().is_empty())
-            .map(|m| crate::key_from_text(m, "the member a posting is for"))
+            .map(|m| crate::key_from_text(m, Thing::PostingMember))
             .transpose()?;
         out.push(Posting {
             account: account.id,
@@ -131,17 +129,17 @@ pub(crate) fn postings_of(
 /// commodity's own units.
 pub(crate) fn check_balanced(postings: &[Posting]) -> Result<(), ApiError> {
     if postings.len() < 2 {
-        return Err(invalid("an entry has at least two lines"));
+        return Err(problem(ProblemKey::OneLine).into());
     }
     let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
     for p in postings {
         *sums.entry(&p.commodity).or_default() += i128::from(p.amount);
     }
     match sums.into_iter().find(|(_, sum)| *sum != 0) {
-        Some((commodity, off)) => Err(invalid(format!(
-            "the entry does not balance: {commodity} is off by {}",
-            amount_words(off, commodity)
-        ))),
+        Some((commodity, off)) => Err(problem(ProblemKey::Unbalanced)
+            .with("commodity", commodity)
+            .with("off", amount_words(off, commodity))
+            .into()),
         None => Ok(()),
     }
 }
@@ -188,10 +186,7 @@ impl Node {
             .map(|p| p.record.body())
         {
             Some(Body::CoopGenesis(g)) => Ok(g.currency.clone()),
-            _ => Err(ApiError::new(
-                ErrorCode::Storage,
-                "the co-op has no genesis record",
-            )),
+            _ => Err(damaged("the co-op has no genesis record")),
         }
     }
 
@@ -200,7 +195,7 @@ impl Node {
         coop: CoopId,
         draft: &EntryDraft,
     ) -> Result<LedgerEntry, ApiError> {
-        let date = date_arg(&draft.date, "the date")?;
+        let date = date_arg(&draft.date, Thing::EntryDate)?;
         let accounts = self.book_accounts(coop)?;
         let currency = self.currency_of(coop)?;
         let mark = self.decimal_mark(coop)?;
@@ -219,26 +214,22 @@ impl Node {
             if let Some(open) = fold.proposal(&proposal)
                 && open.method.has_options()
             {
-                return Err(invalid(format!(
-                    "proposal {} chooses among options ({}): only a yes/no or consent vote approves an entry, so an entry citing it would never count",
-                    proposal.short(),
-                    open.method.as_str()
-                )));
+                return Err(problem(ProblemKey::ApprovalByChoice)
+                    .with("id", proposal.short())
+                    .with("method", open.method.as_str())
+                    .into());
             }
             let tally = fold.tally(proposal);
             if let Ok(t) = tally
                 && (t.status == Status::Withdrawn
                     || (t.status == Status::Closed && t.outcome != Outcome::Passed))
             {
-                return Err(invalid(format!(
-                    "proposal {} {}: an entry citing it would never count",
-                    proposal.short(),
-                    if t.status == Status::Withdrawn {
-                        "was withdrawn"
-                    } else {
-                        "closed without passing"
-                    }
-                )));
+                let key = if t.status == Status::Withdrawn {
+                    ProblemKey::ApprovalWithdrawn
+                } else {
+                    ProblemKey::ApprovalFailed
+                };
+                return Err(problem(key).with("id", proposal.short()).into());
             }
         }
         Ok(LedgerEntry {
@@ -263,10 +254,7 @@ impl Node {
         self.books_ready(coop)?;
         let fold = self.replica(coop)?.fold();
         let entry = fold.entries_of(&[id]).pop().ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("{} is not an entry of this co-op", id.short()),
-            )
+            ApiError::from(problem(ProblemKey::NotAnEntry).with("id", id.short()))
         })?;
         let row = super::projection::entry_row(fold, &entry);
         super::Ledger::read(&self.store, coop)?.entry_dto(&row)
@@ -278,7 +266,7 @@ impl Node {
         let found = crate::find::pick(
             text,
             journal.iter().map(|e| (e.id.to_string(), e)),
-            "an entry",
+            Thing::Entry,
         )?;
         let mut entry = found.entry.clone();
         entry.reverses = Some(found.id);
@@ -297,7 +285,7 @@ impl Home {
             .member
             .as_deref()
             .filter(|m| !m.trim().is_empty())
-            .map(|m| crate::key_from_text(m, "the member"))
+            .map(|m| crate::key_from_text(m, Thing::TheMember))
             .transpose()?;
         let body = Body::LedgerAccount(LedgerAccount {
             name: draft.name.trim().to_owned(),
@@ -313,7 +301,7 @@ impl Home {
         self.accounts(coop)?
             .into_iter()
             .find(|a| a.id == id.to_string())
-            .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the account was not projected"))
+            .ok_or_else(|| damaged("the account was not projected"))
     }
 
     /// Closes an account (named by id, id prefix or name): no later entry may post to it.
@@ -326,10 +314,9 @@ impl Home {
             let accounts = node.book_accounts(coop)?;
             let found = find_account(&accounts, account)?;
             if found.closed {
-                return Err(ApiError::new(
-                    ErrorCode::Refused,
-                    format!("the account {:?} is closed already", found.name),
-                ));
+                return Err(problem(ProblemKey::AccountClosedAlready)
+                    .with("name", &found.name)
+                    .into());
             }
             let id = found.id;
             node.write(coop, Body::LedgerClose(LedgerClose { account: id }))?;
@@ -363,7 +350,7 @@ impl Home {
         entry: &str,
         date: &str,
     ) -> Result<EntryDto, ApiError> {
-        let date = date_arg(date, "the date")?;
+        let date = date_arg(date, Thing::EntryDate)?;
         let mut node = self.node();
         let id = node.judged_write(coop, |node| {
             let mut body = node.find_entry(coop, entry)?;
@@ -391,7 +378,7 @@ impl Home {
         minutes: u32,
         note: Option<&str>,
     ) -> Result<LabourDto, ApiError> {
-        let date = date_arg(date, "the date")?;
+        let date = date_arg(date, Thing::EntryDate)?;
         let note = note
             .map(str::trim)
             .filter(|n| !n.is_empty())
@@ -408,10 +395,10 @@ impl Home {
             let logged = node.replica(coop)?.fold().labour_between(&date, &date);
             let so_far = logged.get(&me).copied().unwrap_or(0);
             if so_far + u64::from(minutes) > sangam_model::ledger::MAX_DAY_MINUTES {
-                return Err(invalid(format!(
-                    "you have logged {} on {date} already; a day holds at most 24 hours",
-                    hours_text(so_far)
-                )));
+                return Err(problem(ProblemKey::DayOverFull)
+                    .with("logged", hours_text(so_far))
+                    .with("date", &date)
+                    .into());
             }
             node.write_returning(coop, body)
         })?;

@@ -16,9 +16,10 @@ pub(crate) mod projection;
 
 pub(crate) use projection::listing_row;
 
+use crate::ApiError;
 use crate::home::Home;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 /// A listing in a list: as the projection holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -118,8 +119,10 @@ pub struct ListingFilter {
     pub author: Option<String>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
+fn no_listing(id: RecordId) -> ApiError {
+    problem(ProblemKey::NotAListing)
+        .with("id", id.short())
+        .into()
 }
 
 /// "15.5 EUR" as 1550 minor units of EUR; a negative price, more decimals than the
@@ -132,7 +135,7 @@ pub fn parse_price(text: &str) -> Result<Price, ApiError> {
 fn parse_price_marked(text: &str, mark: crate::DecimalMark) -> Result<Price, ApiError> {
     let (amount, commodity) = crate::money::parse_money_marked(text, None, mark)?;
     if amount < 0 {
-        return Err(invalid(format!("a price is not negative: {text:?}")));
+        return Err(problem(ProblemKey::NegativePrice).with("text", text).into());
     }
     Ok(Price {
         amount: amount as u64,
@@ -227,17 +230,13 @@ impl Node {
 
     fn own_listing(&mut self, coop: CoopId, id: RecordId) -> Result<Listing, ApiError> {
         let me = self.member()?.0.public();
-        let listing = self.replica(coop)?.fold().listing(&id).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("{} is not a listing of this co-op", id.short()),
-            )
-        })?;
+        let listing = self
+            .replica(coop)?
+            .fold()
+            .listing(&id)
+            .ok_or_else(|| no_listing(id))?;
         if listing.author != me {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                "only the listing's author may change it",
-            ));
+            return Err(problem(ProblemKey::NotListingAuthor).into());
         }
         Ok(listing)
     }
@@ -250,10 +249,7 @@ impl Node {
         let mark = self.decimal_mark(coop)?;
         let text = Self::text_of(draft, draft.kind.unwrap_or(ListingKind::Offer), mark)?;
         if text.expires_at.is_some_and(|at| at <= self.now()) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "the listing's expiry is already past: it would be expired when posted",
-            ));
+            return Err(problem(ProblemKey::ListingExpired).into());
         }
         self.write_returning(coop, Body::ListingPost(ListingPost(text)))
     }
@@ -310,10 +306,7 @@ impl Node {
         quantity: Option<u32>,
     ) -> Result<(), ApiError> {
         if self.replica(coop)?.fold().listing(&id).is_none() {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                format!("{} is not a listing of this co-op", id.short()),
-            ));
+            return Err(no_listing(id));
         }
         let body = Body::ListingRespond(ListingRespond {
             listing: id,
@@ -331,12 +324,11 @@ impl Node {
         let now = self.now();
         let state = self.state(coop)?;
         let name = |k: &sangam_model::PublicKey| state.member(k).map(|m| m.name.clone());
-        let listing = self.replica(coop)?.fold().listing(&id).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("{} is not a listing of this co-op", id.short()),
-            )
-        })?;
+        let listing = self
+            .replica(coop)?
+            .fold()
+            .listing(&id)
+            .ok_or_else(|| no_listing(id))?;
         let row = listing_row(&listing);
         Ok(ListingDto {
             listing: summary(&row, name(&row.author), now),
@@ -458,7 +450,7 @@ impl Home {
             author: filter
                 .author
                 .as_deref()
-                .map(|key| crate::key_from_text(key, "the author"))
+                .map(|key| crate::key_from_text(key, crate::Thing::Author))
                 .transpose()?,
             limit: 500,
         };

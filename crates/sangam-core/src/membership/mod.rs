@@ -11,8 +11,10 @@ pub(crate) mod projection;
 
 pub(crate) use projection::{DeviceRead, coop_reads, device_reads, json};
 
+use crate::ApiError;
+use crate::error::damaged;
 use crate::node::Node;
-use crate::{ApiError, ErrorCode};
+use crate::problem::{ProblemKey, problem};
 
 impl Node {
     /// Creates this home's member identity.
@@ -27,12 +29,9 @@ impl Node {
         name: &str,
     ) -> Result<IdentityDto, ApiError> {
         sangam_model::body::check_name("name", name.trim())
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::BadField).with("detail", e)))?;
         if self.store.member_key()?.is_some() {
-            return Err(ApiError::new(
-                ErrorCode::IdentityExists,
-                "this home already has a member identity; a second member needs a home of their own",
-            ));
+            return Err(problem(ProblemKey::IdentityExists).into());
         }
         self.store
             .set_member_key(&key, name.trim(), self.clock.now())?;
@@ -53,12 +52,7 @@ impl Node {
         self.store
             .member_key()?
             .map(|m| (m.key, m.name))
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::NoIdentity,
-                    "this home has no member identity yet",
-                )
-            })
+            .ok_or_else(|| problem(ProblemKey::NoIdentity).into())
     }
 
     /// Founds a co-op with this home's member as its first member.
@@ -159,7 +153,7 @@ impl Node {
         self.members(coop)?
             .into_iter()
             .find(|m| m.key == key.to_string())
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "member not found after writing"))
+            .ok_or_else(|| damaged("member not found after writing"))
     }
 
     /// This home's member leaves the co-op.
@@ -191,10 +185,7 @@ impl Node {
         contact: Option<&str>,
     ) -> Result<MemberDto, ApiError> {
         if name.is_none() && contact.is_none() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "give a new name, a new contact line, or both",
-            ));
+            return Err(problem(ProblemKey::NothingToUpdate).into());
         }
         let (member, _) = self.member()?;
         let update = MemberUpdate {
@@ -208,10 +199,7 @@ impl Node {
     /// Revokes one of this member's devices (a lost laptop).
     pub(crate) fn revoke_device(&mut self, coop: CoopId, key: PublicKey) -> Result<(), ApiError> {
         if key == self.device.public() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "this is the device you are using; revoke it from another device",
-            ));
+            return Err(problem(ProblemKey::RevokeOwnDevice).into());
         }
         self.write(
             coop,

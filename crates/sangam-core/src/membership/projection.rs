@@ -4,8 +4,9 @@
 use sangam_model::{Body, CoopState};
 use sangam_replica::Replica;
 
+use crate::ApiError;
 use crate::dto::CoopDto;
-use crate::{ApiError, ErrorCode};
+use crate::error::damaged;
 
 /// A device as the store keeps it. Its member's name and standing (from the members'
 /// projection), which device this laptop is, and forks, are added on reading: so the kept
@@ -25,7 +26,7 @@ pub(crate) fn coop_reads(replica: &Replica, state: &CoopState) -> Result<CoopDto
     let genesis = state
         .genesis
         .clone()
-        .ok_or_else(|| ApiError::new(ErrorCode::Storage, "the co-op has no genesis record"))?;
+        .ok_or_else(|| damaged("the co-op has no genesis record"))?;
     // The bylaws in force, amendments included.
     let bylaws = state.bylaws.clone().unwrap_or(genesis.bylaws.clone());
     let founder = state
@@ -98,6 +99,5 @@ pub(crate) fn devices_touched(replica: &Replica, changes: &[sangam_replica::Sign
 
 /// A value as the JSON the store keeps.
 pub(crate) fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(value)
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("cannot keep a read: {e}")))
+    serde_json::to_string(value).map_err(|e| damaged(format!("cannot keep a read: {e}")))
 }

@@ -16,7 +16,8 @@ pub use dto::*;
 
 use crate::governance::{choice_text, tally_dto};
 use crate::node::Node;
-use crate::{ApiError, ErrorCode, VoterDto};
+use crate::problem::{ProblemKey, problem};
+use crate::{ApiError, VoterDto};
 
 /// Verifies a report file: needs no home and no network.
 pub fn verify_report(bytes: &[u8]) -> ReportDto {
@@ -57,31 +58,21 @@ impl Node {
         let replica = self.replica(coop)?;
         let fold = replica.fold();
         let tally = fold.tally(proposal).map_err(|_| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("{} is not a proposal of this co-op", proposal.short()),
-            )
+            ApiError::from(problem(ProblemKey::NotAProposal).with("id", proposal.short()))
         })?;
         if tally.status == Status::Provisional {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "the proposal is still open: a report is of a decision, so close it first",
-            ));
+            return Err(problem(ProblemKey::ReportOfOpen).into());
         }
         let heads = replica.heads().into_iter().map(|h| Hash32(h.0)).collect();
         let report = Report::build(replica.fold(), proposal, heads, now, &key)
-            .map_err(|e| ApiError::new(ErrorCode::NotFound, e.to_string()))?;
+            .map_err(|e| ApiError::from(problem(ProblemKey::ReportNotBuilt).with("detail", e)))?;
         let json = report.to_json();
         // What this home says of its own report is what any verifier says.
         let dto = verify_report(&json);
         if !dto.verified {
-            return Err(ApiError::new(
-                ErrorCode::Refused,
-                format!(
-                    "the report this home wrote does not verify ({}): please report this",
-                    dto.reason.unwrap_or_default()
-                ),
-            ));
+            return Err(problem(ProblemKey::ReportDoesNotVerify)
+                .with("detail", dto.reason.unwrap_or_default())
+                .into());
         }
         Ok(ExportedReport { json, dto })
     }

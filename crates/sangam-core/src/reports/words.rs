@@ -326,7 +326,7 @@ mod tests {
     fn the_english_words_are_the_windows() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n/en.ts");
         // A regular file of this repository, read within a cap like any other.
-        let en = crate::files::read_text_capped(&path, 1 << 20, "the window's English table")
+        let en = crate::files::read_text_capped(&path, 1 << 20, crate::Thing::WordTable)
             .expect("the window's English table");
         for (key, text) in ENGLISH {
             let line = format!(

@@ -8,6 +8,7 @@ mod homes;
 mod join;
 mod net;
 mod reports;
+mod words;
 mod writers;
 
 /// The one co-op of a home that holds exactly one.

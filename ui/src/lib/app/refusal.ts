@@ -4,7 +4,7 @@
 // fails the type check until it is worded here. A value that is itself a reason (a bad
 // choice, a void record's cause) is the model's English.
 import { t, type Key } from "../../i18n";
-import type { ApiError, Refusal } from "../ipc";
+import type { ApiError, Problem, Refusal } from "../ipc";
 
 type RefusalCode = Refusal extends infer R ? (R extends string ? R : keyof R) : never;
 
@@ -57,8 +57,19 @@ function parts(refusal: Refusal): [RefusalCode, string] {
   return [code, value];
 }
 
-/** What a failed call says to the member: a refusal in their language, else the message. */
+/** A problem core named (anything but a refusal), in the member's language: its key's
+ * words with its values, `{what}` worded too, and the line it is on if it has one. */
+function problemText(problem: Problem): string {
+  const vars: Record<string, string> = { ...problem.values };
+  if (problem.what) vars.what = t(`thing.${problem.what}`);
+  const words = t(`problem.${problem.key}`, vars);
+  return problem.line === undefined ? words : t("problem.onLine", { line: String(problem.line), words });
+}
+
+/** What a failed call says to the member, in their language: a refusal or a problem
+ * worded from its code; only an error from outside core (a failed call) is its message. */
 export function errorText(error: ApiError): string {
+  if (error.problem) return problemText(error.problem);
   if (!error.refusal) return error.message;
   const [code, value] = parts(error.refusal);
   const key = WORDS[code];

@@ -36,7 +36,8 @@ export function isApiError(value: unknown): value is ApiError {
  * failures the member can only retry, so they become `storage`.
  */
 export function toApiError(value: unknown): ApiError {
-  if (isApiError(value)) return { code: value.code, message: value.message, refusal: value.refusal };
+  if (isApiError(value))
+    return { code: value.code, message: value.message, refusal: value.refusal, problem: value.problem };
   if (typeof value === "string") return { code: "storage", message: value };
   if (value instanceof Error) return { code: "storage", message: value.message };
   return { code: "storage", message: String(value) };
