@@ -11,13 +11,10 @@
 
 use std::sync::Arc;
 
-use crate::fold::{Fold, Placed, Refusal, Scope};
+use crate::fold::{Fold, Placed, Refusal, Rulebook, Scope};
 use crate::governance;
 use crate::id::RecordId;
 use crate::kinds::{Body, Kind, kinds_table};
-use crate::ledger;
-use crate::market;
-use crate::membership;
 use crate::record::Record;
 
 pub use crate::membership::{
@@ -91,6 +88,39 @@ impl Body {
     }
 }
 
+/// The areas, as the fold asks them what each kind means ([`Rulebook`]).
+#[derive(Debug)]
+struct Areas;
+
+impl Rulebook for Areas {
+    fn judge(&self, scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
+        judge(scope, record)
+    }
+
+    fn index(&self, placed: &Placed, fold: &mut Fold) {
+        rules_of(placed.record.body()).index(placed, fold);
+    }
+
+    fn view(&self, fold: &Fold, valid: &[&Placed]) -> View {
+        let mut applying = Applying::new(fold, valid);
+        let mut view = View::default();
+        for placed in valid {
+            let record = placed.record.shared();
+            if let Some(why) = rules_of(record.body()).apply(&record, &mut view, &mut applying) {
+                view.void.insert(record.id(), Refusal::Void(why.into()));
+            }
+        }
+        view
+    }
+}
+
+impl Fold {
+    /// An empty fold for the co-op `coop`, its records meaning what the areas say.
+    pub fn new(coop: crate::record::CoopId) -> Self {
+        Fold::with_rules(coop, &Areas)
+    }
+}
+
 /// Judges `record` where written (docs/protocol.md "Judging where written"). Steps 1 to 4
 /// hold for every kind and ask membership who was a member; step 5 is the kind's own.
 pub(crate) fn judge(scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
@@ -111,16 +141,6 @@ pub(crate) fn judge(scope: &Scope<'_>, record: &Record) -> Result<(), Refusal> {
         return Err(Refusal::NotAMember(author.short()));
     }
     rules_of(record.body()).judge(record, scope, &bylaws)
-}
-
-/// Each area's indexes over the placed records, kept up to date as records are placed so
-/// that judging reads a handful of records, never all of them.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Indexes {
-    pub(crate) membership: membership::Index,
-    pub(crate) governance: governance::Index,
-    pub(crate) market: market::Index,
-    pub(crate) ledger: ledger::Index,
 }
 
 /// What one view build carries besides the view: the fold it reads, and each area's

@@ -35,8 +35,10 @@
 //!   depend on nothing but ids, keys, [`field`] and one another, so [`record`] depends on it without
 //!   depending on any area's rules;
 //! - `areas` is where the fold meets the areas: the `Rules` hooks each kind implements
-//!   in its area (dispatched from the same table), and each area's state in the fold.
-//!   [`fold`] reaches an area only through it.
+//!   in its area (dispatched from the same table), given to every fold as its
+//!   `Rulebook`. [`fold`] defines that interface and never names an area; each area's
+//!   indexes inside the fold are one field each of `indexes::Indexes`, whose types
+//!   (`<area>/index.rs`) depend on nothing of the fold.
 //!
 //! [`body`] gathers every body under its old path and adds nothing.
 //!
@@ -45,12 +47,13 @@
 //! A kind is its body (with `Fields`) and its `Rules` in its area, plus one row in the
 //! kinds table. An area (`market` and `ledger` were added this way) is a module like
 //! [`membership`]: it adds its rows to the kinds table, its field error to
-//! `InvalidBody`, its index to `areas::Indexes` (and any state a view build needs to
+//! `InvalidBody`, its index (in its `index.rs`) to `indexes::Indexes` (and any state a view build needs to
 //! `areas::Applying`), and its refusals to [`Refusal`].
 
 #![deny(missing_docs)]
 
 mod areas;
+mod indexes;
 pub use areas::Touches;
 pub mod body;
 pub mod canonical;

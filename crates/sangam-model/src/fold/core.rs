@@ -15,11 +15,12 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::{Fold, Placed, Refusal, SavedFoldError, View};
-use crate::areas::{DeviceEntry, Indexes, MemberEntry};
 use crate::body::Bylaws;
 use crate::context::Context;
+use crate::indexes::Indexes;
 use crate::keys::PublicKey;
 use crate::layered::{Far, Layered};
+use crate::membership::{DeviceEntry, MemberEntry};
 use crate::record::{CoopId, Record, RecordId};
 
 /// A fold's core, saved to be opened without the rest of it ([`Fold::open_core`]).

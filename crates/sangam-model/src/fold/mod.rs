@@ -9,10 +9,11 @@
 //!
 //! This module is the machinery only: placing, waiting, contexts, order and a cache of
 //! authority views. What each kind means (its rule where written, its indexes, its effect
-//! on a view) belongs to its area and is reached through `crate::areas`, never named
-//! here. The rules themselves are listed in docs/protocol.md ("Membership", "Governance").
+//! on a view) belongs to its area: the fold asks it through the [`Rulebook`] the areas
+//! give every fold they make (`crate::areas`), and never names an area. The rules themselves are listed in docs/protocol.md ("Membership", "Governance").
 
 mod core;
+mod record_ref;
 mod refusal;
 mod saved;
 mod scope;
@@ -21,17 +22,17 @@ mod view;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use crate::areas::{self, Indexes, rules_of};
 use crate::context::Context;
+use crate::indexes::Indexes;
 use crate::record::{CoopId, Record, RecordId};
 pub use core::FoldCore;
+pub use record_ref::{RecordRef, RecordSource, SourceError};
 pub use refusal::Refusal;
-pub use saved::{RecordRef, RecordSource, SavedFold, SavedFoldError, SourceError, bodies_here};
-pub(crate) use scope::Scope;
+pub use saved::{SavedFold, SavedFoldError, bodies_here};
 
 // The authority view and the co-op's state are membership's; they are re-exported here,
 // where callers have always found them.
-pub use crate::areas::{CoopState, Device, DeviceEntry, Member, MemberEntry, Standing, View};
+pub use crate::membership::{CoopState, Device, DeviceEntry, Member, MemberEntry, Standing, View};
 
 /// A record placed in the fold: its past is known and it has been judged.
 #[derive(Debug, Clone)]
@@ -47,6 +48,27 @@ pub struct Placed {
     pub depth: u64,
     /// Whether it counts where it was written.
     pub verdict: Result<(), Refusal>,
+}
+
+/// One causal context as seen from the fold, for judging a record there: the questions
+/// it answers are in `scope.rs` and the areas' own modules.
+pub(crate) struct Scope<'a> {
+    pub(crate) fold: &'a Fold,
+    pub(crate) context: &'a Context,
+    /// Records of the change being admitted, not yet in the fold.
+    pub(crate) earlier: &'a [Placed],
+}
+
+/// What the fold asks of the areas. The machinery here never names an area:
+/// `crate::areas` answers for every kind of the kinds table, and gives its answers to
+/// each fold it makes ([`Fold::new`]).
+pub(crate) trait Rulebook: Send + Sync + std::fmt::Debug {
+    /// Judges `record` where written ("Judging where written"), in `scope`.
+    fn judge(&self, scope: &Scope<'_>, record: &Record) -> Result<(), Refusal>;
+    /// Notes `placed` (valid or not) in its area's indexes.
+    fn index(&self, placed: &Placed, fold: &mut Fold);
+    /// The authority view that `valid`, valid records in fold order, give.
+    fn view(&self, fold: &Fold, valid: &[&Placed]) -> View;
 }
 
 /// How many full views [`Fold`] keeps; most records share their neighbours' context.
@@ -66,6 +88,8 @@ pub struct Fold {
     pub(crate) heads: BTreeSet<RecordId>,
     /// Each area's indexes.
     pub(crate) index: Indexes,
+    /// What each kind means: its rule where written, its indexes, its effect on a view.
+    rules: &'static dyn Rulebook,
     /// Full views of recent contexts.
     views: Mutex<Vec<(Context, Arc<View>)>>,
     /// The view of every authority record, with how many there were when it was built:
@@ -74,9 +98,11 @@ pub struct Fold {
 }
 
 impl Fold {
-    /// An empty fold for the co-op `coop`.
-    pub fn new(coop: CoopId) -> Self {
+    /// An empty fold for the co-op `coop`, whose records mean what `rules` says (the
+    /// areas give theirs: [`Fold::new`]).
+    pub(crate) fn with_rules(coop: CoopId, rules: &'static dyn Rulebook) -> Self {
         Self {
+            rules,
             coop,
             placed: Default::default(),
             waiting: HashMap::new(),
@@ -146,13 +172,13 @@ impl Fold {
             context: &context,
             earlier,
         };
-        let verdict = areas::judge(&scope, &record);
+        let verdict = self.rules.judge(&scope, &record);
         Ok(placed(Arc::new(record).into(), context, depth, verdict))
     }
 
     /// Adds records judged by [`Fold::judge_new`].
     pub fn insert(&mut self, placed: Placed) {
-        rules_of(placed.record.body()).index(&placed, self);
+        self.rules.index(&placed, self);
         self.place(placed);
     }
 
@@ -182,7 +208,7 @@ impl Fold {
             context: &context,
             earlier: &[],
         };
-        let verdict = areas::judge(&scope, &record);
+        let verdict = self.rules.judge(&scope, &record);
         placed(record.into(), context, depth, verdict)
     }
 

@@ -9,16 +9,8 @@
 
 use std::sync::Arc;
 
-use super::{Fold, Placed, View};
-use crate::context::Context;
+use super::{Placed, Scope, View};
 use crate::record::{Record, RecordId};
-
-pub(crate) struct Scope<'a> {
-    pub(crate) fold: &'a Fold,
-    pub(crate) context: &'a Context,
-    /// Records of the change being admitted, not yet in the fold.
-    pub(crate) earlier: &'a [Placed],
-}
 
 impl Scope<'_> {
     /// Valid records in scope: those of `ids` (an area's index entry), plus those in

@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{Fold, Placed, Refusal, VIEW_CACHE, View};
-use crate::areas::{Applying, rules_of};
+use super::{Fold, Placed, VIEW_CACHE, View};
 use crate::context::Context;
 
 impl Fold {
@@ -53,17 +52,10 @@ impl Fold {
     }
 }
 
-/// Applies the valid records among `records` in fold order.
+/// Applies the valid records among `records` in fold order (what each does is its
+/// kind's).
 fn build_view<'a>(fold: &'a Fold, records: impl Iterator<Item = &'a Placed>) -> View {
     let mut valid: Vec<&Placed> = records.filter(|p| p.verdict.is_ok()).collect();
     valid.sort_by_key(|p| (p.depth, p.record.id()));
-    let mut applying = Applying::new(fold, &valid);
-    let mut view = View::default();
-    for placed in &valid {
-        let record = placed.record.shared();
-        if let Some(why) = rules_of(record.body()).apply(&record, &mut view, &mut applying) {
-            view.void.insert(record.id(), Refusal::Void(why.into()));
-        }
-    }
-    view
+    fold.rules.view(fold, &valid)
 }

@@ -24,6 +24,7 @@
 mod body;
 mod count;
 mod index;
+mod queries;
 mod rules;
 mod tally;
 

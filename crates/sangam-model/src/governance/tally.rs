@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::body::{Choice, Method, ProposalOpen};
 use super::count::{self, Count, Outcome};
-use super::index::{ballot_seq, latest};
+use super::queries::{ballot_seq, latest};
 use super::{Status, Tally, TallyError};
 use crate::fold::{Fold, Placed};
 use crate::id::RecordId;

@@ -9,6 +9,7 @@
 //! correction is a new entry that reverses it.
 
 mod body;
+mod index;
 mod patronage;
 mod rules;
 
@@ -16,6 +17,6 @@ pub use body::{
     AccountRole, AccountType, Allocation, Basis, LabourLog, LedgerAccount, LedgerBylaws,
     LedgerClose, LedgerEntry, LedgerFieldError, MAX_POSTINGS, MAX_TREASURERS, Posting, check_date,
 };
+pub(crate) use index::Index;
 pub use patronage::{Split, SplitError, split_surplus};
-pub(crate) use rules::Index;
 pub use rules::{Account, Entry, MAX_DAY_MINUTES, Standing};

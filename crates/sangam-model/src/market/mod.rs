@@ -14,11 +14,12 @@
 //!   the same among their status changes, so arrival order never decides.
 
 mod body;
+mod index;
 mod rules;
 
 pub use body::{
     ListingKind, ListingPost, ListingRespond, ListingRevise, ListingStatus, ListingStatusChange,
     ListingText, MAX_DESCRIPTION_CHARS, MarketFieldError, Price,
 };
-pub(crate) use rules::Index;
+pub(crate) use index::Index;
 pub use rules::{Listing, Response};

@@ -1,7 +1,7 @@
 //! The marketplace's rules where written, its index in the fold, and the listings read
 //! from it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::body::{
     ListingPost, ListingRespond, ListingRevise, ListingStatus, ListingStatusChange, ListingText,
@@ -14,14 +14,6 @@ use crate::keys::PublicKey;
 use crate::kinds::Body;
 use crate::membership::Bylaws;
 use crate::record::{Record, Timestamp};
-
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Index {
-    /// Valid listings in fold order (depth, id).
-    pub(crate) listings: BTreeSet<(u64, RecordId)>,
-    /// Valid revisions, status changes and responses, by listing.
-    pub(crate) about: BTreeMap<RecordId, Vec<RecordId>>,
-}
 
 /// A listing as a reader sees it: its latest text and status by its author, and every
 /// response.
