@@ -17,9 +17,7 @@ use crate::id::RecordId;
 use crate::kinds::{Body, Kind, kinds_table};
 use crate::record::Record;
 
-pub use crate::membership::{
-    Bylaws, CoopState, Device, DeviceEntry, Member, MemberEntry, Standing, View,
-};
+use crate::membership::{Bylaws, View};
 
 /// What a kind does in the fold. Each method has a default that does nothing, so a kind
 /// states only what it adds.

@@ -8,7 +8,9 @@ pub enum NetError {
     #[error("could not start networking: {0}")]
     Bind(String),
     /// A peer address that does not parse.
-    #[error("{0:?} is not a peer address: paste the whole address the other laptop shows while it serves")]
+    #[error(
+        "{0:?} is not a peer address: paste the whole address the other laptop shows while it serves"
+    )]
     BadAddress(String),
     /// A relay URL that does not parse.
     #[error("relay URL {0:?} is not valid")]

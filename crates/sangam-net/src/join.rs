@@ -30,10 +30,10 @@ use sangam_replica::RawChange;
 use sangam_replica::sync::{Frame, SyncSession, change_frames};
 use serde::{Deserialize, Serialize};
 
-use crate::session::{open_stream, path_kind, read_frame, refused_or, write_frames};
 use crate::error::NetError;
 use crate::host::{FRAME_TIMEOUT, Host};
 use crate::messages::{JoinAnswer, JoinOutcome, JoinRequest};
+use crate::session::{open_stream, path_kind, read_frame, refused_or, write_frames};
 
 /// The ALPN of the join protocol.
 pub const JOIN_ALPN: &[u8] = b"sangam/join/1";

@@ -21,13 +21,13 @@ use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
 use sangam_model::PublicKey;
 
+use crate::error::NetError;
+use crate::host::Host;
 use crate::join::{
     finish, read_message, receive_welcome, take_request, take_slot, timed, welcome, write_message,
 };
-use crate::session::open_stream;
-use crate::error::NetError;
-use crate::host::Host;
 use crate::messages::{LinkAnswer, LinkOutcome, LinkRequest};
+use crate::session::open_stream;
 
 /// The ALPN of the link protocol.
 pub const LINK_ALPN: &[u8] = b"sangam/link/1";
