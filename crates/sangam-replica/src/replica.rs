@@ -31,11 +31,14 @@ pub use crate::admission::{
     Rejection, Trust, WriteError,
 };
 use crate::change::{RawChange, SignedChange, sign_change};
-pub use restore::SavedDocument;
-pub use saved::{ChangeLog, LogError, SavedReplicaError, SavedState};
+pub use change_log::{ChangeLog, LogError, SavedDocument};
+use info::ChangeInfo;
+pub use saved::{SavedReplicaError, SavedState};
 
+mod change_log;
 mod document;
 mod forks;
+mod info;
 mod rest;
 mod restore;
 mod saved;
@@ -47,20 +50,6 @@ struct Shadow {
     meta: crate::fork::ChangeMeta,
     records: Vec<Record>,
 }
-
-#[derive(Debug, Clone)]
-struct ChangeInfo {
-    deps: Vec<ChangeHash>,
-    depth: u64,
-    /// Authority records in the change's past and in the change itself.
-    context_after: Context,
-    sig: Signature,
-    /// The records the change carries.
-    records: Vec<RecordId>,
-}
-
-/// How many stored changes [`Replica::restore`] admits at a time.
-const RESTORE_SLICE: usize = 4096;
 
 /// One co-op's document and everything derived from it.
 pub struct Replica {

@@ -5,7 +5,8 @@
 use rusqlite::{OptionalExtension, params};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// An invite this home issued.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sangam_model::{CoopId, PublicKey, RecordId, Signature, Timestamp};
 use sangam_replica::{ChangeHash, RawChange, SignedChange};
 
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// A co-op this home holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +164,7 @@ pub(crate) fn add_coop(
 pub(crate) fn save_reads(
     conn: &Connection,
     coop: CoopId,
-    reads: &crate::CoopReads<'_>,
+    reads: &CoopReads<'_>,
 ) -> Result<(), StoreError> {
     match reads.devices {
         Some(devices) => conn
@@ -268,11 +269,7 @@ impl Store {
     }
 
     /// Keeps `coop`'s details and devices read from a replay (an older home's co-op).
-    pub fn save_coop_reads(
-        &self,
-        coop: CoopId,
-        reads: &crate::CoopReads<'_>,
-    ) -> Result<(), StoreError> {
+    pub fn save_coop_reads(&self, coop: CoopId, reads: &CoopReads<'_>) -> Result<(), StoreError> {
         save_reads(&self.conn, coop, reads)
     }
 
@@ -456,6 +453,15 @@ impl Store {
         })
         .collect()
     }
+}
+
+/// A co-op's details and devices as core reads them, kept as JSON the store does not read.
+#[derive(Debug, Clone, Copy)]
+pub struct CoopReads<'a> {
+    /// The co-op's details.
+    pub details: &'a str,
+    /// Its devices, when the commit may have changed them (else those kept stay).
+    pub devices: Option<&'a str>,
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use std::fmt;
 use rusqlite::params;
 use sangam_model::{CoopId, PublicKey, Timestamp};
 
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// How a session with a peer reached it. Stored as the word [`PeerPath::as_str`] gives
 /// (`lan`, `direct`, `relay`).

@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use crate::{StoreError, busy_or};
+use crate::error::{StoreError, busy_or};
 
 /// The schema, one migration per entry; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[&str] = &[

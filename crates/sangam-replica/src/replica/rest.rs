@@ -17,10 +17,11 @@ use sangam_model::fold::Placed;
 use sangam_model::layered::{Far, Prefixes};
 use sangam_model::{IdMap, PublicKey, RecordId};
 
-use super::{ChangeInfo, Replica};
+use super::ChangeInfo;
+use super::change_log::LogError;
 
-/// How the rest is read: the whole replica as saved, opened the long way.
-pub(super) type ReadRest = Box<dyn Fn() -> Result<Replica, RestError> + Send + Sync>;
+/// How the rest is read: the whole replica as saved, opened the long way, taken apart.
+pub(super) type ReadRest = Box<dyn Fn() -> Result<Loaded, RestError> + Send + Sync>;
 
 /// Why the rest of a saved replica could not be read: neither the saved state nor the
 /// change log it covers gives it back (a damaged home).
@@ -28,7 +29,7 @@ pub(super) type ReadRest = Box<dyn Fn() -> Result<Replica, RestError> + Send + S
 pub(super) enum RestError {
     /// The change log could not be read.
     #[error(transparent)]
-    Log(#[from] super::LogError),
+    Log(#[from] LogError),
     /// A change the log holds up to the saved core does not replay.
     #[error("the change log up to the saved core does not replay: {0}")]
     DoesNotReplay(crate::admission::Rejection),
@@ -44,11 +45,12 @@ pub(super) struct Rest {
     change_count: usize,
 }
 
-struct Loaded {
-    placed: IdMap<RecordId, Placed>,
-    changes: IdMap<ChangeHash, ChangeInfo>,
-    record_change: IdMap<RecordId, ChangeHash>,
-    chains: HashMap<PublicKey, Vec<ChangeHash>>,
+/// The rest, read: the whole replica's records, changes and chains.
+pub(super) struct Loaded {
+    pub(super) placed: IdMap<RecordId, Placed>,
+    pub(super) changes: IdMap<ChangeHash, ChangeInfo>,
+    pub(super) record_change: IdMap<RecordId, ChangeHash>,
+    pub(super) chains: HashMap<PublicKey, Vec<ChangeHash>>,
 }
 
 impl Rest {
@@ -71,29 +73,17 @@ impl Rest {
 
     fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
-            let replica = (self.read)().unwrap_or_else(|why| {
+            let loaded = (self.read)().unwrap_or_else(|why| {
                 // Both the saved state and the change log it covers are gone or damaged:
                 // a damaged home, not an input to refuse.
                 panic!("the rest of the saved replica could not be read: {why}")
             });
             assert_eq!(
-                (replica.fold.len(), replica.changes.len()),
+                (loaded.placed.len(), loaded.changes.len()),
                 (self.record_count, self.change_count),
                 "the rest of the saved replica holds other records than its core says"
             );
-            let Replica {
-                fold,
-                changes,
-                record_change,
-                chains,
-                ..
-            } = replica;
-            Loaded {
-                placed: fold.into_places(),
-                changes: changes.into_near(),
-                record_change: record_change.into_near(),
-                chains: chains.into_whole(),
-            }
+            loaded
         })
     }
 
@@ -230,7 +220,7 @@ impl Chains {
         lengths
     }
 
-    fn into_whole(self) -> HashMap<PublicKey, Vec<ChangeHash>> {
+    pub(super) fn into_whole(self) -> HashMap<PublicKey, Vec<ChangeHash>> {
         assert!(
             self.rest.is_none(),
             "only chains with no rest are taken apart"

@@ -5,19 +5,12 @@ use std::collections::HashSet;
 use automerge::{ActorId, ChangeHash};
 use sangam_model::{CoopId, PublicKey};
 
-use super::{RESTORE_SLICE, Replica};
+use super::{Replica, SavedDocument};
 use crate::admission::{Admitted, Trust};
 use crate::change::{RawChange, SignedChange};
 
-/// A saved document to restore a replica on top of.
-#[derive(Debug, Clone)]
-pub struct SavedDocument {
-    /// The bytes [`Replica::save`] returned.
-    pub bytes: Vec<u8>,
-    /// Its heads, as [`Replica::save_document`] gave them; `None` for one
-    /// saved before heads were kept, which is loaded at once to learn them.
-    pub heads: Option<Vec<ChangeHash>>,
-}
+/// How many stored changes [`Replica::restore`] admits at a time.
+const RESTORE_SLICE: usize = 4096;
 
 impl Replica {
     /// Rebuilds a replica from this home's stored changes, using a saved document as a

@@ -31,38 +31,8 @@ use serde::{Deserialize, Serialize};
 use sangam_model::fold::FoldCore;
 use sangam_model::layered::{Layered, Prefixes};
 
-use super::rest::{Chains, ReadRest, Rest, RestError, RestPart};
-use super::{ChangeInfo, Replica, SavedDocument};
-use crate::change::RawChange;
-
-/// The home's change log, as the replica reads it after opening saved.
-pub trait ChangeLog: Send + Sync {
-    /// The stored bytes of each of `hashes`, in their order.
-    fn changes(&self, hashes: &[ChangeHash]) -> Result<Vec<Vec<u8>>, LogError>;
-
-    /// The saved document kept with the log, if any.
-    fn saved_document(&self) -> Result<Option<SavedDocument>, LogError>;
-
-    /// The whole saved state ([`SavedState::whole`]) kept with the core a replica was
-    /// opened from, and the log position it covers (the log's own numbering), if it covers
-    /// no more than `covers`; `None` once a state covering more has replaced it.
-    fn saved_state(&self, covers: i64) -> Result<Option<(i64, Vec<u8>)>, LogError>;
-
-    /// The co-op's changes in the log after position `after` and up to `through`, in the
-    /// order stored.
-    fn changes_between(&self, after: i64, through: i64) -> Result<Vec<RawChange>, LogError>;
-}
-
-/// Why the home's change log could not give what was asked.
-#[derive(Debug, thiserror::Error)]
-pub enum LogError {
-    /// The store could not be read.
-    #[error("the home's change log could not be read: {0}")]
-    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
-    /// The change is not in the log.
-    #[error("change {0} is not in the home's change log")]
-    Missing(ChangeHash),
-}
+use super::rest::{Chains, Loaded, ReadRest, Rest, RestError, RestPart};
+use super::{ChangeInfo, ChangeLog, LogError, Replica, SavedDocument};
 
 /// Why a saved replica cannot be opened (the caller replays the log instead).
 #[derive(Debug, thiserror::Error)]
@@ -286,6 +256,30 @@ impl Replica {
 /// state saved with it or before it, and the log's changes after that up to `covers`; else
 /// (a whole state covering more has replaced it since) the log up to `covers`, replayed.
 fn read_rest(
+    coop: CoopId,
+    device: PublicKey,
+    covers: i64,
+    log: &Arc<dyn ChangeLog>,
+) -> Result<Loaded, RestError> {
+    replayed(coop, device, covers, log).map(|replica| {
+        let Replica {
+            fold,
+            changes,
+            record_change,
+            chains,
+            ..
+        } = replica;
+        Loaded {
+            placed: fold.into_places(),
+            changes: changes.into_near(),
+            record_change: record_change.into_near(),
+            chains: chains.into_whole(),
+        }
+    })
+}
+
+/// The replica as the log gives it up to `covers` (see [`read_rest`]).
+fn replayed(
     coop: CoopId,
     device: PublicKey,
     covers: i64,

@@ -19,7 +19,8 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
 use super::like;
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// An account row of the projection.
 #[derive(Debug, Clone, PartialEq, Eq)]

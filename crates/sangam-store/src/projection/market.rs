@@ -14,7 +14,8 @@ use rusqlite::{Connection, params, params_from_iter};
 use sangam_model::{CoopId, PublicKey, RecordId, Timestamp};
 
 use super::like;
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// A listing row of the projection.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 use rusqlite::{Connection, params};
 use sangam_model::{CoopId, PublicKey, RecordId, Standing, Timestamp};
 
-use crate::{Store, StoreError, array};
+use crate::error::{StoreError, array};
+use crate::store::Store;
 
 /// A member row of the projection.
 #[derive(Debug, Clone, PartialEq, Eq)]
