@@ -53,6 +53,19 @@ describe("a member's own laptops", { timeout: 240_000 }, () => {
     await error.waitForDisplayed({ timeout: 20_000 });
     assert.match(await error.getText(), /word 1/);
     await check(browser, "welcome-restore");
+    // In Tamil the same mistake is said in Tamil: core sends it as a code and its values.
+    await (await byId(browser, "language")).selectByAttribute("value", "ta");
+    await click(browser, "restore-submit");
+    await browser.waitUntil(async () => /மீட்புச் சொற்பட்டியலில் இல்லை/.test(await error.getText()), {
+      timeout: 20_000,
+      timeoutMsg: "the mistyped word named in Tamil",
+    });
+    const said = await error.getText();
+    assert.match(said, /zzzz/, "the word typed is named");
+    assert.doesNotMatch(said, /recovery|spelling/, `no English left: ${said}`);
+    assert.deepEqual(await accessibilityProblems(browser), [], "welcome-restore-error has accessibility problems");
+    await screenshot(browser, "ta", "welcome-restore-error");
+    await (await byId(browser, "language")).selectByAttribute("value", "en");
     await (await byId(browser, "restore-phrase")).clearValue();
     await type(browser, "restore-phrase", words.join(" "));
     await click(browser, "restore-submit");
