@@ -8,6 +8,7 @@ use sangam_replica::{Admitted, Bundle, ChangeHash, Replica, Trust};
 use crate::ApiError;
 use crate::dto::*;
 use crate::events::Origin;
+use crate::home::Home;
 use crate::node::{Node, device_label};
 use crate::problem::{ProblemKey, problem};
 
@@ -165,5 +166,24 @@ impl Node {
             .filter(|row| !past.contains(&row.hash))
             .map(|row| row.change)
             .collect())
+    }
+}
+
+// Bundles, as the handle offers them.
+impl Home {
+    /// The co-op's changes as a bundle: all of them, or those not in the earlier bundle
+    /// `since`.
+    pub fn export_bundle(
+        &self,
+        coop: CoopId,
+        since: Option<&[u8]>,
+    ) -> Result<(Vec<u8>, ExportDto), ApiError> {
+        self.node().export_bundle(coop, since)
+    }
+
+    /// Verifies and applies a bundle. A co-op new to this home is kept only if its records
+    /// admit this home's member key; nothing is stored unless the whole import commits.
+    pub fn import_bundle(&self, bytes: &[u8]) -> Result<ImportDto, ApiError> {
+        self.node().import_bundle(bytes)
     }
 }

@@ -192,3 +192,17 @@ impl ProposalDraft {
         })
     }
 }
+
+impl crate::home::Home {
+    /// Opens the proposal a form describes, its amounts read with the co-op's decimal mark
+    /// on this laptop.
+    pub fn propose_form(
+        &self,
+        coop: sangam_model::CoopId,
+        form: ProposalForm,
+    ) -> Result<crate::ProposalDto, ApiError> {
+        let mut node = self.node();
+        let mark = node.decimal_mark(coop)?;
+        node.propose(coop, ProposalDraft::from_form(form, mark)?)
+    }
+}

@@ -8,7 +8,9 @@ use sangam_model::body::{
 use sangam_model::governance::Tally;
 use sangam_model::{Body, CoopId, PublicKey, RecordId, Timestamp};
 
+use crate::dto::ProposalStatus;
 use crate::dto::{ElectionDto, ElectionRoundDto, ElectionTieDto, RoundAction, TieFor};
+use crate::home::Home;
 use crate::node::Node;
 use crate::problem::{ProblemKey, problem};
 use crate::published::CoopReads;
@@ -661,5 +663,75 @@ fn summary(
         electorate_size: tally.electorate_size,
         you_may_vote: me.is_some_and(|me| open.electorate.binary_search(me).is_ok()),
         you_answered: me.is_some_and(|me| fold.has_answered(&id, me)),
+    }
+}
+
+// Governance, as the handle offers it.
+impl Home {
+    /// Opens a proposal to the current members.
+    pub fn propose(&self, coop: CoopId, draft: ProposalDraft) -> Result<ProposalDto, ApiError> {
+        self.node().propose(coop, draft)
+    }
+
+    /// Proposals, newest first, as of the last commit (after the first read of a co-op,
+    /// this never waits for a write or a sync in progress).
+    pub fn proposals(
+        &self,
+        coop: CoopId,
+        filter: ProposalFilter,
+    ) -> Result<Vec<ProposalSummaryDto>, ApiError> {
+        let reads = self.reads(coop)?;
+        Ok(reads
+            .proposals
+            .into_iter()
+            .filter(|p| match filter {
+                ProposalFilter::All => true,
+                ProposalFilter::Open => p.status == ProposalStatus::Provisional,
+                ProposalFilter::Ended => p.status != ProposalStatus::Provisional,
+            })
+            .collect())
+    }
+
+    /// A proposal with its tally and this member's latest vote.
+    pub fn proposal(&self, coop: CoopId, id: RecordId) -> Result<ProposalDto, ApiError> {
+        self.node().proposal_show(coop, id)
+    }
+
+    /// An STV election's counted ballots as a BLT ballot file (sangam-count's `blt`).
+    pub fn election_blt(&self, coop: CoopId, id: RecordId) -> Result<String, ApiError> {
+        self.node().election_blt(coop, id)
+    }
+
+    /// A proposal's tally: provisional until closed (read as [`Home::proposals`] is).
+    pub fn tally(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
+        match self.reads(coop)?.tallies.remove(&id) {
+            Some(tally) => Ok(tally),
+            None => self.node().tally(coop, id),
+        }
+    }
+
+    /// Casts (or changes) this member's vote; returns the new tally.
+    pub fn vote(&self, coop: CoopId, id: RecordId, choice: Choice) -> Result<TallyDto, ApiError> {
+        self.node().vote(coop, id, choice)
+    }
+
+    /// Gives this member's proxy on one proposal to another member.
+    pub fn proxy(&self, coop: CoopId, id: RecordId, holder: PublicKey) -> Result<(), ApiError> {
+        self.node().proxy(coop, id, holder)
+    }
+
+    /// Takes back this member's proxy on one proposal.
+    pub fn proxy_revoke(&self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
+        self.node().proxy_revoke(coop, id)
+    }
+
+    /// Closes a proposal, naming the ballots and proxies this home has seen.
+    pub fn close(&self, coop: CoopId, id: RecordId) -> Result<TallyDto, ApiError> {
+        self.node().close(coop, id)
+    }
+
+    /// Withdraws this member's own proposal before anyone votes.
+    pub fn withdraw(&self, coop: CoopId, id: RecordId) -> Result<(), ApiError> {
+        self.node().withdraw(coop, id)
     }
 }

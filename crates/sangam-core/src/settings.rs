@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::ApiError;
 use crate::dto::PeerPath;
+use crate::dto::{NetworkDto, ProposalDto};
+use crate::home::Home;
 use crate::node::Node;
 use crate::problem::{ProblemKey, problem};
 
@@ -221,6 +223,65 @@ impl Node {
                 }
             })
             .collect())
+    }
+}
+
+// The network settings, as the handle offers them.
+impl Home {
+    /// The network settings a window shows for `coop`.
+    pub fn network(&self, coop: CoopId) -> Result<NetworkDto, ApiError> {
+        let mut node = self.node();
+        Ok(NetworkDto {
+            lan: node.lan()?,
+            keep_serving: node.keep_serving()?,
+            relays_used: node.relays()? != Relays::Disabled,
+            coop_relay: node.state(coop)?.relay,
+        })
+    }
+
+    /// The relays this laptop uses.
+    pub fn relays(&self) -> Result<Relays, ApiError> {
+        self.node().relays()
+    }
+
+    /// Whether this laptop uses relays at all (a home-level choice).
+    pub fn set_relays_used(&self, used: bool) -> Result<(), ApiError> {
+        self.node().set_relays_used(used)
+    }
+
+    /// Proposes the co-op's relay for every member's laptop (`None`: n0's public relays);
+    /// it changes when the proposal passes.
+    pub fn propose_coop_relay(
+        &self,
+        coop: CoopId,
+        url: Option<&str>,
+    ) -> Result<ProposalDto, ApiError> {
+        self.node().propose_coop_relay(coop, url)
+    }
+
+    /// Whether this home finds and announces devices on the local network.
+    pub fn lan(&self) -> Result<bool, ApiError> {
+        self.node().lan()
+    }
+
+    /// Turns LAN discovery on or off.
+    pub fn set_lan(&self, on: bool) -> Result<(), ApiError> {
+        self.node().set_lan(on)
+    }
+
+    /// Whether closing the window leaves this home serving.
+    pub fn keeps_serving(&self) -> Result<bool, ApiError> {
+        self.node().keep_serving()
+    }
+
+    /// Turns keeping serving after the window closes on or off.
+    pub fn set_keep_serving(&self, on: bool) -> Result<(), ApiError> {
+        self.node().set_keep_serving(on)
+    }
+
+    /// Peers seen for a co-op.
+    pub fn peers(&self, coop: CoopId) -> Result<Vec<PeerDto>, ApiError> {
+        self.node().peers(coop)
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) use projection::{DeviceRead, coop_reads, device_reads, json};
 
 use crate::ApiError;
 use crate::error::damaged;
+use crate::forms::CoopForm;
+use crate::home::Home;
 use crate::node::Node;
 use crate::problem::{ProblemKey, problem};
 
@@ -306,6 +308,95 @@ pub(crate) fn members_in(
             admitted_at: m.admitted_at,
         })
         .collect())
+}
+
+// The member's identity, the co-ops and their members, as the handle offers them.
+impl Home {
+    /// Creates this home's member identity.
+    pub fn create_identity(&self, name: &str) -> Result<IdentityDto, ApiError> {
+        self.node().create_identity(name)
+    }
+
+    /// This home's identity.
+    pub fn identity(&self) -> Result<IdentityDto, ApiError> {
+        self.node().identity()
+    }
+
+    /// Founds a co-op with this home's member as its first member, under the default
+    /// bylaws (any member admits; quorum 50%; half of yes + no passes).
+    pub fn create_coop(&self, name: &str, currency: &str) -> Result<CoopDto, ApiError> {
+        self.node()
+            .create_coop(name, currency, sangam_model::Bylaws::default())
+    }
+
+    /// Founds a co-op under the bylaws a form chose.
+    pub fn found_coop(&self, form: &CoopForm) -> Result<CoopDto, ApiError> {
+        let bylaws = sangam_model::Bylaws {
+            admission: form.admission,
+            voting: sangam_model::body::VotingDefaults {
+                quorum_pct: form.quorum_pct,
+                threshold: form.threshold,
+            },
+            ..sangam_model::Bylaws::default()
+        };
+        self.node().create_coop(&form.name, &form.currency, bylaws)
+    }
+
+    /// The co-ops in this home.
+    pub fn coops(&self) -> Result<Vec<CoopSummaryDto>, ApiError> {
+        crate::membership::coops_in(&self.reader())
+    }
+
+    /// A co-op in detail.
+    pub fn coop(&self, coop: CoopId) -> Result<CoopDto, ApiError> {
+        self.node().coop_show(coop)
+    }
+
+    /// Members, current and former, as last committed (this never waits for a write or
+    /// a sync in progress).
+    pub fn members(&self, coop: CoopId) -> Result<Vec<MemberDto>, ApiError> {
+        crate::membership::members_in(&self.reader(), coop)
+    }
+
+    /// Admits a newcomer's member key under a name.
+    pub fn admit(
+        &self,
+        coop: CoopId,
+        member: PublicKey,
+        name: &str,
+    ) -> Result<MemberDto, ApiError> {
+        self.node().admit(coop, member, name)
+    }
+
+    /// This home's member leaves the co-op.
+    pub fn leave(&self, coop: CoopId) -> Result<(), ApiError> {
+        self.node().leave(coop)
+    }
+
+    /// Removes another member (when the bylaws let any member do so).
+    pub fn remove(&self, coop: CoopId, member: PublicKey, reason: &str) -> Result<(), ApiError> {
+        self.node().remove(coop, member, reason)
+    }
+
+    /// Changes this member's display name and/or contact line.
+    pub fn update_profile(
+        &self,
+        coop: CoopId,
+        name: Option<&str>,
+        contact: Option<&str>,
+    ) -> Result<MemberDto, ApiError> {
+        self.node().update_profile(coop, name, contact)
+    }
+
+    /// Devices bound in the co-op.
+    pub fn devices(&self, coop: CoopId) -> Result<Vec<DeviceDto>, ApiError> {
+        self.node().devices(coop)
+    }
+
+    /// Revokes one of this member's devices (a lost laptop).
+    pub fn revoke_device(&self, coop: CoopId, device: PublicKey) -> Result<(), ApiError> {
+        self.node().revoke_device(coop, device)
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod words;
 pub use dto::*;
 
 use crate::governance::{choice_text, tally_dto};
+use crate::home::Home;
 use crate::node::Node;
 use crate::problem::{ProblemKey, problem};
 use crate::{ApiError, VoterDto};
@@ -234,5 +235,14 @@ fn ballot(
         },
         contested: tally.contested.contains(&id),
         refused: p.verdict.as_ref().err().map(|r| r.to_string()),
+    }
+}
+
+// Reports, as the handle offers them.
+impl Home {
+    /// The signed report of a closed (or withdrawn) proposal: the file and what it says,
+    /// verified as any verifier would.
+    pub fn export_report(&self, coop: CoopId, id: RecordId) -> Result<ExportedReport, ApiError> {
+        self.node().export_report(coop, id)
     }
 }
