@@ -244,7 +244,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     assert.match(cli(cliHome, "verify", file), /^VERIFIED/);
 
     await click("nav-verify");
-    await (await byId(browser, "verify-file")).setValue(file);
+    await (await byId(browser, "verify-file")).addValue(file);
     const verdict = await byId(browser, "verify-verdict");
     await verdict.waitForDisplayed({ timeout: 20_000 });
     assert.equal(await verdict.getAttribute("data-verified"), "true");
@@ -258,7 +258,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     const edited = text.replace('\\"vote\\":\\"yes\\"', '\\"vote\\":\\"no\\"');
     assert.notEqual(edited, text, "the report holds Bo's yes");
     writeFileSync(tampered, edited);
-    await (await byId(browser, "verify-file")).setValue(tampered);
+    await (await byId(browser, "verify-file")).addValue(tampered);
     await until(
       async () => (await (await byId(browser, "verify-verdict")).getAttribute("data-verified")) === "false",
       "the tampered report refused",

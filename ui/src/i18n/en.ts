@@ -105,6 +105,8 @@ export const en = {
 
   // Common.
   "common.cancel": "Cancel",
+  "file.choose": "Choose a file",
+  "file.none": "No file chosen",
   "common.confirm": "Yes, do it",
   "common.working": "Working…",
   "common.back": "Back",
@@ -156,6 +158,7 @@ export const en = {
 
   // Members.
   "members.title": "Members",
+  "members.founding_device": "founding device",
   "members.summary": "Members: {members} · new members are admitted by {admission}",
   "members.by_any": "any member",
   "members.by_proposal": "a proposal",

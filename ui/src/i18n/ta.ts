@@ -254,6 +254,8 @@ export const ta: Record<Key, string> = {
   "thing.ProtectHome": "இல்லத்தை உங்களுக்கு மட்டுமே உரியதாக்க",
 
   "common.cancel": "ரத்துசெய்",
+  "file.choose": "கோப்பைத் தேர்ந்தெடு",
+  "file.none": "கோப்பு எதுவும் தேர்ந்தெடுக்கப்படவில்லை",
   "common.confirm": "ஆம், செய்",
   "common.working": "செய்துகொண்டிருக்கிறது…",
   "common.back": "பின்செல்",
@@ -302,6 +304,7 @@ export const ta: Record<Key, string> = {
   "fraction.1/1": "1/1 (ஆம் அல்லது இல்லை என வாக்களிக்கும் அனைவரும்)",
 
   "members.title": "உறுப்பினர்கள்",
+  "members.founding_device": "நிறுவிய கருவி",
   "members.summary": "உறுப்பினர்கள்: {members} · புதிய உறுப்பினர்களைச் சேர்ப்பது: {admission}",
   "members.by_any": "எந்த உறுப்பினரும்",
   "members.by_proposal": "முன்மொழிவு மூலம்",

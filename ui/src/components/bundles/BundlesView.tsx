@@ -1,3 +1,4 @@
+import { FileInput } from "../common/FileInput";
 import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
 import { formatBytes, t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
@@ -77,12 +78,11 @@ export function BundlesView(props: { coop: string }) {
           <h2 id={`${id}-im`}>{t("bundles.import")}</h2>
           <div class="field">
             <label for={`${id}-file`}>{t("bundles.file")}</label>
-            <input
+            <FileInput
               id={`${id}-file`}
-              data-testid="bundle-import"
-              type="file"
+              testId="bundle-import"
               disabled={importing.busy()}
-              onChange={(e) => doImport(e.currentTarget)}
+              onChange={(input) => doImport(input)}
             />
           </div>
           <Busy when={importing.busy()} text={t("bundles.importing")} />

@@ -9,6 +9,13 @@ import { shortKey, standingLabel } from "../../lib/members/format";
 import { ConfirmButton } from "../common/ConfirmButton";
 import { FormError } from "../common/FormError";
 
+/** A device's name as the member reads it: the founder's first device is named by the
+ * protocol ("founding device", in every co-op's genesis), so it is worded here; any
+ * other name is what a member typed. */
+function deviceName(name: string): string {
+  return name === "founding device" ? t("members.founding_device") : name;
+}
+
 export function MemberTable(props: {
   coop: string;
   members: MemberDto[];
@@ -63,7 +70,7 @@ export function MemberTable(props: {
                       <For each={devicesOf(m)}>
                         {(d) => (
                           <li class={d.revoked ? "revoked" : ""}>
-                            <span>{d.name}</span>{" "}
+                            <span>{deviceName(d.name)}</span>{" "}
                             <code class="key" title={d.key}>
                               {shortKey(d.key)}
                             </code>
@@ -86,7 +93,7 @@ export function MemberTable(props: {
                               <ConfirmButton
                                 danger
                                 label={t("members.revoke", { device: shortKey(d.key) })}
-                                question={t("members.revoke_confirm", { device: d.name })}
+                                question={t("members.revoke_confirm", { device: deviceName(d.name) })}
                                 disabled={revoke.busy()}
                                 onConfirm={() => revokeDevice(d.key)}
                               />

@@ -1,3 +1,4 @@
+import { FileInput } from "../common/FileInput";
 import { createSignal, createUniqueId, For, Show } from "solid-js";
 import { formatDateTime, t, type Key } from "../../i18n";
 import { createAction } from "../../lib/app/action";
@@ -35,13 +36,12 @@ export function VerifyView() {
       <section class="card">
         <div class="field">
           <label for={`${uid}-file`}>{t("verify.file")}</label>
-          <input
+          <FileInput
             id={`${uid}-file`}
-            data-testid="verify-file"
-            type="file"
+            testId="verify-file"
             accept=".json,application/json"
             disabled={checking.busy()}
-            onChange={(e) => open(e.currentTarget)}
+            onChange={(input) => open(input)}
           />
         </div>
         <Busy when={checking.busy()} text={t("verify.checking")} />

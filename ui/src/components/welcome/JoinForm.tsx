@@ -1,3 +1,4 @@
+import { FileInput } from "../common/FileInput";
 import { createSignal, createUniqueId, Show } from "solid-js";
 import { t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
@@ -69,12 +70,11 @@ export function JoinForm() {
       </div>
       <div class="field">
         <label for={`${id}-img`}>{t("welcome.image")}</label>
-        <input
+        <FileInput
           id={`${id}-img`}
-          data-testid="join-image"
-          type="file"
+          testId="join-image"
           accept="image/png,image/jpeg"
-          onChange={(e) => pickImage(e.currentTarget)}
+          onChange={(input) => pickImage(input)}
         />
         <Busy when={reading.busy()} text={t("welcome.reading_image")} />
         <FormError error={reading.error()} />
