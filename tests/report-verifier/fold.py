@@ -493,6 +493,8 @@ class Fold:
         if effect is not None and b["method"] not in ("yes_no", "consent"):
             raise Refused("invalid effect: only yes/no and consent proposals can carry "
                           "an effect")
+        if "nominated" in b:
+            self._nominated(r)
         if "revises" in b:
             rv = self.opens.get(b["revises"])
             if rv is None or not (self.anc[r.pos] >> rv.record.pos) & 1:
@@ -516,6 +518,84 @@ class Fold:
                         or not (self.anc[r.pos] >> post.pos) & 1):
                     raise Refused("listing %s is not known where this was written"
                                   % e["listing"][:12])
+
+    # "Nominations".
+
+    def _call(self, r, call_id):
+        """The valid nomination.call `call_id` in r's past."""
+        c = self.by_id.get(call_id)
+        if (c is None or c.kind != "nomination.call" or not self.valid[c.pos]
+                or not (self.anc[r.pos] >> c.pos) & 1):
+            raise Refused("call for nominations %s is not known where this was written"
+                          % call_id[:12])
+        return c
+
+    def _about_call(self, r, call_id):
+        """The valid records about the call in r's past, in (depth, id) order."""
+        out = []
+        for x in self.order[:r.pos]:
+            if not self.valid[x.pos] or not (self.anc[r.pos] >> x.pos) & 1:
+                continue
+            b = x.body
+            if ((x.kind in ("nomination", "nomination.answer") and b["call"] == call_id) or
+                    (x.kind == "proposal.open" and b.get("nominated", {}).get("call") == call_id)):
+                out.append(x)
+        return out
+
+    def _rule_call(self, r, view):
+        if not r.body["closes_at"] > r.at:
+            raise Refused("the deadline must be after the proposal opens")
+
+    def _rule_nomination(self, r, view):
+        c = self._call(r, r.body["call"])
+        if r.at >= c.body["closes_at"]:
+            raise Refused("nominations for this election had closed")
+        if not view.is_current(r.body["nominee"]):
+            raise Refused("%s is not a current member" % r.body["nominee"])
+
+    def _rule_answer(self, r, view):
+        c = self._call(r, r.body["call"])
+        if r.at >= c.body["closes_at"]:
+            raise Refused("nominations for this election had closed")
+        if not any(x.kind == "nomination" and x.body["nominee"] == r.author
+                   for x in self._about_call(r, c.id)):
+            raise Refused("%s was not nominated on this call" % r.author)
+
+    def _nominated(self, r):
+        """Step 5 of a proposal.open that elects from a call: the caller, after the
+        close, once, the call's method and seats, and exactly its candidates: those
+        nominated whose own latest answer (highest seq, then lowest id) is accept, in
+        the order of each one's first nomination."""
+        b = r.body
+        c = self._call(r, b["nominated"]["call"])
+        about = self._about_call(r, c.id)
+        if c.author != r.author or any(x.kind == "proposal.open" for x in about):
+            raise Refused("only the caller opens the election from a call, once")
+        if r.at < c.body["closes_at"]:
+            raise Refused("an election opens from its call only once nominations have closed")
+        mismatch = Refused("the election's candidates must be exactly those who accepted "
+                           "their nomination, in the order they were first nominated")
+        if b["method"] != c.body["method"] or b.get("seats") != c.body["seats"]:
+            raise mismatch
+        latest = {}
+        for x in about:
+            if x.kind != "nomination.answer":
+                continue
+            cur = latest.get(x.author)
+            if (cur is None or x.body["seq"] > cur.body["seq"] or
+                    (x.body["seq"] == cur.body["seq"] and x.id < cur.id)):
+                latest[x.author] = x
+        candidates = []
+        for x in about:
+            n = x.body.get("nominee") if x.kind == "nomination" else None
+            if n is None or n in candidates:
+                continue
+            a = latest.get(n)
+            if a is not None and a.body["answer"] == "accept":
+                candidates.append(n)
+        # A nominee first nominated, then accepted: listed once, at their first nomination.
+        if candidates != b["nominated"]["candidates"]:
+            raise mismatch
 
     def _rule_ballot(self, r, view):
         prop = self._require_open(r, r.body["proposal"])
@@ -655,6 +735,9 @@ RULES = {
     "proxy.revoke": Fold._rule_revoke,
     "proposal.close": Fold._rule_close,
     "proposal.withdraw": Fold._rule_withdraw,
+    "nomination.call": Fold._rule_call,
+    "nomination": Fold._rule_nomination,
+    "nomination.answer": Fold._rule_answer,
     "listing.post": Fold._rule_none,
     "listing.revise": Fold._rule_listing_change,
     "listing.status": Fold._rule_listing_change,

@@ -476,7 +476,7 @@ def body_open(v):
                     ("options", DEF, list), ("seats", OPT, None), ("quorum_pct", REQ, None),
                     ("threshold", REQ, None), ("closes_at", REQ, None),
                     ("electorate", REQ, None), ("effect", OPT, None), ("revises", OPT, None),
-                    ("template", OPT, None)],
+                    ("template", OPT, None), ("nominated", OPT, None)],
                 "body")
     _need_name(b["title"], "title")
     _need_text(b["text"], "text", 20000)
@@ -515,7 +515,46 @@ def body_open(v):
         _need_hex64(b["revises"], "revises")
     if b["template"] is not None:
         _need_name(b["template"], "template")
+    if b["nominated"] is not None:
+        n = _struct(b["nominated"], [("call", REQ, None), ("candidates", REQ, None)],
+                    "nominated")
+        _need_hex64(n["call"], "nominated.call")
+        if not isinstance(n["candidates"], list):
+            raise BodyError("nominated.candidates must be an array")
+        for c in n["candidates"]:
+            _need_hex64(c, "a candidate")
+        if len(n["candidates"]) != len(options) or len(set(n["candidates"])) != len(options):
+            raise BodyError("a nominated election names one distinct candidate per option")
+        b["nominated"] = {"call": n["call"], "candidates": list(n["candidates"])}
     return _drop_none(b)
+
+
+def body_nomination_call(v):
+    b = _struct(v, [("title", REQ, None), ("text", REQ, None), ("method", REQ, None),
+                    ("seats", REQ, None), ("closes_at", REQ, None)], "body")
+    _need_name(b["title"], "title")
+    _need_text(b["text"], "text", 20000)
+    if b["method"] not in ("stv", "scottish_stv", "approval"):
+        raise BodyError("a call for nominations is for stv, scottish_stv or approval")
+    _need_int(b["seats"], "seats", 1, 2**32 - 1)
+    _need_int(b["closes_at"], "closes_at", -canonical.MAX_INT, canonical.MAX_INT)
+    return b
+
+
+def body_nomination(v):
+    b = _struct(v, [("call", REQ, None), ("nominee", REQ, None)], "body")
+    _need_hex64(b["call"], "call")
+    _need_hex64(b["nominee"], "nominee")
+    return b
+
+
+def body_nomination_answer(v):
+    b = _struct(v, [("call", REQ, None), ("seq", REQ, None), ("answer", REQ, None)], "body")
+    _need_hex64(b["call"], "call")
+    _need_int(b["seq"], "seq", 0, canonical.MAX_INT)
+    if b["answer"] not in ("accept", "decline", "withdraw"):
+        raise BodyError("answer must be one of accept, decline, withdraw")
+    return b
 
 
 def _choice(v):
@@ -754,6 +793,9 @@ BODY_READERS = {
     "proxy.revoke": body_revoke,
     "proposal.close": body_close,
     "proposal.withdraw": body_withdraw,
+    "nomination.call": body_nomination_call,
+    "nomination": body_nomination,
+    "nomination.answer": body_nomination_answer,
     "listing.post": body_listing_post,
     "listing.revise": body_listing_revise,
     "listing.status": body_listing_status,

@@ -1342,6 +1342,80 @@ def build_board():
     return log, k, ids
 
 
+
+def test_nominated_election_reports():
+    """An election whose candidates a call for nominations gave (docs/protocol.md
+    "Nominations"): the opening with exactly those who accepted, in the order first
+    nominated, verifies; one naming others, or opened before the close, or by someone
+    other than the caller, is refused where written, so its report is refused."""
+    k = {n: Key(n) for n in ("asha", "bo", "cy", "dee", "bdev")}
+    log = Log()
+    log.add(k["asha"], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": k["bdev"].pub,
+             "founder_name": "Asha", "name": "Call Co-op", "nonce": "c0" * 16}, 1)
+    for i, n in enumerate(("bo", "cy", "dee")):
+        log.add(k["asha"], "member.admit", {"member": k[n].pub, "name": n.capitalize()}, 2 + i)
+    electorate = sorted(k[n].pub for n in ("asha", "bo", "cy", "dee"))
+    close_at = 1000
+    call = log.add(k["asha"], "nomination.call",
+                   {"closes_at": close_at, "method": "stv", "seats": 2,
+                    "text": "Two seats.", "title": "Board"}, 10)
+    # Bo nominates Cy, Dee herself, Cy nominates Bo; Cy and Dee accept, Bo declines;
+    # Asha's answer is refused (nobody nominated her), as is a nomination after the close.
+    log.add(k["bo"], "nomination", {"call": call, "nominee": k["cy"].pub}, 20)
+    log.add(k["dee"], "nomination", {"call": call, "nominee": k["dee"].pub}, 30)
+    log.add(k["cy"], "nomination", {"call": call, "nominee": k["bo"].pub}, 40)
+    log.add(k["cy"], "nomination.answer", {"answer": "accept", "call": call, "seq": 0}, 50)
+    log.add(k["dee"], "nomination.answer", {"answer": "accept", "call": call, "seq": 0}, 60)
+    log.add(k["bo"], "nomination.answer", {"answer": "decline", "call": call, "seq": 0}, 70)
+    stray = log.add(k["asha"], "nomination.answer",
+                    {"answer": "accept", "call": call, "seq": 0}, 80)
+    late = log.add(k["bo"], "nomination", {"call": call, "nominee": k["asha"].pub}, close_at)
+    base = dict(log.recs), set(log.cited)
+
+    def election(author, at, candidates):
+        return log.add(k[author], "proposal.open",
+                       {"closes_at": 10 ** 6, "electorate": electorate, "method": "stv",
+                        "nominated": {"call": call,
+                                      "candidates": [k[c].pub for c in candidates]},
+                        "options": [c.capitalize() for c in candidates], "quorum_pct": 50,
+                        "seats": 2, "text": "Two seats.", "threshold": {"den": 2, "num": 1},
+                        "title": "Board"}, at)
+
+    def ballots_and_close(p):
+        named = [log.add(k[n], "ballot", {"choice": {"rank": ["Dee", "Cy"]}, "proposal": p,
+                                          "seq": 1}, 2000, deps=[p])
+                 for n in ("asha", "bo", "cy", "dee")]
+        log.add(k["asha"], "proposal.close", {"ballots": sorted(named), "proposal": p,
+                                              "proxies": []}, 2 * 10 ** 6)
+
+    good = election("asha", close_at + 1, ["cy", "dee"])
+    ballots_and_close(good)
+    v = expect_verified("nominated election", make_report(log, good, k["asha"]),
+                        status="closed", outcome="elected", ballots_counted=4)
+    fold = Fold([records.check_record(w.encode()) for w in
+                 make_report(log, good, k["asha"])["records"]], log.coop)
+    check("nominated elections", v is not None and len(v.tally["election"]["elected"]) == 2,
+          "two elected from the call")
+    check("nominated elections", stray not in fold.by_id or not fold.valid[fold.by_id[stray].pos],
+          "an answer by someone not nominated does not count")
+    check("nominated elections", late not in fold.by_id or not fold.valid[fold.by_id[late].pos],
+          "a nomination after the close does not count")
+    for name, author, at, cands in (
+            ("the candidates in another order", "asha", close_at + 1, ["dee", "cy"]),
+            ("one who declined among them", "asha", close_at + 1, ["bo", "cy"]),
+            ("opened before the close", "asha", close_at - 1, ["cy", "dee"]),
+            ("opened by another", "bo", close_at + 1, ["cy", "dee"])):
+        log.recs, log.cited = dict(base[0]), set(base[1])
+        bad = election(author, at, cands)
+        recs = [records.check_record(log.recs[i].wire) for i in report_records(log, bad)]
+        f = Fold(recs, log.coop)
+        check("nominated elections", not f.valid[f.by_id[bad].pos],
+              "%s: refused where written" % name)
+        expect_refused("nominated: " + name,
+                       to_bytes(make_report_unchecked(log, bad, k["asha"])),
+                       "refused_proposal")
+
 def test_election_reports():
     log, k, ids = build_board()
     # Counted: Asha [Asha, Bala], Bo [Bala, Chitra, Asha] of weight 2 (Dee's proxy),
@@ -1460,6 +1534,7 @@ def main():
     test_election_properties()
     test_published_elections()
     test_election_reports()
+    test_nominated_election_reports()
     timings = []
     test_performance(timings)
     total = sum(counts.values())

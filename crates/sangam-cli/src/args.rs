@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::bundles::BundleCommand;
 use crate::coop::CoopCommand;
-use crate::governance::{ballots, election, proposals, report, templates};
+use crate::governance::{ballots, election, nominations, proposals, report, templates};
 use crate::identity::IdCommand;
 use crate::ledger::{LedgerCommand, labour, patronage};
 use crate::listing::ListingCommand;
@@ -69,6 +69,12 @@ pub enum Command {
     /// An STV election's ballots as a BLT file, or count a BLT file with no home.
     #[command(subcommand)]
     Election(election::ElectionCommand),
+    /// Calls for nominations: call one, see who is nominated, answer yours, open the
+    /// election once nominations have closed.
+    #[command(subcommand)]
+    Nomination(nominations::NominationCommand),
+    /// Put a member (yourself too) forward on a call for nominations.
+    Nominate(nominations::NominateArgs),
     /// The proposal templates Sangam ships: list them, or show one's questions.
     #[command(subcommand)]
     Template(templates::TemplateCommand),

@@ -31,7 +31,7 @@ mod show;
 mod words;
 
 use args::{Cli, Command};
-use governance::{ballots, election, proposals, report, templates};
+use governance::{ballots, election, nominations, proposals, report, templates};
 
 fn main() {
     let cli = Cli::parse();
@@ -98,6 +98,8 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Patronage(command) => ledger::patronage::run(home, coop_arg, command),
         Command::Election(command) => election::run(home, coop_arg, command),
         Command::Template(command) => templates::run(command),
+        Command::Nomination(command) => nominations::run(home, coop_arg, command),
+        Command::Nominate(args) => nominations::nominate(home, coop_arg, args),
         Command::Vote(args) => ballots::vote(home, coop_arg, args),
         Command::Proxy(args) => ballots::proxy(home, coop_arg, args),
         Command::Close(args) => ballots::close(home, coop_arg, args),

@@ -53,3 +53,9 @@ pub fn proposal(home: &Home, coop: CoopId, text: &str) -> Result<RecordId> {
     home.find_proposal(coop, text)
         .map_err(|e| hint(e, "sangam proposal list"))
 }
+
+/// A call for nominations by id or prefix.
+pub fn call(home: &Home, coop: CoopId, text: &str) -> Result<RecordId> {
+    home.find_call(coop, text)
+        .map_err(|e| hint(e, "sangam nomination list"))
+}

@@ -294,6 +294,16 @@ impl Node {
         coop: CoopId,
         draft: ProposalDraft,
     ) -> Result<ProposalDto, ApiError> {
+        self.propose_nominated(coop, draft, None)
+    }
+
+    /// [`Node::propose`], for an election whose candidates a call for nominations gave.
+    pub(crate) fn propose_nominated(
+        &mut self,
+        coop: CoopId,
+        draft: ProposalDraft,
+        nominated: Option<sangam_model::governance::Nominated>,
+    ) -> Result<ProposalDto, ApiError> {
         if draft.closes_at > crate::node::LATEST_TIME {
             return Err(problem(ProblemKey::DeadlineTooLate).into());
         }
@@ -366,6 +376,7 @@ impl Node {
                 .template
                 .map(|t| t.trim().to_owned())
                 .filter(|t| !t.is_empty()),
+            nominated,
         };
         let id = self.write_returning(coop, Body::ProposalOpen(open))?;
         self.proposal_show(coop, id)

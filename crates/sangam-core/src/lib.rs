@@ -32,6 +32,7 @@ mod membership;
 mod mend;
 mod money;
 mod node;
+mod nominations;
 mod private;
 mod problem;
 mod published;
@@ -67,6 +68,7 @@ pub use money::{
     DecimalMark, minor_text, money_text, parse_minor, parse_money, parse_money_marked, places,
 };
 pub use node::{Clock, DB_FILE, Entropy, LATEST_TIME, OsEntropy, SystemClock};
+pub use nominations::{CallDraft, NominationCallDto, NomineeDto};
 pub use problem::{Problem, ProblemKey, Thing};
 pub use recovery::PHRASE_WORDS;
 pub use reports::page::{PageWords, render as report_page, render_in as report_page_in};
@@ -74,7 +76,7 @@ pub use reports::{
     BallotFate, ExportedReport, ReportBallotDto, ReportCloseDto, ReportDto, ReportProxyDto,
     ReportSummaryDto, verify_report,
 };
-pub use sangam_model::body::{Choice, Fraction, Method, Vote};
+pub use sangam_model::body::{Choice, Fraction, Method, NominationReply, Vote};
 pub use sangam_model::ledger::{AccountRole, AccountType, Basis};
 pub use sangam_model::market::{ListingKind, ListingStatus};
 pub use sangam_model::{Admission, Body, CoopId, Kind, PublicKey, RecordId, Timestamp};

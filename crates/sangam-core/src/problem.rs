@@ -60,6 +60,8 @@ problems! {
     CoopNotHere(NotFound) = "co-op {coop} is not in this home";
     /// A proposal this co-op does not have.
     NotAProposal(NotFound) = "{id} is not a proposal of this co-op";
+    /// A call for nominations this co-op does not have.
+    NotACall(NotFound) = "{id} is not a call for nominations of this co-op";
     /// A listing this co-op does not have.
     NotAListing(NotFound) = "{id} is not a listing of this co-op";
     /// An entry the books do not have.
@@ -182,6 +184,8 @@ problems! {
     NotAnElection(InvalidInput) = "{id} is not an STV election: a ballot file holds rankings of candidates";
     /// A ballot file that cannot be written or read.
     BadBallotFile(InvalidInput) = "{detail}";
+    /// Too few accepted to open the election.
+    TooFewCandidates(InvalidInput) = "{count} accepted their nomination: an election of {seats} seat(s) needs at least two candidates, and no fewer than its seats";
     /// A tally that cannot be counted.
     NotCounted(NotFound) = "{detail}";
     /// A ballot's choice that the method refuses, with the options.
@@ -334,6 +338,8 @@ pub enum Thing {
     Proposal,
     /// A listing, named by id.
     Listing,
+    /// A call for nominations, named by id.
+    Call,
     /// An account, named by id.
     Account,
     /// An entry, named by id.
@@ -398,6 +404,7 @@ impl Thing {
             Thing::Member => "a member",
             Thing::Proposal => "a proposal",
             Thing::Listing => "a listing",
+            Thing::Call => "a call for nominations",
             Thing::Account => "an account",
             Thing::Entry => "an entry",
             Thing::NewcomerKey => "the newcomer's member key",
@@ -537,6 +544,7 @@ impl Thing {
         Thing::Member,
         Thing::Proposal,
         Thing::Listing,
+        Thing::Call,
         Thing::Account,
         Thing::Entry,
         Thing::NewcomerKey,

@@ -95,6 +95,7 @@ fn build() -> Coop {
             options: vec![],
             seats: None,
             template: None,
+            nominated: None,
             quorum_pct: 50,
             threshold: Fraction { num: 2, den: 3 },
             closes_at: 10_000_000,

@@ -6,8 +6,8 @@
 pub use crate::field::{FieldError, Fields, MAX_NAME_CHARS, MAX_TEXT_CHARS, check_name};
 pub use crate::governance::{
     Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, MAX_OPTIONS, MAX_PROPOSAL_CHARS,
-    Method, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
-    RESERVED_OPTIONS, Vote,
+    Method, Nominated, Nomination, NominationAnswer, NominationCall, NominationReply,
+    ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke, RESERVED_OPTIONS, Vote,
 };
 pub use crate::kinds::{Body, BodyError, InvalidBody, Kind};
 pub use crate::membership::{

@@ -40,6 +40,9 @@ macro_rules! kinds_table {
             ProxyRevoke(governance::ProxyRevoke)           = "proxy.revoke",      authority: false;
             ProposalClose(governance::ProposalClose)       = "proposal.close",    authority: true;
             ProposalWithdraw(governance::ProposalWithdraw) = "proposal.withdraw", authority: true;
+            NominationCall(governance::NominationCall)     = "nomination.call",   authority: false;
+            Nomination(governance::Nomination)             = "nomination",        authority: false;
+            NominationAnswer(governance::NominationAnswer) = "nomination.answer", authority: false;
             CoopSettings(membership::CoopSettings)         = "coop.settings",     authority: false;
             ListingPost(market::ListingPost)               = "listing.post",      authority: false;
             ListingRevise(market::ListingRevise)           = "listing.revise",    authority: false;

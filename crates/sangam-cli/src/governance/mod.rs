@@ -6,6 +6,7 @@
 
 pub mod ballots;
 pub mod election;
+pub mod nominations;
 pub mod proposals;
 mod render;
 pub mod report;

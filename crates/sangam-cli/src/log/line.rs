@@ -40,6 +40,14 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             c.ballots.len()
         ),
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
+        Body::NominationCall(c) => format!(
+            "called for nominations for {:?} ({} seat(s))",
+            c.title, c.seats
+        ),
+        Body::Nomination(n) => format!("nominated {} on call {}", who(&n.nominee), n.call.short()),
+        Body::NominationAnswer(a) => {
+            format!("answered {} on call {}", a.answer.as_str(), a.call.short())
+        }
         Body::ListingPost(p) => format!("posted a {} listing {:?}", p.0.kind.as_str(), p.0.title),
         Body::ListingRevise(r) => format!("revised listing {}", r.listing.short()),
         Body::ListingStatusChange(s) => {

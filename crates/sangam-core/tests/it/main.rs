@@ -7,6 +7,7 @@ mod forms;
 mod homes;
 mod join;
 mod net;
+mod nominations;
 mod reports;
 mod words;
 mod writers;

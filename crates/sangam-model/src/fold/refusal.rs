@@ -101,6 +101,27 @@ pub enum Refusal {
     /// An effect this proposal cannot carry.
     #[error("invalid effect: {0}")]
     BadEffect(Cow<'static, str>),
+    // "Nominations".
+    /// A call for nominations that is unknown, invalid, or not in the record's past.
+    #[error("call for nominations {0} is not known where this was written")]
+    UnknownCall(String),
+    /// A nomination or an answer written when nominations had closed.
+    #[error("nominations for this election had closed")]
+    NominationsClosed,
+    /// An election opened from a call before its nominations closed.
+    #[error("an election opens from its call only once nominations have closed")]
+    NominationsOpen,
+    /// An answer by someone nobody nominated on the call.
+    #[error("{0} was not nominated on this call")]
+    NotNominated(String),
+    /// An election whose candidates are not those its call gives.
+    #[error(
+        "the election's candidates must be exactly those who accepted their nomination, in the order they were first nominated"
+    )]
+    CandidatesMismatch,
+    /// An election from a call that already opened one, or by someone other than the caller.
+    #[error("only the caller opens the election from a call, once")]
+    NotTheCall,
     /// A listing that is not a valid `listing.post` in the record's past.
     #[error("listing {0} is not known where this was written")]
     UnknownListing(String),

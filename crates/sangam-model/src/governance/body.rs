@@ -67,6 +67,9 @@ pub enum GovernanceFieldError {
     /// A close whose named ballots or proxies are not strictly ascending.
     #[error("named ballots and proxies must be distinct and ascending")]
     NamedUnsorted,
+    /// A nominated election whose candidates are not one distinct key per option.
+    #[error("a nominated election names one distinct candidate per option")]
+    Candidates,
 }
 
 /// Why an answer does not fit a proposal's method and options.
@@ -302,6 +305,88 @@ pub struct ProposalOpen {
     /// people, who see its questions with the proposer's answers; it changes no rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The call for nominations this election's candidates come from, and who they are:
+    /// option `i` is candidate `i` (docs/protocol.md "Nominations").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominated: Option<Nominated>,
+}
+
+/// An election's candidates as its call for nominations gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nominated {
+    /// The `nomination.call` record.
+    pub call: RecordId,
+    /// The candidates, in the order of the options that name them: exactly those the
+    /// call gives in the opening's causal past.
+    pub candidates: Vec<PublicKey>,
+}
+
+/// `nomination.call`: a call for candidates for an election of `seats` by `method`,
+/// open for nominations and answers until `closes_at`; its author then opens the
+/// election from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationCall {
+    /// What is elected ("Board 2027").
+    pub title: String,
+    /// Why, and what the seats are for.
+    pub text: String,
+    /// How the election counts: `stv`, `scottish_stv` or `approval`.
+    pub method: Method,
+    /// How many are elected.
+    pub seats: u32,
+    /// When nominations close (ms since the epoch): nominations and answers are written
+    /// before it, the election opened after it.
+    pub closes_at: i64,
+}
+
+/// `nomination`: the author puts `nominee` (themself or another current member) forward
+/// on a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nomination {
+    /// The `nomination.call` record.
+    pub call: RecordId,
+    /// The member put forward.
+    pub nominee: PublicKey,
+}
+
+/// What a nominee says of their nomination.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NominationReply {
+    /// They stand.
+    Accept,
+    /// They do not stand.
+    Decline,
+    /// They stood, and no longer do.
+    Withdraw,
+}
+
+impl NominationReply {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NominationReply::Accept => "accept",
+            NominationReply::Decline => "decline",
+            NominationReply::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// `nomination.answer`: a nominee's answer on a call; their highest `seq` counts (equal
+/// ones: the lowest record id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationAnswer {
+    /// The `nomination.call` record.
+    pub call: RecordId,
+    /// The nominee's own sequence number for this call.
+    pub seq: u64,
+    /// The answer.
+    pub answer: NominationReply,
 }
 
 /// `ballot`: a member's vote on one proposal.
@@ -414,6 +499,14 @@ impl Fields for ProposalOpen {
         if let Some(template) = &self.template {
             check_name("template", template)?;
         }
+        if let Some(nominated) = &self.nominated {
+            let distinct: BTreeSet<&PublicKey> = nominated.candidates.iter().collect();
+            if nominated.candidates.len() != self.options.len()
+                || distinct.len() != nominated.candidates.len()
+            {
+                return Err(GovernanceFieldError::Candidates);
+            }
+        }
         match &self.effect {
             Some(Effect::Admit(a)) => {
                 crate::membership::check_usable(&a.member)?;
@@ -460,6 +553,31 @@ impl Fields for ProposalClose {
 }
 
 impl Fields for ProposalWithdraw {
+    type Error = GovernanceFieldError;
+}
+
+impl Fields for NominationCall {
+    type Error = GovernanceFieldError;
+    fn check(&self) -> Result<(), GovernanceFieldError> {
+        check_name("title", &self.title)?;
+        if self.text.chars().count() > MAX_PROPOSAL_CHARS {
+            return Err(GovernanceFieldError::TextLength);
+        }
+        match self.method {
+            Method::Stv | Method::ScottishStv | Method::Approval if self.seats >= 1 => Ok(()),
+            Method::Stv | Method::ScottishStv | Method::Approval => {
+                Err(GovernanceFieldError::Seats(self.method))
+            }
+            other => Err(GovernanceFieldError::NoSeats(other)),
+        }
+    }
+}
+
+impl Fields for Nomination {
+    type Error = GovernanceFieldError;
+}
+
+impl Fields for NominationAnswer {
     type Error = GovernanceFieldError;
 }
 

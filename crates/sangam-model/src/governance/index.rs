@@ -13,6 +13,13 @@ pub(crate) struct Index {
     pub(crate) ends: HashMap<RecordId, Vec<RecordId>>,
     /// Valid proposals in fold order (depth, id), so listing them reads no other record.
     pub(crate) proposals: BTreeSet<(u64, RecordId)>,
+    /// Valid calls for nominations in fold order.
+    #[serde(default)]
+    pub(crate) calls: BTreeSet<(u64, RecordId)>,
+    /// Nominations, answers and the elections opened, by call (valid or not: rules
+    /// filter by verdict and by the past of the record judged).
+    #[serde(default)]
+    pub(crate) about_call: HashMap<RecordId, Vec<RecordId>>,
 }
 
 impl Index {

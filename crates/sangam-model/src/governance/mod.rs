@@ -24,6 +24,7 @@
 mod body;
 mod count;
 mod index;
+mod nominations;
 mod queries;
 mod rules;
 mod tally;
@@ -35,11 +36,13 @@ use serde::Serialize;
 use crate::id::RecordId;
 pub use body::{
     Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, ListingWithdrawal, MAX_OPTIONS,
-    MAX_PROPOSAL_CHARS, Method, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant,
-    ProxyRevoke, RESERVED_OPTIONS, Vote,
+    MAX_PROPOSAL_CHARS, Method, Nominated, Nomination, NominationAnswer, NominationCall,
+    NominationReply, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
+    RESERVED_OPTIONS, Vote,
 };
 pub use count::{Count, Outcome};
 pub(crate) use index::Index;
+pub use nominations::{CallView, Nominee};
 pub(crate) use rules::Deciding;
 
 /// Where a proposal stands.

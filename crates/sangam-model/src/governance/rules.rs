@@ -110,6 +110,7 @@ impl Rules for ProposalOpen {
                 "only yes/no and consent proposals can carry an effect".into(),
             ));
         }
+        super::nominations::judge_nominated(self, record, scope)?;
         if let Some(revised) = &self.revises
             && (scope.fold.proposal(revised).is_none() || !scope.context.contains(revised))
         {
@@ -142,6 +143,7 @@ impl Rules for ProposalOpen {
             let entry = (placed.depth, placed.record.id());
             fold.index.governance.proposals.insert(entry);
         }
+        super::nominations::index_nominated(self, placed, fold);
     }
 }
 

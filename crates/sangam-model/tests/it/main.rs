@@ -5,6 +5,7 @@ mod governance;
 mod ledger;
 mod market;
 mod membership;
+mod nominations;
 mod order;
 mod reports;
 mod signatures;

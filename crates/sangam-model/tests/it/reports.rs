@@ -83,6 +83,7 @@ fn open(method: Method, electorate: &[&Person], title: &str) -> Body {
         },
         seats: method.is_stv().then_some(2),
         template: None,
+        nominated: None,
         quorum_pct: 50,
         threshold: Fraction { num: 1, den: 2 },
         closes_at: 60_000,

@@ -131,6 +131,7 @@ pub fn yes_no(electorate: &[&Person], closes_at: i64, threshold: Fraction, quoru
         options: vec![],
         seats: None,
         template: None,
+        nominated: None,
         quorum_pct,
         threshold,
         closes_at,

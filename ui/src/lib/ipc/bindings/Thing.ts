@@ -4,4 +4,4 @@
  * What kind of thing a value names, worded by each front end ("a proposal", "the
  * statement").
  */
-export type Thing = "Coop" | "Member" | "Proposal" | "Listing" | "Account" | "Entry" | "NewcomerKey" | "MemberToRemove" | "Treasurer" | "PostingMember" | "TheMember" | "Author" | "MemberKey" | "DeviceKey" | "Bundle" | "EarlierBundle" | "Statement" | "RulesFile" | "TextFile" | "Report" | "BallotFile" | "WordTable" | "PeriodStart" | "PeriodEnd" | "EntryDate" | "SymbolicLink" | "Directory" | "Device" | "CreateHome" | "CreateDatabase" | "ProtectHome";
+export type Thing = "Coop" | "Member" | "Proposal" | "Listing" | "Call" | "Account" | "Entry" | "NewcomerKey" | "MemberToRemove" | "Treasurer" | "PostingMember" | "TheMember" | "Author" | "MemberKey" | "DeviceKey" | "Bundle" | "EarlierBundle" | "Statement" | "RulesFile" | "TextFile" | "Report" | "BallotFile" | "WordTable" | "PeriodStart" | "PeriodEnd" | "EntryDate" | "SymbolicLink" | "Directory" | "Device" | "CreateHome" | "CreateDatabase" | "ProtectHome";
