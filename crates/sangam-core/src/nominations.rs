@@ -7,7 +7,7 @@ use serde::Serialize;
 use sangam_model::body::NominationReply;
 use sangam_model::body::{Method, Nominated, Nomination, NominationAnswer, NominationCall};
 use sangam_model::governance::CallView;
-use sangam_model::{Body, CoopId, CoopState, PublicKey, RecordId, Timestamp};
+use sangam_model::{Body, CoopId, CoopState, PublicKey, RecordId, Refusal, Timestamp};
 
 use crate::ApiError;
 use crate::ProposalDto;
@@ -236,6 +236,8 @@ impl Home {
         let mut node = self.node();
         node.write_unit(|node| {
             let state = node.state(coop)?;
+            let now = node.now();
+            let me = node.member()?.0.public();
             let fold = node.replica(coop)?.fold();
             let view = fold.call_view(&call).ok_or_else(|| no_call(call))?;
             let (title, text, method, seats) = (
@@ -244,6 +246,14 @@ impl Home {
                 view.call.method,
                 view.call.seats,
             );
+            // What the rules would refuse anyway, said before the candidates are counted.
+            if now < view.call.closes_at {
+                return Err(ApiError::refused(Refusal::NominationsOpen));
+            }
+            if view.caller != me || view.election.is_some() {
+                return Err(ApiError::refused(Refusal::NotTheCall));
+            }
+            let fold = node.replica(coop)?.fold();
             let candidates = fold.candidates_for_new_record(&call);
             if candidates.len() < 2 || (candidates.len() as u64) < u64::from(seats) {
                 return Err(problem(ProblemKey::TooFewCandidates)

@@ -591,3 +591,82 @@ fn a_client_project_proposed_from_its_template_keeps_the_ten_questions_with_thei
         .contains("--method")
     );
 }
+
+#[test]
+fn members_are_nominated_answer_and_see_who_stands_and_the_election_waits_for_the_close() {
+    let tmp = TempDir::new().expect("tmp");
+    let dir = tmp.path();
+    let (homes, keys) = five_members(dir);
+    let [asha, bo, cy] = [&homes[0], &homes[1], &homes[2]];
+    let all: Vec<&Home> = homes.iter().collect();
+    let call = asha.json(&[
+        "nomination",
+        "call",
+        "--title",
+        "Board 2027",
+        "--seats",
+        "2",
+        "--closes-in",
+        "7d",
+    ]);
+    let id = call["id"].as_str().expect("id").to_owned();
+    assert_eq!(call["method"], "stv");
+    assert_eq!(call["open"], true);
+    exchange(&all, dir, "call");
+    // Bo puts Cy forward and himself; Cy stands; Bo declines; a prefix names the call.
+    bo.ok(&["nominate", &id[..8], &keys[2][..8]]);
+    bo.ok(&["nominate", &id, &keys[1]]);
+    exchange(&all, dir, "nominated");
+    cy.ok(&["nomination", "accept", &id]);
+    bo.ok(&["nomination", "decline", &id]);
+    // Eli was nominated by nobody: his answer is refused and says why.
+    let refused = homes[4].fails(&["nomination", "accept", &id]);
+    assert!(
+        refused.contains("was not nominated on this call"),
+        "{refused}"
+    );
+    exchange(&all, dir, "answered");
+    let shown = asha.json(&["nomination", "show", &id]);
+    let nominees: Vec<(String, Vec<String>, Value)> = shown["nominees"]
+        .as_array()
+        .expect("nominees")
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().expect("name").to_owned(),
+                n["by"]
+                    .as_array()
+                    .expect("by")
+                    .iter()
+                    .map(|b| b.as_str().expect("a name").to_owned())
+                    .collect(),
+                n["answer"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nominees,
+        vec![
+            ("cy".to_owned(), vec!["bo".to_owned()], json!("accept")),
+            ("bo".to_owned(), vec!["bo".to_owned()], json!("decline")),
+        ]
+    );
+    let table = asha.ok(&["nomination", "show", &id]);
+    assert!(
+        table.contains("NOMINEE") && table.contains("stands") && table.contains("declined"),
+        "{table}"
+    );
+    let listed = asha.ok(&["nomination", "list"]);
+    assert!(listed.contains("Board 2027"), "{listed}");
+    // Before nominations close, the election cannot open.
+    let early = asha.fails(&["nomination", "open", &id, "--closes-in", "7d"]);
+    assert!(
+        early.contains("only once nominations have closed"),
+        "{early}"
+    );
+    let log = asha.ok(&["log", "--limit", "6"]);
+    assert!(
+        log.contains("answered decline on call") && log.contains("nominated cy"),
+        "{log}"
+    );
+}
