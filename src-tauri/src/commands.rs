@@ -10,13 +10,14 @@
 //! (`ui/src/lib/ipc/commands.ts`), its capability file and build.rs's list of names.
 
 use sangam_core::{
-    AccountDraft, AccountDto, ApiError, BalanceSheetDto, BankImportDto, Basis, CapitalDto, Choice,
-    CoopDto, CoopForm, CoopId, CoopSummaryDto, DecimalMark, DeviceDto, EntryDraft, EntryDto,
-    ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto, InviteDto, JoinDto,
-    JournalFilter, LabourDto, LabourSummaryDto, LinkDto, LinkedDto, ListingDraft, ListingDto,
-    ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, MonthDto, NetworkDto, PageWords,
-    PatronageDto, PeerDto, ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto,
-    PublicKey, RecordId, ReportDto, SyncReport, TallyDto, TemplateDto,
+    AccountDraft, AccountDto, ApiError, BalanceSheetDto, BankImportDto, Basis, CallDraft,
+    CapitalDto, Choice, CoopDto, CoopForm, CoopId, CoopSummaryDto, DecimalMark, DeviceDto,
+    EntryDraft, EntryDto, ExportDto, ExportFormat, Home, HomeDto, IdentityDto, ImportDto,
+    InviteDto, JoinDto, JournalFilter, LabourDto, LabourSummaryDto, LinkDto, LinkedDto,
+    ListingDraft, ListingDto, ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, Method,
+    MonthDto, NetworkDto, NominationCallDto, NominationReply, PageWords, PatronageDto, PeerDto,
+    ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId, ReportDto,
+    SyncReport, TallyDto, TemplateDto,
 };
 use tauri::{AppHandle, State};
 
@@ -25,6 +26,9 @@ use crate::dialogs::{Mode, choose};
 use crate::tray::TrayTexts;
 
 pub(crate) type Answer<T> = Result<T, ApiError>;
+
+/// A day, in the milliseconds records count time in.
+const DAY_MS: i64 = 86_400_000;
 
 /// Runs `use_case` on the home on a blocking thread.
 pub(crate) async fn on_home<T: Send + 'static>(
@@ -449,6 +453,60 @@ window_commands! {
     /// Opens a proposal.
     fn propose[app: State<'_, App>](coop: CoopId, form: ProposalForm) -> ProposalDto {
         on_home(&app, move |home| home.propose_form(coop, form)).await
+    }
+
+    /// The calls for nominations, newest first, with who is nominated, by whom, and
+    /// who stands.
+    fn nomination_calls[app: State<'_, App>](coop: CoopId) -> Vec<NominationCallDto> {
+        on_home(&app, move |home| home.nomination_calls(coop)).await
+    }
+
+    /// Calls for nominations for an election of `seats`, open for `days` days.
+    fn call_nominations[app: State<'_, App>](
+        coop: CoopId,
+        title: String,
+        text: String,
+        method: Method,
+        seats: u32,
+        days: u32
+    ) -> NominationCallDto {
+        on_home(&app, move |home| {
+            let closes_at = home.now() + i64::from(days) * DAY_MS;
+            let draft = CallDraft { title, text, method, seats, closes_at };
+            home.call_nominations(coop, draft)
+        })
+        .await
+    }
+
+    /// Puts a member (the member too) forward on a call.
+    fn nominate[app: State<'_, App>](
+        coop: CoopId,
+        nomination_call: RecordId,
+        nominee: PublicKey
+    ) -> NominationCallDto {
+        on_home(&app, move |home| home.nominate(coop, nomination_call, nominee)).await
+    }
+
+    /// The member's answer to their nomination on a call.
+    fn answer_nomination[app: State<'_, App>](
+        coop: CoopId,
+        nomination_call: RecordId,
+        answer: NominationReply
+    ) -> NominationCallDto {
+        on_home(&app, move |home| home.answer_nomination(coop, nomination_call, answer)).await
+    }
+
+    /// Opens the election from a call whose nominations closed, its vote open `days` days.
+    fn open_election[app: State<'_, App>](
+        coop: CoopId,
+        nomination_call: RecordId,
+        days: u32
+    ) -> ProposalDto {
+        on_home(&app, move |home| {
+            let closes_at = home.now() + i64::from(days) * DAY_MS;
+            home.open_election(coop, nomination_call, closes_at)
+        })
+        .await
     }
 
     /// Votes, or changes the member's vote.

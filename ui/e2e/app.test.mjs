@@ -337,6 +337,78 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     }, "the CLI home to count the same election");
   });
 
+  it("elects from nominations: a call, members nominated from both laptops, answers, the election opened after the close, ballots and the result", async () => {
+    await click("nav-proposals");
+    // The window's own call, from its form.
+    await click("nomination-call-new");
+    await type("call-title", "Treasurer 2027");
+    await type("call-seats", "1");
+    await click("call-submit");
+    const calls = () => browser.$$('[data-testid="nomination-call"]');
+    await until(async () => (await calls()).length === 1, "the window's call listed");
+    // Bo calls for a board of one, open for nominations for 40 s (his laptop's CLI).
+    cli(cliHome, "sync");
+    const opened = Date.now();
+    const boardCall = cliJson(cliHome, "nomination", "call", "--title", "Board 2028", "--seats", "1", "--closes-in", "40s");
+    const bo = cliJson(cliHome, "id", "show").member;
+    const asha = cliJson(cliHome, "member", "list").find((m) => m.name !== "Bo" && m.standing === "active").key;
+    cli(cliHome, "sync");
+    await until(async () => (await calls()).length === 2, "Bo's call arrives");
+    const board = async () => {
+      for (const c of await calls()) if ((await c.getText()).includes("Board 2028")) return c;
+      throw new Error("no Board 2028 call");
+    };
+    // Asha nominates Bo from the window; Bo nominates Asha from his.
+    await (await (await board()).$('[data-testid="nominate-who"]')).selectByAttribute("value", bo);
+    await (await (await board()).$('[data-testid="nominate"]')).click();
+    await until(async () => (await (await board()).$$('[data-testid="nominee"]')).length === 1, "Bo nominated");
+    cli(cliHome, "sync");
+    cli(cliHome, "nominate", boardCall.id, asha);
+    cli(cliHome, "nomination", "accept", boardCall.id);
+    cli(cliHome, "sync");
+    await until(async () => (await (await board()).$$('[data-testid="nominee"]')).length === 2, "Asha nominated by Bo");
+    await until(async () => (await (await board()).$('[data-testid="nomination-accept"]')).isExisting(), "Asha may answer");
+    await (await (await board()).$('[data-testid="nomination-accept"]')).click();
+    await until(async () => ((await (await board()).getText()).match(/stands/g) ?? []).length === 2, "both stand");
+    await (await board()).scrollIntoView();
+    await checkScreen("en", "nominations");
+    await click("nav-settings");
+    await setLanguage("ta");
+    await click("nav-proposals");
+    await until(async () => (await calls()).length === 2, "the calls again");
+    await (await board()).scrollIntoView();
+    await checkScreen("ta", "nominations");
+    await click("nav-settings");
+    await setLanguage("en");
+    await click("nav-proposals");
+    await until(async () => (await calls()).length === 2, "the calls again");
+    // Once nominations have closed, Bo (the caller) opens the election with those who stand.
+    await until(() => Date.now() - opened > 41_000, "nominations to close", 60_000);
+    cli(cliHome, "sync");
+    const election = cliJson(cliHome, "nomination", "open", boardCall.id, "--closes-in", "3d");
+    assert.deepEqual([...election.options].sort(), ["Asha", "Bo"]);
+    cli(cliHome, "sync");
+    await until(async () => (await (await board()).$('[data-testid="election-link"]')).isExisting(), "the election linked from its call");
+    await (await (await board()).$('[data-testid="election-link"]')).click();
+    const detail = await byId(browser, "proposal-detail");
+    await detail.waitForDisplayed({ timeout: 20_000 });
+    assert.equal(await detail.getAttribute("data-id"), election.id);
+    const items = () => browser.$$("ol.ranking li");
+    await until(async () => (await items()).length === 2, "two candidates to rank");
+    await click("vote-submit");
+    cli(cliHome, "sync");
+    cli(cliHome, "vote", election.id, "Bo", "Asha");
+    cli(cliHome, "sync");
+    await until(async () => /Bo › Asha/.test(await (await byId(browser, "proposal-detail")).getText()), "Bo's ranking arrives");
+    await click("proposal-close");
+    await (await byId(browser, "proposal-outcome")).waitForDisplayed({ timeout: 20_000 });
+    await until(() => {
+      cli(cliHome, "sync");
+      const tally = cliJson(cliHome, "tally", election.id);
+      return tally.status === "closed" && tally.election.elected.length === 1;
+    }, "the CLI home to count the same election");
+  });
+
   it("reminds the member of a vote closing within a day until she answers it", async () => {
     cli(cliHome, "sync");
     cli(cliHome, "propose", "--title", "Fix the oven", "--text", "Call the repairer today.", "--method", "yes-no", "--closes-in", "3h");
@@ -515,7 +587,7 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     const openClosed = async (title) => {
       await click("nav-proposals");
       await click("proposal-tab-closed");
-      await until(async () => (await browser.$$('[data-testid="proposal-card"]')).length === 2, "both closed proposals");
+      await until(async () => (await browser.$$('[data-testid="proposal-card"]')).length === 3, "the three closed proposals");
       await openCard(title);
       await byId(browser, "proposal-outcome").waitForDisplayed({ timeout: 20_000 });
     };

@@ -4,6 +4,7 @@ import { useEvent } from "../../lib/app/events";
 import { go } from "../../lib/app/screen";
 import * as ipc from "../../lib/ipc";
 import type { ProposalFilter } from "../../lib/ipc";
+import { NominationsPanel } from "./NominationsPanel";
 import { ProposalCard } from "./ProposalCard";
 
 type Tab = "open" | "closed";
@@ -92,6 +93,7 @@ export function ProposalsView(props: { coop: string }) {
           )}
         </Show>
       </div>
+      <NominationsPanel coop={props.coop} />
     </div>
   );
 }

@@ -33,8 +33,11 @@ import type { ListingFilter } from "./bindings/ListingFilter";
 import type { ListingStatus } from "./bindings/ListingStatus";
 import type { ListingSummaryDto } from "./bindings/ListingSummaryDto";
 import type { MemberDto } from "./bindings/MemberDto";
+import type { Method } from "./bindings/Method";
 import type { MonthDto } from "./bindings/MonthDto";
 import type { NetworkDto } from "./bindings/NetworkDto";
+import type { NominationCallDto } from "./bindings/NominationCallDto";
+import type { NominationReply } from "./bindings/NominationReply";
 import type { PageWords } from "./bindings/PageWords";
 import type { PatronageDto } from "./bindings/PatronageDto";
 import type { PeerDto } from "./bindings/PeerDto";
@@ -256,6 +259,26 @@ export const proposal = (coop: string, id: string) =>
 /** Opens a proposal. */
 export const propose = (coop: string, form: ProposalForm) =>
   call<ProposalDto>("propose", { coop, form });
+
+/** The calls for nominations, newest first, with who is nominated, by whom, and who stands. */
+export const nominationCalls = (coop: string) =>
+  call<Array<NominationCallDto>>("nomination_calls", { coop });
+
+/** Calls for nominations for an election of `seats`, open for `days` days. */
+export const callNominations = (coop: string, title: string, text: string, method: Method, seats: number, days: number) =>
+  call<NominationCallDto>("call_nominations", { coop, title, text, method, seats, days });
+
+/** Puts a member (the member too) forward on a call. */
+export const nominate = (coop: string, nominationCall: string, nominee: string) =>
+  call<NominationCallDto>("nominate", { coop, nomination_call: nominationCall, nominee });
+
+/** The member's answer to their nomination on a call. */
+export const answerNomination = (coop: string, nominationCall: string, answer: NominationReply) =>
+  call<NominationCallDto>("answer_nomination", { coop, nomination_call: nominationCall, answer });
+
+/** Opens the election from a call whose nominations closed, its vote open `days` days. */
+export const openElection = (coop: string, nominationCall: string, days: number) =>
+  call<ProposalDto>("open_election", { coop, nomination_call: nominationCall, days });
 
 /** Votes, or changes the member's vote. */
 export const vote = (coop: string, id: string, choice: Choice) =>
