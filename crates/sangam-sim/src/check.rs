@@ -152,12 +152,22 @@ impl Sim {
                     p
                 })
                 .collect();
+            // Whether a call still takes nominations is this laptop's clock's say.
+            let calls: Vec<_> = h
+                .nomination_calls(coop)?
+                .into_iter()
+                .map(|mut c| {
+                    c.open = false;
+                    c
+                })
+                .collect();
             Ok(format!(
-                "heads {:?}\nstate {:?}\nproposals {:?}\naccounts {:?}",
+                "heads {:?}\nstate {:?}\nproposals {:?}\naccounts {:?}\ncalls {:?}",
                 h.heads(coop)?,
                 h.state(coop)?,
                 proposals,
                 h.accounts(coop)?,
+                calls,
             ))
         };
         let expected = fingerprint(self, reference)?;

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use sangam_core::{
-    AccountDraft, EntryDraft, Home, ListingDraft, ListingFilter, PostingDraft, ProposalDraft,
-    ProposalFilter,
+    AccountDraft, CallDraft, EntryDraft, Home, ListingDraft, ListingFilter, NominationReply,
+    PostingDraft, ProposalDraft, ProposalFilter,
 };
 use sangam_model::body::{Choice, Method, Vote};
 use sangam_model::ledger::AccountType;
@@ -553,7 +553,7 @@ impl Sim {
         let open = home
             .proposals(coop, ProposalFilter::Open)
             .unwrap_or_default();
-        let kind = self.rng.below(9);
+        let kind = self.rng.below(13);
         let (what, result): (&'static str, Result<(), sangam_core::ApiError>) = match kind {
             0 => (
                 "profile",
@@ -619,6 +619,73 @@ impl Sim {
                 };
                 ("entry", home.post_entry(coop, &draft).map(drop))
             }
+            9..=12 => {
+                // Elections from nominations: a call (while none is pending),
+                // members nominated, nominees answering, and the caller opening the
+                // election once the call closed by its own clock.
+                let calls = home.nomination_calls(coop).unwrap_or_default();
+                let me = self.laptops[k].member.to_string();
+                let open_calls = calls.iter().filter(|c| c.election.is_none()).count();
+                if open_calls == 0 && self.rng.percent(30) {
+                    let draft = CallDraft {
+                        title: format!("Board by {k} at {now}"),
+                        text: String::new(),
+                        method: Method::Stv,
+                        seats: 1,
+                        closes_at: now + 120_000 + self.rng.below(180_000) as i64,
+                    };
+                    ("call", home.call_nominations(coop, draft).map(drop))
+                } else if calls.is_empty() {
+                    return Ok(());
+                } else {
+                    // A call this member has to act on first: to answer, or to open.
+                    let pending = calls.iter().find(|c| {
+                        (c.open
+                            && c.nominees
+                                .iter()
+                                .any(|n| n.member == me && n.answer.is_none()))
+                            || (!c.open && c.caller == me && c.election.is_none())
+                    });
+                    let call = match pending {
+                        Some(c) => c.clone(),
+                        None => self.rng.pick(&calls).clone(),
+                    };
+                    let id: RecordId = call.id.parse()?;
+                    let mine = call.nominees.iter().find(|n| n.member == me);
+                    if !call.open && call.caller == me && call.election.is_none() {
+                        let closes_at = now + 60_000 + self.rng.below(20 * 60 * 1000) as i64;
+                        (
+                            "election",
+                            home.open_election(coop, id, closes_at).map(drop),
+                        )
+                    } else if let Some(n) =
+                        mine.filter(|n| n.answer.is_none() || self.rng.percent(10))
+                    {
+                        let reply = if n.answer.is_none() && self.rng.percent(80) {
+                            NominationReply::Accept
+                        } else {
+                            *self
+                                .rng
+                                .pick(&[NominationReply::Decline, NominationReply::Withdraw])
+                        };
+                        ("answer", home.answer_nomination(coop, id, reply).map(drop))
+                    } else {
+                        // Someone not yet nominated on it, if anyone.
+                        let fresh: Vec<PublicKey> = self
+                            .laptops
+                            .iter()
+                            .map(|l| l.member)
+                            .filter(|m| !call.nominees.iter().any(|n| n.member == m.to_string()))
+                            .collect();
+                        let nominee = if fresh.is_empty() {
+                            self.laptops[self.rng.below(self.laptops.len())].member
+                        } else {
+                            *self.rng.pick(&fresh)
+                        };
+                        ("nomination", home.nominate(coop, id, nominee).map(drop))
+                    }
+                }
+            }
             7 => {
                 let draft = ListingDraft {
                     title: format!("Offer by {k}"),
@@ -645,6 +712,18 @@ impl Sim {
             Ok(()) => "write",
             Err(_) => "write refused here",
         });
+        if what == "election" && result.is_err() {
+            self.count("election not opened (too few standing, or not yet closed here)");
+        }
+        if result.is_ok() {
+            match what {
+                "call" => self.count("nominations called"),
+                "nomination" => self.count("member nominated"),
+                "answer" => self.count("nomination answered"),
+                "election" => self.count("election opened from nominations"),
+                _ => {}
+            }
+        }
         self.note(format!("laptop {k} writes a {what}: {}", outcome(&result)));
         Ok(())
     }
