@@ -57,6 +57,18 @@ pub struct NominationCallDto {
     pub nominees: Vec<NomineeDto>,
     /// The election opened from it, if one was.
     pub election: Option<String>,
+    /// Whether this home's member is nominated on it and has not answered yet.
+    pub you_must_answer: bool,
+}
+
+impl NominationCallDto {
+    /// Whether to remind this home's member at `now`: they were nominated, have not
+    /// answered, and nominations close within [`crate::dto::REMINDER_BEFORE_MS`].
+    pub fn needs_reminder(&self, now: Timestamp) -> bool {
+        self.you_must_answer
+            && self.closes_at > now
+            && self.closes_at - now <= crate::dto::REMINDER_BEFORE_MS
+    }
 }
 
 /// One member nominated on a call.
@@ -78,8 +90,18 @@ fn name_in(state: &CoopState, key: &PublicKey) -> String {
         .map_or_else(|| key.short(), |m| m.name.clone())
 }
 
-fn call_dto(view: &CallView<'_>, state: &CoopState, now: Timestamp) -> NominationCallDto {
+fn call_dto(
+    view: &CallView<'_>,
+    state: &CoopState,
+    now: Timestamp,
+    me: Option<PublicKey>,
+) -> NominationCallDto {
     NominationCallDto {
+        you_must_answer: now < view.call.closes_at
+            && view
+                .nominees
+                .iter()
+                .any(|n| Some(n.member) == me && n.answer.is_none()),
         id: view.id.to_string(),
         title: view.call.title.clone(),
         text: view.call.text.clone(),
@@ -128,10 +150,11 @@ fn option_names(state: &CoopState, candidates: &[PublicKey]) -> Vec<String> {
 impl Node {
     fn call_view_dto(&mut self, coop: CoopId, id: RecordId) -> Result<NominationCallDto, ApiError> {
         let now = self.now();
+        let me = self.member().ok().map(|(key, _)| key.public());
         let state = self.state(coop)?;
         let fold = self.replica(coop)?.fold();
         let view = fold.call_view(&id).ok_or_else(|| no_call(id))?;
-        Ok(call_dto(&view, &state, now))
+        Ok(call_dto(&view, &state, now, me))
     }
 
     fn find_call(&mut self, coop: CoopId, text: &str) -> Result<RecordId, ApiError> {
@@ -171,12 +194,13 @@ impl Home {
     pub fn nomination_calls(&self, coop: CoopId) -> Result<Vec<NominationCallDto>, ApiError> {
         let mut node = self.node();
         let now = node.now();
+        let me = node.member().ok().map(|(key, _)| key.public());
         let state = node.state(coop)?;
         let fold = node.replica(coop)?.fold();
         Ok(fold
             .calls()
             .iter()
-            .map(|view| call_dto(view, &state, now))
+            .map(|view| call_dto(view, &state, now, me))
             .collect())
     }
 

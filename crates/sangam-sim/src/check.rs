@@ -158,6 +158,7 @@ impl Sim {
                 .into_iter()
                 .map(|mut c| {
                     c.open = false;
+                    c.you_must_answer = false;
                     c
                 })
                 .collect();

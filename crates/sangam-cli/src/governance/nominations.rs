@@ -121,7 +121,8 @@ pub fn run(home: &Home, coop_arg: Option<&str>, command: NominationCommand) -> R
         }
         NominationCommand::List { out } => {
             let calls = home.nomination_calls(coop).map_err(api)?;
-            print(out, &calls, || render_calls(&calls))
+            let now = home.now();
+            print(out, &calls, || render_calls(&calls, now))
         }
         NominationCommand::Show { call, out } => {
             let call = resolve::call(home, coop, &call)?;
@@ -171,11 +172,11 @@ fn answer_word(answer: Option<NominationReply>) -> &'static str {
     }
 }
 
-fn render_calls(calls: &[NominationCallDto]) -> String {
+fn render_calls(calls: &[NominationCallDto], now: i64) -> String {
     if calls.is_empty() {
         return "No calls for nominations yet: `sangam nomination call --title T --seats N --closes-in 7d`.".into();
     }
-    table(
+    let table = table(
         &["ID", "TITLE", "SEATS", "NOMINATIONS CLOSE", "STANDING"],
         calls.iter().map(|c| {
             let standing = c
@@ -183,15 +184,25 @@ fn render_calls(calls: &[NominationCallDto]) -> String {
                 .iter()
                 .filter(|n| n.answer == Some(NominationReply::Accept))
                 .count();
+            // `!`: you were nominated, have not answered, and nominations close within a day.
+            let closes = if c.needs_reminder(now) {
+                format!("{} !", when(c.closes_at))
+            } else {
+                when(c.closes_at)
+            };
             vec![
                 c.id.chars().take(12).collect(),
                 c.title.clone(),
                 c.seats.to_string(),
-                when(c.closes_at),
+                closes,
                 standing.to_string(),
             ]
         }),
-    )
+    );
+    if calls.iter().any(|c| c.needs_reminder(now)) {
+        return format!("{table}\n! you were nominated: answer before nominations close");
+    }
+    table
 }
 
 fn render_call(c: &NominationCallDto) -> String {

@@ -1,10 +1,13 @@
 import { For, Show } from "solid-js";
 import { t, type Key } from "../../i18n";
 import { go, screen, sectionOf, type Section } from "../../lib/app/screen";
-import { reminders } from "../../lib/app/reminders";
+import { nominationReminders, reminders } from "../../lib/app/reminders";
 // Watches for a sync failing with every peer (it notifies; nothing here reads it).
 import "../../lib/app/syncWatch";
 import { coopId, coopList, home, setCoopId } from "../../lib/app/session";
+
+/** Votes and nominations this member has not answered, closing within a day. */
+const remindersDue = () => reminders().length + nominationReminders().length;
 
 const SECTIONS: ReadonlyArray<Section> = ["members", "proposals", "market", "books", "peers", "bundles", "verify", "settings"];
 
@@ -60,12 +63,12 @@ export function Header() {
                   onClick={() => go({ name: s })}
                 >
                   {t(`nav.${s}` as Key)}
-                  <Show when={s === "proposals" && reminders().length > 0}>
+                  <Show when={s === "proposals" && remindersDue() > 0}>
                     {" "}
                     <span class="count-badge" data-testid="reminder-badge" aria-hidden="true">
-                      {reminders().length}
+                      {remindersDue()}
                     </span>
-                    <span class="visually-hidden">{t("reminder.badge", { n: reminders().length })}</span>
+                    <span class="visually-hidden">{t("reminder.badge", { n: remindersDue() })}</span>
                   </Show>
                 </button>
               </li>

@@ -3,7 +3,9 @@ import { formatDateTime, t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
 import { useEvent } from "../../lib/app/events";
 import { go } from "../../lib/app/screen";
+import { needsAnswer } from "../../lib/app/reminders";
 import { me } from "../../lib/app/session";
+import { now } from "../../lib/time/clock";
 import * as ipc from "../../lib/ipc";
 import type { Method, NominationCallDto, NominationReply } from "../../lib/ipc";
 import { FormError } from "../common/FormError";
@@ -106,6 +108,11 @@ function CallCard(props: {
           ? t("nominations.closes", { date: formatDateTime(props.call.closes_at) })
           : t("nominations.closed", { date: formatDateTime(props.call.closes_at) })}
       </p>
+      <Show when={needsAnswer(props.call, now())}>
+        <p class="reminder" data-testid="nomination-reminder">
+          {t("reminder.nomination_card")}
+        </p>
+      </Show>
       <Show when={props.call.text}>
         <p>{props.call.text}</p>
       </Show>

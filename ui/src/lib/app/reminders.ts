@@ -1,12 +1,13 @@
 // Reminders before a vote closes. A member who may vote on an open proposal and has not
 // answered it (no ballot, no proxy) is reminded once it closes within 24 hours: a count
 // on the Proposals tab, a line on the proposal's card, and one desktop notification per
-// proposal on this laptop (notify.ts). The member can turn the notifications off in
+// proposal on this laptop (notify.ts). So is a nominee who has not answered their
+// nomination when nominations close within 24 hours. The member can turn the notifications off in
 // Settings; the count and the line stay, as they only say what is true.
 import { createEffect, createMemo, createResource, createRoot } from "solid-js";
 import { t } from "../../i18n";
 import * as ipc from "../ipc";
-import type { ProposalSummaryDto } from "../ipc";
+import type { NominationCallDto, ProposalSummaryDto } from "../ipc";
 import { now } from "../time/clock";
 import { onEvent } from "./events";
 import { notify } from "./notify";
@@ -25,6 +26,28 @@ export function needsReminder(p: ProposalSummaryDto, now: number): boolean {
     p.closes_at - now <= REMIND_BEFORE_MS
   );
 }
+
+/** The rule core's `NominationCallDto::needs_reminder` states, at `now`. */
+export function needsAnswer(c: NominationCallDto, now: number): boolean {
+  return c.you_must_answer && c.closes_at > now && c.closes_at - now <= REMIND_BEFORE_MS;
+}
+
+const calls = createRoot(() => {
+  const [list, { refetch }] = createResource(coopId, (coop) => ipc.nominationCalls(coop));
+  onEvent((e) => {
+    if (e.type === "record_added" && e.coop === coopId()) void refetch();
+  });
+  const due = createMemo(
+    () => (list.latest ?? []).filter((c) => needsAnswer(c, now())),
+    [],
+    { equals: (a, b) => a.length === b.length && a.every((c, i) => c.id === b[i]?.id) },
+  );
+  createEffect(() => {
+    for (const c of due())
+      void notify("reminder", c.id, t("reminder.nomination_title"), t("reminder.nomination_body", { title: c.title }));
+  });
+  return { due };
+});
 
 const store = createRoot(() => {
   const [open, { refetch }] = createResource(coopId, (coop) => ipc.proposals(coop, "open"));
@@ -46,3 +69,6 @@ const store = createRoot(() => {
 
 /** The open proposals this member should be reminded of now. */
 export const reminders = store.due;
+
+/** The calls for nominations this member should answer now. */
+export const nominationReminders = calls.due;

@@ -49,4 +49,8 @@ nominees: Array<NomineeDto>,
 /**
  * The election opened from it, if one was.
  */
-election: string | null, };
+election: string | null, 
+/**
+ * Whether this home's member is nominated on it and has not answered yet.
+ */
+you_must_answer: boolean, };
