@@ -51,6 +51,7 @@ pub const COMMANDS: &[&str] = &[
     "choose_open_path",
     "proposals",
     "templates",
+    "coop_templates",
     "proposal",
     "propose",
     "nomination_calls",

@@ -445,6 +445,12 @@ window_commands! {
         Ok(sangam_core::templates())
     }
 
+    /// The templates a proposal of `coop` may start from: the starters, then the co-op's
+    /// own (as their authors wrote them).
+    fn coop_templates[app: State<'_, App>](coop: CoopId) -> Vec<TemplateDto> {
+        on_home(&app, move |home| home.templates_of(coop)).await
+    }
+
     /// One proposal with its tally and voters.
     fn proposal[app: State<'_, App>](coop: CoopId, id: RecordId) -> ProposalDto {
         on_home(&app, move |home| home.proposal(coop, id)).await

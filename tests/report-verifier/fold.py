@@ -597,6 +597,13 @@ class Fold:
         if candidates != b["nominated"]["candidates"]:
             raise mismatch
 
+    def _rule_template(self, r, view):
+        """A co-op template: refused when a valid one of the same id is in its past."""
+        for x in self.order[:r.pos]:
+            if (x.kind == "template.add" and self.valid[x.pos] and x.body["id"] == r.body["id"]
+                    and (self.anc[r.pos] >> x.pos) & 1):
+                raise Refused("the co-op already keeps a template %r" % r.body["id"])
+
     def _rule_ballot(self, r, view):
         prop = self._require_open(r, r.body["proposal"])
         if r.author not in prop.electorate_set:
@@ -738,6 +745,7 @@ RULES = {
     "nomination.call": Fold._rule_call,
     "nomination": Fold._rule_nomination,
     "nomination.answer": Fold._rule_answer,
+    "template.add": Fold._rule_template,
     "listing.post": Fold._rule_none,
     "listing.revise": Fold._rule_listing_change,
     "listing.status": Fold._rule_listing_change,

@@ -541,6 +541,34 @@ def body_nomination_call(v):
     return b
 
 
+def body_template_add(v):
+    # Fields in the order Sangam's TemplateAdd declares them (an array body's order).
+    b = _struct(v, [("id", REQ, None), ("name", REQ, None), ("purpose", REQ, None),
+                    ("title", REQ, None), ("questions", REQ, None), ("method", REQ, None),
+                    ("seats", OPT, None), ("days", REQ, None)], "body")
+    _need_name(b["id"], "id")
+    _need_name(b["name"], "name")
+    _need_text(b["purpose"], "purpose", 1000)
+    _need_name(b["title"], "title")
+    if not isinstance(b["questions"], list) or len(b["questions"]) > 20:
+        raise BodyError("a template asks at most 20 questions")
+    for q in b["questions"]:
+        _need_name(q, "question")
+    if b["method"] not in METHODS:
+        raise BodyError("method must be one of %s" % ", ".join(METHODS))
+    _need_int(b["days"], "days", 1, 365)
+    seats = b["seats"]
+    if seats is not None:
+        _need_int(seats, "seats", 0, 2**32 - 1)
+    if b["method"] in ELECTION_METHODS and (seats is None or seats == 0):
+        raise BodyError("a %s template elects 1 or more seats" % b["method"])
+    if b["method"] == "approval" and seats == 0:
+        raise BodyError("an approval template elects 1 or more seats")
+    if b["method"] not in ELECTION_METHODS + ("approval",) and seats is not None:
+        raise BodyError("a %s vote fills no seats" % b["method"])
+    return _drop_none(b)
+
+
 def body_nomination(v):
     b = _struct(v, [("call", REQ, None), ("nominee", REQ, None)], "body")
     _need_hex64(b["call"], "call")
@@ -796,6 +824,7 @@ BODY_READERS = {
     "nomination.call": body_nomination_call,
     "nomination": body_nomination,
     "nomination.answer": body_nomination_answer,
+    "template.add": body_template_add,
     "listing.post": body_listing_post,
     "listing.revise": body_listing_revise,
     "listing.status": body_listing_status,

@@ -1416,6 +1416,40 @@ def test_nominated_election_reports():
                        to_bytes(make_report_unchecked(log, bad, k["asha"])),
                        "refused_proposal")
 
+
+def test_templates_in_reports():
+    """A co-op's templates in a report's causal past: read and judged (a second one of
+    an id already in its past is refused where written), and the report verifies."""
+    k = {n: Key(n) for n in ("asha", "bo", "tdev")}
+    log = Log()
+    log.add(k["asha"], "coop.genesis",
+            {"bylaws": BYLAWS, "currency": "EUR", "device": k["tdev"].pub,
+             "founder_name": "Asha", "name": "Template Co-op", "nonce": "d0" * 16}, 1)
+    log.add(k["asha"], "member.admit", {"member": k["bo"].pub, "name": "Bo"}, 2)
+    tpl = {"days": 7, "id": "equipment", "method": "yes_no", "name": "Buying equipment",
+           "purpose": "Before we spend on a machine", "questions": ["What it costs"],
+           "title": "Buy:"}
+    first = log.add(k["asha"], "template.add", tpl, 10)
+    again = log.add(k["bo"], "template.add", dict(tpl, title="Purchase:"), 20)
+    electorate = sorted([k["asha"].pub, k["bo"].pub])
+    p = log.add(k["asha"], "proposal.open",
+                {"closes_at": 10 ** 6, "electorate": electorate, "method": "yes_no",
+                 "options": [], "quorum_pct": 50, "template": "equipment",
+                 "text": "## What it costs\n\n400 EUR", "threshold": {"den": 2, "num": 1},
+                 "title": "Buy: a mill"}, 30)
+    b1 = log.add(k["asha"], "ballot", {"choice": {"vote": "yes"}, "proposal": p, "seq": 1}, 40)
+    b2 = log.add(k["bo"], "ballot", {"choice": {"vote": "yes"}, "proposal": p, "seq": 1}, 41,
+                 deps=[p])
+    log.add(k["asha"], "proposal.close", {"ballots": sorted([b1, b2]), "proposal": p,
+                                          "proxies": []}, 2 * 10 ** 6)
+    doc = make_report(log, p, k["asha"])
+    expect_verified("report with templates in its past", doc, status="closed",
+                    outcome="passed")
+    fold = Fold([records.check_record(w.encode()) for w in doc["records"]], log.coop)
+    check("templates", fold.valid[fold.by_id[first].pos], "the first template counts")
+    check("templates", not fold.valid[fold.by_id[again].pos],
+          "a second of the same id in its past is refused")
+
 def test_election_reports():
     log, k, ids = build_board()
     # Counted: Asha [Asha, Bala], Bo [Bala, Chitra, Asha] of weight 2 (Dee's proxy),
@@ -1535,6 +1569,7 @@ def main():
     test_published_elections()
     test_election_reports()
     test_nominated_election_reports()
+    test_templates_in_reports()
     timings = []
     test_performance(timings)
     total = sum(counts.values())

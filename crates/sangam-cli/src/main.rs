@@ -97,7 +97,7 @@ fn command(home: &Home, coop_arg: Option<&str>, command: Command) -> Result<()> 
         Command::Labour(command) => ledger::labour::run(home, coop_arg, command),
         Command::Patronage(command) => ledger::patronage::run(home, coop_arg, command),
         Command::Election(command) => election::run(home, coop_arg, command),
-        Command::Template(command) => templates::run(command),
+        Command::Template(command) => templates::run(home, coop_arg, command),
         Command::Nomination(command) => nominations::run(home, coop_arg, command),
         Command::Nominate(args) => nominations::nominate(home, coop_arg, args),
         Command::Vote(args) => ballots::vote(home, coop_arg, args),

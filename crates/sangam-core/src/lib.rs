@@ -86,4 +86,6 @@ pub use sangam_net::{Net, NetError, PeerAddr, Relays, SyncSummary, addr_from_tex
 pub use save_folders::SavedFile;
 pub use serve::{ServeInfo, ServeOptions, SyncReport};
 pub use settings::PeerDto;
-pub use templates::{TemplateDto, answers_in, template, templates, text_from_answers};
+pub use templates::{
+    TemplateDraft, TemplateDto, answers_in, template, templates, text_from_answers,
+};

@@ -186,6 +186,8 @@ problems! {
     BadBallotFile(InvalidInput) = "{detail}";
     /// Too few accepted to open the election.
     TooFewCandidates(InvalidInput) = "{count} accepted their nomination: an election of {seats} seat(s) needs at least two candidates, and no fewer than its seats";
+    /// A co-op template with a starter's id.
+    TemplateIsStarter(InvalidInput) = "\"{id}\" is the id of a template Sangam ships: give yours another";
     /// A tally that cannot be counted.
     NotCounted(NotFound) = "{detail}";
     /// A ballot's choice that the method refuses, with the options.

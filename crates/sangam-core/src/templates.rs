@@ -7,7 +7,12 @@
 
 use serde::Serialize;
 
-use sangam_model::body::{Fraction, Method};
+use sangam_model::body::{Fraction, Method, TemplateAdd};
+use sangam_model::{Body, CoopId};
+
+use crate::ApiError;
+use crate::home::Home;
+use crate::problem::{ProblemKey, problem};
 
 /// A template, as the CLI and the window read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -34,6 +39,30 @@ pub struct TemplateDto {
     pub days: u32,
     /// Options to start from (an election's candidates are added by the proposer).
     pub options: Vec<String>,
+    /// Who added it to the co-op (their name), for a template the co-op keeps; `None`
+    /// for a starter Sangam ships (whose words the window has in every language).
+    pub by: Option<String>,
+}
+
+/// A template a member adds to the co-op.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateDraft {
+    /// Its id (not a starter's).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is for, in a line.
+    pub purpose: String,
+    /// The title a proposal starts with.
+    pub title: String,
+    /// The questions the proposer answers.
+    pub questions: Vec<String>,
+    /// The voting method.
+    pub method: Method,
+    /// An election's seats.
+    pub seats: Option<u32>,
+    /// How many days the vote runs.
+    pub days: u32,
 }
 
 struct Starter {
@@ -167,6 +196,83 @@ fn dto(s: &Starter) -> TemplateDto {
         threshold: s.threshold.map(|(num, den)| Fraction { num, den }),
         days: s.days,
         options: s.options.iter().map(|o| (*o).into()).collect(),
+        by: None,
+    }
+}
+
+fn coop_dto(t: &TemplateAdd, by: String) -> TemplateDto {
+    TemplateDto {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        purpose: t.purpose.clone(),
+        title: t.title.clone(),
+        questions: t.questions.clone(),
+        method: t.method,
+        seats: t.seats,
+        quorum_pct: None,
+        threshold: None,
+        days: t.days,
+        options: Vec::new(),
+        by: Some(by),
+    }
+}
+
+impl Home {
+    /// The templates a proposal of `coop` may start from: the starters, then the ones
+    /// the co-op keeps, oldest first.
+    pub fn templates_of(&self, coop: CoopId) -> Result<Vec<TemplateDto>, ApiError> {
+        let mut node = self.node();
+        let state = node.state(coop)?;
+        let fold = node.replica(coop)?.fold();
+        let name = |p: &sangam_model::fold::Placed| {
+            let key = p.record.author();
+            state
+                .member(&key)
+                .map_or_else(|| key.short(), |m| m.name.clone())
+        };
+        let mut all = templates();
+        all.extend(
+            fold.templates()
+                .into_iter()
+                .map(|(p, t)| coop_dto(t, name(p))),
+        );
+        Ok(all)
+    }
+
+    /// A template of `coop` by id: a starter, or one the co-op keeps.
+    pub fn template_of(&self, coop: CoopId, id: &str) -> Result<Option<TemplateDto>, ApiError> {
+        Ok(self.templates_of(coop)?.into_iter().find(|t| t.id == id))
+    }
+
+    /// Adds a template to the co-op, for every member's proposals.
+    pub fn add_template(
+        &self,
+        coop: CoopId,
+        draft: TemplateDraft,
+    ) -> Result<TemplateDto, ApiError> {
+        let id = draft.id.trim().to_owned();
+        if template(&id).is_some() {
+            return Err(problem(ProblemKey::TemplateIsStarter)
+                .with("id", &id)
+                .into());
+        }
+        let body = Body::TemplateAdd(TemplateAdd {
+            id: id.clone(),
+            name: draft.name.trim().to_owned(),
+            purpose: draft.purpose.trim().to_owned(),
+            title: draft.title.trim().to_owned(),
+            questions: draft
+                .questions
+                .iter()
+                .map(|q| q.trim().to_owned())
+                .collect(),
+            method: draft.method,
+            seats: draft.seats,
+            days: draft.days,
+        });
+        self.node().write(coop, body)?;
+        self.template_of(coop, &id)?
+            .ok_or_else(|| crate::error::damaged("the template was not kept after writing"))
     }
 }
 

@@ -7,7 +7,8 @@ pub use crate::field::{FieldError, Fields, MAX_NAME_CHARS, MAX_TEXT_CHARS, check
 pub use crate::governance::{
     Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, MAX_OPTIONS, MAX_PROPOSAL_CHARS,
     Method, Nominated, Nomination, NominationAnswer, NominationCall, NominationReply,
-    ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke, RESERVED_OPTIONS, Vote,
+    ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke, RESERVED_OPTIONS,
+    TemplateAdd, Vote,
 };
 pub use crate::kinds::{Body, BodyError, InvalidBody, Kind};
 pub use crate::membership::{

@@ -43,6 +43,7 @@ macro_rules! kinds_table {
             NominationCall(governance::NominationCall)     = "nomination.call",   authority: false;
             Nomination(governance::Nomination)             = "nomination",        authority: false;
             NominationAnswer(governance::NominationAnswer) = "nomination.answer", authority: false;
+            TemplateAdd(governance::TemplateAdd)           = "template.add",      authority: false;
             CoopSettings(membership::CoopSettings)         = "coop.settings",     authority: false;
             ListingPost(market::ListingPost)               = "listing.post",      authority: false;
             ListingRevise(market::ListingRevise)           = "listing.revise",    authority: false;

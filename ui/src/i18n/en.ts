@@ -95,6 +95,7 @@ export const en = {
   "refusal.NotNominated": "{value} was not nominated on this call",
   "refusal.CandidatesMismatch": "the election's candidates must be exactly those who accepted their nomination, in the order they were first nominated",
   "refusal.NotTheCall": "only the caller opens the election from a call, once",
+  "refusal.TemplateExists": "the co-op already keeps a template {value}",
   "refusal.UnknownListing": "listing {value} is not known here",
   "refusal.UnknownAccount": "account {value} is not known here",
   "refusal.UnknownEntry": "entry {value} is not known here",

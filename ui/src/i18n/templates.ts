@@ -58,7 +58,8 @@ const ta: Record<string, Words> = {
 
 /** A template's words in the member's language. */
 export function templateWords(template: TemplateDto): Words {
-  return (lang() === "ta" ? ta[template.id] : undefined) ?? template;
+  // A co-op's own template is shown as the member who added it wrote it.
+  return (lang() === "ta" && template.by === null ? ta[template.id] : undefined) ?? template;
 }
 
 /** Each `## ` heading of a proposal's text with the answer below it (as core's

@@ -140,7 +140,7 @@ pub fn propose(home: &Home, coop_arg: Option<&str>, args: ProposeArgs) -> Result
     // A template gives the method, seats, quorum, threshold and deadline that
     // the command line leaves out.
     let template = match args.template.as_deref() {
-        Some(id) => Some(templates::find(id)?),
+        Some(id) => Some(templates::find(home, coop_arg, id)?),
         None => None,
     };
     let method = match (&args.method, &template) {

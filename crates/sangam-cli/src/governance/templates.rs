@@ -1,17 +1,48 @@
-//! `sangam template …`: the proposal templates Sangam ships, listed or shown, and the one
-//! way a template is named (also by `sangam propose --template`).
+//! `sangam template …`: the proposal templates Sangam ships and those the co-op keeps,
+//! listed, shown or added, and the one way a template is named (also by `sangam propose
+//! --template`).
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use sangam_core::TemplateDto;
+use sangam_core::{Home, TemplateDraft, TemplateDto};
 
 use crate::output::Output;
-use crate::show::{outln, print};
+use crate::show::{api, outln, print};
+use crate::{resolve, words};
 
 #[derive(Subcommand)]
 pub enum TemplateCommand {
     /// The templates, one a line.
     List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Add a template to the co-op, for every member's proposals.
+    Add {
+        /// Its id (not a starter's), recorded by the proposals written from it.
+        #[arg(long)]
+        id: String,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// What it is for, in a line.
+        #[arg(long, default_value = "")]
+        purpose: String,
+        /// The title a proposal starts with.
+        #[arg(long)]
+        title: String,
+        /// A question the proposer answers (repeat for each, in order).
+        #[arg(long = "question", value_name = "QUESTION")]
+        questions: Vec<String>,
+        /// yes-no, consent, choice, approval, ranked, score, stv or scottish-stv.
+        #[arg(long, default_value = "yes-no")]
+        method: String,
+        /// An election's seats.
+        #[arg(long)]
+        seats: Option<u32>,
+        /// How many days the vote runs.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
         #[command(flatten)]
         out: Output,
     },
@@ -28,33 +59,77 @@ pub enum TemplateCommand {
     },
 }
 
-/// `sangam template`: needs no co-op.
-pub fn run(command: TemplateCommand) -> Result<()> {
+/// `sangam template`: the starters need no co-op; with one, its own templates follow.
+pub fn run(home: &Home, coop_arg: Option<&str>, command: TemplateCommand) -> Result<()> {
     match command {
         TemplateCommand::List { out } => {
-            let all = sangam_core::templates();
+            let all = available(home, coop_arg)?;
             print(out, &all, || render_templates(&all))
         }
         TemplateCommand::Show { id, skeleton, out } => {
-            let t = find(&id)?;
+            let t = find(home, coop_arg, &id)?;
             if skeleton {
                 let blank = vec![String::new(); t.questions.len()];
                 return outln(sangam_core::text_from_answers(&t.questions, &blank).trim_end());
             }
             print(out, &t, || render_template(&t))
         }
+        TemplateCommand::Add {
+            id,
+            name,
+            purpose,
+            title,
+            questions,
+            method,
+            seats,
+            days,
+            out,
+        } => {
+            let coop = resolve::coop(home, coop_arg)?;
+            let draft = TemplateDraft {
+                id,
+                name,
+                purpose,
+                title,
+                questions,
+                method: words::method(&method)?,
+                seats,
+                days,
+            };
+            let t = home.add_template(coop, draft).map_err(api)?;
+            print(out, &t, || {
+                format!("Added the template.\n\n{}", render_template(&t))
+            })
+        }
     }
 }
 
-/// A template by its id, written with `-` or `_`.
-pub fn find(id: &str) -> Result<TemplateDto> {
-    sangam_core::template(&id.replace('-', "_"))
+/// The starters, and the co-op's own when a co-op is at hand.
+fn available(home: &Home, coop_arg: Option<&str>) -> Result<Vec<TemplateDto>> {
+    match resolve::coop(home, coop_arg) {
+        Ok(coop) => home.templates_of(coop).map_err(api),
+        Err(_) => Ok(sangam_core::templates()),
+    }
+}
+
+/// A template by its id, written with `-` or `_`: a starter, or the co-op's own.
+pub fn find(home: &Home, coop_arg: Option<&str>, id: &str) -> Result<TemplateDto> {
+    let all = available(home, coop_arg)?;
+    let wanted = id.trim();
+    all.into_iter()
+        .find(|t| t.id == wanted || t.id == wanted.replace('-', "_"))
         .with_context(|| format!("no template {id:?}: see `sangam template list`"))
 }
 
 fn render_templates(all: &[TemplateDto]) -> String {
     all.iter()
-        .map(|t| format!("{:<15} {}: {}", t.id, t.name, t.purpose))
+        .map(|t| match &t.by {
+            None => format!("{:<15} {}: {}", t.id, t.name, t.purpose),
+            Some(by) => format!(
+                "{:<15} {}: {} (the co-op's, added by {by})",
+                t.id, t.name, t.purpose
+            ),
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -40,6 +40,7 @@ fn summarize(body: &Body, name_of: &dyn Fn(&PublicKey) -> Option<String>) -> Str
             c.ballots.len()
         ),
         Body::ProposalWithdraw(w) => format!("withdrew {}", w.proposal.short()),
+        Body::TemplateAdd(t) => format!("added the template {:?} ({})", t.name, t.id),
         Body::NominationCall(c) => format!(
             "called for nominations for {:?} ({} seat(s))",
             c.title, c.seats

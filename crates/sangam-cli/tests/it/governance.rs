@@ -670,3 +670,76 @@ fn members_are_nominated_answer_and_see_who_stands_and_the_election_waits_for_th
         "{log}"
     );
 }
+
+#[test]
+fn a_member_adds_a_template_every_member_proposes_from_it_and_an_id_is_kept_once() {
+    let tmp = TempDir::new().expect("tmp");
+    let dir = tmp.path();
+    let (homes, _) = five_members(dir);
+    let [asha, bo] = [&homes[0], &homes[1]];
+    let all: Vec<&Home> = homes.iter().collect();
+    let added = bo.json(&[
+        "template",
+        "add",
+        "--id",
+        "equipment",
+        "--name",
+        "Buying equipment",
+        "--purpose",
+        "Before we spend on a machine",
+        "--title",
+        "Buy:",
+        "--question",
+        "What it costs",
+        "--question",
+        "Who will use it",
+        "--days",
+        "5",
+    ]);
+    assert_eq!(added["by"], "bo");
+    // A starter's id is Sangam's, and an id the co-op keeps is kept once.
+    let starter = asha.fails(&[
+        "template", "add", "--id", "advice", "--name", "A", "--title", "A",
+    ]);
+    assert!(starter.contains("a template Sangam ships"), "{starter}");
+    exchange(&all, dir, "template");
+    let twice = asha.fails(&[
+        "template",
+        "add",
+        "--id",
+        "equipment",
+        "--name",
+        "B",
+        "--title",
+        "B",
+    ]);
+    assert!(twice.contains("already keeps a template"), "{twice}");
+    let listed = asha.ok(&["template", "list"]);
+    assert!(
+        listed.contains("advice") && listed.contains("equipment") && listed.contains("added by bo"),
+        "{listed}"
+    );
+    let skeleton = asha.ok(&["template", "show", "equipment", "--skeleton"]);
+    assert_eq!(skeleton.matches("## ").count(), 2, "{skeleton}");
+    let text = dir.join("answers.md");
+    std::fs::write(
+        &text,
+        "## What it costs\n\n400 EUR\n\n## Who will use it\n\nThe bakers\n",
+    )
+    .expect("written");
+    let p = asha.json(&[
+        "propose",
+        "--title",
+        "Buy: a mill",
+        "--template",
+        "equipment",
+        "--text-file",
+        text.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(p["template"], "equipment");
+    assert_eq!(p["method"], "yes_no");
+    // The template's five days, counted from a moment before the record's own time.
+    let span = p["tally"]["closes_at"].as_i64().expect("closes")
+        - p["opened_at"].as_i64().expect("opened");
+    assert_eq!((span + 43_200_000) / 86_400_000, 5);
+}

@@ -119,6 +119,9 @@ pub enum Refusal {
         "the election's candidates must be exactly those who accepted their nomination, in the order they were first nominated"
     )]
     CandidatesMismatch,
+    /// A co-op template whose id an earlier one in the record's past has.
+    #[error("the co-op already keeps a template {0:?}")]
+    TemplateExists(String),
     /// An election from a call that already opened one, or by someone other than the caller.
     #[error("only the caller opens the election from a call, once")]
     NotTheCall,

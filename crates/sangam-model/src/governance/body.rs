@@ -67,6 +67,12 @@ pub enum GovernanceFieldError {
     /// A close whose named ballots or proxies are not strictly ascending.
     #[error("named ballots and proxies must be distinct and ascending")]
     NamedUnsorted,
+    /// A template with more than [`MAX_TEMPLATE_QUESTIONS`] questions.
+    #[error("a template asks at most {MAX_TEMPLATE_QUESTIONS} questions")]
+    Questions,
+    /// A template's vote that runs no day, or more than a year.
+    #[error("a template's vote runs 1 to 365 days")]
+    Days,
     /// A nominated election whose candidates are not one distinct key per option.
     #[error("a nominated election names one distinct candidate per option")]
     Candidates,
@@ -352,6 +358,35 @@ pub struct Nomination {
     pub nominee: PublicKey,
 }
 
+/// `template.add`: a proposal template the co-op keeps, which any member may add: a
+/// title to start from, headed questions the proposer answers, and defaults. The first
+/// valid one of an id (by depth, then record id) is the co-op's; a later one of the same
+/// id in its past is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateAdd {
+    /// Its id, recorded by the proposals written from it.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is for, in a line.
+    pub purpose: String,
+    /// The title a proposal starts with.
+    pub title: String,
+    /// The questions the proposer answers, in order.
+    pub questions: Vec<String>,
+    /// The voting method.
+    pub method: Method,
+    /// An election's seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<u32>,
+    /// How many days the vote runs.
+    pub days: u32,
+}
+
+/// Most questions a co-op's template asks.
+pub const MAX_TEMPLATE_QUESTIONS: usize = 20;
+
 /// What a nominee says of their nomination.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -575,6 +610,36 @@ impl Fields for NominationCall {
 
 impl Fields for Nomination {
     type Error = GovernanceFieldError;
+}
+
+impl Fields for TemplateAdd {
+    type Error = GovernanceFieldError;
+    fn check(&self) -> Result<(), GovernanceFieldError> {
+        check_name("id", &self.id)?;
+        check_name("name", &self.name)?;
+        check_text("purpose", &self.purpose)?;
+        check_name("title", &self.title)?;
+        if self.questions.len() > MAX_TEMPLATE_QUESTIONS {
+            return Err(GovernanceFieldError::Questions);
+        }
+        for q in &self.questions {
+            check_name("question", q)?;
+        }
+        if self.days == 0 || self.days > 365 {
+            return Err(GovernanceFieldError::Days);
+        }
+        match (self.method, self.seats) {
+            (Method::Stv | Method::ScottishStv, None) => {
+                Err(GovernanceFieldError::Seats(self.method))
+            }
+            (Method::Stv | Method::ScottishStv | Method::Approval, Some(0)) => {
+                Err(GovernanceFieldError::Seats(self.method))
+            }
+            (Method::Stv | Method::ScottishStv | Method::Approval, _) => Ok(()),
+            (_, Some(_)) => Err(GovernanceFieldError::NoSeats(self.method)),
+            (_, None) => Ok(()),
+        }
+    }
 }
 
 impl Fields for NominationAnswer {

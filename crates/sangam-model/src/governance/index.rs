@@ -16,6 +16,9 @@ pub(crate) struct Index {
     /// Valid calls for nominations in fold order.
     #[serde(default)]
     pub(crate) calls: BTreeSet<(u64, RecordId)>,
+    /// Valid co-op templates in fold order.
+    #[serde(default)]
+    pub(crate) templates: BTreeSet<(u64, RecordId)>,
     /// Nominations, answers and the elections opened, by call (valid or not: rules
     /// filter by verdict and by the past of the record judged).
     #[serde(default)]

@@ -28,6 +28,7 @@ mod nominations;
 mod queries;
 mod rules;
 mod tally;
+mod templates;
 
 use std::collections::BTreeMap;
 
@@ -38,7 +39,7 @@ pub use body::{
     Ballot, Choice, ChoiceError, Effect, GovernanceFieldError, ListingWithdrawal, MAX_OPTIONS,
     MAX_PROPOSAL_CHARS, Method, Nominated, Nomination, NominationAnswer, NominationCall,
     NominationReply, ProposalClose, ProposalOpen, ProposalWithdraw, ProxyGrant, ProxyRevoke,
-    RESERVED_OPTIONS, Vote,
+    RESERVED_OPTIONS, TemplateAdd, Vote,
 };
 pub use count::{Count, Outcome};
 pub(crate) use index::Index;

@@ -10,4 +10,5 @@ mod order;
 mod reports;
 mod signatures;
 mod support;
+mod templates;
 mod vectors;

@@ -36,7 +36,7 @@ export function ProposalForm(props: { coop: string; prefill?: ProposalPrefill })
   const [method, setMethod] = createSignal<Method>("yes_no");
   const [options, setOptions] = createSignal("");
   const [seats, setSeats] = createSignal("");
-  const [templates] = createResource(ipc.templates);
+  const [templates] = createResource(() => props.coop, (coop) => ipc.coopTemplates(coop));
   const [template, setTemplate] = createSignal<TemplateDto | null>(null);
   const [answers, setAnswers] = createSignal<string[]>([]);
   // A template fills in what it decides; the member can still change any of it.

@@ -41,6 +41,7 @@ const WORDS: Record<RefusalCode, Key> = {
   NotNominated: "refusal.NotNominated",
   CandidatesMismatch: "refusal.CandidatesMismatch",
   NotTheCall: "refusal.NotTheCall",
+  TemplateExists: "refusal.TemplateExists",
   UnknownListing: "refusal.UnknownListing",
   UnknownAccount: "refusal.UnknownAccount",
   UnknownEntry: "refusal.UnknownEntry",

@@ -252,6 +252,10 @@ export const proposals = (coop: string, filter: ProposalFilter) =>
 export const templates = () =>
   call<Array<TemplateDto>>("templates", {});
 
+/** The templates a proposal of `coop` may start from: the starters, then the co-op's own (as their authors wrote them). */
+export const coopTemplates = (coop: string) =>
+  call<Array<TemplateDto>>("coop_templates", { coop });
+
 /** One proposal with its tally and voters. */
 export const proposal = (coop: string, id: string) =>
   call<ProposalDto>("proposal", { coop, id });

@@ -4,4 +4,4 @@
  * A record kind, namespaced by area. It crosses the seam as its wire name (a
  * union of those names in TypeScript).
  */
-export type Kind = "coop.genesis" | "member.admit" | "member.leave" | "member.remove" | "member.update" | "device.add" | "device.revoke" | "proposal.open" | "ballot" | "proxy.grant" | "proxy.revoke" | "proposal.close" | "proposal.withdraw" | "nomination.call" | "nomination" | "nomination.answer" | "coop.settings" | "listing.post" | "listing.revise" | "listing.status" | "listing.respond" | "ledger.account" | "ledger.entry" | "ledger.close" | "labour.log";
+export type Kind = "coop.genesis" | "member.admit" | "member.leave" | "member.remove" | "member.update" | "device.add" | "device.revoke" | "proposal.open" | "ballot" | "proxy.grant" | "proxy.revoke" | "proposal.close" | "proposal.withdraw" | "nomination.call" | "nomination" | "nomination.answer" | "template.add" | "coop.settings" | "listing.post" | "listing.revise" | "listing.status" | "listing.respond" | "ledger.account" | "ledger.entry" | "ledger.close" | "labour.log";

@@ -49,4 +49,9 @@ days: number,
 /**
  * Options to start from (an election's candidates are added by the proposer).
  */
-options: Array<string>, };
+options: Array<string>, 
+/**
+ * Who added it to the co-op (their name), for a template the co-op keeps; `None`
+ * for a starter Sangam ships (whose words the window has in every language).
+ */
+by: string | null, };

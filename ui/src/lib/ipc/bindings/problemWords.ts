@@ -67,6 +67,7 @@ export const problemWords = {
   "problem.NotAnElection": "{id} is not an STV election: a ballot file holds rankings of candidates",
   "problem.BadBallotFile": "{detail}",
   "problem.TooFewCandidates": "{count} accepted their nomination: an election of {seats} seat(s) needs at least two candidates, and no fewer than its seats",
+  "problem.TemplateIsStarter": "\"{id}\" is the id of a template Sangam ships: give yours another",
   "problem.NotCounted": "{detail}",
   "problem.BadChoice": "{detail} (options: {options})",
   "problem.BadField": "{detail}",
