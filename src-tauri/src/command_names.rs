@@ -52,6 +52,7 @@ pub const COMMANDS: &[&str] = &[
     "proposals",
     "templates",
     "coop_templates",
+    "add_template",
     "proposal",
     "propose",
     "nomination_calls",

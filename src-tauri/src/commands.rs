@@ -17,7 +17,7 @@ use sangam_core::{
     ListingDraft, ListingDto, ListingFilter, ListingStatus, ListingSummaryDto, MemberDto, Method,
     MonthDto, NetworkDto, NominationCallDto, NominationReply, PageWords, PatronageDto, PeerDto,
     ProposalDto, ProposalFilter, ProposalForm, ProposalSummaryDto, PublicKey, RecordId, ReportDto,
-    SyncReport, TallyDto, TemplateDto,
+    SyncReport, TallyDto, TemplateDraft, TemplateDto,
 };
 use tauri::{AppHandle, State};
 
@@ -449,6 +449,25 @@ window_commands! {
     /// own (as their authors wrote them).
     fn coop_templates[app: State<'_, App>](coop: CoopId) -> Vec<TemplateDto> {
         on_home(&app, move |home| home.templates_of(coop)).await
+    }
+
+    /// Adds a template to the co-op, for every member's proposals.
+    fn add_template[app: State<'_, App>](
+        coop: CoopId,
+        id: String,
+        name: String,
+        purpose: String,
+        title: String,
+        questions: Vec<String>,
+        method: Method,
+        seats: Option<u32>,
+        days: u32
+    ) -> TemplateDto {
+        on_home(&app, move |home| {
+            let draft = TemplateDraft { id, name, purpose, title, questions, method, seats, days };
+            home.add_template(coop, draft)
+        })
+        .await
     }
 
     /// One proposal with its tally and voters.

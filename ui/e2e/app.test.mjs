@@ -393,6 +393,13 @@ describe("the desktop app", { timeout: 480_000 }, () => {
     const detail = await byId(browser, "proposal-detail");
     await detail.waitForDisplayed({ timeout: 20_000 });
     assert.equal(await detail.getAttribute("data-id"), election.id);
+    // The election's page names each candidate with who nominated them.
+    const candidates = await browser.$$('[data-testid="proposal-candidate"]');
+    assert.equal(candidates.length, 2);
+    const texts = [];
+    for (const c of candidates) texts.push(await c.getText());
+    const said = texts.join(" | ");
+    assert.match(said, /Bo nominated by Asha/, said);
     const items = () => browser.$$("ol.ranking li");
     await until(async () => (await items()).length === 2, "two candidates to rank");
     await click("vote-submit");
@@ -457,6 +464,28 @@ describe("the desktop app", { timeout: 480_000 }, () => {
       cli(cliHome, "sync");
       return cliJson(cliHome, "proposal", "show", id).template === "client_project";
     }, "the CLI home to see the template");
+  });
+
+  it("adds a template the co-op keeps from the window, the CLI member sees it, and a proposal starts from it", async () => {
+    await click("nav-proposals");
+    await click("template-new");
+    await type("template-key", "equipment");
+    await type("template-name", "Buying equipment");
+    await type("template-title", "Buy:");
+    await typeLines("template-questions", ["What it costs", "Who will use it"]);
+    await click("template-submit");
+    await until(async () => (await browser.$$('[data-testid="coop-template"]')).length === 1, "the co-op's template listed");
+    await (await byId(browser, "templates")).scrollIntoView();
+    await checkScreen("en", "templates");
+    await until(() => {
+      cli(cliHome, "sync");
+      return /equipment.*added by/.test(cli(cliHome, "template", "list"));
+    }, "the CLI member to see the co-op's template");
+    await click("proposal-new");
+    await (await byId(browser, "proposal-template")).selectByAttribute("value", "equipment");
+    await until(async () => (await browser.$$('[data-testid="proposal-answer"]')).length === 2, "its two questions");
+    assert.equal(await value("proposal-title"), "Buy:");
+    await click("nav-proposals");
   });
 
   it("posts a listing, finds it by search, and sees a response from the CLI member arrive", async () => {

@@ -63,6 +63,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::TieFor,
         crate::ProposalDto,
         crate::NominationCallDto,
+        crate::CandidateDto,
         crate::NomineeDto,
         sangam_model::body::NominationReply,
         crate::VoterDto,

@@ -648,6 +648,20 @@ pub struct ProposalDto {
     /// Every member of the electorate and their latest ballot so far (ballots are open):
     /// who voted what, and who has not voted yet.
     pub voters: Vec<VoterDto>,
+    /// An election from a call for nominations: each candidate (in the options' order)
+    /// with who nominated them. Empty for every other proposal.
+    pub candidates: Vec<CandidateDto>,
+}
+
+/// A candidate of an election whose candidates members nominated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CandidateDto {
+    /// The option that names them on the ballot.
+    pub option: String,
+    /// Their member key.
+    pub member: String,
+    /// The names of those who nominated them, in order.
+    pub nominated_by: Vec<String>,
 }
 
 /// One member of a proposal's electorate and how they voted so far.

@@ -404,6 +404,34 @@ impl Node {
                     .map(|(_, b)| b.choice.clone()),
             })
             .collect();
+        let name = |k: &PublicKey| {
+            state
+                .member(k)
+                .map_or_else(|| k.short(), |m| m.name.clone())
+        };
+        let candidates = match &open.nominated {
+            None => Vec::new(),
+            Some(nominated) => {
+                let nominees = fold
+                    .call_view(&nominated.call)
+                    .map(|v| v.nominees)
+                    .unwrap_or_default();
+                nominated
+                    .candidates
+                    .iter()
+                    .zip(&open.options)
+                    .map(|(key, option)| crate::dto::CandidateDto {
+                        option: option.clone(),
+                        member: key.to_string(),
+                        nominated_by: nominees
+                            .iter()
+                            .find(|n| n.member == *key)
+                            .map(|n| n.by.iter().map(name).collect())
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            }
+        };
         Ok(ProposalDto {
             id: id.to_string(),
             title: open.title.clone(),
@@ -420,6 +448,7 @@ impl Node {
             tally: tally_dto(open, tally),
             my_vote,
             voters,
+            candidates,
         })
     }
 

@@ -168,6 +168,17 @@ fn an_election_from_nominations_elects_from_those_who_stand_and_its_report_verif
         "those who stand, in order"
     );
     assert_eq!(election.seats, Some(2));
+    let by: Vec<(&str, Vec<&str>)> = election
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.option.as_str(),
+                c.nominated_by.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(by, vec![("Cy", vec!["Bo"]), ("Dee", vec!["Dee", "Asha"])]);
     let id: RecordId = election.id.parse().expect("id");
     assert_eq!(
         asha.nomination_call(coop, call).expect("call").election,

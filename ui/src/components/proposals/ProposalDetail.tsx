@@ -91,6 +91,21 @@ export function ProposalDetail(props: { coop: string; id: string }) {
                   </Show>
                 </Show>
               </section>
+              <Show when={p().candidates.length > 0}>
+                <section class="candidates" aria-label={t("proposal.candidates")} data-testid="proposal-candidates">
+                  <h2>{t("proposal.candidates")}</h2>
+                  <ul>
+                    <For each={p().candidates}>
+                      {(c) => (
+                        <li data-testid="proposal-candidate">
+                          <strong>{c.option}</strong>{" "}
+                          <span class="muted">{t("proposal.nominated_by", { names: c.nominated_by.join(", ") })}</span>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </section>
+              </Show>
               <Show when={open() && p().effect}>
                 {(effect) => <p class="effect">{t("proposal.effect", { effect: effectWords(effect()) })}</p>}
               </Show>

@@ -6,6 +6,7 @@ import * as ipc from "../../lib/ipc";
 import type { ProposalFilter } from "../../lib/ipc";
 import { NominationsPanel } from "./NominationsPanel";
 import { ProposalCard } from "./ProposalCard";
+import { TemplatesPanel } from "./TemplatesPanel";
 
 type Tab = "open" | "closed";
 const FILTER: Record<Tab, ProposalFilter> = { open: "open", closed: "ended" };
@@ -94,6 +95,7 @@ export function ProposalsView(props: { coop: string }) {
         </Show>
       </div>
       <NominationsPanel coop={props.coop} />
+      <TemplatesPanel coop={props.coop} />
     </div>
   );
 }

@@ -256,6 +256,10 @@ export const templates = () =>
 export const coopTemplates = (coop: string) =>
   call<Array<TemplateDto>>("coop_templates", { coop });
 
+/** Adds a template to the co-op, for every member's proposals. */
+export const addTemplate = (coop: string, id: string, name: string, purpose: string, title: string, questions: Array<string>, method: Method, seats: number | null, days: number) =>
+  call<TemplateDto>("add_template", { coop, id, name, purpose, title, questions, method, seats, days });
+
 /** One proposal with its tally and voters. */
 export const proposal = (coop: string, id: string) =>
   call<ProposalDto>("proposal", { coop, id });

@@ -51,6 +51,7 @@ export type * from "./bindings/PeerPath";
 export type * from "./bindings/ProposalDto";
 export type * from "./bindings/NominationCallDto";
 export type * from "./bindings/NomineeDto";
+export type * from "./bindings/CandidateDto";
 export type * from "./bindings/NominationReply";
 export type * from "./bindings/ProposalFilter";
 export type * from "./bindings/ProposalForm";
