@@ -452,22 +452,8 @@ window_commands! {
     }
 
     /// Adds a template to the co-op, for every member's proposals.
-    fn add_template[app: State<'_, App>](
-        coop: CoopId,
-        id: String,
-        name: String,
-        purpose: String,
-        title: String,
-        questions: Vec<String>,
-        method: Method,
-        seats: Option<u32>,
-        days: u32
-    ) -> TemplateDto {
-        on_home(&app, move |home| {
-            let draft = TemplateDraft { id, name, purpose, title, questions, method, seats, days };
-            home.add_template(coop, draft)
-        })
-        .await
+    fn add_template[app: State<'_, App>](coop: CoopId, draft: TemplateDraft) -> TemplateDto {
+        on_home(&app, move |home| home.add_template(coop, draft)).await
     }
 
     /// One proposal with its tally and voters.

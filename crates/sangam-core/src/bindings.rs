@@ -57,6 +57,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::TallyDto,
         crate::ElectionDto,
         crate::TemplateDto,
+        crate::TemplateDraft,
         crate::ElectionRoundDto,
         crate::ElectionTieDto,
         crate::RoundAction,

@@ -44,8 +44,8 @@ pub struct TemplateDto {
     pub by: Option<String>,
 }
 
-/// A template a member adds to the co-op.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A template a member adds to the co-op (the window sends it as it is).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 pub struct TemplateDraft {
     /// Its id (not a starter's).
     pub id: String,

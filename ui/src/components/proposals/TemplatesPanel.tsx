@@ -42,7 +42,16 @@ export function TemplatesPanel(props: { coop: string }) {
       .map((q) => q.trim())
       .filter((q) => q !== "");
     void act.run(async () => {
-      await ipc.addTemplate(props.coop, key().trim(), name(), purpose(), title(), asked, method(), elects() ? n : null, d);
+      await ipc.addTemplate(props.coop, {
+        id: key().trim(),
+        name: name(),
+        purpose: purpose(),
+        title: title(),
+        questions: asked,
+        method: method(),
+        seats: elects() ? n : null,
+        days: d,
+      });
       setAdding(false);
       void refetch();
     });

@@ -48,6 +48,7 @@ import type { ProposalSummaryDto } from "./bindings/ProposalSummaryDto";
 import type { ReportDto } from "./bindings/ReportDto";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TallyDto } from "./bindings/TallyDto";
+import type { TemplateDraft } from "./bindings/TemplateDraft";
 import type { TemplateDto } from "./bindings/TemplateDto";
 
 export type TrayTexts = {
@@ -257,8 +258,8 @@ export const coopTemplates = (coop: string) =>
   call<Array<TemplateDto>>("coop_templates", { coop });
 
 /** Adds a template to the co-op, for every member's proposals. */
-export const addTemplate = (coop: string, id: string, name: string, purpose: string, title: string, questions: Array<string>, method: Method, seats: number | null, days: number) =>
-  call<TemplateDto>("add_template", { coop, id, name, purpose, title, questions, method, seats, days });
+export const addTemplate = (coop: string, draft: TemplateDraft) =>
+  call<TemplateDto>("add_template", { coop, draft });
 
 /** One proposal with its tally and voters. */
 export const proposal = (coop: string, id: string) =>
