@@ -148,10 +148,11 @@ fn a_restarted_peer_is_back_in_a_live_session_on_its_own() {
     b.ok(&["member", "update", "--contact", "before@example.org"]);
     // Setting up, not what is tested: on a loaded machine the first dial may fail and
     // wait for its redial (up to 16 s for a peer never live), so this waits longer.
-    wait_until(Duration::from_secs(60), || {
+    let first = wait_until(Duration::from_secs(60), || {
         contact_on_asha("before@example.org")
     })
     .expect("the live session carries Bo's write");
+    eprintln!("the first write reached the live peer in {first:?}");
 
     // kill -9, and back on the same address.
     bo_serving.0.kill().expect("kill");
