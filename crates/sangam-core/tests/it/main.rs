@@ -1,6 +1,7 @@
 //! Integration tests of the use cases over real SQLite homes in temporary directories.
 
 mod books;
+mod bundled;
 mod events;
 mod forks;
 mod forms;

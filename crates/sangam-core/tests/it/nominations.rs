@@ -6,44 +6,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use sangam_core::{
-    CallDraft, Choice, Clock, ErrorCode, Home, Method, NominationReply, verify_report,
-};
-use sangam_model::{CoopId, RecordId};
+use sangam_core::{CallDraft, Choice, ErrorCode, Home, Method, NominationReply, verify_report};
+use sangam_model::RecordId;
 use tempfile::TempDir;
 
-/// A clock the test moves: one second per reading, and jumps when told.
-struct Ticking(Arc<AtomicI64>);
+use crate::bundled::{START, exchange, home};
 
-impl Clock for Ticking {
-    fn now(&self) -> i64 {
-        self.0.fetch_add(1_000, Ordering::SeqCst)
-    }
-}
-
-const START: i64 = 1_796_061_600_000;
 const DAY: i64 = 86_400_000;
-
-fn home(dir: &TempDir, name: &str, clock: &Arc<AtomicI64>) -> Home {
-    let home = Home::open_with_clock(&dir.path().join(name), Box::new(Ticking(clock.clone())))
-        .expect("opens");
-    home.create_identity(name).expect("identity");
-    home
-}
-
-fn exchange(homes: &[&Home], coop: CoopId) {
-    let bundles: Vec<Vec<u8>> = homes
-        .iter()
-        .map(|h| h.export_bundle(coop, None).expect("export").0)
-        .collect();
-    for (i, home) in homes.iter().enumerate() {
-        for (j, bundle) in bundles.iter().enumerate() {
-            if i != j {
-                home.import_bundle(bundle).expect("import");
-            }
-        }
-    }
-}
 
 #[test]
 fn an_election_from_nominations_elects_from_those_who_stand_and_its_report_verifies() {

@@ -4,48 +4,16 @@
 //! the committed snapshot.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 
 use sangam_core::{
-    BallotFate, Choice, Clock, Home, Method, ProposalDraft, ProposalStatus, Vote, report_page,
+    BallotFate, Choice, Home, Method, ProposalDraft, ProposalStatus, Vote, report_page,
     verify_report,
 };
 use sangam_model::{CoopId, RecordId};
 use tempfile::TempDir;
 
-/// A clock that ticks one second per reading from 2026-11-30 18:00 UTC, so the page's
-/// times are the same on every run.
-struct Ticking(Arc<AtomicI64>);
-
-impl Clock for Ticking {
-    fn now(&self) -> i64 {
-        self.0.fetch_add(1_000, Ordering::SeqCst)
-    }
-}
-
-const START: i64 = 1_796_061_600_000;
-
-fn home(dir: &TempDir, name: &str, clock: &Arc<AtomicI64>) -> Home {
-    let home = Home::open_with_clock(&dir.path().join(name), Box::new(Ticking(clock.clone())))
-        .expect("opens");
-    home.create_identity(name).expect("identity");
-    home
-}
-
-/// Every home sends everything it has to every other.
-fn exchange(homes: &[&Home], coop: CoopId) {
-    let bundles: Vec<Vec<u8>> = homes
-        .iter()
-        .map(|h| h.export_bundle(coop, None).expect("export").0)
-        .collect();
-    for (i, home) in homes.iter().enumerate() {
-        for (j, bundle) in bundles.iter().enumerate() {
-            if i != j {
-                home.import_bundle(bundle).expect("import");
-            }
-        }
-    }
-}
+use crate::bundled::{START, exchange, home};
 
 fn vote(home: &Home, coop: CoopId, id: RecordId, vote: Vote) {
     home.vote(coop, id, Choice::Vote(vote)).expect("vote");

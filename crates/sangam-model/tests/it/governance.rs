@@ -11,25 +11,6 @@ const TWO_THIRDS: Fraction = Fraction { num: 2, den: 3 };
 const HALF: Fraction = Fraction { num: 1, den: 2 };
 const DEADLINE: i64 = 100_000;
 
-/// Five members; returns the people and the records admitting them.
-fn five() -> (Vec<Person>, Vec<Record>) {
-    let people: Vec<Person> = (1..=5).map(person).collect();
-    let g = genesis(&people[0]);
-    let coop = g.id();
-    let mut records = vec![g];
-    for (i, p) in people.iter().enumerate().skip(1) {
-        let last = records.last().expect("genesis").clone();
-        records.push(record(
-            coop,
-            &people[0],
-            &[&last],
-            1_000 + i as i64,
-            admit(p, "M"),
-        ));
-    }
-    (people, records)
-}
-
 fn refusal(records: &[Record], coop: sangam_model::CoopId, of: &Record) -> Result<(), Refusal> {
     fold(coop, records.to_vec())
         .get(&of.id())

@@ -12,25 +12,6 @@ use crate::support::*;
 
 const CLOSES: i64 = 50_000;
 
-/// Asha (the founder) and four more members; the records admitting them.
-fn members() -> (Vec<Person>, Vec<Record>) {
-    let people: Vec<Person> = (1..=5).map(person).collect();
-    let g = genesis(&people[0]);
-    let coop = g.id();
-    let mut records = vec![g];
-    for (i, p) in people.iter().enumerate().skip(1) {
-        let last = records.last().expect("genesis").clone();
-        records.push(record(
-            coop,
-            &people[0],
-            &[&last],
-            1_000 + i as i64,
-            admit(p, "M"),
-        ));
-    }
-    (people, records)
-}
-
 fn call_body() -> Body {
     Body::NominationCall(NominationCall {
         title: "Board 2027".into(),
@@ -101,7 +82,7 @@ fn verdict(records: &[Record], coop: CoopId, of: &Record) -> Result<(), Refusal>
 
 #[test]
 fn the_candidates_are_those_who_accepted_in_the_order_first_nominated() {
-    let (p, mut records) = members();
+    let (p, mut records) = five();
     let coop = records[0].id();
     let last = records.last().expect("admitted").clone();
     let call = record(coop, &p[0], &[&last], 2_000, call_body());
@@ -232,7 +213,7 @@ fn the_candidates_are_those_who_accepted_in_the_order_first_nominated() {
 
 #[test]
 fn nominations_and_answers_count_only_before_the_close_and_from_the_nominee() {
-    let (p, mut records) = members();
+    let (p, mut records) = five();
     let coop = records[0].id();
     let last = records.last().expect("admitted").clone();
     let call = record(coop, &p[0], &[&last], 2_000, call_body());
@@ -301,7 +282,7 @@ proptest! {
     /// call gives, are the same in every arrival order.
     #[test]
     fn every_arrival_order_gives_the_same_candidates_and_verdicts(seed in any::<u64>()) {
-        let (p, admitted) = members();
+        let (p, admitted) = five();
         let coop = admitted[0].id();
         let last = admitted.last().expect("admitted").clone();
         let call = record(coop, &p[0], &[&last], 2_000, call_body());

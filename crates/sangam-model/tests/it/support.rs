@@ -178,3 +178,22 @@ pub fn close(proposal: &Record, ballots: &[&Record], proxies: &[&Record]) -> Bod
         proxies,
     })
 }
+
+/// Five members; returns the people and the records admitting them.
+pub fn five() -> (Vec<Person>, Vec<Record>) {
+    let people: Vec<Person> = (1..=5).map(person).collect();
+    let g = genesis(&people[0]);
+    let coop = g.id();
+    let mut records = vec![g];
+    for (i, p) in people.iter().enumerate().skip(1) {
+        let last = records.last().expect("genesis").clone();
+        records.push(record(
+            coop,
+            &people[0],
+            &[&last],
+            1_000 + i as i64,
+            admit(p, "M"),
+        ));
+    }
+    (people, records)
+}
