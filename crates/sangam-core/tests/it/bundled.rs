@@ -43,3 +43,22 @@ pub(crate) fn exchange(homes: &[&Home], coop: CoopId) {
         }
     }
 }
+
+/// The first of `homes` founds River Bakery (EUR) and admits the others under `names`;
+/// each joins by the founding bundle, and every home then has every device.
+pub(crate) fn river_bakery(homes: &[Home], names: &[&str]) -> CoopId {
+    let founder = &homes[0];
+    founder.create_coop("River Bakery", "EUR").expect("coop");
+    let coop = crate::only_coop(founder);
+    for (h, name) in homes.iter().zip(names).skip(1) {
+        let key = h.identity().expect("identity").member;
+        founder.admit(coop, crate::pk(&key), name).expect("admit");
+    }
+    let founding = founder.export_bundle(coop, None).expect("export").0;
+    for h in &homes[1..] {
+        h.import_bundle(&founding).expect("join by bundle");
+    }
+    let all: Vec<&Home> = homes.iter().collect();
+    exchange(&all, coop);
+    coop
+}

@@ -10,7 +10,7 @@ use sangam_core::{CallDraft, Choice, ErrorCode, Home, Method, NominationReply, v
 use sangam_model::RecordId;
 use tempfile::TempDir;
 
-use crate::bundled::{START, exchange, home};
+use crate::bundled::{START, exchange, home, river_bakery};
 
 const DAY: i64 = 86_400_000;
 
@@ -21,18 +21,9 @@ fn an_election_from_nominations_elects_from_those_who_stand_and_its_report_verif
     let names = ["Asha", "Bo", "Cy", "Dee"];
     let homes: Vec<Home> = names.iter().map(|n| home(&dir, n, &clock)).collect();
     let [asha, bo, cy, dee] = [&homes[0], &homes[1], &homes[2], &homes[3]];
-    asha.create_coop("River Bakery", "EUR").expect("coop");
-    let coop = crate::only_coop(asha);
+    let coop = river_bakery(&homes, &names);
     let key = |h: &Home| crate::pk(&h.identity().expect("identity").member);
-    for (h, name) in homes.iter().zip(names).skip(1) {
-        asha.admit(coop, key(h), name).expect("admit");
-    }
-    let founding = asha.export_bundle(coop, None).expect("export").0;
-    for h in &homes[1..] {
-        h.import_bundle(&founding).expect("join by bundle");
-    }
     let all: Vec<&Home> = homes.iter().collect();
-    exchange(&all, coop);
 
     let call = asha
         .call_nominations(

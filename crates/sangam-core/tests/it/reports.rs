@@ -13,7 +13,7 @@ use sangam_core::{
 use sangam_model::{CoopId, RecordId};
 use tempfile::TempDir;
 
-use crate::bundled::{START, exchange, home};
+use crate::bundled::{START, exchange, home, river_bakery};
 
 fn vote(home: &Home, coop: CoopId, id: RecordId, vote: Vote) {
     home.vote(coop, id, Choice::Vote(vote)).expect("vote");
@@ -48,18 +48,8 @@ fn a_report_from_real_homes_verifies_without_a_home_and_its_page_is_the_snapshot
     let names = ["Asha", "Bo", "Cy", "Dee"];
     let homes: Vec<Home> = names.iter().map(|n| home(&dir, n, &clock)).collect();
     let [asha, bo, cy, dee] = [&homes[0], &homes[1], &homes[2], &homes[3]];
-    asha.create_coop("River Bakery", "EUR").expect("coop");
-    let coop = crate::only_coop(asha);
-    for (h, name) in homes.iter().zip(names).skip(1) {
-        let key = h.identity().expect("identity").member;
-        asha.admit(coop, crate::pk(&key), name).expect("admit");
-    }
-    let founding = asha.export_bundle(coop, None).expect("export").0;
-    for h in &homes[1..] {
-        h.import_bundle(&founding).expect("join by bundle");
-    }
+    let coop = river_bakery(&homes, &names);
     let all: Vec<&Home> = homes.iter().collect();
-    exchange(&all, coop);
     let proposal = asha
         .propose(
             coop,
