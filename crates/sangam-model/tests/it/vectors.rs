@@ -284,6 +284,87 @@ fn generate() -> Value {
         Body::LedgerClose(sangam_model::ledger::LedgerClose { account: till.id() }),
     );
 
+    use sangam_model::body::{
+        Method, Nominated, Nomination, NominationAnswer, NominationCall, NominationReply,
+        ProposalOpen, TemplateAdd,
+    };
+    let call = record(
+        coop,
+        &asha,
+        &[&close_till],
+        13_000,
+        Body::NominationCall(NominationCall {
+            title: "Board 2027".into(),
+            text: "Two seats on the board.".into(),
+            method: Method::Stv,
+            seats: 2,
+            closes_at: 20_000,
+        }),
+    );
+    let nominated = record(
+        coop,
+        &bo,
+        &[&call],
+        13_100,
+        Body::Nomination(Nomination {
+            call: call.id(),
+            nominee: asha.key.public(),
+        }),
+    );
+    let answered = record(
+        coop,
+        &asha,
+        &[&nominated],
+        13_200,
+        Body::NominationAnswer(NominationAnswer {
+            call: call.id(),
+            seq: 0,
+            answer: NominationReply::Accept,
+        }),
+    );
+    let mut electorate = vec![asha.key.public(), bo.key.public()];
+    electorate.sort();
+    let election = record(
+        coop,
+        &asha,
+        &[&answered],
+        20_000,
+        Body::ProposalOpen(ProposalOpen {
+            title: "Board 2027".into(),
+            text: "Two seats on the board.".into(),
+            method: Method::Stv,
+            options: vec!["Asha".into(), "Bo".into()],
+            seats: Some(2),
+            quorum_pct: 50,
+            threshold: sangam_model::body::Fraction { num: 1, den: 2 },
+            closes_at: 90_000,
+            electorate,
+            effect: None,
+            revises: None,
+            template: None,
+            nominated: Some(Nominated {
+                call: call.id(),
+                candidates: vec![asha.key.public(), bo.key.public()],
+            }),
+        }),
+    );
+    let template = record(
+        coop,
+        &bo,
+        &[&close_till],
+        13_300,
+        Body::TemplateAdd(TemplateAdd {
+            id: "equipment".into(),
+            name: "Buying equipment".into(),
+            purpose: "Before we spend on a machine".into(),
+            title: "Buy:".into(),
+            questions: vec!["What it costs".into(), "Who will use it".into()],
+            method: Method::YesNo,
+            seats: None,
+            days: 7,
+        }),
+    );
+
     let mut vectors = vec![];
     let mut valid = |name: &str, r: &Record| {
         vectors.push(json!({"name": name, "record": r.json(), "valid": true}))
@@ -307,6 +388,11 @@ fn generate() -> Value {
     valid("labour.log", &labour);
     valid("ledger.account closed later", &till);
     valid("ledger.close", &close_till);
+    valid("nomination.call", &call);
+    valid("nomination", &nominated);
+    valid("nomination.answer", &answered);
+    valid("proposal.open electing from a call", &election);
+    valid("template.add", &template);
 
     vectors.push(json!({
         "name": "ballot whose signature has a torsion component (only the cofactored equation holds)",
