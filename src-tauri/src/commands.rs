@@ -27,8 +27,10 @@ use crate::tray::TrayTexts;
 
 pub(crate) type Answer<T> = Result<T, ApiError>;
 
-/// A day, in the milliseconds records count time in.
-const DAY_MS: i64 = 86_400_000;
+/// `days` days from now on `home`'s clock, in the milliseconds records count time in.
+fn days_from_now(home: &Home, days: u32) -> sangam_core::Timestamp {
+    home.now() + i64::from(days) * 86_400_000
+}
 
 /// Runs `use_case` on the home on a blocking thread.
 pub(crate) async fn on_home<T: Send + 'static>(
@@ -482,7 +484,7 @@ window_commands! {
         days: u32
     ) -> NominationCallDto {
         on_home(&app, move |home| {
-            let closes_at = home.now() + i64::from(days) * DAY_MS;
+            let closes_at = days_from_now(home, days);
             let draft = CallDraft { title, text, method, seats, closes_at };
             home.call_nominations(coop, draft)
         })
@@ -514,8 +516,7 @@ window_commands! {
         days: u32
     ) -> ProposalDto {
         on_home(&app, move |home| {
-            let closes_at = home.now() + i64::from(days) * DAY_MS;
-            home.open_election(coop, nomination_call, closes_at)
+            home.open_election(coop, nomination_call, days_from_now(home, days))
         })
         .await
     }

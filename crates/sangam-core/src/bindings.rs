@@ -57,7 +57,7 @@ fn rendered() -> Vec<(String, String)> {
         crate::TallyDto,
         crate::ElectionDto,
         crate::TemplateDto,
-        crate::TemplateDraft,
+        sangam_model::body::TemplateAdd,
         crate::ElectionRoundDto,
         crate::ElectionTieDto,
         crate::RoundAction,

@@ -17,20 +17,8 @@ use crate::home::Home;
 use crate::node::Node;
 use crate::problem::{ProblemKey, Thing, problem};
 
-/// What a new call for nominations says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallDraft {
-    /// What is elected ("Board 2027").
-    pub title: String,
-    /// Why, and what the seats are for.
-    pub text: String,
-    /// How the election counts: `stv`, `scottish_stv` or `approval`.
-    pub method: Method,
-    /// How many are elected.
-    pub seats: u32,
-    /// When nominations close.
-    pub closes_at: Timestamp,
-}
+/// What a new call for nominations says: the record's body as the member writes it.
+pub type CallDraft = NominationCall;
 
 /// A call for nominations, with everyone nominated on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -328,114 +328,92 @@ problems! {
     Damaged(Storage) = "{detail}";
 }
 
-/// What kind of thing a value names, worded by each front end ("a proposal", "the
-/// statement").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub enum Thing {
-    /// A co-op, named by id.
-    Coop,
-    /// A member, named by key.
-    Member,
-    /// A proposal, named by id.
-    Proposal,
-    /// A listing, named by id.
-    Listing,
-    /// A call for nominations, named by id.
-    Call,
-    /// An account, named by id.
-    Account,
-    /// An entry, named by id.
-    Entry,
-    /// A newcomer's member key.
-    NewcomerKey,
-    /// The member a proposal removes.
-    MemberToRemove,
-    /// A treasurer named by a proposal.
-    Treasurer,
-    /// The member a posting is for.
-    PostingMember,
-    /// The member a list is narrowed to.
-    TheMember,
-    /// The author a list is narrowed to.
-    Author,
-    /// A member key given to admit.
-    MemberKey,
-    /// A device key given to add.
-    DeviceKey,
-    /// A bundle file.
-    Bundle,
-    /// The earlier bundle an export starts after.
-    EarlierBundle,
-    /// A bank statement.
-    Statement,
-    /// A statement's rules file.
-    RulesFile,
-    /// A proposal's text, from a file.
-    TextFile,
-    /// A report file.
-    Report,
-    /// A ballot file.
-    BallotFile,
-    /// A table of words.
-    WordTable,
-    /// A period's first day (`--from`).
-    PeriodStart,
-    /// A period's last day (`--to`).
-    PeriodEnd,
-    /// An entry's or a day's date.
-    EntryDate,
-    /// A symbolic link.
-    SymbolicLink,
-    /// A directory.
-    Directory,
-    /// A device, pipe or socket.
-    Device,
-    /// The home's folder, to create.
-    CreateHome,
-    /// The home's folder, to create the database in.
-    CreateDatabase,
-    /// The home's folder, to keep private.
-    ProtectHome,
+macro_rules! things {
+    ($($(#[doc = $doc:literal])* $name:ident = $english:literal;)*) => {
+        /// What kind of thing a value names, worded by each front end ("a proposal", "the
+        /// statement").
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+        pub enum Thing {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl Thing {
+            /// Every thing, in the order written here.
+            pub const ALL: &'static [Thing] = &[$(Thing::$name),*];
+
+            /// The English words.
+            pub fn english(self) -> &'static str {
+                match self { $(Thing::$name => $english,)* }
+            }
+        }
+    };
 }
 
-impl Thing {
-    /// The English words.
-    pub fn english(self) -> &'static str {
-        match self {
-            Thing::Coop => "a co-op",
-            Thing::Member => "a member",
-            Thing::Proposal => "a proposal",
-            Thing::Listing => "a listing",
-            Thing::Call => "a call for nominations",
-            Thing::Account => "an account",
-            Thing::Entry => "an entry",
-            Thing::NewcomerKey => "the newcomer's member key",
-            Thing::MemberToRemove => "the member to remove",
-            Thing::Treasurer => "a treasurer",
-            Thing::PostingMember => "the member a posting is for",
-            Thing::TheMember => "the member",
-            Thing::Author => "the author",
-            Thing::MemberKey => "the member key",
-            Thing::DeviceKey => "the device key",
-            Thing::Bundle => "the bundle",
-            Thing::EarlierBundle => "the --since bundle",
-            Thing::Statement => "the statement",
-            Thing::RulesFile => "the rules file",
-            Thing::TextFile => "the text file",
-            Thing::Report => "the report",
-            Thing::BallotFile => "the ballot file",
-            Thing::WordTable => "the window's English table",
-            Thing::PeriodStart => "from",
-            Thing::PeriodEnd => "to",
-            Thing::EntryDate => "the date",
-            Thing::SymbolicLink => "a symbolic link",
-            Thing::Directory => "a directory",
-            Thing::Device => "a device, pipe or socket",
-            Thing::CreateHome => "create home",
-            Thing::CreateDatabase => "create the database in",
-            Thing::ProtectHome => "make private",
-        }
-    }
+things! {
+    /// A co-op, named by id.
+    Coop = "a co-op";
+    /// A member, named by key.
+    Member = "a member";
+    /// A proposal, named by id.
+    Proposal = "a proposal";
+    /// A listing, named by id.
+    Listing = "a listing";
+    /// A call for nominations, named by id.
+    Call = "a call for nominations";
+    /// An account, named by id.
+    Account = "an account";
+    /// An entry, named by id.
+    Entry = "an entry";
+    /// A newcomer's member key.
+    NewcomerKey = "the newcomer's member key";
+    /// The member a proposal removes.
+    MemberToRemove = "the member to remove";
+    /// A treasurer named by a proposal.
+    Treasurer = "a treasurer";
+    /// The member a posting is for.
+    PostingMember = "the member a posting is for";
+    /// The member a list is narrowed to.
+    TheMember = "the member";
+    /// The author a list is narrowed to.
+    Author = "the author";
+    /// A member key given to admit.
+    MemberKey = "the member key";
+    /// A device key given to add.
+    DeviceKey = "the device key";
+    /// A bundle file.
+    Bundle = "the bundle";
+    /// The earlier bundle an export starts after.
+    EarlierBundle = "the --since bundle";
+    /// A bank statement.
+    Statement = "the statement";
+    /// A statement's rules file.
+    RulesFile = "the rules file";
+    /// A proposal's text, from a file.
+    TextFile = "the text file";
+    /// A report file.
+    Report = "the report";
+    /// A ballot file.
+    BallotFile = "the ballot file";
+    /// A table of words.
+    WordTable = "the window's English table";
+    /// A period's first day (`--from`).
+    PeriodStart = "from";
+    /// A period's last day (`--to`).
+    PeriodEnd = "to";
+    /// An entry's or a day's date.
+    EntryDate = "the date";
+    /// A symbolic link.
+    SymbolicLink = "a symbolic link";
+    /// A directory.
+    Directory = "a directory";
+    /// A device, pipe or socket.
+    Device = "a device, pipe or socket";
+    /// The home's folder, to create.
+    CreateHome = "create home";
+    /// The home's folder, to create the database in.
+    CreateDatabase = "create the database in";
+    /// The home's folder, to keep private.
+    ProtectHome = "make private";
 }
 
 /// A problem: its key, what kind of thing it is about, and its values by name.
@@ -537,44 +515,6 @@ pub(crate) fn english_table() -> String {
     }
     out.push_str("} as const;\n");
     out
-}
-
-impl Thing {
-    /// Every thing.
-    pub const ALL: &'static [Thing] = &[
-        Thing::Coop,
-        Thing::Member,
-        Thing::Proposal,
-        Thing::Listing,
-        Thing::Call,
-        Thing::Account,
-        Thing::Entry,
-        Thing::NewcomerKey,
-        Thing::MemberToRemove,
-        Thing::Treasurer,
-        Thing::PostingMember,
-        Thing::TheMember,
-        Thing::Author,
-        Thing::MemberKey,
-        Thing::DeviceKey,
-        Thing::Bundle,
-        Thing::EarlierBundle,
-        Thing::Statement,
-        Thing::RulesFile,
-        Thing::TextFile,
-        Thing::Report,
-        Thing::BallotFile,
-        Thing::WordTable,
-        Thing::PeriodStart,
-        Thing::PeriodEnd,
-        Thing::EntryDate,
-        Thing::SymbolicLink,
-        Thing::Directory,
-        Thing::Device,
-        Thing::CreateHome,
-        Thing::CreateDatabase,
-        Thing::ProtectHome,
-    ];
 }
 
 #[cfg(test)]

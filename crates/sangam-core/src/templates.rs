@@ -44,26 +44,9 @@ pub struct TemplateDto {
     pub by: Option<String>,
 }
 
-/// A template a member adds to the co-op (the window sends it as it is).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
-pub struct TemplateDraft {
-    /// Its id (not a starter's).
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// What it is for, in a line.
-    pub purpose: String,
-    /// The title a proposal starts with.
-    pub title: String,
-    /// The questions the proposer answers.
-    pub questions: Vec<String>,
-    /// The voting method.
-    pub method: Method,
-    /// An election's seats.
-    pub seats: Option<u32>,
-    /// How many days the vote runs.
-    pub days: u32,
-}
+/// A template a member adds to the co-op: the record's body as the member writes it (the
+/// window sends it as it is).
+pub type TemplateDraft = TemplateAdd;
 
 struct Starter {
     id: &'static str,

@@ -362,6 +362,7 @@ pub struct Nomination {
 /// title to start from, headed questions the proposer answers, and defaults. The first
 /// valid one of an id (by depth, then record id) is the co-op's; a later one of the same
 /// id in its past is refused.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateAdd {

@@ -96,15 +96,7 @@ impl Scope<'_> {
     fn about_call<'s>(&'s self, call: &RecordId, deps: &[RecordId]) -> Vec<&'s Placed> {
         let floor = self.placed(call).map_or(0, |p| p.depth);
         let past = self.past(deps, floor);
-        let indexed = self
-            .fold
-            .index
-            .governance
-            .about_call
-            .get(call)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.fold.get(id));
+        let indexed = self.fold.about_call(call);
         let earlier = self.earlier.iter().filter(move |p| match p.record.body() {
             Body::Nomination(n) => n.call == *call,
             Body::NominationAnswer(a) => a.call == *call,
@@ -184,12 +176,19 @@ impl Rules for NominationAnswer {
         if record.at() >= call.closes_at {
             return Err(Refusal::NominationsClosed);
         }
+        // The author's own nominations, each looked for in the answer's past: a walk that
+        // stops at the nomination, not one through everything since the call.
         let author = record.author();
+        let of_author = |p: &&Placed| {
+            p.verdict.is_ok()
+                && matches!(p.record.body(), Body::Nomination(n) if n.nominee == author && n.call == self.call)
+        };
         let nominated = scope
-            .about_call(&self.call, record.deps())
-            .into_iter()
-            .filter(|p| p.verdict.is_ok())
-            .any(|p| matches!(p.record.body(), Body::Nomination(n) if n.nominee == author));
+            .fold
+            .about_call(&self.call)
+            .chain(scope.earlier.iter())
+            .filter(of_author)
+            .any(|p| scope.reaches(&p.record.id(), record.deps()));
         if !nominated {
             return Err(Refusal::NotNominated(author.short()));
         }
@@ -259,6 +258,18 @@ pub struct CallView<'a> {
 }
 
 impl Fold {
+    /// The records placed about `call` (nominations, answers, elections opened from it),
+    /// valid or not, from governance's index.
+    fn about_call(&self, call: &RecordId) -> impl Iterator<Item = &Placed> {
+        self.index
+            .governance
+            .about_call
+            .get(call)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.get(id))
+    }
+
     /// The valid calls for nominations, newest first, each with its nominees as every
     /// record placed here says.
     pub fn calls(&self) -> Vec<CallView<'_>> {
@@ -277,16 +288,7 @@ impl Fold {
         let Body::NominationCall(call) = placed.record.body() else {
             return None;
         };
-        let about: Vec<&Placed> = self
-            .index
-            .governance
-            .about_call
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|r| self.get(r))
-            .filter(|p| p.verdict.is_ok())
-            .collect();
+        let about: Vec<&Placed> = self.about_call(id).filter(|p| p.verdict.is_ok()).collect();
         let election = about
             .iter()
             .filter(|p| matches!(p.record.body(), Body::ProposalOpen(_)))
@@ -323,15 +325,7 @@ impl Fold {
     /// Each nominee's latest answer's `seq` on `call` by `member`, for their next answer.
     pub fn next_answer_seq(&self, call: &RecordId, member: &PublicKey) -> u64 {
         let mut next = 0;
-        for p in self
-            .index
-            .governance
-            .about_call
-            .get(call)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.get(id))
-        {
+        for p in self.about_call(call) {
             if let Body::NominationAnswer(a) = p.record.body()
                 && p.record.author() == *member
             {

@@ -1,9 +1,8 @@
 import { createResource, createSignal, createUniqueId, For, Show } from "solid-js";
 import { formatDateTime, t } from "../../i18n";
 import { createAction } from "../../lib/app/action";
-import { useEvent } from "../../lib/app/events";
 import { go } from "../../lib/app/screen";
-import { needsAnswer } from "../../lib/app/reminders";
+import { coopCalls, needsAnswer, refetchCalls } from "../../lib/app/reminders";
 import { me } from "../../lib/app/session";
 import { now } from "../../lib/time/clock";
 import * as ipc from "../../lib/ipc";
@@ -24,11 +23,9 @@ const ANSWER_KEY = {
  */
 export function NominationsPanel(props: { coop: string }) {
   const id = createUniqueId();
-  const [calls, { refetch }] = createResource(() => props.coop, (coop) => ipc.nominationCalls(coop));
+  // The list is the reminders' (it refetches as records arrive); acting on a call refetches it.
+  const refetch = refetchCalls;
   const [members] = createResource(() => props.coop, (coop) => ipc.members(coop));
-  useEvent((e) => {
-    if (e.type === "record_added" && e.coop === props.coop) void refetch();
-  });
   const [calling, setCalling] = createSignal(false);
 
   return (
@@ -47,11 +44,11 @@ export function NominationsPanel(props: { coop: string }) {
           coop={props.coop}
           onDone={() => {
             setCalling(false);
-            void refetch();
+            refetch();
           }}
         />
       </Show>
-      <Show when={calls.latest}>
+      <Show when={coopCalls()}>
         {(list) => (
           <Show when={list().length > 0} fallback={<p>{t("nominations.none")}</p>}>
             <ul class="cards">
@@ -62,7 +59,7 @@ export function NominationsPanel(props: { coop: string }) {
                       coop={props.coop}
                       call={call}
                       members={(members.latest ?? []).filter((m) => m.standing === "active")}
-                      onChange={() => void refetch()}
+                      onChange={refetch}
                     />
                   </li>
                 )}

@@ -46,7 +46,7 @@ const calls = createRoot(() => {
     for (const c of due())
       void notify("reminder", c.id, t("reminder.nomination_title"), t("reminder.nomination_body", { title: c.title }));
   });
-  return { due };
+  return { due, list, refetch };
 });
 
 const store = createRoot(() => {
@@ -72,3 +72,8 @@ export const reminders = store.due;
 
 /** The calls for nominations this member should answer now. */
 export const nominationReminders = calls.due;
+
+/** The open co-op's calls for nominations (one fetch for the reminders and the panel),
+ * and a refetch after the member acts on one. */
+export const coopCalls = () => calls.list.latest;
+export const refetchCalls = () => void calls.refetch();

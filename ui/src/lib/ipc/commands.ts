@@ -48,7 +48,7 @@ import type { ProposalSummaryDto } from "./bindings/ProposalSummaryDto";
 import type { ReportDto } from "./bindings/ReportDto";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { TallyDto } from "./bindings/TallyDto";
-import type { TemplateDraft } from "./bindings/TemplateDraft";
+import type { TemplateAdd } from "./bindings/TemplateAdd";
 import type { TemplateDto } from "./bindings/TemplateDto";
 
 export type TrayTexts = {
@@ -258,7 +258,7 @@ export const coopTemplates = (coop: string) =>
   call<Array<TemplateDto>>("coop_templates", { coop });
 
 /** Adds a template to the co-op, for every member's proposals. */
-export const addTemplate = (coop: string, draft: TemplateDraft) =>
+export const addTemplate = (coop: string, draft: TemplateAdd) =>
   call<TemplateDto>("add_template", { coop, draft });
 
 /** One proposal with its tally and voters. */

@@ -73,7 +73,7 @@ export type * from "./bindings/SyncReport";
 export type * from "./bindings/TallyDto";
 export type * from "./bindings/ElectionDto";
 export type * from "./bindings/TemplateDto";
-export type * from "./bindings/TemplateDraft";
+export type * from "./bindings/TemplateAdd";
 export type * from "./bindings/ElectionRoundDto";
 export type * from "./bindings/ElectionTieDto";
 export type * from "./bindings/RoundAction";

@@ -2,11 +2,14 @@
 import type { Method } from "./Method";
 
 /**
- * A template a member adds to the co-op (the window sends it as it is).
+ * `template.add`: a proposal template the co-op keeps, which any member may add: a
+ * title to start from, headed questions the proposer answers, and defaults. The first
+ * valid one of an id (by depth, then record id) is the co-op's; a later one of the same
+ * id in its past is refused.
  */
-export type TemplateDraft = { 
+export type TemplateAdd = { 
 /**
- * Its id (not a starter's).
+ * Its id, recorded by the proposals written from it.
  */
 id: string, 
 /**
@@ -22,7 +25,7 @@ purpose: string,
  */
 title: string, 
 /**
- * The questions the proposer answers.
+ * The questions the proposer answers, in order.
  */
 questions: Array<string>, 
 /**
@@ -32,7 +35,7 @@ method: Method,
 /**
  * An election's seats.
  */
-seats: number | null, 
+seats?: number | null, 
 /**
  * How many days the vote runs.
  */
